@@ -1,0 +1,105 @@
+import FazhiCore
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import NIOCore
+import SQLKit
+import Vapor
+
+public enum FazhiApp {
+    /// Builds the application: settings, database, modules, middleware, routes, commands.
+    public static func configure(_ app: Application, config: AppConfig, modules: [FazhiModule] = installedModules,
+                                 clock: AppClock = .live) async throws {
+        let key = try resolveDataKey(config, production: app.environment == .production, logger: app.logger)
+        let cipher = try PersonalDataCipher(masterKey: key)
+        app.fazhi = FazhiServices(config: config, cipher: cipher, modules: modules, clock: clock)
+
+        switch config.database {
+        case .sqlite(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            try await applySQLitePragmas(app)
+        case .postgres(let url):
+            app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+        }
+        for module in modules { app.migrations.add(module.migrations) }
+
+        app.middleware = Middlewares()
+        app.middleware.use(RequestMetrics.shared)
+        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+        app.middleware.use(SecurityHeaders())
+        app.middleware.use(ErrorResponder())
+        app.routes.defaultMaxBodySize = "1mb"
+
+        let web = app.grouped(SessionAuthenticator())
+        let api = app.grouped("api", "v1").grouped(BearerAuthenticator())
+        let router = ModuleRouter(app: app, web: web, api: api, open: web)
+        OperationsRoutes.register(router)
+        for module in modules { try module.routes(router) }
+
+        app.asyncCommands.use(UserCommand(), as: "user")
+        app.asyncCommands.use(AuditCommand(), as: "audit")
+        app.asyncCommands.use(MetricsCommand(), as: "metrics")
+        app.asyncCommands.use(DemoCommand(), as: "demo")
+        app.asyncCommands.use(TOTPCommand(), as: "totp")
+        for module in modules {
+            for (name, command) in module.commands { app.asyncCommands.use(command, as: name) }
+        }
+    }
+
+    /// SQLite settings that live on each connection. The driver keeps one connection per event
+    /// loop for the life of the pool, so setting them on every loop's connection covers all.
+    /// WAL is recorded in the file itself; `synchronous=FULL` makes a commit durable across power
+    /// loss; `busy_timeout` replaces the driver's wait-forever busy handler with 5 seconds.
+    static func applySQLitePragmas(_ app: Application) async throws {
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            guard let db = app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+            try await db.raw("PRAGMA journal_mode = WAL").run()
+            try await db.raw("PRAGMA synchronous = FULL").run()
+            try await db.raw("PRAGMA foreign_keys = ON").run()
+            try await db.raw("PRAGMA busy_timeout = 5000").run()
+        }
+    }
+
+    /// The personal-data key: from `FAZHI_DATA_KEY`, or outside production from a key file made on
+    /// first run (so the demo works with no set-up). Production refuses to start without the setting.
+    static func resolveDataKey(_ config: AppConfig, production: Bool, logger: Logger) throws -> Data {
+        if let key = config.dataKey { return key }
+        let path = config.dataKeyFile
+        if let text = try? String(contentsOfFile: path, encoding: .utf8),
+           let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 {
+            return data
+        }
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path, contents: Data(data.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+        logger.warning("未设置 FAZHI_DATA_KEY：已生成开发用密钥文件 \(path)。生产环境必须通过 FAZHI_DATA_KEY 提供密钥。")
+        return data
+    }
+
+    /// Applies pending migrations (demo and tests; operators run `fazhi migrate`).
+    public static func migrate(_ app: Application) async throws {
+        try await app.autoMigrate()
+    }
+
+    /// Seeds the demo county and every module's demo records, once.
+    @discardableResult
+    public static func seedDemo(_ app: Application, seed: UInt64 = 20260101) async throws -> [DemoCounty.DemoAccount]? {
+        if try await DemoCounty.isSeeded(on: app.db) { return nil }
+        let services = app.fazhi
+        var accounts: [DemoCounty.DemoAccount] = []
+        for module in services.modules {
+            guard let demoSeed = module.demoSeed else { continue }
+            let context = DemoContext(database: app.db, seed: seed, services: services, now: services.now)
+            if module.id == CoreModule.manifest.id {
+                accounts = try await DemoCounty.seed(context)
+            } else {
+                try await demoSeed(context)
+            }
+        }
+        return accounts
+    }
+}

@@ -1,0 +1,76 @@
+import FazhiCore
+import Foundation
+import Logging
+import Vapor
+
+/// The `fazhi` binary: `serve [--demo]`, `migrate`, `user create`, `audit verify`, `metrics`,
+/// `demo seed`, `totp`.
+public enum FazhiMain {
+    public static func run() async {
+        var arguments = CommandLine.arguments
+        var demo = false
+        if arguments.count > 1, arguments[1] == "serve", let index = arguments.firstIndex(of: "--demo") {
+            arguments.remove(at: index)
+            demo = true
+        }
+        do {
+            var env = try Environment.detect(arguments: arguments)
+            let jsonLogs = ProcessInfo.processInfo.environment["FAZHI_LOG_FORMAT"] == "json"
+            if jsonLogs {
+                LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+            } else {
+                try LoggingSystem.bootstrap(from: &env)
+            }
+            let app = try await Application.make(env)
+            var settings = ProcessInfo.processInfo.environment
+            if demo, settings["FAZHI_DATABASE_URL"] == nil { settings["FAZHI_DATABASE_URL"] = "sqlite://./data/demo.sqlite" }
+            let config: AppConfig
+            do {
+                config = try AppConfig.load(from: settings, production: env == .production)
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                try? await app.asyncShutdown()
+                exit(1)
+            }
+            do {
+                try await FazhiApp.configure(app, config: config)
+                if demo {
+                    try await FazhiApp.migrate(app)
+                    if let accounts = try await FazhiApp.seedDemo(app) {
+                        print(DemoBanner.text(accounts))
+                    } else {
+                        print("使用已有演示数据 \(config.database.description)；演示账户密码：\(DemoCounty.password)")
+                    }
+                }
+                try await app.execute()
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                try? await app.asyncShutdown()
+                exit(1)
+            }
+            try await app.asyncShutdown()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+/// One JSON object a line (FAZHI_LOG_FORMAT=json), for log collectors.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        var object: [String: String] = ["ts": Date().formatted(.iso8601), "level": level.rawValue, "label": label, "msg": message.description]
+        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { object[key] = value.description }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        FileHandle.standardError.write(data + Data("\n".utf8))
+    }
+}

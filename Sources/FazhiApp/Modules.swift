@@ -1,0 +1,6 @@
+import FazhiCore
+
+/// The modules of this installation, in order. Adding a module is one line here.
+public let installedModules: [FazhiModule] = [
+    CoreModule.manifest,
+]

@@ -1,0 +1,449 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The public shape of an account: no hashes, no secrets.
+public struct UserDTO: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var loginName: String
+    public var displayName: String
+    public var unitID: UUID
+    public var role: String?
+    public var roleLabel: String
+    public var active: Bool
+    public var totpEnabled: Bool
+    public var locked: Bool
+
+    public init(_ user: UserAccount, now: Date) {
+        id = user.id!
+        loginName = user.loginName
+        displayName = user.displayName
+        unitID = user.unitID
+        role = user.role
+        roleLabel = user.roleValue?.label ?? "未分配"
+        active = user.active
+        totpEnabled = user.totpEnabled
+        locked = (user.lockedUntil ?? .distantPast) > now
+    }
+
+    var auditText: String { "\(loginName)|\(displayName)|\(unitID)|\(role ?? "")|\(active)" }
+}
+
+public enum LoginOutcome: Sendable {
+    case success(token: String, session: LoginSession, user: UserAccount)
+    case failure(message: String)
+}
+
+/// Accounts, logins, sessions and API tokens (security.md, "Accounts" and "Sessions").
+public enum AccountService {
+    static let loginNameCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+    static let genericFailure = "登录名、密码或动态口令错误"
+
+    // MARK: Accounts
+
+    /// Creates an account. The system admin creates accounts without a role (the security admin
+    /// assigns it, 三权分立); the command line may set one to bootstrap an installation.
+    @discardableResult
+    public static func createUser(loginName rawLogin: String?, displayName rawName: String?, unitCode: String?, password: String?,
+                                  role: Role?, mustChangePassword: Bool, by principal: Principal, services: FazhiServices,
+                                  on database: any Database) async throws -> UserAccount {
+        try await database.write { db in
+            var validator = Validator()
+            let loginName = validator.required(rawLogin, field: "loginName", label: "登录名", maxLength: 32)
+            if !loginName.isEmpty {
+                if loginName.count < 3 || loginName.unicodeScalars.contains(where: { !loginNameCharacters.contains($0) }) {
+                    validator.add("loginName", "登录名", "应为3至32位字母、数字、“.”、“-”或“_”")
+                } else if try await UserAccount.query(on: db).filter(\.$loginName == loginName).first() != nil {
+                    validator.add("loginName", "登录名", "“\(loginName)”已被使用")
+                }
+            }
+            let displayName = validator.required(rawName, field: "displayName", label: "姓名", maxLength: 50)
+            let code = validator.required(unitCode, field: "unitCode", label: "所属单位", maxLength: 32)
+            var unit: OrgUnit?
+            if !code.isEmpty {
+                unit = try await UnitService.find(code: code, on: db)
+                if unit == nil {
+                    validator.add("unitCode", "所属单位", "找不到编码为“\(code)”的单位")
+                } else if !unit!.active {
+                    validator.add("unitCode", "所属单位", "单位已停用")
+                } else if !principal.covers(unitPath: unit!.path) {
+                    validator.add("unitCode", "所属单位", "不在您的管理范围内")
+                }
+            }
+            let password = password ?? ""
+            for problem in services.config.passwordPolicy.problems(with: password, loginName: loginName) {
+                validator.add(problem.field, problem.label, problem.message)
+            }
+            try validator.check()
+
+            let now = services.now
+            let user = UserAccount()
+            user.id = UUID()
+            user.loginName = loginName
+            user.displayName = displayName
+            user.unitID = unit!.id!
+            user.role = role?.rawValue
+            user.passwordHash = try services.hashPassword(password)
+            user.passwordChangedAt = now
+            user.mustChangePassword = mustChangePassword
+            user.failedLogins = 0
+            user.totpEnabled = false
+            user.active = true
+            user.createdAt = now
+            user.updatedAt = now
+            try await user.create(on: db)
+            try await PasswordHistoryEntry(userID: user.id!, passwordHash: user.passwordHash, createdAt: now).create(on: db)
+            try await AuditLog.append(
+                AuditEvent(action: "user.create", entityType: "user", entityID: user.id!.uuidString,
+                           detail: AuditEvent.changeDetail("新建账户 \(loginName)", before: nil, after: UserDTO(user, now: now).auditText)),
+                by: principal.auditActor, at: now, on: db)
+            return user
+        }
+    }
+
+    /// Finds an account whose unit the caller may see.
+    public static func findUser(_ id: UUID, for principal: Principal, on db: any Database) async throws -> (UserAccount, OrgUnit) {
+        guard let user = try await UserAccount.find(id, on: db), let unit = try await OrgUnit.find(user.unitID, on: db),
+              principal.covers(unitPath: unit.path) else {
+            throw ScopeDenied(entityType: "user", entityID: id.uuidString)
+        }
+        return (user, unit)
+    }
+
+    /// 三权分立: the security admin assigns roles; nobody assigns a role to their own account.
+    public static func assignRole(_ userID: UUID, role: Role?, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            let (user, _) = try await findUser(userID, for: principal, on: db)
+            if user.id == principal.userID {
+                throw ValidationFailure(field: "role", label: "角色", message: "不能修改本人的角色（三权分立）")
+            }
+            let before = UserDTO(user, now: services.now).auditText
+            user.role = role?.rawValue
+            user.updatedAt = services.now
+            try await user.save(on: db)
+            try await endSessions(of: userID, reason: "role_change", except: nil, services: services, on: db)
+            try await AuditLog.append(
+                AuditEvent(action: "user.role", entityType: "user", entityID: userID.uuidString,
+                           detail: AuditEvent.changeDetail("角色改为\(role?.label ?? "未分配")", before: before, after: UserDTO(user, now: services.now).auditText)),
+                by: principal.auditActor, at: services.now, on: db)
+        }
+    }
+
+    public static func setActive(_ userID: UUID, active: Bool, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            let (user, _) = try await findUser(userID, for: principal, on: db)
+            if user.id == principal.userID, !active {
+                throw ValidationFailure(field: "active", label: "状态", message: "不能停用本人的账户")
+            }
+            let before = UserDTO(user, now: services.now).auditText
+            user.active = active
+            user.updatedAt = services.now
+            try await user.save(on: db)
+            if !active { try await endSessions(of: userID, reason: "deactivated", except: nil, services: services, on: db) }
+            try await AuditLog.append(
+                AuditEvent(action: active ? "user.activate" : "user.deactivate", entityType: "user", entityID: userID.uuidString,
+                           detail: AuditEvent.changeDetail(active ? "启用账户" : "停用账户", before: before, after: UserDTO(user, now: services.now).auditText)),
+                by: principal.auditActor, at: services.now, on: db)
+        }
+    }
+
+    public static func unlock(_ userID: UUID, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            let (user, _) = try await findUser(userID, for: principal, on: db)
+            user.lockedUntil = nil
+            user.failedLogins = 0
+            try await user.save(on: db)
+            try await AuditLog.append(AuditEvent(action: "user.unlock", entityType: "user", entityID: userID.uuidString, detail: "解除锁定"),
+                                      by: principal.auditActor, at: services.now, on: db)
+        }
+    }
+
+    // MARK: Passwords
+
+    /// Changes a password after checking the current one, the policy and the last N passwords;
+    /// ends every session of the account but the current one (security.md).
+    public static func changePassword(_ userID: UUID, current: String?, new: String?, confirmation: String?,
+                                      keepSession: UUID?, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            guard let user = try await UserAccount.find(userID, on: db) else { throw ScopeDenied(entityType: "user", entityID: userID.uuidString) }
+            var validator = Validator()
+            let new = new ?? ""
+            if let current {
+                if !(try Bcrypt.verify(current, created: user.passwordHash)) {
+                    validator.add("current", "当前密码", "不正确")
+                }
+            }
+            for problem in services.config.passwordPolicy.problems(with: new, loginName: user.loginName) {
+                validator.add(problem.field, problem.label, problem.message)
+            }
+            if new != (confirmation ?? "") {
+                validator.add("confirmation", "确认新密码", "与新密码不一致")
+            }
+            if validator.errors.isEmpty, services.config.passwordPolicy.historyCount > 0 {
+                let history = try await PasswordHistoryEntry.query(on: db).filter(\.$userID == userID)
+                    .sort(\.$createdAt, .descending).range(0..<services.config.passwordPolicy.historyCount).all()
+                for entry in history where try Bcrypt.verify(new, created: entry.passwordHash) {
+                    validator.add("password", "新密码", "不能与最近\(services.config.passwordPolicy.historyCount)次使用过的密码相同")
+                    break
+                }
+            }
+            try validator.check()
+            let now = services.now
+            user.passwordHash = try services.hashPassword(new)
+            user.passwordChangedAt = now
+            user.mustChangePassword = false
+            user.updatedAt = now
+            try await user.save(on: db)
+            try await PasswordHistoryEntry(userID: userID, passwordHash: user.passwordHash, createdAt: now).create(on: db)
+            try await endSessions(of: userID, reason: "password_change", except: keepSession, services: services, on: db)
+            try await AuditLog.append(AuditEvent(action: "user.password", entityType: "user", entityID: userID.uuidString, detail: "修改密码"),
+                                      by: principal.auditActor, at: now, on: db)
+        }
+    }
+
+    public static func passwordExpired(_ user: UserAccount, services: FazhiServices) -> Bool {
+        let days = services.config.passwordPolicy.expiryDays
+        guard days > 0 else { return false }
+        return services.now.timeIntervalSince(user.passwordChangedAt) > Double(days) * 86400
+    }
+
+    // MARK: Login
+
+    public static func login(loginName: String, password: String, totpCode: String?, ip: String, userAgent: String,
+                             services: FazhiServices, on database: any Database) async throws -> LoginOutcome {
+        let now = services.now
+        let config = services.config
+        let windowStart = now.addingTimeInterval(-Double(config.loginRateWindowMinutes) * 60)
+        let recent = try await LoginAttempt.query(on: database).filter(\.$ip == ip).filter(\.$attemptedAt > windowStart).count()
+        if recent >= config.loginRateLimitPerIP {
+            try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: loginName, outcome: .denied, detail: "来源地址尝试过于频繁"),
+                                      by: .anonymous(ip: ip), at: now, on: database)
+            return .failure(message: "登录尝试过于频繁，请\(config.loginRateWindowMinutes)分钟后再试")
+        }
+
+        return try await database.write { db in
+            func fail(_ user: UserAccount?, reason: String, message: String = genericFailure) async throws -> LoginOutcome {
+                try await LoginAttempt(ip: ip, attemptedAt: now).create(on: db)
+                let actor = user.map { AuditActor(id: $0.id!.uuidString, name: $0.loginName, unitID: $0.unitID.uuidString, ip: ip) } ?? .anonymous(ip: ip)
+                try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: user?.id?.uuidString ?? loginName,
+                                                     outcome: .failure, detail: reason), by: actor, at: now, on: db)
+                return .failure(message: message)
+            }
+
+            guard let user = try await UserAccount.query(on: db).filter(\.$loginName == loginName).first(), user.active else {
+                return try await fail(nil, reason: "登录名不存在或已停用")
+            }
+            if let until = user.lockedUntil, until > now {
+                let minutes = Int((until.timeIntervalSince(now) / 60).rounded(.up))
+                return try await fail(user, reason: "账户已锁定", message: "账户因多次登录失败已锁定，请\(minutes)分钟后再试，或联系安全管理员解锁")
+            }
+            var passwordOK = try Bcrypt.verify(password, created: user.passwordHash)
+            var reason = "密码错误"
+            if passwordOK, user.totpEnabled {
+                let secret = try user.totpSecret.map { try services.cipher.open($0) }.flatMap(Base32.decode)
+                if let secret, let counter = TOTP(secret: secret).verify(totpCode ?? "", at: now, after: user.totpLastCounter) {
+                    user.totpLastCounter = counter
+                } else {
+                    passwordOK = false
+                    reason = "动态口令错误"
+                }
+            }
+            guard passwordOK else {
+                user.failedLogins += 1
+                var message = genericFailure
+                if user.failedLogins >= config.lockoutThreshold {
+                    user.lockedUntil = now.addingTimeInterval(Double(config.lockoutMinutes) * 60)
+                    user.failedLogins = 0
+                    message = "连续\(config.lockoutThreshold)次登录失败，账户已锁定\(config.lockoutMinutes)分钟"
+                    try await AuditLog.append(AuditEvent(action: "auth.lock", entityType: "user", entityID: user.id!.uuidString,
+                                                         detail: "连续登录失败，锁定\(config.lockoutMinutes)分钟"),
+                                              by: .anonymous(ip: ip), at: now, on: db)
+                }
+                try await user.save(on: db)
+                return try await fail(user, reason: reason, message: message)
+            }
+            user.failedLogins = 0
+            user.lockedUntil = nil
+            try await user.save(on: db)
+
+            let token = SecretToken.make()
+            let session = LoginSession()
+            session.id = UUID()
+            session.tokenHash = SecretToken.hash(token)
+            session.userID = user.id!
+            session.csrfToken = SecretToken.make()
+            session.createdAt = now
+            session.lastSeenAt = now
+            session.ip = ip
+            session.userAgent = String(userAgent.prefix(200))
+            session.mustEnrollTOTP = !user.totpEnabled && user.roleValue.map(config.totpRequiredRoles.contains) == true
+            try await session.create(on: db)
+            try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: user.id!.uuidString, detail: "登录成功"),
+                                      by: AuditActor(id: user.id!.uuidString, name: user.loginName, unitID: user.unitID.uuidString, ip: ip),
+                                      at: now, on: db)
+            return .success(token: token, session: session, user: user)
+        }
+    }
+
+    // MARK: Sessions
+
+    /// The live session for a cookie value, or nil when it is unknown, ended, idle too long or
+    /// past its absolute lifetime (which ends it). Touches `last_seen_at` at most once a minute.
+    public static func resolveSession(token: String, services: FazhiServices, on db: any Database) async throws -> (LoginSession, UserAccount)? {
+        let now = services.now
+        guard let session = try await LoginSession.query(on: db).filter(\.$tokenHash == SecretToken.hash(token)).first(),
+              session.endedAt == nil else { return nil }
+        let config = services.config
+        var expiry: String?
+        if now.timeIntervalSince(session.lastSeenAt) > Double(config.sessionIdleMinutes) * 60 { expiry = "idle" }
+        if now.timeIntervalSince(session.createdAt) > Double(config.sessionAbsoluteHours) * 3600 { expiry = "absolute" }
+        if let expiry {
+            try await db.write { tx in
+                session.endedAt = now
+                session.endReason = expiry
+                try await session.save(on: tx)
+                try await AuditLog.append(AuditEvent(action: "auth.session_expired", entityType: "session", entityID: session.id!.uuidString,
+                                                     detail: expiry == "idle" ? "空闲超时" : "超过最长会话时间"),
+                                          by: AuditActor(id: session.userID.uuidString, name: "", unitID: "", ip: session.ip), at: now, on: tx)
+            }
+            return nil
+        }
+        guard let user = try await UserAccount.find(session.userID, on: db), user.active else { return nil }
+        if now.timeIntervalSince(session.lastSeenAt) > 60 {
+            session.lastSeenAt = now
+            try await session.save(on: db)
+        }
+        return (session, user)
+    }
+
+    public static func endSession(_ id: UUID, reason: String, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            guard let session = try await LoginSession.find(id, on: db), session.endedAt == nil else { return }
+            if session.userID != principal.userID, !principal.has(CorePermissions.sessionsManage) {
+                throw ScopeDenied(entityType: "session", entityID: id.uuidString)
+            }
+            session.endedAt = services.now
+            session.endReason = reason
+            try await session.save(on: db)
+            try await AuditLog.append(AuditEvent(action: "auth.logout", entityType: "session", entityID: id.uuidString, detail: reason),
+                                      by: principal.auditActor, at: services.now, on: db)
+        }
+    }
+
+    static func endSessions(of userID: UUID, reason: String, except keep: UUID?, services: FazhiServices, on db: any Database) async throws {
+        let sessions = try await LoginSession.query(on: db).filter(\.$userID == userID).filter(\.$endedAt == nil).all()
+        for session in sessions where session.id != keep {
+            session.endedAt = services.now
+            session.endReason = reason
+            try await session.save(on: db)
+        }
+    }
+
+    // MARK: TOTP
+
+    /// Starts enrolment: stores a new sealed secret, not yet enabled, and returns it in base32.
+    public static func beginTOTP(_ userID: UUID, services: FazhiServices, on db: any Database) async throws -> String {
+        guard let user = try await UserAccount.find(userID, on: db) else { throw ScopeDenied(entityType: "user", entityID: userID.uuidString) }
+        if let sealed = user.totpSecret, !user.totpEnabled, let existing = try? services.cipher.open(sealed) {
+            return existing
+        }
+        let secret = Base32.encode(TOTP.generateSecret())
+        user.totpSecret = try services.cipher.seal(secret)
+        user.totpEnabled = false
+        try await user.save(on: db)
+        return secret
+    }
+
+    /// Enables TOTP once the user proves their app produces the right code.
+    public static func confirmTOTP(_ userID: UUID, code: String?, sessionID: UUID?, by principal: Principal,
+                                   services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            guard let user = try await UserAccount.find(userID, on: db),
+                  let sealed = user.totpSecret, let secret = Base32.decode(try services.cipher.open(sealed)) else {
+                throw ValidationFailure(field: "code", label: "动态口令", message: "请先生成密钥")
+            }
+            guard let counter = TOTP(secret: secret).verify(code ?? "", at: services.now) else {
+                throw ValidationFailure(field: "code", label: "动态口令", message: "不正确，请核对手机时间后重试")
+            }
+            user.totpEnabled = true
+            user.totpLastCounter = counter
+            try await user.save(on: db)
+            if let sessionID, let session = try await LoginSession.find(sessionID, on: db) {
+                session.mustEnrollTOTP = false
+                try await session.save(on: db)
+            }
+            try await AuditLog.append(AuditEvent(action: "user.totp_enable", entityType: "user", entityID: userID.uuidString, detail: "启用动态口令"),
+                                      by: principal.auditActor, at: services.now, on: db)
+        }
+    }
+
+    // MARK: API tokens
+
+    /// Creates a bearer token limited to `permissions` (each must be one the owner holds).
+    public static func createAPIToken(for principal: Principal, name rawName: String?, permissions requested: [String], days: Int?,
+                                      services: FazhiServices, on database: any Database) async throws -> (String, APIToken) {
+        try await database.write { db in
+            var validator = Validator()
+            let name = validator.required(rawName, field: "name", label: "令牌名称", maxLength: 50)
+            let wanted = Set(requested.filter { !$0.isEmpty })
+            if wanted.isEmpty { validator.add("permissions", "权限", "至少选择一项") }
+            let missing = wanted.subtracting(principal.permissions)
+            if !missing.isEmpty { validator.add("permissions", "权限", "不能授予本人没有的权限：\(missing.sorted().joined(separator: "、"))") }
+            if let days, !(1...366).contains(days) { validator.add("days", "有效天数", "应为1到366") }
+            try validator.check()
+            let token = "fzt_" + SecretToken.make()
+            let record = APIToken()
+            record.id = UUID()
+            record.tokenHash = SecretToken.hash(token)
+            record.userID = principal.userID!
+            record.name = name
+            record.permissions = wanted.sorted().joined(separator: " ")
+            record.createdAt = services.now
+            record.expiresAt = services.now.addingTimeInterval(Double(days ?? 90) * 86400)
+            try await record.create(on: db)
+            try await AuditLog.append(AuditEvent(action: "apitoken.create", entityType: "api_token", entityID: record.id!.uuidString,
+                                                 detail: "创建API令牌“\(name)”：\(record.permissions)"),
+                                      by: principal.auditActor, at: services.now, on: db)
+            return (token, record)
+        }
+    }
+
+    public static func revokeAPIToken(_ id: UUID, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            guard let token = try await APIToken.find(id, on: db), token.userID == principal.userID || principal.has(CorePermissions.sessionsManage) else {
+                throw ScopeDenied(entityType: "api_token", entityID: id.uuidString)
+            }
+            token.revokedAt = services.now
+            try await token.save(on: db)
+            try await AuditLog.append(AuditEvent(action: "apitoken.revoke", entityType: "api_token", entityID: id.uuidString, detail: "吊销API令牌"),
+                                      by: principal.auditActor, at: services.now, on: db)
+        }
+    }
+
+    public static func resolveAPIToken(_ token: String, services: FazhiServices, on db: any Database) async throws -> (APIToken, UserAccount)? {
+        guard let record = try await APIToken.query(on: db).filter(\.$tokenHash == SecretToken.hash(token)).first(),
+              record.revokedAt == nil, (record.expiresAt ?? .distantFuture) > services.now,
+              let user = try await UserAccount.find(record.userID, on: db), user.active else { return nil }
+        return (record, user)
+    }
+
+    /// The caller as the platform sees them: role permissions, narrowed to the token's when a token
+    /// is used.
+    public static func principal(user: UserAccount, channel: Principal.Channel, tokenPermissions: Set<String>?, ip: String,
+                                 services: FazhiServices, on db: any Database) async throws -> Principal? {
+        guard let unit = try await OrgUnit.find(user.unitID, on: db) else { return nil }
+        var permissions = services.access.permissions(of: user.roleValue)
+        if let tokenPermissions { permissions.formIntersection(tokenPermissions) }
+        var principal = Principal(userID: user.id, loginName: user.loginName, displayName: user.displayName, role: user.roleValue,
+                                  unitID: unit.id, unitName: unit.name, unitPath: unit.path, permissions: permissions,
+                                  channel: channel, ip: ip)
+        if case .session(_, _, let mustEnroll) = channel {
+            if mustEnroll {
+                principal.pendingStep = .enrollTOTP
+            } else if user.mustChangePassword || passwordExpired(user, services: services) {
+                principal.pendingStep = .changePassword
+            }
+        }
+        return principal
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Who is calling: the account, its role, its unit scope and how it authenticated.
+public struct Principal: Sendable {
+    public enum Channel: Sendable, Equatable {
+        case session(id: UUID, csrfToken: String, mustEnrollTOTP: Bool)
+        case apiToken(id: UUID)
+        case system
+    }
+
+    public var userID: UUID?
+    public var loginName: String
+    public var displayName: String
+    public var role: Role?
+    public var unitID: UUID?
+    public var unitName: String
+    /// The path of the user's unit; records whose unit path starts with it are in scope.
+    public var unitPath: String
+    public var permissions: Set<String>
+    public var channel: Channel
+    public var ip: String
+    /// A step the account must take before anything else (enrol TOTP, change its password).
+    public var pendingStep: PendingStep?
+
+    public enum PendingStep: String, Sendable {
+        case enrollTOTP
+        case changePassword
+    }
+
+    public init(userID: UUID?, loginName: String, displayName: String, role: Role?, unitID: UUID?, unitName: String,
+                unitPath: String, permissions: Set<String>, channel: Channel, ip: String) {
+        self.userID = userID
+        self.loginName = loginName
+        self.displayName = displayName
+        self.role = role
+        self.unitID = unitID
+        self.unitName = unitName
+        self.unitPath = unitPath
+        self.permissions = permissions
+        self.channel = channel
+        self.ip = ip
+    }
+
+    /// The operator at the command line (`fazhi user create`, `fazhi demo seed` …).
+    public static func system(_ name: String = "命令行") -> Principal {
+        Principal(userID: nil, loginName: "system", displayName: name, role: nil, unitID: nil, unitName: "",
+                  unitPath: "/", permissions: [], channel: .system, ip: "local")
+    }
+
+    public var isCountyWide: Bool { role?.isCountyWide ?? (channel == .system) }
+
+    public func has(_ permission: Permission) -> Bool {
+        if permission == .publicAccess { return true }
+        if permission == .authenticated { return userID != nil || channel == .system }
+        if channel == .system { return true }
+        return permissions.contains(permission.key)
+    }
+
+    /// Whether a record belonging to the unit at `path` is within this caller's scope.
+    public func covers(unitPath path: String) -> Bool {
+        if isCountyWide { return true }
+        return path.hasPrefix(unitPath)
+    }
+
+    /// The unit-path prefix that list queries filter on; nil means no filter.
+    public var scopePrefix: String? { isCountyWide ? nil : unitPath }
+
+    public var auditActor: AuditActor {
+        AuditActor(id: userID?.uuidString ?? "system", name: "\(displayName)（\(loginName)）",
+                   unitID: unitID?.uuidString ?? "", ip: ip)
+    }
+}

@@ -1,0 +1,181 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+
+/// Who did something, as the audit trail records it.
+public struct AuditActor: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var unitID: String
+    public var ip: String
+
+    public init(id: String, name: String, unitID: String, ip: String) {
+        self.id = id
+        self.name = name
+        self.unitID = unitID
+        self.ip = ip
+    }
+
+    public static func anonymous(ip: String) -> AuditActor {
+        AuditActor(id: "anonymous", name: "未登录", unitID: "", ip: ip)
+    }
+}
+
+/// What happened, as the audit trail records it.
+public struct AuditEvent: Sendable, Equatable {
+    public enum Outcome: String, Sendable {
+        case success
+        case failure
+        case denied
+    }
+
+    public var action: String
+    public var entityType: String
+    public var entityID: String
+    public var outcome: Outcome
+    /// A short Chinese summary plus digests of the record before and after. Never personal data.
+    public var detail: String
+
+    public init(action: String, entityType: String, entityID: String = "", outcome: Outcome = .success, detail: String = "") {
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.outcome = outcome
+        self.detail = detail
+    }
+
+    /// `detail` for a change: a summary and SHA-256 digests of the record's state before and after.
+    public static func changeDetail(_ summary: String, before: String?, after: String?) -> String {
+        func digest(_ text: String?) -> String {
+            guard let text else { return "-" }
+            return Data(SHA256.hash(data: Data(text.utf8))).hexString
+        }
+        return "\(summary)；before=\(digest(before))；after=\(digest(after))"
+    }
+}
+
+/// One stored row of the audit trail.
+public struct AuditRow: Sendable, Equatable, Codable {
+    public var seq: Int64
+    public var occurredAt: String
+    public var actorID: String
+    public var actorName: String
+    public var unitID: String
+    public var ip: String
+    public var action: String
+    public var entityType: String
+    public var entityID: String
+    public var outcome: String
+    public var detail: String
+    public var prevHash: String
+    public var hash: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq
+        case occurredAt = "occurred_at"
+        case actorID = "actor_id"
+        case actorName = "actor_name"
+        case unitID = "unit_id"
+        case ip
+        case action
+        case entityType = "entity_type"
+        case entityID = "entity_id"
+        case outcome
+        case detail
+        case prevHash = "prev_hash"
+        case hash
+    }
+
+    /// Every field but the hashes, each as `byte length:value`, so no two rows share an encoding.
+    public var canonical: String {
+        [String(seq), occurredAt, actorID, actorName, unitID, ip, action, entityType, entityID, outcome, detail]
+            .map { "\($0.utf8.count):\($0)" }
+            .joined()
+    }
+
+    public func computedHash() -> String {
+        AuditLog.chainHash(previous: prevHash, canonical: canonical)
+    }
+}
+
+/// The append-only, hash-chained audit trail (security.md, "Audit trail"):
+/// hash = SHA-256(previous hash ‖ canonical row). Nothing in the platform updates or deletes a row.
+public enum AuditLog {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    static func chainHash(previous: String, canonical: String) -> String {
+        Data(SHA256.hash(data: Data((previous + canonical).utf8))).hexString
+    }
+
+    static let timestampFormat: Date.ISO8601FormatStyle = .iso8601
+        .year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)
+
+    /// Appends one row. Call it inside the write transaction of the change it records, so the
+    /// change and its row land together; outside one, it opens its own.
+    @discardableResult
+    public static func append(_ event: AuditEvent, by actor: AuditActor, at date: Date, on database: any Database) async throws -> AuditRow {
+        try await database.write { db in
+            let sql = db.sql
+            if DatabaseFlavor(db) == .postgres {
+                // Serialises appenders so two rows never claim the same predecessor.
+                try await sql.raw("SELECT pg_advisory_xact_lock(7243001)").run()
+            }
+            let last = try await sql.raw("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").first()
+            let previousSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
+            let previousHash = try last?.decode(column: "hash", as: String.self) ?? genesisHash
+            var row = AuditRow(
+                seq: previousSeq + 1,
+                occurredAt: date.formatted(timestampFormat),
+                actorID: actor.id, actorName: actor.name, unitID: actor.unitID, ip: actor.ip,
+                action: event.action, entityType: event.entityType, entityID: event.entityID,
+                outcome: event.outcome.rawValue, detail: event.detail,
+                prevHash: previousHash, hash: "")
+            row.hash = row.computedHash()
+            try await sql.insert(into: "audit_entries")
+                .columns("id", "seq", "occurred_at", "actor_id", "actor_name", "unit_id", "ip", "action",
+                         "entity_type", "entity_id", "outcome", "detail", "prev_hash", "hash")
+                .values(SQLBind(UUID()), SQLBind(row.seq), SQLBind(row.occurredAt), SQLBind(row.actorID),
+                        SQLBind(row.actorName), SQLBind(row.unitID), SQLBind(row.ip), SQLBind(row.action),
+                        SQLBind(row.entityType), SQLBind(row.entityID), SQLBind(row.outcome),
+                        SQLBind(row.detail), SQLBind(row.prevHash), SQLBind(row.hash))
+                .run()
+            return row
+        }
+    }
+
+    public enum Verification: Sendable, Equatable {
+        case intact(rows: Int64)
+        case broken(seq: Int64, reason: String)
+    }
+
+    /// Walks the chain in order and names the first row that does not fit.
+    public static func verify(on database: any Database, batchSize: Int = 2000,
+                              progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
+        var expectedSeq: Int64 = 1
+        var previousHash = genesisHash
+        while true {
+            let rows = try await database.sql.raw("""
+                SELECT seq, occurred_at, actor_id, actor_name, unit_id, ip, action, entity_type, entity_id, \
+                outcome, detail, prev_hash, hash FROM audit_entries WHERE seq >= \(bind: expectedSeq) \
+                ORDER BY seq LIMIT \(unsafeRaw: String(batchSize))
+                """).all(decoding: AuditRow.self)
+            if rows.isEmpty { break }
+            for row in rows {
+                if row.seq != expectedSeq {
+                    return .broken(seq: expectedSeq, reason: "第\(expectedSeq)条记录缺失（下一条为第\(row.seq)条）")
+                }
+                if row.prevHash != previousHash {
+                    return .broken(seq: row.seq, reason: "第\(row.seq)条记录的前序哈希与第\(row.seq - 1)条记录不符")
+                }
+                if row.computedHash() != row.hash {
+                    return .broken(seq: row.seq, reason: "第\(row.seq)条记录的内容与其哈希不符（记录被修改）")
+                }
+                previousHash = row.hash
+                expectedSeq += 1
+            }
+            progress?(expectedSeq - 1)
+        }
+        return .intact(rows: expectedSeq - 1)
+    }
+}

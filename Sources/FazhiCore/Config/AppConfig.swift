@@ -1,0 +1,143 @@
+import Foundation
+
+/// Where the data lives.
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    /// `sqlite:///absolute/path`, `sqlite://relative/path`, or `postgres://user:pass@host:5432/db`.
+    public init?(url: String) {
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { return nil }
+            self = .sqlite(path: path)
+        } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            guard URL(string: url)?.host != nil else { return nil }
+            self = .postgres(url: url)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): "SQLite \(path)"
+        case .postgres(let url):
+            if let parsed = URL(string: url), let host = parsed.host {
+                "PostgreSQL \(host):\(parsed.port ?? 5432)\(parsed.path)"
+            } else {
+                "PostgreSQL"
+            }
+        }
+    }
+}
+
+/// Every setting, read from the environment (and `.env`, which Vapor loads). Reading reports all
+/// problems at once so an operator fixes them in one pass.
+public struct AppConfig: Sendable {
+    public var database: DatabaseLocation = .sqlite(path: "./data/fazhi.sqlite")
+    /// 32 bytes; nil until `load` resolves it (from the setting or, outside production, a key file).
+    public var dataKey: Data?
+    public var dataKeyFile: String = "./data/fazhi.key"
+    public var bcryptCost: Int = 12
+    public var lockoutThreshold: Int = 5
+    public var lockoutMinutes: Int = 15
+    public var loginRateLimitPerIP: Int = 30
+    public var loginRateWindowMinutes: Int = 10
+    public var sessionIdleMinutes: Int = 30
+    public var sessionAbsoluteHours: Int = 12
+    public var passwordPolicy = PasswordPolicy()
+    public var totpRequiredRoles: Set<Role> = [.systemAdmin, .securityAdmin, .auditAdmin]
+    /// Served over TLS: cookies get `Secure` and the `__Host-` prefix.
+    public var secureCookies = false
+    public var jsonLogs = false
+    public var auditRetentionDays = 180
+    public var siteName = "法治政府建设管理平台"
+
+    public init() {}
+
+    public struct Problems: Error, CustomStringConvertible {
+        public var messages: [String]
+        public var description: String {
+            "配置有误，平台未启动：\n" + messages.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// Reads every setting; throws one ``Problems`` listing each missing or invalid one.
+    public static func load(from env: [String: String], production: Bool) throws(Problems) -> AppConfig {
+        var config = AppConfig()
+        var problems: [String] = []
+
+        func int(_ key: String, _ range: ClosedRange<Int>, into target: inout Int) {
+            guard let raw = env[key], !raw.isEmpty else { return }
+            if let value = Int(raw), range.contains(value) {
+                target = value
+            } else {
+                problems.append("\(key)=\(raw)：应为\(range.lowerBound)到\(range.upperBound)之间的整数")
+            }
+        }
+        func bool(_ key: String, into target: inout Bool) {
+            guard let raw = env[key], !raw.isEmpty else { return }
+            switch raw.lowercased() {
+            case "1", "true", "yes", "on": target = true
+            case "0", "false", "no", "off": target = false
+            default: problems.append("\(key)=\(raw)：应为 true 或 false")
+            }
+        }
+
+        if let url = env["FAZHI_DATABASE_URL"], !url.isEmpty {
+            if let location = DatabaseLocation(url: url) {
+                config.database = location
+            } else {
+                problems.append("FAZHI_DATABASE_URL：应为 sqlite:///路径 或 postgres://用户:密码@主机:5432/库名")
+            }
+        }
+        if let key = env["FAZHI_DATA_KEY"], !key.isEmpty {
+            if let data = Data(base64Encoded: key), data.count == 32 {
+                config.dataKey = data
+            } else {
+                problems.append("FAZHI_DATA_KEY：应为32字节随机密钥的Base64编码（可用 `openssl rand -base64 32` 生成）")
+            }
+        } else if production {
+            problems.append("FAZHI_DATA_KEY：生产环境必须设置个人信息加密密钥（32字节的Base64编码）")
+        }
+        if let file = env["FAZHI_DATA_KEY_FILE"], !file.isEmpty { config.dataKeyFile = file }
+        int("FAZHI_BCRYPT_COST", 4...16, into: &config.bcryptCost)
+        if production, config.bcryptCost < 12 {
+            problems.append("FAZHI_BCRYPT_COST：生产环境不得低于12")
+        }
+        int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
+        int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
+        int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)
+        int("FAZHI_SESSION_IDLE_MINUTES", 1...1440, into: &config.sessionIdleMinutes)
+        int("FAZHI_SESSION_ABSOLUTE_HOURS", 1...168, into: &config.sessionAbsoluteHours)
+        int("FAZHI_PASSWORD_MIN_LENGTH", 8...64, into: &config.passwordPolicy.minimumLength)
+        int("FAZHI_PASSWORD_EXPIRY_DAYS", 0...3650, into: &config.passwordPolicy.expiryDays)
+        int("FAZHI_PASSWORD_HISTORY", 0...24, into: &config.passwordPolicy.historyCount)
+        int("FAZHI_AUDIT_RETENTION_DAYS", 180...36500, into: &config.auditRetentionDays)
+        bool("FAZHI_PASSWORD_COMPLEXITY", into: &config.passwordPolicy.requireThreeClasses)
+        bool("FAZHI_SECURE_COOKIES", into: &config.secureCookies)
+        if let format = env["FAZHI_LOG_FORMAT"], !format.isEmpty {
+            switch format {
+            case "json": config.jsonLogs = true
+            case "text": config.jsonLogs = false
+            default: problems.append("FAZHI_LOG_FORMAT=\(format)：应为 text 或 json")
+            }
+        }
+        if let roles = env["FAZHI_TOTP_REQUIRED_ROLES"] {
+            var set: Set<Role> = []
+            for name in roles.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                if let role = Role(rawValue: name) {
+                    set.insert(role)
+                } else {
+                    problems.append("FAZHI_TOTP_REQUIRED_ROLES：未知角色“\(name)”，可选 \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+            config.totpRequiredRoles = set
+        }
+        if let name = env["FAZHI_SITE_NAME"], !name.isEmpty { config.siteName = name }
+
+        if !problems.isEmpty { throw Problems(messages: problems) }
+        return config
+    }
+}

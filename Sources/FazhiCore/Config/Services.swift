@@ -1,0 +1,79 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// "Now", behind a small client so tests pin it (architecture.md, "Effects behind small clients").
+public struct AppClock: Sendable {
+    public var now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date) { self.now = now }
+
+    public static let live = AppClock { Date() }
+
+    /// A clock a test moves by hand.
+    public static func manual(_ start: Date) -> (AppClock, ManualTime) {
+        let time = ManualTime(start)
+        return (AppClock { time.current }, time)
+    }
+}
+
+public final class ManualTime: Sendable {
+    private let box: NIOLockedValueBox<Date>
+
+    public init(_ start: Date) { box = NIOLockedValueBox(start) }
+
+    public var current: Date { box.withLockedValue { $0 } }
+
+    public func advance(by seconds: TimeInterval) {
+        box.withLockedValue { $0 = $0.addingTimeInterval(seconds) }
+    }
+}
+
+/// Everything the request handlers and commands share, built once at boot.
+public struct FazhiServices: Sendable {
+    public var config: AppConfig
+    public var cipher: PersonalDataCipher
+    public var access: AccessPolicy
+    public var metrics: MetricsRegistry
+    public var modules: [FazhiModule]
+    public var clock: AppClock
+
+    public init(config: AppConfig, cipher: PersonalDataCipher, modules: [FazhiModule], clock: AppClock) {
+        self.config = config
+        self.cipher = cipher
+        self.access = AccessPolicy(modules: modules)
+        self.metrics = MetricsRegistry(modules: modules)
+        self.modules = modules
+        self.clock = clock
+    }
+
+    public var now: Date { clock.now() }
+
+    public var menu: [MenuEntry] { modules.flatMap(\.menu) }
+
+    public var importers: [any Importer] { modules.flatMap(\.importers) }
+
+    public func hashPassword(_ password: String) throws -> String {
+        try Bcrypt.hash(password, cost: config.bcryptCost)
+    }
+}
+
+struct FazhiServicesKey: StorageKey {
+    typealias Value = FazhiServices
+}
+
+extension Application {
+    public var fazhi: FazhiServices {
+        get {
+            guard let services = storage[FazhiServicesKey.self] else {
+                fatalError("FazhiServices used before configure(app) installed them")
+            }
+            return services
+        }
+        set { storage[FazhiServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var fazhi: FazhiServices { application.fazhi }
+}

@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The figures of the metrics registry for a year and a unit subtree, with their definitions.
+enum FiguresPage {
+    /// The year and unit of a request; a unit outside the caller's scope is refused.
+    static func scope(_ req: Request) async throws -> MetricScope {
+        let principal = try req.caller
+        let year = req.query[Int.self, at: "year"] ?? (Calendar.current.dateComponents(in: .shanghai, from: req.fazhi.now).year! - 1)
+        guard (2000...2100).contains(year) else {
+            throw ValidationFailure(field: "year", label: "年度", message: "应为2000至2100之间的年份")
+        }
+        if let code = req.query[String.self, at: "unit"], !code.isEmpty {
+            guard let unit = try await UnitService.find(code: code, on: req.db), principal.covers(unitPath: unit.path) else {
+                throw ScopeDenied(entityType: "unit", entityID: code)
+            }
+            return MetricScope(year: year, unitPath: unit.path, unitName: unit.name)
+        }
+        return MetricScope(year: year, unitPath: principal.scopePrefix, unitName: principal.isCountyWide ? "全县（区）" : principal.unitName)
+    }
+
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "figures", permission: CorePermissions.metricsRead) { req async throws -> Response in
+            let scope = try await scope(req)
+            let results = try await req.fazhi.metrics.evaluateAll(scope: scope, on: req.db)
+            let rows: [[Node]] = results.map { result in
+                [el("code", text: result.key), .text(result.label), .text(result.value.map { $0 + result.unit } ?? "无数据"),
+                 .text(result.previousValue.map { $0 + result.unit } ?? "无数据"), .text(result.yearOverYear.map { $0 + "%" } ?? "—"),
+                 .text(result.definition + "（" + result.rounding + "）")]
+            }
+            return Layout.page(req, title: "统计指标", content: [
+                el("form", [Attribute("method", "get"), Attribute("action", "/figures"), .cls("filters")], [
+                    UI.field("年度", name: "year", value: String(scope.year)),
+                    UI.field("单位编码", name: "unit", value: req.query[String.self, at: "unit"], hint: "留空为本人管辖范围"),
+                    el("div", [.cls("field")], [el("button", [.type("submit")], text: "查询")]),
+                ]),
+                UI.table(caption: "\(scope.year)年 \(scope.unitName)", columns: [UI.Column("代码"), UI.Column("指标"), UI.Column("本年"), UI.Column("上年"),
+                                                                            UI.Column("同比"), UI.Column("口径")], rows: rows,
+                         query: ListQuery(path: "/figures", parameters: [:])),
+            ])
+        }
+    }
+}

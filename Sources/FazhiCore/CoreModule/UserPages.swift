@@ -1,0 +1,195 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Accounts, roles and sessions pages: the system admin manages accounts, the security admin
+/// assigns roles, unlocks accounts and ends sessions (三权分立).
+enum UserPages {
+    struct UserForm: Content {
+        var loginName: String?
+        var displayName: String?
+        var unitCode: String?
+        var password: String?
+    }
+
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "users", permission: CorePermissions.usersRead) { req in try await list(req) }
+        router.page(.GET, "users/new", permission: CorePermissions.usersWrite) { req in formPage(req, form: UserForm(), failure: nil) }
+        router.page(.POST, "users/new", permission: CorePermissions.usersWrite) { req async throws -> Response in
+            let form = try req.content.decode(UserForm.self)
+            do {
+                let user = try await AccountService.createUser(loginName: form.loginName, displayName: form.displayName, unitCode: form.unitCode,
+                                                               password: form.password, role: nil, mustChangePassword: true,
+                                                               by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/users/\(user.id!)", notice: "已新建账户，请由安全管理员分配角色")
+            } catch let failure as ValidationFailure {
+                return formPage(req, form: form, failure: failure)
+            }
+        }
+        router.page(.GET, "users/:id", permission: CorePermissions.usersRead) { req in try await show(req) }
+        router.page(.POST, "users/:id/role", permission: CorePermissions.rolesAssign) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let raw = (try? req.content.get(String.self, at: "role")) ?? ""
+            guard raw.isEmpty || Role(rawValue: raw) != nil else {
+                throw ValidationFailure(field: "role", label: "角色", message: "不是有效的角色")
+            }
+            do {
+                try await AccountService.assignRole(id, role: Role(rawValue: raw), by: try req.caller, services: req.fazhi, on: req.db)
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+            return Layout.redirect(req, to: "/users/\(id)", notice: "已修改角色")
+        }
+        router.page(.POST, "users/:id/unlock", permission: CorePermissions.sessionsManage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            try await AccountService.unlock(id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: "/users/\(id)", notice: "已解除锁定")
+        }
+        for (path, active) in [("deactivate", false), ("activate", true)] {
+            router.page(.POST, "users/:id/\(path)", permission: CorePermissions.usersWrite) { req async throws -> Response in
+                let id = try req.parameters.require("id", as: UUID.self)
+                do {
+                    try await AccountService.setActive(id, active: active, by: try req.caller, services: req.fazhi, on: req.db)
+                } catch let failure as ValidationFailure {
+                    return try await show(req, failure: failure)
+                }
+                return Layout.redirect(req, to: "/users/\(id)", notice: active ? "已启用账户" : "已停用账户")
+            }
+        }
+        router.page(.GET, "roles", permission: CorePermissions.rolesRead) { req in roles(req) }
+        router.page(.GET, "sessions", permission: CorePermissions.sessionsManage) { req in try await sessions(req) }
+        router.page(.POST, "sessions/:id/end", permission: CorePermissions.sessionsManage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            try await AccountService.endSession(id, reason: "terminated", by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: "/sessions", notice: "已强制下线")
+        }
+    }
+
+    static func list(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        var parameters: [String: String] = [:]
+        for key in ["q", "role", "sort", "page"] { if let value = req.query[String.self, at: key] { parameters[key] = value } }
+        let query = ListQuery(path: "/users", parameters: parameters)
+        let builder = UserAccount.query(on: req.db).join(OrgUnit.self, on: \UserAccount.$unitID == \OrgUnit.$id)
+        if let prefix = principal.scopePrefix { builder.filter(OrgUnit.self, \.$path =~ prefix) }
+        if let q = query["q"] {
+            builder.group(.or) { group in
+                group.filter(\.$loginName ~~ q)
+                group.filter(\.$displayName ~~ q)
+            }
+        }
+        if let role = query["role"] { builder.filter(\.$role == role) }
+        switch query.sort {
+        case "name": builder.sort(\.$displayName)
+        case "role": builder.sort(\.$role)
+        default: builder.sort(\.$loginName)
+        }
+        let pageRequest = PageRequest(number: query.page)
+        let total = try await builder.count()
+        let users = try await builder.range(pageRequest.offset..<(pageRequest.offset + pageRequest.size)).all()
+        let page = Page(items: users, total: total, request: pageRequest)
+        let now = req.fazhi.now
+        let rows: [[Node]] = try users.map { user in
+            let unit = try user.joined(OrgUnit.self)
+            return [link(user.loginName, "/users/\(user.id!)"), .text(user.displayName), .text(unit.name),
+                    .text(user.roleValue?.label ?? "未分配"),
+                    .text(!user.active ? "已停用" : ((user.lockedUntil ?? .distantPast) > now ? "已锁定" : "正常"))]
+        }
+        return Layout.page(req, title: "账户", content: [
+            principal.has(CorePermissions.usersWrite) ? el("div", [.cls("actions")], [link("新建账户", "/users/new")]) : .empty,
+            el("form", [Attribute("method", "get"), Attribute("action", "/users"), .cls("filters"), Attribute("role", "search")], [
+                UI.field("登录名或姓名", name: "q", value: query["q"]),
+                UI.select("角色", name: "role", options: Role.allCases.map { ($0.rawValue, $0.label) }, selected: query["role"], includeBlank: "全部"),
+                el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
+            ]),
+            UI.table(caption: "账户列表", columns: [UI.Column("登录名", sortKey: "login"), UI.Column("姓名", sortKey: "name"), UI.Column("单位"),
+                                                UI.Column("角色", sortKey: "role"), UI.Column("状态")], rows: rows, query: query),
+            UI.pagination(page, query: query),
+        ])
+    }
+
+    static func show(_ req: Request, failure: ValidationFailure? = nil) async throws -> Response {
+        let principal = try req.caller
+        let (user, unit) = try await AccountService.findUser(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
+        let now = req.fazhi.now
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            UI.details([
+                ("登录名", .text(user.loginName)), ("姓名", .text(user.displayName)), ("单位", .text(unit.name)),
+                ("角色", .text(user.roleValue?.label ?? "未分配")), ("动态口令", .text(user.totpEnabled ? "已启用" : "未启用")),
+                ("状态", .text(!user.active ? "已停用" : ((user.lockedUntil ?? .distantPast) > now ? "已锁定" : "正常"))),
+            ]),
+        ]
+        if principal.has(CorePermissions.rolesAssign) {
+            content.append(UI.form(action: "/users/\(user.id!)/role", csrf: req.csrfToken, [
+                el("h2", text: "分配角色"),
+                UI.select("角色", name: "role", options: Role.allCases.map { ($0.rawValue, $0.label) }, selected: user.role,
+                          error: failure?.message(for: "role"), includeBlank: "未分配"),
+                el("button", [.type("submit")], text: "保存角色"),
+            ]))
+        }
+        var actions: [Node] = []
+        if principal.has(CorePermissions.sessionsManage), (user.lockedUntil ?? .distantPast) > now {
+            actions.append(UI.actionButton("解除锁定", action: "/users/\(user.id!)/unlock", csrf: req.csrfToken))
+        }
+        if principal.has(CorePermissions.usersWrite) {
+            actions.append(UI.actionButton(user.active ? "停用账户" : "启用账户", action: "/users/\(user.id!)/\(user.active ? "deactivate" : "activate")", csrf: req.csrfToken))
+        }
+        content.append(el("div", [.cls("actions")], actions))
+        return Layout.page(req, title: "账户：\(user.displayName)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+
+    static func formPage(_ req: Request, form: UserForm, failure: ValidationFailure?) -> Response {
+        Layout.page(req, title: "新建账户", status: failure == nil ? .ok : .unprocessableEntity, content: [
+            UI.errorSummary(failure),
+            el("p", text: "新账户没有角色，由安全管理员分配（三权分立）；首次登录须修改初始密码。"),
+            UI.form(action: "/users/new", csrf: req.csrfToken, [
+                UI.field("登录名", name: "loginName", value: form.loginName, error: failure?.message(for: "loginName"), required: true),
+                UI.field("姓名", name: "displayName", value: form.displayName, error: failure?.message(for: "displayName"), required: true),
+                UI.field("所属单位编码", name: "unitCode", value: form.unitCode, error: failure?.message(for: "unitCode"), required: true),
+                UI.field("初始密码", name: "password", type: "password", error: failure?.message(for: "password"), required: true,
+                         hint: "至少12位，含大写字母、小写字母、数字、符号中的三类", autocomplete: "new-password"),
+                el("button", [.type("submit")], text: "创建"),
+            ]),
+        ])
+    }
+
+    static func roles(_ req: Request) -> Response {
+        let access = req.fazhi.access
+        let permissions = access.permissions.values.sorted { $0.key < $1.key }
+        let rows: [[Node]] = permissions.map { permission in
+            [.text(permission.label), el("code", text: permission.key)]
+                + Role.allCases.map { role in .text(access.allows(role, permission) ? "✓" : "") }
+        }
+        return Layout.page(req, title: "角色与权限", content: [
+            el("p", text: "角色及其权限由平台和各模块声明；系统管理员、安全管理员、审计管理员三权分立，任何账户只能持有一个角色。"),
+            UI.table(caption: "权限矩阵", columns: [UI.Column("权限"), UI.Column("代码")] + Role.allCases.map { UI.Column($0.label) },
+                     rows: rows, query: ListQuery(path: "/roles", parameters: [:])),
+        ])
+    }
+
+    static func sessions(_ req: Request) async throws -> Response {
+        let sessions = try await LoginSession.query(on: req.db).filter(\.$endedAt == nil).sort(\.$lastSeenAt, .descending).range(0..<200).all()
+        let users = try await UserAccount.query(on: req.db).filter(\.$id ~~ sessions.map(\.userID)).all()
+        let names = Dictionary(uniqueKeysWithValues: users.map { ($0.id!, $0.loginName) })
+        let rows: [[Node]] = sessions.map { session in
+            [.text(names[session.userID] ?? "?"), .text(DateText.minute(session.createdAt)), .text(DateText.minute(session.lastSeenAt)),
+             .text(session.ip), UI.actionButton("强制下线", action: "/sessions/\(session.id!)/end", csrf: req.csrfToken)]
+        }
+        return Layout.page(req, title: "在线会话", content: [
+            UI.table(caption: "未结束的会话（最多200条）", columns: [UI.Column("账户"), UI.Column("登录时间"), UI.Column("最近活动"), UI.Column("来源地址"), UI.Column("操作")],
+                     rows: rows, query: ListQuery(path: "/sessions", parameters: [:])),
+        ])
+    }
+}
+
+/// Dates as users read them: Asia/Shanghai.
+public enum DateText {
+    public static func minute(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .shanghai
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// A sheet read from an uploaded file: the header row and the data rows, as text.
+public struct ImportTable: Sendable, Equatable {
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(headers: [String], rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
+
+    /// The spreadsheet row number of data row `index` (the header is row 1).
+    public static func rowNumber(_ index: Int) -> Int { index + 2 }
+
+    public func column(_ header: String) -> Int? {
+        headers.firstIndex { $0.trimmingCharacters(in: .whitespaces) == header }
+    }
+
+    public func value(_ row: [String], _ header: String) -> String {
+        guard let index = column(header), index < row.count else { return "" }
+        return row[index].trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+public enum ImportFileError: Error, CustomStringConvertible {
+    case notUTF8
+    case unreadable(String)
+    case empty
+
+    public var description: String {
+        switch self {
+        case .notUTF8: "文件不是UTF-8编码：请在Excel中“另存为”选择“CSV UTF-8（逗号分隔）”，或直接上传XLSX文件"
+        case .unreadable(let reason): "无法读取文件：\(reason)"
+        case .empty: "文件没有表头或数据行"
+        }
+    }
+}
+
+/// Reads CSV (RFC 4180, UTF-8 with or without BOM) and XLSX (the first worksheet).
+public enum TableReader {
+    public static func read(_ data: Data, filename: String) throws -> ImportTable {
+        let isZip = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        let table: ImportTable
+        if isZip || filename.lowercased().hasSuffix(".xlsx") {
+            table = try XLSXReader.read(data)
+        } else {
+            table = try CSVReader.read(data)
+        }
+        guard !table.headers.isEmpty else { throw ImportFileError.empty }
+        return table
+    }
+}
+
+public enum CSVReader {
+    public static func read(_ data: Data) throws -> ImportTable {
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(data: bytes, encoding: .utf8) else { throw ImportFileError.notUTF8 }
+        var records = parse(text)
+        while let last = records.last, last.allSatisfy({ $0.isEmpty }) { records.removeLast() }
+        guard let header = records.first else { throw ImportFileError.empty }
+        let rows = records.dropFirst().filter { !$0.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
+        return ImportTable(headers: header.map { $0.trimmingCharacters(in: .whitespaces) }, rows: Array(rows))
+    }
+
+    /// RFC 4180: fields separated by commas, quoted fields may hold commas, quotes ("") and
+    /// line breaks; records end with CRLF or LF.
+    public static func parse(_ text: String) -> [[String]] {
+        var records: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var inQuotes = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = iterator.next()
+        while let scalar = pending {
+            pending = iterator.next()
+            if inQuotes {
+                if scalar == "\"" {
+                    if pending == "\"" {
+                        field.unicodeScalars.append("\"")
+                        pending = iterator.next()
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where field.isEmpty: inQuotes = true
+            case ",":
+                record.append(field)
+                field = ""
+            case "\r":
+                if pending == "\n" { pending = iterator.next() }
+                record.append(field)
+                records.append(record)
+                record = []
+                field = ""
+            case "\n":
+                record.append(field)
+                records.append(record)
+                record = []
+                field = ""
+            default: field.unicodeScalars.append(scalar)
+            }
+        }
+        if !field.isEmpty || !record.isEmpty {
+            record.append(field)
+            records.append(record)
+        }
+        return records
+    }
+
+    /// Writes rows as CSV with a BOM, so Excel opens the Chinese text correctly.
+    public static func write(headers: [String], rows: [[String]]) -> Data {
+        func escape(_ value: String) -> String {
+            var safe = value
+            // A leading = + - @ would make Excel evaluate the cell (CSV injection).
+            if let first = safe.first, "=+-@".contains(first) { safe = "'" + safe }
+            if safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return safe
+        }
+        var text = headers.map(escape).joined(separator: ",") + "\r\n"
+        for row in rows {
+            text += row.map(escape).joined(separator: ",") + "\r\n"
+        }
+        return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
+    }
+}

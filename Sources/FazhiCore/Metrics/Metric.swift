@@ -1,0 +1,245 @@
+import Fluent
+import Foundation
+
+/// The unit a figure is counted in, as the annual reports write it.
+public enum MetricUnit: String, Sendable, Codable, CaseIterable {
+    case piece = "件"
+    case person = "人"
+    case personTime = "人次"
+    case times = "次"
+    case item = "项"
+    case volume = "卷"
+    case count = "个"
+    case percent = "%"
+    case yuan = "元"
+    case tenThousandYuan = "万元"
+}
+
+/// How a rate is cut to its published digits. Published reports do both: 江汉区 2019 rounds, others
+/// truncate, so each figure names its rule and an installation can change it.
+public enum RoundingRule: Sendable, Equatable, Codable, CustomStringConvertible {
+    case halfUp(places: Int)
+    case truncate(places: Int)
+
+    public static let `default` = RoundingRule.halfUp(places: 2)
+
+    public var description: String {
+        switch self {
+        case .halfUp(let places): "四舍五入保留\(places)位小数"
+        case .truncate(let places): "截断保留\(places)位小数"
+        }
+    }
+
+    /// Parses `half-up:2` or `truncate:1`.
+    public init?(spec: String) {
+        let parts = spec.split(separator: ":")
+        guard parts.count == 2, let places = Int(parts[1]), (0...6).contains(places) else { return nil }
+        switch parts[0] {
+        case "half-up": self = .halfUp(places: places)
+        case "truncate": self = .truncate(places: places)
+        default: return nil
+        }
+    }
+
+    public var spec: String {
+        switch self {
+        case .halfUp(let places): "half-up:\(places)"
+        case .truncate(let places): "truncate:\(places)"
+        }
+    }
+
+    public func apply(_ value: Decimal) -> Decimal {
+        var input = value
+        var output = Decimal()
+        switch self {
+        // .plain rounds a tie away from zero: 四舍五入 for both signs.
+        case .halfUp(let places): NSDecimalRound(&output, &input, places, .plain)
+        // Truncation cuts toward zero.
+        case .truncate(let places): NSDecimalRound(&output, &input, places, value < 0 ? .up : .down)
+        }
+        return output
+    }
+}
+
+/// What a figure computes to before rounding: a count, an amount, or a ratio kept as its parts so
+/// the definition can be shown with the numbers ("22 ÷ 29").
+public enum MetricValue: Sendable, Equatable {
+    case count(Int)
+    case amount(Decimal)
+    case ratio(numerator: Int, denominator: Int)
+    /// No records to compute from: shown as missing, never as zero.
+    case missing
+
+    /// The value in the figure's unit, before rounding (a ratio becomes a percentage).
+    public var decimal: Decimal? {
+        switch self {
+        case .count(let count): Decimal(count)
+        case .amount(let amount): amount
+        case .ratio(let numerator, let denominator):
+            denominator == 0 ? nil : Decimal(numerator) * 100 / Decimal(denominator)
+        case .missing: nil
+        }
+    }
+}
+
+/// A year and a unit subtree: the scope every figure is computed over.
+public struct MetricScope: Sendable {
+    public var year: Int
+    /// Path prefix of the unit subtree; nil means the whole installation.
+    public var unitPath: String?
+    public var unitName: String
+    public var timeZone: TimeZone
+
+    public init(year: Int, unitPath: String?, unitName: String, timeZone: TimeZone = .shanghai) {
+        self.year = year
+        self.unitPath = unitPath
+        self.unitName = unitName
+        self.timeZone = timeZone
+    }
+
+    /// [1 January, next 1 January) of the year in Asia/Shanghai.
+    public var interval: (start: Date, end: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let start = calendar.date(from: DateComponents(year: year, month: 1, day: 1))!
+        let end = calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1))!
+        return (start, end)
+    }
+
+    public var previousYear: MetricScope {
+        var scope = self
+        scope.year -= 1
+        return scope
+    }
+}
+
+extension TimeZone {
+    /// Legal events are dated in Asia/Shanghai (product.md, "Non-negotiables").
+    public static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+}
+
+/// A record behind a figure, for the list a rendered figure links to.
+public struct MetricRecordRef: Sendable, Codable, Equatable {
+    public var id: String
+    public var title: String
+    public var link: String
+
+    public init(id: String, title: String, link: String) {
+        self.id = id
+        self.title = title
+        self.link = link
+    }
+}
+
+/// One named figure (`<module>.<name>`): the single definition the annual report, the indicators
+/// and the dashboards all read.
+public struct MetricDefinition: Sendable {
+    public var key: String
+    public var label: String
+    /// The definition in words, shown to users next to the figure.
+    public var definition: String
+    public var unit: MetricUnit
+    public var rounding: RoundingRule
+    public var compute: @Sendable (MetricScope, any Database) async throws -> MetricValue
+    public var records: @Sendable (MetricScope, any Database) async throws -> [MetricRecordRef]
+
+    public init(key: String, label: String, definition: String, unit: MetricUnit, rounding: RoundingRule = .default,
+                compute: @escaping @Sendable (MetricScope, any Database) async throws -> MetricValue,
+                records: @escaping @Sendable (MetricScope, any Database) async throws -> [MetricRecordRef]) {
+        self.key = key
+        self.label = label
+        self.definition = definition
+        self.unit = unit
+        self.rounding = rounding
+        self.compute = compute
+        self.records = records
+    }
+}
+
+/// A computed figure, ready to print or render.
+public struct MetricResult: Sendable, Codable, Equatable {
+    public var key: String
+    public var label: String
+    public var definition: String
+    public var unit: String
+    public var rounding: String
+    /// The rounded value as text ("75.86"); nil when missing.
+    public var value: String?
+    public var numerator: Int?
+    public var denominator: Int?
+    public var previousValue: String?
+    /// Year-over-year change in percent of last year's value, rounded by the same rule.
+    public var yearOverYear: String?
+}
+
+/// All registered figures. Built once at boot from the module manifests.
+public struct MetricsRegistry: Sendable {
+    public private(set) var definitions: [MetricDefinition] = []
+    /// Per-installation overrides of rounding rules, keyed by metric key.
+    public var roundingOverrides: [String: RoundingRule] = [:]
+
+    public init(modules: [FazhiModule], roundingOverrides: [String: RoundingRule] = [:]) {
+        definitions = modules.flatMap(\.metrics)
+        self.roundingOverrides = roundingOverrides
+    }
+
+    public func definition(_ key: String) -> MetricDefinition? {
+        definitions.first { $0.key == key }
+    }
+
+    public func rounding(for definition: MetricDefinition) -> RoundingRule {
+        roundingOverrides[definition.key] ?? definition.rounding
+    }
+
+    public func evaluate(_ definition: MetricDefinition, scope: MetricScope, on db: any Database) async throws -> MetricResult {
+        let rule = rounding(for: definition)
+        let current = try await definition.compute(scope, db)
+        let previous = try await definition.compute(scope.previousYear, db)
+        func text(_ value: MetricValue) -> String? {
+            guard let decimal = value.decimal else { return nil }
+            if case .count = value { return "\(decimal)" }
+            return Self.format(rule.apply(decimal), places: rule.places)
+        }
+        var yoy: String?
+        if case .count(let now) = current, case .count(let before) = previous, before != 0 {
+            let change = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
+            yoy = Self.format(rule.apply(change), places: rule.places)
+        }
+        var numerator: Int?
+        var denominator: Int?
+        if case .ratio(let n, let d) = current {
+            numerator = n
+            denominator = d
+        }
+        return MetricResult(key: definition.key, label: definition.label, definition: definition.definition,
+                            unit: definition.unit.rawValue, rounding: rule.description, value: text(current),
+                            numerator: numerator, denominator: denominator, previousValue: text(previous),
+                            yearOverYear: yoy)
+    }
+
+    public func evaluateAll(scope: MetricScope, on db: any Database) async throws -> [MetricResult] {
+        var results: [MetricResult] = []
+        for definition in definitions {
+            results.append(try await evaluate(definition, scope: scope, on: db))
+        }
+        return results
+    }
+
+    /// Fixed digits ("75.80", not "75.8"), as reports print rates.
+    static func format(_ value: Decimal, places: Int) -> String {
+        var text = "\(value)"
+        guard places > 0 else { return text }
+        if !text.contains(".") { text += "." }
+        let decimals = text.split(separator: ".", omittingEmptySubsequences: false).last?.count ?? 0
+        if decimals < places { text += String(repeating: "0", count: places - decimals) }
+        return text
+    }
+}
+
+extension RoundingRule {
+    public var places: Int {
+        switch self {
+        case .halfUp(let places), .truncate(let places): places
+        }
+    }
+}

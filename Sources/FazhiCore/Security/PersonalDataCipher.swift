@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+
+/// Encrypts personal data at rest (security.md: AES-GCM with a key from configuration, never in
+/// the database) and makes a keyed hash beside it so an exact value can be searched for without
+/// decrypting every row.
+public struct PersonalDataCipher: Sendable {
+    private let encryptionKey: SymmetricKey
+    private let searchKey: SymmetricKey
+
+    /// `masterKey` is 32 bytes; the encryption and search keys are derived from it with HKDF so
+    /// that one secret in configuration serves both and neither is used twice.
+    public init(masterKey: Data) throws(ValidationFailure) {
+        guard masterKey.count == 32 else {
+            throw ValidationFailure(field: "FAZHI_DATA_KEY", label: "FAZHI_DATA_KEY", message: "应为32字节密钥的Base64编码")
+        }
+        let master = SymmetricKey(data: masterKey)
+        encryptionKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("fazhi personal data v1".utf8), outputByteCount: 32)
+        searchKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("fazhi search hash v1".utf8), outputByteCount: 32)
+    }
+
+    /// Base64 of nonce ‖ ciphertext ‖ tag.
+    public func seal(_ plaintext: String) throws -> String {
+        let box = try AES.GCM.seal(Data(plaintext.utf8), using: encryptionKey)
+        guard let combined = box.combined else { throw PersonalDataError.sealFailed }
+        return combined.base64EncodedString()
+    }
+
+    public func open(_ sealed: String) throws -> String {
+        guard let data = Data(base64Encoded: sealed) else { throw PersonalDataError.malformed }
+        let box = try AES.GCM.SealedBox(combined: data)
+        let plain = try AES.GCM.open(box, using: encryptionKey)
+        guard let text = String(data: plain, encoding: .utf8) else { throw PersonalDataError.malformed }
+        return text
+    }
+
+    /// HMAC-SHA256 of the normalised value, hex: equal values give equal hashes.
+    public func searchHash(_ value: String) -> String {
+        let normalised = value.trimmingCharacters(in: .whitespaces).uppercased()
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: searchKey)
+        return Data(mac).hexString
+    }
+}
+
+public enum PersonalDataError: Error {
+    case sealFailed
+    case malformed
+}
+
+extension Data {
+    public var hexString: String {
+        map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

@@ -1,0 +1,192 @@
+import Fluent
+import SQLKit
+
+/// The core schema. Names are frozen: never rename a migration or change one that has shipped;
+/// add a new one instead (architecture.md, "Data").
+public enum CoreMigrations {
+    public static let all: [any Migration] = [
+        CreateUnits(),
+        CreateUsers(),
+        CreatePasswordHistory(),
+        CreateSessions(),
+        CreateAPITokens(),
+        CreateAuditEntries(),
+        CreateLoginThrottle(),
+    ]
+}
+
+struct CreateUnits: AsyncMigration {
+    var name: String { "CreateUnits" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("units")
+            .id()
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("kind", .string, .required)
+            .field("uscc", .string)
+            .field("parent_id", .uuid, .references("units", "id", onDelete: .restrict))
+            .field("path", .string, .required)
+            .field("depth", .int, .required)
+            .field("sort_order", .int, .required)
+            .field("active", .bool, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .field("deactivated_at", .datetime)
+            .unique(on: "code")
+            .unique(on: "uscc")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("CREATE INDEX units_path_idx ON units (path)").run()
+        try await sql.raw("CREATE INDEX units_parent_idx ON units (parent_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("units").delete()
+    }
+}
+
+struct CreateUsers: AsyncMigration {
+    var name: String { "CreateUsers" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("users")
+            .id()
+            .field("login_name", .string, .required)
+            .field("display_name", .string, .required)
+            .field("unit_id", .uuid, .required, .references("units", "id", onDelete: .restrict))
+            .field("role", .string)
+            .field("password_hash", .string, .required)
+            .field("password_changed_at", .datetime, .required)
+            .field("must_change_password", .bool, .required)
+            .field("failed_logins", .int, .required)
+            .field("locked_until", .datetime)
+            .field("totp_secret", .string)
+            .field("totp_enabled", .bool, .required)
+            .field("totp_last_counter", .int64)
+            .field("active", .bool, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "login_name")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("users").delete()
+    }
+}
+
+struct CreatePasswordHistory: AsyncMigration {
+    var name: String { "CreatePasswordHistory" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("password_history")
+            .id()
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .restrict))
+            .field("password_hash", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("password_history").delete()
+    }
+}
+
+struct CreateSessions: AsyncMigration {
+    var name: String { "CreateSessions" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("sessions")
+            .id()
+            .field("token_hash", .string, .required)
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .restrict))
+            .field("csrf_token", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("ip", .string, .required)
+            .field("user_agent", .string, .required)
+            .field("must_enroll_totp", .bool, .required)
+            .field("ended_at", .datetime)
+            .field("end_reason", .string)
+            .unique(on: "token_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("sessions").delete()
+    }
+}
+
+struct CreateAPITokens: AsyncMigration {
+    var name: String { "CreateAPITokens" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("api_tokens")
+            .id()
+            .field("token_hash", .string, .required)
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .restrict))
+            .field("name", .string, .required)
+            .field("permissions", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime)
+            .field("revoked_at", .datetime)
+            .field("last_used_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("api_tokens").delete()
+    }
+}
+
+struct CreateAuditEntries: AsyncMigration {
+    var name: String { "CreateAuditEntries" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("audit_entries")
+            .id()
+            .field("seq", .int64, .required)
+            .field("occurred_at", .string, .required)
+            .field("actor_id", .string, .required)
+            .field("actor_name", .string, .required)
+            .field("unit_id", .string, .required)
+            .field("ip", .string, .required)
+            .field("action", .string, .required)
+            .field("entity_type", .string, .required)
+            .field("entity_id", .string, .required)
+            .field("outcome", .string, .required)
+            .field("detail", .string, .required)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "seq")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("CREATE INDEX audit_entries_action_idx ON audit_entries (action)").run()
+        try await sql.raw("CREATE INDEX audit_entries_actor_idx ON audit_entries (actor_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("audit_entries").delete()
+    }
+}
+
+/// Failed login attempts per source address, so the per-IP rate limit holds across app servers.
+struct CreateLoginThrottle: AsyncMigration {
+    var name: String { "CreateLoginThrottle" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("login_attempts")
+            .id()
+            .field("ip", .string, .required)
+            .field("attempted_at", .datetime, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("CREATE INDEX login_attempts_ip_idx ON login_attempts (ip, attempted_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("login_attempts").delete()
+    }
+}

@@ -1,0 +1,91 @@
+import Fluent
+import SQLKit
+
+/// Which database the installation runs on.
+public enum DatabaseFlavor: Sendable {
+    case sqlite
+    case postgres
+
+    public init(_ database: any Database) {
+        let name = (database as? any SQLDatabase)?.dialect.name ?? "sqlite"
+        self = name.contains("postgres") ? .postgres : .sqlite
+    }
+}
+
+extension Database {
+    public var sql: any SQLDatabase { self as! any SQLDatabase }
+
+    /// Runs `body` in one write transaction: everything it writes, its audit rows included, lands
+    /// together or not at all.
+    ///
+    /// On SQLite the transaction begins with `BEGIN IMMEDIATE`, which takes the write lock at once:
+    /// Fluent's default deferred `BEGIN` fails with "database is locked" when a read inside it later
+    /// upgrades to a write while another connection writes (architecture.md, "Data").
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction { return try await body(self) }
+        switch DatabaseFlavor(self) {
+        case .postgres:
+            return try await transaction(body)
+        case .sqlite:
+            return try await withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(InTransaction(base: connection))
+                    try await sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+}
+
+/// A database handle that reports `inTransaction`, so nested `write` calls and Fluent's own
+/// `transaction` join the open SQLite transaction instead of beginning another.
+struct InTransaction: Database, SQLDatabase {
+    let base: any Database
+
+    var context: DatabaseContext { base.context }
+    var inTransaction: Bool { true }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        base.execute(query: query, onOutput: onOutput)
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await closure(self)
+    }
+
+    func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await closure(self)
+    }
+
+    // SQLDatabase
+    var logger: Logger { (base as! any SQLDatabase).logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var dialect: any SQLDialect { (base as! any SQLDatabase).dialect }
+    var version: (any SQLDatabaseReportedVersion)? { (base as! any SQLDatabase).version }
+    var queryLogLevel: Logger.Level? { (base as! any SQLDatabase).queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        (base as! any SQLDatabase).execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await (base as! any SQLDatabase).execute(sql: query, onRow)
+    }
+}

@@ -1,0 +1,96 @@
+/// A small HTML builder that escapes every text and attribute value by default, so data from
+/// records can never become markup. Only ``Node/trusted(_:)`` takes markup as is, and it is given
+/// only constants written in this codebase.
+///
+/// We chose this over Plot (architecture.md names it as an option): Plot's typed contexts have no
+/// ARIA attributes and forbid forms inside table cells, which accessible list pages need, and the
+/// whole builder is this file.
+public indirect enum Node: Sendable {
+    case element(String, [Attribute], [Node])
+    case void(String, [Attribute])
+    case text(String)
+    case trusted(String)
+    case group([Node])
+
+    public static let empty = Node.group([])
+
+    public func render() -> String {
+        var output = ""
+        render(into: &output)
+        return output
+    }
+
+    func render(into output: inout String) {
+        switch self {
+        case .element(let name, let attributes, let children):
+            output += "<" + name
+            for attribute in attributes { attribute.render(into: &output) }
+            output += ">"
+            for child in children { child.render(into: &output) }
+            output += "</" + name + ">"
+        case .void(let name, let attributes):
+            output += "<" + name
+            for attribute in attributes { attribute.render(into: &output) }
+            output += ">"
+        case .text(let text):
+            output += escapeHTML(text)
+        case .trusted(let markup):
+            output += markup
+        case .group(let nodes):
+            for node in nodes { node.render(into: &output) }
+        }
+    }
+}
+
+public struct Attribute: Sendable {
+    public var name: String
+    public var value: String?
+
+    public init(_ name: String, _ value: String?) {
+        self.name = name
+        self.value = value
+    }
+
+    func render(into output: inout String) {
+        output += " " + name
+        if let value { output += "=\"" + escapeHTML(value) + "\"" }
+    }
+
+    public static func cls(_ value: String) -> Attribute { Attribute("class", value) }
+    public static func id(_ value: String) -> Attribute { Attribute("id", value) }
+    public static func href(_ value: String) -> Attribute { Attribute("href", value) }
+    public static func name(_ value: String) -> Attribute { Attribute("name", value) }
+    public static func value(_ value: String) -> Attribute { Attribute("value", value) }
+    public static func type(_ value: String) -> Attribute { Attribute("type", value) }
+    public static func aria(_ name: String, _ value: String) -> Attribute { Attribute("aria-" + name, value) }
+    public static func flag(_ name: String) -> Attribute { Attribute(name, nil) }
+}
+
+public func escapeHTML(_ text: String) -> String {
+    var output = ""
+    output.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": output += "&amp;"
+        case "<": output += "&lt;"
+        case ">": output += "&gt;"
+        case "\"": output += "&quot;"
+        case "'": output += "&#39;"
+        default: output.unicodeScalars.append(scalar)
+        }
+    }
+    return output
+}
+
+/// Element shorthands: `el("p", [.cls("hint")], [.text("…")])`.
+public func el(_ name: String, _ attributes: [Attribute] = [], _ children: [Node] = []) -> Node {
+    .element(name, attributes, children)
+}
+
+public func el(_ name: String, _ attributes: [Attribute] = [], text: String) -> Node {
+    .element(name, attributes, [.text(text)])
+}
+
+public func link(_ title: String, _ href: String, _ attributes: [Attribute] = []) -> Node {
+    .element("a", [.href(href)] + attributes, [.text(title)])
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Vapor
+
+/// The page frame: header with the account, navigation built from the module manifests, the main
+/// region. One call per page: `try Layout.page(req, title:, content:)`.
+public enum Layout {
+    public static func document(title: String, siteName: String, principal: Principal?, menu: [MenuEntry], currentPath: String,
+                                csrf: String, notice: String?, content: [Node]) -> String {
+        let head = el("head", [], [
+            .void("meta", [Attribute("charset", "utf-8")]),
+            .void("meta", [.name("viewport"), Attribute("content", "width=device-width, initial-scale=1")]),
+            el("title", text: "\(title) - \(siteName)"),
+            .void("link", [Attribute("rel", "stylesheet"), .href("/static/app.css")]),
+        ])
+        var bodyChildren: [Node] = [link("跳到正文", "#main", [.cls("skip")])]
+        var headerChildren: [Node] = [el("a", [.cls("brand"), .href("/")], text: siteName)]
+        if let principal, principal.userID != nil {
+            headerChildren.append(el("div", [.cls("account")], [
+                link("\(principal.displayName)（\(principal.role?.label ?? "未分配角色")，\(principal.unitName)）", "/profile"),
+                UI.actionButton("退出登录", action: "/logout", csrf: csrf, style: "link"),
+            ]))
+        }
+        bodyChildren.append(el("header", [.cls("top")], headerChildren))
+        var shell: [Node] = []
+        if let principal, principal.userID != nil, principal.pendingStep == nil {
+            shell.append(navigation(menu: menu, principal: principal, currentPath: currentPath))
+        }
+        shell.append(el("main", [.id("main"), Attribute("tabindex", "-1")], [el("h1", text: title), UI.notice(notice)] + content))
+        bodyChildren.append(el("div", [.cls("shell")], shell))
+        let html = el("html", [Attribute("lang", "zh-CN")], [head, el("body", [], bodyChildren)])
+        return "<!DOCTYPE html>\n" + html.render() + "\n"
+    }
+
+    static func navigation(menu: [MenuEntry], principal: Principal, currentPath: String) -> Node {
+        let visible = menu.filter { principal.has($0.permission) }
+        var sections: [String] = []
+        for entry in visible where !sections.contains(entry.section) { sections.append(entry.section) }
+        return el("nav", [.cls("side"), .aria("label", "主导航")], sections.map { section in
+            el("div", [.cls("nav-section")], [
+                el("h2", text: section),
+                el("ul", [], visible.filter { $0.section == section }.map { entry in
+                    let current = entry.path == "/" ? currentPath == "/" : currentPath.hasPrefix(entry.path)
+                    return el("li", [], [link(entry.title, entry.path, current ? [.aria("current", "page")] : [])])
+                }),
+            ])
+        })
+    }
+
+    /// Renders a whole page for this request.
+    public static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, content: [Node]) -> Response {
+        let notice = req.cookies[Cookies.flash]?.string.removingPercentEncoding
+        let html = document(title: title, siteName: req.fazhi.config.siteName, principal: req.principal, menu: req.fazhi.menu,
+                            currentPath: req.url.path, csrf: req.csrfToken, notice: notice, content: content)
+        let response = Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        if notice != nil {
+            response.cookies[Cookies.flash] = Cookies.make("", secure: req.fazhi.config.secureCookies, maxAge: 0)
+        }
+        return response
+    }
+
+    /// Redirects after a successful form, with a one-time notice shown on the next page.
+    public static func redirect(_ req: Request, to location: String, notice: String? = nil) -> Response {
+        let response = req.redirect(to: location, redirectType: .normal)
+        if let notice {
+            response.cookies[Cookies.flash] = Cookies.make(notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "",
+                                                           secure: req.fazhi.config.secureCookies, maxAge: 60)
+        }
+        return response
+    }
+}
+
+/// Security headers on every response (security.md, "Sessions and requests"). No page uses
+/// script, so the policy forbids it outright.
+public struct SecurityHeaders: AsyncMiddleware {
+    public init() {}
+
+    public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: req)
+        response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                      value: "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        if req.principal != nil, !req.url.path.hasPrefix("/static") {
+            response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        }
+        return response
+    }
+}
+
+/// Turns every error into a clear Chinese answer: RFC 9457 problem+json under `/api`, an HTML page
+/// elsewhere. A denial of a record outside the caller's scope is audited.
+public struct ErrorResponder: AsyncMiddleware {
+    public init() {}
+
+    public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch let redirect as RedirectTo {
+            return req.redirect(to: redirect.location, redirectType: .normal)
+        } catch {
+            return await render(error, for: req)
+        }
+    }
+
+    func render(_ error: any Error, for req: Request) async -> Response {
+        var status = HTTPResponseStatus.internalServerError
+        var detail = "服务器内部错误，已记录日志。请稍后重试或联系系统管理员。"
+        var fieldErrors: [FieldError] = []
+        var headers = HTTPHeaders()
+        switch error {
+        case let failure as ValidationFailure:
+            status = .unprocessableEntity
+            detail = failure.summary
+            fieldErrors = failure.errors
+        case let denied as ScopeDenied:
+            status = .forbidden
+            detail = "该记录不存在或不在您的管理范围内"
+            let actor = req.principal?.auditActor ?? .anonymous(ip: req.clientIP)
+            try? await AuditLog.append(AuditEvent(action: "access.denied", entityType: denied.entityType, entityID: denied.entityID,
+                                                  outcome: .denied, detail: "访问范围外的记录：\(req.method.rawValue) \(req.url.path)"),
+                                       by: actor, at: req.fazhi.now, on: req.db)
+        case let file as ImportFileError:
+            status = .badRequest
+            detail = file.description
+        case let abort as any AbortError:
+            status = abort.status
+            headers = abort.headers
+            detail = abort.reason
+            if status == .notFound, detail == "Not Found" { detail = "页面不存在" }
+            if status == .payloadTooLarge { detail = "上传内容过大" }
+            if status == .badRequest, detail.hasPrefix("Value") || detail.contains("decode") { detail = "请求格式错误：\(abort.reason)" }
+        case let decoding as DecodingError:
+            status = .badRequest
+            detail = "请求格式错误：\(decoding.localizedDescription)"
+        default:
+            req.logger.report(error: error)
+        }
+        if status == .internalServerError { req.logger.error("unhandled error: \(String(reflecting: error))") }
+        if req.url.path.hasPrefix("/api/") {
+            let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail,
+                                  instance: req.url.path, errors: fieldErrors.isEmpty ? nil : fieldErrors)
+            let response = Response(status: status, headers: headers)
+            response.headers.replaceOrAdd(name: .contentType, value: "application/problem+json; charset=utf-8")
+            response.body = .init(data: (try? JSONEncoder().encode(problem)) ?? Data())
+            return response
+        }
+        let content: [Node] = [
+            el("p", [.cls("error-detail")], text: detail),
+            fieldErrors.isEmpty ? .empty : el("ul", [], fieldErrors.map { el("li", text: $0.text) }),
+            el("p", [], [link("返回工作台", "/")]),
+        ]
+        let response = Layout.page(req, title: Self.title(for: status), status: status, content: content)
+        for (name, value) in headers where name.lowercased() != "content-type" { response.headers.replaceOrAdd(name: name, value: value) }
+        return response
+    }
+
+    static func title(for status: HTTPResponseStatus) -> String {
+        switch status.code {
+        case 400: "请求有误"
+        case 401: "需要登录"
+        case 403: "无权访问"
+        case 404: "页面不存在"
+        case 422: "提交的内容有误"
+        case 429: "请求过于频繁"
+        default: status.code >= 500 ? "服务器错误" : "出错了"
+        }
+    }
+}
+
+/// RFC 9457 problem details, with the field errors of a validation failure.
+public struct Problem: Codable, Sendable {
+    public var type: String
+    public var title: String
+    public var status: Int
+    public var detail: String
+    public var instance: String
+    public var errors: [FieldError]?
+}

@@ -1,0 +1,2 @@
+import FazhiApp
+await FazhiMain.run()

@@ -1,0 +1,3 @@
+import Testing
+@testable import FazhiCore
+@Test func version() { #expect(!FazhiCoreVersion.value.isEmpty) }
