@@ -22,7 +22,12 @@ public enum FazhiApp {
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
             try await applySQLitePragmas(app)
         case .postgres(let url):
-            app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let schema = config.postgresSchema { configuration.searchPath = [schema] }
+            app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .debug), as: .psql)
+            if let schema = config.postgresSchema {
+                try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            }
         }
         for module in modules { app.migrations.add(module.migrations) }
 

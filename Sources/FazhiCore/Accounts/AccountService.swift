@@ -342,8 +342,10 @@ public enum AccountService {
     // MARK: TOTP
 
     /// Starts enrolment: stores a new sealed secret, not yet enabled, and returns it in base32.
-    public static func beginTOTP(_ userID: UUID, services: FazhiServices, on db: any Database) async throws -> String {
+    /// Returns nil when TOTP is already on: the page must never replace a working secret.
+    public static func beginTOTP(_ userID: UUID, services: FazhiServices, on db: any Database) async throws -> String? {
         guard let user = try await UserAccount.find(userID, on: db) else { throw ScopeDenied(entityType: "user", entityID: userID.uuidString) }
+        if user.totpEnabled { return nil }
         if let sealed = user.totpSecret, !user.totpEnabled, let existing = try? services.cipher.open(sealed) {
             return existing
         }
@@ -358,9 +360,9 @@ public enum AccountService {
     public static func confirmTOTP(_ userID: UUID, code: String?, sessionID: UUID?, by principal: Principal,
                                    services: FazhiServices, on database: any Database) async throws {
         try await database.write { db in
-            guard let user = try await UserAccount.find(userID, on: db),
+            guard let user = try await UserAccount.find(userID, on: db), !user.totpEnabled,
                   let sealed = user.totpSecret, let secret = Base32.decode(try services.cipher.open(sealed)) else {
-                throw ValidationFailure(field: "code", label: "动态口令", message: "请先生成密钥")
+                throw ValidationFailure(field: "code", label: "动态口令", message: "请先生成密钥，或动态口令已启用")
             }
             guard let counter = TOTP(secret: secret).verify(code ?? "", at: services.now) else {
                 throw ValidationFailure(field: "code", label: "动态口令", message: "不正确，请核对手机时间后重试")

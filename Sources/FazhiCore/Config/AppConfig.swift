@@ -53,6 +53,9 @@ public struct AppConfig: Sendable {
     public var jsonLogs = false
     public var auditRetentionDays = 180
     public var siteName = "法治政府建设管理平台"
+    /// PostgreSQL schema to use (created if missing); lets one database hold several installations
+    /// or parallel test runs.
+    public var postgresSchema: String?
 
     public init() {}
 
@@ -134,6 +137,13 @@ public struct AppConfig: Sendable {
                 }
             }
             config.totpRequiredRoles = set
+        }
+        if let schema = env["FAZHI_DATABASE_SCHEMA"], !schema.isEmpty {
+            if schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                config.postgresSchema = schema
+            } else {
+                problems.append("FAZHI_DATABASE_SCHEMA=\(schema)：只能使用字母、数字和下划线")
+            }
         }
         if let name = env["FAZHI_SITE_NAME"], !name.isEmpty { config.siteName = name }
 

@@ -124,7 +124,11 @@ enum ProfilePages {
 
     static func totpPage(_ req: Request, failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let secret = try await AccountService.beginTOTP(principal.userID!, services: req.fazhi, on: req.db)
+        guard let secret = try await AccountService.beginTOTP(principal.userID!, services: req.fazhi, on: req.db) else {
+            return Layout.page(req, title: "动态口令", status: failure == nil ? .ok : .unprocessableEntity, content: [
+                UI.errorSummary(failure), el("p", text: "您的账户已启用动态口令。如手机丢失，请联系安全管理员重置。"),
+            ])
+        }
         let uri = TOTP(secret: Base32.decode(secret) ?? Data()).provisioningURI(account: principal.loginName, issuer: req.fazhi.config.siteName)
         return Layout.page(req, title: "启用动态口令", status: failure == nil ? .ok : .unprocessableEntity, content: [
             principal.pendingStep == .enrollTOTP ? el("p", [.cls("error")], text: "您的角色须启用动态口令（TOTP）后才能继续使用平台。") : .empty,

@@ -1,0 +1,214 @@
+import FazhiApp
+import FazhiCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct AuditChainTests {
+    @Test("the demo's audit trail verifies; editing any row by SQL breaks the chain at that row")
+    func tamperingIsFound() async throws {
+        try await TestApp.run { t in
+            guard case .intact(let rows) = try await AuditLog.verify(on: t.db, batchSize: 37) else {
+                Issue.record("fresh chain should be intact")
+                return
+            }
+            #expect(rows > 100)
+            let sql = t.db as! any SQLDatabase
+            try await sql.raw("UPDATE audit_entries SET detail = 'x' WHERE seq = 57").run()
+            #expect(try await AuditLog.verify(on: t.db, batchSize: 37) == .broken(seq: 57, reason: "第57条记录的内容与其哈希不符（记录被修改）"))
+        }
+    }
+
+    @Test("rewriting a row and its hash is caught at the next row; deleting a row is caught at the gap")
+    func rehashAndDelete() async throws {
+        try await TestApp.run { t in
+            let sql = t.db as! any SQLDatabase
+            try await sql.raw("UPDATE audit_entries SET hash = \(bind: String(repeating: "a", count: 64)) WHERE seq = 10").run()
+            #expect(try await AuditLog.verify(on: t.db) == .broken(seq: 10, reason: "第10条记录的内容与其哈希不符（记录被修改）"))
+        }
+        try await TestApp.run { t in
+            let sql = t.db as! any SQLDatabase
+            try await sql.raw("DELETE FROM audit_entries WHERE seq = 20").run()
+            guard case .broken(let seq, _) = try await AuditLog.verify(on: t.db) else {
+                Issue.record("a deleted row must break the chain")
+                return
+            }
+            #expect(seq == 20)
+        }
+    }
+
+    @Test("every change of data appends a row: creating a unit adds exactly one")
+    func changesAreAudited() async throws {
+        try await TestApp.run { t in
+            let before = try await AuditEntryQueries.count(on: t.db)
+            try await UnitService.create(UnitInput(code: "SFX-NEW", name: "新部门", kind: "部门", parentCode: DemoCounty.governmentCode),
+                                         by: .system(), services: t.services, on: t.db)
+            #expect(try await AuditEntryQueries.count(on: t.db) == before + 1)
+            let last = try await AuditEntryQueries.page(.init(action: "unit.create"), page: PageRequest(number: 1, size: 1), on: t.db).items.first
+            #expect(last?.detail.hasPrefix("新建单位 SFX-NEW 新部门") == true)
+        }
+    }
+}
+
+@Suite struct UnitImportTests {
+    static func csv(_ rows: [String]) -> Data {
+        Data(("单位编码,单位名称,单位类型,上级单位编码,统一社会信用代码,排序号\n" + rows.joined(separator: "\n")).utf8)
+    }
+
+    @Test("an import with one bad row writes nothing and reports that row")
+    func allOrNothing() async throws {
+        try await TestApp.run { t in
+            let unitsBefore = try await OrgUnit.query(on: t.db).count()
+            let auditBefore = try await AuditEntryQueries.count(on: t.db)
+            let table = try TableReader.read(Self.csv([
+                "SFX-NEW-A,新部门甲,部门,SFX-GOV,914403001922038216,1",
+                "SFX-NEW-B,新部门乙,部门,SFX-GOV,914403001922038217,2",
+                "SFX-NEW-C,新部门丙,部门,SFX-NEW-A,,3",
+            ]), filename: "units.csv")
+            let report = try await UnitImporter().run(table, by: .system(), services: t.services, on: t.db)
+            #expect(report.rowsWritten == 0)
+            #expect(report.errors.count == 1)
+            #expect(report.errors.first?.row == 3)
+            #expect(report.errors.first?.column == "统一社会信用代码")
+            #expect(try await OrgUnit.query(on: t.db).count() == unitsBefore)
+            #expect(try await AuditEntryQueries.count(on: t.db) == auditBefore)
+        }
+    }
+
+    @Test("a row failing against the database (parent of the wrong kind) rolls back the rows before it")
+    func rollbackAfterWrites() async throws {
+        try await TestApp.run { t in
+            let unitsBefore = try await OrgUnit.query(on: t.db).count()
+            let table = try TableReader.read(Self.csv([
+                "SFX-NEW-A,新部门甲,部门,SFX-GOV,,1",
+                "SFX-NEW-V,新村,村,SFX-NEW-A,,1",
+            ]), filename: "units.csv")
+            let report = try await UnitImporter().run(table, by: .system(), services: t.services, on: t.db)
+            #expect(report.rowsWritten == 0)
+            #expect(report.errors.map(\.row) == [3])
+            #expect(report.errors.first?.message.contains("村的上级应为") == true)
+            #expect(try await OrgUnit.query(on: t.db).count() == unitsBefore)
+        }
+    }
+
+    @Test("a good file is written whole, children listed before their parents included")
+    func writesAll() async throws {
+        try await TestApp.run { t in
+            let table = try TableReader.read(Self.csv([
+                "SFX-NEW-V,新村,村,SFX-NEW-T,,1",
+                "SFX-NEW-T,新乡,乡镇,SFX-GOV,,13",
+            ]), filename: "units.csv")
+            let report = try await UnitImporter().run(table, by: .system(), services: t.services, on: t.db)
+            #expect(report.errors.isEmpty)
+            #expect(report.rowsWritten == 2)
+            let village = try await t.unit("SFX-NEW-V")
+            let township = try await t.unit("SFX-NEW-T")
+            #expect(village.parentID == township.id)
+            #expect(village.path.hasPrefix(township.path))
+        }
+    }
+
+    @Test("the import page shows the per-row report to the system admin")
+    func importPage() async throws {
+        try await TestApp.run { t in
+            let (browser, _) = try await t.login("sysadmin")
+            let csv = String(decoding: Self.csv(["SFX-NEW-A,新部门甲,局,SFX-GOV,,1"]), as: UTF8.self)
+            var captured: TestingHTTPResponse?
+            try await t.app.testing().test(.POST, "/units/import", beforeRequest: { req in
+                req.headers.replaceOrAdd(name: .cookie, value: browser.cookieHeader)
+                let boundary = "fazhi-test-boundary"
+                req.headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+                let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.csrf)\r\n"
+                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"units.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+                req.body = ByteBuffer(string: body)
+            }, afterResponse: { captured = $0 })
+            let response = try #require(captured)
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.body.string.contains("“局”不是有效类型"))
+            #expect(response.body.string.contains("未写入任何数据"))
+        }
+    }
+}
+
+@Suite struct MetricsAndAPITests {
+    @Test("unit figures count the units alive at each year's end, for a subtree too")
+    func unitFigures() async throws {
+        try await TestApp.run { t in
+            let scope2025 = MetricScope(year: 2025, unitPath: nil, unitName: "全县")
+            let results = try await t.services.metrics.evaluateAll(scope: scope2025, on: t.db)
+            let townships = try #require(results.first { $0.key == "units.townships" })
+            #expect(townships.value == "12")
+            #expect(townships.previousValue == "12")
+            #expect(townships.yearOverYear == "0.00")
+            let departments = try #require(results.first { $0.key == "units.departments" })
+            #expect(departments.value == "25")
+            // 2018 had no units yet: shown as zero units, because a count over no records is zero.
+            let before = try await t.services.metrics.evaluateAll(scope: MetricScope(year: 2018, unitPath: nil, unitName: "全县"), on: t.db)
+            #expect(before.first { $0.key == "units.total" }?.value == "0")
+            let cg = try await t.unit("SFX-CG")
+            let villages = try await OrgUnit.query(on: t.db).filter(\.$parentID == cg.id!).count()
+            let subtree = try await t.services.metrics.evaluateAll(scope: MetricScope(year: 2025, unitPath: cg.path, unitName: cg.name), on: t.db)
+            #expect(subtree.first { $0.key == "units.villages" }?.value == String(villages))
+            #expect(subtree.first { $0.key == "units.total" }?.value == String(villages + 1))
+        }
+    }
+
+    @Test("openapi.json is OpenAPI 3.1 and lists every API route with its method")
+    func openAPI() async throws {
+        try await TestApp.run(seeded: false) { t in
+            try await t.app.testing().test(.GET, "/api/v1/openapi.json") { response in
+                #expect(response.status == .ok)
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+                #expect(object["openapi"] as? String == "3.1.0")
+                let paths = object["paths"] as! [String: [String: Any]]
+                for route in t.app.routes.all where route.userInfo[RouteInfo.kind] as? String == RouteKind.api.rawValue {
+                    let path = "/" + route.path.map { component -> String in
+                        if case .parameter(let name) = component { return "{\(name)}" }
+                        return component.description
+                    }.joined(separator: "/")
+                    #expect(paths[path]?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(path) missing from openapi.json")
+                }
+            }
+        }
+    }
+
+    @Test("API validation errors are RFC 9457 problems naming the field in Chinese")
+    func problemDetails() async throws {
+        try await TestApp.run { t in
+            let user = try await t.user("sysadmin")
+            let principal = try #require(try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "t", services: t.services, on: t.db))
+            let (token, _) = try await AccountService.createAPIToken(for: principal, name: "t", permissions: ["units.write"], days: 1, services: t.services, on: t.db)
+            try await t.app.testing().test(.POST, "/api/v1/units", beforeRequest: { req in
+                req.headers.bearerAuthorization = BearerAuthorization(token: token)
+                try req.content.encode(["code": "X1", "name": "测试", "kind": "部门", "parentCode": "SFX-GOV", "uscc": "123"])
+            }, afterResponse: { response in
+                #expect(response.status == .unprocessableEntity)
+                #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
+                #expect(problem.errors?.first?.field == "uscc")
+                #expect(problem.detail.contains("统一社会信用代码：应为18位"))
+            })
+            // the same token cannot read units: it was limited to units.write
+            try await t.app.testing().test(.GET, "/api/v1/units", beforeRequest: { req in
+                req.headers.bearerAuthorization = BearerAuthorization(token: token)
+            }, afterResponse: { response in
+                #expect(response.status == .forbidden)
+            })
+        }
+    }
+
+    @Test("health, readiness and Prometheus metrics answer")
+    func operations() async throws {
+        try await TestApp.run(seeded: false) { t in
+            try await t.app.testing().test(.GET, "/healthz") { #expect($0.status == .ok) }
+            try await t.app.testing().test(.GET, "/readyz") { #expect($0.body.string == "ready") }
+            try await t.app.testing().test(.GET, "/metrics") { response in
+                #expect(response.body.string.contains("fazhi_http_requests_total"))
+                #expect(response.body.string.contains("fazhi_http_request_duration_seconds_bucket"))
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import FazhiApp
+import FazhiCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every role against every route: the expected policy is written out here, by hand, so a change
+/// in the code's grants that nobody meant shows up as a failure. A route that is not in the table
+/// fails the test too, so a new route cannot slip in unreviewed.
+@Suite struct PermissionMatrixTests {
+    /// One representative account per role (demo county).
+    static let roleAccounts: [Role: String] = [
+        .systemAdmin: "sysadmin", .securityAdmin: "secadmin", .auditAdmin: "auditor", .supervisor: "supervisor",
+        .leader: "leader", .departmentOfficer: "officer.scjg", .legalReviewer: "reviewer.scjg", .townshipStaff: "staff.cg",
+    ]
+
+    static let everyone = Set(Role.allCases)
+    static let metricReaders: Set<Role> = [.supervisor, .leader, .departmentOfficer, .legalReviewer, .townshipStaff]
+    static let unitReaders: Set<Role> = [.systemAdmin, .securityAdmin, .supervisor, .leader, .departmentOfficer, .legalReviewer, .townshipStaff]
+    /// Readers of a record of 东岭镇 (township B): the county-wide roles only. The township staff
+    /// account is of 城关镇 (township A) and the department accounts are of 市场监管局.
+    static let townshipBReaders: Set<Role> = [.systemAdmin, .securityAdmin, .supervisor, .leader]
+
+    /// Page routes. `:id` is 东岭镇 for units, 蒋乡干 (a 东岭镇 account) for users.
+    static let web: [String: Set<Role>] = [
+        "GET /": everyone,
+        "POST /logout": everyone,
+        "GET /figures": metricReaders,
+        "GET /units": unitReaders,
+        "GET /units/new": [.systemAdmin], "POST /units/new": [.systemAdmin],
+        "GET /units/import": [.systemAdmin], "POST /units/import": [.systemAdmin], "GET /units/import/template.csv": [.systemAdmin],
+        "GET /units/:id": townshipBReaders,
+        "GET /units/:id/edit": [.systemAdmin], "POST /units/:id/edit": [.systemAdmin], "POST /units/:id/move": [.systemAdmin],
+        "POST /units/:id/deactivate": [.systemAdmin], "POST /units/:id/activate": [.systemAdmin],
+        "GET /users": [.systemAdmin, .securityAdmin],
+        "GET /users/new": [.systemAdmin], "POST /users/new": [.systemAdmin],
+        "GET /users/:id": [.systemAdmin, .securityAdmin],
+        "POST /users/:id/role": [.securityAdmin], "POST /users/:id/unlock": [.securityAdmin],
+        "POST /users/:id/deactivate": [.systemAdmin], "POST /users/:id/activate": [.systemAdmin],
+        "GET /roles": [.systemAdmin, .securityAdmin],
+        "GET /sessions": [.securityAdmin], "POST /sessions/:id/end": [.securityAdmin],
+        "GET /audit": [.auditAdmin], "GET /audit/export.csv": [.auditAdmin],
+        "GET /profile": everyone, "GET /profile/password": everyone, "POST /profile/password": everyone,
+        "GET /profile/totp": everyone, "POST /profile/totp": everyone, "POST /profile/sessions/:id/end": everyone,
+        "POST /profile/tokens": everyone,
+        // Revoking a token that is not one's own is refused to everyone (the id is a stranger's).
+        "POST /profile/tokens/:id/revoke": [],
+    ]
+
+    static let api: [String: Set<Role>] = [
+        "GET /api/v1/me": everyone,
+        "GET /api/v1/units": unitReaders,
+        "GET /api/v1/units/:id": townshipBReaders,
+        "POST /api/v1/units": [.systemAdmin],
+        "GET /api/v1/metrics": metricReaders,
+        "GET /api/v1/audit": [.auditAdmin],
+    ]
+
+    static let open: Set<String> = [
+        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json",
+    ]
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+    }
+
+    @Test("every route declares a permission and appears in the expected matrix")
+    func everyRouteIsCovered() async throws {
+        try await TestApp.run(seeded: false) { t in
+            for route in t.app.routes.all {
+                let key = Self.key(route)
+                #expect(route.userInfo[RouteInfo.permission] != nil, "route \(key) declares no permission")
+                let kind = route.userInfo[RouteInfo.kind] as? String
+                switch kind {
+                case RouteKind.web.rawValue: #expect(Self.web[key] != nil, "page route \(key) is missing from the matrix")
+                case RouteKind.api.rawValue: #expect(Self.api[key] != nil, "API route \(key) is missing from the matrix")
+                default: #expect(Self.open.contains(key), "public route \(key) is not in the list of public routes")
+                }
+            }
+            #expect(t.app.routes.all.count == Self.web.count + Self.api.count + Self.open.count)
+        }
+    }
+
+    @Test("pages: each role is allowed exactly where the matrix says, and denied with 403 elsewhere")
+    func pages() async throws {
+        try await TestApp.run { t in
+            let townshipB = try await t.unit("SFX-DL").id!.uuidString
+            let userB = try await t.user("staff.dl").id!.uuidString
+            for (routeKey, allowed) in Self.web.sorted(by: { $0.key < $1.key }) {
+                let parts = routeKey.split(separator: " ", maxSplits: 1)
+                let method = HTTPMethod(rawValue: String(parts[0]))
+                var path = String(parts[1])
+                let id = path.hasPrefix("/users/") ? userB : (path.hasPrefix("/units/") ? townshipB : UUID().uuidString)
+                path = path.replacingOccurrences(of: ":id", with: id)
+                for (role, login) in Self.roleAccounts.sorted(by: { $0.value < $1.value }) {
+                    let (browser, loginResponse) = try await t.login(login)
+                    #expect(loginResponse.status == .seeOther, "\(login) could not log in")
+                    let response = try await t.request(browser, method, path, form: [:])
+                    let location = response.headers.first(name: .location) ?? ""
+                    if allowed.contains(role) {
+                        #expect(response.status != .forbidden && !location.hasPrefix("/login?next="),
+                                "\(role) should reach \(routeKey) but got \(response.status.code) \(location)")
+                    } else {
+                        #expect(response.status == .forbidden, "\(role) should be denied \(routeKey) but got \(response.status.code) \(location)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("API: each role's token is allowed exactly where the matrix says; no token gives 401 problem+json")
+    func api() async throws {
+        try await TestApp.run { t in
+            let townshipB = try await t.unit("SFX-DL").id!.uuidString
+            var tokens: [Role: String] = [:]
+            for (role, login) in Self.roleAccounts {
+                let user = try await t.user(login)
+                let principal = try #require(try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "test",
+                                                                                 services: t.services, on: t.db))
+                let (token, _) = try await AccountService.createAPIToken(for: principal, name: "矩阵测试", permissions: Array(principal.permissions),
+                                                                         days: 30, services: t.services, on: t.db)
+                tokens[role] = token
+            }
+            for (routeKey, allowed) in Self.api.sorted(by: { $0.key < $1.key }) {
+                let parts = routeKey.split(separator: " ", maxSplits: 1)
+                let method = HTTPMethod(rawValue: String(parts[0]))
+                let path = String(parts[1]).replacingOccurrences(of: ":id", with: townshipB)
+                for role in Role.allCases {
+                    try await t.app.testing().test(method, path, beforeRequest: { req in
+                        req.headers.bearerAuthorization = BearerAuthorization(token: tokens[role]!)
+                        if method == .POST { try req.content.encode(["name": ""]) }
+                    }, afterResponse: { response in
+                        if allowed.contains(role) {
+                            #expect(response.status != .forbidden && response.status != .unauthorized, "\(role) should reach \(routeKey), got \(response.status.code)")
+                        } else {
+                            #expect(response.status == .forbidden, "\(role) should be denied \(routeKey), got \(response.status.code)")
+                            #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                        }
+                    })
+                }
+                try await t.app.testing().test(method, path, afterResponse: { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.body.string.contains("\"detail\""))
+                })
+            }
+        }
+    }
+
+    @Test("township A's staff cannot read, edit or export township B's records by id, and each denial is audited")
+    func crossTownshipByID() async throws {
+        try await TestApp.run { t in
+            let townshipB = try await t.unit("SFX-DL").id!
+            let villageB = try #require(try await OrgUnit.query(on: t.db).filter(\.$parentID == townshipB).first())
+            let (browser, _) = try await t.login("staff.cg")
+            let before = try await AuditEntryQueries.count(on: t.db)
+            #expect(try await t.request(browser, .GET, "/units/\(townshipB)").status == .forbidden)
+            #expect(try await t.request(browser, .GET, "/units/\(villageB.id!)").status == .forbidden)
+            #expect(try await t.request(browser, .POST, "/units/\(villageB.id!)/edit", form: ["code": "X", "name": "改名"]).status == .forbidden)
+            #expect(try await t.request(browser, .GET, "/figures?unit=SFX-DL").status == .forbidden)
+            let after = try await AuditEntryQueries.count(on: t.db)
+            #expect(after - before >= 4)
+            let village = try await t.unit(villageB.code)
+            #expect(village.name == villageB.name)
+            // and the same staff reads its own township's village
+            let own = try await t.unit("SFX-CG-01")
+            #expect(try await t.request(browser, .GET, "/units/\(own.id!)").status == .ok)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import FazhiCore
+
+@Suite struct CSVReaderTests {
+    @Test("RFC 4180: quotes, embedded commas and line breaks, CRLF, BOM")
+    func parses() throws {
+        let text = "\u{FEFF}单位编码,单位名称\r\nA1,\"示范,县\"\r\nA2,\"他说\"\"好\"\"\nA\"\r\n\r\n"
+        let table = try CSVReader.read(Data(text.utf8))
+        #expect(table.headers == ["单位编码", "单位名称"])
+        #expect(table.rows == [["A1", "示范,县"], ["A2", "他说\"好\"\nA"]])
+    }
+
+    @Test("a GBK-encoded file gets a message saying how to save it")
+    func notUTF8() {
+        #expect(throws: ImportFileError.self) { try CSVReader.read(Data([0xB5, 0xA5, 0xCE, 0xBB, 0xFF])) }
+    }
+
+    @Test("writing then reading gives the same cells; formulas are defused")
+    func roundTrip() throws {
+        let data = CSVReader.write(headers: ["a", "b"], rows: [["1,2", "=SUM(A1)"], ["中文", "x\"y"]])
+        let table = try CSVReader.read(data)
+        #expect(table.rows == [["1,2", "'=SUM(A1)"], ["中文", "x\"y"]])
+    }
+}
+
+@Suite struct XLSXReaderTests {
+    /// Builds a minimal XLSX in memory: shared strings, an inline string, a number, a gap.
+    static func makeWorkbook() throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        func add(_ path: String, _ text: String) throws {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        try add("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>")
+        try add("xl/workbook.xml", """
+            <?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="单位" sheetId="1" r:id="rId1"/></sheets></workbook>
+            """)
+        try add("xl/_rels/workbook.xml.rels", """
+            <?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId1" Type="worksheet" Target="worksheets/data.xml"/></Relationships>
+            """)
+        try add("xl/sharedStrings.xml", """
+            <?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>单位编码</t></si>\
+            <si><t>单位名称</t></si><si><r><t>示范</t></r><r><t>县</t></r></si></sst>
+            """)
+        try add("xl/worksheets/data.xml", """
+            <?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>排序号</t></is></c></row>\
+            <row r="2"><c r="A2" t="s"><v>2</v></c><c r="C2"><v>3.0</v></c></row></sheetData></worksheet>
+            """)
+        return try #require(archive.data)
+    }
+
+    @Test("reads the first sheet through the workbook relationships")
+    func readsWorkbook() throws {
+        let table = try TableReader.read(try Self.makeWorkbook(), filename: "units.xlsx")
+        #expect(table.headers == ["单位编码", "单位名称", "排序号"])
+        #expect(table.rows == [["示范县", "", "3"]])
+    }
+
+    @Test("a file that is not a workbook is refused with a message")
+    func rejectsGarbage() {
+        #expect(throws: ImportFileError.self) { try TableReader.read(Data("not a zip".utf8), filename: "x.xlsx") }
+    }
+}
+
+@Suite struct RoundingTests {
+    @Test("新吴区 2023: 20 ÷ 143 is 13.99% rounded and 13.98% truncated, never the published 13.96%")
+    func mediationRate() {
+        let value = MetricValue.ratio(numerator: 20, denominator: 143).decimal!
+        #expect(MetricsRegistry.format(RoundingRule.halfUp(places: 2).apply(value), places: 2) == "13.99")
+        #expect(MetricsRegistry.format(RoundingRule.truncate(places: 2).apply(value), places: 2) == "13.98")
+    }
+
+    @Test("江汉区 2019: 22 ÷ 29 is 75.86% under both rules")
+    func acceptanceRate() {
+        let value = MetricValue.ratio(numerator: 22, denominator: 29).decimal!
+        #expect(MetricsRegistry.format(RoundingRule.halfUp(places: 2).apply(value), places: 2) == "75.86")
+        #expect(MetricsRegistry.format(RoundingRule.truncate(places: 2).apply(value), places: 2) == "75.86")
+    }
+
+    @Test("a tie rounds away from zero; a missing denominator gives no value")
+    func edges() {
+        #expect(RoundingRule.halfUp(places: 1).apply(Decimal(string: "2.25")!) == Decimal(string: "2.3")!)
+        #expect(RoundingRule.halfUp(places: 1).apply(Decimal(string: "-2.25")!) == Decimal(string: "-2.3")!)
+        #expect(RoundingRule.truncate(places: 1).apply(Decimal(string: "-2.29")!) == Decimal(string: "-2.2")!)
+        #expect(MetricValue.ratio(numerator: 1, denominator: 0).decimal == nil)
+        #expect(RoundingRule(spec: "truncate:1") == .truncate(places: 1))
+        #expect(RoundingRule(spec: "ceil:1") == nil)
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import FazhiCore
-@Test func version() { #expect(!FazhiCoreVersion.value.isEmpty) }
