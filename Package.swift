@@ -62,6 +62,7 @@ let package = Package(
                 "FazhiCore",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            exclude: ["__Snapshots__"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -41,7 +41,8 @@ public enum FazhiApp {
         let web = app.grouped(SessionAuthenticator())
         let api = app.grouped("api", "v1").grouped(BearerAuthenticator())
         let router = ModuleRouter(app: app, web: web, api: api, open: web)
-        OperationsRoutes.register(router)
+        // Health checks, metrics and the stylesheet never need the caller: no session lookup.
+        OperationsRoutes.register(ModuleRouter(app: app, web: web, api: api, open: app))
         for module in modules { try module.routes(router) }
 
         app.asyncCommands.use(UserCommand(), as: "user")
@@ -95,16 +96,10 @@ public enum FazhiApp {
     public static func seedDemo(_ app: Application, seed: UInt64 = 20260101) async throws -> [DemoCounty.DemoAccount]? {
         if try await DemoCounty.isSeeded(on: app.db) { return nil }
         let services = app.fazhi
-        var accounts: [DemoCounty.DemoAccount] = []
         for module in services.modules {
             guard let demoSeed = module.demoSeed else { continue }
-            let context = DemoContext(database: app.db, seed: seed, services: services, now: services.now)
-            if module.id == CoreModule.manifest.id {
-                accounts = try await DemoCounty.seed(context)
-            } else {
-                try await demoSeed(context)
-            }
+            try await demoSeed(DemoContext(database: app.db, seed: seed, services: services, now: services.now))
         }
-        return accounts
+        return DemoCounty.demoAccounts(seed: seed, services: services)
     }
 }

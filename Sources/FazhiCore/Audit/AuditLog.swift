@@ -87,6 +87,9 @@ public struct AuditRow: Sendable, Equatable, Codable {
         case hash
     }
 
+    /// The columns of an audit row, in the order `AuditRow` decodes them.
+    public static let selectColumns = "seq, occurred_at, actor_id, actor_name, unit_id, ip, action, entity_type, entity_id, outcome, detail, prev_hash, hash"
+
     /// Every field but the hashes, each as `byte length:value`, so no two rows share an encoding.
     public var canonical: String {
         [String(seq), occurredAt, actorID, actorName, unitID, ip, action, entityType, entityID, outcome, detail]
@@ -156,8 +159,7 @@ public enum AuditLog {
         var previousHash = genesisHash
         while true {
             let rows = try await database.sql.raw("""
-                SELECT seq, occurred_at, actor_id, actor_name, unit_id, ip, action, entity_type, entity_id, \
-                outcome, detail, prev_hash, hash FROM audit_entries WHERE seq >= \(bind: expectedSeq) \
+                SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries WHERE seq >= \(bind: expectedSeq) \
                 ORDER BY seq LIMIT \(unsafeRaw: String(batchSize))
                 """).all(decoding: AuditRow.self)
             if rows.isEmpty { break }

@@ -51,7 +51,6 @@ public struct AppConfig: Sendable {
     /// Served over TLS: cookies get `Secure` and the `__Host-` prefix.
     public var secureCookies = false
     public var jsonLogs = false
-    public var auditRetentionDays = 180
     public var siteName = "法治政府建设管理平台"
     /// PostgreSQL schema to use (created if missing); lets one database hold several installations
     /// or parallel test runs.
@@ -117,7 +116,6 @@ public struct AppConfig: Sendable {
         int("FAZHI_PASSWORD_MIN_LENGTH", 8...64, into: &config.passwordPolicy.minimumLength)
         int("FAZHI_PASSWORD_EXPIRY_DAYS", 0...3650, into: &config.passwordPolicy.expiryDays)
         int("FAZHI_PASSWORD_HISTORY", 0...24, into: &config.passwordPolicy.historyCount)
-        int("FAZHI_AUDIT_RETENTION_DAYS", 180...36500, into: &config.auditRetentionDays)
         bool("FAZHI_PASSWORD_COMPLEXITY", into: &config.passwordPolicy.requireThreeClasses)
         bool("FAZHI_SECURE_COOKIES", into: &config.secureCookies)
         if let format = env["FAZHI_LOG_FORMAT"], !format.isEmpty {

@@ -50,19 +50,13 @@ public enum AuditEntryQueries {
     public static func page(_ filter: Filter, page: PageRequest, on db: any Database) async throws -> Page<AuditRow> {
         let clause = whereClause(filter)
         let total = try await db.sql.raw("SELECT COUNT(*) AS n FROM audit_entries " + clause).first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await db.sql.raw("""
-            SELECT seq, occurred_at, actor_id, actor_name, unit_id, ip, action, entity_type, entity_id, outcome, detail, prev_hash, hash \
-            FROM audit_entries
-            """ + " " + clause + " ORDER BY seq DESC LIMIT \(unsafeRaw: String(page.size)) OFFSET \(unsafeRaw: String(page.offset))")
+        let rows = try await db.sql.raw("SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries " + clause + " ORDER BY seq DESC LIMIT \(unsafeRaw: String(page.size)) OFFSET \(unsafeRaw: String(page.offset))")
             .all(decoding: AuditRow.self)
         return Page(items: rows, total: total, request: page)
     }
 
     public static func exportCSV(_ filter: Filter, on db: any Database) async throws -> Data {
-        let rows = try await db.sql.raw("""
-            SELECT seq, occurred_at, actor_id, actor_name, unit_id, ip, action, entity_type, entity_id, outcome, detail, prev_hash, hash \
-            FROM audit_entries
-            """ + " " + whereClause(filter) + " ORDER BY seq").all(decoding: AuditRow.self)
+        let rows = try await db.sql.raw("SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries " + whereClause(filter) + " ORDER BY seq").all(decoding: AuditRow.self)
         return CSVReader.write(
             headers: ["序号", "时间(UTC)", "操作人ID", "操作人", "单位ID", "来源地址", "操作", "对象类型", "对象ID", "结果", "详情", "前序哈希", "哈希"],
             rows: rows.map { [String($0.seq), $0.occurredAt, $0.actorID, $0.actorName, $0.unitID, $0.ip, $0.action, $0.entityType,

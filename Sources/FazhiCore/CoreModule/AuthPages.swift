@@ -92,17 +92,10 @@ enum AuthPages {
             let count = try await AuditEntryQueries.count(on: req.db)
             cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", "/audit")]))
         }
-        let widgets = try await DashboardWidgets.render(req, principal: principal)
         return Layout.page(req, title: "工作台", content: [
             el("p", text: "\(principal.displayName)，您好。您的角色是“\(principal.role?.label ?? "未分配")”，管理范围为“\(principal.isCountyWide ? "全县（区）" : principal.unitName + "及下级单位")”。"),
             principal.role == nil ? el("p", [.cls("error")], text: "您的账户尚未分配角色，请联系安全管理员。") : .empty,
             el("div", [.cls("cards")], cards),
-        ] + widgets)
+        ])
     }
-}
-
-/// Dashboard panels that modules contribute (deadlines, warnings …). The core has none yet; the
-/// calendar module will add the deadline panel here.
-public enum DashboardWidgets {
-    static func render(_ req: Request, principal: Principal) async throws -> [Node] { [] }
 }

@@ -102,25 +102,45 @@ public enum DemoCounty {
                                              by: operatorPrincipal, services: past, on: db)
             }
         }
-        var created: [DemoAccount] = []
-        for account in accounts {
-            let user = try await AccountService.createUser(loginName: account.login, displayName: account.name, unitCode: account.unit,
+        let demoAccounts = Self.demoAccounts(seed: context.seed, services: services)
+        for account in demoAccounts {
+            let user = try await AccountService.createUser(loginName: account.loginName, displayName: account.displayName, unitCode: account.unitCode,
                                                            password: password, role: account.role, mustChangePassword: false,
                                                            by: operatorPrincipal, services: past, on: db)
             // Accounts date from 2019 for the yearly figures, but their password is fresh.
             user.passwordChangedAt = services.now
-            var secret: String?
-            if services.config.totpRequiredRoles.contains(account.role) {
-                var bytes = Data()
-                for _ in 0..<20 { bytes.append(UInt8(truncatingIfNeeded: random.next())) }
-                let encoded = Base32.encode(bytes)
-                user.totpSecret = try services.cipher.seal(encoded)
+            if let secret = account.totpSecret {
+                user.totpSecret = try services.cipher.seal(secret)
                 user.totpEnabled = true
-                secret = encoded
             }
             try await user.save(on: db)
-            created.append(DemoAccount(loginName: account.login, displayName: account.name, role: account.role, unitCode: account.unit, totpSecret: secret))
         }
-        return created
+        return demoAccounts
+    }
+
+    /// The demo accounts with their TOTP secrets, computed from the seed alone: each secret comes
+    /// from a generator seeded by the demo seed and the login name, so the list can be printed
+    /// (or used by tests) without reading the database.
+    public static func demoAccounts(seed: UInt64, services: FazhiServices) -> [DemoAccount] {
+        accounts.map { account in
+            var secret: String?
+            if services.config.totpRequiredRoles.contains(account.role) {
+                var random = SeededRandom(seed: seed ^ stableHash(account.login))
+                var bytes = Data()
+                for _ in 0..<20 { bytes.append(UInt8(truncatingIfNeeded: random.next())) }
+                secret = Base32.encode(bytes)
+            }
+            return DemoAccount(loginName: account.login, displayName: account.name, role: account.role, unitCode: account.unit, totpSecret: secret)
+        }
+    }
+
+    /// FNV-1a over the UTF-8 bytes: stable across runs, unlike `hashValue`.
+    static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 }
