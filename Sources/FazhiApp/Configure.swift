@@ -14,6 +14,10 @@ public enum FazhiApp {
         let key = try resolveDataKey(config, production: app.environment == .production, logger: app.logger)
         let cipher = try PersonalDataCipher(masterKey: key)
         app.fazhi = FazhiServices(config: config, cipher: cipher, modules: modules, clock: clock)
+        let unknownFigures = config.metricRounding.keys.filter { app.fazhi.metrics.definition($0) == nil }.sorted()
+        if !unknownFigures.isEmpty {
+            throw AppConfig.Problems(messages: ["FAZHI_METRIC_ROUNDING：没有这些指标：\(unknownFigures.joined(separator: "、"))（`fazhi metrics` 列出全部指标代码）"])
+        }
 
         switch config.database {
         case .sqlite(let path):

@@ -200,6 +200,16 @@ import VaporTesting
         }
     }
 
+    @Test("a rounding override for a figure that does not exist stops start-up with a clear error")
+    func unknownRoundingKey() async throws {
+        var config = TestApp.configuration()
+        config.metricRounding = ["reconsideration.no_such_rate": .truncate(places: 2)]
+        let problems = await #expect(throws: AppConfig.Problems.self) {
+            try await TestApp.run(seeded: false, config: config) { _ in }
+        }
+        #expect(problems?.description.contains("reconsideration.no_such_rate") == true)
+    }
+
     @Test("health, readiness and Prometheus metrics answer")
     func operations() async throws {
         try await TestApp.run(seeded: false) { t in

@@ -55,11 +55,17 @@ public struct AppConfig: Sendable {
     /// PostgreSQL schema to use (created if missing); lets one database hold several installations
     /// or parallel test runs.
     public var postgresSchema: String?
+    /// Per-figure rounding rules (`FAZHI_METRIC_ROUNDING=key=truncate:2,key2=half-up:1`): published
+    /// reports both round and truncate, so an installation matches the convention it reports in.
+    public var metricRounding: [String: RoundingRule] = [:]
 
     public init() {}
 
     public struct Problems: Error, CustomStringConvertible {
         public var messages: [String]
+
+        public init(messages: [String]) { self.messages = messages }
+
         public var description: String {
             "配置有误，平台未启动：\n" + messages.map { "  - \($0)" }.joined(separator: "\n")
         }
@@ -141,6 +147,16 @@ public struct AppConfig: Sendable {
                 config.postgresSchema = schema
             } else {
                 problems.append("FAZHI_DATABASE_SCHEMA=\(schema)：只能使用字母、数字和下划线")
+            }
+        }
+        if let spec = env["FAZHI_METRIC_ROUNDING"], !spec.isEmpty {
+            for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2, !parts[0].isEmpty, let rule = RoundingRule(spec: parts[1]) {
+                    config.metricRounding[parts[0]] = rule
+                } else {
+                    problems.append("FAZHI_METRIC_ROUNDING：“\(item)”应写成 指标代码=half-up:位数 或 指标代码=truncate:位数（位数0至6）")
+                }
             }
         }
         if let name = env["FAZHI_SITE_NAME"], !name.isEmpty { config.siteName = name }

@@ -42,7 +42,7 @@ public struct FazhiServices: Sendable {
         self.config = config
         self.cipher = cipher
         self.access = AccessPolicy(modules: modules)
-        self.metrics = MetricsRegistry(modules: modules)
+        self.metrics = MetricsRegistry(modules: modules, roundingOverrides: config.metricRounding)
         self.modules = modules
         self.clock = clock
     }

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import FazhiCore
+
+@Suite struct AppConfigTests {
+    @Test("every invalid setting is listed in one error, each naming its variable")
+    func listsEveryProblem() {
+        // given three bad settings and a missing production key
+        let env = ["FAZHI_DATABASE_URL": "mysql://x", "FAZHI_LOCKOUT_THRESHOLD": "zero", "FAZHI_METRIC_ROUNDING": "units.total=ceil:2"]
+        // when loaded for production
+        let problems = #expect(throws: AppConfig.Problems.self) { try AppConfig.load(from: env, production: true) }
+        // then all four are reported together
+        let text = problems?.description ?? ""
+        #expect(problems?.messages.count == 4)
+        for variable in ["FAZHI_DATABASE_URL", "FAZHI_LOCKOUT_THRESHOLD", "FAZHI_METRIC_ROUNDING", "FAZHI_DATA_KEY"] {
+            #expect(text.contains(variable), "\(variable) missing from: \(text)")
+        }
+    }
+
+    @Test("database URLs, per-figure rounding and TOTP roles are read")
+    func readsSettings() throws {
+        let config = try AppConfig.load(from: [
+            "FAZHI_DATABASE_URL": "postgres://u:p@db.local:5433/fazhi",
+            "FAZHI_METRIC_ROUNDING": "units.total=truncate:1, accounts.active=half-up:0",
+            "FAZHI_TOTP_REQUIRED_ROLES": "auditAdmin",
+        ], production: false)
+        #expect(config.database == .postgres(url: "postgres://u:p@db.local:5433/fazhi"))
+        #expect(config.metricRounding == ["units.total": .truncate(places: 1), "accounts.active": .halfUp(places: 0)])
+        #expect(config.totpRequiredRoles == [.auditAdmin])
+        #expect(try AppConfig.load(from: ["FAZHI_DATABASE_URL": "sqlite:///var/lib/fazhi.sqlite"], production: false).database
+            == .sqlite(path: "/var/lib/fazhi.sqlite"))
+    }
+
+    @Test("a rounding override replaces the figure's own rule")
+    func overrideApplies() async throws {
+        let definition = MetricDefinition(key: "test.rate", label: "测试率", definition: "20 ÷ 143", unit: .percent,
+                                          compute: { _, _ in .ratio(numerator: 20, denominator: 143) }, records: { _, _ in [] })
+        let module = FazhiModule(id: "test", name: "测试", metrics: [definition])
+        let rounded = MetricsRegistry(modules: [module])
+        let truncated = MetricsRegistry(modules: [module], roundingOverrides: ["test.rate": .truncate(places: 2)])
+        #expect(rounded.rounding(for: definition) == .halfUp(places: 2))
+        #expect(truncated.rounding(for: definition) == .truncate(places: 2))
+    }
+}
