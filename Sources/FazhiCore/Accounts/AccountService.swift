@@ -101,6 +101,28 @@ public enum AccountService {
         }
     }
 
+    /// Accounts in the caller's unit scope with their units, filtered and paged.
+    public static func listUsers(for principal: Principal, search: String?, role: String?, sort: String?, page: PageRequest,
+                                 on db: any Database) async throws -> Page<(UserAccount, OrgUnit)> {
+        let query = UserAccount.query(on: db).join(OrgUnit.self, on: \UserAccount.$unitID == \OrgUnit.$id)
+        if let prefix = principal.scopePrefix { query.filter(OrgUnit.self, \.$path =~ prefix) }
+        if let search, !search.isEmpty {
+            query.group(.or) { group in
+                group.filter(\.$loginName ~~ search)
+                group.filter(\.$displayName ~~ search)
+            }
+        }
+        if let role, !role.isEmpty { query.filter(\.$role == role) }
+        switch sort {
+        case "name": query.sort(\.$displayName)
+        case "role": query.sort(\.$role)
+        default: query.sort(\.$loginName)
+        }
+        let total = try await query.count()
+        let users = try await query.range(page.offset..<(page.offset + page.size)).all()
+        return Page(items: try users.map { ($0, try $0.joined(OrgUnit.self)) }, total: total, request: page)
+    }
+
     /// Finds an account whose unit the caller may see.
     public static func findUser(_ id: UUID, for principal: Principal, on db: any Database) async throws -> (UserAccount, OrgUnit) {
         guard let user = try await UserAccount.find(id, on: db), let unit = try await OrgUnit.find(user.unitID, on: db),

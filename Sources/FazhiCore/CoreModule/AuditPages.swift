@@ -66,9 +66,7 @@ public enum AuditEntryQueries {
 
 enum AuditPages {
     static func filter(_ req: Request) -> (AuditEntryQueries.Filter, ListQuery) {
-        var parameters: [String: String] = [:]
-        for key in ["action", "actor", "outcome", "from", "to", "page"] { if let value = req.query[String.self, at: key] { parameters[key] = value } }
-        let query = ListQuery(path: "/audit", parameters: parameters)
+        let query = ListQuery(req, path: "/audit", keys: ["action", "actor", "outcome", "from", "to", "page"])
         return (AuditEntryQueries.Filter(action: query["action"], actor: query["actor"], outcome: query["outcome"], from: query["from"], to: query["to"]), query)
     }
 

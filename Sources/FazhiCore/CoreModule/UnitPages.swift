@@ -80,11 +80,7 @@ enum UnitPages {
     }
 
     static func listQuery(_ req: Request) -> ListQuery {
-        var parameters: [String: String] = [:]
-        for key in ["q", "kind", "inactive", "sort", "page"] {
-            if let value = req.query[String.self, at: key] { parameters[key] = value }
-        }
-        return ListQuery(path: "/units", parameters: parameters)
+        ListQuery(req, path: "/units", keys: ["q", "kind", "inactive", "sort", "page"])
     }
 
     static func list(_ req: Request) async throws -> Response {

@@ -68,33 +68,14 @@ enum UserPages {
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        var parameters: [String: String] = [:]
-        for key in ["q", "role", "sort", "page"] { if let value = req.query[String.self, at: key] { parameters[key] = value } }
-        let query = ListQuery(path: "/users", parameters: parameters)
-        let builder = UserAccount.query(on: req.db).join(OrgUnit.self, on: \UserAccount.$unitID == \OrgUnit.$id)
-        if let prefix = principal.scopePrefix { builder.filter(OrgUnit.self, \.$path =~ prefix) }
-        if let q = query["q"] {
-            builder.group(.or) { group in
-                group.filter(\.$loginName ~~ q)
-                group.filter(\.$displayName ~~ q)
-            }
-        }
-        if let role = query["role"] { builder.filter(\.$role == role) }
-        switch query.sort {
-        case "name": builder.sort(\.$displayName)
-        case "role": builder.sort(\.$role)
-        default: builder.sort(\.$loginName)
-        }
-        let pageRequest = PageRequest(number: query.page)
-        let total = try await builder.count()
-        let users = try await builder.range(pageRequest.offset..<(pageRequest.offset + pageRequest.size)).all()
-        let page = Page(items: users, total: total, request: pageRequest)
+        let query = ListQuery(req, path: "/users", keys: ["q", "role", "sort", "page"])
+        let page = try await AccountService.listUsers(for: principal, search: query["q"], role: query["role"], sort: query.sort,
+                                                      page: PageRequest(number: query.page), on: req.db)
         let now = req.fazhi.now
-        let rows: [[Node]] = try users.map { user in
-            let unit = try user.joined(OrgUnit.self)
-            return [link(user.loginName, "/users/\(user.id!)"), .text(user.displayName), .text(unit.name),
-                    .text(user.roleValue?.label ?? "未分配"),
-                    .text(!user.active ? "已停用" : ((user.lockedUntil ?? .distantPast) > now ? "已锁定" : "正常"))]
+        let rows: [[Node]] = page.items.map { user, unit in
+            [link(user.loginName, "/users/\(user.id!)"), .text(user.displayName), .text(unit.name),
+             .text(user.roleValue?.label ?? "未分配"),
+             .text(!user.active ? "已停用" : ((user.lockedUntil ?? .distantPast) > now ? "已锁定" : "正常"))]
         }
         return Layout.page(req, title: "账户", content: [
             principal.has(CorePermissions.usersWrite) ? el("div", [.cls("actions")], [link("新建账户", "/users/new")]) : .empty,

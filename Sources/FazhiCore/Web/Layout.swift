@@ -129,7 +129,8 @@ public struct ErrorResponder: AsyncMiddleware {
             detail = abort.reason
             if status == .notFound, detail == "Not Found" { detail = "页面不存在" }
             if status == .payloadTooLarge { detail = "上传内容过大" }
-            if status == .badRequest, detail.hasPrefix("Value") || detail.contains("decode") { detail = "请求格式错误：\(abort.reason)" }
+            // Our own refusals carry Chinese reasons; a bare 400 is Vapor failing to decode the request.
+            if status == .badRequest { detail = "请求格式错误：\(abort.reason)" }
         case let decoding as DecodingError:
             status = .badRequest
             detail = "请求格式错误：\(decoding.localizedDescription)"

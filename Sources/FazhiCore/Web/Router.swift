@@ -255,3 +255,12 @@ public struct BearerAuthenticator: AsyncMiddleware {
         return try await next.respond(to: req)
     }
 }
+
+extension ListQuery {
+    /// The list parameters `keys` as the request carries them.
+    public init(_ req: Request, path: String, keys: [String]) {
+        var parameters: [String: String] = [:]
+        for key in keys { if let value = req.query[String.self, at: key] { parameters[key] = value } }
+        self.init(path: path, parameters: parameters)
+    }
+}
