@@ -121,8 +121,8 @@ struct TestApp {
         }
         let response = try await request(browser, .POST, "/login", form: form)
         if response.status == .seeOther {
-            let page = try await request(browser, .GET, "/profile")
-            _ = page
+            // A page of the new session carries its CSRF token, which later forms need.
+            try await request(browser, .GET, "/profile")
         }
         return (browser, response)
     }
