@@ -53,7 +53,8 @@ struct TestApp {
     }
 
     static func cleanUp(_ app: Application, config: AppConfig) async throws {
-        if case .postgres = config.database, let schema = config.postgresSchema {
+        // A configuration refused at start-up never set up a database, so there is no schema to drop.
+        if case .postgres = config.database, let schema = config.postgresSchema, app.databases.ids().contains(.psql) {
             try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run()
         }
         try await app.asyncShutdown()
