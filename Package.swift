@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
@@ -45,8 +45,26 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Plot", package: "Plot"),
+                "FazhiCalendar",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FazhiCalendar",
+            resources: [.copy("Resources/official-calendar.json")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fazhi-bench",
+            dependencies: ["FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FazhiCalendarTests",
+            dependencies: [
+                "FazhiCalendar",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
         ),
