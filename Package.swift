@@ -31,6 +31,7 @@ let package = Package(
             name: "FazhiApp",
             dependencies: [
                 "FazhiCore",
+                "FazhiDeadlines",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -47,6 +48,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 "FazhiCalendar",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FazhiDeadlines",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -78,6 +89,8 @@ let package = Package(
             dependencies: [
                 "FazhiApp",
                 "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             exclude: ["__Snapshots__"],

@@ -163,7 +163,3 @@ enum DemoBanner {
     }
 }
 
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

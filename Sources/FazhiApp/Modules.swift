@@ -1,6 +1,8 @@
 import FazhiCore
+import FazhiDeadlines
 
 /// The modules of this installation, in order. Adding a module is one line here.
 public let installedModules: [FazhiModule] = [
     CoreModule.manifest,
+    DeadlinesModule.manifest,
 ]

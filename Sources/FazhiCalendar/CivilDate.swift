@@ -167,3 +167,19 @@ extension CivilDateTime: Codable {
         try container.encode("\(date)T\(timeText)")
     }
 }
+
+import Foundation
+
+extension CivilDateTime {
+    /// Beijing time is UTC+8 all year (no daylight saving since 1991).
+    public static let beijingOffsetSeconds = 8 * 3600
+
+    /// The Beijing-time minute of an instant.
+    public init(_ instant: Date) {
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + CivilDateTime.beijingOffsetSeconds
+        self.init(absoluteMinute: seconds >= 0 ? seconds / 60 : (seconds - 59) / 60)
+    }
+
+    /// The instant this Beijing-time minute begins.
+    public var instant: Date { Date(timeIntervalSince1970: TimeInterval(absoluteMinute * 60 - CivilDateTime.beijingOffsetSeconds)) }
+}

@@ -106,6 +106,8 @@ public enum WarningLevel: Hashable, Codable, Sendable {
     case none
     /// Due within the warning window; 0 means due today.
     case dueSoon(workdaysLeft: Int)
+    /// An hours rule still running: how many whole hours are left.
+    case dueWithinHours(hoursLeft: Int)
     case overdue(daysLate: Int)
 
     public var label: String {
@@ -113,6 +115,7 @@ public enum WarningLevel: Hashable, Codable, Sendable {
         case .none: return "正常"
         case .dueSoon(0): return "今日到期"
         case .dueSoon(let left): return "临期（剩余\(left)个工作日）"
+        case .dueWithinHours(let left): return "临期（剩余\(left)小时）"
         case .overdue(let late): return "逾期\(late)天"
         }
     }
@@ -120,7 +123,7 @@ public enum WarningLevel: Hashable, Codable, Sendable {
     public var severity: Int {
         switch self {
         case .none: return 0
-        case .dueSoon: return 1
+        case .dueSoon, .dueWithinHours: return 1
         case .overdue: return 2
         }
     }
@@ -272,6 +275,13 @@ public struct Clock: Codable, Hashable, Sendable {
             } else {
                 state = .running
                 let left = calendar.workdays(after: asOf.date, through: due)
+                if let dueAt = outcome.dueAt {
+                    // A period counted in hours is short by nature: always flagged, with the hours left.
+                    let hours = (dueAt.absoluteMinute - asOf.absoluteMinute) / 60
+                    warning = .dueWithinHours(hoursLeft: hours)
+                    steps.append(ExplanationStep(kind: .state, text: "状态：计时中，截至\(asOf.chinese)尚余\(hours)小时\((dueAt.absoluteMinute - asOf.absoluteMinute) % 60)分钟。"))
+                    return ClockResult(due: outcome.due, dueAt: outcome.dueAt, projectedDue: nil, state: state, warning: warning, steps: steps)
+                }
                 if left <= warnWithin { warning = .dueSoon(workdaysLeft: left) }
                 steps.append(ExplanationStep(kind: .state, text: left == 0
                     ? "状态：今日（\(asOf.date.chinese)）到期。"

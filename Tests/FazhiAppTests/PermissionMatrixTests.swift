@@ -1,5 +1,6 @@
 import FazhiApp
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 import Testing
@@ -22,6 +23,9 @@ import VaporTesting
     /// Readers of a record of 东岭镇 (township B): the county-wide roles only. The township staff
     /// account is of 城关镇 (township A) and the department accounts are of 市场监管局.
     static let townshipBReaders: Set<Role> = [.systemAdmin, .securityAdmin, .supervisor, .leader]
+
+    static let deadlineViewers: Set<Role> = [.supervisor, .leader, .departmentOfficer, .legalReviewer, .townshipStaff]
+    static let deadlineManagers: Set<Role> = [.supervisor, .departmentOfficer, .legalReviewer, .townshipStaff]
 
     /// Page routes. `:id` is 东岭镇 for units, 蒋乡干 (a 东岭镇 account) for users.
     static let web: [String: Set<Role>] = [
@@ -47,6 +51,13 @@ import VaporTesting
         "POST /profile/tokens": everyone,
         // Revoking a token that is not one's own is refused to everyone (the id is a stranger's).
         "POST /profile/tokens/:id/revoke": [],
+        // `:id` is a 东岭镇 clock: only county-wide deadline readers see it.
+        "GET /deadlines": deadlineViewers,
+        "GET /deadlines/new": deadlineManagers, "POST /deadlines/new": deadlineManagers,
+        "GET /deadlines/:id": [.supervisor, .leader],
+        "POST /deadlines/:id/events": [.supervisor],
+        "GET /calendar": everyone, "GET /calendar/export.json": everyone,
+        "GET /calendar/import": [.systemAdmin], "POST /calendar/import": [.systemAdmin],
     ]
 
     static let api: [String: Set<Role>] = [
@@ -88,11 +99,13 @@ import VaporTesting
         try await TestApp.run { t in
             let townshipB = try await t.unit("SFX-DL").id!.uuidString
             let userB = try await t.user("staff.dl").id!.uuidString
+            let pathB = try await t.unit("SFX-DL").path
+            let clockB = try #require(try await StatutoryClock.query(on: t.db).filter(\.$unitPath == pathB).first()).id!.uuidString
             for (routeKey, allowed) in Self.web.sorted(by: { $0.key < $1.key }) {
                 let parts = routeKey.split(separator: " ", maxSplits: 1)
                 let method = HTTPMethod(rawValue: String(parts[0]))
                 var path = String(parts[1])
-                let id = path.hasPrefix("/users/") ? userB : (path.hasPrefix("/units/") ? townshipB : UUID().uuidString)
+                let id = path.hasPrefix("/users/") ? userB : path.hasPrefix("/units/") ? townshipB : path.hasPrefix("/deadlines/") ? clockB : UUID().uuidString
                 path = path.replacingOccurrences(of: ":id", with: id)
                 for (role, login) in Self.roleAccounts.sorted(by: { $0.value < $1.value }) {
                     let (browser, loginResponse) = try await t.login(login)

@@ -58,6 +58,8 @@ public struct AppConfig: Sendable {
     /// Per-figure rounding rules (`FAZHI_METRIC_ROUNDING=key=truncate:2,key2=half-up:1`): published
     /// reports both round and truncate, so an installation matches the convention it reports in.
     public var metricRounding: [String: RoundingRule] = [:]
+    /// A clock due within this many working days is flagged 临期 (`FAZHI_DEADLINE_WARN_WORKDAYS`).
+    public var deadlineWarnWorkdays: Int = 3
 
     public init() {}
 
@@ -114,6 +116,7 @@ public struct AppConfig: Sendable {
         if production, config.bcryptCost < 12 {
             problems.append("FAZHI_BCRYPT_COST：生产环境不得低于12")
         }
+        int("FAZHI_DEADLINE_WARN_WORKDAYS", 0...60, into: &config.deadlineWarnWorkdays)
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)

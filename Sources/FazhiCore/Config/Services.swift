@@ -1,3 +1,4 @@
+import FazhiCalendar
 import Foundation
 import NIOConcurrencyHelpers
 import Vapor
@@ -37,6 +38,8 @@ public struct FazhiServices: Sendable {
     public var metrics: MetricsRegistry
     public var modules: [FazhiModule]
     public var clock: AppClock
+    /// The working-day calendar last loaded from the database, per application.
+    public let calendarCache = CalendarCache()
 
     public init(config: AppConfig, cipher: PersonalDataCipher, modules: [FazhiModule], clock: AppClock) {
         self.config = config
@@ -52,6 +55,10 @@ public struct FazhiServices: Sendable {
     public var menu: [MenuEntry] { modules.flatMap(\.menu) }
 
     public var importers: [any Importer] { modules.flatMap(\.importers) }
+
+    public var clockKinds: [ClockKind] { modules.flatMap(\.clockKinds) }
+
+    public func clockKind(_ key: String) -> ClockKind? { clockKinds.first { $0.key == key } }
 
     public func hashPassword(_ password: String) throws -> String {
         try Bcrypt.hash(password, cost: config.bcryptCost)
@@ -76,4 +83,17 @@ extension Application {
 
 extension Request {
     public var fazhi: FazhiServices { application.fazhi }
+}
+
+/// Holds the current working-day calendar between requests; `CalendarService` reloads it when the
+/// stored version number moves.
+public final class CalendarCache: Sendable {
+    private let box = NIOLockedValueBox<WorkCalendar?>(nil)
+
+    public init() {}
+
+    public var value: WorkCalendar? {
+        get { box.withLockedValue { $0 } }
+        set { box.withLockedValue { $0 = newValue } }
+    }
 }

@@ -26,6 +26,11 @@ public enum AuditEntryQueries {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
+    /// Rows appended after the first `count` (tests and tools that check what one action wrote).
+    public static func rows(since count: Int, on db: any Database) async throws -> [AuditRow] {
+        try await db.sql.raw("SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries WHERE seq > \(bind: count) ORDER BY seq").all(decoding: AuditRow.self)
+    }
+
     static func whereClause(_ filter: Filter) -> SQLQueryString {
         var sql: SQLQueryString = "WHERE 1 = 1"
         if let action = filter.action, !action.isEmpty { sql = sql + " AND action LIKE \(bind: action + "%")" }

@@ -92,10 +92,14 @@ enum AuthPages {
             let count = try await AuditEntryQueries.count(on: req.db)
             cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", "/audit")]))
         }
+        var widgets: [Node] = []
+        for widget in req.fazhi.modules.flatMap(\.dashboardWidgets) where principal.has(widget.permission) {
+            widgets.append(try await widget.render(req))
+        }
         return Layout.page(req, title: "工作台", content: [
             el("p", text: "\(principal.displayName)，您好。您的角色是“\(principal.role?.label ?? "未分配")”，管理范围为“\(principal.isCountyWide ? "全县（区）" : principal.unitName + "及下级单位")”。"),
             principal.role == nil ? el("p", [.cls("error")], text: "您的账户尚未分配角色，请联系安全管理员。") : .empty,
             el("div", [.cls("cards")], cards),
-        ])
+        ] + widgets)
     }
 }

@@ -1,3 +1,4 @@
+import FazhiCalendar
 import Fluent
 import Vapor
 
@@ -14,6 +15,38 @@ public struct MenuEntry: Sendable {
         self.path = path
         self.permission = permission
         self.section = section
+    }
+}
+
+/// A kind of statutory clock a module runs ("答复政府信息公开申请, 20个工作日"). Modules list theirs in
+/// the manifest; the deadline dashboard counts every open clock of every kind.
+public struct ClockKind: Sendable {
+    /// Unique across modules: "reconsideration.decision".
+    public var key: String
+    public var moduleID: String
+    public var rule: ClockRule
+    /// Whether staff may register a clock of this kind by hand on the deadline pages (for matters
+    /// whose own module does not exist yet); otherwise only the module's workflow opens it.
+    public var manual: Bool
+
+    public init(key: String, moduleID: String, rule: ClockRule, manual: Bool = false) {
+        self.key = key
+        self.moduleID = moduleID
+        self.rule = rule
+        self.manual = manual
+    }
+}
+
+/// A card on the dashboard (工作台), shown to whoever holds its permission.
+public struct DashboardWidget: Sendable {
+    public var id: String
+    public var permission: Permission
+    public var render: @Sendable (Request) async throws -> Node
+
+    public init(id: String, permission: Permission, render: @escaping @Sendable (Request) async throws -> Node) {
+        self.id = id
+        self.permission = permission
+        self.render = render
     }
 }
 
@@ -47,13 +80,16 @@ public struct FazhiModule: Sendable {
     /// Adds this module's records to the demo county, after the modules before it in the list.
     public var demoSeed: (@Sendable (DemoContext) async throws -> Void)?
     public var commands: [String: any AnyAsyncCommand]
+    public var clockKinds: [ClockKind]
+    public var dashboardWidgets: [DashboardWidget]
 
     public init(id: String, name: String, migrations: [any Migration] = [], permissions: [Permission] = [],
                 grants: [Role: [Permission]] = [:], menu: [MenuEntry] = [],
                 routes: @escaping @Sendable (ModuleRouter) throws -> Void = { _ in },
                 metrics: [MetricDefinition] = [], importers: [any Importer] = [],
                 demoSeed: (@Sendable (DemoContext) async throws -> Void)? = nil,
-                commands: [String: any AnyAsyncCommand] = [:]) {
+                commands: [String: any AnyAsyncCommand] = [:], clockKinds: [ClockKind] = [],
+                dashboardWidgets: [DashboardWidget] = []) {
         self.id = id
         self.name = name
         self.migrations = migrations
@@ -65,5 +101,13 @@ public struct FazhiModule: Sendable {
         self.importers = importers
         self.demoSeed = demoSeed
         self.commands = commands
+        self.clockKinds = clockKinds
+        self.dashboardWidgets = dashboardWidgets
     }
+}
+
+/// A command-line refusal: printed as the message, with a non-zero exit status.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

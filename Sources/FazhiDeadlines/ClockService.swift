@@ -1,0 +1,180 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+
+/// A clock as lists and pages show it: the stored row and what its ledger means today.
+public struct ClockView: Sendable {
+    public var id: UUID
+    public var kind: String
+    public var moduleID: String
+    public var title: String
+    public var link: String
+    public var unitID: UUID
+    public var unitPath: String
+    public var clock: Clock
+    public var result: ClockResult
+}
+
+/// The only writer of `statutory_clocks`. Modules open clocks and record ledger events here.
+public enum ClockService {
+    /// Opens a clock of a registered kind for a record of `unitID`.
+    @discardableResult
+    public static func open(kind kindKey: String, unitID: UUID?, title: String?, link: String?, start: CivilDateTime?, startReason: String?,
+                            by principal: Principal, services: FazhiServices, on db: any Database) async throws -> StatutoryClock {
+        var validator = Validator()
+        let kind = services.clockKind(kindKey)
+        if kind == nil { validator.add("kind", "期限类型", "不是已登记的期限类型") }
+        let title = validator.required(title, field: "title", label: "事项名称", maxLength: 200)
+        let reason = validator.optional(startReason, field: "startReason", label: "起算事由", maxLength: 100) ?? ""
+        let now = CivilDateTime(services.now)
+        if start == nil { validator.add("start", "起算日", "应为有效日期（YYYY-MM-DD，可加时间 HH:MM）") }
+        if let start, start > now { validator.add("start", "起算日", "不能晚于当前时间 \(now)") }
+        var unit: OrgUnit?
+        if let unitID {
+            unit = try await OrgUnit.find(unitID, on: db)
+            if let found = unit, !principal.covers(unitPath: found.path) { throw ScopeDenied(entityType: "unit", entityID: unitID.uuidString) }
+        }
+        if unit == nil { validator.add("unit", "承办单位", "不存在") }
+        try validator.check()
+        let clock = Clock(rule: kind!.rule, start: start!, startReason: reason)
+        let stamp = services.now
+        let unitID = unit!.id!, unitPath = unit!.path
+        return try await db.write { tx in
+            let calendar = try await CalendarService.current(services: services, on: tx)
+            let row = StatutoryClock()
+            row.kind = kind!.key
+            row.moduleID = kind!.moduleID
+            row.title = title
+            row.link = link
+            row.unitID = unitID
+            row.unitPath = unitPath
+            try row.store(clock)
+            row.dueDate = clock.dueDate(calendar: calendar)?.description
+            row.calendarVersion = calendar.version
+            row.closed = false
+            row.openedBy = principal.auditActor.name
+            row.createdAt = stamp
+            row.updatedAt = stamp
+            try await row.create(on: tx)
+            try await AuditLog.append(AuditEvent(action: "clock.open", entityType: "statutory_clock", entityID: row.id!.uuidString,
+                                                 detail: "\(kind!.rule.title)（\(kind!.rule.period.chinese)，\(kind!.rule.basis)）；起算 \(start!)；届满 \(row.dueDate ?? "暂停中")"),
+                                      by: principal.auditActor, at: stamp, on: tx)
+            return row
+        }
+    }
+
+    /// Finds a clock the caller may see; outside the caller's units it is refused as if absent.
+    public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> StatutoryClock {
+        guard let row = try await StatutoryClock.find(id, on: db), principal.covers(unitPath: row.unitPath) else {
+            throw ScopeDenied(entityType: "statutory_clock", entityID: id.uuidString)
+        }
+        return row
+    }
+
+    /// Appends one event to a clock's ledger. The whole ledger is checked against the rule (a
+    /// second extension, a resume without a pause … are refused with the article), and an event
+    /// may not be dated in the future.
+    @discardableResult
+    public static func record(_ event: ClockEvent, on clockID: UUID, by principal: Principal, services: FazhiServices,
+                              on db: any Database) async throws -> StatutoryClock {
+        let stamp = services.now
+        return try await db.write { tx in
+            let row = try await find(clockID, for: principal, on: tx)
+            guard !row.closed else {
+                throw ValidationFailure(field: "kind", label: "事件", message: "该期限已办结，不能再记载")
+            }
+            var clock = try row.clock
+            if event.at > CivilDateTime(stamp) {
+                throw ValidationFailure(field: "date", label: "日期", message: "不能晚于当前时间")
+            }
+            clock.events.append(event)
+            let problems = clock.problems()
+            if !problems.isEmpty {
+                throw ValidationFailure(problems.map { FieldError(field: "kind", label: "事件", message: $0) })
+            }
+            let calendar = try await CalendarService.current(services: services, on: tx)
+            let before = row.dueDate
+            try row.store(clock)
+            row.dueDate = clock.dueDate(calendar: calendar)?.description
+            row.calendarVersion = calendar.version
+            row.closed = event.kind == .complete
+            row.updatedAt = stamp
+            try await row.update(on: tx)
+            var detail = "\(event.kind.label) \(event.at)"
+            if let period = event.period { detail += " \(period.chinese)" }
+            if let approver = event.approver { detail += " 批准人：\(approver)" }
+            if !event.reason.isEmpty { detail += " 事由：\(event.reason)" }
+            detail += "；届满日 \(before ?? "无") → \(row.dueDate ?? "暂停中")"
+            try await AuditLog.append(AuditEvent(action: "clock.\(event.kind.rawValue)", entityType: "statutory_clock", entityID: row.id!.uuidString, detail: detail),
+                                      by: principal.auditActor, at: stamp, on: tx)
+            return row
+        }
+    }
+
+    /// Recomputes every open clock against `calendar`; each due date that moves is stored, listed
+    /// for its holder and audited with the old date, the new date and the reason.
+    static func recomputeOpenClocks(calendar: WorkCalendar, reason: String, by principal: Principal, now: Date,
+                                    on tx: any Database) async throws -> [(clockID: UUID, title: String, old: String?, new: String?)] {
+        var moved: [(clockID: UUID, title: String, old: String?, new: String?)] = []
+        for row in try await StatutoryClock.query(on: tx).filter(\.$closed == false).all() {
+            let due = try row.clock.dueDate(calendar: calendar)?.description
+            let old = row.dueDate
+            row.calendarVersion = calendar.version
+            if due != old {
+                row.dueDate = due
+                row.updatedAt = now
+                let change = ClockDueChange()
+                change.$clock.id = row.id!
+                change.unitPath = row.unitPath
+                change.oldDue = old
+                change.newDue = due
+                change.calendarVersion = calendar.version
+                change.reason = reason
+                change.createdAt = now
+                try await change.create(on: tx)
+                try await AuditLog.append(AuditEvent(action: "clock.recompute", entityType: "statutory_clock", entityID: row.id!.uuidString,
+                                                     detail: "\(row.title)：届满日 \(old ?? "无") → \(due ?? "无")；原因：\(reason)"),
+                                          by: principal.auditActor, at: now, on: tx)
+                moved.append((row.id!, row.title, old, due))
+            }
+            try await row.update(on: tx)
+        }
+        return moved
+    }
+
+    /// Every open clock in the caller's units, evaluated as of now, most urgent first.
+    public static func openClocks(for principal: Principal, services: FazhiServices, on db: any Database) async throws -> [ClockView] {
+        let query = StatutoryClock.query(on: db).filter(\.$closed == false)
+        if let prefix = principal.scopePrefix { query.filter(\.$unitPath =~ prefix) }
+        let rows = try await query.all()
+        let calendar = try await CalendarService.current(services: services, on: db)
+        let now = CivilDateTime(services.now)
+        return try rows.map { try view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays) }
+            .sorted(by: urgency)
+    }
+
+    public static func view(_ row: StatutoryClock, calendar: WorkCalendar, now: CivilDateTime, warnWithin: Int) throws -> ClockView {
+        let clock = try row.clock
+        return ClockView(id: row.id!, kind: row.kind, moduleID: row.moduleID, title: row.title, link: row.recordLink, unitID: row.unitID,
+                         unitPath: row.unitPath, clock: clock, result: clock.evaluate(calendar: calendar, asOf: now, warnWithin: warnWithin))
+    }
+
+    /// Overdue first, then due soon, then by due date; paused clocks last.
+    static func urgency(_ a: ClockView, _ b: ClockView) -> Bool {
+        if a.result.warning.severity != b.result.warning.severity { return a.result.warning.severity > b.result.warning.severity }
+        switch (a.result.due, b.result.due) {
+        case let (x?, y?): return x != y ? x < y : a.title < b.title
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (nil, nil): return a.title < b.title
+        }
+    }
+
+    /// Due dates moved by calendar changes in the caller's units, newest first.
+    public static func recentDueChanges(for principal: Principal, since: Date, on db: any Database) async throws -> [ClockDueChange] {
+        let query = ClockDueChange.query(on: db).filter(\.$createdAt >= since).with(\.$clock).sort(\.$createdAt, .descending).limit(50)
+        if let prefix = principal.scopePrefix { query.filter(\.$unitPath =~ prefix) }
+        return try await query.all()
+    }
+}
