@@ -66,10 +66,13 @@ let package = Package(
             resources: [.copy("Resources/official-calendar.json")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "FazhiMallocCounter"),
         .executableTarget(
             name: "fazhi-bench",
-            dependencies: ["FazhiCalendar"],
-            swiftSettings: swiftSettings
+            dependencies: ["FazhiCalendar", "FazhiMallocCounter"],
+            swiftSettings: swiftSettings,
+            // The allocation counter's malloc family must be visible to the shared libraries.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]
         ),
         .testTarget(
             name: "FazhiCalendarTests",

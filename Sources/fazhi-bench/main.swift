@@ -1,4 +1,5 @@
 import FazhiCalendar
+import FazhiMallocCounter
 import Foundation
 
 // `swift run -c release fazhi-bench [N]`: how long N (default 1,000,000) due-date computations take,
@@ -61,14 +62,28 @@ let dueSeconds = seconds {
 
 var workdays = 0
 let lookups = 10_000_000
+let allocationsBeforeLookups = fazhi_malloc_count()
 let lookupSeconds = seconds {
     for index in 0..<lookups where calendar.isWorkday(first.adding(days: index % span)) {
         workdays += 1
     }
 }
 
+let lookupAllocations = fazhi_malloc_count() - allocationsBeforeLookups
+
+// Allocations of the fast path: due dates of clocks without a ledger, and with one.
+let plain = clocks.lazy.filter { $0.events.isEmpty }.prefix(100_000).map { $0 }
+let withLedger = clocks.lazy.filter { !$0.events.isEmpty }.prefix(10_000).map { $0 }
+let beforePlain = fazhi_malloc_count()
+for clock in plain { checksum &+= Int(clock.dueDate(calendar: calendar)?.dayNumber ?? 0) }
+let plainAllocations = fazhi_malloc_count() - beforePlain
+let beforeLedger = fazhi_malloc_count()
+for clock in withLedger { checksum &+= Int(clock.dueDate(calendar: calendar)?.dayNumber ?? 0) }
+let ledgerAllocations = fazhi_malloc_count() - beforeLedger
+
 let explainCount = min(n, 10_000)
 var characters = 0
+let beforeExplain = fazhi_malloc_count()
 let explainSeconds = seconds {
     let asOf = CivilDateTime(date: CivilDate(year: 2026, month: 11, day: 22)!, minuteOfDay: 600)
     for clock in clocks.prefix(explainCount) {
@@ -78,4 +93,11 @@ let explainSeconds = seconds {
 
 print("due-date computations: \(n) in \(String(format: "%.3f", dueSeconds)) s (\(String(format: "%.0f", Double(n) / dueSeconds)) per second; checksum \(checksum))")
 print("isWorkday lookups: \(lookups) in \(String(format: "%.3f", lookupSeconds)) s (\(String(format: "%.1f", lookupSeconds * 1e9 / Double(lookups))) ns each; \(workdays) working days)")
-print("explained evaluations: \(explainCount) in \(String(format: "%.3f", explainSeconds)) s (\(characters) characters of explanation)")
+if lookupAllocations >= 0 {
+    print("heap allocations: \(lookupAllocations) during the \(lookups) lookups; \(plainAllocations) for \(plain.count) due dates without a ledger; \(ledgerAllocations) for \(withLedger.count) with one (\(String(format: "%.1f", Double(ledgerAllocations) / Double(max(withLedger.count, 1)))) each)")
+} else {
+    print("heap allocations: not counted on this platform (Linux with glibc only)")
+}
+let explainAllocations = fazhi_malloc_count() - beforeExplain
+// The explained path builds strings, so its count shows the counter is live.
+print("explained evaluations: \(explainCount) in \(String(format: "%.3f", explainSeconds)) s (\(characters) characters of explanation; \(explainAllocations) heap allocations)")

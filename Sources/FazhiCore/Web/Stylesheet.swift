@@ -41,5 +41,10 @@ public enum Stylesheet {
     .actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:1rem 0}
     code,.mono{font-family:"Noto Sans Mono CJK SC",monospace;font-size:.9rem;word-break:break-all}
     .login{max-width:26rem;margin:3rem auto;background:#fff;border:1px solid var(--line);padding:1.5rem 2rem}
+    .widget{background:#fff;border:1px solid var(--line);padding:1rem;border-radius:6px;margin:1rem 0}.widget h2{margin-top:0;font-size:1.1rem}
+    .status-overdue,.status-soon,.status-paused,.status-ok{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.9rem;white-space:nowrap}
+    .status-overdue{background:#fde2e2;color:#8a1c1c;font-weight:700}.status-soon{background:#fff1d6;color:#6b4400}
+    .status-paused{background:#e8eaf0;color:#333}.status-ok{background:#e3f4e8;color:#1d5a2f}
+    ol.explanation li{margin:.2rem 0}
     """
 }
