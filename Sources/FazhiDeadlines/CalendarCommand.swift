@@ -64,63 +64,12 @@ struct CalendarCommand: AsyncCommandGroup {
         var help: String { "计算期限届满日（第一行打印 YYYY-MM-DD）" }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            guard let startText = signature.start, let start = CivilDateTime(startText) else {
-                throw CommandFailure("--start：请给出有效的起算日（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）")
-            }
-            let period: Period
-            do { period = try Period.parse(signature.rule ?? "") } catch { throw CommandFailure("--rule：\(error.message)") }
-            var events: [ClockEvent] = []
-            var lastDate = start.date
-            for part in (signature.suspend ?? "").split(separator: ",") {
-                let ends = part.components(separatedBy: "..")
-                guard ends.count == 2, let from = CivilDate(ends[0].trimmingCharacters(in: .whitespaces)),
-                      let through = CivilDate(ends[1].trimmingCharacters(in: .whitespaces)), from <= through else {
-                    throw CommandFailure("--suspend：“\(part)”应为 YYYY-MM-DD..YYYY-MM-DD，且开始不晚于结束")
-                }
-                events.append(.suspend(from, reason: "命令行 --suspend 指定"))
-                events.append(.resume(through.adding(days: 1)))
-                lastDate = max(lastDate, through.adding(days: 1))
-            }
-            var extensions: [Period] = []
-            for part in (signature.extend ?? "").split(separator: ",") {
-                do { extensions.append(try Period.parse(String(part))) } catch { throw CommandFailure("--extend：\(error.message)") }
-            }
-            for extensionPeriod in extensions {
-                events.append(.extend(lastDate, by: extensionPeriod, approver: "命令行", reason: "命令行 --extend"))
-            }
-            let limit = extensions.first.map { ExtensionLimit(maxCount: extensions.count, maxPeriod: Period($0.unit, extensions.reduce(0) { $0 + $1.count }), basis: "命令行") }
-            let rule = ClockRule(title: "期限计算", period: period, basis: signature.basis ?? "未指定条文", extensionLimit: limit)
-            let clock = Clock(rule: rule, start: start, startReason: "", events: events)
-            let problems = clock.problems()
-            guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "\n")) }
-            let calendar = await CalendarCommand.calendar(context.application)
-            var asOf = CivilDateTime(context.application.fazhi.now)
-            if let text = signature.asOf {
-                guard let parsed = CivilDateTime(text) else { throw CommandFailure("--as-of：“\(text)”不是有效日期") }
-                asOf = parsed
-            }
-            let result = clock.evaluate(calendar: calendar, asOf: asOf, warnWithin: context.application.fazhi.config.deadlineWarnWorkdays)
-            let dueText = result.dueAt.map(\.description) ?? result.due?.description ?? ""
-            if signature.json {
-                struct Output: Encodable {
-                    var due: String
-                    var rule: String
-                    var start: String
-                    var state: String
-                    var calendarVersion: Int
-                    var steps: [ExplanationStep]
-                }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let output = Output(due: dueText, rule: period.description, start: startText, state: result.state.rawValue,
-                                    calendarVersion: calendar.version, steps: result.steps)
-                context.console.print(String(decoding: try encoder.encode(output), as: UTF8.self))
-                return
-            }
-            context.console.print(dueText)
-            if signature.explain {
-                context.console.print(result.explain())
-            }
+            let app = context.application
+            let calendar = await CalendarCommand.calendar(app)
+            let output = try DueCalculation.run(start: signature.start, rule: signature.rule, suspend: signature.suspend, extend: signature.extend,
+                                                basis: signature.basis, asOf: signature.asOf, explain: signature.explain, json: signature.json,
+                                                calendar: calendar, now: CivilDateTime(app.fazhi.now), warnWithin: app.fazhi.config.deadlineWarnWorkdays)
+            context.console.print(output)
         }
     }
 
@@ -159,5 +108,67 @@ struct CalendarCommand: AsyncCommandGroup {
             let calendar = await CalendarCommand.calendar(context.application)
             context.console.print(String(decoding: calendar.file.encoded(), as: UTF8.self))
         }
+    }
+}
+
+/// What `fazhi calendar due` computes and prints, apart from the console: the first line is the
+/// due date (`YYYY-MM-DD`, or `YYYY-MM-DD HH:MM` for an hours rule), then the explanation if asked;
+/// or one JSON document.
+public enum DueCalculation {
+    public static func run(start startText: String?, rule ruleText: String?, suspend: String?, extend: String?, basis: String?,
+                           asOf asOfText: String?, explain: Bool, json: Bool, calendar: WorkCalendar, now: CivilDateTime,
+                           warnWithin: Int) throws -> String {
+        guard let startText, let start = CivilDateTime(startText) else {
+            throw CommandFailure("--start：请给出有效的起算日（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）")
+        }
+        let period: Period
+        do { period = try Period.parse(ruleText ?? "") } catch { throw CommandFailure("--rule：\(error.message)") }
+        var events: [ClockEvent] = []
+        var lastDate = start.date
+        for part in (suspend ?? "").split(separator: ",") {
+            let ends = part.components(separatedBy: "..")
+            guard ends.count == 2, let from = CivilDate(ends[0].trimmingCharacters(in: .whitespaces)),
+                  let through = CivilDate(ends[1].trimmingCharacters(in: .whitespaces)), from <= through, from >= lastDate else {
+                throw CommandFailure("--suspend：“\(part)”应为 YYYY-MM-DD..YYYY-MM-DD，开始不晚于结束、不早于起算日，多段按时间先后排列且不重叠")
+            }
+            events.append(.suspend(from, reason: "命令行 --suspend 指定"))
+            events.append(.resume(through.adding(days: 1)))
+            lastDate = through.adding(days: 1)
+        }
+        var extensions: [Period] = []
+        for part in (extend ?? "").split(separator: ",") {
+            do { extensions.append(try Period.parse(String(part))) } catch { throw CommandFailure("--extend：\(error.message)") }
+        }
+        for extensionPeriod in extensions {
+            events.append(.extend(lastDate, by: extensionPeriod, approver: "命令行", reason: "命令行 --extend"))
+        }
+        let limit = extensions.first.map { ExtensionLimit(maxCount: extensions.count, maxPeriod: Period($0.unit, extensions.reduce(0) { $0 + $1.count }), basis: "命令行") }
+        let rule = ClockRule(title: "期限计算", period: period, basis: basis ?? "未指定条文", extensionLimit: limit)
+        let clock = Clock(rule: rule, start: start, startReason: "", events: events)
+        let problems = clock.problems()
+        guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "\n")) }
+        var asOf = now
+        if let asOfText {
+            guard let parsed = CivilDateTime(asOfText) else { throw CommandFailure("--as-of：“\(asOfText)”不是有效日期") }
+            asOf = parsed
+        }
+        let result = clock.evaluate(calendar: calendar, asOf: asOf, warnWithin: warnWithin)
+        let dueText = result.dueAt.map(\.description) ?? result.due?.description ?? ""
+        if json {
+            struct Output: Encodable {
+                var due: String
+                var rule: String
+                var start: String
+                var state: String
+                var calendarVersion: Int
+                var steps: [ExplanationStep]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let output = Output(due: dueText, rule: period.description, start: startText, state: result.state.rawValue,
+                                calendarVersion: calendar.version, steps: result.steps)
+            return String(decoding: try encoder.encode(output), as: UTF8.self)
+        }
+        return explain ? dueText + "\n" + result.explain() : dueText
     }
 }
