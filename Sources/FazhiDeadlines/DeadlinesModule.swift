@@ -57,6 +57,7 @@ public enum DeadlinesModule {
         routes: { router in
             DeadlinePages.register(router)
             CalendarPages.register(router)
+            DeadlineAPI.register(router)
         },
         demoSeed: { context in try await DemoClocks.seed(context) },
         commands: ["calendar": CalendarCommand()],

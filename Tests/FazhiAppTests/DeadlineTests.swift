@@ -147,6 +147,17 @@ import VaporTesting
             let officerDashboard = try await t.request(officer, .GET, "/").body.string
             #expect(officerDashboard.contains("未办结 \(own.count) 项"))
             let foreign = try #require(rows.first { !$0.unitPath.hasPrefix(scjg.path) })
+            // The API lists the same clocks for the same caller.
+            let user = try await t.user("officer.scjg")
+            let principal = try #require(try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "test", services: t.services, on: t.db))
+            let (token, _) = try await AccountService.createAPIToken(for: principal, name: "期限", permissions: ["deadlines.view"], days: 1, services: t.services, on: t.db)
+            try await t.app.testing().test(.GET, "/api/v1/deadlines", beforeRequest: { req in
+                req.headers.bearerAuthorization = BearerAuthorization(token: token)
+            }, afterResponse: { response in
+                let items = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]]
+                #expect(items?.count == own.count)
+                #expect(items?.allSatisfy { ($0["rule"] as? String)?.contains(":") == true } == true)
+            })
             #expect(try await t.request(officer, .GET, "/deadlines/\(foreign.id!)").status == .forbidden)
         }
     }

@@ -67,6 +67,8 @@ import VaporTesting
         "POST /api/v1/units": [.systemAdmin],
         "GET /api/v1/metrics": metricReaders,
         "GET /api/v1/audit": [.auditAdmin],
+        "GET /api/v1/deadlines": deadlineViewers,
+        "GET /api/v1/calendar/day": everyone,
     ]
 
     static let open: Set<String> = [
