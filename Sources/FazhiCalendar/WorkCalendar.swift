@@ -156,9 +156,19 @@ public struct WorkCalendar: Sendable {
     public var file: CalendarFile { CalendarFile(years: years.values.sorted { $0.year < $1.year }) }
 
     /// The official data for 2019–2026 that ships with Fazhi (Resources/official-calendar.json).
+    /// Looked up by hand rather than through `Bundle.module`, whose accessor stops the process when
+    /// the resource directory is missing (say, a binary copied without it); here that is an error
+    /// with a message instead.
     public static func bundled() throws -> WorkCalendar {
-        guard let url = Bundle.module.url(forResource: "official-calendar", withExtension: "json") else {
-            throw CalendarDataError(problems: ["随程序发布的日历数据文件 official-calendar.json 缺失"])
+        let file = "official-calendar.json"
+        let bundleNames = ["fazhi_FazhiCalendar.resources", "fazhi_FazhiCalendar.bundle/Contents/Resources", "fazhi_FazhiCalendar.bundle"]
+        var directories: [URL] = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() { directories.append(executable) }
+        var candidates = directories.flatMap { directory in bundleNames.map { directory.appendingPathComponent($0).appendingPathComponent(file) } }
+        // A development checkout: the source file itself.
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources").appendingPathComponent(file))
+        guard let url = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }) else {
+            throw CalendarDataError(problems: ["找不到随程序发布的日历数据 \(file)：请把构建目录中的 fazhi_FazhiCalendar.resources 目录与 fazhi 可执行文件放在一起"])
         }
         let data = try Data(contentsOf: url)
         return WorkCalendar(years: try CalendarFile.parse(data).years)
