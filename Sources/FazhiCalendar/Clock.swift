@@ -109,6 +109,8 @@ public enum WarningLevel: Hashable, Codable, Sendable {
     /// An hours rule still running: how many whole hours are left.
     case dueWithinHours(hoursLeft: Int)
     case overdue(daysLate: Int)
+    /// An hours rule past its minute: how many whole hours late (at least one).
+    case overdueHours(hoursLate: Int)
 
     public var label: String {
         switch self {
@@ -117,6 +119,7 @@ public enum WarningLevel: Hashable, Codable, Sendable {
         case .dueSoon(let left): return "临期（剩余\(left)个工作日）"
         case .dueWithinHours(let left): return "临期（剩余\(left)小时）"
         case .overdue(let late): return "逾期\(late)天"
+        case .overdueHours(let late): return "逾期\(late)小时"
         }
     }
 
@@ -124,7 +127,7 @@ public enum WarningLevel: Hashable, Codable, Sendable {
         switch self {
         case .none: return 0
         case .dueSoon, .dueWithinHours: return 1
-        case .overdue: return 2
+        case .overdue, .overdueHours: return 2
         }
     }
 }
@@ -268,7 +271,12 @@ public struct Clock: Codable, Hashable, Sendable {
         } else if let due = outcome.due {
             let overdue: Bool
             if let dueAt = outcome.dueAt { overdue = asOf > dueAt } else { overdue = asOf.date > due }
-            if overdue {
+            if overdue, let dueAt = outcome.dueAt {
+                state = .overdue
+                let hours = max(1, (asOf.absoluteMinute - dueAt.absoluteMinute) / 60)
+                warning = .overdueHours(hoursLate: hours)
+                steps.append(ExplanationStep(kind: .state, text: "状态：截至\(asOf.chinese)未办结，已超过期限\(hours)小时。"))
+            } else if overdue {
                 state = .overdue
                 warning = .overdue(daysLate: max(1, due.days(until: asOf.date)))
                 steps.append(ExplanationStep(kind: .state, text: "状态：截至\(asOf.date.chinese)未办结，已逾期\(max(1, due.days(until: asOf.date)))天。"))

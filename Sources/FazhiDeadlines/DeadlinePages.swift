@@ -118,7 +118,7 @@ enum DeadlinePages {
 
     static func statusClass(_ result: ClockResult) -> String {
         switch result.warning {
-        case .overdue: return "status-overdue"
+        case .overdue, .overdueHours: return "status-overdue"
         case .dueSoon, .dueWithinHours: return "status-soon"
         case .none: return result.state == .paused ? "status-paused" : "status-ok"
         }

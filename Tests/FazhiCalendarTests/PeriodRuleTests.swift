@@ -115,6 +115,7 @@ func due(_ period: Period, from start: String, _ events: [ClockEvent] = []) -> C
             .evaluate(calendar: official, asOf: CivilDateTime("2025-10-01T17:00")!)
         #expect(result.dueAt == CivilDateTime("2025-10-01T16:00"))
         #expect(result.state == .overdue)
+        #expect(result.warning == .overdueHours(hoursLate: 1))
     }
 }
 
