@@ -32,6 +32,7 @@ let package = Package(
             dependencies: [
                 "FazhiCore",
                 "FazhiDeadlines",
+                "Reconsideration",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -56,6 +57,17 @@ let package = Package(
             dependencies: [
                 "FazhiCore",
                 "FazhiCalendar",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Reconsideration",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ],
@@ -94,6 +106,7 @@ let package = Package(
                 "FazhiCore",
                 "FazhiCalendar",
                 "FazhiDeadlines",
+                "Reconsideration",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             exclude: ["__Snapshots__"],

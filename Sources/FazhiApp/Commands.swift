@@ -98,13 +98,7 @@ struct MetricsCommand: AsyncCommand {
             context.console.print(String(decoding: try encoder.encode(MetricsReport(year: year, unit: scope.unitName, figures: results)), as: UTF8.self))
             return
         }
-        context.console.print("\(year)年 \(scope.unitName)")
-        for result in results {
-            var line = "\(result.key)\t\(result.label)\t\(result.value.map { $0 + result.unit } ?? "无数据")"
-            if let numerator = result.numerator, let denominator = result.denominator { line += "\t(\(numerator) ÷ \(denominator))" }
-            if let yoy = result.yearOverYear { line += "\t同比\(yoy)%" }
-            context.console.print(line)
-        }
+        for line in MetricsText.lines(year: year, unitName: scope.unitName, results: results) { context.console.print(line) }
     }
 
     struct MetricsReport: Encodable {
@@ -163,3 +157,16 @@ enum DemoBanner {
     }
 }
 
+
+/// What `fazhi metrics` prints: a heading, then one tab-separated line per figure.
+public enum MetricsText {
+    public static func lines(year: Int, unitName: String, results: [MetricResult]) -> [String] {
+        ["\(year)年 \(unitName)"] + results.map { result in
+            var line = "\(result.key)\t\(result.label)\t\(result.value.map { $0 + result.unit } ?? "无数据")"
+            if let numerator = result.numerator, let denominator = result.denominator { line += "\t(\(numerator) ÷ \(denominator))" }
+            if let yoy = result.yearOverYear { line += "\t同比\(yoy)%" }
+            return line
+        }
+    }
+
+}

@@ -1,8 +1,10 @@
 import FazhiCore
 import FazhiDeadlines
+import Reconsideration
 
 /// The modules of this installation, in order. Adding a module is one line here.
 public let installedModules: [FazhiModule] = [
     CoreModule.manifest,
     DeadlinesModule.manifest,
+    ReconsiderationModule.manifest,
 ]

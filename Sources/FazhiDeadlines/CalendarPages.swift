@@ -109,16 +109,16 @@ enum CalendarPages {
         if let data = calendar.years[year] {
             content.append(el("h2", text: "\(year)年"))
             content.append(el("p", text: "来源：\(data.source)"))
-            content.append(DeadlinePages.simpleTable(caption: "\(year)年放假安排", headers: ["假期", "起", "止", "天数"], rows: data.holidays.sorted { $0.start < $1.start }.map {
+            content.append(UI.simpleTable(caption: "\(year)年放假安排", headers: ["假期", "起", "止", "天数"], rows: data.holidays.sorted { $0.start < $1.start }.map {
                 [.text($0.name), .text($0.start.chineseWithWeekday), .text($0.end.chineseWithWeekday), .text(String($0.start.days(until: $0.end) + 1))]
             }))
-            content.append(DeadlinePages.simpleTable(caption: "\(year)年调休上班日", headers: ["日期", "说明"], rows: data.workdays.sorted { $0.date < $1.date }.map {
+            content.append(UI.simpleTable(caption: "\(year)年调休上班日", headers: ["日期", "说明"], rows: data.workdays.sorted { $0.date < $1.date }.map {
                 [.text($0.date.chineseWithWeekday), .text($0.note)]
             }))
         }
         let versions = try await CalendarService.versions(on: req.db)
         content.append(el("h2", text: "版本记录"))
-        content.append(DeadlinePages.simpleTable(caption: "工作日历版本", headers: ["版本", "内容", "操作人", "时间"], rows: versions.map {
+        content.append(UI.simpleTable(caption: "工作日历版本", headers: ["版本", "内容", "操作人", "时间"], rows: versions.map {
             [.text("第\($0.version)版"), .text($0.summary), .text($0.createdBy), .text(DateText.minute($0.createdAt))]
         }))
         return Layout.page(req, title: "工作日历", content: content)

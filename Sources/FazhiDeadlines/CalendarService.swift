@@ -26,6 +26,12 @@ public enum CalendarService {
         return calendar
     }
 
+    /// The current calendar without a cache (figures computed outside a request).
+    public static func load(on db: any Database) async throws -> WorkCalendar {
+        guard let row = try await CalendarVersion.query(on: db).sort(\.$version, .descending).first() else { return try WorkCalendar.bundled() }
+        return WorkCalendar(years: try CalendarFile.parse(Data(row.data.utf8)).years, version: row.version)
+    }
+
     public static func versions(on db: any Database) async throws -> [CalendarVersion] {
         try await CalendarVersion.query(on: db).sort(\.$version, .descending).all()
     }

@@ -64,6 +64,16 @@ public enum ClockService {
         }
     }
 
+    /// The open clock of a kind for a record, if any (modules keep no clock ids of their own).
+    public static func openClock(kind: String, link: String, on db: any Database) async throws -> StatutoryClock? {
+        try await StatutoryClock.query(on: db).filter(\.$kind == kind).filter(\.$link == link).filter(\.$closed == false).first()
+    }
+
+    /// Every clock of a record, oldest first.
+    public static func clocks(link: String, on db: any Database) async throws -> [StatutoryClock] {
+        try await StatutoryClock.query(on: db).filter(\.$link == link).sort(\.$createdAt).all()
+    }
+
     /// Finds a clock the caller may see; outside the caller's units it is refused as if absent.
     public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> StatutoryClock {
         guard let row = try await StatutoryClock.find(id, on: db), principal.covers(unitPath: row.unitPath) else {

@@ -6,7 +6,7 @@ import Vapor
 
 /// 期限预警: every open clock in the caller's units, the dashboard card, a clock's own page with its
 /// explanation and ledger, and registering a clock by hand.
-enum DeadlinePages {
+public enum DeadlinePages {
     struct NewForm: Content {
         var kind: String?
         var title: String?
@@ -108,7 +108,7 @@ enum DeadlinePages {
         id == "deadlines" ? "手工登记" : (services.modules.first { $0.id == id }?.name ?? id)
     }
 
-    static func statusText(_ result: ClockResult) -> String {
+    public static func statusText(_ result: ClockResult) -> String {
         switch result.state {
         case .running: return result.warning == .none ? "计时中" : result.warning.label
         case .overdue: return result.warning.label
@@ -116,7 +116,7 @@ enum DeadlinePages {
         }
     }
 
-    static func statusClass(_ result: ClockResult) -> String {
+    public static func statusClass(_ result: ClockResult) -> String {
         switch result.warning {
         case .overdue, .overdueHours: return "status-overdue"
         case .dueSoon, .dueWithinHours: return "status-soon"
@@ -124,7 +124,7 @@ enum DeadlinePages {
         }
     }
 
-    static func dueText(_ result: ClockResult) -> String {
+    public static func dueText(_ result: ClockResult) -> String {
         if let dueAt = result.dueAt { return dueAt.description }
         if let due = result.due { return due.description }
         if let projected = result.projectedDue { return "暂停（若明日恢复：\(projected)）" }
@@ -204,22 +204,13 @@ enum DeadlinePages {
             ], rows: rows, query: query),
             UI.pagination(page, query: query),
             el("h2", text: "按单位统计"),
-            simpleTable(caption: "各单位未办结期限", headers: ["单位"] + countColumns, rows: byUnit.map { unit, views in
+            UI.simpleTable(caption: "各单位未办结期限", headers: ["单位"] + countColumns, rows: byUnit.map { unit, views in
                 [link(unitNames[unit] ?? "—", query.with(["unit": unit.uuidString, "page": nil]))] + counts(views)
             }),
             el("h2", text: "按来源统计"),
-            simpleTable(caption: "各模块未办结期限", headers: ["来源"] + countColumns, rows: byModule.map { module, views in
+            UI.simpleTable(caption: "各模块未办结期限", headers: ["来源"] + countColumns, rows: byModule.map { module, views in
                 [link(moduleName(module, services), query.with(["module": module, "page": nil]))] + counts(views)
             }),
-        ])
-    }
-
-    static func simpleTable(caption: String, headers: [String], rows: [[Node]]) -> Node {
-        el("table", [], [
-            el("caption", text: caption),
-            el("thead", [], [el("tr", [], headers.map { el("th", [Attribute("scope", "col")], text: $0) })]),
-            el("tbody", [], rows.isEmpty ? [el("tr", [], [el("td", [Attribute("colspan", String(headers.count))], text: "暂无")])]
-                : rows.map { el("tr", [], $0.map { el("td", [], [$0]) }) }),
         ])
     }
 
@@ -264,7 +255,7 @@ enum DeadlinePages {
             el("h2", text: "计算过程"),
             el("ol", [.cls("explanation")], view.result.steps.map { el("li", text: $0.text) }),
             el("h2", text: "台账"),
-            simpleTable(caption: "期限事件", headers: ["日期", "事件", "期限", "批准人", "事由"], rows:
+            UI.simpleTable(caption: "期限事件", headers: ["日期", "事件", "期限", "批准人", "事由"], rows:
                 [[.text(view.clock.start.description), .text("起算"), .text(""), .text(""), .text(view.clock.startReason)]]
                 + view.clock.events.map { event in
                     [.text(event.at.description), .text(event.kind.label), .text(event.period?.chinese ?? ""), .text(event.approver ?? ""), .text(event.reason)]
@@ -272,7 +263,7 @@ enum DeadlinePages {
         ]
         if !changes.isEmpty {
             content.append(el("h2", text: "因日历更新而变动"))
-            content.append(simpleTable(caption: "届满日变动", headers: ["时间", "原届满日", "新届满日", "原因"], rows: changes.map {
+            content.append(UI.simpleTable(caption: "届满日变动", headers: ["时间", "原届满日", "新届满日", "原因"], rows: changes.map {
                 [.text(DateText.minute($0.createdAt)), .text($0.oldDue ?? "—"), .text($0.newDue ?? "—"), .text($0.reason)]
             }))
         }

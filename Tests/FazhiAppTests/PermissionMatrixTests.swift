@@ -1,6 +1,7 @@
 import FazhiApp
 import FazhiCore
 import FazhiDeadlines
+import Reconsideration
 import Fluent
 import Foundation
 import Testing
@@ -58,6 +59,13 @@ import VaporTesting
         "POST /deadlines/:id/events": [.supervisor],
         "GET /calendar": everyone, "GET /calendar/export.json": everyone,
         "GET /calendar/import": [.systemAdmin], "POST /calendar/import": [.systemAdmin],
+        // `:id` is a case against 东岭镇.
+        "GET /reconsideration": deadlineViewers,
+        "GET /reconsideration/new": [.supervisor], "POST /reconsideration/new": [.supervisor],
+        "GET /reconsideration/import": [.supervisor], "POST /reconsideration/import": [.supervisor],
+        "GET /reconsideration/import/template.csv": [.supervisor],
+        "GET /reconsideration/:id": [.supervisor, .leader],
+        "POST /reconsideration/:id/actions": [.supervisor],
     ]
 
     static let api: [String: Set<Role>] = [
@@ -103,11 +111,13 @@ import VaporTesting
             let userB = try await t.user("staff.dl").id!.uuidString
             let pathB = try await t.unit("SFX-DL").path
             let clockB = try #require(try await StatutoryClock.query(on: t.db).filter(\.$unitPath == pathB).first()).id!.uuidString
+            let caseB = try #require(try await ReconsiderationCase.query(on: t.db).filter(\.$respondentPath == pathB).first()).id!.uuidString
             for (routeKey, allowed) in Self.web.sorted(by: { $0.key < $1.key }) {
                 let parts = routeKey.split(separator: " ", maxSplits: 1)
                 let method = HTTPMethod(rawValue: String(parts[0]))
                 var path = String(parts[1])
-                let id = path.hasPrefix("/users/") ? userB : path.hasPrefix("/units/") ? townshipB : path.hasPrefix("/deadlines/") ? clockB : UUID().uuidString
+                let id = path.hasPrefix("/users/") ? userB : path.hasPrefix("/units/") ? townshipB : path.hasPrefix("/deadlines/") ? clockB
+                    : path.hasPrefix("/reconsideration/") ? caseB : UUID().uuidString
                 path = path.replacingOccurrences(of: ":id", with: id)
                 for (role, login) in Self.roleAccounts.sorted(by: { $0.value < $1.value }) {
                     let (browser, loginResponse) = try await t.login(login)

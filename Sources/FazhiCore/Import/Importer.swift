@@ -45,6 +45,8 @@ public struct ImportReport: Sendable, Codable, Equatable {
 /// Thrown inside an import's transaction so that nothing it wrote stays.
 public struct ImportRejected: Error {
     public var errors: [ImportRowError]
+
+    public init(errors: [ImportRowError]) { self.errors = errors }
 }
 
 /// A module's importer: the template's columns and how a checked table becomes records.

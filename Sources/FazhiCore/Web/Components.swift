@@ -62,6 +62,16 @@ public enum UI {
         ])
     }
 
+    /// A plain table with a caption and column headers; "暂无" when it has no rows.
+    public static func simpleTable(caption: String, headers: [String], rows: [[Node]]) -> Node {
+        el("table", [], [
+            el("caption", text: caption),
+            el("thead", [], [el("tr", [], headers.map { el("th", [Attribute("scope", "col")], text: $0) })]),
+            el("tbody", [], rows.isEmpty ? [el("tr", [], [el("td", [Attribute("colspan", String(headers.count))], text: "暂无")])]
+                : rows.map { el("tr", [], $0.map { el("td", [], [$0]) }) }),
+        ])
+    }
+
     /// A form that posts with its CSRF token.
     public static func form(action: String, csrf: String, multipart: Bool = false, _ children: [Node]) -> Node {
         var attributes: [Attribute] = [Attribute("method", "post"), Attribute("action", action)]

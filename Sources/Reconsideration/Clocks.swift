@@ -1,0 +1,34 @@
+import FazhiCalendar
+import FazhiCore
+
+/// The statutory clocks of a reconsideration case (行政复议法 2023; 三日、五日、七日、十日 are
+/// working days under 第八十八条).
+public enum ReconsiderationClocks {
+    static func kind(_ key: String, _ title: String, _ period: Period, _ basis: String, limit: ExtensionLimit? = nil) -> ClockKind {
+        ClockKind(key: "reconsideration.\(key)", moduleID: "reconsideration", rule: ClockRule(title: title, period: period, basis: basis, extensionLimit: limit))
+    }
+
+    /// 第三十条: review within five (working) days; 第三十一条: a 补正 notice within the same five days.
+    public static let acceptance = kind("acceptance", "审查是否受理（或通知补正）", .workdays(5), "行政复议法第三十条第一款、第三十一条第一款")
+    /// 第三十一条: the applicant supplements within ten (working) days.
+    public static let correction = kind("correction", "申请人提交补正材料", .workdays(10), "行政复议法第三十一条第一款")
+    /// 第四十八条 / 第五十四条: the copy to the respondent within seven / three (working) days of acceptance.
+    public static let copyOrdinary = kind("copy-ordinary", "向被申请人发送申请书副本", .workdays(7), "行政复议法第四十八条")
+    public static let copySummary = kind("copy-summary", "向被申请人发送申请书副本（简易程序）", .workdays(3), "行政复议法第五十四条")
+    /// 第四十八条 / 第五十四条: the respondent's written reply and evidence within ten / five (working) days.
+    public static let replyOrdinary = kind("reply-ordinary", "被申请人提出书面答复并提交证据", .workdays(10), "行政复议法第四十八条")
+    public static let replySummary = kind("reply-summary", "被申请人提出书面答复并提交证据（简易程序）", .workdays(5), "行政复议法第五十四条")
+    /// 第六十二条: sixty days, extendable once by at most thirty with the head's approval.
+    public static let decisionOrdinary = kind("decision-ordinary", "作出行政复议决定", .days(60), "行政复议法第六十二条第一款",
+                                              limit: ExtensionLimit(maxCount: 1, maxPeriod: .days(30), basis: "行政复议法第六十二条第一款：经行政复议机构的负责人批准，可以适当延长，并书面告知当事人；但是延长期限最多不得超过三十日"))
+    /// 第六十二条第二款: thirty days under the summary procedure, not extendable.
+    public static let decisionSummary = kind("decision-summary", "作出行政复议决定（简易程序）", .days(30), "行政复议法第六十二条第二款")
+    /// 第四十一条第五项: a suspension unresolved for sixty days ends the case.
+    public static let suspensionLimit = kind("suspension-limit", "中止满六十日未恢复的，终止行政复议", .days(60), "行政复议法第四十一条第五项")
+
+    public static let all = [acceptance, correction, copyOrdinary, copySummary, replyOrdinary, replySummary, decisionOrdinary, decisionSummary, suspensionLimit]
+
+    static func decision(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? decisionOrdinary : decisionSummary }
+    static func copy(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? copyOrdinary : copySummary }
+    static func reply(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? replyOrdinary : replySummary }
+}

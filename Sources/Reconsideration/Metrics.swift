@@ -1,0 +1,122 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+
+/// The reconsideration figures of the annual report (statutes.md §12). Applications are counted in
+/// the year they were received, with what became of them; conclusions in the year they were made.
+enum ReconsiderationMetrics {
+    static func bounds(_ scope: MetricScope) -> (String, String) { ("\(scope.year)-01-01", "\(scope.year + 1)-01-01") }
+
+    static func base(_ scope: MetricScope, on db: any Database) -> QueryBuilder<ReconsiderationCase> {
+        let query = ReconsiderationCase.query(on: db)
+        if let path = scope.unitPath { query.filter(\.$respondentPath =~ path) }
+        return query
+    }
+
+    static func received(_ scope: MetricScope, on db: any Database) -> QueryBuilder<ReconsiderationCase> {
+        let (start, end) = bounds(scope)
+        return base(scope, on: db).filter(\.$receivedOn >= start).filter(\.$receivedOn < end)
+    }
+
+    static func concluded(_ scope: MetricScope, on db: any Database) -> QueryBuilder<ReconsiderationCase> {
+        let (start, end) = bounds(scope)
+        return base(scope, on: db).filter(\.$outcomeOn >= start).filter(\.$outcomeOn < end)
+    }
+
+    static func refs(_ rows: [ReconsiderationCase]) -> [MetricRecordRef] {
+        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) }
+    }
+
+    static func count(_ key: String, _ label: String, _ definition: String,
+                      _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>) -> MetricDefinition {
+        MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
+            .count(try await query(scope, db).count())
+        }, records: { scope, db in refs(try await query(scope, db).sort(\.$caseNumber).all()) })
+    }
+
+    static func ratio(_ key: String, _ label: String, _ definition: String, rounding: RoundingRule = .default,
+                      numerator: @escaping @Sendable ([ReconsiderationCase]) -> [ReconsiderationCase],
+                      denominator: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>) -> MetricDefinition {
+        MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, rounding: rounding, compute: { scope, db in
+            let all = try await denominator(scope, db).all()
+            return all.isEmpty ? .missing : .ratio(numerator: numerator(all).count, denominator: all.count)
+        }, records: { scope, db in refs(numerator(try await denominator(scope, db).sort(\.$caseNumber).all())) })
+    }
+
+    static func withIntake(_ intake: String) -> @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase> {
+        { scope, db in received(scope, on: db).filter(\.$intake == intake) }
+    }
+
+    /// Whether a concluded case met its decision period: from its clock where one ran, otherwise
+    /// recomputed from its dates (imported cases) with a 30-day extension when it was extended.
+    static func onTime(_ row: ReconsiderationCase, calendar: WorkCalendar, on db: any Database) async throws -> Bool {
+        guard let outcomeOn = row.outcomeOn.flatMap(CivilDate.init) else { return false }
+        let procedure = row.caseProcedure ?? .ordinary
+        let kind = ReconsiderationClocks.decision(procedure)
+        if let stored = try await StatutoryClock.query(on: db).filter(\.$kind == kind.key).filter(\.$link == row.link).first() {
+            let result = try stored.clock.evaluate(calendar: calendar, asOf: CivilDateTime(date: outcomeOn))
+            return result.state == .metOnTime
+        }
+        guard let start = row.intakeOn.flatMap(CivilDate.init) else { return false }
+        var clock = Clock(rule: kind.rule, start: CivilDateTime(date: start))
+        if row.extended { clock.events = [.extend(start, by: .days(30), approver: "导入", reason: "导入记录标明已延长")] }
+        guard let due = clock.dueDate(calendar: calendar) else { return false }
+        return outcomeOn <= due
+    }
+
+    static var all: [MetricDefinition] {
+        var list: [MetricDefinition] = [
+            count("received", "收到行政复议申请", "本年度收到的行政复议申请件数（按收到申请日期）", { received($0, on: $1) }),
+            count("accepted", "受理", "本年度收到的申请中决定受理（含依第三十条视为受理）的件数", withIntake("accepted")),
+            count("refused", "不予受理", "本年度收到的申请中决定不予受理的件数（行政复议法第三十条）", withIntake("refused")),
+            count("referred", "告知向有权机关申请", "本年度收到的申请中告知申请人向有权机关提出的件数（行政复议法第三十条）", withIntake("referred")),
+            count("deemed-withdrawn", "逾期未补正视为撤回", "本年度收到的申请中无正当理由逾期不补正、视为放弃的件数（行政复议法第三十一条）", withIntake("deemedWithdrawn")),
+            count("suspended-in-intake", "受理前中止", "本年度收到、尚未作出受理决定即中止的件数", { scope, db in
+                received(scope, on: db).filter(\.$intake == nil).filter(\.$status == CaseStatus.suspended.rawValue)
+            }),
+            count("concluded", "办结", "本年度作出决定、调解、准予撤回或终止的件数（按结案日期）", { concluded($0, on: $1) }),
+            count("pending-year-end", "年末未结", "年末已受理而尚未结案的件数", { scope, db in
+                let (_, end) = bounds(scope)
+                return base(scope, on: db).filter(\.$intake == "accepted").filter(\.$intakeOn < end)
+                    .group(.or) { $0.filter(\.$outcomeOn == nil).filter(\.$outcomeOn >= end) }
+            }),
+            count("withdrawn", "撤回申请", "本年度因申请人撤回（含和解后撤回）而终止的件数（行政复议法第七十四条）", { scope, db in
+                concluded(scope, on: db).filter(\.$outcome ~~ [CaseOutcome.withdrawal.rawValue, CaseOutcome.settlementWithdrawal.rawValue])
+            }),
+            ratio("acceptance-rate", "受案率", "受理件数 ÷ 收到申请件数 × 100%（⚠️ 无官方公式；含尚在补正中的申请）",
+                  numerator: { $0.filter(\.accepted) }, denominator: { received($0, on: $1) }),
+            ratio("direct-correction-rate", "直接纠错率", "以变更、撤销、确认违法、责令履行、确认无效决定纠错的件数 ÷ 办结件数 × 100%",
+                  numerator: { $0.filter { $0.caseOutcome?.isDirectCorrection == true } }, denominator: { concluded($0, on: $1) }),
+            ratio("overall-correction-rate", "综合纠错率", "（直接纠错件数 + 被申请人自行纠正后申请人撤回的件数）÷ 办结件数 × 100%",
+                  numerator: { $0.filter { $0.caseOutcome?.isDirectCorrection == true || ($0.caseOutcome == .withdrawal && $0.selfCorrected) } },
+                  denominator: { concluded($0, on: $1) }),
+            ratio("mediation-settlement-rate", "调解和解率", "（制作调解书 + 和解后撤回）件数 ÷ 办结件数 × 100%（⚠️ 以报告用法为准）",
+                  numerator: { $0.filter { $0.caseOutcome?.isMediationOrSettlement == true } }, denominator: { concluded($0, on: $1) }),
+            MetricDefinition(key: "reconsideration.on-time-rate", label: "按期办结率",
+                             definition: "在法定审理期限内（普通程序60日、经批准延长不超过30日；简易程序30日；中止期间不计）结案的件数 ÷ 办结件数 × 100%",
+                             unit: .percent, compute: { scope, db in
+                let rows = try await concluded(scope, on: db).all()
+                guard !rows.isEmpty else { return .missing }
+                let calendar = try await CalendarService.load(on: db)
+                var met = 0
+                for row in rows where row.accepted { if try await onTime(row, calendar: calendar, on: db) { met += 1 } }
+                return .ratio(numerator: met, denominator: rows.count)
+            }, records: { scope, db in
+                let calendar = try await CalendarService.load(on: db)
+                var late: [ReconsiderationCase] = []
+                for row in try await concluded(scope, on: db).sort(\.$caseNumber).all() where row.accepted {
+                    if try await !onTime(row, calendar: calendar, on: db) { late.append(row) }
+                }
+                return refs(late)
+            }),
+        ]
+        for outcome in CaseOutcome.allCases {
+            list.append(count("concluded.\(outcome.rawValue)", "办结：\(outcome.label)", "本年度以“\(outcome.label)”结案的件数（\(outcome.article)）", { scope, db in
+                concluded(scope, on: db).filter(\.$outcome == outcome.rawValue)
+            }))
+        }
+        return list
+    }
+}

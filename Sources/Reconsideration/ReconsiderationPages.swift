@@ -1,0 +1,286 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+import Vapor
+
+enum ReconsiderationPages {
+    struct ApplicationForm: Content {
+        var caseNumber: String?
+        var receivedOn: String?
+        var channel: String?
+        var applicantKind: String?
+        var applicantName: String?
+        var applicantID: String?
+        var agent: String?
+        var thirdParties: String?
+        var respondentCode: String?
+        var actCategory: String?
+        var enforcementDomain: String?
+        var actOn: String?
+        var request: String?
+
+        var input: ApplicationInput {
+            ApplicationInput(caseNumber: caseNumber, receivedOn: receivedOn, channel: channel, applicantKind: applicantKind, applicantName: applicantName,
+                             applicantID: applicantID, agent: agent, thirdParties: thirdParties, respondentCode: respondentCode, actCategory: actCategory,
+                             enforcementDomain: enforcementDomain, actOn: actOn, request: request)
+        }
+    }
+
+    struct ActionForm: Content {
+        var action: String?
+        var on: String?
+        var text: String?
+        var procedure: String?
+        var major: String?
+        var days: String?
+        var approver: String?
+        var outcome: String?
+        var selfCorrected: String?
+        var hearingOn: String?
+    }
+
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "reconsideration", permission: ReconsiderationPermissions.read) { req in try await list(req) }
+        router.page(.GET, "reconsideration/new", permission: ReconsiderationPermissions.handle) { req in
+            formPage(req, form: ApplicationForm(receivedOn: CivilDateTime(req.fazhi.now).date.description), failure: nil)
+        }
+        router.page(.POST, "reconsideration/new", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
+            let form = try req.content.decode(ApplicationForm.self)
+            do {
+                let row = try await CaseService.register(form.input, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: row.link, notice: "已登记 \(row.caseNumber)，受理审查期限开始计算")
+            } catch let failure as ValidationFailure {
+                return formPage(req, form: form, failure: failure)
+            }
+        }
+        router.page(.GET, "reconsideration/import", permission: ReconsiderationPermissions.importCases) { req in
+            ImportPages.page(req, importer: CaseImporter(), action: "/reconsideration/import", report: nil)
+        }
+        router.page(.GET, "reconsideration/import/template.csv", permission: ReconsiderationPermissions.importCases) { _ in
+            ImportPages.template(CaseImporter())
+        }
+        router.page(.POST, "reconsideration/import", permission: ReconsiderationPermissions.importCases, body: .collect(maxSize: "20mb")) { req in
+            try await ImportPages.handle(req, importer: CaseImporter(), action: "/reconsideration/import")
+        }
+        router.page(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, "reconsideration/:id/actions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let form = try req.content.decode(ActionForm.self)
+            do {
+                let action = try parse(form)
+                try await CaseService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已记录：\(action.label)")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
+    }
+
+    static func parse(_ form: ActionForm) throws -> CaseAction {
+        var validator = Validator()
+        let on = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces))
+        if on == nil { validator.add("on", "日期", "应为有效日期（YYYY-MM-DD）") }
+        let text = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.count > 1000 { validator.add("text", "说明", "不能超过1000个字符") }
+        try validator.check()
+        let date = on!
+        switch form.action ?? "" {
+        case "request-correction": return .requestCorrection(on: date, items: text)
+        case "receive-correction": return .receiveCorrection(on: date)
+        case "deem-withdrawn": return .deemWithdrawn(on: date)
+        case "accept":
+            guard let procedure = Procedure(rawValue: form.procedure ?? "") else { throw ValidationFailure(field: "procedure", label: "程序", message: "请选择普通程序或简易程序") }
+            return .accept(on: date, procedure: procedure, major: form.major == "1")
+        case "refuse": return .refuse(on: date, reason: text)
+        case "refer": return .refer(on: date, body: text)
+        case "send-copy": return .sendCopy(on: date)
+        case "receive-reply": return .receiveReply(on: date)
+        case "schedule-hearing":
+            guard let hearing = CivilDate((form.hearingOn ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationFailure(field: "hearingOn", label: "听证日期", message: "应为有效日期（YYYY-MM-DD）")
+            }
+            return .scheduleHearing(noticeOn: date, hearingOn: hearing)
+        case "suspend": return .suspend(on: date, reason: text)
+        case "resume": return .resume(on: date)
+        case "extend":
+            guard let days = Int((form.days ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationFailure(field: "days", label: "延长天数", message: "应为1到30的整数（行政复议法第六十二条第一款）")
+            }
+            return .extend(on: date, days: days, approver: form.approver ?? "", reason: text)
+        case "conclude":
+            guard let outcome = CaseOutcome(rawValue: form.outcome ?? "") else { throw ValidationFailure(field: "outcome", label: "结案方式", message: "请选择结案方式") }
+            return .conclude(on: date, outcome: outcome, selfCorrected: form.selfCorrected == "1", note: text)
+        case "serve": return .serve(on: date)
+        case "archive": return .archive(on: date)
+        default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
+        }
+    }
+
+    static func list(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let query = ListQuery(req, path: "/reconsideration", keys: ["status", "year", "q", "page"])
+        let builder = ReconsiderationCase.query(on: req.db)
+        if let prefix = principal.scopePrefix { builder.filter(\.$respondentPath =~ prefix) }
+        if let status = query["status"], CaseStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
+        if let year = query["year"].flatMap(Int.init) { builder.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
+        if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }
+        let request = PageRequest(number: query.page)
+        let total = try await builder.count()
+        let rows = try await builder.sort(\.$receivedOn, .descending).sort(\.$caseNumber, .descending).range(request.offset..<(request.offset + request.size)).all()
+        let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.respondentID)))).all()
+        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        let page = Page(items: rows, total: total, request: request)
+        var actions: [Node] = []
+        if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", "/reconsideration/new", [.cls("button")])) }
+        if principal.has(ReconsiderationPermissions.importCases) { actions.append(link("导入台账", "/reconsideration/import")) }
+        return Layout.page(req, title: "行政复议", content: [
+            el("div", [.cls("actions")], actions),
+            el("form", [Attribute("method", "get"), Attribute("action", "/reconsideration"), .cls("filters"), Attribute("role", "search")], [
+                UI.field("案号", name: "q", value: query["q"]),
+                UI.field("收到年度", name: "year", value: query["year"]),
+                UI.select("状态", name: "status", options: CaseStatus.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
+                el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
+            ]),
+            UI.table(caption: "行政复议案件（申请人信息已脱敏）", columns: [
+                UI.Column("案号"), UI.Column("收到日期"), UI.Column("申请人"), UI.Column("被申请人"), UI.Column("行为类别"), UI.Column("状态"), UI.Column("结案方式"),
+            ], rows: page.items.map { row in
+                [link(row.caseNumber, row.link), .text(row.receivedOn), .text(row.applicantNameMasked), .text(names[row.respondentID] ?? "—"),
+                 .text(ActCategory(rawValue: row.actCategory)?.label ?? row.actCategory), .text(row.caseStatus.label), .text(row.caseOutcome?.label ?? "—")]
+            }, query: query),
+            UI.pagination(page, query: query),
+        ])
+    }
+
+    static func formPage(_ req: Request, form: ApplicationForm, failure: ValidationFailure?) -> Response {
+        func field(_ label: String, _ name: String, _ value: String?, type: String = "text", required: Bool = false, hint: String? = nil) -> Node {
+            UI.field(label, name: name, value: value, type: type, error: failure?.message(for: name), required: required, hint: hint)
+        }
+        return Layout.page(req, title: "登记行政复议申请", status: failure == nil ? .ok : .unprocessableEntity, content: [
+            UI.errorSummary(failure),
+            UI.form(action: "/reconsideration/new", csrf: req.csrfToken, [
+                field("案号", "caseNumber", form.caseNumber, hint: "留空则自动编号，如“（2026）复字第1号”"),
+                field("收到申请日期", "receivedOn", form.receivedOn, type: "date", required: true, hint: "受理审查的五个工作日自次日起计算（行政复议法第三十条）"),
+                UI.select("申请方式", name: "channel", options: ApplicationChannel.allCases.map { ($0.rawValue, $0.label) }, selected: form.channel,
+                          error: failure?.message(for: "channel"), required: true, includeBlank: "请选择"),
+                UI.select("申请人类型", name: "applicantKind", options: ApplicantKind.allCases.map { ($0.rawValue, $0.label) }, selected: form.applicantKind,
+                          error: failure?.message(for: "applicantKind"), required: true, includeBlank: "请选择"),
+                field("申请人", "applicantName", form.applicantName, required: true, hint: "加密保存，列表中脱敏显示"),
+                field("证件号码", "applicantID", form.applicantID, hint: "自然人填身份证号码（必填），组织填统一社会信用代码"),
+                field("代理人", "agent", form.agent),
+                field("第三人", "thirdParties", form.thirdParties),
+                field("被申请人（单位编码）", "respondentCode", form.respondentCode, required: true),
+                UI.select("被申请行为类别", name: "actCategory", options: ActCategory.allCases.map { ($0.rawValue, $0.label) }, selected: form.actCategory,
+                          error: failure?.message(for: "actCategory"), required: true, includeBlank: "请选择"),
+                field("执法领域", "enforcementDomain", form.enforcementDomain),
+                field("行政行为日期", "actOn", form.actOn, type: "date"),
+                field("行政复议请求", "request", form.request, required: true),
+                el("button", [.type("submit")], text: "登记"),
+            ]),
+        ])
+    }
+
+    /// The forms for the steps the case's state allows.
+    static func actionForms(_ row: ReconsiderationCase, csrf: String, today: String) -> [Node] {
+        let action = "/reconsideration/\(row.id!)/actions"
+        func form(_ key: String, _ title: String, _ fields: [Node]) -> Node {
+            el("details", [.cls("action")], [
+                el("summary", text: title),
+                UI.form(action: action, csrf: csrf, [.void("input", [.type("hidden"), .name("action"), .value(key)])]
+                    + [UI.field("日期", name: "on", value: today, type: "date", required: true)] + fields
+                    + [el("button", [.type("submit")], text: title)]),
+            ])
+        }
+        func text(_ label: String, hint: String? = nil) -> Node { UI.field(label, name: "text", hint: hint) }
+        let outcomes = CaseOutcome.allCases.map { ($0.rawValue, "\($0.label)（\($0.article)）") }
+        switch row.caseStatus {
+        case .received:
+            return [
+                form("accept", "受理", [
+                    UI.select("程序", name: "procedure", options: Procedure.allCases.map { ($0.rawValue, $0.label) }, selected: nil, required: true, includeBlank: "请选择"),
+                    UI.select("重大、疑难、复杂案件", name: "major", options: [("0", "否"), ("1", "是（应当听证，不适用简易程序）")], selected: "0"),
+                ]),
+                form("request-correction", "通知补正", [text("补正事项", hint: "申请人应在十个工作日内补正（行政复议法第三十一条）")]),
+                form("refuse", "不予受理", [text("理由")]),
+                form("refer", "告知向有权机关申请", [text("有权机关")]),
+                form("suspend", "中止", [text("中止理由", hint: "行政复议法第三十九条所列情形")]),
+            ]
+        case .awaitingCorrection:
+            return [form("receive-correction", "收到补正材料", []), form("deem-withdrawn", "逾期未补正，视为撤回", [])]
+        case .underReview:
+            var forms: [Node] = []
+            if row.copySentOn == nil { forms.append(form("send-copy", "发送申请书副本", [])) }
+            if row.copySentOn != nil && row.replyOn == nil { forms.append(form("receive-reply", "收到书面答复和证据", [])) }
+            forms.append(form("schedule-hearing", "通知听证", [UI.field("听证日期", name: "hearingOn", type: "date", hint: "须在听证五个工作日前通知（行政复议法第五十一条）")]))
+            if row.caseProcedure == .ordinary && !row.extended {
+                forms.append(form("extend", "延长审理期限", [
+                    UI.field("延长天数", name: "days", hint: "不超过30日，只能延长一次"), UI.field("批准人", name: "approver", hint: "行政复议机构负责人"), text("理由"),
+                ]))
+            }
+            forms.append(form("suspend", "中止", [text("中止理由", hint: "行政复议法第三十九条所列情形")]))
+            forms.append(form("conclude", "结案", [
+                UI.select("结案方式", name: "outcome", options: outcomes, selected: nil, required: true, includeBlank: "请选择"),
+                UI.select("被申请人自行纠正后撤回", name: "selfCorrected", options: [("0", "否"), ("1", "是（计入综合纠错）")], selected: "0"),
+                text("说明"),
+            ]))
+            return forms
+        case .suspended:
+            return [form("resume", "恢复审理", []), form("conclude", "终止", [
+                .void("input", [.type("hidden"), .name("outcome"), .value(CaseOutcome.termination.rawValue)]), text("终止理由", hint: "如中止满六十日（行政复议法第四十一条第五项）"),
+            ])]
+        case .decided:
+            return [form("serve", "送达", [])]
+        case .served, .refused, .referred, .deemedWithdrawn:
+            return [form("archive", "归档", [])]
+        case .archived:
+            return []
+        }
+    }
+
+    static func show(_ req: Request, failure: ValidationFailure?) async throws -> Response {
+        let principal = try req.caller
+        let services = req.fazhi
+        let row = try await CaseService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
+        let respondent = try await OrgUnit.find(row.respondentID, on: req.db)
+        let events = try await ReconsiderationEvent.query(on: req.db).filter(\.$reconsiderationCase.$id == row.id!).sort(\.$createdAt).all()
+        let calendar = try await CalendarService.current(services: services, on: req.db)
+        let now = CivilDateTime(services.now)
+        let clocks = try await ClockService.clocks(link: row.link, on: req.db).map {
+            try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays)
+        }
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            UI.details([
+                ("案号", .text(row.caseNumber)),
+                ("状态", .text(row.caseStatus.label)),
+                ("收到申请", .text("\(row.receivedOn)（\(ApplicationChannel(rawValue: row.channel)?.label ?? row.channel)）")),
+                ("申请人", .text("\(row.applicantNameMasked)（\(ApplicantKind(rawValue: row.applicantKind)?.label ?? "")）\(row.applicantIDMasked.map { "，\($0)" } ?? "")")),
+                ("被申请人", .text(respondent?.name ?? "—")),
+                ("被申请行为", .text("\(ActCategory(rawValue: row.actCategory)?.label ?? row.actCategory)\(row.enforcementDomain.map { "，\($0)" } ?? "")\(row.actOn.map { "，\($0)" } ?? "")")),
+                ("行政复议请求", .text(row.request)),
+                ("程序", .text(row.caseProcedure?.label ?? "—")),
+                ("结案", .text(row.caseOutcome.map { "\($0.label)（\($0.article)），\(row.outcomeOn ?? "")" } ?? "—")),
+            ]),
+            el("h2", text: "法定期限"),
+            clocks.isEmpty ? el("p", text: "无") : el("div", [], clocks.map { view in
+                el("details", [.cls("clock")], [
+                    el("summary", [], [
+                        .text("\(view.clock.rule.title)（\(view.clock.rule.period.chinese)）：届满 \(DeadlinePages.dueText(view.result)) "),
+                        el("span", [.cls(DeadlinePages.statusClass(view.result))], text: DeadlinePages.statusText(view.result)),
+                    ]),
+                    el("ol", [.cls("explanation")], view.result.steps.map { el("li", text: $0.text) }),
+                ])
+            }),
+            el("h2", text: "办理记录"),
+            UI.simpleTable(caption: "案件时间线", headers: ["日期", "操作", "经办人"], rows: events.map {
+                [.text($0.happenedOn), .text($0.detail), .text($0.actor)]
+            }),
+        ]
+        if principal.has(ReconsiderationPermissions.handle) {
+            let forms = actionForms(row, csrf: req.csrfToken, today: now.date.description)
+            if !forms.isEmpty { content += [el("h2", text: "办理")] + forms }
+        }
+        return Layout.page(req, title: "行政复议 \(row.caseNumber)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+}
