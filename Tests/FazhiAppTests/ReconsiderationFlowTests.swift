@@ -1,0 +1,158 @@
+import FazhiApp
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+import Reconsideration
+import Testing
+import Vapor
+import VaporTesting
+
+/// The procedure through the web UI, as the justice bureau's officer does it (clock at 2026-03-02).
+@Suite struct ReconsiderationFlowTests {
+    static let applicantID = ResidentID.completing("99999919850615123")!
+
+    func register(_ t: TestApp, _ browser: TestApp.Browser, received: String, number: String) async throws -> ReconsiderationCase {
+        let response = try await t.request(browser, .POST, "/reconsideration/new", form: [
+            "caseNumber": number, "receivedOn": received, "channel": "post", "applicantKind": "naturalPerson", "applicantName": "张三丰",
+            "applicantID": Self.applicantID, "respondentCode": "SFX-SCJG", "actCategory": "penalty", "enforcementDomain": "市场监管",
+            "actOn": "2026-01-05", "request": "撤销罚款决定",
+        ])
+        #expect(response.status == .seeOther, "\(response.body.string.prefix(300))")
+        return try #require(try await ReconsiderationCase.query(on: t.db).filter(\.$caseNumber == number).first())
+    }
+
+    func act(_ t: TestApp, _ browser: TestApp.Browser, _ row: ReconsiderationCase, _ form: [String: String]) async throws -> TestingHTTPResponse {
+        try await t.request(browser, .POST, "/reconsideration/\(row.id!)/actions", form: form)
+    }
+
+    @Test("receipt → 补正 → acceptance → copy → reply → extension → decision → served → archived, each step with its clock, all in the web UI")
+    func fullProcedure() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("supervisor")
+            t.time.advance(by: -40 * 86400)  // 2026-01-21
+            var row = try await register(t, officer, received: "2026-01-20", number: "测试复字第1号")
+            // The applicant's name and number are stored sealed, shown masked.
+            #expect(!row.applicantNameSealed.contains("张三丰") && row.applicantNameMasked == "张**")
+            #expect(row.applicantIDMasked?.contains("*") == true && row.applicantIDSealed?.contains(Self.applicantID) == false)
+            let acceptance = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.acceptance.key, link: row.link, on: t.db))
+            #expect(acceptance.dueDate == "2026-01-27")  // five working days after 01-20
+
+            #expect(try await act(t, officer, row, ["action": "request-correction", "on": "2026-01-21", "text": "补充处罚决定书复印件"]).status == .seeOther)
+            let correction = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.correction.key, link: row.link, on: t.db))
+            #expect(correction.dueDate == "2026-02-04")  // ten working days after 01-21
+            // Deemed withdrawn before the applicant's ten days are out: refused, with the article.
+            let early = try await act(t, officer, row, ["action": "deem-withdrawn", "on": "2026-01-21"])
+            #expect(early.status == .unprocessableEntity)
+            #expect(early.body.string.contains("补正期限至2026-02-04届满，届满前不能视为撤回"))
+            // A decision before acceptance: refused.
+            let tooSoon = try await act(t, officer, row, ["action": "conclude", "on": "2026-01-21", "outcome": "uphold"])
+            #expect(tooSoon.status == .unprocessableEntity)
+            #expect(tooSoon.body.string.contains("不能结案"))
+
+            t.time.advance(by: 9 * 86400)  // 2026-01-30
+            #expect(try await act(t, officer, row, ["action": "receive-correction", "on": "2026-01-29"]).status == .seeOther)
+            // The review period restarts from the receipt of the supplement (第三十一条).
+            let restarted = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.acceptance.key, link: row.link, on: t.db))
+            #expect(restarted.dueDate == "2026-02-05")
+            #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-01-30", "procedure": "ordinary", "major": "0"]).status == .seeOther)
+            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, link: row.link, on: t.db))
+            #expect(decision.dueDate == "2026-03-31")  // 60 days from 01-30 end on Tuesday 03-31
+            #expect(try await act(t, officer, row, ["action": "send-copy", "on": "2026-01-30"]).status == .seeOther)
+            let reply = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.replyOrdinary.key, link: row.link, on: t.db))
+            #expect(reply.dueDate == "2026-02-13")  // ten working days after Friday 01-30
+
+            t.time.advance(by: 31 * 86400)  // 2026-03-02
+            #expect(try await act(t, officer, row, ["action": "receive-reply", "on": "2026-02-26"]).status == .seeOther)
+            // A hearing noticed four working days ahead is refused (第五十一条).
+            let hearing = try await act(t, officer, row, ["action": "schedule-hearing", "on": "2026-03-02", "hearingOn": "2026-03-06"])
+            #expect(hearing.status == .unprocessableEntity)
+            #expect(hearing.body.string.contains("行政复议法第五十一条"))
+            #expect(try await act(t, officer, row, ["action": "extend", "on": "2026-03-02", "days": "30", "approver": "复议科负责人", "text": "案情复杂"]).status == .seeOther)
+            let extended = try #require(try await StatutoryClock.find(decision.id!, on: t.db))
+            #expect(extended.dueDate == "2026-04-30")  // 90 days from 01-30
+            let second = try await act(t, officer, row, ["action": "extend", "on": "2026-03-02", "days": "5", "approver": "复议科负责人", "text": "再延"])
+            #expect(second.status == .unprocessableEntity)
+            #expect(second.body.string.contains("不得再次延长"))
+            #expect(try await act(t, officer, row, ["action": "conclude", "on": "2026-03-02", "outcome": "annul", "text": "认定事实不清"]).status == .seeOther)
+            #expect(try await act(t, officer, row, ["action": "serve", "on": "2026-03-02"]).status == .seeOther)
+            #expect(try await act(t, officer, row, ["action": "archive", "on": "2026-03-02"]).status == .seeOther)
+            row = try #require(try await ReconsiderationCase.find(row.id!, on: t.db))
+            #expect(row.caseStatus == .archived && row.caseOutcome == .annul)
+            // No clock of the case is left open; the decision was on time.
+            let clocks = try await ClockService.clocks(link: row.link, on: t.db)
+            let openClocks = clocks.filter { !$0.closed }.count
+            #expect(openClocks == 0)
+            let calendar = try await CalendarService.current(services: t.services, on: t.db)
+            let finalDecision = try #require(try await StatutoryClock.find(decision.id!, on: t.db))
+            let finalState = try finalDecision.clock.evaluate(calendar: calendar, asOf: CivilDateTime(t.services.now)).state
+            #expect(finalState == .metOnTime)
+            let page = try await t.request(officer, .GET, row.link).body.string
+            #expect(page.contains("撤销（行政复议法第六十四条）"))
+            #expect(page.contains("计算方法"))
+            #expect(!page.contains("张三丰") && !page.contains(Self.applicantID))
+            // Every step is in the audit trail.
+            let actions = Set(try await t.db.sql.raw("SELECT action FROM audit_entries WHERE entity_id = \(bind: row.id!.uuidString)").all().map { try $0.decode(column: "action", as: String.self) })
+            for step in ["register", "request-correction", "receive-correction", "accept", "send-copy", "receive-reply", "extend", "conclude", "serve", "archive"] {
+                #expect(actions.contains("reconsideration.\(step)"), "missing audit of \(step)")
+            }
+        }
+    }
+
+    @Test("the summary procedure cannot be extended (第六十二条第二款); a major case cannot take it (第五十三条)")
+    func summaryProcedure() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("supervisor")
+            let row = try await register(t, officer, received: "2026-02-24", number: "测试复字第2号")
+            let major = try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "1"])
+            #expect(major.status == .unprocessableEntity && major.body.string.contains("第五十三条"))
+            #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "0"]).status == .seeOther)
+            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionSummary.key, link: row.link, on: t.db))
+            #expect(decision.dueDate == "2026-03-27")  // 30 days from 02-25
+            let extend = try await act(t, officer, row, ["action": "extend", "on": "2026-03-02", "days": "10", "approver": "负责人", "text": "复杂"])
+            #expect(extend.status == .unprocessableEntity)
+            #expect(extend.body.string.contains("简易程序案件应当自受理之日起三十日内作出决定，不得延长"))
+        }
+    }
+
+    @Test("silence past the five-day review counts as acceptance on its last day (第三十条第二款)")
+    func deemedAcceptance() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("supervisor")
+            let row = try await register(t, officer, received: "2026-02-10", number: "测试复字第3号")
+            // 02-10 + 5 working days: 02-11, 02-12, 02-13, 02-14 (调休), 02-24.
+            #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-03-02", "procedure": "ordinary", "major": "0"]).status == .seeOther)
+            let accepted = try #require(try await ReconsiderationCase.find(row.id!, on: t.db))
+            #expect(accepted.intakeOn == "2026-02-24")
+            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, link: row.link, on: t.db))
+            #expect(try decision.clock.start.date == CivilDate("2026-02-24"))
+        }
+    }
+
+    @Test("a bad ledger row is reported with its row and column, and nothing is written")
+    func importRejected() async throws {
+        try await TestApp.run { t in
+            let header = CaseImporter().columns.map(\.header)
+            func line(_ cells: [String: String]) -> String { header.map { cells[$0] ?? "" }.joined(separator: ",") }
+            let good = ["案号": "导入1", "收到申请日期": "2025-03-01", "申请方式": "邮寄", "申请人类型": "法人", "申请人": "示范县某公司",
+                        "被申请人单位编码": "SFX-SCJG", "被申请行为类别": "行政处罚", "行政复议请求": "撤销", "审查结果": "受理", "审查日期": "2025-03-03",
+                        "程序": "简易程序", "结案方式": "维持", "结案日期": "2025-03-20"]
+            var bad = good
+            bad["案号"] = "导入2"
+            bad["是否延长"] = "是"
+            bad["证件号码"] = "91330100799655058A"
+            var early = good
+            early["案号"] = "导入3"
+            early["结案日期"] = "2025-03-02"
+            let csv = ([header.joined(separator: ","), line(good), line(bad), line(early)]).joined(separator: "\n")
+            let table = try TableReader.read(Data(csv.utf8), filename: "x.csv")
+            let report = try await CaseImporter().run(table, by: .system(), services: t.services, on: t.db)
+            #expect(report.rowsWritten == 0)
+            #expect(report.errors.contains { $0.row == 3 && $0.column == "是否延长" && $0.message.contains("第六十二条第二款") })
+            #expect(report.errors.contains { $0.row == 3 && $0.column == "证件号码" && $0.message.contains("校验位") })
+            #expect(report.errors.contains { $0.row == 4 && $0.column == "结案日期" })
+            #expect(try await ReconsiderationCase.query(on: t.db).filter(\.$caseNumber == "导入1").count() == 0)
+        }
+    }
+}
