@@ -33,6 +33,7 @@ let package = Package(
                 "FazhiCore",
                 "FazhiDeadlines",
                 "Reconsideration",
+                "Litigation",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -64,6 +65,17 @@ let package = Package(
         ),
         .target(
             name: "Reconsideration",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Litigation",
             dependencies: [
                 "FazhiCore",
                 "FazhiCalendar",
@@ -107,6 +119,7 @@ let package = Package(
                 "FazhiCalendar",
                 "FazhiDeadlines",
                 "Reconsideration",
+                "Litigation",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             exclude: ["__Snapshots__"],

@@ -1,5 +1,6 @@
 import FazhiCore
 import FazhiDeadlines
+import Litigation
 import Reconsideration
 
 /// The modules of this installation, in order. Adding a module is one line here.
@@ -7,4 +8,5 @@ public let installedModules: [FazhiModule] = [
     CoreModule.manifest,
     DeadlinesModule.manifest,
     ReconsiderationModule.manifest,
+    LitigationModule.manifest,
 ]

@@ -1,6 +1,7 @@
 import FazhiApp
 import FazhiCore
 import FazhiDeadlines
+import Litigation
 import Reconsideration
 import Fluent
 import Foundation
@@ -26,6 +27,7 @@ import VaporTesting
     static let townshipBReaders: Set<Role> = [.systemAdmin, .securityAdmin, .supervisor, .leader]
 
     static let deadlineViewers: Set<Role> = [.supervisor, .leader, .departmentOfficer, .legalReviewer, .townshipStaff]
+    static let litigationHandlers: Set<Role> = [.supervisor, .departmentOfficer, .legalReviewer, .townshipStaff]
     static let deadlineManagers: Set<Role> = [.supervisor, .departmentOfficer, .legalReviewer, .townshipStaff]
 
     /// Page routes. `:id` is 东岭镇 for units, 蒋乡干 (a 东岭镇 account) for users.
@@ -66,6 +68,13 @@ import VaporTesting
         "GET /reconsideration/import/template.csv": [.supervisor],
         "GET /reconsideration/:id": [.supervisor, .leader],
         "POST /reconsideration/:id/actions": [.supervisor],
+        // `:id` is a lawsuit against 东岭镇.
+        "GET /litigation": deadlineViewers,
+        "GET /litigation/new": litigationHandlers, "POST /litigation/new": litigationHandlers,
+        "GET /litigation/import": [.supervisor, .departmentOfficer], "POST /litigation/import": [.supervisor, .departmentOfficer],
+        "GET /litigation/import/template.csv": [.supervisor, .departmentOfficer],
+        "GET /litigation/:id": [.supervisor, .leader],
+        "POST /litigation/:id/steps": [.supervisor],
     ]
 
     static let api: [String: Set<Role>] = [
@@ -111,13 +120,14 @@ import VaporTesting
             let userB = try await t.user("staff.dl").id!.uuidString
             let pathB = try await t.unit("SFX-DL").path
             let clockB = try #require(try await StatutoryClock.query(on: t.db).filter(\.$unitPath == pathB).first()).id!.uuidString
+            let lawsuitB = try #require(try await Lawsuit.query(on: t.db).filter(\.$defendantPath == pathB).first()).id!.uuidString
             let caseB = try #require(try await ReconsiderationCase.query(on: t.db).filter(\.$respondentPath == pathB).first()).id!.uuidString
             for (routeKey, allowed) in Self.web.sorted(by: { $0.key < $1.key }) {
                 let parts = routeKey.split(separator: " ", maxSplits: 1)
                 let method = HTTPMethod(rawValue: String(parts[0]))
                 var path = String(parts[1])
                 let id = path.hasPrefix("/users/") ? userB : path.hasPrefix("/units/") ? townshipB : path.hasPrefix("/deadlines/") ? clockB
-                    : path.hasPrefix("/reconsideration/") ? caseB : UUID().uuidString
+                    : path.hasPrefix("/reconsideration/") ? caseB : path.hasPrefix("/litigation/") ? lawsuitB : UUID().uuidString
                 path = path.replacingOccurrences(of: ":id", with: id)
                 for (role, login) in Self.roleAccounts.sorted(by: { $0.value < $1.value }) {
                     let (browser, loginResponse) = try await t.login(login)

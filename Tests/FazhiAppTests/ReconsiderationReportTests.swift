@@ -2,6 +2,7 @@ import FazhiApp
 import FazhiCalendar
 import FazhiCore
 import Foundation
+import Litigation
 import Reconsideration
 import Testing
 
@@ -53,11 +54,12 @@ import Testing
         CivilDate(year: year, month: 1, day: 5)!.adding(days: index * 2 % 300).description
     }
 
-    @Test("江汉区 2019: 29 applications (22 accepted, 4 refused, 1 referred, 1 deemed withdrawn, 1 suspended), 受案率 75.86%, 同比下降 25.6% against 39")
+    @Test("江汉区 2019: 29 applications (22 accepted, 4 refused, 1 referred, 1 deemed withdrawn, 1 suspended), 受案率 75.86%, 同比下降 25.6% against 39; 33 lawsuits, 同比下降 73% against 122; 出庭应诉率 92.3%")
     func jianghan2019() async throws {
         var config = TestApp.configuration()
         // The report prints the year-over-year change of a count to one decimal.
-        config.metricRounding = ["reconsideration.received": .halfUp(places: 1)]
+        config.metricRounding = ["reconsideration.received": .halfUp(places: 1), "litigation.cases": .halfUp(places: 0),
+                                 "litigation.head-appearance-rate": .halfUp(places: 1)]
         try await TestApp.run(seeded: true, config: config) { t in
             var rows: [LedgerRow] = (0..<39).map { LedgerRow(number: "（2018）复字第\($0 + 1)号", received: Self.date(2018, $0), intakeOn: Self.date(2018, $0),
                                                               outcome: "维持", outcomeOn: CivilDate(Self.date(2018, $0))!.adding(days: 40).description) }
@@ -73,6 +75,27 @@ import Testing
                 rows.append(row)
             }
             try await Self.importLedger(rows, seed: 2019, into: t)
+            // 122 lawsuits against the district government in 2018, 33 in 2019; 13 sessions in 2019, the head at 12.
+            let header = LawsuitImporter().columns.map(\.header)
+            var lines = [header.joined(separator: ",")]
+            for index in 0..<155 {
+                let year = index < 122 ? 2018 : 2019
+                let filed = CivilDate(year: year, month: 1, day: 3)!.adding(days: index % 120 * 2)
+                var cells = ["法院": "江汉区人民法院", "案号": "（\(year)）鄂0103行初\(index + 1)号", "立案日期": filed.description,
+                             "被告单位编码": "SFX-GOV", "原告": "原告\(index)", "案由": "房屋征收"]
+                let session = index - 122
+                if (0..<13).contains(session) {
+                    cells["开庭日期"] = filed.adding(days: 40).description
+                    cells["负责人是否出庭"] = session == 12 ? "否" : "是"
+                    cells["出庭负责人"] = session == 12 ? "" : "副区长某"
+                    cells["职务"] = session == 12 ? "" : "副区长"
+                    cells["代为出庭人员"] = session == 12 ? "区司法局工作人员" : ""
+                }
+                lines.append(header.map { cells[$0] ?? "" }.joined(separator: ","))
+            }
+            let lawsuits = try TableReader.read(Data(lines.joined(separator: "\n").utf8), filename: "应诉台账.csv")
+            let lawsuitReport = try await LawsuitImporter().run(lawsuits, by: .system(), services: t.services, on: t.db)
+            #expect(lawsuitReport.errors.isEmpty && lawsuitReport.rowsWritten == 155, "\(lawsuitReport.errors.prefix(3))")
             let results = try await t.services.metrics.evaluateAll(scope: MetricScope(year: 2019, unitPath: nil, unitName: "全县（区）"), on: t.db)
             let printed = MetricsText.lines(year: 2019, unitName: "全县（区）", results: results)
             #expect(printed.contains("reconsideration.received\t收到行政复议申请\t29件\t同比-25.6%"), "\(printed.filter { $0.hasPrefix("reconsideration") })")
@@ -82,6 +105,9 @@ import Testing
             #expect(printed.contains { $0.hasPrefix("reconsideration.deemed-withdrawn\t逾期未补正视为撤回\t1件") })
             #expect(printed.contains { $0.hasPrefix("reconsideration.suspended-in-intake\t受理前中止\t1件") })
             #expect(printed.contains("reconsideration.acceptance-rate\t受案率\t75.86%\t(22 ÷ 29)"), "\(printed.filter { $0.contains("acceptance") })")
+            // The demo county's own lawsuits are of 2025–2026; 2019's are the 33 imported.
+            #expect(printed.contains("litigation.cases\t行政诉讼案件（新收）\t33件\t同比-73%"), "\(printed.filter { $0.hasPrefix("litigation") })")
+            #expect(printed.contains("litigation.head-appearance-rate\t行政机关负责人出庭应诉率\t92.3%\t(12 ÷ 13)"))
         }
     }
 

@@ -1,0 +1,83 @@
+import FazhiCore
+import Fluent
+import Foundation
+
+/// The litigation figures of the annual report (statutes.md §3, §12).
+enum LitigationMetrics {
+    static func bounds(_ scope: MetricScope) -> (String, String) { ("\(scope.year)-01-01", "\(scope.year + 1)-01-01") }
+
+    static func lawsuits(_ scope: MetricScope, on db: any Database) -> QueryBuilder<Lawsuit> {
+        let query = Lawsuit.query(on: db)
+        if let path = scope.unitPath { query.filter(\.$defendantPath =~ path) }
+        return query
+    }
+
+    static func filed(_ scope: MetricScope, on db: any Database) -> QueryBuilder<Lawsuit> {
+        let (start, end) = bounds(scope)
+        return lawsuits(scope, on: db).filter(\.$filedOn >= start).filter(\.$filedOn < end)
+    }
+
+    static func concluded(_ scope: MetricScope, on db: any Database) -> QueryBuilder<Lawsuit> {
+        let (start, end) = bounds(scope)
+        return lawsuits(scope, on: db).filter(\.$judgmentOn >= start).filter(\.$judgmentOn < end)
+    }
+
+    static func hearings(_ scope: MetricScope, on db: any Database) -> QueryBuilder<LawsuitHearing> {
+        let (start, end) = bounds(scope)
+        let query = LawsuitHearing.query(on: db).filter(\.$heldOn >= start).filter(\.$heldOn < end)
+        if let path = scope.unitPath { query.filter(\.$defendantPath =~ path) }
+        return query
+    }
+
+    static func refs(_ rows: [Lawsuit]) -> [MetricRecordRef] {
+        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.court) \($0.caseNumber)", link: $0.link) }
+    }
+
+    static func count(_ key: String, _ label: String, _ definition: String,
+                      _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit>) -> MetricDefinition {
+        MetricDefinition(key: "litigation.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
+            .count(try await query(scope, db).count())
+        }, records: { scope, db in refs(try await query(scope, db).sort(\.$filedOn).all()) })
+    }
+
+    static var all: [MetricDefinition] {
+        [
+            count("cases", "行政诉讼案件（新收）", "本年度立案的、以本单位（含下级）为被告的行政诉讼案件数（各审级）", { filed($0, on: $1) }),
+            count("concluded", "行政诉讼案件（审结）", "本年度作出判决、裁定或调解结案的案件数", { concluded($0, on: $1) }),
+            count("lost", "败诉", "本年度审结案件中判决撤销、履行、给付、确认违法或无效、变更及行政协议判决的件数；撤诉、驳回起诉、调解不计", { scope, db in
+                concluded(scope, on: db).filter(\.$lost == true)
+            }),
+            MetricDefinition(key: "litigation.loss-rate", label: "败诉率", definition: "败诉件数 ÷ 审结件数 × 100%", unit: .percent, compute: { scope, db in
+                let all = try await concluded(scope, on: db).all()
+                return all.isEmpty ? .missing : .ratio(numerator: all.filter(\.lost).count, denominator: all.count)
+            }, records: { scope, db in refs(try await concluded(scope, on: db).filter(\.$lost == true).all()) }),
+            MetricDefinition(key: "litigation.hearings", label: "开庭次数", definition: "本年度开庭审理的次数", unit: .times, compute: { scope, db in
+                .count(try await hearings(scope, on: db).count())
+            }, records: { scope, db in
+                let ids = Set(try await hearings(scope, on: db).all().map { $0.$lawsuit.id })
+                return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+            }),
+            MetricDefinition(key: "litigation.head-appearance-rate", label: "行政机关负责人出庭应诉率",
+                             definition: "负责人出庭的庭审次数 ÷ 开庭审理次数 × 100%（按庭次；⚠️ 无全国统一公式，按案件计算见下一项）",
+                             unit: .percent, compute: { scope, db in
+                let all = try await hearings(scope, on: db).all()
+                return all.isEmpty ? .missing : .ratio(numerator: all.filter(\.headAppeared).count, denominator: all.count)
+            }, records: { scope, db in
+                let ids = Set(try await hearings(scope, on: db).filter(\.$headAppeared == true).all().map { $0.$lawsuit.id })
+                return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+            }),
+            MetricDefinition(key: "litigation.head-appearance-rate-by-case", label: "行政机关负责人出庭应诉率（按案件）",
+                             definition: "本年度开庭的案件中负责人至少出庭一次的案件数 ÷ 本年度开庭的案件数 × 100%",
+                             unit: .percent, compute: { scope, db in
+                let all = try await hearings(scope, on: db).all()
+                let cases = Set(all.map { $0.$lawsuit.id })
+                guard !cases.isEmpty else { return .missing }
+                let appeared = Set(all.filter(\.headAppeared).map { $0.$lawsuit.id })
+                return .ratio(numerator: appeared.count, denominator: cases.count)
+            }, records: { scope, db in
+                let ids = Set(try await hearings(scope, on: db).filter(\.$headAppeared == true).all().map { $0.$lawsuit.id })
+                return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+            }),
+        ]
+    }
+}
