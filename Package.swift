@@ -120,6 +120,7 @@ let package = Package(
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             exclude: ["__Snapshots__"],

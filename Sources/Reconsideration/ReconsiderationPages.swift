@@ -65,6 +65,7 @@ enum ReconsiderationPages {
             try await ImportPages.handle(req, importer: CaseImporter(), action: "/reconsideration/import")
         }
         router.page(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.GET, "reconsideration/:id/documents/:kind", permission: ReconsiderationPermissions.handle) { req in try await document(req) }
         router.page(.POST, "reconsideration/:id/actions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let form = try req.content.decode(ActionForm.self)
@@ -238,6 +239,29 @@ enum ReconsiderationPages {
         }
     }
 
+    /// A filled document as DOCX. Its download is audited: it carries the applicant's name.
+    static func document(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let row = try await CaseService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
+        guard let kind = CaseDocument(rawValue: req.parameters.get("kind") ?? "") else { throw Abort(.notFound) }
+        let events = try await ReconsiderationEvent.query(on: req.db).filter(\.$reconsiderationCase.$id == row.id!).sort(\.$createdAt).all()
+        guard kind.available(for: row, events: events) else {
+            throw ValidationFailure(field: "kind", label: kind.title, message: "案件尚未到达该文书对应的环节，不能生成")
+        }
+        let issuer = try await OrgUnit.query(on: req.db).filter(\.$kind == UnitKind.countyGovernment.rawValue).sort(\.$path).first()?.name ?? req.fazhi.config.siteName
+        let respondent = try await OrgUnit.find(row.respondentID, on: req.db)?.name ?? ""
+        let applicant = try req.fazhi.cipher.open(row.applicantNameSealed)
+        let document = CaseDocuments.build(kind, row: row, events: events, issuer: issuer, respondent: respondent, applicant: applicant,
+                                           today: CivilDateTime(req.fazhi.now).date)
+        let data = try document.docx()
+        try await AuditLog.append(AuditEvent(action: "reconsideration.document", entityType: "reconsideration_case", entityID: row.id!.uuidString,
+                                             detail: "\(row.caseNumber)：生成\(kind.title)"), by: principal.auditActor, at: req.fazhi.now, on: req.db)
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response.headers.contentDisposition = .init(.attachment, filename: "\(kind.rawValue).docx")
+        return response
+    }
+
     static func show(_ req: Request, failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let services = req.fazhi
@@ -278,6 +302,11 @@ enum ReconsiderationPages {
             }),
         ]
         if principal.has(ReconsiderationPermissions.handle) {
+            let documents = CaseDocument.allCases.filter { $0.available(for: row, events: events) }
+            if !documents.isEmpty {
+                content.append(el("h2", text: "文书（DOCX，公文格式）"))
+                content.append(el("ul", [], documents.map { el("li", [], [link($0.title, "\(row.link)/documents/\($0.rawValue)")]) }))
+            }
             let forms = actionForms(row, csrf: req.csrfToken, today: now.date.description)
             if !forms.isEmpty { content += [el("h2", text: "办理")] + forms }
         }

@@ -68,6 +68,7 @@ import VaporTesting
         "GET /reconsideration/import/template.csv": [.supervisor],
         "GET /reconsideration/:id": [.supervisor, .leader],
         "POST /reconsideration/:id/actions": [.supervisor],
+        "GET /reconsideration/:id/documents/:kind": [.supervisor],
         // `:id` is a lawsuit against 东岭镇.
         "GET /litigation": deadlineViewers,
         "GET /litigation/new": litigationHandlers, "POST /litigation/new": litigationHandlers,

@@ -8,6 +8,7 @@ import Reconsideration
 import Testing
 import Vapor
 import VaporTesting
+import ZIPFoundation
 
 /// The procedure through the web UI, as the justice bureau's officer does it (clock at 2026-03-02).
 @Suite struct ReconsiderationFlowTests {
@@ -88,6 +89,27 @@ import VaporTesting
             let finalDecision = try #require(try await StatutoryClock.find(decision.id!, on: t.db))
             let finalState = try finalDecision.clock.evaluate(calendar: calendar, asOf: CivilDateTime(t.services.now)).state
             #expect(finalState == .metOnTime)
+            // The documents of the steps taken, in 公文 layout, with the applicant's real name (they go to the parties).
+            for kind in [CaseDocument.correctionNotice, .acceptanceNotice, .replyNotice, .decision] {
+                let response = try await t.request(officer, .GET, "\(row.link)/documents/\(kind.rawValue)")
+                #expect(response.status == .ok, "\(kind)")
+                let archive = try Archive(data: Data(buffer: response.body), accessMode: .read)
+                var xml = Data()
+                _ = try archive.extract(try #require(archive["word/document.xml"])) { xml.append($0) }
+                let text = String(decoding: xml, as: UTF8.self)
+                #expect(text.contains("示范县人民政府\(kind.title)"))
+                #expect(text.contains("张三丰"))
+                #expect(text.contains("仿宋_GB2312") && text.contains("方正小标宋简体"))
+                #expect(text.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>") && text.contains("w:top=\"2098\""))
+                switch kind {
+                case .correctionNotice: #expect(text.contains("补充处罚决定书复印件") && text.contains("2026年1月21日"))
+                case .acceptanceNotice: #expect(text.contains("自2026年1月30日起依法受理") && text.contains("示范县政复受〔2026〕"))
+                case .replyNotice: #expect(text.contains("十日内，提出书面答复") && text.contains("第四十八条"))
+                default: #expect(text.contains("第六十四条的规定，本机关决定如下：撤销") && text.contains("2026年3月2日"))
+                }
+            }
+            // A refusal decision for an accepted case cannot be generated.
+            #expect(try await t.request(officer, .GET, "\(row.link)/documents/refusalDecision").status == .unprocessableEntity)
             let page = try await t.request(officer, .GET, row.link).body.string
             #expect(page.contains("撤销（行政复议法第六十四条）"))
             #expect(page.contains("计算方法"))

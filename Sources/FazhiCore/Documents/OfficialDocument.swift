@@ -1,0 +1,142 @@
+import Foundation
+import ZIPFoundation
+
+/// A document in the 公文 layout of GB/T 9704-2012, written as DOCX (Office Open XML): A4, 版心
+/// 156 mm × 225 mm (top margin 37 mm, bottom 35 mm, left 28 mm, right 26 mm), title in 2号
+/// 小标宋, body in 3号仿宋 on a 22-line grid, 文号 under the title, signature and date at the right.
+public struct OfficialDocument: Sendable {
+    public enum Block: Sendable {
+        /// A body paragraph, first line indented two characters.
+        case paragraph(String)
+        /// A paragraph without indent (主送机关, party lines).
+        case flush(String)
+        /// A bold lead-in followed by text ("申请人：…").
+        case labelled(String, String)
+    }
+
+    public var title: String
+    public var number: String?
+    public var blocks: [Block]
+    public var signature: String
+    public var date: String
+
+    public init(title: String, number: String?, blocks: [Block], signature: String, date: String) {
+        self.title = title
+        self.number = number
+        self.blocks = blocks
+        self.signature = signature
+        self.date = date
+    }
+
+    static let body = "仿宋_GB2312"
+    static let heading = "方正小标宋简体"
+    /// 3号 = 16 pt = 32 half-points; 2号 = 22 pt.
+    static let bodySize = 32, titleSize = 44
+    /// A 22-line page in a 225 mm 版心: 28.95 pt per line, in twentieths of a point.
+    static let linePitch = 579
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for char in text.unicodeScalars {
+            switch char {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default:
+                // Characters XML 1.0 forbids are dropped rather than written.
+                if char.value < 0x20 && char != "\t" { continue }
+                out.unicodeScalars.append(char)
+            }
+        }
+        return out
+    }
+
+    static func run(_ text: String, font: String = body, size: Int = bodySize, bold: Bool = false) -> String {
+        "<w:r><w:rPr><w:rFonts w:ascii=\"\(font)\" w:hAnsi=\"\(font)\" w:eastAsia=\"\(font)\"/>\(bold ? "<w:b/>" : "")<w:sz w:val=\"\(size)\"/><w:szCs w:val=\"\(size)\"/></w:rPr><w:t xml:space=\"preserve\">\(escape(text))</w:t></w:r>"
+    }
+
+    static func paragraph(_ runs: String, align: String? = nil, firstLineChars: Int = 0, rightChars: Int = 0) -> String {
+        var properties = "<w:spacing w:line=\"\(linePitch)\" w:lineRule=\"exact\"/>"
+        if firstLineChars > 0 || rightChars > 0 {
+            properties += "<w:ind\(firstLineChars > 0 ? " w:firstLineChars=\"\(firstLineChars)\"" : "")\(rightChars > 0 ? " w:rightChars=\"\(rightChars)\"" : "")/>"
+        }
+        if let align { properties += "<w:jc w:val=\"\(align)\"/>" }
+        return "<w:p><w:pPr>\(properties)</w:pPr>\(runs)</w:p>"
+    }
+
+    /// `word/document.xml`.
+    public var documentXML: String {
+        var paragraphs: [String] = [
+            "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"\(Self.linePitch)\" w:line=\"\(Self.linePitch * 3 / 2)\" w:lineRule=\"exact\"/><w:jc w:val=\"center\"/></w:pPr>\(Self.run(title, font: Self.heading, size: Self.titleSize))</w:p>",
+        ]
+        if let number { paragraphs.append(Self.paragraph(Self.run(number), align: "center")) }
+        paragraphs.append(Self.paragraph(""))
+        for block in blocks {
+            switch block {
+            case .paragraph(let text): paragraphs.append(Self.paragraph(Self.run(text), align: "both", firstLineChars: 200))
+            case .flush(let text): paragraphs.append(Self.paragraph(Self.run(text), align: "both"))
+            case .labelled(let label, let text): paragraphs.append(Self.paragraph(Self.run(label, bold: true) + Self.run(text), align: "both", firstLineChars: 200))
+            }
+        }
+        paragraphs.append(Self.paragraph(""))
+        paragraphs.append(Self.paragraph(""))
+        paragraphs.append(Self.paragraph(Self.run(signature), align: "right", rightChars: 400))
+        paragraphs.append(Self.paragraph(Self.run(date), align: "right", rightChars: 400))
+        // A4 with the GB/T 9704 margins (1 mm = 56.7 twips), page number in the footer.
+        let section = """
+        <w:sectPr><w:footerReference w:type="default" r:id="rIdFooter"/><w:pgSz w:w="11906" w:h="16838"/>\
+        <w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/>\
+        <w:docGrid w:type="linesAndChars" w:linePitch="\(Self.linePitch)" w:charSpace="0"/></w:sectPr>
+        """
+        return """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>\(paragraphs.joined())\(section)</w:body></w:document>
+        """
+    }
+
+    static let footerXML = """
+    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+    <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="center"/></w:pPr>\
+    <w:r><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体"/><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">— </w:t></w:r>\
+    <w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>\
+    <w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>\
+    <w:r><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体"/><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>
+    """
+
+    static let contentTypes = """
+    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+    <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+    <Default Extension="xml" ContentType="application/xml"/>\
+    <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>\
+    <Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>
+    """
+
+    static let packageRelationships = """
+    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>
+    """
+
+    static let documentRelationships = """
+    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>
+    """
+
+    /// The DOCX file.
+    public func docx() throws -> Data {
+        let archive = try Archive(accessMode: .create)
+        let parts: [(String, String)] = [
+            ("[Content_Types].xml", Self.contentTypes), ("_rels/.rels", Self.packageRelationships),
+            ("word/document.xml", documentXML), ("word/_rels/document.xml.rels", Self.documentRelationships), ("word/footer1.xml", Self.footerXML),
+        ]
+        for (path, text) in parts {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Date(timeIntervalSince1970: 1_700_000_000),
+                                 compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
+        return data
+    }
+}
