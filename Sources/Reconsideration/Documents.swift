@@ -48,11 +48,13 @@ enum CaseDocuments {
     static func build(_ kind: CaseDocument, row: ReconsiderationCase, events: [ReconsiderationEvent], issuer: String, respondent: String,
                       applicant: String, today: CivilDate) -> OfficialDocument {
         let year = CivilDate(row.receivedOn)?.year ?? today.year
-        let serial = row.caseNumber.filter(\.isNumber).suffix(4)
+        // The case's own serial: the last run of digits in its number ("（2026）复字第35号" → 35).
+        let serial = row.caseNumber.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).last.map(String.init) ?? ""
         let short = issuer.replacingOccurrences(of: "人民政府", with: "")
         let number = "\(short)政复\(kind.code)〔\(year)〕\(serial.isEmpty ? "  " : String(serial))号"
         let you = row.applicantKind == ApplicantKind.naturalPerson.rawValue ? "你" : "你单位"
-        let act = ActCategory(rawValue: row.actCategory)?.label ?? "行政行为"
+        let category = ActCategory(rawValue: row.actCategory)
+        let act = category == nil || category == .other ? "行政行为" : "\(category!.label)行为"
         let procedure = row.caseProcedure ?? .ordinary
         var blocks: [OfficialDocument.Block] = []
         switch kind {

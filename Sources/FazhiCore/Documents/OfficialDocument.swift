@@ -59,7 +59,11 @@ public struct OfficialDocument: Sendable {
     static func paragraph(_ runs: String, align: String? = nil, firstLineChars: Int = 0, rightChars: Int = 0) -> String {
         var properties = "<w:spacing w:line=\"\(linePitch)\" w:lineRule=\"exact\"/>"
         if firstLineChars > 0 || rightChars > 0 {
-            properties += "<w:ind\(firstLineChars > 0 ? " w:firstLineChars=\"\(firstLineChars)\"" : "")\(rightChars > 0 ? " w:rightChars=\"\(rightChars)\"" : "")/>"
+            // Both the character-based indent (Word) and its twips equivalent at 3号 (other readers): 1 char = 320 twips.
+            var indent = ""
+            if firstLineChars > 0 { indent += " w:firstLineChars=\"\(firstLineChars)\" w:firstLine=\"\(firstLineChars * 320 / 100)\"" }
+            if rightChars > 0 { indent += " w:rightChars=\"\(rightChars)\" w:right=\"\(rightChars * 320 / 100)\"" }
+            properties += "<w:ind\(indent)/>"
         }
         if let align { properties += "<w:jc w:val=\"\(align)\"/>" }
         return "<w:p><w:pPr>\(properties)</w:pPr>\(runs)</w:p>"
