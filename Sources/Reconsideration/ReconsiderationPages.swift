@@ -64,6 +64,9 @@ enum ReconsiderationPages {
         router.page(.POST, "reconsideration/import", permission: ReconsiderationPermissions.importCases, body: .collect(maxSize: "20mb")) { req in
             try await ImportPages.handle(req, importer: CaseImporter(), action: "/reconsideration/import")
         }
+        router.page(.GET, "reconsideration/statistics", permission: ReconsiderationPermissions.read) { req in try await ReconsiderationStatistics.page(req) }
+        router.page(.GET, "reconsideration/export.csv", permission: ReconsiderationPermissions.importCases) { req in try await ReconsiderationStatistics.exportCSV(req) }
+        ReconsiderationStatistics.registerAPI(router)
         router.page(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
         router.page(.GET, "reconsideration/:id/documents/:kind", permission: ReconsiderationPermissions.handle) { req in try await document(req) }
         router.page(.POST, "reconsideration/:id/actions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
@@ -135,7 +138,11 @@ enum ReconsiderationPages {
         let page = Page(items: rows, total: total, request: request)
         var actions: [Node] = []
         if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", "/reconsideration/new", [.cls("button")])) }
-        if principal.has(ReconsiderationPermissions.importCases) { actions.append(link("导入台账", "/reconsideration/import")) }
+        actions.append(link("分项统计", "/reconsideration/statistics"))
+        if principal.has(ReconsiderationPermissions.importCases) {
+            actions.append(link("导入台账", "/reconsideration/import"))
+            actions.append(link("导出台账（CSV）", "/reconsideration/export.csv" + (query["year"].map { "?year=\($0)" } ?? "")))
+        }
         return Layout.page(req, title: "行政复议", content: [
             el("div", [.cls("actions")], actions),
             el("form", [Attribute("method", "get"), Attribute("action", "/reconsideration"), .cls("filters"), Attribute("role", "search")], [

@@ -69,6 +69,8 @@ import VaporTesting
         "GET /reconsideration/:id": [.supervisor, .leader],
         "POST /reconsideration/:id/actions": [.supervisor],
         "GET /reconsideration/:id/documents/:kind": [.supervisor],
+        "GET /reconsideration/statistics": deadlineViewers,
+        "GET /reconsideration/export.csv": [.supervisor],
         // `:id` is a lawsuit against 东岭镇.
         "GET /litigation": deadlineViewers,
         "GET /litigation/new": litigationHandlers, "POST /litigation/new": litigationHandlers,
@@ -87,6 +89,9 @@ import VaporTesting
         "GET /api/v1/audit": [.auditAdmin],
         "GET /api/v1/deadlines": deadlineViewers,
         "GET /api/v1/calendar/day": everyone,
+        "GET /api/v1/reconsideration": deadlineViewers,
+        "GET /api/v1/reconsideration/:id": [.supervisor, .leader],
+        "GET /api/v1/reconsideration/statistics": deadlineViewers,
     ]
 
     static let open: Set<String> = [
@@ -150,6 +155,9 @@ import VaporTesting
     func api() async throws {
         try await TestApp.run { t in
             let townshipB = try await t.unit("SFX-DL").id!.uuidString
+            let pathB = try await t.unit("SFX-DL").path
+            let caseB = try #require(try await ReconsiderationCase.query(on: t.db).filter(\.$respondentPath == pathB).first()).id!.uuidString
+            let lawsuitB = try #require(try await Lawsuit.query(on: t.db).filter(\.$defendantPath == pathB).first()).id!.uuidString
             var tokens: [Role: String] = [:]
             for (role, login) in Self.roleAccounts {
                 let user = try await t.user(login)
@@ -162,7 +170,8 @@ import VaporTesting
             for (routeKey, allowed) in Self.api.sorted(by: { $0.key < $1.key }) {
                 let parts = routeKey.split(separator: " ", maxSplits: 1)
                 let method = HTTPMethod(rawValue: String(parts[0]))
-                let path = String(parts[1]).replacingOccurrences(of: ":id", with: townshipB)
+                let raw = String(parts[1])
+                let path = raw.replacingOccurrences(of: ":id", with: raw.hasPrefix("/api/v1/reconsideration/") ? caseB : raw.hasPrefix("/api/v1/litigation/") ? lawsuitB : townshipB)
                 for role in Role.allCases {
                     try await t.app.testing().test(method, path, beforeRequest: { req in
                         req.headers.bearerAuthorization = BearerAuthorization(token: tokens[role]!)
