@@ -26,7 +26,7 @@ public enum ReconsiderationClocks {
     /// 第四十一条第五项: a suspension unresolved for sixty days ends the case.
     public static let suspensionLimit = kind("suspension-limit", "中止满六十日未恢复的，终止行政复议", .days(60), "行政复议法第四十一条第五项")
 
-    public static let all = [acceptance, correction, copyOrdinary, copySummary, replyOrdinary, replySummary, decisionOrdinary, decisionSummary, suspensionLimit]
+    public static let all = [acceptance, correction, copyOrdinary, copySummary, replyOrdinary, replySummary, decisionOrdinary, decisionSummary, suspensionLimit, opinionReply]
 
     static func decision(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? decisionOrdinary : decisionSummary }
     static func copy(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? copyOrdinary : copySummary }

@@ -112,6 +112,7 @@ enum ReconsiderationMetrics {
                 return refs(late)
             }),
         ]
+        list += opinionMetrics
         for outcome in CaseOutcome.allCases {
             list.append(count("concluded.\(outcome.rawValue)", "办结：\(outcome.label)", "本年度以“\(outcome.label)”结案的件数（\(outcome.article)）", { scope, db in
                 concluded(scope, on: db).filter(\.$outcome == outcome.rawValue)

@@ -69,6 +69,36 @@ enum ReconsiderationPages {
         ReconsiderationStatistics.registerAPI(router)
         router.page(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
         router.page(.GET, "reconsideration/:id/documents/:kind", permission: ReconsiderationPermissions.handle) { req in try await document(req) }
+        router.page(.POST, "reconsideration/:id/opinions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
+            struct Form: Content { var on: String?; var recipientCode: String?; var text: String? }
+            let id = try req.parameters.require("id", as: UUID.self)
+            let form = try req.content.decode(Form.self)
+            do {
+                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+                }
+                try await OpinionService.issue(caseID: id, recipientCode: form.recipientCode, issuedOn: date, content: form.text ?? "", by: try req.caller,
+                                               services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已制发意见书，六十日报送期限开始计算")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
+        router.page(.POST, "reconsideration/:id/opinions/:opinion/reply", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
+            struct Form: Content { var on: String?; var text: String? }
+            let id = try req.parameters.require("id", as: UUID.self)
+            let form = try req.content.decode(Form.self)
+            do {
+                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+                }
+                try await OpinionService.recordReply(opinionID: try req.parameters.require("opinion", as: UUID.self), on: date, reply: form.text ?? "",
+                                                     by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已记录纠正情况报告")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
         router.page(.POST, "reconsideration/:id/actions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let form = try req.content.decode(ActionForm.self)
@@ -277,7 +307,10 @@ enum ReconsiderationPages {
         let events = try await ReconsiderationEvent.query(on: req.db).filter(\.$reconsiderationCase.$id == row.id!).sort(\.$createdAt).all()
         let calendar = try await CalendarService.current(services: services, on: req.db)
         let now = CivilDateTime(services.now)
-        let clocks = try await ClockService.clocks(link: row.link, on: req.db).map {
+        let opinions = try await ReconsiderationOpinion.query(on: req.db).filter(\.$reconsiderationCase.$id == row.id!).sort(\.$issuedOn).all()
+        var clockRows = try await ClockService.clocks(link: row.link, on: req.db)
+        for opinion in opinions { clockRows += try await ClockService.clocks(link: opinion.link, on: req.db) }
+        let clocks = try clockRows.map {
             try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays)
         }
         var content: [Node] = [
@@ -308,7 +341,26 @@ enum ReconsiderationPages {
                 [.text($0.happenedOn), .text($0.detail), .text($0.actor)]
             }),
         ]
+        if !opinions.isEmpty {
+            content.append(el("h2", text: "行政复议意见书"))
+            content.append(UI.simpleTable(caption: "意见书（行政复议法第七十六条）", headers: ["制发日期", "内容", "纠正情况报告"], rows: opinions.map { opinion in
+                [.text(opinion.issuedOn), el("span", [.id("opinion-\(opinion.id!)")], text: opinion.content),
+                 opinion.repliedOn.map { .text("\($0)：\(opinion.reply ?? "")") } ?? (principal.has(ReconsiderationPermissions.handle)
+                    ? UI.form(action: "\(row.link)/opinions/\(opinion.id!)/reply", csrf: req.csrfToken, [
+                        UI.field("收到日期", name: "on", value: now.date.description, type: "date", required: true), UI.field("纠正情况", name: "text"),
+                        el("button", [.type("submit")], text: "记录"),
+                    ]) : .text("未报送"))]
+            }))
+        }
         if principal.has(ReconsiderationPermissions.handle) {
+            if row.accepted {
+                content.append(el("details", [.cls("action")], [el("summary", text: "制发行政复议意见书"), UI.form(action: "\(row.link)/opinions", csrf: req.csrfToken, [
+                    UI.field("日期", name: "on", value: now.date.description, type: "date", required: true),
+                    UI.field("收文机关（单位编码）", name: "recipientCode", required: true, hint: "被申请人或者其他下级行政机关"),
+                    UI.field("意见书内容", name: "text", required: true, hint: "发现的违法或者不当行政行为及纠正意见；收文机关应在六十日内报送纠正情况"),
+                    el("button", [.type("submit")], text: "制发"),
+                ])]))
+            }
             let documents = CaseDocument.allCases.filter { $0.available(for: row, events: events) }
             if !documents.isEmpty {
                 content.append(el("h2", text: "文书（DOCX，公文格式）"))

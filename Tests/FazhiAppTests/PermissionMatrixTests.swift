@@ -69,6 +69,8 @@ import VaporTesting
         "GET /reconsideration/:id": [.supervisor, .leader],
         "POST /reconsideration/:id/actions": [.supervisor],
         "GET /reconsideration/:id/documents/:kind": [.supervisor],
+        "POST /reconsideration/:id/opinions": [.supervisor],
+        "POST /reconsideration/:id/opinions/:opinion/reply": [.supervisor],
         "GET /reconsideration/statistics": deadlineViewers,
         "GET /reconsideration/export.csv": [.supervisor],
         // `:id` is a lawsuit against 东岭镇.

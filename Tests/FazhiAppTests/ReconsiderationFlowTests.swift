@@ -152,6 +152,28 @@ import ZIPFoundation
         }
     }
 
+    @Test("行政复议法第七十六条: an opinion letter starts the recipient's sixty days; its report closes them; both are counted")
+    func opinionLetter() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("supervisor")
+            let row = try await register(t, officer, received: "2026-01-05", number: "测试复字第4号")
+            // An opinion before acceptance is refused.
+            let early = try await t.request(officer, .POST, "\(row.link)/opinions", form: ["on": "2026-01-06", "recipientCode": "SFX-SCJG", "text": "规范处罚程序"])
+            #expect(early.status == .unprocessableEntity && early.body.string.contains("第七十六条"))
+            #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-01-06", "procedure": "ordinary", "major": "0"]).status == .seeOther)
+            #expect(try await t.request(officer, .POST, "\(row.link)/opinions", form: ["on": "2026-01-09", "recipientCode": "SFX-SCJG", "text": "规范处罚程序"]).status == .seeOther)
+            let opinion = try #require(try await ReconsiderationOpinion.query(on: t.db).first())
+            let clock = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, link: "/reconsideration/\(row.id!)#opinion-\(opinion.id!)", on: t.db))
+            #expect(clock.dueDate == "2026-03-10")  // 60 days from 01-09
+            #expect(try await t.request(officer, .POST, "\(row.link)/opinions/\(opinion.id!)/reply", form: ["on": "2026-03-02", "text": "已整改"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.closed == true)
+            let scope = MetricScope(year: 2026, unitPath: nil, unitName: "全县")
+            let issued = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("reconsideration.opinions")), scope: scope, on: t.db)
+            let replied = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("reconsideration.opinions-replied")), scope: scope, on: t.db)
+            #expect(issued.value == "1" && replied.value == "1")
+        }
+    }
+
     @Test("a bad ledger row is reported with its row and column, and nothing is written")
     func importRejected() async throws {
         try await TestApp.run { t in
