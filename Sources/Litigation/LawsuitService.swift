@@ -37,7 +37,7 @@ public enum LitigationClocks {
     public static let defence = ClockKind(key: "litigation.defence", moduleID: "litigation", rule: ClockRule(
         title: "提交答辩状和作出行政行为的证据、依据", period: .days(15), basis: "行政诉讼法第六十七条第一款"))
 
-    public static let all = [defence]
+    public static let all = [defence, procuratorialReply]
 }
 
 public enum LawsuitService {

@@ -156,5 +156,5 @@ enum LitigationMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateLawsuits()]
+    static let all: [any Migration] = [CreateLawsuits(), CreateRecommendations()]
 }

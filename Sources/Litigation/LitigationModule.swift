@@ -90,7 +90,39 @@ enum LitigationPages {
         router.page(.POST, "litigation/import", permission: LitigationPermissions.importCases, body: .collect(maxSize: "20mb")) { req in
             try await ImportPages.handle(req, importer: LawsuitImporter(), action: "/litigation/import")
         }
+        router.page(.GET, "litigation/statistics", permission: LitigationPermissions.read) { req in try await LitigationStatistics.page(req) }
+        LitigationStatistics.registerAPI(router)
         router.page(.GET, "litigation/:id", permission: LitigationPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, "litigation/:id/recommendations", permission: LitigationPermissions.handle) { req async throws -> Response in
+            struct Form: Content { var on: String?; var kind: String?; var text: String? }
+            let id = try req.parameters.require("id", as: UUID.self)
+            let form = try req.content.decode(Form.self)
+            do {
+                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+                }
+                try await RecommendationService.record(lawsuitID: id, procuratorial: form.kind == "procuratorial", receivedOn: date, content: form.text ?? "",
+                                                       by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/litigation/\(id)", notice: "已登记")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
+        router.page(.POST, "litigation/:id/recommendations/:recommendation/reply", permission: LitigationPermissions.handle) { req async throws -> Response in
+            struct Form: Content { var on: String?; var text: String? }
+            let id = try req.parameters.require("id", as: UUID.self)
+            let form = try req.content.decode(Form.self)
+            do {
+                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+                }
+                try await RecommendationService.reply(recommendationID: try req.parameters.require("recommendation", as: UUID.self), on: date, reply: form.text ?? "",
+                                                      by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/litigation/\(id)", notice: "已记录回复")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
         router.page(.POST, "litigation/:id/steps", permission: LitigationPermissions.handle) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let form = try req.content.decode(StepForm.self)
@@ -135,6 +167,7 @@ enum LitigationPages {
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         var actions: [Node] = []
         if principal.has(LitigationPermissions.handle) { actions.append(link("登记案件", "/litigation/new", [.cls("button")])) }
+        actions.append(link("分项统计", "/litigation/statistics"))
         if principal.has(LitigationPermissions.importCases) { actions.append(link("导入台账", "/litigation/import")) }
         return Layout.page(req, title: "行政应诉", content: [
             el("div", [.cls("actions")], actions),
@@ -182,7 +215,10 @@ enum LitigationPages {
         let hearings = try await LawsuitHearing.query(on: req.db).filter(\.$lawsuit.$id == row.id!).sort(\.$heldOn).all()
         let calendar = try await CalendarService.current(services: services, on: req.db)
         let now = CivilDateTime(services.now)
-        let clocks = try await ClockService.clocks(link: row.link, on: req.db).map {
+        let recommendations = try await LawsuitRecommendation.query(on: req.db).filter(\.$lawsuit.$id == row.id!).sort(\.$receivedOn).all()
+        var clockRows = try await ClockService.clocks(link: row.link, on: req.db)
+        for item in recommendations { clockRows += try await ClockService.clocks(link: item.link, on: req.db) }
+        let clocks = try clockRows.map {
             try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays)
         }
         var content: [Node] = [
@@ -210,7 +246,22 @@ enum LitigationPages {
                 [.text($0.heldOn), .text($0.headAppeared ? "是" : "否"), .text([$0.headName, $0.headPost].compactMap { $0 }.joined(separator: "，")), .text($0.substitute ?? "")]
             }),
         ]
+        content.append(el("h2", text: "司法建议、检察建议"))
+        content.append(UI.simpleTable(caption: "建议及回复", headers: ["类别", "收到日期", "内容", "回复"], rows: recommendations.map { item in
+            [.text(item.kindLabel), .text(item.receivedOn), el("span", [.id("recommendation-\(item.id!)")], text: item.content),
+             item.repliedOn.map { .text("\($0)：\(item.reply ?? "")") } ?? (principal.has(LitigationPermissions.handle)
+                ? UI.form(action: "\(row.link)/recommendations/\(item.id!)/reply", csrf: req.csrfToken, [
+                    UI.field("回复日期", name: "on", value: now.date.description, type: "date", required: true), UI.field("回复内容", name: "text"),
+                    el("button", [.type("submit")], text: "记录回复"),
+                ]) : .text("未回复"))]
+        }))
         if principal.has(LitigationPermissions.handle) {
+            content.append(el("details", [.cls("action")], [el("summary", text: "登记司法建议或检察建议"), UI.form(action: "\(row.link)/recommendations", csrf: req.csrfToken, [
+                UI.select("类别", name: "kind", options: [("judicial", "司法建议"), ("procuratorial", "检察建议（默认二个月内书面回复）")], selected: "judicial"),
+                UI.field("收到日期", name: "on", value: now.date.description, type: "date", required: true),
+                UI.field("建议内容", name: "text", required: true),
+                el("button", [.type("submit")], text: "登记"),
+            ])]))
             let action = "/litigation/\(row.id!)/steps"
             func form(_ step: String, _ title: String, _ fields: [Node]) -> Node {
                 el("details", [.cls("action")], [el("summary", text: title), UI.form(action: action, csrf: req.csrfToken,

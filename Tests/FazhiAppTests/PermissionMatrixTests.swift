@@ -80,6 +80,9 @@ import VaporTesting
         "GET /litigation/import/template.csv": [.supervisor, .departmentOfficer],
         "GET /litigation/:id": [.supervisor, .leader],
         "POST /litigation/:id/steps": [.supervisor],
+        "GET /litigation/statistics": deadlineViewers,
+        "POST /litigation/:id/recommendations": [.supervisor],
+        "POST /litigation/:id/recommendations/:recommendation/reply": [.supervisor],
     ]
 
     static let api: [String: Set<Role>] = [
@@ -94,6 +97,8 @@ import VaporTesting
         "GET /api/v1/reconsideration": deadlineViewers,
         "GET /api/v1/reconsideration/:id": [.supervisor, .leader],
         "GET /api/v1/reconsideration/statistics": deadlineViewers,
+        "GET /api/v1/litigation": deadlineViewers,
+        "GET /api/v1/litigation/:id": [.supervisor, .leader],
     ]
 
     static let open: Set<String> = [
