@@ -91,6 +91,7 @@ enum LitigationPages {
             try await ImportPages.handle(req, importer: LawsuitImporter(), action: "/litigation/import")
         }
         router.page(.GET, "litigation/statistics", permission: LitigationPermissions.read) { req in try await LitigationStatistics.page(req) }
+        router.page(.GET, "litigation/export.csv", permission: LitigationPermissions.importCases) { req in try await LitigationStatistics.exportCSV(req) }
         LitigationStatistics.registerAPI(router)
         router.page(.GET, "litigation/:id", permission: LitigationPermissions.read) { req in try await show(req, failure: nil) }
         router.page(.POST, "litigation/:id/recommendations", permission: LitigationPermissions.handle) { req async throws -> Response in
@@ -168,7 +169,10 @@ enum LitigationPages {
         var actions: [Node] = []
         if principal.has(LitigationPermissions.handle) { actions.append(link("登记案件", "/litigation/new", [.cls("button")])) }
         actions.append(link("分项统计", "/litigation/statistics"))
-        if principal.has(LitigationPermissions.importCases) { actions.append(link("导入台账", "/litigation/import")) }
+        if principal.has(LitigationPermissions.importCases) {
+            actions.append(link("导入台账", "/litigation/import"))
+            actions.append(link("导出台账（CSV）", "/litigation/export.csv" + (query["year"].map { "?year=\($0)" } ?? "")))
+        }
         return Layout.page(req, title: "行政应诉", content: [
             el("div", [.cls("actions")], actions),
             el("form", [Attribute("method", "get"), Attribute("action", "/litigation"), .cls("filters"), Attribute("role", "search")], [

@@ -200,3 +200,46 @@ enum LitigationStatistics {
         }
     }
 }
+
+extension LitigationStatistics {
+    /// The ledger in the import format: one row per case, one more per further court session.
+    /// Plaintiffs are decrypted (the file moves records between systems): importers only, audited.
+    static func exportCSV(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let query = Lawsuit.query(on: req.db)
+        if let prefix = principal.scopePrefix { query.filter(\.$defendantPath =~ prefix) }
+        if let year = try? req.query.get(Int.self, at: "year") { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
+        let rows = try await query.sort(\.$filedOn).all()
+        let hearings = try await LawsuitHearing.query(on: req.db).filter(\.$lawsuit.$id ~~ rows.compactMap(\.id)).sort(\.$heldOn).all()
+        let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.defendantID)))).all()
+        let codes = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.code) })
+        let headers = LawsuitImporter().columns.map(\.header)
+        var lines: [[String]] = []
+        for row in rows {
+            let sessions = hearings.filter { $0.$lawsuit.id == row.id }
+            let base: [String: String] = [
+                "法院": row.court, "案号": row.caseNumber, "审级": Instance(rawValue: row.instance)?.label ?? row.instance, "立案日期": row.filedOn,
+                "收到起诉状副本日期": row.servedOn ?? "", "被告单位编码": codes[row.defendantID] ?? "", "复议机关共同被告": row.reconsiderationCoDefendant ? "是" : "否",
+                "关联复议案号": row.reconsiderationCaseNumber ?? "", "原告": try req.fazhi.cipher.open(row.plaintiffSealed), "案由": row.cause,
+                "答辩日期": row.defenceOn ?? "", "裁判结果": row.caseJudgment?.label ?? "", "裁判日期": row.judgmentOn ?? "",
+                "是否上诉": row.appealed ? "是" : "否", "履行情况": row.performance ?? "",
+            ]
+            func session(_ hearing: LawsuitHearing?) -> [String: String] {
+                guard let hearing else { return [:] }
+                return ["开庭日期": hearing.heldOn, "负责人是否出庭": hearing.headAppeared ? "是" : "否", "出庭负责人": hearing.headName ?? "",
+                        "职务": hearing.headPost ?? "", "代为出庭人员": hearing.substitute ?? ""]
+            }
+            lines.append(headers.map { base.merging(session(sessions.first)) { $1 }[$0] ?? "" })
+            for extra in sessions.dropFirst() {
+                let values = ["法院": row.court, "案号": row.caseNumber].merging(session(extra)) { $1 }
+                lines.append(headers.map { values[$0] ?? "" })
+            }
+        }
+        try await AuditLog.append(AuditEvent(action: "litigation.export", entityType: "lawsuit", detail: "导出行政应诉台账\(rows.count)件（含原告个人信息）"),
+                                  by: principal.auditActor, at: req.fazhi.now, on: req.db)
+        let response = Response(status: .ok, body: .init(data: CSVReader.write(headers: headers, rows: lines)))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "litigation.csv")
+        return response
+    }
+}

@@ -373,6 +373,10 @@ public enum CaseService {
                 if outcome.isDecision, outcome != .dismissApplication, row.caseProcedure == .ordinary, row.copySentOn == nil {
                     throw fail("outcome", "结案方式", "作出决定前应当向被申请人发送申请书副本、听取答复（行政复议法第四十八条）")
                 }
+                // 第五十条: a major, difficult or complex case is heard before it is decided.
+                if row.major, outcome.isDecision, outcome != .dismissApplication, row.hearingOn == nil {
+                    throw fail("outcome", "结案方式", "重大、疑难、复杂的行政复议案件，行政复议机构应当组织听证（行政复议法第五十条第一款），请先通知并举行听证")
+                }
                 if selfCorrected && outcome != .withdrawal { throw fail("selfCorrected", "被申请人自行纠正", "只适用于因被申请人改变原行政行为而撤回申请的情形") }
                 let procedure = row.caseProcedure ?? .ordinary
                 try await record(ReconsiderationClocks.decision(procedure), .complete(completeAt, reason: outcome.label))

@@ -54,6 +54,13 @@ import VaporTesting
             #expect(lines.contains { $0.hasPrefix("litigation.head-appearance-rate\t") })
             let statistics = try await t.request(officer, .GET, "/litigation/statistics?year=2026")
             #expect(statistics.body.string.contains("示范县市场监督管理局"))
+            // The export is the import format: one row for the case, one more for its second session; it re-imports cleanly elsewhere.
+            let export = try await t.request(officer, .GET, "/litigation/export.csv?year=2026")
+            let table = try TableReader.read(Data(buffer: export.body), filename: "x.csv")
+            let ours = table.rows.filter { table.value($0, "案号") == "（2026）示0101行初7号" }
+            #expect(ours.count == 2)
+            #expect(ours.first.map { table.value($0, "原告") } == "李四、王五")
+            #expect(ours.first.map { table.value($0, "裁判结果") } == "判决撤销")
         }
     }
 }

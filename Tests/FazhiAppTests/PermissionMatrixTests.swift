@@ -81,6 +81,7 @@ import VaporTesting
         "GET /litigation/:id": [.supervisor, .leader],
         "POST /litigation/:id/steps": [.supervisor],
         "GET /litigation/statistics": deadlineViewers,
+        "GET /litigation/export.csv": [.supervisor, .departmentOfficer],
         "POST /litigation/:id/recommendations": [.supervisor],
         "POST /litigation/:id/recommendations/:recommendation/reply": [.supervisor],
     ]

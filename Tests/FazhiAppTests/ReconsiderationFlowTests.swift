@@ -138,6 +138,20 @@ import ZIPFoundation
         }
     }
 
+    @Test("a major case cannot be decided without a hearing (第五十条)")
+    func majorCaseNeedsHearing() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("supervisor")
+            let row = try await register(t, officer, received: "2026-01-05", number: "测试复字第5号")
+            #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-01-06", "procedure": "ordinary", "major": "1"]).status == .seeOther)
+            #expect(try await act(t, officer, row, ["action": "send-copy", "on": "2026-01-07"]).status == .seeOther)
+            let unheard = try await act(t, officer, row, ["action": "conclude", "on": "2026-03-02", "outcome": "uphold"])
+            #expect(unheard.status == .unprocessableEntity && unheard.body.string.contains("第五十条"))
+            #expect(try await act(t, officer, row, ["action": "schedule-hearing", "on": "2026-01-20", "hearingOn": "2026-02-02"]).status == .seeOther)
+            #expect(try await act(t, officer, row, ["action": "conclude", "on": "2026-03-02", "outcome": "uphold"]).status == .seeOther)
+        }
+    }
+
     @Test("silence past the five-day review counts as acceptance on its last day (第三十条第二款)")
     func deemedAcceptance() async throws {
         try await TestApp.run { t in
