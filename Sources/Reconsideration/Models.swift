@@ -133,5 +133,5 @@ enum ReconsiderationMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateCases(), CreateOpinions()]
+    static let all: [any Migration] = [CreateCases(), CreateOpinions(), CreateAttachments()]
 }

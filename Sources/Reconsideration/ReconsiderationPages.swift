@@ -67,6 +67,7 @@ enum ReconsiderationPages {
         router.page(.GET, "reconsideration/statistics", permission: ReconsiderationPermissions.read) { req in try await ReconsiderationStatistics.page(req) }
         router.page(.GET, "reconsideration/export.csv", permission: ReconsiderationPermissions.importCases) { req in try await ReconsiderationStatistics.exportCSV(req) }
         ReconsiderationStatistics.registerAPI(router)
+        AttachmentPages.register(router)
         router.page(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
         router.page(.GET, "reconsideration/:id/documents/:kind", permission: ReconsiderationPermissions.handle) { req in try await document(req) }
         router.page(.POST, "reconsideration/:id/opinions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
@@ -341,6 +342,8 @@ enum ReconsiderationPages {
                 [.text($0.happenedOn), .text($0.detail), .text($0.actor)]
             }),
         ]
+        let attachments = try await ReconsiderationAttachment.query(on: req.db).filter(\.$reconsiderationCase.$id == row.id!).sort(\.$createdAt).all()
+        content += AttachmentPages.section(row, attachments: attachments, canUpload: principal.has(ReconsiderationPermissions.handle), csrf: req.csrfToken)
         if !opinions.isEmpty {
             content.append(el("h2", text: "行政复议意见书"))
             content.append(UI.simpleTable(caption: "意见书（行政复议法第七十六条）", headers: ["制发日期", "内容", "纠正情况报告"], rows: opinions.map { opinion in

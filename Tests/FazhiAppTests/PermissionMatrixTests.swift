@@ -70,6 +70,8 @@ import VaporTesting
         "POST /reconsideration/:id/actions": [.supervisor],
         "GET /reconsideration/:id/documents/:kind": [.supervisor],
         "POST /reconsideration/:id/opinions": [.supervisor],
+        "POST /reconsideration/:id/attachments": [.supervisor],
+        "GET /reconsideration/:id/attachments/:attachment": [.supervisor, .leader],
         "POST /reconsideration/:id/opinions/:opinion/reply": [.supervisor],
         "GET /reconsideration/statistics": deadlineViewers,
         "GET /reconsideration/export.csv": [.supervisor],

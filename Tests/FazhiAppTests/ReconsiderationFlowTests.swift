@@ -138,6 +138,30 @@ import ZIPFoundation
         }
     }
 
+    @Test("an attachment is stored encrypted with its SHA-256, comes back byte for byte, and both steps are audited")
+    func attachment() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("supervisor")
+            let row = try await register(t, officer, received: "2026-02-02", number: "测试复字第6号")
+            _ = try await t.request(officer, .GET, row.link)  // a page of the case carries the CSRF token
+            let bytes = Data("申请书：申请人张三丰，身份证号\(Self.applicantID)".utf8)
+            struct Upload: Content { var _csrf: String; var file: File }
+            var status: HTTPStatus?
+            try await t.app.testing().test(.POST, "\(row.link)/attachments", beforeRequest: { req in
+                req.headers.replaceOrAdd(name: .cookie, value: officer.cookieHeader)
+                try req.content.encode(Upload(_csrf: officer.csrf, file: File(data: ByteBuffer(data: bytes), filename: "申请书.txt")), as: .formData)
+            }, afterResponse: { response in status = response.status })
+            #expect(status == .seeOther)
+            let stored = try #require(try await ReconsiderationAttachment.query(on: t.db).first())
+            #expect(stored.size == bytes.count && stored.sealed != bytes)
+            #expect(String(decoding: stored.sealed, as: UTF8.self).contains("张三丰") == false)
+            let download = try await t.request(officer, .GET, "\(row.link)/attachments/\(stored.id!)")
+            #expect(Data(buffer: download.body) == bytes)
+            let actions = try await t.db.sql.raw("SELECT action FROM audit_entries WHERE entity_id = \(bind: row.id!.uuidString)").all().map { try $0.decode(column: "action", as: String.self) }
+            #expect(actions.contains("reconsideration.attachment") && actions.contains("reconsideration.attachment-download"))
+        }
+    }
+
     @Test("a major case cannot be decided without a hearing (第五十条)")
     func majorCaseNeedsHearing() async throws {
         try await TestApp.run { t in

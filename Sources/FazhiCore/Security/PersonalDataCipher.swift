@@ -34,6 +34,16 @@ public struct PersonalDataCipher: Sendable {
         return text
     }
 
+    /// Encrypts a file's bytes (attachments): nonce ‖ ciphertext ‖ tag.
+    public func seal(data: Data) throws -> Data {
+        guard let combined = try AES.GCM.seal(data, using: encryptionKey).combined else { throw PersonalDataError.sealFailed }
+        return combined
+    }
+
+    public func open(data sealed: Data) throws -> Data {
+        try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: encryptionKey)
+    }
+
     /// HMAC-SHA256 of the normalised value, hex: equal values give equal hashes.
     public func searchHash(_ value: String) -> String {
         let normalised = value.trimmingCharacters(in: .whitespaces).uppercased()
