@@ -55,6 +55,7 @@ public enum CaseAction: Sendable {
     case suspend(on: CivilDate, reason: String)
     case resume(on: CivilDate)
     case extend(on: CivilDate, days: Int, approver: String, reason: String)
+    case convertToOrdinary(on: CivilDate, approver: String, reason: String)
     case conclude(on: CivilDate, outcome: CaseOutcome, selfCorrected: Bool, note: String)
     case serve(on: CivilDate)
     case archive(on: CivilDate)
@@ -73,6 +74,7 @@ public enum CaseAction: Sendable {
         case .suspend: return "中止"
         case .resume: return "恢复审理"
         case .extend: return "延长审理期限"
+        case .convertToOrdinary: return "转为普通程序"
         case .conclude: return "结案"
         case .serve: return "送达"
         case .archive: return "归档"
@@ -83,6 +85,7 @@ public enum CaseAction: Sendable {
         switch self {
         case .requestCorrection(let on, _), .receiveCorrection(let on), .deemWithdrawn(let on), .accept(let on, _, _), .refuse(let on, _),
              .refer(let on, _), .sendCopy(let on), .receiveReply(let on), .suspend(let on, _), .resume(let on), .extend(let on, _, _, _),
+             .convertToOrdinary(let on, _, _),
              .conclude(let on, _, _, _), .serve(let on), .archive(let on):
             return on
         case .scheduleHearing(let noticeOn, _):
@@ -362,6 +365,26 @@ public enum CaseService {
                 try await record(ReconsiderationClocks.decisionOrdinary, .extend(date, by: .days(days), approver: approver, reason: reason))
                 row.extended = true
                 detail += "\(days)日，批准人：\(approver)，理由：\(reason)"
+            case .convertToOrdinary(_, let approver, let reason):
+                try require([.underReview], "只有审理中的案件可以转换程序")
+                guard row.caseProcedure == .summary else { throw fail("action", "操作", "本案已适用普通程序") }
+                guard !approver.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw fail("approver", "批准人", "转为普通程序须经行政复议机构的负责人批准（行政复议法第五十五条）")
+                }
+                // 第五十五条: the case continues under the ordinary procedure; its sixty days run from
+                // acceptance (⚠️ the statute does not say from when; counted from acceptance here).
+                try await record(ReconsiderationClocks.decisionSummary, .complete(completeAt, reason: "转为普通程序"))
+                let start = CivilDate(row.intakeOn ?? row.receivedOn)!
+                try await open(ReconsiderationClocks.decisionOrdinary, from: start, reason: "简易程序转为普通程序，自受理之日起计算")
+                if row.copySentOn == nil {
+                    try await record(ReconsiderationClocks.copySummary, .complete(completeAt, reason: "转为普通程序"))
+                    try await open(ReconsiderationClocks.copyOrdinary, from: start, reason: "转为普通程序")
+                } else if row.replyOn == nil {
+                    try await record(ReconsiderationClocks.replySummary, .complete(completeAt, reason: "转为普通程序"))
+                    try await open(ReconsiderationClocks.replyOrdinary, from: CivilDate(row.copySentOn!)!, reason: "转为普通程序")
+                }
+                row.procedure = Procedure.ordinary.rawValue
+                detail += "，批准人：\(approver)，理由：\(reason)（行政复议法第五十五条）"
             case .conclude(_, let outcome, let selfCorrected, let note):
                 if outcome == .termination {
                     try require([.underReview, .suspended], "终止只能在受理后作出（行政复议法第四十一条）")
@@ -419,6 +442,7 @@ public enum CaseService {
         case .suspend: return "suspend"
         case .resume: return "resume"
         case .extend: return "extend"
+        case .convertToOrdinary: return "convert-to-ordinary"
         case .conclude: return "conclude"
         case .serve: return "serve"
         case .archive: return "archive"

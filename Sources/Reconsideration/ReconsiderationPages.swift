@@ -138,6 +138,7 @@ enum ReconsiderationPages {
             }
             return .scheduleHearing(noticeOn: date, hearingOn: hearing)
         case "suspend": return .suspend(on: date, reason: text)
+        case "convert-to-ordinary": return .convertToOrdinary(on: date, approver: form.approver ?? "", reason: text)
         case "resume": return .resume(on: date)
         case "extend":
             guard let days = Int((form.days ?? "").trimmingCharacters(in: .whitespaces)) else {
@@ -252,6 +253,9 @@ enum ReconsiderationPages {
             if row.copySentOn == nil { forms.append(form("send-copy", "发送申请书副本", [])) }
             if row.copySentOn != nil && row.replyOn == nil { forms.append(form("receive-reply", "收到书面答复和证据", [])) }
             forms.append(form("schedule-hearing", "通知听证", [UI.field("听证日期", name: "hearingOn", type: "date", hint: "须在听证五个工作日前通知（行政复议法第五十一条）")]))
+            if row.caseProcedure == .summary {
+                forms.append(form("convert-to-ordinary", "转为普通程序", [UI.field("批准人", name: "approver", hint: "行政复议机构负责人（第五十五条）"), text("理由")]))
+            }
             if row.caseProcedure == .ordinary && !row.extended {
                 forms.append(form("extend", "延长审理期限", [
                     UI.field("延长天数", name: "days", hint: "不超过30日，只能延长一次"), UI.field("批准人", name: "approver", hint: "行政复议机构负责人"), text("理由"),

@@ -135,6 +135,13 @@ import ZIPFoundation
             let extend = try await act(t, officer, row, ["action": "extend", "on": "2026-03-02", "days": "10", "approver": "负责人", "text": "复杂"])
             #expect(extend.status == .unprocessableEntity)
             #expect(extend.body.string.contains("简易程序案件应当自受理之日起三十日内作出决定，不得延长"))
+            // 第五十五条: converted to the ordinary procedure with approval, the case runs 60 days from acceptance.
+            let unapproved = try await act(t, officer, row, ["action": "convert-to-ordinary", "on": "2026-03-02", "text": "案情复杂"])
+            #expect(unapproved.status == .unprocessableEntity && unapproved.body.string.contains("第五十五条"))
+            #expect(try await act(t, officer, row, ["action": "convert-to-ordinary", "on": "2026-03-02", "approver": "复议科负责人", "text": "案情复杂"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(decision.id!, on: t.db)?.closed == true)
+            let ordinary = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, link: row.link, on: t.db))
+            #expect(ordinary.dueDate == "2026-04-27")  // 60 days from 02-25 end Sunday 04-26 → Monday 04-27
         }
     }
 
