@@ -34,6 +34,7 @@ let package = Package(
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
+                "Enforcement",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -86,6 +87,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Enforcement",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FazhiCalendar",
             resources: [.copy("Resources/official-calendar.json")],
             swiftSettings: swiftSettings
@@ -120,6 +132,7 @@ let package = Package(
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
+                "Enforcement",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],

@@ -1,4 +1,5 @@
 import FazhiCore
+import Enforcement
 import FazhiDeadlines
 import Litigation
 import Reconsideration
@@ -9,4 +10,5 @@ public let installedModules: [FazhiModule] = [
     DeadlinesModule.manifest,
     ReconsiderationModule.manifest,
     LitigationModule.manifest,
+    EnforcementModule.manifest,
 ]

@@ -1,6 +1,7 @@
 import FazhiApp
 import FazhiCore
 import FazhiDeadlines
+import Enforcement
 import Litigation
 import Reconsideration
 import Fluent
@@ -83,6 +84,17 @@ import VaporTesting
         "GET /litigation/:id": [.supervisor, .leader],
         "POST /litigation/:id/steps": [.supervisor],
         "GET /litigation/statistics": deadlineViewers,
+        // `:id` is an officer of 东岭镇.
+        "GET /enforcement": deadlineViewers, "GET /enforcement/officers": deadlineViewers,
+        "GET /enforcement/officers/new": [.supervisor, .departmentOfficer, .townshipStaff],
+        "POST /enforcement/officers/new": [.supervisor, .departmentOfficer, .townshipStaff],
+        "GET /enforcement/officers/import": [.supervisor, .departmentOfficer], "POST /enforcement/officers/import": [.supervisor, .departmentOfficer],
+        "GET /enforcement/officers/import/template.csv": [.supervisor, .departmentOfficer],
+        "GET /enforcement/matters/import": [.supervisor, .departmentOfficer], "POST /enforcement/matters/import": [.supervisor, .departmentOfficer],
+        "GET /enforcement/matters/import/template.csv": [.supervisor, .departmentOfficer],
+        "GET /enforcement/officers/:id": [.supervisor, .leader],
+        "POST /enforcement/officers/:id/certificates": [.supervisor],
+        "POST /enforcement/officers/:id/certificates/:certificate/status": [.supervisor],
         "GET /litigation/export.csv": [.supervisor, .departmentOfficer],
         "POST /litigation/:id/recommendations": [.supervisor],
         "POST /litigation/:id/recommendations/:recommendation/reply": [.supervisor],
@@ -137,13 +149,15 @@ import VaporTesting
             let pathB = try await t.unit("SFX-DL").path
             let clockB = try #require(try await StatutoryClock.query(on: t.db).filter(\.$unitPath == pathB).first()).id!.uuidString
             let lawsuitB = try #require(try await Lawsuit.query(on: t.db).filter(\.$defendantPath == pathB).first()).id!.uuidString
+            let officerB = try #require(try await EnforcementOfficer.query(on: t.db).filter(\.$unitPath == pathB).first()).id!.uuidString
             let caseB = try #require(try await ReconsiderationCase.query(on: t.db).filter(\.$respondentPath == pathB).first()).id!.uuidString
             for (routeKey, allowed) in Self.web.sorted(by: { $0.key < $1.key }) {
                 let parts = routeKey.split(separator: " ", maxSplits: 1)
                 let method = HTTPMethod(rawValue: String(parts[0]))
                 var path = String(parts[1])
                 let id = path.hasPrefix("/users/") ? userB : path.hasPrefix("/units/") ? townshipB : path.hasPrefix("/deadlines/") ? clockB
-                    : path.hasPrefix("/reconsideration/") ? caseB : path.hasPrefix("/litigation/") ? lawsuitB : UUID().uuidString
+                    : path.hasPrefix("/reconsideration/") ? caseB : path.hasPrefix("/litigation/") ? lawsuitB
+                    : path.hasPrefix("/enforcement/officers/") ? officerB : UUID().uuidString
                 path = path.replacingOccurrences(of: ":id", with: id)
                 for (role, login) in Self.roleAccounts.sorted(by: { $0.value < $1.value }) {
                     let (browser, loginResponse) = try await t.login(login)

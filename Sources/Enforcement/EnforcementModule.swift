@@ -1,0 +1,87 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+import Vapor
+
+/// 行政执法 registers: enforcement bodies, power lists, officers with certificates and exams.
+/// (Cases under the three systems, benchmarks, lenience lists and supervision build on these.)
+public enum EnforcementModule {
+    public static let manifest = FazhiModule(
+        id: "enforcement",
+        name: "行政执法",
+        migrations: EnforcementMigrations.all,
+        permissions: EnforcementPermissions.all,
+        grants: EnforcementPermissions.grants,
+        menu: [
+            MenuEntry(title: "执法主体与权责清单", path: "/enforcement", permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "执法人员", path: "/enforcement/officers", permission: EnforcementPermissions.read, section: "业务办理"),
+        ],
+        routes: { router in EnforcementPages.register(router) },
+        metrics: EnforcementMetrics.all,
+        importers: [OfficerImporter(), MatterImporter()],
+        demoSeed: { context in try await EnforcementDemo.seed(context) },
+        dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }]
+    )
+
+    /// Days before expiry that a certificate is flagged (`FAZHI_CERTIFICATE_WARN_DAYS`, default 60).
+    static func warnDays() -> Int {
+        ProcessInfo.processInfo.environment["FAZHI_CERTIFICATE_WARN_DAYS"].flatMap(Int.init).map { min(max($0, 1), 365) } ?? 60
+    }
+}
+
+/// Figures as of the last day of the year (年末, 12月31日), whenever they are computed.
+enum EnforcementMetrics {
+    static func asOf(_ scope: MetricScope) -> String { "\(scope.year)-12-31" }
+
+    static func officers(_ scope: MetricScope, on db: any Database) -> QueryBuilder<EnforcementOfficer> {
+        let query = EnforcementOfficer.query(on: db).filter(\.$active == true).filter(\.$createdAt < scope.interval.end)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    /// Officers holding an enforcement certificate valid on the day the figure is taken.
+    static func holders(_ scope: MetricScope, on db: any Database) async throws -> [EnforcementOfficer] {
+        let all = try await officers(scope, on: db).all()
+        let day = asOf(scope)
+        let certificates = try await OfficerCertificate.query(on: db).filter(\.$officer.$id ~~ all.compactMap(\.id))
+            .filter(\.$kind == CertificateKind.enforcement.rawValue).all()
+        let valid = Set(certificates.filter { $0.valid(on: day) }.map { $0.$officer.id })
+        return all.filter { valid.contains($0.id!) }
+    }
+
+    static func refs(_ rows: [EnforcementOfficer]) -> [MetricRecordRef] {
+        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.nameMasked, link: $0.link) }
+    }
+
+    static var all: [MetricDefinition] {
+        [
+            MetricDefinition(key: "enforcement.bodies", label: "行政执法主体", definition: "年末（12月31日）确认的行政执法主体数", unit: .count, compute: { scope, db in
+                let day = asOf(scope)
+                let query = EnforcementBody.query(on: db).filter(\.$since <= day).group(.or) { $0.filter(\.$until == nil).filter(\.$until >= day) }
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return .count(try await query.count())
+            }, records: { _, _ in [] }),
+            MetricDefinition(key: "enforcement.matters", label: "权责清单事项", definition: "年末在用的行政执法事项数（含委托乡镇实施的）", unit: .item, compute: { scope, db in
+                let query = EnforcementMatter.query(on: db).filter(\.$active == true).filter(\.$createdAt < scope.interval.end)
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return .count(try await query.count())
+            }, records: { _, _ in [] }),
+            MetricDefinition(key: "enforcement.officers", label: "行政执法人员", definition: "年末在岗的行政执法人员数", unit: .person, compute: { scope, db in
+                .count(try await officers(scope, on: db).count())
+            }, records: { scope, db in refs(try await officers(scope, on: db).all()) }),
+            MetricDefinition(key: "enforcement.certificate-holders", label: "持有效行政执法证人员", definition: "年末（12月31日）持有有效行政执法证（未暂扣、未注销、未过期）的在岗人员数",
+                             unit: .person, compute: { scope, db in .count(try await holders(scope, on: db).count) },
+                             records: { scope, db in refs(try await holders(scope, on: db)) }),
+            MetricDefinition(key: "enforcement.certification-rate", label: "持证率", definition: "持有效行政执法证人员 ÷ 在岗行政执法人员 × 100%", unit: .percent, compute: { scope, db in
+                let total = try await officers(scope, on: db).count()
+                return total == 0 ? .missing : .ratio(numerator: try await holders(scope, on: db).count, denominator: total)
+            }, records: { scope, db in refs(try await holders(scope, on: db)) }),
+            MetricDefinition(key: "enforcement.exams-passed", label: "执法资格考试合格", definition: "本年度参加执法资格考试并合格（60分及以上）的人次", unit: .personTime, compute: { scope, db in
+                let query = OfficerExam.query(on: db).filter(\.$takenOn >= "\(scope.year)-01-01").filter(\.$takenOn < "\(scope.year + 1)-01-01").filter(\.$passed == true)
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return .count(try await query.count())
+            }, records: { _, _ in [] }),
+        ]
+    }
+}

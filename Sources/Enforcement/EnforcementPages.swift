@@ -1,0 +1,255 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+import Vapor
+
+enum EnforcementPages {
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "enforcement", permission: EnforcementPermissions.read) { req in try await overview(req) }
+        router.page(.GET, "enforcement/officers", permission: EnforcementPermissions.read) { req in try await officers(req) }
+        router.page(.GET, "enforcement/officers/new", permission: EnforcementPermissions.manage) { req in officerForm(req, values: [:], failure: nil) }
+        router.page(.POST, "enforcement/officers/new", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let values = try req.content.decode([String: String].self)
+            do {
+                let officer = try await OfficerService.register(.init(name: values["name"], idNumber: values["idNumber"], unitCode: values["unitCode"], post: values["post"]),
+                                                                by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: officer.link, notice: "已登记执法人员 \(officer.nameMasked)")
+            } catch let failure as ValidationFailure {
+                return officerForm(req, values: values, failure: failure)
+            }
+        }
+        for (path, importer) in [("enforcement/officers/import", OfficerImporter() as any Importer), ("enforcement/matters/import", MatterImporter())] {
+            router.page(.GET, path, permission: EnforcementPermissions.importRegisters) { req in ImportPages.page(req, importer: importer, action: "/" + path, report: nil) }
+            router.page(.GET, path + "/template.csv", permission: EnforcementPermissions.importRegisters) { _ in ImportPages.template(importer) }
+            router.page(.POST, path, permission: EnforcementPermissions.importRegisters, body: .collect(maxSize: "20mb")) { req in
+                try await ImportPages.handle(req, importer: importer, action: "/" + path)
+            }
+        }
+        router.page(.GET, "enforcement/officers/:id", permission: EnforcementPermissions.read) { req in try await officer(req, failure: nil) }
+        router.page(.POST, "enforcement/officers/:id/certificates", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let values = try req.content.decode([String: String].self)
+            do {
+                try await OfficerService.addCertificate(.init(kind: values["kind"], number: values["number"], issuedOn: values["issuedOn"], expiresOn: values["expiresOn"],
+                                                              status: values["status"]), to: id, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/enforcement/officers/\(id)", notice: "已登记证件")
+            } catch let failure as ValidationFailure {
+                return try await officer(req, failure: failure)
+            }
+        }
+        router.page(.POST, "enforcement/officers/:id/certificates/:certificate/status", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let values = try req.content.decode([String: String].self)
+            do {
+                guard let status = CertificateStatus(rawValue: values["status"] ?? "") else {
+                    throw ValidationFailure(field: "status", label: "证件状态", message: "应为有效、暂扣或注销")
+                }
+                _ = try await OfficerService.find(id, for: try req.caller, on: req.db)
+                try await OfficerService.setStatus(try req.parameters.require("certificate", as: UUID.self), to: status, reason: values["reason"] ?? "",
+                                                   by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/enforcement/officers/\(id)", notice: "证件状态已改为\(status.label)")
+            } catch let failure as ValidationFailure {
+                return try await officer(req, failure: failure)
+            }
+        }
+    }
+
+    static func today(_ req: Request) -> String { CivilDateTime(req.fazhi.now).date.description }
+
+    static func overview(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let bodies = EnforcementBody.query(on: req.db)
+        let matters = EnforcementMatter.query(on: req.db).filter(\.$active == true)
+        if let prefix = principal.scopePrefix { bodies.filter(\.$unitPath =~ prefix); matters.filter(\.$unitPath =~ prefix) }
+        let bodyRows = try await bodies.all()
+        let matterRows = try await matters.sort(\.$code).all()
+        let unitIDs = Set(bodyRows.map(\.unitID) + matterRows.compactMap(\.delegatedUnitID))
+        let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(unitIDs)).all().map { ($0.id!, $0.name) })
+        var actions: [Node] = []
+        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入权责清单", "/enforcement/matters/import")) }
+        return Layout.page(req, title: "执法主体与权责清单", content: [
+            el("div", [.cls("actions")], actions),
+            UI.simpleTable(caption: "行政执法主体", headers: ["主体", "确认日期", "依据", "事项数", "其中委托乡镇"], rows: bodyRows.sorted { (names[$0.unitID] ?? "") < (names[$1.unitID] ?? "") }.map { body in
+                let own = matterRows.filter { $0.bodyUnitID == body.unitID }
+                return [.text(names[body.unitID] ?? "—"), .text(body.since), .text(body.basis), .text(String(own.count)), .text(String(own.filter { $0.delegatedUnitID != nil }.count))]
+            }),
+            UI.simpleTable(caption: "权责清单（前200项）", headers: ["编码", "事项", "类别", "实施主体", "设定依据", "委托乡镇"], rows: matterRows.prefix(200).map {
+                [.text($0.code), .text($0.name), .text(MatterKind(rawValue: $0.kind)?.label ?? $0.kind), .text(names[$0.bodyUnitID] ?? "—"), .text($0.basis),
+                 .text($0.delegatedUnitID.flatMap { names[$0] } ?? "—")]
+            }),
+        ])
+    }
+
+    static func officers(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let query = ListQuery(req, path: "/enforcement/officers", keys: ["status", "page"])
+        let builder = EnforcementOfficer.query(on: req.db).filter(\.$active == true)
+        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let all = try await builder.all()
+        let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ all.compactMap(\.id)).all()
+        let day = today(req)
+        let warnUntil = CivilDate(day)!.adding(days: EnforcementModule.warnDays()).description
+        func enforcementCertificate(_ officer: EnforcementOfficer) -> OfficerCertificate? {
+            certificates.filter { $0.$officer.id == officer.id && $0.kind == CertificateKind.enforcement.rawValue }.max { $0.expiresOn < $1.expiresOn }
+        }
+        func state(_ officer: EnforcementOfficer) -> String {
+            guard let certificate = enforcementCertificate(officer) else { return "none" }
+            if !certificate.valid(on: day) { return "invalid" }
+            return certificate.expiresOn <= warnUntil ? "expiring" : "valid"
+        }
+        let wanted = query["status"]
+        let filtered = all.filter { officer in wanted.map { state(officer) == $0 } ?? true }.sorted { ($0.unitPath, $0.nameMasked) < ($1.unitPath, $1.nameMasked) }
+        let request = PageRequest(number: query.page)
+        let page = Page(items: Array(filtered.dropFirst(request.offset).prefix(request.size)), total: filtered.count, request: request)
+        let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(all.map(\.unitID)))).all().map { ($0.id!, $0.name) })
+        var actions: [Node] = []
+        if principal.has(EnforcementPermissions.manage) { actions.append(link("登记执法人员", "/enforcement/officers/new", [.cls("button")])) }
+        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入人员与证件", "/enforcement/officers/import")) }
+        let labels = ["valid": "有效", "expiring": "即将到期（\(EnforcementModule.warnDays())日内）", "invalid": "无效（过期、暂扣或注销）", "none": "无执法证"]
+        return Layout.page(req, title: "执法人员", content: [
+            el("div", [.cls("actions")], actions),
+            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/officers"), .cls("filters"), Attribute("role", "search")], [
+                UI.select("执法证", name: "status", options: ["valid", "expiring", "invalid", "none"].map { ($0, labels[$0]!) }, selected: query["status"], includeBlank: "全部"),
+                el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
+            ]),
+            UI.table(caption: "执法人员（姓名、证件号已脱敏）", columns: [UI.Column("姓名"), UI.Column("单位"), UI.Column("职务"), UI.Column("执法证号"), UI.Column("有效期至"), UI.Column("状态")],
+                     rows: page.items.map { officer in
+                let certificate = enforcementCertificate(officer)
+                let status = state(officer)
+                return [link(officer.nameMasked, officer.link), .text(names[officer.unitID] ?? "—"), .text(officer.post ?? ""), .text(certificate?.number ?? "—"),
+                        .text(certificate?.expiresOn ?? "—"),
+                        el("span", [.cls(status == "valid" ? "status-ok" : status == "expiring" ? "status-soon" : "status-overdue")], text: certificate.map { status == "expiring" ? "即将到期" : $0.statusLabel(on: day) } ?? "无执法证")]
+            }, query: query),
+            UI.pagination(page, query: query),
+        ])
+    }
+
+    static func officerForm(_ req: Request, values: [String: String], failure: ValidationFailure?) -> Response {
+        Layout.page(req, title: "登记执法人员", status: failure == nil ? .ok : .unprocessableEntity, content: [
+            UI.errorSummary(failure),
+            UI.form(action: "/enforcement/officers/new", csrf: req.csrfToken, [
+                UI.field("姓名", name: "name", value: values["name"], error: failure?.message(for: "name"), required: true, hint: "加密保存"),
+                UI.field("身份证号码", name: "idNumber", value: values["idNumber"], error: failure?.message(for: "idNumber"), required: true, hint: "加密保存，列表脱敏"),
+                UI.field("所在单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true),
+                UI.field("职务", name: "post", value: values["post"], error: failure?.message(for: "post")),
+                el("button", [.type("submit")], text: "登记"),
+            ]),
+        ])
+    }
+
+    static func officer(_ req: Request, failure: ValidationFailure?) async throws -> Response {
+        let principal = try req.caller
+        let officer = try await OfficerService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
+        let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id == officer.id!).sort(\.$issuedOn).all()
+        let exams = try await OfficerExam.query(on: req.db).filter(\.$officer.$id == officer.id!).sort(\.$takenOn).all()
+        let unit = try await OrgUnit.find(officer.unitID, on: req.db)
+        let day = today(req)
+        let qualified = try await OfficerService.qualified(officer.id!, on: CivilDate(day)!, db: req.db)
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            UI.details([
+                ("姓名", .text(officer.nameMasked)), ("身份证号码", .text(officer.idMasked)), ("单位", .text(unit?.name ?? "—")), ("职务", .text(officer.post ?? "—")),
+                ("执法资格", el("span", [.cls(qualified ? "status-ok" : "status-overdue")], text: qualified ? "今日可以从事执法（持有效行政执法证）" : "今日不能从事执法：无有效行政执法证（行政处罚法第四十二条）")),
+            ]),
+            UI.simpleTable(caption: "证件", headers: ["类型", "证号", "发证日期", "有效期至", "状态", ""], rows: certificates.map { certificate in
+                [.text(CertificateKind(rawValue: certificate.kind)?.label ?? certificate.kind), .text(certificate.number), .text(certificate.issuedOn), .text(certificate.expiresOn),
+                 .text(certificate.statusLabel(on: day)),
+                 principal.has(EnforcementPermissions.manage) && certificate.status != CertificateStatus.revoked.rawValue
+                    ? UI.form(action: "\(officer.link)/certificates/\(certificate.id!)/status", csrf: req.csrfToken, [
+                        UI.select("改为", name: "status", options: CertificateStatus.allCases.map { ($0.rawValue, $0.label) }, selected: nil, includeBlank: "请选择"),
+                        UI.field("理由", name: "reason"), el("button", [.type("submit")], text: "变更"),
+                    ]) : .empty]
+            }),
+            UI.simpleTable(caption: "执法资格考试", headers: ["日期", "成绩", "结果"], rows: exams.map { [.text($0.takenOn), .text(String($0.score)), .text($0.passed ? "合格" : "不合格")] }),
+        ]
+        if principal.has(EnforcementPermissions.manage) {
+            content.append(el("details", [.cls("action")], [el("summary", text: "登记证件"), UI.form(action: "\(officer.link)/certificates", csrf: req.csrfToken, [
+                UI.select("证件类型", name: "kind", options: CertificateKind.allCases.map { ($0.rawValue, $0.label) }, selected: "enforcement"),
+                UI.field("证件号码", name: "number", error: failure?.message(for: "certificateNumber"), required: true),
+                UI.field("发证日期", name: "issuedOn", type: "date", error: failure?.message(for: "issuedOn"), required: true),
+                UI.field("有效期至", name: "expiresOn", type: "date", error: failure?.message(for: "expiresOn"), required: true),
+                el("button", [.type("submit")], text: "登记"),
+            ])]))
+        }
+        return Layout.page(req, title: "执法人员 \(officer.nameMasked)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+
+    /// Dashboard card: certificates expiring soon or already invalid among active officers in scope.
+    static func widget(_ req: Request) async throws -> Node {
+        let principal = try req.caller
+        let query = EnforcementOfficer.query(on: req.db).filter(\.$active == true)
+        if let prefix = principal.scopePrefix { query.filter(\.$unitPath =~ prefix) }
+        let officers = try await query.all()
+        let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ officers.compactMap(\.id))
+            .filter(\.$kind == CertificateKind.enforcement.rawValue).all()
+        let day = today(req)
+        let warnUntil = CivilDate(day)!.adding(days: EnforcementModule.warnDays()).description
+        let latest = Dictionary(grouping: certificates, by: { $0.$officer.id }).mapValues { $0.max { $0.expiresOn < $1.expiresOn }! }
+        let expiring = latest.values.filter { $0.valid(on: day) && $0.expiresOn <= warnUntil }.count
+        let invalid = officers.filter { officer in latest[officer.id!].map { !$0.valid(on: day) } ?? true }.count
+        return el("section", [.cls("widget"), .aria("labelledby", "certificates-heading")], [
+            el("h2", [.id("certificates-heading")], text: "执法证件"),
+            el("p", text: "在岗执法人员 \(officers.count) 人：执法证 \(EnforcementModule.warnDays()) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
+            el("p", [], [link("查看即将到期", "/enforcement/officers?status=expiring"), .text(" · "), link("查看无有效执法证", "/enforcement/officers?status=invalid")]),
+        ])
+    }
+}
+
+/// The demo county's enforcement bodies, power lists and about 300 officers, some certificates
+/// expiring within two months, some expired, some suspended, none for a few newcomers.
+enum EnforcementDemo {
+    static func seed(_ context: DemoContext) async throws {
+        var random = context.seed ^ 0xE4F0_2026
+        func next(_ n: Int) -> Int {
+            random &+= 0x9E37_79B9_7F4A_7C15
+            var z = random
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(n))
+        }
+        let by = Principal.system("演示数据")
+        let today = CivilDateTime(context.now).date
+        let bodies = ["SFX-SCJG", "SFX-ZHZF", "SFX-STHJ", "SFX-ZRZY", "SFX-ZJ", "SFX-JT", "SFX-NY", "SFX-SL", "SFX-WL", "SFX-WJ", "SFX-YJ", "SFX-RS"]
+        let townships = DemoCounty.townships.map(\.code)
+        let kinds: [(MatterKind, String)] = [(.penalty, "对违反规定行为的行政处罚"), (.inspection, "监督检查"), (.coercion, "查封、扣押"), (.licence, "许可")]
+        var matterLines = [MatterImporter().columns.map(\.header).joined(separator: ",")]
+        for (index, code) in bodies.enumerated() {
+            for (k, kind) in kinds.enumerated() {
+                for serial in 1...3 {
+                    let delegated = kind.0 == .penalty && serial == 1 && index % 3 == 0 ? townships[index % townships.count] : ""
+                    matterLines.append("\(code)-\(k)\(serial),\(DemoCounty.departments.first { $0.code == code }!.name.replacingOccurrences(of: "示范县", with: ""))\(kind.1)（第\(serial)项）,\(kind.0.label),\(code),相关法律法规第\(10 + serial)条,\(delegated)")
+                }
+            }
+        }
+        let matters = try TableReader.read(Data(matterLines.joined(separator: "\n").utf8), filename: "matters.csv")
+        _ = try await MatterImporter().run(matters, by: by, services: context.services, on: context.database)
+
+        let surnames = Array("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗")
+        let givens = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂")
+        var officerLines = [OfficerImporter().columns.map(\.header).joined(separator: ",")]
+        for index in 0..<300 {
+            let unit = index < 264 ? bodies[index % bodies.count] : townships[index % townships.count]
+            let name = String(surnames[next(surnames.count)]) + String(givens[next(givens.count)]) + (next(3) == 0 ? String(givens[next(givens.count)]) : "")
+            let id = ResidentID.completing("999999" + "19\(65 + next(35))" + String(format: "%02d%02d", 1 + next(12), 1 + next(28)) + String(format: "%03d", index))!
+            var cells = [name, id, unit, index % 10 == 0 ? "科长" : "执法队员"]
+            switch index % 25 {
+            case 0:
+                cells += ["", "", "", "", "", "", ""]  // a newcomer without a certificate yet
+            default:
+                let issued = today.adding(days: -(30 + next(1500)))
+                var expires = issued.adding(days: 5 * 365)
+                if index % 25 == 1 || index % 25 == 2 { expires = today.adding(days: 5 + next(50)) }  // expiring soon
+                if index % 25 == 3 { expires = today.adding(days: -(1 + next(90))) }  // expired
+                if expires <= issued { expires = issued.adding(days: 30) }
+                let status = index % 25 == 4 ? "暂扣" : "有效"
+                cells += ["行政执法证", "SFX\(String(format: "%06d", index))", issued.description, expires.description, status,
+                          issued.adding(days: -20).description, String(60 + next(40))]
+            }
+            officerLines.append(cells.joined(separator: ","))
+        }
+        let roster = try TableReader.read(Data(officerLines.joined(separator: "\n").utf8), filename: "officers.csv")
+        let report = try await OfficerImporter().run(roster, by: by, services: context.services, on: context.database)
+        if !report.errors.isEmpty { throw CommandFailure("演示执法人员导入失败：\(report.errors.prefix(3))") }
+    }
+}

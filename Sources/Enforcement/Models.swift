@@ -1,0 +1,211 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+
+/// The ten kinds of enforcement matter of a power list (权责清单).
+public enum MatterKind: String, Codable, Sendable, CaseIterable {
+    case licence, penalty, coercion, inspection, levy, benefit, confirmation, reward, adjudication, other
+
+    public var label: String {
+        switch self {
+        case .licence: return "行政许可"
+        case .penalty: return "行政处罚"
+        case .coercion: return "行政强制"
+        case .inspection: return "行政检查"
+        case .levy: return "行政征收"
+        case .benefit: return "行政给付"
+        case .confirmation: return "行政确认"
+        case .reward: return "行政奖励"
+        case .adjudication: return "行政裁决"
+        case .other: return "其他行政权力"
+        }
+    }
+}
+
+public enum CertificateKind: String, Codable, Sendable, CaseIterable {
+    case enforcement, supervision
+
+    public var label: String { self == .enforcement ? "行政执法证" : "行政执法监督证" }
+}
+
+/// A certificate's recorded status; "expired" is derived from the expiry date, never stored.
+public enum CertificateStatus: String, Codable, Sendable, CaseIterable {
+    case valid, suspended, revoked
+
+    public var label: String {
+        switch self {
+        case .valid: return "有效"
+        case .suspended: return "暂扣"
+        case .revoked: return "注销"
+        }
+    }
+}
+
+/// A unit recognised as an enforcement body (执法主体), with the basis of its powers.
+public final class EnforcementBody: Model, @unchecked Sendable {
+    public static let schema = "enforcement_bodies"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "basis") public var basis: String
+    @Field(key: "since") public var since: String
+    @OptionalField(key: "until") public var until: String?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}
+
+/// One enforcement matter of a body's power list, possibly delegated to a township.
+public final class EnforcementMatter: Model, @unchecked Sendable {
+    public static let schema = "enforcement_matters"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "body_unit_id") public var bodyUnitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "code") public var code: String
+    @Field(key: "name") public var name: String
+    @Field(key: "kind") public var kind: String
+    @Field(key: "basis") public var basis: String
+    @OptionalField(key: "delegated_unit_id") public var delegatedUnitID: UUID?
+    @Field(key: "active") public var active: Bool
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}
+
+/// An enforcement officer. Name and identity number are personal data: sealed, masked, hashed.
+public final class EnforcementOfficer: Model, @unchecked Sendable {
+    public static let schema = "enforcement_officers"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "name_sealed") public var nameSealed: String
+    @Field(key: "name_masked") public var nameMasked: String
+    @Field(key: "id_sealed") public var idSealed: String
+    @Field(key: "id_masked") public var idMasked: String
+    @Field(key: "id_hash") public var idHash: String
+    @OptionalField(key: "post") public var post: String?
+    @Field(key: "active") public var active: Bool
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var link: String { "/enforcement/officers/\(id!)" }
+}
+
+public final class OfficerCertificate: Model, @unchecked Sendable {
+    public static let schema = "officer_certificates"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "officer_id") public var officer: EnforcementOfficer
+    @Field(key: "kind") public var kind: String
+    @Field(key: "number") public var number: String
+    @Field(key: "issued_on") public var issuedOn: String
+    @Field(key: "expires_on") public var expiresOn: String
+    @Field(key: "status") public var status: String
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    /// Valid on a day: recorded as valid, issued on or before it, expiring on or after it.
+    public func valid(on day: String) -> Bool {
+        status == CertificateStatus.valid.rawValue && issuedOn <= day && expiresOn >= day
+    }
+
+    public func statusLabel(on day: String) -> String {
+        if status == CertificateStatus.valid.rawValue && expiresOn < day { return "已过期" }
+        if issuedOn > day { return "未生效" }
+        return CertificateStatus(rawValue: status)?.label ?? status
+    }
+}
+
+public final class OfficerExam: Model, @unchecked Sendable {
+    public static let schema = "officer_exams"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "officer_id") public var officer: EnforcementOfficer
+    @Field(key: "taken_on") public var takenOn: String
+    @Field(key: "score") public var score: Int
+    @Field(key: "passed") public var passed: Bool
+    @Field(key: "unit_path") public var unitPath: String
+
+    public init() {}
+}
+
+enum EnforcementMigrations {
+    struct CreateRegisters: AsyncMigration {
+        var name: String { "enforcement.001.bodies-matters-officers" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema("enforcement_bodies")
+                .id()
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("basis", .string, .required)
+                .field("since", .string, .required)
+                .field("until", .string)
+                .field("created_at", .datetime, .required)
+                .unique(on: "unit_id")
+                .create()
+            try await database.schema("enforcement_matters")
+                .id()
+                .field("body_unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("code", .string, .required)
+                .field("name", .string, .required)
+                .field("kind", .string, .required)
+                .field("basis", .string, .required)
+                .field("delegated_unit_id", .uuid, .references("units", "id"))
+                .field("active", .bool, .required)
+                .field("created_at", .datetime, .required)
+                .unique(on: "code")
+                .create()
+            try await database.schema("enforcement_officers")
+                .id()
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("name_sealed", .string, .required)
+                .field("name_masked", .string, .required)
+                .field("id_sealed", .string, .required)
+                .field("id_masked", .string, .required)
+                .field("id_hash", .string, .required)
+                .field("post", .string)
+                .field("active", .bool, .required)
+                .field("created_at", .datetime, .required)
+                .unique(on: "id_hash")
+                .create()
+            try await database.schema("officer_certificates")
+                .id()
+                .field("officer_id", .uuid, .required, .references("enforcement_officers", "id"))
+                .field("kind", .string, .required)
+                .field("number", .string, .required)
+                .field("issued_on", .string, .required)
+                .field("expires_on", .string, .required)
+                .field("status", .string, .required)
+                .field("unit_path", .string, .required)
+                .field("created_at", .datetime, .required)
+                .unique(on: "number")
+                .create()
+            try await database.schema("officer_exams")
+                .id()
+                .field("officer_id", .uuid, .required, .references("enforcement_officers", "id"))
+                .field("taken_on", .string, .required)
+                .field("score", .int, .required)
+                .field("passed", .bool, .required)
+                .field("unit_path", .string, .required)
+                .create()
+        }
+
+        func revert(on database: any Database) async throws {
+            for table in ["officer_exams", "officer_certificates", "enforcement_officers", "enforcement_matters", "enforcement_bodies"] {
+                try await database.schema(table).delete()
+            }
+        }
+    }
+
+    static let all: [any Migration] = [CreateRegisters()]
+}
