@@ -24,10 +24,7 @@ public enum EnforcementModule {
         dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }]
     )
 
-    /// Days before expiry that a certificate is flagged (`FAZHI_CERTIFICATE_WARN_DAYS`, default 60).
-    static func warnDays() -> Int {
-        ProcessInfo.processInfo.environment["FAZHI_CERTIFICATE_WARN_DAYS"].flatMap(Int.init).map { min(max($0, 1), 365) } ?? 60
-    }
+
 }
 
 /// Figures as of the last day of the year (年末, 12月31日), whenever they are computed.

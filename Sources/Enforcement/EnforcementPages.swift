@@ -89,7 +89,7 @@ enum EnforcementPages {
         let all = try await builder.all()
         let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ all.compactMap(\.id)).all()
         let day = today(req)
-        let warnUntil = CivilDate(day)!.adding(days: EnforcementModule.warnDays()).description
+        let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
         func enforcementCertificate(_ officer: EnforcementOfficer) -> OfficerCertificate? {
             certificates.filter { $0.$officer.id == officer.id && $0.kind == CertificateKind.enforcement.rawValue }.max { $0.expiresOn < $1.expiresOn }
         }
@@ -106,7 +106,7 @@ enum EnforcementPages {
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记执法人员", "/enforcement/officers/new", [.cls("button")])) }
         if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入人员与证件", "/enforcement/officers/import")) }
-        let labels = ["valid": "有效", "expiring": "即将到期（\(EnforcementModule.warnDays())日内）", "invalid": "无效（过期、暂扣或注销）", "none": "无执法证"]
+        let labels = ["valid": "有效", "expiring": "即将到期（\(req.fazhi.config.certificateWarnDays)日内）", "invalid": "无效（过期、暂扣或注销）", "none": "无执法证"]
         return Layout.page(req, title: "执法人员", content: [
             el("div", [.cls("actions")], actions),
             el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/officers"), .cls("filters"), Attribute("role", "search")], [
@@ -184,13 +184,13 @@ enum EnforcementPages {
         let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ officers.compactMap(\.id))
             .filter(\.$kind == CertificateKind.enforcement.rawValue).all()
         let day = today(req)
-        let warnUntil = CivilDate(day)!.adding(days: EnforcementModule.warnDays()).description
+        let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
         let latest = Dictionary(grouping: certificates, by: { $0.$officer.id }).mapValues { $0.max { $0.expiresOn < $1.expiresOn }! }
         let expiring = latest.values.filter { $0.valid(on: day) && $0.expiresOn <= warnUntil }.count
         let invalid = officers.filter { officer in latest[officer.id!].map { !$0.valid(on: day) } ?? true }.count
         return el("section", [.cls("widget"), .aria("labelledby", "certificates-heading")], [
             el("h2", [.id("certificates-heading")], text: "执法证件"),
-            el("p", text: "在岗执法人员 \(officers.count) 人：执法证 \(EnforcementModule.warnDays()) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
+            el("p", text: "在岗执法人员 \(officers.count) 人：执法证 \(req.fazhi.config.certificateWarnDays) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
             el("p", [], [link("查看即将到期", "/enforcement/officers?status=expiring"), .text(" · "), link("查看无有效执法证", "/enforcement/officers?status=invalid")]),
         ])
     }

@@ -100,9 +100,13 @@ public enum FazhiApp {
     public static func seedDemo(_ app: Application, seed: UInt64 = 20260101) async throws -> [DemoCounty.DemoAccount]? {
         if try await DemoCounty.isSeeded(on: app.db) { return nil }
         let services = app.fazhi
+        // Each module's records in one transaction: the seed is all there or not at all, and
+        // SQLite syncs once per module instead of once per record.
         for module in services.modules {
             guard let demoSeed = module.demoSeed else { continue }
-            try await demoSeed(DemoContext(database: app.db, seed: seed, services: services, now: services.now))
+            try await app.db.write { tx in
+                try await demoSeed(DemoContext(database: tx, seed: seed, services: services, now: services.now))
+            }
         }
         return DemoCounty.demoAccounts(seed: seed, services: services)
     }

@@ -60,6 +60,8 @@ public struct AppConfig: Sendable {
     public var metricRounding: [String: RoundingRule] = [:]
     /// A clock due within this many working days is flagged 临期 (`FAZHI_DEADLINE_WARN_WORKDAYS`).
     public var deadlineWarnWorkdays: Int = 3
+    /// An enforcement certificate expiring within this many days is flagged (`FAZHI_CERTIFICATE_WARN_DAYS`).
+    public var certificateWarnDays: Int = 60
 
     public init() {}
 
@@ -117,6 +119,7 @@ public struct AppConfig: Sendable {
             problems.append("FAZHI_BCRYPT_COST：生产环境不得低于12")
         }
         int("FAZHI_DEADLINE_WARN_WORKDAYS", 0...60, into: &config.deadlineWarnWorkdays)
+        int("FAZHI_CERTIFICATE_WARN_DAYS", 1...365, into: &config.certificateWarnDays)
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)
