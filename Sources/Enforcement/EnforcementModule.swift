@@ -16,11 +16,16 @@ public enum EnforcementModule {
         menu: [
             MenuEntry(title: "执法主体与权责清单", path: "/enforcement", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "执法人员", path: "/enforcement/officers", permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "行政处罚案件", path: "/enforcement/cases", permission: EnforcementPermissions.read, section: "业务办理"),
         ],
-        routes: { router in EnforcementPages.register(router) },
+        routes: { router in
+            EnforcementPages.register(router)
+            PenaltyCasePages.register(router)
+        },
         metrics: EnforcementMetrics.all,
         importers: [OfficerImporter(), MatterImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
+        clockKinds: PenaltyClocks.all,
         dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }]
     )
 

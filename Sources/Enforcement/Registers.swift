@@ -7,14 +7,15 @@ public enum EnforcementPermissions {
     public static let read = Permission("enforcement.read", "查看执法主体、权责清单与执法人员")
     public static let manage = Permission("enforcement.manage", "维护执法人员与证件")
     public static let importRegisters = Permission("enforcement.import", "导入执法人员与权责清单")
+    public static let review = Permission("enforcement.review", "法制审核行政执法决定")
 
-    static let all = [read, manage, importRegisters]
+    static let all = [read, manage, importRegisters, review]
 
     static let grants: [Role: [Permission]] = [
         .supervisor: [read, manage, importRegisters],
         .leader: [read],
         .departmentOfficer: [read, manage, importRegisters],
-        .legalReviewer: [read],
+        .legalReviewer: [read, review],
         .townshipStaff: [read, manage],
     ]
 }

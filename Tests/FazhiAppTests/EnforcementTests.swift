@@ -5,6 +5,8 @@ import FazhiCore
 import Fluent
 import Foundation
 import Testing
+import VaporTesting
+import FazhiDeadlines
 
 @Suite struct EnforcementRegisterTests {
     @Test("the demo's 持证率 and certificate holders equal a hand count of its certificates as of 2026-12-31")
@@ -72,6 +74,67 @@ import Testing
             #expect(report.errors.contains { $0.row == 4 && $0.column == "证件号码" && $0.message.contains("与第2行重复") })
             #expect(report.errors.contains { $0.row == 4 && $0.column == "有效期至" })
             #expect(try await EnforcementOfficer.query(on: t.db).filter(\.$idHash == t.services.cipher.searchHash(good)).count() == 0)
+        }
+    }
+}
+
+@Suite struct PenaltyCaseTests {
+    func officer(_ t: TestApp, _ seed: String, certificate: String, expires: String, status: String = "valid") async throws {
+        let id = ResidentID.completing("999999198801\(seed)")!
+        let row = try await OfficerService.register(.init(name: "办案员\(seed)", idNumber: id, unitCode: "SFX-SCJG"), by: .system(), services: t.services, on: t.db)
+        try await OfficerService.addCertificate(.init(kind: "enforcement", number: certificate, issuedOn: "2024-01-01", expiresOn: expires, status: status),
+                                                to: row.id!, by: .system(), services: t.services, on: t.db)
+    }
+
+    @Test("a penalty case from 案源 to 归档: 第三十六条, 第四十二条, 第五十八条 and 第五十七条 refuse their steps; 第六十条 and 第六十一条 clocks run")
+    func penaltyFlow() async throws {
+        try await TestApp.run { t in
+            try await officer(t, "01001", certificate: "CASE-A", expires: "2028-12-31")
+            try await officer(t, "01002", certificate: "CASE-B", expires: "2028-12-31")
+            try await officer(t, "01003", certificate: "CASE-OLD", expires: "2025-12-31")
+            let (handler, _) = try await t.login("officer.scjg")
+            func post(_ path: String, _ form: [String: String]) async throws -> TestingHTTPResponse { try await t.request(handler, .POST, path, form: form) }
+
+            // Discovered more than two years after the violation: no penalty (第三十六条).
+            #expect(try await post("/enforcement/cases/new", ["caseNumber": "示市监罚〔2026〕1号", "unitCode": "SFX-SCJG", "partyKind": "natural", "party": "赵六",
+                                                              "violation": "销售过期食品", "violationOn": "2023-01-01", "discoveredOn": "2026-02-01"]).status == .seeOther)
+            let old = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕1号").first())
+            let late = try await post("\(old.link)/actions", ["action": "file", "on": "2026-02-02", "officers": "CASE-A,CASE-B"])
+            #expect(late.status == .unprocessableEntity && late.body.string.contains("第三十六条"))
+
+            #expect(try await post("/enforcement/cases/new", ["caseNumber": "示市监罚〔2026〕2号", "unitCode": "SFX-SCJG", "partyKind": "legal", "party": "示范县某超市",
+                                                              "violation": "销售过期食品", "violationOn": "2025-12-01", "discoveredOn": "2026-01-10"]).status == .seeOther)
+            let row = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕2号").first())
+            let one = try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-12", "officers": "CASE-A"])
+            #expect(one.status == .unprocessableEntity && one.body.string.contains("不得少于两人"))
+            let expired = try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-12", "officers": "CASE-A,CASE-OLD"])
+            #expect(expired.status == .unprocessableEntity && expired.body.string.contains("CASE-OLD") && expired.body.string.contains("第四十二条"))
+            #expect(try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-12", "officers": "CASE-A, CASE-B", "major": "1", "complex": "1"]).status == .seeOther)
+            let decision = try #require(try await ClockService.openClock(kind: PenaltyClocks.decision.key, link: row.link, on: t.db))
+            #expect(decision.dueDate == "2026-04-13")  // 90 days from 01-12 end Sunday 04-12
+
+            #expect(try await post("\(row.link)/actions", ["action": "notify", "on": "2026-02-02", "hearingRight": "1"]).status == .seeOther)
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.hearingRequest.key, link: row.link, on: t.db)?.dueDate == "2026-02-09")
+            let unreviewed = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-20", "fine": "5000", "text": "罚款"])
+            #expect(unreviewed.status == .unprocessableEntity && unreviewed.body.string.contains("第五十八条"))
+            // The handling officer holds no review permission; the department's legal reviewer does.
+            #expect(try await post("\(row.link)/review", ["action": "review", "on": "2026-02-24", "passed": "1"]).status == .forbidden)
+            let (reviewer, _) = try await t.login("reviewer.scjg")
+            #expect(try await t.request(reviewer, .POST, "\(row.link)/review", form: ["action": "review", "on": "2026-02-24", "passed": "1", "text": "事实清楚"]).status == .seeOther)
+            let undiscussed = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-25", "fine": "5000", "text": "罚款"])
+            #expect(undiscussed.status == .unprocessableEntity && undiscussed.body.string.contains("第五十七条第二款"))
+            #expect(try await post("\(row.link)/actions", ["action": "deliberate", "on": "2026-02-25", "text": "局长、副局长"]).status == .seeOther)
+            #expect(try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-26", "fine": "5000", "text": "依食品安全法第一百二十四条罚款"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(decision.id!, on: t.db)?.closed == true)
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.service.key, link: row.link, on: t.db)?.dueDate == "2026-03-06")  // 02-28 is a 春节 调休 working day
+            for step in ["serve", "execute", "close", "archive"] {
+                #expect(try await post("\(row.link)/actions", ["action": step, "on": "2026-03-02"]).status == .seeOther, "\(step)")
+            }
+            let done = try #require(try await PenaltyCase.find(row.id!, on: t.db))
+            #expect(done.caseStatus == .archived && done.fineYuan == 5000)
+            #expect(!done.partySealed.contains("超市") && done.partyMasked == "示范县某超市")
+            let page = try await t.request(handler, .GET, row.link).body.string
+            #expect(page.contains("全过程记录") && page.contains("2026-01-12") && page.contains("事实清楚"))
         }
     }
 }

@@ -95,6 +95,11 @@ import VaporTesting
         "GET /enforcement/officers/:id": [.supervisor, .leader],
         "POST /enforcement/officers/:id/certificates": [.supervisor],
         "POST /enforcement/officers/:id/certificates/:certificate/status": [.supervisor],
+        // `:id` is a random id: a case no one can see.
+        "GET /enforcement/cases": deadlineViewers,
+        "GET /enforcement/cases/new": [.supervisor, .departmentOfficer, .townshipStaff],
+        "POST /enforcement/cases/new": [.supervisor, .departmentOfficer, .townshipStaff],
+        "GET /enforcement/cases/:id": [], "POST /enforcement/cases/:id/actions": [], "POST /enforcement/cases/:id/review": [],
         "GET /litigation/export.csv": [.supervisor, .departmentOfficer],
         "POST /litigation/:id/recommendations": [.supervisor],
         "POST /litigation/:id/recommendations/:recommendation/reply": [.supervisor],

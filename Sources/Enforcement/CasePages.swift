@@ -1,0 +1,171 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+import Vapor
+
+enum PenaltyCasePages {
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "enforcement/cases", permission: EnforcementPermissions.read) { req in try await list(req) }
+        router.page(.GET, "enforcement/cases/new", permission: EnforcementPermissions.manage) { req in leadForm(req, values: ["discoveredOn": CivilDateTime(req.fazhi.now).date.description], failure: nil) }
+        router.page(.POST, "enforcement/cases/new", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let values = try req.content.decode([String: String].self)
+            do {
+                let row = try await PenaltyCaseService.registerLead(caseNumber: values["caseNumber"], unitCode: values["unitCode"], partyKind: values["partyKind"],
+                                                                    party: values["party"], violation: values["violation"], violationOn: values["violationOn"],
+                                                                    discoveredOn: values["discoveredOn"], graveHarm: values["graveHarm"] == "1",
+                                                                    by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: row.link, notice: "已登记案源 \(row.caseNumber)")
+            } catch let failure as ValidationFailure {
+                return leadForm(req, values: values, failure: failure)
+            }
+        }
+        router.page(.GET, "enforcement/cases/:id", permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, "enforcement/cases/:id/actions", permission: EnforcementPermissions.manage) { req in try await act(req) }
+        router.page(.POST, "enforcement/cases/:id/review", permission: EnforcementPermissions.review) { req in try await act(req) }
+    }
+
+    static func act(_ req: Request) async throws -> Response {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let values = try req.content.decode([String: String].self)
+        do {
+            guard let date = CivilDate((values["on"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+            }
+            let text = (values["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let action: PenaltyAction
+            switch values["action"] ?? "" {
+            case "file":
+                action = .file(on: date, certificateNumbers: (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init),
+                               major: values["major"] == "1", complex: values["complex"] == "1")
+            case "drop": action = .drop(on: date, reason: text)
+            case "notify": action = .notify(on: date, hearingRight: values["hearingRight"] == "1")
+            case "review": action = .review(on: date, passed: values["passed"] != "0", opinion: text)
+            case "deliberate": action = .deliberate(on: date, participants: text)
+            case "decide":
+                let fineText = (values["fine"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard fineText.isEmpty || Int(fineText) != nil else { throw ValidationFailure(field: "fine", label: "罚款", message: "应为整数（元）") }
+                action = .decide(on: date, fineYuan: Int(fineText), decision: text)
+            case "serve": action = .serve(on: date)
+            case "execute": action = .execute(on: date)
+            case "close": action = .close(on: date)
+            case "archive": action = .archive(on: date)
+            default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
+            }
+            try await PenaltyCaseService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: "/enforcement/cases/\(id)", notice: "已记录：\(action.label)")
+        } catch let failure as ValidationFailure {
+            return try await show(req, failure: failure)
+        }
+    }
+
+    static func list(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let query = ListQuery(req, path: "/enforcement/cases", keys: ["status", "page"])
+        let builder = PenaltyCase.query(on: req.db)
+        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        if let status = query["status"], PenaltyStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
+        let request = PageRequest(number: query.page)
+        let total = try await builder.count()
+        let rows = try await builder.sort(\.$discoveredOn, .descending).range(request.offset..<(request.offset + request.size)).all()
+        let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.unitID)))).all().map { ($0.id!, $0.name) })
+        var actions: [Node] = []
+        if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", "/enforcement/cases/new", [.cls("button")])) }
+        return Layout.page(req, title: "行政处罚案件", content: [
+            el("div", [.cls("actions")], actions),
+            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/cases"), .cls("filters"), Attribute("role", "search")], [
+                UI.select("状态", name: "status", options: PenaltyStatus.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
+                el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
+            ]),
+            UI.table(caption: "行政处罚案件（当事人已脱敏）", columns: [UI.Column("案号"), UI.Column("办案单位"), UI.Column("当事人"), UI.Column("违法行为"), UI.Column("立案"), UI.Column("状态")],
+                     rows: rows.map { [link($0.caseNumber, $0.link), .text(names[$0.unitID] ?? "—"), .text($0.partyMasked), .text($0.violation), .text($0.filedOn ?? "—"), .text($0.caseStatus.label)] },
+                     query: query),
+            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+        ])
+    }
+
+    static func leadForm(_ req: Request, values: [String: String], failure: ValidationFailure?) -> Response {
+        func field(_ label: String, _ name: String, type: String = "text", required: Bool = false, hint: String? = nil) -> Node {
+            UI.field(label, name: name, value: values[name], type: type, error: failure?.message(for: name), required: required, hint: hint)
+        }
+        return Layout.page(req, title: "登记案源", status: failure == nil ? .ok : .unprocessableEntity, content: [
+            UI.errorSummary(failure),
+            UI.form(action: "/enforcement/cases/new", csrf: req.csrfToken, [
+                field("案号", "caseNumber", required: true), field("办案单位编码", "unitCode", required: true),
+                UI.select("当事人类型", name: "partyKind", options: [("natural", "自然人"), ("legal", "法人"), ("other", "其他组织")], selected: values["partyKind"],
+                          error: failure?.message(for: "partyKind"), required: true, includeBlank: "请选择"),
+                field("当事人", "party", required: true, hint: "加密保存，列表脱敏"),
+                field("违法行为", "violation", required: true),
+                field("违法行为发生（终了）日期", "violationOn", type: "date", required: true, hint: "二年内（涉及生命健康安全、金融安全且有危害后果的五年内）未被发现的，不再给予行政处罚（第三十六条）"),
+                field("发现日期", "discoveredOn", type: "date", required: true),
+                UI.select("涉及公民生命健康安全、金融安全且有危害后果", name: "graveHarm", options: [("0", "否"), ("1", "是（追责期限五年）")], selected: values["graveHarm"] ?? "0"),
+                el("button", [.type("submit")], text: "登记"),
+            ]),
+        ])
+    }
+
+    static func show(_ req: Request, failure: ValidationFailure?) async throws -> Response {
+        let principal = try req.caller
+        let services = req.fazhi
+        let row = try await PenaltyCaseService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
+        let events = try await PenaltyCaseEvent.query(on: req.db).filter(\.$penaltyCase.$id == row.id!).sort(\.$createdAt).all()
+        let officers = try await EnforcementOfficer.query(on: req.db).filter(\.$id ~~ row.officers).all()
+        let calendar = try await CalendarService.current(services: services, on: req.db)
+        let now = CivilDateTime(services.now)
+        let clocks = try await ClockService.clocks(link: row.link, on: req.db).map { try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays) }
+        let limitation = PenaltyCaseService.limitationEnd(violationOn: CivilDate(row.violationOn)!, graveHarm: row.graveHarm)
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            UI.details([
+                ("案号", .text(row.caseNumber)), ("状态", .text(row.caseStatus.label)), ("当事人", .text(row.partyMasked)), ("违法行为", .text(row.violation)),
+                ("追责期限", .text("违法行为发生于\(row.violationOn)，\(row.graveHarm ? "五年" : "二年")内可以处罚，至\(limitation)（行政处罚法第三十六条）；发现于\(row.discoveredOn)")),
+                ("执法人员", .text(officers.isEmpty ? "—" : officers.map(\.nameMasked).joined(separator: "、"))),
+                ("法制审核", .text(row.major ? (row.reviewOn.map { "\($0) 通过（\(row.reviewer ?? "")）" } ?? "须经法制审核（第五十八条）") : "不属于第五十八条情形")),
+                ("集体讨论", .text(row.complex ? (row.deliberationOn ?? "须集体讨论（第五十七条第二款）") : "不需要")),
+                ("决定", .text(row.decision.map { "\($0)\(row.fineYuan.map { "，罚款\($0)元" } ?? "")（\(row.decidedOn ?? "")）" } ?? "—")),
+            ]),
+            el("h2", text: "法定期限"),
+            clocks.isEmpty ? el("p", text: "无") : el("div", [], clocks.map { view in
+                el("details", [.cls("clock")], [
+                    el("summary", [], [.text("\(view.clock.rule.title)：届满 \(DeadlinePages.dueText(view.result)) "), el("span", [.cls(DeadlinePages.statusClass(view.result))], text: DeadlinePages.statusText(view.result))]),
+                    el("ol", [.cls("explanation")], view.result.steps.map { el("li", text: $0.text) }),
+                ])
+            }),
+            el("h2", text: "全过程记录"),
+            UI.simpleTable(caption: "办案记录（行政处罚法第四十七条）", headers: ["日期", "环节", "经办人"], rows: events.map { [.text($0.happenedOn), .text($0.detail), .text($0.actor)] }),
+        ]
+        func form(_ action: String, _ title: String, path: String = "actions", _ fields: [Node]) -> Node {
+            el("details", [.cls("action")], [el("summary", text: title), UI.form(action: "\(row.link)/\(path)", csrf: req.csrfToken,
+                [.void("input", [.type("hidden"), .name("action"), .value(action)]), UI.field("日期", name: "on", value: now.date.description, type: "date", required: true)]
+                + fields + [el("button", [.type("submit")], text: title)])])
+        }
+        var forms: [Node] = []
+        if principal.has(EnforcementPermissions.manage) {
+            switch row.caseStatus {
+            case .lead:
+                forms += [form("file", "立案", [
+                    UI.field("执法证号", name: "officers", required: true, hint: "至少两名持有效行政执法证的执法人员，用逗号分隔（第四十二条）"),
+                    UI.select("属于第五十八条情形（需法制审核）", name: "major", options: [("0", "否"), ("1", "是")], selected: "0"),
+                    UI.select("情节复杂或重大违法（需集体讨论）", name: "complex", options: [("0", "否"), ("1", "是")], selected: "0"),
+                ]), form("drop", "不予立案", [UI.field("理由", name: "text")])]
+            case .filed: forms.append(form("notify", "告知拟作出的处罚", [UI.select("告知听证权利", name: "hearingRight", options: [("0", "否"), ("1", "是")], selected: "0")]))
+            case .notified, .reviewed:
+                if row.complex && row.deliberationOn == nil { forms.append(form("deliberate", "集体讨论", [UI.field("参加的负责人", name: "text")])) }
+                forms.append(form("decide", "作出决定", [UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text", hint: "处罚种类、依据")]))
+            case .decided: forms.append(form("serve", "送达", []))
+            case .served: forms.append(form("execute", "执行完毕", []))
+            case .executed: forms.append(form("close", "结案", []))
+            case .closed, .dropped: forms.append(form("archive", "归档", []))
+            case .archived: break
+            }
+        }
+        if principal.has(EnforcementPermissions.review), row.caseStatus == .notified {
+            forms.append(form("review", "法制审核", path: "review", [
+                UI.select("审核结论", name: "passed", options: [("1", "通过"), ("0", "未通过，退回")], selected: "1"), UI.field("审核意见", name: "text"),
+            ]))
+        }
+        if !forms.isEmpty { content += [el("h2", text: "办理")] + forms }
+        return Layout.page(req, title: "行政处罚 \(row.caseNumber)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+}
