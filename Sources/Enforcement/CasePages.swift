@@ -38,7 +38,7 @@ enum PenaltyCasePages {
             switch values["action"] ?? "" {
             case "file":
                 action = .file(on: date, certificateNumbers: (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init),
-                               major: values["major"] == "1", complex: values["complex"] == "1")
+                               major: values["major"] == "1", complex: values["complex"] == "1", summary: values["summary"] == "1")
             case "drop": action = .drop(on: date, reason: text)
             case "notify": action = .notify(on: date, hearingRight: values["hearingRight"] == "1")
             case "review": action = .review(on: date, passed: values["passed"] != "0", opinion: text)
@@ -148,8 +148,11 @@ enum PenaltyCasePages {
                     UI.field("执法证号", name: "officers", required: true, hint: "至少两名持有效行政执法证的执法人员，用逗号分隔（第四十二条）"),
                     UI.select("属于第五十八条情形（需法制审核）", name: "major", options: [("0", "否"), ("1", "是")], selected: "0"),
                     UI.select("情节复杂或重大违法（需集体讨论）", name: "complex", options: [("0", "否"), ("1", "是")], selected: "0"),
+                    UI.select("程序", name: "summary", options: [("0", "普通程序"), ("1", "简易程序（当场处罚：警告或公民200元、组织3000元以下罚款）")], selected: "0"),
                 ]), form("drop", "不予立案", [UI.field("理由", name: "text")])]
-            case .filed: forms.append(form("notify", "告知拟作出的处罚", [UI.select("告知听证权利", name: "hearingRight", options: [("0", "否"), ("1", "是")], selected: "0")]))
+            case .filed:
+                forms.append(form("notify", "告知拟作出的处罚", [UI.select("告知听证权利", name: "hearingRight", options: [("0", "否"), ("1", "是")], selected: "0")]))
+                if row.summary { forms.append(form("decide", "当场作出决定", [UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text")])) }
             case .notified, .reviewed:
                 if row.complex && row.deliberationOn == nil { forms.append(form("deliberate", "集体讨论", [UI.field("参加的负责人", name: "text")])) }
                 forms.append(form("decide", "作出决定", [UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text", hint: "处罚种类、依据")]))

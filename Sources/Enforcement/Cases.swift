@@ -49,6 +49,8 @@ public final class PenaltyCase: Model, @unchecked Sendable {
     @Field(key: "major") public var major: Bool
     /// 第五十七条第二款: complex or serious: collective deliberation required.
     @Field(key: "complex") public var complex: Bool
+    /// 简易程序 (当场处罚, 第五十一条).
+    @Field(key: "summary") public var summary: Bool
     @OptionalField(key: "notified_on") public var notifiedOn: String?
     @OptionalField(key: "review_on") public var reviewOn: String?
     @OptionalField(key: "reviewer") public var reviewer: String?
@@ -155,7 +157,7 @@ public enum PenaltyClocks {
 }
 
 public enum PenaltyAction: Sendable {
-    case file(on: CivilDate, certificateNumbers: [String], major: Bool, complex: Bool)
+    case file(on: CivilDate, certificateNumbers: [String], major: Bool, complex: Bool, summary: Bool = false)
     case drop(on: CivilDate, reason: String)
     case notify(on: CivilDate, hearingRight: Bool)
     case review(on: CivilDate, passed: Bool, opinion: String)
@@ -198,7 +200,7 @@ public enum PenaltyAction: Sendable {
 
     var date: CivilDate {
         switch self {
-        case .file(let on, _, _, _), .drop(let on, _), .notify(let on, _), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _),
+        case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _),
              .serve(let on), .execute(let on), .close(let on), .archive(let on):
             return on
         }
@@ -260,6 +262,7 @@ public enum PenaltyCaseService {
             row.handledBy = principal.userID?.uuidString ?? "system"
             row.major = false
             row.complex = false
+            row.summary = false
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
@@ -312,7 +315,11 @@ public enum PenaltyCaseService {
             }
             var detail = action.label
             switch action {
-            case .file(_, let numbers, let major, let complex):
+            case .file(_, let numbers, let major, let complex, let summary):
+                if summary && (major || complex) {
+                    throw fail("summary", "简易程序", "属于法制审核或集体讨论情形的案件不适用简易程序（行政处罚法第五十一条、第五十七条、第五十八条）")
+                }
+                row.summary = summary
                 try require([.lead], "只有案源可以立案")
                 let end = limitationEnd(violationOn: CivilDate(row.violationOn)!, graveHarm: row.graveHarm)
                 if CivilDate(row.discoveredOn)! > end {
@@ -370,7 +377,16 @@ public enum PenaltyCaseService {
                 row.deliberationOn = date.description
                 detail += "：\(participants)"
             case .decide(_, let fine, let decision):
-                try require([.notified, .reviewed], "立案、调查、告知后才能作出决定")
+                if row.summary {
+                    try require([.filed, .notified], "简易程序案件立案后当场作出决定")
+                    // 第五十一条: on the spot only a warning or a fine up to 200 元 (citizens) / 3,000 元 (organisations).
+                    let limit = row.partyKind == "natural" ? 200 : 3000
+                    if let fine, fine > limit {
+                        throw fail("fine", "罚款", "简易程序只能对\(row.partyKind == "natural" ? "公民" : "法人或者其他组织")处\(limit)元以下罚款或者警告（行政处罚法第五十一条），请按普通程序办理")
+                    }
+                } else {
+                    try require([.notified, .reviewed], "立案、调查、告知后才能作出决定（行政处罚法第四十四条）")
+                }
                 if row.major && row.reviewOn == nil {
                     throw fail("action", "操作", "本案属于行政处罚法第五十八条规定的情形，未经法制审核或者审核未通过的，不得作出决定")
                 }
@@ -410,5 +426,59 @@ public enum PenaltyCaseService {
             try await log(row, action.key, on: date, detail: detail, by: principal, stamp: stamp, on: tx)
             return row
         }
+    }
+}
+
+extension EnforcementMigrations {
+    /// 简易程序 (第五十一条): a separate, later migration, so the first one stays as it was created.
+    struct AddPenaltyProcedure: AsyncMigration {
+        var name: String { "enforcement.003.penalty-procedure" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE penalty_cases ADD COLUMN summary BOOLEAN NOT NULL DEFAULT FALSE").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE penalty_cases DROP COLUMN summary").run()
+        }
+    }
+}
+
+/// Penalty-case figures of the year (立案 and 决定 dates).
+enum PenaltyMetrics {
+    static func cases(_ scope: MetricScope, _ db: any Database, by field: KeyPath<PenaltyCase, OptionalFieldProperty<PenaltyCase, String>>) -> QueryBuilder<PenaltyCase> {
+        let query = PenaltyCase.query(on: db).filter(field >= "\(scope.year)-01-01").filter(field < "\(scope.year + 1)-01-01")
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func refs(_ rows: [PenaltyCase]) -> [MetricRecordRef] { rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) } }
+
+    static var all: [MetricDefinition] {
+        [
+            MetricDefinition(key: "enforcement.penalty-cases", label: "行政处罚立案", definition: "本年度立案的行政处罚案件数", unit: .piece, compute: { scope, db in
+                .count(try await cases(scope, db, by: \.$filedOn).count())
+            }, records: { scope, db in refs(try await cases(scope, db, by: \.$filedOn).all()) }),
+            MetricDefinition(key: "enforcement.penalty-decisions", label: "作出行政处罚决定", definition: "本年度作出行政处罚决定的案件数", unit: .piece, compute: { scope, db in
+                .count(try await cases(scope, db, by: \.$decidedOn).count())
+            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).all()) }),
+            MetricDefinition(key: "enforcement.major-reviewed-rate", label: "重大执法决定法制审核率",
+                             definition: "本年度作出的属于行政处罚法第五十八条情形的决定中经法制审核通过的比例（应为100%）", unit: .percent, compute: { scope, db in
+                let major = try await cases(scope, db, by: \.$decidedOn).filter(\.$major == true).all()
+                return major.isEmpty ? .missing : .ratio(numerator: major.filter { $0.reviewOn != nil }.count, denominator: major.count)
+            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).filter(\.$major == true).all()) }),
+            MetricDefinition(key: "enforcement.decided-on-time-rate", label: "行政处罚按期决定率",
+                             definition: "本年度作出的决定中自立案之日起九十日内（行政处罚法第六十条）作出的比例", unit: .percent, compute: { scope, db in
+                let decided = try await cases(scope, db, by: \.$decidedOn).all()
+                guard !decided.isEmpty else { return .missing }
+                let calendar = try await CalendarService.load(on: db)
+                let onTime = decided.filter { row in
+                    guard let filed = row.filedOn.flatMap(CivilDate.init), let decidedOn = row.decidedOn.flatMap(CivilDate.init),
+                          let due = Clock(rule: PenaltyClocks.decision.rule, start: CivilDateTime(date: filed)).dueDate(calendar: calendar) else { return false }
+                    return decidedOn <= due
+                }
+                return .ratio(numerator: onTime.count, denominator: decided.count)
+            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).all()) }),
+        ]
     }
 }

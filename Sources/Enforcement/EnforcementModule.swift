@@ -22,7 +22,7 @@ public enum EnforcementModule {
             EnforcementPages.register(router)
             PenaltyCasePages.register(router)
         },
-        metrics: EnforcementMetrics.all,
+        metrics: EnforcementMetrics.all + PenaltyMetrics.all,
         importers: [OfficerImporter(), MatterImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
         clockKinds: PenaltyClocks.all,

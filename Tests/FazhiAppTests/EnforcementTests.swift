@@ -135,6 +135,27 @@ import FazhiDeadlines
             #expect(!done.partySealed.contains("超市") && done.partyMasked == "示范县某超市")
             let page = try await t.request(handler, .GET, row.link).body.string
             #expect(page.contains("全过程记录") && page.contains("2026-01-12") && page.contains("事实清楚"))
+            let scope = MetricScope(year: 2026, unitPath: try await t.unit("SFX-SCJG").path, unitName: "市场监管局")
+            let reviewed = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("enforcement.major-reviewed-rate")), scope: scope, on: t.db)
+            #expect(reviewed.numerator == reviewed.denominator && (reviewed.denominator ?? 0) >= 1)
+        }
+    }
+
+    @Test("简易程序 (第五十一条): a citizen's on-the-spot fine over 200 元 is refused, 200 元 is decided; a major case cannot take it")
+    func summaryProcedure() async throws {
+        try await TestApp.run { t in
+            try await officer(t, "02001", certificate: "SUM-A", expires: "2028-12-31")
+            try await officer(t, "02002", certificate: "SUM-B", expires: "2028-12-31")
+            let (handler, _) = try await t.login("officer.scjg")
+            #expect(try await t.request(handler, .POST, "/enforcement/cases/new", form: ["caseNumber": "示市监简〔2026〕1号", "unitCode": "SFX-SCJG", "partyKind": "natural",
+                                                                                     "party": "钱七", "violation": "占道经营", "violationOn": "2026-03-01", "discoveredOn": "2026-03-01"]).status == .seeOther)
+            let row = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监简〔2026〕1号").first())
+            let major = try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "file", "on": "2026-03-02", "officers": "SUM-A,SUM-B", "summary": "1", "major": "1"])
+            #expect(major.status == .unprocessableEntity && major.body.string.contains("不适用简易程序"))
+            #expect(try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "file", "on": "2026-03-02", "officers": "SUM-A,SUM-B", "summary": "1"]).status == .seeOther)
+            let over = try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "decide", "on": "2026-03-02", "fine": "500", "text": "罚款"])
+            #expect(over.status == .unprocessableEntity && over.body.string.contains("第五十一条"))
+            #expect(try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "decide", "on": "2026-03-02", "fine": "200", "text": "当场罚款"]).status == .seeOther)
         }
     }
 }
