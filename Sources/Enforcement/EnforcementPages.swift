@@ -200,14 +200,8 @@ enum EnforcementPages {
 /// expiring within two months, some expired, some suspended, none for a few newcomers.
 enum EnforcementDemo {
     static func seed(_ context: DemoContext) async throws {
-        var random = context.seed ^ 0xE4F0_2026
-        func next(_ n: Int) -> Int {
-            random &+= 0x9E37_79B9_7F4A_7C15
-            var z = random
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(n))
-        }
+        let generator = DemoRandom(seed: context.seed ^ 0xE4F0_2026)
+        var next: (Int) -> Int = { generator.next($0) }
         let by = Principal.system("演示数据")
         let today = CivilDateTime(context.now).date
         let bodies = ["SFX-SCJG", "SFX-ZHZF", "SFX-STHJ", "SFX-ZRZY", "SFX-ZJ", "SFX-JT", "SFX-NY", "SFX-SL", "SFX-WL", "SFX-WJ", "SFX-YJ", "SFX-RS"]
@@ -251,5 +245,68 @@ enum EnforcementDemo {
         let roster = try TableReader.read(Data(officerLines.joined(separator: "\n").utf8), filename: "officers.csv")
         let report = try await OfficerImporter().run(roster, by: by, services: context.services, on: context.database)
         if !report.errors.isEmpty { throw CommandFailure("演示执法人员导入失败：\(report.errors.prefix(3))") }
+        try await seedCases(context, bodies: Array(bodies.prefix(6)), next: &next)
+    }
+
+    /// A year of penalty cases in every state, handled by the bodies' officers with valid certificates.
+    static func seedCases(_ context: DemoContext, bodies: [String], next: inout (Int) -> Int) async throws {
+        let db = context.database
+        let services = context.services
+        let today = CivilDateTime(context.now).date
+        let handler = Principal.system("演示数据")
+        // The legal reviewer is another person than the handler (第五十八条).
+        let reviewer = Principal(userID: UUID(uuidString: "00000000-0000-0000-0000-00000000D0A1"), loginName: "demo-reviewer", displayName: "演示法制审核员",
+                                 role: .legalReviewer, unitID: nil, unitName: "", unitPath: "/", permissions: [], channel: .system, ip: "local")
+        let violations = ["销售过期食品", "未取得许可从事经营", "违法占道经营", "超标排放污染物", "未按规定设置安全警示标志"]
+        var serial = 0
+        for code in bodies {
+            guard let unit = try await UnitService.find(code: code, on: db) else { continue }
+            let certificates = try await OfficerCertificate.query(on: db).filter(\.$unitPath == unit.path).filter(\.$kind == CertificateKind.enforcement.rawValue).all()
+                .filter { $0.valid(on: today.adding(days: -310).description) && $0.valid(on: today.description) }.map(\.number).sorted()
+            guard certificates.count >= 2 else { continue }
+            for index in 0..<6 {
+                serial += 1
+                let discovered = today.adding(days: -(5 + next(300)))
+                let row = try await PenaltyCaseService.registerLead(
+                    caseNumber: "示\(code.replacingOccurrences(of: "SFX-", with: ""))罚〔\(discovered.year)〕\(serial)号", unitCode: code, partyKind: index % 2 == 0 ? "legal" : "natural",
+                    party: index % 2 == 0 ? "示范县某商贸有限公司\(serial)" : "当事人\(serial)", violation: violations[serial % violations.count],
+                    violationOn: discovered.adding(days: -(1 + next(60))).description, discoveredOn: discovered.description, graveHarm: false,
+                    by: handler, services: services, on: db)
+                let major = index == 4, complex = index == 4
+                var steps: [(Int, PenaltyAction, Principal)] = [
+                    (1, .file(on: discovered.adding(days: 1), certificateNumbers: Array(certificates.prefix(2)), major: major, complex: complex), handler),
+                    (30, .notify(on: discovered.adding(days: 30), hearingRight: major), handler),
+                ]
+                if major {
+                    steps.append((45, .review(on: discovered.adding(days: 45), passed: true, opinion: "事实清楚、证据确凿"), reviewer))
+                    steps.append((50, .deliberate(on: discovered.adding(days: 50), participants: "局长、分管副局长、法规科科长"), handler))
+                }
+                steps += [
+                    (60, .decide(on: discovered.adding(days: 60), fineYuan: 2000 + 1000 * next(10), decision: "依法罚款"), handler),
+                    (64, .serve(on: discovered.adding(days: 64)), handler), (80, .execute(on: discovered.adding(days: 80)), handler),
+                    (81, .close(on: discovered.adding(days: 81)), handler), (90, .archive(on: discovered.adding(days: 90)), handler),
+                ]
+                // Cases stop at different steps: index 0 runs long past 90 days undecided (overdue), others go as far as time allows.
+                let limit = index == 0 ? 2 : steps.count
+                for (offset, action, principal) in steps.prefix(limit) where discovered.adding(days: offset) <= today {
+                    try await PenaltyCaseService.perform(action, on: row.id!, by: principal, services: services, on: db)
+                }
+            }
+        }
+    }
+}
+
+/// SplitMix64 behind a reference, so the demo's helpers share one fixed-seed sequence.
+final class DemoRandom: @unchecked Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    func next(_ n: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(n))
     }
 }
