@@ -126,12 +126,7 @@ enum PenaltyCasePages {
                 ("决定", .text(row.decision.map { "\($0)\(row.fineYuan.map { "，罚款\($0)元" } ?? "")（\(row.decidedOn ?? "")）" } ?? "—")),
             ]),
             el("h2", text: "法定期限"),
-            clocks.isEmpty ? el("p", text: "无") : el("div", [], clocks.map { view in
-                el("details", [.cls("clock")], [
-                    el("summary", [], [.text("\(view.clock.rule.title)：届满 \(DeadlinePages.dueText(view.result)) "), el("span", [.cls(DeadlinePages.statusClass(view.result))], text: DeadlinePages.statusText(view.result))]),
-                    el("ol", [.cls("explanation")], view.result.steps.map { el("li", text: $0.text) }),
-                ])
-            }),
+            DeadlinePages.clockSection(clocks),
             el("h2", text: "全过程记录"),
             UI.simpleTable(caption: "办案记录（行政处罚法第四十七条）", headers: ["日期", "环节", "经办人"], rows: events.map { [.text($0.happenedOn), .text($0.detail), .text($0.actor)] }),
         ]

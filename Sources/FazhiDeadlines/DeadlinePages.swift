@@ -124,6 +124,20 @@ public enum DeadlinePages {
         }
     }
 
+    /// A record's clocks, each a disclosure with its due date, status and step-by-step explanation.
+    public static func clockSection(_ views: [ClockView]) -> Node {
+        guard !views.isEmpty else { return el("p", text: "无") }
+        return el("div", [], views.map { view in
+            el("details", [.cls("clock")], [
+                el("summary", [], [
+                    .text("\(view.clock.rule.title)（\(view.clock.rule.period.chinese)）：届满 \(dueText(view.result)) "),
+                    el("span", [.cls(statusClass(view.result))], text: statusText(view.result)),
+                ]),
+                el("ol", [.cls("explanation")], view.result.steps.map { el("li", text: $0.text) }),
+            ])
+        })
+    }
+
     public static func dueText(_ result: ClockResult) -> String {
         if let dueAt = result.dueAt { return dueAt.description }
         if let due = result.due { return due.description }

@@ -238,13 +238,7 @@ enum LitigationPages {
                 ("裁判结果", .text(row.caseJudgment.map { "\($0.label)（\($0.article)）\($0.isLoss ? "，败诉" : "")，\(row.judgmentOn ?? "")" } ?? "未审结")),
             ]),
             el("h2", text: "法定期限"),
-            clocks.isEmpty ? el("p", text: "无") : el("div", [], clocks.map { view in
-                el("details", [.cls("clock")], [
-                    el("summary", [], [.text("\(view.clock.rule.title)：届满 \(DeadlinePages.dueText(view.result)) "),
-                                       el("span", [.cls(DeadlinePages.statusClass(view.result))], text: DeadlinePages.statusText(view.result))]),
-                    el("ol", [.cls("explanation")], view.result.steps.map { el("li", text: $0.text) }),
-                ])
-            }),
+            DeadlinePages.clockSection(clocks),
             el("h2", text: "开庭与负责人出庭"),
             UI.simpleTable(caption: "庭审记录", headers: ["开庭日期", "负责人出庭", "出庭负责人", "代为出庭人员"], rows: hearings.map {
                 [.text($0.heldOn), .text($0.headAppeared ? "是" : "否"), .text([$0.headName, $0.headPost].compactMap { $0 }.joined(separator: "，")), .text($0.substitute ?? "")]

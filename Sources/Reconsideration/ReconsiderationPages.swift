@@ -332,15 +332,7 @@ enum ReconsiderationPages {
                 ("结案", .text(row.caseOutcome.map { "\($0.label)（\($0.article)），\(row.outcomeOn ?? "")" } ?? "—")),
             ]),
             el("h2", text: "法定期限"),
-            clocks.isEmpty ? el("p", text: "无") : el("div", [], clocks.map { view in
-                el("details", [.cls("clock")], [
-                    el("summary", [], [
-                        .text("\(view.clock.rule.title)（\(view.clock.rule.period.chinese)）：届满 \(DeadlinePages.dueText(view.result)) "),
-                        el("span", [.cls(DeadlinePages.statusClass(view.result))], text: DeadlinePages.statusText(view.result)),
-                    ]),
-                    el("ol", [.cls("explanation")], view.result.steps.map { el("li", text: $0.text) }),
-                ])
-            }),
+            DeadlinePages.clockSection(clocks),
             el("h2", text: "办理记录"),
             UI.simpleTable(caption: "案件时间线", headers: ["日期", "操作", "经办人"], rows: events.map {
                 [.text($0.happenedOn), .text($0.detail), .text($0.actor)]
