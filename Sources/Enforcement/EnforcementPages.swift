@@ -200,8 +200,8 @@ enum EnforcementPages {
 /// expiring within two months, some expired, some suspended, none for a few newcomers.
 enum EnforcementDemo {
     static func seed(_ context: DemoContext) async throws {
-        let generator = DemoRandom(seed: context.seed ^ 0xE4F0_2026)
-        var next: (Int) -> Int = { generator.next($0) }
+        var random = SeededRandom(seed: context.seed ^ 0xE4F0_2026)
+        func next(_ n: Int) -> Int { random.below(n) }
         let by = Principal.system("演示数据")
         let today = CivilDateTime(context.now).date
         let bodies = ["SFX-SCJG", "SFX-ZHZF", "SFX-STHJ", "SFX-ZRZY", "SFX-ZJ", "SFX-JT", "SFX-NY", "SFX-SL", "SFX-WL", "SFX-WJ", "SFX-YJ", "SFX-RS"]
@@ -245,11 +245,12 @@ enum EnforcementDemo {
         let roster = try TableReader.read(Data(officerLines.joined(separator: "\n").utf8), filename: "officers.csv")
         let report = try await OfficerImporter().run(roster, by: by, services: context.services, on: context.database)
         if !report.errors.isEmpty { throw CommandFailure("演示执法人员导入失败：\(report.errors.prefix(3))") }
-        try await seedCases(context, bodies: Array(bodies.prefix(6)), next: &next)
+        try await seedCases(context, bodies: Array(bodies.prefix(6)), random: &random)
     }
 
     /// A year of penalty cases in every state, handled by the bodies' officers with valid certificates.
-    static func seedCases(_ context: DemoContext, bodies: [String], next: inout (Int) -> Int) async throws {
+    static func seedCases(_ context: DemoContext, bodies: [String], random: inout SeededRandom) async throws {
+        func next(_ n: Int) -> Int { random.below(n) }
         let db = context.database
         let services = context.services
         let today = CivilDateTime(context.now).date
@@ -296,17 +297,3 @@ enum EnforcementDemo {
     }
 }
 
-/// SplitMix64 behind a reference, so the demo's helpers share one fixed-seed sequence.
-final class DemoRandom: @unchecked Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    func next(_ n: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(n))
-    }
-}

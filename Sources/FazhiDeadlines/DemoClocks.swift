@@ -66,8 +66,3 @@ enum DemoClocks {
     }
 }
 
-extension SeededRandom {
-    mutating func int(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-}

@@ -175,7 +175,3 @@ public struct LawsuitImporter: Importer {
         return ImportReport(rowsRead: table.rows.count, rowsWritten: prepared.count, errors: [])
     }
 }
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}

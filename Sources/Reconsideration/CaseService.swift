@@ -449,7 +449,3 @@ public enum CaseService {
         }
     }
 }
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}

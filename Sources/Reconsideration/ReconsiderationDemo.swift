@@ -6,14 +6,8 @@ import Foundation
 /// the deadline dashboard shows running, due-soon and overdue clocks and the figures have data.
 enum ReconsiderationDemo {
     static func seed(_ context: DemoContext) async throws {
-        var random = context.seed ^ 0x5EC0_2024
-        func next(_ n: Int) -> Int {
-            random &+= 0x9E37_79B9_7F4A_7C15
-            var z = random
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(n))
-        }
+        var random = SeededRandom(seed: context.seed ^ 0x5EC0_2024)
+        func next(_ n: Int) -> Int { random.below(n) }
         let by = Principal.system("演示数据")
         let today = CivilDateTime(context.now).date
         let respondents = ["SFX-SCJG", "SFX-ZHZF", "SFX-STHJ", "SFX-ZRZY", "SFX-ZJ", "SFX-RS", "SFX-GA", "SFX-CG", "SFX-DL", "SFX-JT"]

@@ -12,4 +12,15 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in 0..<n (n > 0): the demo's and fixtures' draws.
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    /// A number in the range.
+    public mutating func int(in range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
+}
+
+extension String {
+    /// nil for the empty string (optional form fields and ledger cells).
+    public var nilIfEmpty: String? { isEmpty ? nil : self }
 }
