@@ -36,6 +36,25 @@ public enum EnforcementModule {
 enum EnforcementMetrics {
     static func asOf(_ scope: MetricScope) -> String { "\(scope.year)-12-31" }
 
+    static func bodies(_ scope: MetricScope, on db: any Database) -> QueryBuilder<EnforcementBody> {
+        let day = asOf(scope)
+        let query = EnforcementBody.query(on: db).filter(\.$since <= day).group(.or) { $0.filter(\.$until == nil).filter(\.$until >= day) }
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func matters(_ scope: MetricScope, on db: any Database) -> QueryBuilder<EnforcementMatter> {
+        let query = EnforcementMatter.query(on: db).filter(\.$active == true).filter(\.$createdAt < scope.interval.end)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func passedExams(_ scope: MetricScope, on db: any Database) -> QueryBuilder<OfficerExam> {
+        let query = OfficerExam.query(on: db).filter(\.$takenOn >= "\(scope.year)-01-01").filter(\.$takenOn < "\(scope.year + 1)-01-01").filter(\.$passed == true)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
     static func officers(_ scope: MetricScope, on db: any Database) -> QueryBuilder<EnforcementOfficer> {
         let query = EnforcementOfficer.query(on: db).filter(\.$active == true).filter(\.$createdAt < scope.interval.end)
         if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
@@ -59,16 +78,17 @@ enum EnforcementMetrics {
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "enforcement.bodies", label: "行政执法主体", definition: "年末（12月31日）确认的行政执法主体数", unit: .count, compute: { scope, db in
-                let day = asOf(scope)
-                let query = EnforcementBody.query(on: db).filter(\.$since <= day).group(.or) { $0.filter(\.$until == nil).filter(\.$until >= day) }
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return .count(try await query.count())
-            }, records: { _, _ in [] }),
+                .count(try await bodies(scope, on: db).count())
+            }, records: { scope, db in
+                let rows = try await bodies(scope, on: db).all()
+                let units = try await OrgUnit.query(on: db).filter(\.$id ~~ rows.map(\.unitID)).all()
+                return units.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: "/enforcement") }
+            }),
             MetricDefinition(key: "enforcement.matters", label: "权责清单事项", definition: "年末在用的行政执法事项数（含委托乡镇实施的）", unit: .item, compute: { scope, db in
-                let query = EnforcementMatter.query(on: db).filter(\.$active == true).filter(\.$createdAt < scope.interval.end)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return .count(try await query.count())
-            }, records: { _, _ in [] }),
+                .count(try await matters(scope, on: db).count())
+            }, records: { scope, db in
+                try await matters(scope, on: db).sort(\.$code).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.name)", link: "/enforcement") }
+            }),
             MetricDefinition(key: "enforcement.officers", label: "行政执法人员", definition: "年末在岗的行政执法人员数", unit: .person, compute: { scope, db in
                 .count(try await officers(scope, on: db).count())
             }, records: { scope, db in refs(try await officers(scope, on: db).all()) }),
@@ -80,10 +100,11 @@ enum EnforcementMetrics {
                 return total == 0 ? .missing : .ratio(numerator: try await holders(scope, on: db).count, denominator: total)
             }, records: { scope, db in refs(try await holders(scope, on: db)) }),
             MetricDefinition(key: "enforcement.exams-passed", label: "执法资格考试合格", definition: "本年度参加执法资格考试并合格（60分及以上）的人次", unit: .personTime, compute: { scope, db in
-                let query = OfficerExam.query(on: db).filter(\.$takenOn >= "\(scope.year)-01-01").filter(\.$takenOn < "\(scope.year + 1)-01-01").filter(\.$passed == true)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return .count(try await query.count())
-            }, records: { _, _ in [] }),
+                .count(try await passedExams(scope, on: db).count())
+            }, records: { scope, db in
+                let ids = Set(try await passedExams(scope, on: db).all().map { $0.$officer.id })
+                return refs(try await EnforcementOfficer.query(on: db).filter(\.$id ~~ Array(ids)).all())
+            }),
         ]
     }
 }
