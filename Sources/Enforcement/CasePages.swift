@@ -46,7 +46,12 @@ enum PenaltyCasePages {
             case "decide":
                 let fineText = (values["fine"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard fineText.isEmpty || Int(fineText) != nil else { throw ValidationFailure(field: "fine", label: "罚款", message: "应为整数（元）") }
-                action = .decide(on: date, fineYuan: Int(fineText), decision: text)
+                action = .decide(on: date, fineYuan: Int(fineText), decision: text, penalty: values["penalty"] != "0")
+            case "publish": action = .publish(on: date)
+            case "change":
+                guard let kind = DecisionChange(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "变更方式", message: "请选择变更、撤销、确认违法或确认无效") }
+                action = .change(on: date, kind: kind, reason: text)
+            case "withdraw": action = .withdraw(on: date)
             case "serve": action = .serve(on: date)
             case "execute": action = .execute(on: date)
             case "close": action = .close(on: date)
@@ -114,6 +119,7 @@ enum PenaltyCasePages {
         let calendar = try await CalendarService.current(services: services, on: req.db)
         let now = CivilDateTime(services.now)
         let clocks = try await ClockService.clocks(link: row.link, on: req.db).map { try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays) }
+        let publications = try await EnforcementPublication.query(on: req.db).filter(\.$caseID == row.id!).sort(\.$createdAt).all()
         let limitation = PenaltyCaseService.limitationEnd(violationOn: CivilDate(row.violationOn)!, graveHarm: row.graveHarm)
         var content: [Node] = [
             UI.errorSummary(failure),
@@ -123,8 +129,15 @@ enum PenaltyCasePages {
                 ("执法人员", .text(officers.isEmpty ? "—" : officers.map(\.nameMasked).joined(separator: "、"))),
                 ("法制审核", .text(row.major ? (row.reviewOn.map { "\($0) 通过（\(row.reviewer ?? "")）" } ?? "须经法制审核（第五十八条）") : "不属于第五十八条情形")),
                 ("集体讨论", .text(row.complex ? (row.deliberationOn ?? "须集体讨论（第五十七条第二款）") : "不需要")),
-                ("决定", .text(row.decision.map { "\($0)\(row.fineYuan.map { "，罚款\($0)元" } ?? "")（\(row.decidedOn ?? "")）" } ?? "—")),
+                ("决定", .text(row.decision.map { "\(row.noPenalty ? "不予行政处罚：" : "")\($0)\(row.fineYuan.map { "，罚款\($0)元" } ?? "")（\(row.decidedOn ?? "")）" } ?? "—")),
+            ("决定变更", .text(row.changeKind.map { "\(row.changedOn ?? "") \(DecisionChange(rawValue: $0)?.label ?? $0)：\(row.changeReason ?? "")" } ?? "—")),
             ]),
+            el("h2", text: "公示"),
+            publications.isEmpty ? el("p", text: row.decidedOn == nil ? "作出决定后公示。" : "尚未公示。") :
+                UI.simpleTable(caption: "公示记录（公开的是脱敏后的内容）", headers: ["公开日期", "期限", "状态", "公示页面"], rows: publications.map { item in
+                    [.text(item.publishedOn), .text(item.dueOn), .text(item.withdrawnOn.map { "已于\($0)撤回" } ?? (item.onTime ? "按时公示" : "逾期公示")),
+                     item.withdrawnOn == nil ? link("查看", item.publicLink) : .text("—")]
+                }),
             el("h2", text: "法定期限"),
             DeadlinePages.clockSection(clocks),
             el("h2", text: "全过程记录"),
@@ -150,12 +163,28 @@ enum PenaltyCasePages {
                 if row.summary { forms.append(form("decide", "当场作出决定", [UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text")])) }
             case .notified, .reviewed:
                 if row.complex && row.deliberationOn == nil { forms.append(form("deliberate", "集体讨论", [UI.field("参加的负责人", name: "text")])) }
-                forms.append(form("decide", "作出决定", [UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text", hint: "处罚种类、依据")]))
+                forms.append(form("decide", "作出决定", [
+                    UI.select("决定类型", name: "penalty", options: [("1", "行政处罚决定"), ("0", "不予行政处罚决定")], selected: "1"),
+                    UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text", hint: "处罚种类、依据；公示时自动隐去自然人姓名、身份证号码和电话号码"),
+                ]))
             case .decided: forms.append(form("serve", "送达", []))
             case .served: forms.append(form("execute", "执行完毕", []))
             case .executed: forms.append(form("close", "结案", []))
             case .closed, .dropped: forms.append(form("archive", "归档", []))
             case .archived: break
+            }
+            if row.decidedOn != nil {
+                let published = publications.contains { $0.withdrawnOn == nil }
+                if !published && row.changeKind != DecisionChange.annulled.rawValue && row.changeKind != DecisionChange.void.rawValue {
+                    forms.append(form("publish", "公示决定", []))
+                }
+                if row.changeKind == nil {
+                    forms.append(form("change", "记录决定变更或撤销", [
+                        UI.select("方式", name: "kind", options: DecisionChange.allCases.map { ($0.rawValue, $0.label) }, selected: nil, includeBlank: "请选择"),
+                        UI.field("依据", name: "text", hint: "复议决定书、判决书或者本机关决定的文号"),
+                    ]))
+                }
+                if published && row.changeKind != nil { forms.append(form("withdraw", "撤回公示（三个工作日内）", [])) }
             }
         }
         if principal.has(EnforcementPermissions.review), row.caseStatus == .notified {

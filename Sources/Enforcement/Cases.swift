@@ -62,6 +62,12 @@ public final class PenaltyCase: Model, @unchecked Sendable {
     @OptionalField(key: "executed_on") public var executedOn: String?
     @OptionalField(key: "closed_on") public var closedOn: String?
     @OptionalField(key: "archived_on") public var archivedOn: String?
+    /// The decision is 不予行政处罚 (an "other" decision for publication, 20 working days).
+    @Field(key: "no_penalty") public var noPenalty: Bool
+    /// 第四十八条第二款: the decision was changed, annulled, or found unlawful or void.
+    @OptionalField(key: "changed_on") public var changedOn: String?
+    @OptionalField(key: "change_kind") public var changeKind: String?
+    @OptionalField(key: "change_reason") public var changeReason: String?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -162,7 +168,14 @@ public enum PenaltyAction: Sendable {
     case notify(on: CivilDate, hearingRight: Bool)
     case review(on: CivilDate, passed: Bool, opinion: String)
     case deliberate(on: CivilDate, participants: String)
-    case decide(on: CivilDate, fineYuan: Int?, decision: String)
+    /// `penalty: false` is a 不予行政处罚 decision.
+    case decide(on: CivilDate, fineYuan: Int?, decision: String, penalty: Bool = true)
+    /// Publish the redacted decision on `/gongshi` (三项制度; 7 or 20 working days).
+    case publish(on: CivilDate)
+    /// The decision was changed, annulled, or found unlawful or void (by reconsideration, a court, or the body itself).
+    case change(on: CivilDate, kind: DecisionChange, reason: String)
+    /// Withdraw the published decision (第四十八条第二款, three working days).
+    case withdraw(on: CivilDate)
     case serve(on: CivilDate)
     case execute(on: CivilDate)
     case close(on: CivilDate)
@@ -180,6 +193,9 @@ public enum PenaltyAction: Sendable {
         case .execute: return "执行"
         case .close: return "结案"
         case .archive: return "归档"
+        case .publish: return "公示决定"
+        case .change: return "决定变更或撤销"
+        case .withdraw: return "撤回公示"
         }
     }
 
@@ -195,13 +211,16 @@ public enum PenaltyAction: Sendable {
         case .execute: return "execute"
         case .close: return "close"
         case .archive: return "archive"
+        case .publish: return "publish"
+        case .change: return "change"
+        case .withdraw: return "withdraw"
         }
     }
 
     var date: CivilDate {
         switch self {
-        case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _),
-             .serve(let on), .execute(let on), .close(let on), .archive(let on):
+        case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _, _),
+             .serve(let on), .execute(let on), .close(let on), .archive(let on), .publish(let on), .change(let on, _, _), .withdraw(let on):
             return on
         }
     }
@@ -263,6 +282,7 @@ public enum PenaltyCaseService {
             row.major = false
             row.complex = false
             row.summary = false
+            row.noPenalty = false
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
@@ -376,7 +396,7 @@ public enum PenaltyCaseService {
                 guard !participants.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "参加人员", "须写明参加集体讨论的负责人") }
                 row.deliberationOn = date.description
                 detail += "：\(participants)"
-            case .decide(_, let fine, let decision):
+            case .decide(_, let fine, let decision, let penalty):
                 if row.summary {
                     try require([.filed, .notified], "简易程序案件立案后当场作出决定")
                     // 第五十一条: on the spot only a warning or a fine up to 200 元 (citizens) / 3,000 元 (organisations).
@@ -387,6 +407,12 @@ public enum PenaltyCaseService {
                 } else {
                     try require([.notified, .reviewed], "立案、调查、告知后才能作出决定（行政处罚法第四十四条）")
                 }
+                // 🏷 The amount threshold: a large fine makes the decision 重大 even if it was not flagged at 立案.
+                let threshold = row.partyKind == "natural" ? services.config.majorFinePersonYuan : services.config.majorFineOrganisationYuan
+                if let fine, fine >= threshold, row.reviewOn == nil {
+                    throw fail("fine", "罚款", "对\(row.partyKind == "natural" ? "公民" : "法人或者其他组织")罚款\(threshold)元以上属于本地规定的重大执法决定，未经法制审核不得作出决定（行政处罚法第五十八条第一款第四项），请先告知并提交法制审核")
+                }
+                if !penalty, fine != nil { throw fail("fine", "罚款", "不予行政处罚决定不能有罚款") }
                 if row.major && row.reviewOn == nil {
                     throw fail("action", "操作", "本案属于行政处罚法第五十八条规定的情形，未经法制审核或者审核未通过的，不得作出决定")
                 }
@@ -398,6 +424,8 @@ public enum PenaltyCaseService {
                 try await complete(PenaltyClocks.hearingRequest, "作出决定")
                 try await complete(PenaltyClocks.decision, "作出决定")
                 try await open(PenaltyClocks.service, "作出决定")
+                row.noPenalty = !penalty
+                try await open(PublicationClocks.kind(for: row), "作出决定")
                 row.fineYuan = fine
                 row.decision = decision
                 row.decidedOn = date.description
@@ -420,6 +448,46 @@ public enum PenaltyCaseService {
                 try require([.closed, .dropped], "结案或不予立案后才能归档（行政处罚法第四十七条：全过程记录，归档保存）")
                 row.archivedOn = date.description
                 row.status = PenaltyStatus.archived.rawValue
+            case .publish:
+                guard let decided = row.decidedOn.flatMap(CivilDate.init) else { throw fail("action", "操作", "作出决定后才能公示") }
+                guard row.changeKind != DecisionChange.annulled.rawValue, row.changeKind != DecisionChange.void.rawValue else {
+                    throw fail("action", "操作", "决定已被\(DecisionChange(rawValue: row.changeKind ?? "")?.label ?? "撤销")，不得公示（行政处罚法第四十八条第二款）")
+                }
+                guard date >= decided else { throw fail("on", "日期", "公示日期不能早于决定日期 \(decided)") }
+                if try await PublicationService.current(caseID: row.id!, on: tx) != nil { throw fail("action", "操作", "本决定已公示，如决定变更请先撤回") }
+                let calendar = try await CalendarService.current(services: services, on: tx)
+                let kind = PublicationClocks.kind(for: row)
+                guard let due = Clock(rule: kind.rule, start: CivilDateTime(date: decided)).dueDate(calendar: calendar) else {
+                    throw fail("on", "日期", "工作日历未覆盖\(decided)之后的日期，请先导入工作日历")
+                }
+                let unit = try await OrgUnit.find(row.unitID, on: tx)
+                let item = try PublicationService.publication(for: row, unitName: unit?.name ?? "", date: date, due: due, services: services)
+                try await item.create(on: tx)
+                try await complete(kind, "已公示")
+                detail += "：\(item.publicLink)\(date > due ? "（超过\(kind.rule.basis)规定的期限\(due)）" : "")"
+            case .change(_, let kind, let reason):
+                guard row.decidedOn != nil else { throw fail("action", "操作", "尚未作出决定") }
+                guard row.changeKind == nil else { throw fail("action", "操作", "已记录决定\(DecisionChange(rawValue: row.changeKind!)?.label ?? "")") }
+                guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "依据", "须写明变更或撤销的依据（复议决定、判决或者本机关决定的文号）") }
+                row.changedOn = date.description
+                row.changeKind = kind.rawValue
+                row.changeReason = reason
+                if try await PublicationService.current(caseID: row.id!, on: tx) != nil {
+                    try await open(PublicationClocks.withdrawal, "决定\(kind.label)")
+                } else if kind == .annulled || kind == .void {
+                    try await complete(PublicationClocks.kind(for: row), "决定已\(kind.label)，不再公示")
+                }
+                detail += "（\(kind.label)）：\(reason)"
+            case .withdraw:
+                guard let item = try await PublicationService.current(caseID: row.id!, on: tx) else { throw fail("action", "操作", "本决定没有正在公示的信息") }
+                guard row.changeKind != nil else {
+                    throw fail("action", "操作", "只有决定被变更、撤销或者确认违法、无效的，才撤回公示信息（行政处罚法第四十八条第二款）；请先记录决定的变更")
+                }
+                guard date >= CivilDate(item.publishedOn)! else { throw fail("on", "日期", "撤回日期不能早于公示日期 \(item.publishedOn)") }
+                item.withdrawnOn = date.description
+                item.withdrawReason = "决定已\(DecisionChange(rawValue: row.changeKind!)?.label ?? "变更")：\(row.changeReason ?? "")"
+                try await item.update(on: tx)
+                try await complete(PublicationClocks.withdrawal, "已撤回")
             }
             row.updatedAt = stamp
             try await row.update(on: tx)

@@ -21,11 +21,12 @@ public enum EnforcementModule {
         routes: { router in
             EnforcementPages.register(router)
             PenaltyCasePages.register(router)
+            PublicSitePages.register(router)
         },
-        metrics: EnforcementMetrics.all + PenaltyMetrics.all,
+        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all,
         importers: [OfficerImporter(), MatterImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
-        clockKinds: PenaltyClocks.all,
+        clockKinds: PenaltyClocks.all + PublicationClocks.all,
         dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }]
     )
 

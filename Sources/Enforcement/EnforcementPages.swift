@@ -268,9 +268,12 @@ enum EnforcementDemo {
             for index in 0..<6 {
                 serial += 1
                 let discovered = today.adding(days: -(5 + next(300)))
+                let person = "赵钱孙李周吴郑王".map(String.init)[serial % 8] + "某" + "甲乙丙丁戊己".map(String.init)[index]
+                let personID = ResidentID.completing("999999" + "1980\(String(format: "%02d", 1 + serial % 12))15" + String(format: "%03d", serial))!
+                let natural = index % 2 == 1
                 let row = try await PenaltyCaseService.registerLead(
-                    caseNumber: "示\(code.replacingOccurrences(of: "SFX-", with: ""))罚〔\(discovered.year)〕\(serial)号", unitCode: code, partyKind: index % 2 == 0 ? "legal" : "natural",
-                    party: index % 2 == 0 ? "示范县某商贸有限公司\(serial)" : "当事人\(serial)", violation: violations[serial % violations.count],
+                    caseNumber: "示\(code.replacingOccurrences(of: "SFX-", with: ""))罚〔\(discovered.year)〕\(serial)号", unitCode: code, partyKind: natural ? "natural" : "legal",
+                    party: natural ? person : "示范县某商贸有限公司\(serial)", violation: violations[serial % violations.count],
                     violationOn: discovered.adding(days: -(1 + next(60))).description, discoveredOn: discovered.description, graveHarm: false,
                     by: handler, services: services, on: db)
                 let major = index == 4, complex = index == 4
@@ -283,10 +286,19 @@ enum EnforcementDemo {
                     steps.append((50, .deliberate(on: discovered.adding(days: 50), participants: "局长、分管副局长、法规科科长"), handler))
                 }
                 steps += [
-                    (60, .decide(on: discovered.adding(days: 60), fineYuan: 2000 + 1000 * next(10), decision: "依法罚款"), handler),
+                    // Fines stay under the 🏷 amount thresholds for 重大 decisions (5,000 元 citizens, 50,000 元 organisations).
+                    (60, .decide(on: discovered.adding(days: 60), fineYuan: natural ? 200 + 100 * next(40) : 2000 + 1000 * next(10),
+                                 decision: natural ? "对\(person)（身份证号码\(personID)，电话13800000\(String(format: "%03d", serial))）依法罚款" : "依法罚款"), handler),
+                    // Published within seven working days, one in three late; one decision annulled on reconsideration and withdrawn.
+                    (serial % 3 == 0 ? 75 : 62, .publish(on: discovered.adding(days: serial % 3 == 0 ? 75 : 62)), handler),
                     (64, .serve(on: discovered.adding(days: 64)), handler), (80, .execute(on: discovered.adding(days: 80)), handler),
                     (81, .close(on: discovered.adding(days: 81)), handler), (90, .archive(on: discovered.adding(days: 90)), handler),
                 ]
+                if index == 3 && serial % 2 == 0 {
+                    steps.append((100, .change(on: discovered.adding(days: 100), kind: .annulled, reason: "示范县人民政府行政复议决定书（示复〔\(discovered.year)〕\(serial)号）"), handler))
+                    steps.append((102, .withdraw(on: discovered.adding(days: 102)), handler))
+                }
+                steps.sort { $0.0 < $1.0 }
                 // Cases stop at different steps: index 0 runs long past 90 days undecided (overdue), others go as far as time allows.
                 let limit = index == 0 ? 2 : steps.count
                 for (offset, action, principal) in steps.prefix(limit) where discovered.adding(days: offset) <= today {

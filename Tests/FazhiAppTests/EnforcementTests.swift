@@ -158,4 +158,88 @@ import FazhiDeadlines
             #expect(try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "decide", "on": "2026-03-02", "fine": "200", "text": "当场罚款"]).status == .seeOther)
         }
     }
+
+    @Test("三项制度 公示 and 第四十八条: a decision is published redacted within 7 working days, withdrawn within 3 when annulled; the public site never shows the citizen")
+    func publication() async throws {
+        try await TestApp.run { t in
+            try await officer(t, "03001", certificate: "PUB-A", expires: "2028-12-31")
+            try await officer(t, "03002", certificate: "PUB-B", expires: "2028-12-31")
+            let (handler, _) = try await t.login("officer.scjg")
+            func post(_ path: String, _ form: [String: String]) async throws -> TestingHTTPResponse { try await t.request(handler, .POST, path, form: form) }
+            let idNumber = ResidentID.completing("99999919850303123")!
+            #expect(try await post("/enforcement/cases/new", ["caseNumber": "示市监罚〔2026〕31号", "unitCode": "SFX-SCJG", "partyKind": "natural", "party": "孙小明",
+                                                              "violation": "孙小明销售过期食品", "violationOn": "2026-01-05", "discoveredOn": "2026-01-06"]).status == .seeOther)
+            let row = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕31号").first())
+            #expect(try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-07", "officers": "PUB-A,PUB-B"]).status == .seeOther)
+            #expect(try await post("\(row.link)/actions", ["action": "notify", "on": "2026-01-20"]).status == .seeOther)
+            // 🏷 5,000 元 on a citizen is 重大 by the configured threshold: no decision without legal review.
+            let large = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-10", "fine": "5000", "text": "罚款"])
+            #expect(large.status == .unprocessableEntity && large.body.string.contains("第五十八条第一款第四项"))
+            #expect(try await post("\(row.link)/actions", ["action": "publish", "on": "2026-02-10"]).status == .unprocessableEntity)  // nothing decided yet
+            #expect(try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-10", "fine": "800",
+                                                             "text": "对孙小明（身份证号码\(idNumber)，电话13912345678）罚款800元"]).status == .seeOther)
+            // Decided Tuesday 02-10; 春节 runs 02-15..02-23 with 调休 on 02-14 and 02-28: seven working days end 02-26.
+            let clock = try #require(try await ClockService.openClock(kind: PublicationClocks.decision.key, link: row.link, on: t.db))
+            #expect(clock.dueDate == "2026-02-26")
+            #expect(try await post("\(row.link)/actions", ["action": "publish", "on": "2026-02-25"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.closed == true)
+            let item = try #require(try await EnforcementPublication.query(on: t.db).filter(\.$caseID == row.id!).first())
+            #expect(item.onTime && item.dueOn == "2026-02-26")
+
+            // The public site, without logging in: the decision is there, the citizen is not.
+            let anonymous = TestApp.Browser()
+            let list = try await t.request(anonymous, .GET, "/gongshi").body.string
+            #expect(list.contains("示市监罚〔2026〕31号") && list.contains("孙某"))
+            let detail = try await t.request(anonymous, .GET, item.publicLink)
+            #expect(detail.status == .ok)
+            let text = detail.body.string
+            #expect(text.contains("孙某") && text.contains(Redaction.idRemoved) && text.contains(Redaction.phoneRemoved) && text.contains("800元"))
+            #expect(!text.contains("孙小明") && !text.contains(idNumber) && !text.contains("13912345678"))
+            // No published row anywhere holds the citizen's name, ID or phone.
+            for published in try await EnforcementPublication.query(on: t.db).all() {
+                let stored = [published.party, published.violation, published.decision].joined()
+                #expect(!stored.contains("孙小明") && !stored.contains(idNumber) && !stored.contains("13912345678"))
+            }
+
+            // 第四十八条第二款: withdrawal only follows a change; the withdrawal clock is three working days.
+            let early = try await post("\(row.link)/actions", ["action": "withdraw", "on": "2026-02-27"])
+            #expect(early.status == .unprocessableEntity && early.body.string.contains("第四十八条第二款"))
+            #expect(try await post("\(row.link)/actions", ["action": "change", "on": "2026-02-27", "kind": "annulled", "text": ""]).status == .unprocessableEntity)
+            #expect(try await post("\(row.link)/actions", ["action": "change", "on": "2026-02-27", "kind": "annulled", "text": "示复〔2026〕5号"]).status == .seeOther)
+            let withdrawal = try #require(try await ClockService.openClock(kind: PublicationClocks.withdrawal.key, link: row.link, on: t.db))
+            #expect(withdrawal.dueDate == "2026-03-03")  // Friday 02-27 + 3 working days: 调休 Saturday 02-28, Monday 03-02, Tuesday 03-03
+            #expect(try await post("\(row.link)/actions", ["action": "publish", "on": "2026-03-02"]).body.string.contains("不得公示"))
+            #expect(try await post("\(row.link)/actions", ["action": "withdraw", "on": "2026-03-02"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(withdrawal.id!, on: t.db)?.closed == true)
+            #expect(try await t.request(anonymous, .GET, item.publicLink).status == .gone)
+            #expect(!(try await t.request(anonymous, .GET, "/gongshi").body.string.contains("示市监罚〔2026〕31号")))
+            let audit = try await AuditEntryQueries.rows(since: 0, on: t.db).filter { $0.entityID == row.id!.uuidString }.map(\.action)
+            #expect(audit.contains("enforcement.case-publish") && audit.contains("enforcement.case-change") && audit.contains("enforcement.case-withdraw"))
+        }
+    }
+
+    @Test("按时公示率 of the demo equals a hand count of its decisions and publications")
+    func publicationFigure() async throws {
+        try await TestApp.run { t in
+            let year = 2026
+            let cases = try await PenaltyCase.query(on: t.db).all().filter { ($0.decidedOn ?? "").hasPrefix("\(year)-") }
+            let items = try await EnforcementPublication.query(on: t.db).all()
+            let calendar = try await CalendarService.load(on: t.db)
+            // Counted by hand: first publication per case on or before the seventh working day after the decision.
+            var onTime = 0, total = 0
+            for row in cases {
+                let first = items.filter { $0.caseID == row.id! }.map(\.publishedOn).min()
+                if (row.changeKind == "annulled" || row.changeKind == "void") && first == nil { continue }
+                total += 1
+                var day = CivilDate(row.decidedOn!)!, counted = 0
+                while counted < 7 { day = day.adding(days: 1); if calendar.isWorkday(day) { counted += 1 } }
+                if let first, first <= day.description { onTime += 1 }
+            }
+            #expect(total > 0 && onTime < total)  // the demo has late publications
+            let figure = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("enforcement.publication-on-time-rate")),
+                                                               scope: MetricScope(year: year, unitPath: nil, unitName: "全县"), on: t.db)
+            #expect(figure.numerator == onTime && figure.denominator == total)
+            #expect(items.contains { $0.withdrawnOn != nil })
+        }
+    }
 }

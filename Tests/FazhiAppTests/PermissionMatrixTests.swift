@@ -122,7 +122,7 @@ import VaporTesting
     ]
 
     static let open: Set<String> = [
-        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json",
+        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id",
     ]
 
     static func key(_ route: Route) -> String {

@@ -75,3 +75,15 @@ import Testing
         #expect(node.render() == "<a href=\"/x?a=1&amp;b=&quot;2&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</a>")
     }
 }
+
+@Suite struct RedactionTests {
+    @Test("public text: a citizen's name becomes 张某 everywhere, ID and mobile numbers go, other numbers stay whole")
+    func publicText() {
+        let text = "对张三丰（身份证号码11010519491231002X，电话13912345678）罚款800元；张三丰已缴纳。案卷编号202601010001234567890，座机02712345678。"
+        let result = Redaction.publicText(text, personNames: ["张三丰", " "])
+        #expect(result == "对张某（身份证号码\(Redaction.idRemoved)，电话\(Redaction.phoneRemoved)）罚款800元；张某已缴纳。案卷编号202601010001234567890，座机02712345678。")
+        #expect(Masking.publicPersonName(" 欧阳娜娜") == "欧某")
+        // The longer name is replaced first, so a name inside another is not left half-masked.
+        #expect(Redaction.publicText("王小明与王小明明", personNames: ["王小明", "王小明明"]) == "王某与王某")
+    }
+}

@@ -62,6 +62,12 @@ public struct AppConfig: Sendable {
     public var deadlineWarnWorkdays: Int = 3
     /// An enforcement certificate expiring within this many days is flagged (`FAZHI_CERTIFICATE_WARN_DAYS`).
     public var certificateWarnDays: Int = 60
+    /// 🏷 A fine at or above this amount (元) on a citizen makes the decision 重大 (legal review
+    /// before deciding, 行政处罚法第五十八条第一款第四项 "法律、法规规定应当进行法制审核的其他情形"
+    /// as provinces fill it in): `FAZHI_MAJOR_FINE_PERSON_YUAN`.
+    public var majorFinePersonYuan: Int = 5_000
+    /// 🏷 The same threshold for a legal person or other organisation: `FAZHI_MAJOR_FINE_ORG_YUAN`.
+    public var majorFineOrganisationYuan: Int = 50_000
 
     public init() {}
 
@@ -120,6 +126,8 @@ public struct AppConfig: Sendable {
         }
         int("FAZHI_DEADLINE_WARN_WORKDAYS", 0...60, into: &config.deadlineWarnWorkdays)
         int("FAZHI_CERTIFICATE_WARN_DAYS", 1...365, into: &config.certificateWarnDays)
+        int("FAZHI_MAJOR_FINE_PERSON_YUAN", 1...100_000_000, into: &config.majorFinePersonYuan)
+        int("FAZHI_MAJOR_FINE_ORG_YUAN", 1...1_000_000_000, into: &config.majorFineOrganisationYuan)
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)

@@ -1,0 +1,234 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+import Vapor
+
+/// One enforcement decision as published on the public site (`/gongshi`), already redacted: what
+/// the public sees is stored, so it never changes behind a reader's back, and nothing personal is
+/// decrypted to render it.
+public final class EnforcementPublication: Model, @unchecked Sendable {
+    public static let schema = "enforcement_publications"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "case_id") public var caseID: UUID
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "unit_name") public var unitName: String
+    @Field(key: "title") public var title: String
+    @Field(key: "case_number") public var caseNumber: String
+    @Field(key: "party") public var party: String
+    @Field(key: "violation") public var violation: String
+    @Field(key: "decision") public var decision: String
+    @OptionalField(key: "fine_yuan") public var fineYuan: Int?
+    @Field(key: "decided_on") public var decidedOn: String
+    @Field(key: "published_on") public var publishedOn: String
+    @Field(key: "due_on") public var dueOn: String
+    @OptionalField(key: "withdrawn_on") public var withdrawnOn: String?
+    @OptionalField(key: "withdraw_reason") public var withdrawReason: String?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var publicLink: String { "/gongshi/\(id!)" }
+    public var onTime: Bool { publishedOn <= dueOn }
+}
+
+public enum PublicationClocks {
+    /// 国办发〔2018〕118号: 行政许可、行政处罚 decisions are published within seven working days of the decision.
+    public static let decision = ClockKind(key: "enforcement.publication", moduleID: "enforcement", rule: ClockRule(
+        title: "公示行政处罚决定", period: .workdays(7), basis: "国办发〔2018〕118号（行政许可、行政处罚决定7个工作日内公开）"))
+    /// 国办发〔2018〕118号: other enforcement decisions (不予处罚 among them) within twenty working days.
+    public static let otherDecision = ClockKind(key: "enforcement.publication-other", moduleID: "enforcement", rule: ClockRule(
+        title: "公示其他行政执法决定", period: .workdays(20), basis: "国办发〔2018〕118号（其他行政执法决定20个工作日内公开）"))
+    /// 行政处罚法第四十八条第二款: a published decision that is changed, annulled or found unlawful or
+    /// void is withdrawn within three days — working days by 第八十五条.
+    public static let withdrawal = ClockKind(key: "enforcement.publication-withdrawal", moduleID: "enforcement", rule: ClockRule(
+        title: "撤回已公开的行政处罚决定信息", period: .workdays(3), basis: "行政处罚法第四十八条第二款、第八十五条"))
+
+    public static let all = [decision, otherDecision, withdrawal]
+
+    static func kind(for row: PenaltyCase) -> ClockKind { row.noPenalty ? otherDecision : decision }
+}
+
+/// How a decision is changed after it was made (行政处罚法第四十八条第二款).
+public enum DecisionChange: String, Codable, Sendable, CaseIterable {
+    case changed, annulled, unlawful, void
+
+    public var label: String {
+        switch self {
+        case .changed: return "变更"
+        case .annulled: return "撤销"
+        case .unlawful: return "确认违法"
+        case .void: return "确认无效"
+        }
+    }
+}
+
+enum PublicationService {
+    /// The decision as the public may read it: a citizen party is 张某, ID and phone numbers go,
+    /// and the party's name is replaced wherever the officer wrote it into the text.
+    static func publication(for row: PenaltyCase, unitName: String, date: CivilDate, due: CivilDate, services: FazhiServices) throws -> EnforcementPublication {
+        let name = try services.cipher.open(row.partySealed)
+        let people = row.partyKind == "natural" ? [name] : []
+        let item = EnforcementPublication()
+        item.caseID = row.id!
+        item.unitID = row.unitID
+        item.unitPath = row.unitPath
+        item.unitName = unitName
+        item.title = row.noPenalty ? "不予行政处罚决定" : "行政处罚决定"
+        item.caseNumber = row.caseNumber
+        item.party = row.partyKind == "natural" ? Masking.publicPersonName(name) : Redaction.publicText(name, personNames: [])
+        item.violation = Redaction.publicText(row.violation, personNames: people)
+        item.decision = Redaction.publicText(row.decision ?? "", personNames: people)
+        item.fineYuan = row.fineYuan
+        item.decidedOn = row.decidedOn ?? date.description
+        item.publishedOn = date.description
+        item.dueOn = due.description
+        item.createdAt = services.now
+        return item
+    }
+
+    static func current(caseID: UUID, on db: any Database) async throws -> EnforcementPublication? {
+        try await EnforcementPublication.query(on: db).filter(\.$caseID == caseID).filter(\.$withdrawnOn == nil).first()
+    }
+}
+
+extension EnforcementMigrations {
+    /// Publication (三项制度 公示), decisions changed or annulled, and 不予处罚 decisions.
+    struct CreatePublications: AsyncMigration {
+        var name: String { "enforcement.004.publications" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE penalty_cases ADD COLUMN no_penalty BOOLEAN NOT NULL DEFAULT FALSE").run()
+            for column in ["changed_on", "change_kind", "change_reason"] {
+                try await database.sql.raw("ALTER TABLE penalty_cases ADD COLUMN \(unsafeRaw: column) TEXT").run()
+            }
+            try await database.schema("enforcement_publications")
+                .id()
+                .field("case_id", .uuid, .required, .references("penalty_cases", "id"))
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("unit_name", .string, .required)
+                .field("title", .string, .required)
+                .field("case_number", .string, .required)
+                .field("party", .string, .required)
+                .field("violation", .string, .required)
+                .field("decision", .string, .required)
+                .field("fine_yuan", .int)
+                .field("decided_on", .string, .required)
+                .field("published_on", .string, .required)
+                .field("due_on", .string, .required)
+                .field("withdrawn_on", .string)
+                .field("withdraw_reason", .string)
+                .field("created_at", .datetime, .required)
+                .create()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema("enforcement_publications").delete()
+            for column in ["no_penalty", "changed_on", "change_kind", "change_reason"] {
+                try await database.sql.raw("ALTER TABLE penalty_cases DROP COLUMN \(unsafeRaw: column)").run()
+            }
+        }
+    }
+}
+
+/// The public site: published enforcement decisions, redacted, no login (三项制度 行政执法公示).
+enum PublicSitePages {
+    static func register(_ router: ModuleRouter) {
+        router.open(.GET, "gongshi") { req in try await list(req) }
+        router.open(.GET, "gongshi/:id") { req in try await show(req) }
+    }
+
+    static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: [Node]) -> Response {
+        let html = Layout.document(title: title, siteName: "\(req.fazhi.config.siteName) · 行政执法公示", principal: nil, menu: [], currentPath: req.url.path,
+                                   csrf: "", notice: nil, content: content)
+        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+    }
+
+    static func list(_ req: Request) async throws -> Response {
+        let query = ListQuery(req, path: "/gongshi", keys: ["page"])
+        let builder = EnforcementPublication.query(on: req.db).filter(\.$withdrawnOn == nil)
+        let request = PageRequest(number: query.page)
+        let total = try await builder.count()
+        let rows = try await builder.sort(\.$publishedOn, .descending).sort(\.$caseNumber).range(request.offset..<(request.offset + request.size)).all()
+        return page(req, title: "行政执法决定公示", [
+            el("p", text: "依据行政处罚法第三十九条、第四十八条和行政执法公示制度公开。自然人当事人仅显示姓氏，身份证号码、电话号码已隐去。决定被变更、撤销或者确认违法、无效的，三个工作日内撤回。"),
+            UI.table(caption: "已公开的行政执法决定", columns: [UI.Column("决定"), UI.Column("案号"), UI.Column("执法机关"), UI.Column("当事人"), UI.Column("决定日期"), UI.Column("公开日期")],
+                     rows: rows.map { [link($0.title, $0.publicLink), .text($0.caseNumber), .text($0.unitName), .text($0.party), .text($0.decidedOn), .text($0.publishedOn)] },
+                     query: query),
+            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+        ])
+    }
+
+    static func show(_ req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let row = try await EnforcementPublication.find(id, on: req.db) else {
+            return page(req, title: "未找到", status: .notFound, [el("p", text: "没有这条公示信息。"), link("返回公示列表", "/gongshi")])
+        }
+        if let withdrawn = row.withdrawnOn {
+            return page(req, title: "信息已撤回", status: .gone, [
+                el("p", text: "\(row.unitName)\(row.caseNumber)的决定信息已于\(withdrawn)撤回（行政处罚法第四十八条第二款）。"), link("返回公示列表", "/gongshi"),
+            ])
+        }
+        return page(req, title: "\(row.title) \(row.caseNumber)", [
+            UI.details([
+                ("执法机关", .text(row.unitName)), ("案号", .text(row.caseNumber)), ("当事人", .text(row.party)), ("违法事实", .text(row.violation)),
+                ("决定内容", .text(row.decision)), ("罚款", .text(row.fineYuan.map { "\($0)元" } ?? "—")), ("决定日期", .text(row.decidedOn)), ("公开日期", .text(row.publishedOn)),
+                ("救济途径", .text("不服本决定的，可以自收到决定书之日起六十日内申请行政复议，或者六个月内提起行政诉讼。")),
+            ]),
+            link("返回公示列表", "/gongshi"),
+        ])
+    }
+}
+
+/// Publication figures (三项制度 公示).
+enum PublicationMetrics {
+    /// Decisions of the year that had to be published: all but those annulled or found void before
+    /// anyone published them.
+    static func due(_ scope: MetricScope, on db: any Database) async throws -> [PenaltyCase] {
+        let decided = try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).all()
+        let published = try await publishedCaseIDs(decided.compactMap(\.id), on: db)
+        return decided.filter { row in
+            let cancelled = row.changeKind == DecisionChange.annulled.rawValue || row.changeKind == DecisionChange.void.rawValue
+            return !cancelled || published[row.id!] != nil
+        }
+    }
+
+    /// The first publication of each case.
+    static func publishedCaseIDs(_ ids: [UUID], on db: any Database) async throws -> [UUID: EnforcementPublication] {
+        var first: [UUID: EnforcementPublication] = [:]
+        for item in try await EnforcementPublication.query(on: db).filter(\.$caseID ~~ ids).sort(\.$publishedOn).all() where first[item.caseID] == nil {
+            first[item.caseID] = item
+        }
+        return first
+    }
+
+    static func onTime(_ scope: MetricScope, on db: any Database) async throws -> (onTime: [PenaltyCase], total: Int) {
+        let rows = try await due(scope, on: db)
+        let published = try await publishedCaseIDs(rows.compactMap(\.id), on: db)
+        return (rows.filter { published[$0.id!]?.onTime == true }, rows.count)
+    }
+
+    static var all: [MetricDefinition] {
+        [
+            MetricDefinition(key: "enforcement.publications", label: "公示行政执法决定", definition: "本年度在公示网站公开的行政处罚和不予处罚决定数（含其后撤回的）",
+                             unit: .piece, compute: { scope, db in
+                let query = EnforcementPublication.query(on: db).filter(\.$publishedOn >= "\(scope.year)-01-01").filter(\.$publishedOn < "\(scope.year + 1)-01-01")
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return .count(try await query.count())
+            }, records: { scope, db in
+                let query = EnforcementPublication.query(on: db).filter(\.$publishedOn >= "\(scope.year)-01-01").filter(\.$publishedOn < "\(scope.year + 1)-01-01")
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return try await query.all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: "/enforcement/cases/\($0.caseID)") }
+            }),
+            MetricDefinition(key: "enforcement.publication-on-time-rate", label: "执法决定按时公示率",
+                             definition: "本年度作出的决定中在规定期限内（处罚决定7个工作日、不予处罚决定20个工作日）公示的比例；公示前被撤销或确认无效的不计",
+                             unit: .percent, compute: { scope, db in
+                let result = try await onTime(scope, on: db)
+                return result.total == 0 ? .missing : .ratio(numerator: result.onTime.count, denominator: result.total)
+            }, records: { scope, db in PenaltyMetrics.refs(try await due(scope, on: db)) }),
+        ]
+    }
+}
