@@ -35,6 +35,7 @@ let package = Package(
                 "Reconsideration",
                 "Litigation",
                 "Enforcement",
+                "EnforcementSupervision",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -98,6 +99,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "EnforcementSupervision",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                "Enforcement",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FazhiCalendar",
             resources: [.copy("Resources/official-calendar.json")],
             swiftSettings: swiftSettings
@@ -133,6 +146,7 @@ let package = Package(
                 "Reconsideration",
                 "Litigation",
                 "Enforcement",
+                "EnforcementSupervision",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],

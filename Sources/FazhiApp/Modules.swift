@@ -1,5 +1,6 @@
 import FazhiCore
 import Enforcement
+import EnforcementSupervision
 import FazhiDeadlines
 import Litigation
 import Reconsideration
@@ -11,4 +12,5 @@ public let installedModules: [FazhiModule] = [
     ReconsiderationModule.manifest,
     LitigationModule.manifest,
     EnforcementModule.manifest,
+    SupervisionModule.manifest,
 ]

@@ -38,10 +38,8 @@ public enum DeadlinesModule {
         ClockKind(key: "deadlines.cppcc-proposal", moduleID: "deadlines", rule: ClockRule(
             title: "办理政协提案", period: .months(3), basis: "本地提案办理办法：一般三个月内办理完毕（各地规定不同）",
             extensionLimit: ExtensionLimit(maxCount: 1, maxPeriod: .months(3), basis: "本地提案办理办法：最迟不得超过六个月")), manual: true),
-        ClockKind(key: "deadlines.crime-transfer-decision", moduleID: "deadlines", rule: ClockRule(
-            title: "决定是否移送涉嫌犯罪案件", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条：自接到报告之日起3日内作出批准或者不批准的决定"), manual: true),
-        ClockKind(key: "deadlines.crime-transfer", moduleID: "deadlines", rule: ClockRule(
-            title: "移送涉嫌犯罪案件", period: .hours(24), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条：决定批准的，应当在24小时内向同级公安机关移送"), manual: true),
+        // 两法衔接's clocks (deadlines.crime-transfer-decision, deadlines.crime-transfer) moved to the
+        // EnforcementSupervision module with their keys, so clocks registered by hand before keep their kind.
     ]
 
     public static let manifest = FazhiModule(

@@ -58,11 +58,6 @@ enum DemoClocks {
         for number in 1...5 {
             try await open("deadlines.cppcc-proposal", departments[random.int(in: 0...(departments.count - 1))], "县政协第\(number)号提案", daysAgo: random.int(in: 30...100))
         }
-        // 两法衔接: a decision due tomorrow-ish, one overdue, a 24-hour transfer running and one done.
-        try await open("deadlines.crime-transfer-decision", "SFX-SCJG", "涉嫌生产销售伪劣产品案移送决定", daysAgo: 1)
-        try await open("deadlines.crime-transfer-decision", "SFX-STHJ", "涉嫌污染环境案移送决定", daysAgo: 6)
-        try await open("deadlines.crime-transfer", "SFX-ZHZF", "涉嫌非法占用农用地案移送", daysAgo: 1, minute: 14 * 60)
-        try await open("deadlines.crime-transfer", "SFX-SCJG", "涉嫌销售假药案移送", daysAgo: 3, [(1, { .complete(CivilDateTime(date: $0, minuteOfDay: 8 * 60), reason: "已移送县公安局") })])
     }
 }
 

@@ -103,7 +103,24 @@ import VaporTesting
         "GET /litigation/export.csv": [.supervisor, .departmentOfficer],
         "POST /litigation/:id/recommendations": [.supervisor],
         "POST /litigation/:id/recommendations/:recommendation/reply": [.supervisor],
+        // Supervision: `:id` is a random id (a record no one can see).
+        "GET /supervision/reviews": deadlineViewers,
+        "GET /supervision/reviews/new": [.supervisor], "POST /supervision/reviews/new": [.supervisor],
+        "GET /supervision/reviews/:id": [], "GET /supervision/reviews/:id/population.csv": [], "POST /supervision/reviews/:id/finish": [],
+        "GET /supervision/reviews/files/:id": [], "POST /supervision/reviews/files/:id": [],
+        "GET /supervision/rectifications/:id": [], "POST /supervision/rectifications/:id": [],
+        "GET /supervision/inspections": deadlineViewers, "POST /supervision/inspections": Self.inspectors,
+        "GET /supervision/inspections/import": Self.inspectors, "POST /supervision/inspections/import": Self.inspectors,
+        "GET /supervision/inspections/import/template.csv": Self.inspectors,
+        "GET /supervision/inspections/:id": [], "POST /supervision/inspections/draws/:id": [],
+        "GET /supervision/transfers": deadlineViewers, "POST /supervision/transfers": Self.inspectors,
+        "GET /supervision/transfers/:id": [], "POST /supervision/transfers/:id": [],
+        "GET /supervision/complaints": [.supervisor], "POST /supervision/complaints": [.supervisor],
+        "GET /supervision/complaints/:id": [], "POST /supervision/complaints/:id": [],
     ]
+
+    /// Who draws inspections and registers transfers: the supervisor and enforcement staff.
+    static let inspectors: Set<Role> = [.supervisor, .departmentOfficer, .townshipStaff]
 
     static let api: [String: Set<Role>] = [
         "GET /api/v1/me": everyone,
@@ -122,7 +139,7 @@ import VaporTesting
     ]
 
     static let open: Set<String> = [
-        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id",
+        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections",
     ]
 
     static func key(_ route: Route) -> String {

@@ -1,0 +1,425 @@
+import Enforcement
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+
+/// A case-file review campaign (案卷评查) run by the justice bureau, the county's
+/// enforcement-supervision body (行政执法监督条例第六条).
+public final class ReviewCampaign: Model, @unchecked Sendable {
+    public static let schema = "review_campaigns"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "title") public var title: String
+    /// Files closed (结案) from `periodFrom` through `periodTo` make the population.
+    @Field(key: "period_from") public var periodFrom: String
+    @Field(key: "period_to") public var periodTo: String
+    /// The published seed, as a decimal UInt64.
+    @Field(key: "seed") public var seed: String
+    @Field(key: "rate_percent") public var ratePercent: Int
+    @Field(key: "minimum_per_stratum") public var minimumPerStratum: Int
+    @Field(key: "rubric") public var rubricJSON: String
+    /// The population as drawn from (JSON of `ReviewableFile`), kept so the draw can be re-run later.
+    @Field(key: "population") public var populationJSON: String
+    @Field(key: "status") public var status: String
+    @Field(key: "created_by") public var createdBy: String
+    @Field(key: "drawn_on") public var drawnOn: String
+    @OptionalField(key: "finished_on") public var finishedOn: String?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var link: String { "/supervision/reviews/\(id!)" }
+    public var rubric: Rubric { (try? JSONDecoder().decode(Rubric.self, from: Data(rubricJSON.utf8))) ?? .standard }
+    public var population: [ReviewableFile] { (try? JSONDecoder().decode([ReviewableFile].self, from: Data(populationJSON.utf8))) ?? [] }
+    public var sampling: StratifiedSample { StratifiedSample(seed: UInt64(seed) ?? 0, ratePercent: ratePercent, minimumPerStratum: minimumPerStratum) }
+    public var finished: Bool { status == "finished" }
+}
+
+/// One drawn file, its reviewer and its score.
+public final class ReviewFile: Model, @unchecked Sendable {
+    public static let schema = "review_files"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "campaign_id") public var campaign: ReviewCampaign
+    @Field(key: "case_id") public var caseID: UUID
+    @Field(key: "case_number") public var caseNumber: String
+    @Field(key: "kind") public var kind: String
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "unit_name") public var unitName: String
+    @Field(key: "reviewer_id") public var reviewerID: UUID
+    @Field(key: "reviewer_name") public var reviewerName: String
+    /// Codes of the veto items found, comma-separated.
+    @OptionalField(key: "vetoes") public var vetoes: String?
+    /// JSON object: item code → points given.
+    @OptionalField(key: "scores") public var scoresJSON: String?
+    @OptionalField(key: "total") public var total: Int?
+    @OptionalField(key: "grade") public var grade: String?
+    @OptionalField(key: "problems") public var problems: String?
+    @OptionalField(key: "reviewed_on") public var reviewedOn: String?
+
+    public init() {}
+
+    public var reviewed: Bool { reviewedOn != nil }
+    public var gradeValue: Rubric.Grade? { grade.flatMap(Rubric.Grade.init(rawValue:)) }
+    public var scores: [String: Int] { scoresJSON.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.utf8)) } ?? [:] }
+}
+
+/// A rectification task (整改) given to a unit for problems a review found.
+public final class RectificationTask: Model, @unchecked Sendable {
+    public static let schema = "rectification_tasks"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "campaign_id") public var campaignID: UUID
+    @Field(key: "file_id") public var fileID: UUID
+    @Field(key: "case_number") public var caseNumber: String
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "problem") public var problem: String
+    @Field(key: "assigned_on") public var assignedOn: String
+    @Field(key: "due_on") public var dueOn: String
+    @OptionalField(key: "done_on") public var doneOn: String?
+    @OptionalField(key: "response") public var response: String?
+
+    public init() {}
+
+    public var link: String { "/supervision/rectifications/\(id!)" }
+}
+
+enum SupervisionMigrations {
+    static let all: [any Migration] = [CreateReviews(), CreateInspections(), CreateTransfers(), CreateComplaints()]
+
+    struct CreateReviews: AsyncMigration {
+        var name: String { "supervision.001.reviews" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema("review_campaigns")
+                .id()
+                .field("title", .string, .required)
+                .field("period_from", .string, .required)
+                .field("period_to", .string, .required)
+                .field("seed", .string, .required)
+                .field("rate_percent", .int, .required)
+                .field("minimum_per_stratum", .int, .required)
+                .field("rubric", .string, .required)
+                .field("population", .string, .required)
+                .field("status", .string, .required)
+                .field("created_by", .string, .required)
+                .field("drawn_on", .string, .required)
+                .field("finished_on", .string)
+                .field("created_at", .datetime, .required)
+                .create()
+            try await database.schema("review_files")
+                .id()
+                .field("campaign_id", .uuid, .required, .references("review_campaigns", "id"))
+                .field("case_id", .uuid, .required)
+                .field("case_number", .string, .required)
+                .field("kind", .string, .required)
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("unit_name", .string, .required)
+                .field("reviewer_id", .uuid, .required, .references("users", "id"))
+                .field("reviewer_name", .string, .required)
+                .field("vetoes", .string)
+                .field("scores", .string)
+                .field("total", .int)
+                .field("grade", .string)
+                .field("problems", .string)
+                .field("reviewed_on", .string)
+                .unique(on: "campaign_id", "case_id")
+                .create()
+            try await database.schema("rectification_tasks")
+                .id()
+                .field("campaign_id", .uuid, .required, .references("review_campaigns", "id"))
+                .field("file_id", .uuid, .required, .references("review_files", "id"))
+                .field("case_number", .string, .required)
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("problem", .string, .required)
+                .field("assigned_on", .string, .required)
+                .field("due_on", .string, .required)
+                .field("done_on", .string)
+                .field("response", .string)
+                .create()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema("rectification_tasks").delete()
+            try await database.schema("review_files").delete()
+            try await database.schema("review_campaigns").delete()
+        }
+    }
+}
+
+public enum SupervisionClocks {
+    /// 🏷 Rectification after a review or a supervision opinion: 30 days (山东省行政执法监督条例第二十八条; the
+    /// national 行政执法监督条例's period is not yet verified, statutes.md §1.7).
+    public static let rectification = ClockKind(key: "supervision.rectification", moduleID: "supervision", rule: ClockRule(
+        title: "整改并报告结果", period: .days(30), basis: "🏷 山东省行政执法监督条例第二十八条（三十日内整改并报告）"))
+}
+
+public enum ReviewService {
+    static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
+        ValidationFailure(field: field, label: label, message: message)
+    }
+
+    public struct CampaignInput: Sendable {
+        public var title: String?
+        public var periodFrom: String?
+        public var periodTo: String?
+        public var seed: String?
+        public var ratePercent: String?
+        public var minimumPerStratum: String?
+        public var reviewers: String?
+        public var rubric: String?
+
+        public init(title: String?, periodFrom: String?, periodTo: String?, seed: String?, ratePercent: String?, minimumPerStratum: String?,
+                    reviewers: String?, rubric: String?) {
+            self.title = title
+            self.periodFrom = periodFrom
+            self.periodTo = periodTo
+            self.seed = seed
+            self.ratePercent = ratePercent
+            self.minimumPerStratum = minimumPerStratum
+            self.reviewers = reviewers
+            self.rubric = rubric
+        }
+    }
+
+    /// The population: penalty case files closed within the period (结案 or 归档).
+    public static func population(from: CivilDate, to: CivilDate, on db: any Database) async throws -> [ReviewableFile] {
+        let rows = try await PenaltyCase.query(on: db).filter(\.$closedOn >= from.description).filter(\.$closedOn <= to.description).all()
+        let units = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: db).filter(\.$id ~~ Array(Set(rows.map(\.unitID)))).all().map { ($0.id!, $0) })
+        return rows.compactMap { row in
+            guard let unit = units[row.unitID], let closed = row.closedOn else { return nil }
+            return ReviewableFile(id: row.id!.uuidString, caseNumber: row.caseNumber, unitCode: unit.code, unitName: unit.name,
+                                  kind: row.summary ? "行政处罚（简易程序）" : "行政处罚（普通程序）", closedOn: closed)
+        }
+    }
+
+    /// Creates a campaign and draws its sample at once, with the published seed; refuses when a
+    /// drawn file has no reviewer outside its unit.
+    @discardableResult
+    public static func create(_ input: CampaignInput, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReviewCampaign {
+        var validator = Validator()
+        let title = validator.required(input.title, field: "title", label: "评查名称", maxLength: 100)
+        let from = CivilDate((input.periodFrom ?? "").trimmingCharacters(in: .whitespaces))
+        let to = CivilDate((input.periodTo ?? "").trimmingCharacters(in: .whitespaces))
+        if from == nil { validator.add("periodFrom", "结案日期起", "应为有效日期（YYYY-MM-DD）") }
+        if to == nil { validator.add("periodTo", "结案日期止", "应为有效日期（YYYY-MM-DD）") }
+        if let from, let to, to < from { validator.add("periodTo", "结案日期止", "不能早于起始日期") }
+        let seedText = (input.seed ?? "").trimmingCharacters(in: .whitespaces)
+        var seed: UInt64 = 0
+        if seedText.isEmpty {
+            seed = UInt64.random(in: 1...9_999_999_999)
+        } else if let value = UInt64(seedText) {
+            seed = value
+        } else {
+            validator.add("seed", "随机种子", "应为非负整数（例如当日福利彩票开奖号码），或留空由系统生成")
+        }
+        let rate = Int((input.ratePercent ?? "").trimmingCharacters(in: .whitespaces))
+        if rate == nil || !(1...100).contains(rate!) { validator.add("ratePercent", "抽取比例", "应为1至100之间的整数（%）") }
+        let minimum = Int((input.minimumPerStratum ?? "").trimmingCharacters(in: .whitespaces))
+        if minimum == nil || !(0...100).contains(minimum!) { validator.add("minimumPerStratum", "每层至少抽取", "应为0至100之间的整数") }
+        var rubric = Rubric.standard
+        if let text = input.rubric, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let (parsed, problems) = Rubric.parse(text)
+            if let parsed { rubric = parsed } else { validator.add("rubric", "评查标准", problems.joined(separator: "；")) }
+        }
+        let logins = (input.reviewers ?? "").split(whereSeparator: { ",，、 \n".contains($0) }).map(String.init)
+        if logins.isEmpty { validator.add("reviewers", "评查人员", "至少指定一名评查人员（账号）") }
+        try validator.check()
+        var reviewers: [ReviewerAssignment.Reviewer] = []
+        var names: [UUID: String] = [:]
+        for login in Array(Set(logins)).sorted() {
+            guard let account = try await UserAccount.query(on: db).filter(\.$loginName == login).filter(\.$active == true).first(),
+                  let role = account.roleValue, [.supervisor, .legalReviewer].contains(role),
+                  let unit = try await OrgUnit.find(account.unitID, on: db) else {
+                throw fail("reviewers", "评查人员", "“\(login)”不是在用的司法局监督人员或法制审核人员账号")
+            }
+            reviewers.append(.init(id: account.id!, loginName: login, unitPath: unit.path))
+            names[account.id!] = "\(account.displayName)（\(unit.name)）"
+        }
+        let today = CivilDateTime(services.now).date
+        let population = try await Self.population(from: from!, to: to!, on: db)
+        guard !population.isEmpty else { throw fail("periodFrom", "结案日期", "\(from!)至\(to!)没有结案的案卷可供抽取") }
+        let sampling = StratifiedSample(seed: seed, ratePercent: rate!, minimumPerStratum: minimum!)
+        let drawn = sampling.draw(population).flatMap(\.drawn)
+        let cases = Dictionary(uniqueKeysWithValues: try await PenaltyCase.query(on: db).filter(\.$id ~~ drawn.compactMap { UUID(uuidString: $0.id) }).all().map { ($0.id!, $0) })
+        let paths = drawn.map { cases[UUID(uuidString: $0.id)!]?.unitPath ?? "" }
+        let assigned = ReviewerAssignment.assign(filePaths: paths, reviewers: reviewers)
+        if let index = assigned.firstIndex(where: { $0 == nil }) {
+            throw fail("reviewers", "评查人员", "案卷\(drawn[index].caseNumber)（\(drawn[index].unitName)）没有可评查的人员：评查人员不得评查本单位案卷，请增加其他单位的评查人员")
+        }
+        let chosenSeed = seed, chosenRubric = rubric, reviewerNames = names
+        return try await db.write { tx in
+            let campaign = ReviewCampaign()
+            campaign.title = title
+            campaign.periodFrom = from!.description
+            campaign.periodTo = to!.description
+            campaign.seed = String(chosenSeed)
+            campaign.ratePercent = rate!
+            campaign.minimumPerStratum = minimum!
+            campaign.rubricJSON = String(decoding: try JSONEncoder().encode(chosenRubric), as: UTF8.self)
+            campaign.populationJSON = String(decoding: try JSONEncoder().encode(population.sorted { $0.caseNumber < $1.caseNumber }), as: UTF8.self)
+            campaign.status = "reviewing"
+            campaign.createdBy = principal.auditActor.name
+            campaign.drawnOn = today.description
+            campaign.createdAt = services.now
+            try await campaign.create(on: tx)
+            for (file, reviewer) in zip(drawn, assigned) {
+                let row = cases[UUID(uuidString: file.id)!]!
+                let item = ReviewFile()
+                item.$campaign.id = campaign.id!
+                item.caseID = row.id!
+                item.caseNumber = row.caseNumber
+                item.kind = file.kind
+                item.unitID = row.unitID
+                item.unitPath = row.unitPath
+                item.unitName = file.unitName
+                item.reviewerID = reviewer!.id
+                item.reviewerName = reviewerNames[reviewer!.id] ?? reviewer!.loginName
+                try await item.create(on: tx)
+            }
+            try await AuditLog.append(AuditEvent(action: "supervision.review-draw", entityType: "review_campaign", entityID: campaign.id!.uuidString,
+                                                 detail: "\(title)：总体\(population.count)卷，种子\(chosenSeed)，比例\(rate!)%，每层至少\(minimum!)卷，抽取\(drawn.count)卷"),
+                                      by: principal.auditActor, at: services.now, on: tx)
+            return campaign
+        }
+    }
+
+    public static func find(_ id: UUID, on db: any Database) async throws -> ReviewCampaign {
+        guard let row = try await ReviewCampaign.find(id, on: db) else { throw ScopeDenied(entityType: "review_campaign", entityID: id.uuidString) }
+        return row
+    }
+
+    /// Whether the caller may see this file: county-wide roles, its reviewer, and its own unit.
+    public static func visible(_ file: ReviewFile, to principal: Principal) -> Bool {
+        principal.isCountyWide || principal.userID == file.reviewerID || principal.covers(unitPath: file.unitPath)
+    }
+
+    public struct ScoreInput: Sendable {
+        public var vetoes: [String]
+        public var scores: [String: String]
+        public var problems: String?
+
+        public init(vetoes: [String], scores: [String: String], problems: String?) {
+            self.vetoes = vetoes
+            self.scores = scores
+            self.problems = problems
+        }
+    }
+
+    /// Scores a file; only its assigned reviewer may. Problems found become a rectification task
+    /// for the file's unit, with a 30-day clock.
+    @discardableResult
+    public static func score(_ fileID: UUID, _ input: ScoreInput, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReviewFile {
+        let today = CivilDateTime(services.now).date
+        return try await db.write { tx in
+            guard let file = try await ReviewFile.find(fileID, on: tx), visible(file, to: principal) else {
+                throw ScopeDenied(entityType: "review_file", entityID: fileID.uuidString)
+            }
+            let campaign = try await find(file.$campaign.id, on: tx)
+            guard principal.userID == file.reviewerID else { throw fail("reviewer", "评查人员", "本卷由\(file.reviewerName)评查，其他人员不能评分") }
+            guard !campaign.finished else { throw fail("campaign", "评查活动", "评查已结束，不能再修改评分") }
+            guard !file.reviewed else { throw fail("campaign", "评查", "本卷已于\(file.reviewedOn!)评分") }
+            let rubric = campaign.rubric
+            var validator = Validator()
+            let vetoCodes = Set(rubric.vetoItems.map(\.code))
+            let vetoes = Array(Set(input.vetoes)).sorted()
+            for code in vetoes where !vetoCodes.contains(code) { validator.add("vetoes", "否决项", "没有编号为“\(code)”的否决项") }
+            var scores: [String: Int] = [:]
+            for item in rubric.scoredItems {
+                let text = (input.scores[item.code] ?? "").trimmingCharacters(in: .whitespaces)
+                guard let value = Int(text), (0...item.points).contains(value) else {
+                    validator.add("score-\(item.code)", item.title, "得分应为0至\(item.points)之间的整数")
+                    continue
+                }
+                scores[item.code] = value
+            }
+            let problems = (input.problems ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let total = scores.values.reduce(0, +)
+            let grade = rubric.grade(total: total, vetoed: !vetoes.isEmpty)
+            if (grade == .fail || !vetoes.isEmpty || total < 100) && problems.isEmpty {
+                validator.add("problems", "发现的问题", "扣分或否决的案卷须写明发现的问题，作为整改依据")
+            }
+            if problems.count > 2000 { validator.add("problems", "发现的问题", "不能超过2000字") }
+            try validator.check()
+            file.vetoes = vetoes.joined(separator: ",")
+            file.scoresJSON = String(decoding: try JSONEncoder().encode(scores), as: UTF8.self)
+            file.total = vetoes.isEmpty ? total : 0
+            file.grade = grade.rawValue
+            file.problems = problems.nilIfEmpty
+            file.reviewedOn = today.description
+            try await file.update(on: tx)
+            try await AuditLog.append(AuditEvent(action: "supervision.review-score", entityType: "review_file", entityID: file.id!.uuidString,
+                                                 detail: "\(file.caseNumber)：\(vetoes.isEmpty ? "\(total)分" : "否决（\(vetoes.joined(separator: "、"))）")，\(grade.label)"),
+                                      by: principal.auditActor, at: services.now, on: tx)
+            if !problems.isEmpty {
+                let task = RectificationTask()
+                task.campaignID = campaign.id!
+                task.fileID = file.id!
+                task.caseNumber = file.caseNumber
+                task.unitID = file.unitID
+                task.unitPath = file.unitPath
+                task.problem = problems
+                task.assignedOn = today.description
+                task.dueOn = today.description
+                try await task.create(on: tx)
+                let clock = try await ClockService.open(kind: SupervisionClocks.rectification.key, unitID: file.unitID, title: "\(file.caseNumber) 评查整改",
+                                                        link: task.link, start: CivilDateTime(date: today), startReason: "评查发现问题", assigning: true,
+                                                        by: principal, services: services, on: tx)
+                task.dueOn = clock.dueDate ?? "未能计算（工作日历未覆盖）"
+                try await task.update(on: tx)
+            }
+            return file
+        }
+    }
+
+    /// The unit reports its rectification; the clock completes.
+    @discardableResult
+    public static func rectify(_ taskID: UUID, response: String?, on date: String?, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> RectificationTask {
+        let today = CivilDateTime(services.now).date
+        return try await db.write { tx in
+            guard let task = try await RectificationTask.find(taskID, on: tx), principal.covers(unitPath: task.unitPath) else {
+                throw ScopeDenied(entityType: "rectification_task", entityID: taskID.uuidString)
+            }
+            guard task.doneOn == nil else { throw fail("response", "整改情况", "已于\(task.doneOn!)报告整改") }
+            var validator = Validator()
+            let text = validator.required(response, field: "response", label: "整改情况", maxLength: 2000)
+            let day = CivilDate((date ?? "").trimmingCharacters(in: .whitespaces))
+            if day == nil { validator.add("on", "整改完成日期", "应为有效日期（YYYY-MM-DD）") }
+            if let day, day > today { validator.add("on", "整改完成日期", "不能晚于今天") }
+            if let day, day < CivilDate(task.assignedOn)! { validator.add("on", "整改完成日期", "不能早于交办日期 \(task.assignedOn)") }
+            try validator.check()
+            task.doneOn = day!.description
+            task.response = text
+            try await task.update(on: tx)
+            if let clock = try await ClockService.openClock(kind: SupervisionClocks.rectification.key, link: task.link, on: tx) {
+                try await ClockService.record(.complete(CivilDateTime(date: day!), reason: "已报告整改"), on: clock.id!, by: principal, services: services, on: tx)
+            }
+            try await AuditLog.append(AuditEvent(action: "supervision.rectify", entityType: "rectification_task", entityID: task.id!.uuidString,
+                                                 detail: "\(task.caseNumber)：\(text)（\(day!)）"), by: principal.auditActor, at: services.now, on: tx)
+            return task
+        }
+    }
+
+    /// Ends the campaign; every drawn file must have been scored.
+    @discardableResult
+    public static func finish(_ id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReviewCampaign {
+        try await db.write { tx in
+            let campaign = try await find(id, on: tx)
+            guard !campaign.finished else { throw fail("campaign", "评查活动", "评查已结束") }
+            let open = try await ReviewFile.query(on: tx).filter(\.$campaign.$id == id).filter(\.$reviewedOn == nil).count()
+            guard open == 0 else { throw fail("campaign", "评查活动", "还有\(open)卷未评分，不能结束评查") }
+            campaign.status = "finished"
+            campaign.finishedOn = CivilDateTime(services.now).date.description
+            try await campaign.update(on: tx)
+            try await AuditLog.append(AuditEvent(action: "supervision.review-finish", entityType: "review_campaign", entityID: id.uuidString,
+                                                 detail: campaign.title), by: principal.auditActor, at: services.now, on: tx)
+            return campaign
+        }
+    }
+}

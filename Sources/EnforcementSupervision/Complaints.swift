@@ -1,0 +1,275 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+
+/// Where a complaint about enforcement came from.
+public enum ComplaintSource: String, Codable, Sendable, CaseIterable {
+    case hotline, letter, website, visit, referral
+
+    public var label: String {
+        switch self {
+        case .hotline: return "12345热线"
+        case .letter: return "来信"
+        case .website: return "网站留言"
+        case .visit: return "来访"
+        case .referral: return "上级交办"
+        }
+    }
+}
+
+public enum ComplaintStatus: String, Codable, Sendable, CaseIterable {
+    case received, declined, investigating, ordered, rectified, closed
+
+    public var label: String {
+        switch self {
+        case .received: return "已登记，待审查"
+        case .declined: return "不予立案（已告知）"
+        case .investigating: return "已立案为监督案件，调查中"
+        case .ordered: return "已发出监督意见书或责令纠正通知，待整改"
+        case .rectified: return "已整改"
+        case .closed: return "已办结"
+        }
+    }
+}
+
+/// What supervision concludes on a complaint (行政执法监督条例; ⚠️ the 条例's exact instruments are not verified).
+public enum SupervisionOutcome: String, Codable, Sendable, CaseIterable {
+    case unfounded, opinion, correction
+
+    public var label: String {
+        switch self {
+        case .unfounded: return "投诉不成立"
+        case .opinion: return "发出行政执法监督意见书"
+        case .correction: return "责令限期纠正"
+        }
+    }
+}
+
+/// A complaint about enforcement and the supervision case it becomes.
+public final class EnforcementComplaint: Model, @unchecked Sendable {
+    public static let schema = "enforcement_complaints"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "number") public var number: String
+    @Field(key: "source") public var source: String
+    @OptionalField(key: "complainant_sealed") public var complainantSealed: String?
+    @Field(key: "complainant_masked") public var complainantMasked: String
+    @Field(key: "about_unit_id") public var aboutUnitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "content") public var content: String
+    @Field(key: "received_on") public var receivedOn: String
+    @Field(key: "status") public var status: String
+    @OptionalField(key: "findings") public var findings: String?
+    @OptionalField(key: "outcome") public var outcome: String?
+    @OptionalField(key: "ordered_on") public var orderedOn: String?
+    @OptionalField(key: "rectified_on") public var rectifiedOn: String?
+    @OptionalField(key: "closed_on") public var closedOn: String?
+    @OptionalField(key: "discipline_on") public var disciplineOn: String?
+    @Field(key: "history") public var history: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var link: String { "/supervision/complaints/\(id!)" }
+    public var complaintStatus: ComplaintStatus { ComplaintStatus(rawValue: status) ?? .received }
+}
+
+extension SupervisionMigrations {
+    struct CreateComplaints: AsyncMigration {
+        var name: String { "supervision.004.complaints" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema("enforcement_complaints")
+                .id()
+                .field("number", .string, .required)
+                .field("source", .string, .required)
+                .field("complainant_sealed", .string)
+                .field("complainant_masked", .string, .required)
+                .field("about_unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("content", .string, .required)
+                .field("received_on", .string, .required)
+                .field("status", .string, .required)
+                .field("findings", .string)
+                .field("outcome", .string)
+                .field("ordered_on", .string)
+                .field("rectified_on", .string)
+                .field("closed_on", .string)
+                .field("discipline_on", .string)
+                .field("history", .string, .required)
+                .field("created_at", .datetime, .required)
+                .unique(on: "number")
+                .create()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema("enforcement_complaints").delete()
+        }
+    }
+}
+
+extension SupervisionClocks {
+    /// 🏷 ⚠️ Handling a complaint: sixty days, by analogy with 信访工作条例第三十五条's time for a 信访事项
+    /// (the 行政执法监督条例's own period is not verified).
+    public static let complaint = ClockKind(key: "supervision.complaint", moduleID: "supervision", rule: ClockRule(
+        title: "办结行政执法投诉", period: .days(60), basis: "🏷 参照信访工作条例第三十五条（六十日内办结）"))
+
+    public static let all = [rectification, inspectionResult, complaint]
+}
+
+public enum ComplaintAction: Sendable {
+    case decline(on: CivilDate, reason: String)
+    case accept(on: CivilDate)
+    case conclude(on: CivilDate, outcome: SupervisionOutcome, findings: String)
+    case rectified(on: CivilDate, report: String)
+    case discipline(on: CivilDate, note: String)
+    case close(on: CivilDate)
+
+    public var label: String {
+        switch self {
+        case .decline: return "不予立案"
+        case .accept: return "立案监督"
+        case .conclude: return "作出监督结论"
+        case .rectified: return "整改完成"
+        case .discipline: return "移送纪检监察机关"
+        case .close: return "办结"
+        }
+    }
+
+    var date: CivilDate {
+        switch self {
+        case .decline(let on, _), .accept(let on), .conclude(let on, _, _), .rectified(let on, _), .discipline(let on, _), .close(let on): return on
+        }
+    }
+}
+
+public enum ComplaintService {
+    static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
+        ValidationFailure(field: field, label: label, message: message)
+    }
+
+    @discardableResult
+    public static func register(number: String?, source: String?, complainant: String?, aboutUnitCode: String?, content: String?, receivedOn: String?,
+                                by principal: Principal, services: FazhiServices, on db: any Database) async throws -> EnforcementComplaint {
+        let today = CivilDateTime(services.now).date
+        var validator = Validator()
+        let number = validator.required(number, field: "number", label: "投诉编号", maxLength: 60)
+        let sourceValue = ComplaintSource(rawValue: source ?? "")
+        if sourceValue == nil { validator.add("source", "来源", "请选择来源") }
+        let person = validator.optional(complainant, field: "complainant", label: "投诉人", maxLength: 100)
+        let code = validator.required(aboutUnitCode, field: "aboutUnitCode", label: "被投诉单位编码", maxLength: 32)
+        let text = validator.required(content, field: "content", label: "投诉内容", maxLength: 2000)
+        let day = CivilDate((receivedOn ?? "").trimmingCharacters(in: .whitespaces))
+        if day == nil { validator.add("receivedOn", "收到日期", "应为有效日期（YYYY-MM-DD）") }
+        if let day, day > today { validator.add("receivedOn", "收到日期", "不能晚于今天") }
+        var unit: OrgUnit?
+        if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("aboutUnitCode", "被投诉单位编码", "没有编码为“\(code)”的单位") } }
+        try validator.check()
+        let target = unit!
+        return try await db.write { tx in
+            if try await EnforcementComplaint.query(on: tx).filter(\.$number == number).count() > 0 { throw fail("number", "投诉编号", "“\(number)”已登记") }
+            let row = EnforcementComplaint()
+            row.number = number
+            row.source = sourceValue!.rawValue
+            row.complainantSealed = try person.map { try services.cipher.seal($0) }
+            row.complainantMasked = person.map(Masking.personName) ?? "匿名"
+            row.aboutUnitID = target.id!
+            row.unitPath = target.path
+            row.content = text
+            row.receivedOn = day!.description
+            row.status = ComplaintStatus.received.rawValue
+            row.history = "\(day!) 收到（\(sourceValue!.label)）"
+            row.createdAt = services.now
+            try await row.create(on: tx)
+            // The supervision body holds the clock; the complained-about unit cannot see it run.
+            let holder = principal.unitID ?? target.id!
+            try await ClockService.open(kind: SupervisionClocks.complaint.key, unitID: holder, title: "\(number) 行政执法投诉", link: row.link,
+                                        start: CivilDateTime(date: day!), startReason: "收到投诉", by: principal, services: services, on: tx)
+            try await AuditLog.append(AuditEvent(action: "supervision.complaint-register", entityType: "enforcement_complaint", entityID: row.id!.uuidString,
+                                                 detail: "\(number)（\(sourceValue!.label)）：\(target.name)"), by: principal.auditActor, at: services.now, on: tx)
+            return row
+        }
+    }
+
+    public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> EnforcementComplaint {
+        // Only the supervision body sees complaints: the unit complained about must not learn who complained.
+        guard let row = try await EnforcementComplaint.find(id, on: db), principal.isCountyWide else {
+            throw ScopeDenied(entityType: "enforcement_complaint", entityID: id.uuidString)
+        }
+        return row
+    }
+
+    @discardableResult
+    public static func perform(_ action: ComplaintAction, on id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> EnforcementComplaint {
+        let today = CivilDateTime(services.now).date
+        return try await db.write { tx in
+            let row = try await find(id, for: principal, on: tx)
+            guard action.date <= today else { throw fail("on", "日期", "不能晚于今天") }
+            guard action.date >= CivilDate(row.receivedOn)! else { throw fail("on", "日期", "不能早于收到日期 \(row.receivedOn)") }
+            let status = row.complaintStatus
+            func require(_ allowed: Set<ComplaintStatus>, _ why: String) throws {
+                guard allowed.contains(status) else { throw fail("action", "操作", "当前为“\(status.label)”，不能\(action.label)：\(why)") }
+            }
+            func complete(_ kind: ClockKind, _ reason: String) async throws {
+                for clock in try await ClockService.clocks(link: row.link, on: tx) where clock.kind == kind.key && !clock.closed {
+                    try await ClockService.record(.complete(CivilDateTime(date: action.date), reason: reason), on: clock.id!, by: principal, services: services, on: tx)
+                }
+            }
+            func required(_ text: String, _ label: String) throws -> String {
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !trimmed.isEmpty else { throw fail("text", label, "不能为空") }
+                return trimmed
+            }
+            var detail = action.label
+            switch action {
+            case .decline(_, let reason):
+                try require([.received], "只有待审查的投诉可以不予立案")
+                detail += "：\(try required(reason, "不予立案理由"))"
+                row.status = ComplaintStatus.declined.rawValue
+                row.closedOn = action.date.description
+                try await complete(SupervisionClocks.complaint, "不予立案并告知")
+            case .accept:
+                try require([.received], "只有待审查的投诉可以立案")
+                row.status = ComplaintStatus.investigating.rawValue
+            case .conclude(_, let outcome, let findings):
+                try require([.investigating], "立案调查后才能作出结论")
+                row.findings = try required(findings, "调查结论")
+                row.outcome = outcome.rawValue
+                detail += "：\(outcome.label)；\(row.findings!)"
+                if outcome == .unfounded {
+                    row.status = ComplaintStatus.closed.rawValue
+                    row.closedOn = action.date.description
+                    try await complete(SupervisionClocks.complaint, "投诉不成立，已办结")
+                } else {
+                    row.status = ComplaintStatus.ordered.rawValue
+                    row.orderedOn = action.date.description
+                    try await ClockService.open(kind: SupervisionClocks.rectification.key, unitID: row.aboutUnitID, title: "\(row.number) \(outcome.label)整改",
+                                                link: row.link, start: CivilDateTime(date: action.date), startReason: outcome.label, by: principal, services: services, on: tx)
+                }
+            case .rectified(_, let report):
+                try require([.ordered], "发出意见书或纠正通知后才有整改")
+                detail += "：\(try required(report, "整改情况"))"
+                row.status = ComplaintStatus.rectified.rawValue
+                row.rectifiedOn = action.date.description
+                try await complete(SupervisionClocks.rectification, "已报告整改")
+            case .discipline(_, let note):
+                guard row.disciplineOn == nil else { throw fail("action", "操作", "已于\(row.disciplineOn!)移送") }
+                try require([.investigating, .ordered, .rectified, .closed], "立案调查后发现问题线索的才移送")
+                detail += "：\(try required(note, "移送的问题线索"))"
+                row.disciplineOn = action.date.description
+            case .close:
+                try require([.rectified], "整改完成后办结")
+                row.status = ComplaintStatus.closed.rawValue
+                row.closedOn = action.date.description
+                try await complete(SupervisionClocks.complaint, "已办结")
+            }
+            row.history += "\n\(action.date) \(detail)"
+            try await row.update(on: tx)
+            try await AuditLog.append(AuditEvent(action: "supervision.complaint-step", entityType: "enforcement_complaint", entityID: row.id!.uuidString,
+                                                 detail: "\(row.number)：\(detail)（\(action.date)）"), by: principal.auditActor, at: services.now, on: tx)
+            return row
+        }
+    }
+}

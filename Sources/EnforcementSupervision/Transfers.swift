@@ -1,0 +1,266 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+
+/// A suspected crime found in enforcement, on its way to the public-security organ (两法衔接,
+/// 行政执法机关移送涉嫌犯罪案件的规定). Penalties may not replace transfer (第十一条).
+public final class CriminalTransfer: Model, @unchecked Sendable {
+    public static let schema = "criminal_transfers"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "case_number") public var caseNumber: String
+    @Field(key: "suspect_sealed") public var suspectSealed: String
+    @Field(key: "suspect_masked") public var suspectMasked: String
+    @Field(key: "offence") public var offence: String
+    @Field(key: "status") public var status: String
+    @Field(key: "reported_on") public var reportedOn: String
+    @OptionalField(key: "decided_on") public var decidedOn: String?
+    @OptionalField(key: "transferred_at") public var transferredAt: String?
+    @OptionalField(key: "police_answer_on") public var policeAnswerOn: String?
+    @OptionalField(key: "reconsider_on") public var reconsiderOn: String?
+    @OptionalField(key: "reconsider_answer_on") public var reconsiderAnswerOn: String?
+    @OptionalField(key: "exhibits_on") public var exhibitsOn: String?
+    @Field(key: "history") public var history: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var link: String { "/supervision/transfers/\(id!)" }
+    public var transferStatus: TransferStatus { TransferStatus(rawValue: status) ?? .reported }
+}
+
+public enum TransferStatus: String, Codable, Sendable, CaseIterable {
+    case reported, notTransferred, transferred, accepted, refused, reconsidering, finallyRefused
+
+    public var label: String {
+        switch self {
+        case .reported: return "已报告负责人，待决定是否移送"
+        case .notTransferred: return "决定不移送"
+        case .transferred: return "已移送公安机关，待立案决定"
+        case .accepted: return "公安机关已立案"
+        case .refused: return "公安机关不予立案"
+        case .reconsidering: return "已提请复议"
+        case .finallyRefused: return "复议维持不予立案"
+        }
+    }
+}
+
+extension SupervisionMigrations {
+    struct CreateTransfers: AsyncMigration {
+        var name: String { "supervision.003.transfers" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema("criminal_transfers")
+                .id()
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("case_number", .string, .required)
+                .field("suspect_sealed", .string, .required)
+                .field("suspect_masked", .string, .required)
+                .field("offence", .string, .required)
+                .field("status", .string, .required)
+                .field("reported_on", .string, .required)
+                .field("decided_on", .string)
+                .field("transferred_at", .string)
+                .field("police_answer_on", .string)
+                .field("reconsider_on", .string)
+                .field("reconsider_answer_on", .string)
+                .field("exhibits_on", .string)
+                .field("history", .string, .required)
+                .field("created_at", .datetime, .required)
+                .unique(on: "case_number")
+                .create()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema("criminal_transfers").delete()
+        }
+    }
+}
+
+/// The 规定's periods. ⚠️ None is defined as working days in the 规定 itself (statutes.md §1.8),
+/// so they are counted as 日 by 民事诉讼法第八十五条's rule.
+public enum TransferClocks {
+    /// 第五条第一款: the head decides within three days of receiving the report.
+    public static let decision = ClockKind(key: "deadlines.crime-transfer-decision", moduleID: "supervision", rule: ClockRule(
+        title: "决定是否移送涉嫌犯罪案件", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条第一款"))
+    /// 第五条: once approved, transfer to the public-security organ within 24 hours.
+    public static let transfer = ClockKind(key: "deadlines.crime-transfer", moduleID: "supervision", rule: ClockRule(
+        title: "向公安机关移送", period: .hours(24), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条第一款"))
+    /// 第八条: the public-security organ decides whether to open a criminal case within three days.
+    public static let policeAnswer = ClockKind(key: "supervision.police-answer", moduleID: "supervision", rule: ClockRule(
+        title: "公安机关作出立案决定", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第八条"))
+    /// 第九条: the agency may ask for reconsideration within three days of the refusal notice.
+    public static let reconsideration = ClockKind(key: "supervision.transfer-reconsideration", moduleID: "supervision", rule: ClockRule(
+        title: "提请公安机关复议不予立案决定", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第九条"))
+    /// 第九条: the public-security organ answers the reconsideration within three days.
+    public static let reconsiderationAnswer = ClockKind(key: "supervision.transfer-reconsideration-answer", moduleID: "supervision", rule: ClockRule(
+        title: "公安机关作出复议决定", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第九条"))
+    /// 第十二条: exhibits are handed over within three days of the police opening the case.
+    public static let exhibits = ClockKind(key: "supervision.transfer-exhibits", moduleID: "supervision", rule: ClockRule(
+        title: "移交涉案物品", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第十二条"))
+
+    public static let all = [decision, transfer, policeAnswer, reconsideration, reconsiderationAnswer, exhibits]
+}
+
+public enum TransferAction: Sendable {
+    /// The head's decision, with its time: the 24-hour transfer clock runs from it.
+    case decide(at: CivilDateTime, transfer: Bool, reason: String)
+    case transfer(at: CivilDateTime)
+    case policeAnswer(on: CivilDate, accepted: Bool)
+    case reconsider(on: CivilDate)
+    case reconsiderAnswer(on: CivilDate, accepted: Bool)
+    case exhibits(on: CivilDate)
+
+    public var label: String {
+        switch self {
+        case .decide: return "负责人决定"
+        case .transfer: return "移送公安机关"
+        case .policeAnswer: return "公安机关立案决定"
+        case .reconsider: return "提请复议"
+        case .reconsiderAnswer: return "复议决定"
+        case .exhibits: return "移交涉案物品"
+        }
+    }
+
+    var date: CivilDate {
+        switch self {
+        case .decide(let at, _, _): return at.date
+        case .policeAnswer(let on, _), .reconsider(let on), .reconsiderAnswer(let on, _), .exhibits(let on): return on
+        case .transfer(let at): return at.date
+        }
+    }
+}
+
+public enum TransferService {
+    static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
+        ValidationFailure(field: field, label: label, message: message)
+    }
+
+    /// The officer's report to the head of the agency (第五条): the three-day decision clock starts.
+    @discardableResult
+    public static func report(caseNumber: String?, unitCode: String?, suspect: String?, offence: String?, reportedOn: String?,
+                              by principal: Principal, services: FazhiServices, on db: any Database) async throws -> CriminalTransfer {
+        let today = CivilDateTime(services.now).date
+        var validator = Validator()
+        let number = validator.required(caseNumber, field: "caseNumber", label: "案号", maxLength: 60)
+        let code = validator.required(unitCode, field: "unitCode", label: "移送单位编码", maxLength: 32)
+        let name = validator.required(suspect, field: "suspect", label: "涉嫌犯罪的当事人", maxLength: 100)
+        let offenceText = validator.required(offence, field: "offence", label: "涉嫌罪名", maxLength: 100)
+        let day = CivilDate((reportedOn ?? "").trimmingCharacters(in: .whitespaces))
+        if day == nil { validator.add("reportedOn", "报告日期", "应为有效日期（YYYY-MM-DD）") }
+        if let day, day > today { validator.add("reportedOn", "报告日期", "不能晚于今天") }
+        var unit: OrgUnit?
+        if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "移送单位编码", "没有编码为“\(code)”的单位") } }
+        try validator.check()
+        guard let unit, principal.covers(unitPath: unit.path) else { throw ScopeDenied(entityType: "unit", entityID: code) }
+        return try await db.write { tx in
+            if try await CriminalTransfer.query(on: tx).filter(\.$caseNumber == number).count() > 0 { throw fail("caseNumber", "案号", "“\(number)”已登记") }
+            let row = CriminalTransfer()
+            row.unitID = unit.id!
+            row.unitPath = unit.path
+            row.caseNumber = number
+            row.suspectSealed = try services.cipher.seal(name)
+            row.suspectMasked = Masking.personName(name)
+            row.offence = offenceText
+            row.status = TransferStatus.reported.rawValue
+            row.reportedOn = day!.description
+            row.history = "\(day!) 报告负责人：涉嫌\(offenceText)"
+            row.createdAt = services.now
+            try await row.create(on: tx)
+            try await ClockService.open(kind: TransferClocks.decision.key, unitID: unit.id!, title: "\(number) \(TransferClocks.decision.rule.title)", link: row.link,
+                                        start: CivilDateTime(date: day!), startReason: "报告负责人", by: principal, services: services, on: tx)
+            try await AuditLog.append(AuditEvent(action: "supervision.transfer-report", entityType: "criminal_transfer", entityID: row.id!.uuidString,
+                                                 detail: "\(number)：涉嫌\(offenceText)"), by: principal.auditActor, at: services.now, on: tx)
+            return row
+        }
+    }
+
+    public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> CriminalTransfer {
+        guard let row = try await CriminalTransfer.find(id, on: db), principal.covers(unitPath: row.unitPath) else {
+            throw ScopeDenied(entityType: "criminal_transfer", entityID: id.uuidString)
+        }
+        return row
+    }
+
+    @discardableResult
+    public static func perform(_ action: TransferAction, on id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> CriminalTransfer {
+        let now = CivilDateTime(services.now)
+        return try await db.write { tx in
+            let row = try await find(id, for: principal, on: tx)
+            guard action.date <= now.date else { throw fail("on", "日期", "不能晚于今天") }
+            guard action.date >= CivilDate(row.reportedOn)! else { throw fail("on", "日期", "不能早于报告日期 \(row.reportedOn)") }
+            let status = row.transferStatus
+            func require(_ allowed: TransferStatus, _ why: String) throws {
+                guard status == allowed else { throw fail("action", "操作", "当前为“\(status.label)”，不能\(action.label)：\(why)") }
+            }
+            func complete(_ kind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
+                if let clock = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                    try await ClockService.record(.complete(time, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
+                }
+            }
+            func open(_ kind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
+                try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", link: row.link, start: time,
+                                            startReason: reason, by: principal, services: services, on: tx)
+            }
+            let day = CivilDateTime(date: action.date)
+            var detail = action.label
+            switch action {
+            case .decide(let at, let transfer, let reason):
+                guard at <= now else { throw fail("on", "决定时间", "不能晚于现在") }
+                try require(.reported, "已作出决定")
+                if !transfer && reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                    throw fail("text", "理由", "决定不移送的须写明理由并存档（第五条第二款）；行政处罚不能代替移送（第十一条）")
+                }
+                try await complete(TransferClocks.decision, at: at, transfer ? "批准移送" : "决定不移送")
+                row.decidedOn = at.date.description
+                row.status = transfer ? TransferStatus.reported.rawValue : TransferStatus.notTransferred.rawValue
+                if transfer { try await open(TransferClocks.transfer, at: at, "批准移送") }
+                detail += transfer ? "：批准移送" : "：不移送，理由：\(reason)"
+            case .transfer(let at):
+                guard status == .reported, let decided = row.decidedOn, CivilDate(decided)! <= at.date else {
+                    throw fail("action", "操作", "负责人批准移送后才能移送（第五条第一款）")
+                }
+                guard at <= now else { throw fail("on", "移送时间", "不能晚于现在") }
+                try await complete(TransferClocks.transfer, at: at, "已移送")
+                row.transferredAt = at.description
+                row.status = TransferStatus.transferred.rawValue
+                try await open(TransferClocks.policeAnswer, at: CivilDateTime(date: at.date), "已移送公安机关")
+                detail += "（\(at)）"
+            case .policeAnswer(let on, let accepted):
+                try require(.transferred, "移送后才有公安机关的立案决定")
+                try await complete(TransferClocks.policeAnswer, at: day, accepted ? "公安机关立案" : "公安机关不予立案")
+                row.policeAnswerOn = on.description
+                row.status = accepted ? TransferStatus.accepted.rawValue : TransferStatus.refused.rawValue
+                try await open(accepted ? TransferClocks.exhibits : TransferClocks.reconsideration, at: day, accepted ? "公安机关立案" : "收到不予立案通知")
+                detail += accepted ? "：立案" : "：不予立案"
+            case .reconsider:
+                try require(.refused, "只有公安机关不予立案的，才能提请复议（第九条）")
+                try await complete(TransferClocks.reconsideration, at: day, "已提请复议")
+                row.reconsiderOn = action.date.description
+                row.status = TransferStatus.reconsidering.rawValue
+                try await open(TransferClocks.reconsiderationAnswer, at: day, "提请复议")
+            case .reconsiderAnswer(let on, let accepted):
+                try require(.reconsidering, "提请复议后才有复议决定")
+                try await complete(TransferClocks.reconsiderationAnswer, at: day, "公安机关作出复议决定")
+                row.reconsiderAnswerOn = on.description
+                row.status = accepted ? TransferStatus.accepted.rawValue : TransferStatus.finallyRefused.rawValue
+                if accepted { try await open(TransferClocks.exhibits, at: day, "复议后立案") }
+                detail += accepted ? "：立案" : "：维持不予立案（可以建议人民检察院依法进行立案监督）"
+            case .exhibits:
+                guard status == .accepted, row.exhibitsOn == nil else { throw fail("action", "操作", "公安机关立案后移交涉案物品，且只移交一次（第十二条）") }
+                try await complete(TransferClocks.exhibits, at: day, "已移交")
+                row.exhibitsOn = action.date.description
+            }
+            row.history += "\n\(action.date) \(detail)"
+            try await row.update(on: tx)
+            try await AuditLog.append(AuditEvent(action: "supervision.transfer-step", entityType: "criminal_transfer", entityID: row.id!.uuidString,
+                                                 detail: "\(row.caseNumber)：\(detail)（\(action.date)）"), by: principal.auditActor, at: services.now, on: tx)
+            return row
+        }
+    }
+}
