@@ -46,7 +46,19 @@ enum PenaltyCasePages {
             case "decide":
                 let fineText = (values["fine"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard fineText.isEmpty || Int(fineText) != nil else { throw ValidationFailure(field: "fine", label: "罚款", message: "应为整数（元）") }
-                action = .decide(on: date, fineYuan: Int(fineText), decision: text, penalty: values["penalty"] != "0")
+                let circumstances = Set(Circumstance.allCases.filter { values["c-\($0.rawValue)"] == "1" })
+                let code = (values["benchmarkCode"] ?? "").trimmingCharacters(in: .whitespaces)
+                let lenience = (values["lenienceCode"] ?? "").trimmingCharacters(in: .whitespaces)
+                let discretion = code.isEmpty && lenience.isEmpty && circumstances.isEmpty ? nil
+                    : DiscretionInput(benchmarkCode: code, circumstances: circumstances, tier: DiscretionTier(rawValue: values["tier"] ?? ""),
+                                      outsideReason: values["outsideReason"], lenienceCode: lenience, lenienceReason: values["lenienceReason"])
+                action = .decide(on: date, fineYuan: Int(fineText), decision: text, penalty: values["penalty"] != "0", discretion: discretion)
+            case "impact": action = .assessImpact(on: date, assessment: text)
+            case "hearing":
+                guard let notice = CivilDate((values["noticeOn"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationFailure(field: "noticeOn", label: "听证通知日期", message: "应为有效日期（YYYY-MM-DD）")
+                }
+                action = .hearing(on: date, noticeOn: notice, record: text)
             case "publish": action = .publish(on: date)
             case "change":
                 guard let kind = DecisionChange(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "变更方式", message: "请选择变更、撤销、确认违法或确认无效") }
@@ -119,6 +131,19 @@ enum PenaltyCasePages {
         let calendar = try await CalendarService.current(services: services, on: req.db)
         let now = CivilDateTime(services.now)
         let clocks = try await ClockService.clocks(link: row.link, on: req.db).map { try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays) }
+        var discretionText = "—"
+        if let tier = row.discretionTier.flatMap(DiscretionTier.init(rawValue:)) {
+            var benchmark: DiscretionBenchmark?
+            if let id = row.benchmarkID.flatMap { UUID(uuidString: $0) } { benchmark = try await DiscretionBenchmark.find(id, on: req.db) }
+            let proposed = (row.proposedTiers ?? "").split(separator: ",").compactMap { DiscretionTier(rawValue: String($0)) }.map(\.label).joined(separator: "或")
+            discretionText = "\(tier.label)\(benchmark.map { "（基准\($0.code)第\($0.version)版：\($0.tier(tier)?.rangeText ?? "未设此档")）" } ?? "")；平台建议\(proposed)"
+            if row.outsideBenchmark { discretionText += "；偏离基准，理由：\(row.outsideReason ?? "")（已报送执法监督）" }
+        }
+        if let item = row.lenienceItemID.flatMap { UUID(uuidString: $0) }, let lenience = try await LenienceItem.find(item, on: req.db) {
+            discretionText += "；适用\(lenience.listValue.label)\(lenience.code)：\(row.lenienceReason ?? "")"
+        }
+        if let impact = row.impactAssessedOn { discretionText += "；涉企经济影响评估（\(impact)）：\(row.impactAssessment ?? "")" }
+        if let hearing = row.hearingOn { discretionText += "；\(hearing)举行听证（\(row.hearingNoticeOn ?? "")通知）" }
         let publications = try await EnforcementPublication.query(on: req.db).filter(\.$caseID == row.id!).sort(\.$createdAt).all()
         let limitation = PenaltyCaseService.limitationEnd(violationOn: CivilDate(row.violationOn)!, graveHarm: row.graveHarm)
         var content: [Node] = [
@@ -130,6 +155,7 @@ enum PenaltyCasePages {
                 ("法制审核", .text(row.major ? (row.reviewOn.map { "\($0) 通过（\(row.reviewer ?? "")）" } ?? "须经法制审核（第五十八条）") : "不属于第五十八条情形")),
                 ("集体讨论", .text(row.complex ? (row.deliberationOn ?? "须集体讨论（第五十七条第二款）") : "不需要")),
                 ("决定", .text(row.decision.map { "\(row.noPenalty ? "不予行政处罚：" : "")\($0)\(row.fineYuan.map { "，罚款\($0)元" } ?? "")（\(row.decidedOn ?? "")）" } ?? "—")),
+                ("裁量", .text(discretionText)),
             ("决定变更", .text(row.changeKind.map { "\(row.changedOn ?? "") \(DecisionChange(rawValue: $0)?.label ?? $0)：\(row.changeReason ?? "")" } ?? "—")),
             ]),
             el("h2", text: "公示"),
@@ -163,9 +189,24 @@ enum PenaltyCasePages {
                 if row.summary { forms.append(form("decide", "当场作出决定", [UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text")])) }
             case .notified, .reviewed:
                 if row.complex && row.deliberationOn == nil { forms.append(form("deliberate", "集体讨论", [UI.field("参加的负责人", name: "text")])) }
+                if row.caseStatus == .notified && row.hearingOn == nil {
+                    forms.append(form("hearing", "听证", [
+                        UI.field("听证通知日期", name: "noticeOn", type: "date", required: true, hint: "应当在举行听证的七个工作日前通知（第六十四条第二项）"),
+                        UI.field("听证笔录摘要", name: "text", required: true),
+                    ]))
+                }
+                if row.partyKind != "natural" && row.impactAssessedOn == nil {
+                    forms.append(form("impact", "涉企经济影响评估", [UI.field("评估意见", name: "text", hint: "对企业生产经营的影响、拟采取的柔性措施（如分期缴纳）")]))
+                }
                 forms.append(form("decide", "作出决定", [
                     UI.select("决定类型", name: "penalty", options: [("1", "行政处罚决定"), ("0", "不予行政处罚决定")], selected: "1"),
                     UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text", hint: "处罚种类、依据；公示时自动隐去自然人姓名、身份证号码和电话号码"),
+                    el("fieldset", [], [el("legend", text: "裁量（行政处罚法第三十二条、第三十三条、第三十四条）")]
+                        + Circumstance.allCases.map { UI.select($0.label, name: "c-\($0.rawValue)", options: [("0", "否"), ("1", "是")], selected: "0") }
+                        + [UI.field("裁量基准违法行为编码", name: "benchmarkCode", hint: "平台按所选情形建议裁量档次和罚款幅度；偏离的须说明理由并报送执法监督机构"),
+                           UI.select("裁量档次", name: "tier", options: DiscretionTier.allCases.map { ($0.rawValue, $0.label) }, selected: nil, includeBlank: "按建议"),
+                           UI.field("偏离基准的理由", name: "outsideReason"),
+                           UI.field("适用的清单事项编码", name: "lenienceCode", hint: "首违不罚、不予处罚、从轻、减轻清单"), UI.field("适用理由", name: "lenienceReason")]),
                 ]))
             case .decided: forms.append(form("serve", "送达", []))
             case .served: forms.append(form("execute", "执行完毕", []))

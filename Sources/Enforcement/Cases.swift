@@ -68,6 +68,21 @@ public final class PenaltyCase: Model, @unchecked Sendable {
     @OptionalField(key: "changed_on") public var changedOn: String?
     @OptionalField(key: "change_kind") public var changeKind: String?
     @OptionalField(key: "change_reason") public var changeReason: String?
+    /// Discretion at decision time (裁量基准): the benchmark version, the tier, what the platform proposed.
+    @OptionalField(key: "benchmark_id") public var benchmarkID: String?
+    @OptionalField(key: "discretion_tier") public var discretionTier: String?
+    @OptionalField(key: "proposed_tiers") public var proposedTiers: String?
+    @OptionalField(key: "circumstances") public var circumstances: String?
+    @Field(key: "outside_benchmark") public var outsideBenchmark: Bool
+    @OptionalField(key: "outside_reason") public var outsideReason: String?
+    @OptionalField(key: "lenience_item_id") public var lenienceItemID: String?
+    @OptionalField(key: "lenience_reason") public var lenienceReason: String?
+    /// 🏷 The economic-impact assessment of a major decision against an enterprise.
+    @OptionalField(key: "impact_assessed_on") public var impactAssessedOn: String?
+    @OptionalField(key: "impact_assessment") public var impactAssessment: String?
+    /// 第六十四条: the hearing, and the day the party was told of it (at least seven working days before).
+    @OptionalField(key: "hearing_notice_on") public var hearingNoticeOn: String?
+    @OptionalField(key: "hearing_on") public var hearingOn: String?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -169,7 +184,11 @@ public enum PenaltyAction: Sendable {
     case review(on: CivilDate, passed: Bool, opinion: String)
     case deliberate(on: CivilDate, participants: String)
     /// `penalty: false` is a 不予行政处罚 decision.
-    case decide(on: CivilDate, fineYuan: Int?, decision: String, penalty: Bool = true)
+    case decide(on: CivilDate, fineYuan: Int?, decision: String, penalty: Bool = true, discretion: DiscretionInput? = nil)
+    /// 🏷 The economic-impact assessment before a major decision against an enterprise.
+    case assessImpact(on: CivilDate, assessment: String)
+    /// 第六十四条: a hearing held on `on`, notified to the party on `noticeOn`.
+    case hearing(on: CivilDate, noticeOn: CivilDate, record: String)
     /// Publish the redacted decision on `/gongshi` (三项制度; 7 or 20 working days).
     case publish(on: CivilDate)
     /// The decision was changed, annulled, or found unlawful or void (by reconsideration, a court, or the body itself).
@@ -196,6 +215,8 @@ public enum PenaltyAction: Sendable {
         case .publish: return "公示决定"
         case .change: return "决定变更或撤销"
         case .withdraw: return "撤回公示"
+        case .assessImpact: return "涉企经济影响评估"
+        case .hearing: return "听证"
         }
     }
 
@@ -214,12 +235,14 @@ public enum PenaltyAction: Sendable {
         case .publish: return "publish"
         case .change: return "change"
         case .withdraw: return "withdraw"
+        case .assessImpact: return "impact"
+        case .hearing: return "hearing"
         }
     }
 
     var date: CivilDate {
         switch self {
-        case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _, _),
+        case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _, _, _), .assessImpact(let on, _), .hearing(let on, _, _),
              .serve(let on), .execute(let on), .close(let on), .archive(let on), .publish(let on), .change(let on, _, _), .withdraw(let on):
             return on
         }
@@ -283,6 +306,7 @@ public enum PenaltyCaseService {
             row.complex = false
             row.summary = false
             row.noPenalty = false
+            row.outsideBenchmark = false
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
@@ -396,7 +420,7 @@ public enum PenaltyCaseService {
                 guard !participants.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "参加人员", "须写明参加集体讨论的负责人") }
                 row.deliberationOn = date.description
                 detail += "：\(participants)"
-            case .decide(_, let fine, let decision, let penalty):
+            case .decide(_, let fine, let decision, let penalty, let discretion):
                 if row.summary {
                     try require([.filed, .notified], "简易程序案件立案后当场作出决定")
                     // 第五十一条: on the spot only a warning or a fine up to 200 元 (citizens) / 3,000 元 (organisations).
@@ -413,6 +437,25 @@ public enum PenaltyCaseService {
                     throw fail("fine", "罚款", "对\(row.partyKind == "natural" ? "公民" : "法人或者其他组织")罚款\(threshold)元以上属于本地规定的重大执法决定，未经法制审核不得作出决定（行政处罚法第五十八条第一款第四项），请先告知并提交法制审核")
                 }
                 if !penalty, fine != nil { throw fail("fine", "罚款", "不予行政处罚决定不能有罚款") }
+                if row.major && row.partyKind != "natural" && services.config.enterpriseImpactRequired && row.impactAssessedOn == nil {
+                    throw fail("action", "操作", "对企业作出重大行政处罚决定前，应当评估对企业生产经营的影响并记录（🏷 本地涉企行政执法规定），请先记录涉企经济影响评估")
+                }
+                if let discretion {
+                    let checked = try await DiscretionService.evaluate(discretion, fine: fine, penalty: penalty, on: date, db: tx)
+                    row.benchmarkID = checked.benchmark?.id?.uuidString
+                    row.discretionTier = checked.tier?.rawValue
+                    row.proposedTiers = checked.proposal.tiers.map(\.rawValue).joined(separator: ",")
+                    row.circumstances = discretion.circumstances.map(\.rawValue).sorted().joined(separator: ",")
+                    row.outsideBenchmark = checked.outside
+                    row.outsideReason = checked.outside ? discretion.outsideReason : nil
+                    row.lenienceItemID = checked.lenience?.id?.uuidString
+                    row.lenienceReason = checked.lenience == nil ? nil : discretion.lenienceReason
+                    if let benchmark = checked.benchmark {
+                        detail += "；裁量基准\(benchmark.code)第\(benchmark.version)版，\(checked.tier?.label ?? "")（平台建议\(checked.proposal.tiers.map(\.label).joined(separator: "或"))）"
+                    }
+                    if checked.outside { detail += "；偏离基准，理由：\(discretion.outsideReason ?? "")" }
+                    if let item = checked.lenience { detail += "；适用\(item.listValue.label)\(item.code)：\(discretion.lenienceReason ?? "")" }
+                }
                 if row.major && row.reviewOn == nil {
                     throw fail("action", "操作", "本案属于行政处罚法第五十八条规定的情形，未经法制审核或者审核未通过的，不得作出决定")
                 }
@@ -448,6 +491,27 @@ public enum PenaltyCaseService {
                 try require([.closed, .dropped], "结案或不予立案后才能归档（行政处罚法第四十七条：全过程记录，归档保存）")
                 row.archivedOn = date.description
                 row.status = PenaltyStatus.archived.rawValue
+            case .assessImpact(_, let assessment):
+                try require([.filed, .notified, .reviewed], "立案后、决定前评估")
+                guard row.partyKind != "natural" else { throw fail("action", "操作", "当事人是自然人，不需要涉企经济影响评估") }
+                guard !assessment.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "评估意见", "须写明对企业生产经营的影响和拟采取的措施") }
+                row.impactAssessedOn = date.description
+                row.impactAssessment = assessment
+                detail += "：\(assessment)"
+            case .hearing(_, let noticeOn, let record):
+                try require([.notified], "告知听证权利、当事人要求听证后举行")
+                guard noticeOn <= date, noticeOn >= CivilDate(row.notifiedOn!)! else { throw fail("noticeOn", "听证通知日期", "应在告知之后、听证之前") }
+                // 第六十四条第二项: notified at least seven (working, 第八十五条) days before the hearing.
+                let calendar = try await CalendarService.current(services: services, on: tx)
+                let between = calendar.workdays(after: noticeOn, through: date.adding(days: -1))
+                guard between >= 7 else {
+                    throw fail("noticeOn", "听证通知日期", "应当在举行听证的七日前通知当事人（行政处罚法第六十四条第二项、第八十五条：工作日），\(noticeOn)通知至\(date)听证只隔\(between)个工作日")
+                }
+                guard !record.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "听证笔录", "须记录听证情况（第六十四条第八项：听证应当制作笔录）") }
+                try await complete(PenaltyClocks.hearingRequest, "已举行听证")
+                row.hearingNoticeOn = noticeOn.description
+                row.hearingOn = date.description
+                detail += "（\(noticeOn)通知）：\(record)"
             case .publish:
                 guard let decided = row.decidedOn.flatMap(CivilDate.init) else { throw fail("action", "操作", "作出决定后才能公示") }
                 guard row.changeKind != DecisionChange.annulled.rawValue, row.changeKind != DecisionChange.void.rawValue else {

@@ -17,13 +17,15 @@ public enum EnforcementModule {
             MenuEntry(title: "执法主体与权责清单", path: "/enforcement", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "执法人员", path: "/enforcement/officers", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "行政处罚案件", path: "/enforcement/cases", permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "裁量基准与清单", path: "/enforcement/benchmarks", permission: EnforcementPermissions.read, section: "业务办理"),
         ],
         routes: { router in
             EnforcementPages.register(router)
             PenaltyCasePages.register(router)
             PublicSitePages.register(router)
+            DiscretionPages.register(router)
         },
-        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all,
+        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all,
         importers: [OfficerImporter(), MatterImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
         clockKinds: PenaltyClocks.all + PublicationClocks.all,

@@ -259,6 +259,7 @@ enum EnforcementDemo {
         let reviewer = Principal(userID: UUID(uuidString: "00000000-0000-0000-0000-00000000D0A1"), loginName: "demo-reviewer", displayName: "演示法制审核员",
                                  role: .legalReviewer, unitID: nil, unitName: "", unitPath: "/", permissions: [], channel: .system, ip: "local")
         let violations = ["销售过期食品", "未取得许可从事经营", "违法占道经营", "超标排放污染物", "未按规定设置安全警示标志"]
+        let benchmarkCodes = try await seedDiscretion(context)
         var serial = 0
         for code in bodies {
             guard let unit = try await UnitService.find(code: code, on: db) else { continue }
@@ -284,11 +285,13 @@ enum EnforcementDemo {
                 if major {
                     steps.append((45, .review(on: discovered.adding(days: 45), passed: true, opinion: "事实清楚、证据确凿"), reviewer))
                     steps.append((50, .deliberate(on: discovered.adding(days: 50), participants: "局长、分管副局长、法规科科长"), handler))
+                    if !natural { steps.append((52, .assessImpact(on: discovered.adding(days: 52), assessment: "罚款不影响企业正常经营，准予分期缴纳"), handler)) }
                 }
                 steps += [
                     // Fines stay under the 🏷 amount thresholds for 重大 decisions (5,000 元 citizens, 50,000 元 organisations).
-                    (60, .decide(on: discovered.adding(days: 60), fineYuan: natural ? 200 + 100 * next(40) : 2000 + 1000 * next(10),
-                                 decision: natural ? "对\(person)（身份证号码\(personID)，电话13800000\(String(format: "%03d", serial))）依法罚款" : "依法罚款"), handler),
+                    (60, decideStep(on: discovered.adding(days: 60), fine: natural ? 200 + 100 * next(40) : 2000 + 1000 * next(10),
+                                    text: natural ? "对\(person)（身份证号码\(personID)，电话13800000\(String(format: "%03d", serial))）依法罚款" : "依法罚款",
+                                    benchmark: benchmarkCodes[violations[serial % violations.count]], firstOffence: index == 2), handler),
                     // Published within seven working days, one in three late; one decision annulled on reconsideration and withdrawn.
                     (serial % 3 == 0 ? 75 : 62, .publish(on: discovered.adding(days: serial % 3 == 0 ? 75 : 62)), handler),
                     (64, .serve(on: discovered.adding(days: 64)), handler), (80, .execute(on: discovered.adding(days: 80)), handler),
@@ -307,5 +310,79 @@ enum EnforcementDemo {
             }
         }
     }
-}
 
+    /// A demo benchmark: its code and each version's tiers as `(days from today, text)`.
+    struct DemoBenchmark: Sendable {
+        var code: String
+        var unit: String
+        var violation: String
+        var basis: String
+        var versions: [(from: Int, tiers: String)]
+    }
+
+    /// What the demo cases know of a benchmark: its code and each version's start and tiers.
+    struct BenchmarkVersions: Sendable {
+        var code: String
+        var versions: [(from: String, tiers: [BenchmarkTier])]
+    }
+
+    /// The demo's decision: with a benchmark, the tier whose range holds the fine (outside the
+    /// proposal → a reason, flagged); a first offence on the 首违不罚 list → 不予处罚.
+    static func decideStep(on day: CivilDate, fine: Int, text: String, benchmark: BenchmarkVersions?, firstOffence: Bool) -> PenaltyAction {
+        guard let benchmark, let version = benchmark.versions.last(where: { $0.from <= day.description }) else {
+            return .decide(on: day, fineYuan: fine, decision: text)
+        }
+        if firstOffence && version.tiers.contains(where: { $0.tier == .noPenalty }) {
+            return .decide(on: day, fineYuan: nil, decision: "初次违法且危害后果轻微并已及时改正，依据行政处罚法第三十三条第一款不予行政处罚", penalty: false,
+                           discretion: DiscretionInput(benchmarkCode: benchmark.code, circumstances: [.firstOffence, .minorHarm, .corrected], tier: .noPenalty,
+                                                       lenienceCode: "SFX-SW-01", lenienceReason: "系初次违法，占道时间短，责令后当场改正"))
+        }
+        let tier = version.tiers.first { $0.tier != .noPenalty && $0.contains(fine) }?.tier ?? .general
+        return .decide(on: day, fineYuan: fine, decision: text, discretion: DiscretionInput(
+            benchmarkCode: benchmark.code, circumstances: [], tier: tier,
+            outsideReason: tier == .general ? nil : "违法经营时间较长、获利较多（演示：按罚款所在档次）"))
+    }
+
+    /// 🏷 Illustrative benchmarks of the demo county (not any real county's amounts).
+    static let demoBenchmarks: [DemoBenchmark] = [
+        DemoBenchmark(code: "SFX-V01", unit: "SFX-ZHZF", violation: "违法占道经营", basis: "示范县市容和环境卫生管理办法（示范）第二十条", versions: [
+            (-400, "不予处罚|初次违法、危害后果轻微并及时改正||\n从轻|主动消除影响|200|999\n一般|无从轻、从重情节|1000|4999\n从重|拒不改正或者多次违法|5000|11000"),
+            (-100, "不予处罚|初次违法、危害后果轻微并及时改正||\n从轻|主动消除影响|200|1499\n一般|无从轻、从重情节|1500|5999\n从重|拒不改正或者多次违法|6000|11000"),
+        ]),
+        DemoBenchmark(code: "SFX-V02", unit: "SFX-YJ", violation: "未按规定设置安全警示标志", basis: "安全生产法第九十九条第一项", versions: [
+            (-400, "从轻|及时改正，未造成后果|500|1999\n一般|无从轻、从重情节|2000|9999\n从重|造成事故隐患未消除|10000|50000"),
+        ]),
+        DemoBenchmark(code: "SFX-V03", unit: "SFX-SCJG", violation: "未取得许可从事经营", basis: "示范县市场监管行政处罚裁量基准（示范）第五条", versions: [
+            (-400, "从轻|经营时间短、违法所得少|200|1999\n一般|无从轻、从重情节|2000|7999\n从重|拒不停止经营|8000|11000"),
+        ]),
+    ]
+
+    /// Publishes the demo benchmarks (one with a second version) and lenience items.
+    static func seedDiscretion(_ context: DemoContext) async throws -> [String: BenchmarkVersions] {
+        let today = CivilDateTime(context.now).date
+        let principal = Principal.system("演示数据")
+        var result: [String: BenchmarkVersions] = [:]
+        for benchmark in demoBenchmarks {
+            var versions: [(from: String, tiers: [BenchmarkTier])] = []
+            for version in benchmark.versions {
+                let row = try await DiscretionService.publish(code: benchmark.code, unitCode: benchmark.unit, violation: benchmark.violation, basis: benchmark.basis,
+                                                              effectiveFrom: today.adding(days: version.from).description, tiers: version.tiers,
+                                                              by: principal, services: context.services, on: context.database)
+                versions.append((row.effectiveFrom, row.tiers))
+            }
+            result[benchmark.violation] = BenchmarkVersions(code: benchmark.code, versions: versions)
+        }
+        let items: [(String, String, LenienceList, String, String, String)] = [
+            ("SFX-SW-01", "SFX-ZHZF", .firstViolation, "违法占道经营", "初次违法、危害后果轻微、在责令期限内改正", "行政处罚法第三十三条第一款"),
+            ("SFX-BY-01", "SFX-SCJG", .noPenalty, "未按规定公示营业执照", "违法行为轻微并及时改正，没有造成危害后果", "行政处罚法第三十三条第一款"),
+            ("SFX-CQ-01", "SFX-SCJG", .lighter, "未取得许可从事经营", "主动停止经营并消除影响", "行政处罚法第三十二条第一项"),
+            ("SFX-JQ-01", "SFX-STHJ", .mitigated, "超标排放污染物", "主动减轻危害后果且配合查处", "行政处罚法第三十二条第一项、第四项"),
+            ("SFX-MQ-01", "SFX-SCJG", .noCoercion, "轻微违法的市场主体经营行为", "违法行为情节显著轻微或者没有明显社会危害", "优化营商环境条例第五十九条"),
+        ]
+        for (code, unit, list, violation, conditions, basis) in items {
+            try await DiscretionService.addLenienceItem(code: code, unitCode: unit, list: list.rawValue, violation: violation, conditions: conditions, basis: basis,
+                                                        by: principal, services: context.services, on: context.database)
+        }
+        return result
+    }
+}

@@ -124,6 +124,10 @@ import FazhiDeadlines
             let undiscussed = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-25", "fine": "5000", "text": "罚款"])
             #expect(undiscussed.status == .unprocessableEntity && undiscussed.body.string.contains("第五十七条第二款"))
             #expect(try await post("\(row.link)/actions", ["action": "deliberate", "on": "2026-02-25", "text": "局长、副局长"]).status == .seeOther)
+            // 🏷 A major decision against an enterprise waits for the economic-impact assessment.
+            let unassessed = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-26", "fine": "5000", "text": "罚款"])
+            #expect(unassessed.status == .unprocessableEntity && unassessed.body.string.contains("涉企经济影响评估"))
+            #expect(try await post("\(row.link)/actions", ["action": "impact", "on": "2026-02-25", "text": "罚款不影响正常经营"]).status == .seeOther)
             #expect(try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-26", "fine": "5000", "text": "依食品安全法第一百二十四条罚款"]).status == .seeOther)
             #expect(try await StatutoryClock.find(decision.id!, on: t.db)?.closed == true)
             #expect(try await ClockService.openClock(kind: PenaltyClocks.service.key, link: row.link, on: t.db)?.dueDate == "2026-03-06")  // 02-28 is a 春节 调休 working day
@@ -240,6 +244,67 @@ import FazhiDeadlines
                                                                scope: MetricScope(year: year, unitPath: nil, unitName: "全县"), on: t.db)
             #expect(figure.numerator == onTime && figure.denominator == total)
             #expect(items.contains { $0.withdrawnOn != nil })
+        }
+    }
+
+    @Test("裁量基准 (第三十四条): tiers are checked and versioned; at decision the platform proposes, a decision outside needs its reason and is flagged; 首违不罚 forces 不予处罚; 第六十四条's 7 working days")
+    func discretion() async throws {
+        try await TestApp.run { t in
+            try await officer(t, "04001", certificate: "DIS-A", expires: "2028-12-31")
+            try await officer(t, "04002", certificate: "DIS-B", expires: "2028-12-31")
+            let (handler, _) = try await t.login("officer.scjg")
+            func post(_ path: String, _ form: [String: String]) async throws -> TestingHTTPResponse { try await t.request(handler, .POST, path, form: form) }
+            let bad = try await post("/enforcement/benchmarks", ["code": "T-01", "unitCode": "SFX-SCJG", "violation": "销售不合格商品", "basis": "产品质量法第四十九条",
+                                                                "effectiveFrom": "2026-01-01", "tiers": "从轻|初次|1000|6000\n一般|一般|5000|9000\n奇怪|x|1|2"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("第3行") && bad.body.string.contains("不应高于一般处罚档的最低额"))
+            let tiers = "从轻|主动消除危害后果|1000|4999\n一般|无从轻、从重情节|5000|9999\n从重|拒不改正|10000|20000"
+            #expect(try await post("/enforcement/benchmarks", ["code": "T-01", "unitCode": "SFX-SCJG", "violation": "销售不合格商品", "basis": "产品质量法第四十九条",
+                                                                 "effectiveFrom": "2026-01-01", "tiers": tiers]).status == .seeOther)
+            #expect(try await post("/enforcement/benchmarks", ["code": "T-01", "unitCode": "SFX-SCJG", "violation": "销售不合格商品", "basis": "产品质量法第四十九条",
+                                                                 "effectiveFrom": "2026-02-15", "tiers": tiers.replacingOccurrences(of: "5000|9999", with: "5000|8999")
+                                                                    .replacingOccurrences(of: "10000|20000", with: "9000|20000")]).status == .seeOther)
+            let versions = try await DiscretionBenchmark.query(on: t.db).filter(\.$code == "T-01").sort(\.$version).all()
+            #expect(versions.map(\.version) == [1, 2] && versions[0].effectiveTo == "2026-02-14" && versions[1].effectiveTo == nil)
+            #expect(try await DiscretionService.benchmark(code: "T-01", on: CivilDate("2026-02-14")!, db: t.db)?.version == 1)
+            #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi/benchmarks").body.string.contains("销售不合格商品"))
+
+            #expect(try await post("/enforcement/cases/new", ["caseNumber": "示市监罚〔2026〕41号", "unitCode": "SFX-SCJG", "partyKind": "natural", "party": "周某某",
+                                                              "violation": "销售不合格商品", "violationOn": "2026-01-05", "discoveredOn": "2026-01-06"]).status == .seeOther)
+            let row = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕41号").first())
+            #expect(try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-07", "officers": "DIS-A,DIS-B"]).status == .seeOther)
+            #expect(try await post("\(row.link)/actions", ["action": "notify", "on": "2026-02-02", "hearingRight": "1"]).status == .seeOther)
+            // 第六十四条: notified on 02-10, hearing on 02-25 — only 02-11..02-14 and 02-24 are working days between (春节).
+            let soon = try await post("\(row.link)/actions", ["action": "hearing", "on": "2026-02-25", "noticeOn": "2026-02-10", "text": "当事人陈述"])
+            #expect(soon.status == .unprocessableEntity && soon.body.string.contains("第六十四条第二项") && soon.body.string.contains("只隔5个工作日"))
+            #expect(try await post("\(row.link)/actions", ["action": "hearing", "on": "2026-02-25", "noticeOn": "2026-02-04", "text": "当事人陈述"]).status == .seeOther)
+
+            // The proposal with 第三十二条 circumstances is 从轻 or 减轻; 4,000 元 in 从轻 (1000–4999) is inside.
+            #expect(DiscretionProposal.propose([.reducedHarm]).tiers == [.lighter, .mitigated])
+            #expect(DiscretionProposal.propose([.firstOffence, .minorHarm, .corrected]).tiers.first == .noPenalty)
+            // 4,500 元 at the general tier (5000–8999 in version 2) is outside: refused without a reason.
+            let outside = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-26", "fine": "4500", "text": "罚款", "benchmarkCode": "T-01", "tier": "general"])
+            #expect(outside.status == .unprocessableEntity && outside.body.string.contains("须书面说明理由"))
+            // 首违不罚 list item: the decision must be 不予处罚.
+            #expect(try await post("/enforcement/lenience", ["code": "T-SW", "unitCode": "SFX-SCJG", "list": "firstViolation", "violation": "销售不合格商品",
+                                                               "conditions": "初次违法、危害后果轻微并及时改正", "basis": "行政处罚法第三十三条第一款"]).status == .seeOther)
+            let lenient = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-26", "fine": "1000", "text": "罚款", "benchmarkCode": "T-01", "tier": "lighter",
+                                                                  "lenienceCode": "T-SW", "lenienceReason": "初次"])
+            #expect(lenient.status == .unprocessableEntity && lenient.body.string.contains("应当作出不予行政处罚决定"))
+            #expect(try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-26", "fine": "4500", "text": "罚款", "benchmarkCode": "T-01", "tier": "general",
+                                                             "outsideReason": "当事人经济困难"]).status == .seeOther)
+            let decided = try #require(try await PenaltyCase.find(row.id!, on: t.db))
+            #expect(decided.outsideBenchmark && decided.discretionTier == "general" && decided.proposedTiers == "general" && decided.benchmarkID == versions[1].id!.uuidString)
+            #expect(try await t.request(handler, .GET, row.link).body.string.contains("已报送执法监督"))
+
+            // The demo's figures against a hand count.
+            let scope = MetricScope(year: 2026, unitPath: nil, unitName: "全县")
+            func figure(_ key: String) async throws -> MetricResult {
+                try await t.services.metrics.evaluate(try #require(t.services.metrics.definition(key)), scope: scope, on: t.db)
+            }
+            let all = try await PenaltyCase.query(on: t.db).all().filter { ($0.decidedOn ?? "").hasPrefix("2026") }
+            #expect(try await figure("enforcement.decisions-outside-benchmark").value == String(all.filter(\.outsideBenchmark).count))
+            #expect(try await figure("enforcement.lenient-cases").value == String(all.filter { $0.lenienceItemID != nil }.count))
+            #expect(try await figure("enforcement.lenience-items").value == String(try await LenienceItem.query(on: t.db).count()))
         }
     }
 }

@@ -100,6 +100,8 @@ import VaporTesting
         "GET /enforcement/cases/new": [.supervisor, .departmentOfficer, .townshipStaff],
         "POST /enforcement/cases/new": [.supervisor, .departmentOfficer, .townshipStaff],
         "GET /enforcement/cases/:id": [], "POST /enforcement/cases/:id/actions": [], "POST /enforcement/cases/:id/review": [],
+        "GET /enforcement/benchmarks": deadlineViewers,
+        "POST /enforcement/benchmarks": [.supervisor, .departmentOfficer, .townshipStaff], "POST /enforcement/lenience": [.supervisor, .departmentOfficer, .townshipStaff],
         "GET /litigation/export.csv": [.supervisor, .departmentOfficer],
         "POST /litigation/:id/recommendations": [.supervisor],
         "POST /litigation/:id/recommendations/:recommendation/reply": [.supervisor],
@@ -139,7 +141,7 @@ import VaporTesting
     ]
 
     static let open: Set<String> = [
-        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections",
+        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections", "GET /gongshi/benchmarks",
     ]
 
     static func key(_ route: Route) -> String {

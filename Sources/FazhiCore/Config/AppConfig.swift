@@ -68,6 +68,9 @@ public struct AppConfig: Sendable {
     public var majorFinePersonYuan: Int = 5_000
     /// 🏷 The same threshold for a legal person or other organisation: `FAZHI_MAJOR_FINE_ORG_YUAN`.
     public var majorFineOrganisationYuan: Int = 50_000
+    /// 🏷 Whether a major decision against an enterprise needs an economic-impact assessment on
+    /// record first (local 涉企行政执法 rules): `FAZHI_ENTERPRISE_IMPACT_REQUIRED`.
+    public var enterpriseImpactRequired: Bool = true
 
     public init() {}
 
@@ -128,6 +131,7 @@ public struct AppConfig: Sendable {
         int("FAZHI_CERTIFICATE_WARN_DAYS", 1...365, into: &config.certificateWarnDays)
         int("FAZHI_MAJOR_FINE_PERSON_YUAN", 1...100_000_000, into: &config.majorFinePersonYuan)
         int("FAZHI_MAJOR_FINE_ORG_YUAN", 1...1_000_000_000, into: &config.majorFineOrganisationYuan)
+        bool("FAZHI_ENTERPRISE_IMPACT_REQUIRED", into: &config.enterpriseImpactRequired)
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)
