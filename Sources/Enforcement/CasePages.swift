@@ -89,6 +89,7 @@ enum PenaltyCasePages {
         let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.unitID)))).all().map { ($0.id!, $0.name) })
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", "/enforcement/cases/new", [.cls("button")])) }
+        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入案件台账", "/enforcement/cases/import", [.cls("button secondary")])) }
         return Layout.page(req, title: "行政处罚案件", content: [
             el("div", [.cls("actions")], actions),
             el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/cases"), .cls("filters"), Attribute("role", "search")], [

@@ -26,7 +26,7 @@ public enum EnforcementModule {
             DiscretionPages.register(router)
         },
         metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all,
-        importers: [OfficerImporter(), MatterImporter()],
+        importers: [OfficerImporter(), MatterImporter(), PenaltyCaseImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
         clockKinds: PenaltyClocks.all + PublicationClocks.all,
         dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }]

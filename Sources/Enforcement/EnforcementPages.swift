@@ -19,7 +19,8 @@ enum EnforcementPages {
                 return officerForm(req, values: values, failure: failure)
             }
         }
-        for (path, importer) in [("enforcement/officers/import", OfficerImporter() as any Importer), ("enforcement/matters/import", MatterImporter())] {
+        for (path, importer) in [("enforcement/officers/import", OfficerImporter() as any Importer), ("enforcement/matters/import", MatterImporter()),
+                                 ("enforcement/cases/import", PenaltyCaseImporter())] {
             router.page(.GET, path, permission: EnforcementPermissions.importRegisters) { req in ImportPages.page(req, importer: importer, action: "/" + path, report: nil) }
             router.page(.GET, path + "/template.csv", permission: EnforcementPermissions.importRegisters) { _ in ImportPages.template(importer) }
             router.page(.POST, path, permission: EnforcementPermissions.importRegisters, body: .collect(maxSize: "20mb")) { req in

@@ -307,4 +307,49 @@ import FazhiDeadlines
             #expect(try await figure("enforcement.lenience-items").value == String(try await LenienceItem.query(on: t.db).count()))
         }
     }
+
+    @Test("a case ledger is replayed through the rules: two bad rows (one officer; a major decision unreviewed) fail the whole file row by row; the clean file lands with its clocks")
+    func ledgerImport() async throws {
+        try await TestApp.run { t in
+            try await officer(t, "05001", certificate: "IMP-A", expires: "2028-12-31")
+            try await officer(t, "05002", certificate: "IMP-B", expires: "2028-12-31")
+            let importer = PenaltyCaseImporter()
+            let header = importer.columns.map(\.header)
+            func line(_ values: [String: String]) -> String { header.map { values[$0] ?? "" }.joined(separator: ",") }
+            let base = ["办案单位编码": "SFX-SCJG", "当事人类型": "法人", "当事人": "示范县某食品公司", "违法行为": "销售过期食品",
+                        "违法行为发生日期": "2025-10-01", "发现日期": "2025-10-05", "立案日期": "2025-10-06", "执法证号": "IMP-A、IMP-B"]
+            var archived = base
+            archived.merge(["案号": "示市监罚〔2025〕801号", "告知日期": "2025-10-20", "决定日期": "2025-11-10", "罚款": "3000", "决定内容": "依法罚款",
+                            "送达日期": "2025-11-12", "公示日期": "2025-11-14", "执行日期": "2025-11-20", "结案日期": "2025-11-21", "归档日期": "2025-11-25"]) { $1 }
+            var oneOfficer = base
+            oneOfficer.merge(["案号": "示市监罚〔2025〕802号", "执法证号": "IMP-A"]) { $1 }
+            var unreviewed = base
+            unreviewed.merge(["案号": "示市监罚〔2025〕803号", "重大执法决定": "是", "告知日期": "2025-10-20", "涉企影响评估日期": "2025-10-25",
+                              "决定日期": "2025-11-10", "罚款": "3000", "决定内容": "依法罚款"]) { $1 }
+            var open = base
+            open.merge(["案号": "示市监罚〔2026〕804号", "违法行为发生日期": "2026-02-01", "发现日期": "2026-02-10", "立案日期": "2026-02-20"]) { $1 }
+            func table(_ rows: [[String: String]]) throws -> ImportTable {
+                try TableReader.read(Data(([header.joined(separator: ",")] + rows.map(line)).joined(separator: "\n").utf8), filename: "ledger.csv")
+            }
+            let before = try await PenaltyCase.query(on: t.db).count()
+            let officerPrincipal = try #require(try await AccountService.principal(user: try await t.user("officer.scjg"), channel: .system, tokenPermissions: nil,
+                                                                                    ip: "test", services: t.services, on: t.db))
+            let refused = try await importer.run(try table([archived, oneOfficer, unreviewed, open]), by: officerPrincipal, services: t.services, on: t.db)
+            #expect(refused.rowsWritten == 0)
+            #expect(refused.errors.contains { $0.row == 3 && $0.column == "立案日期" && $0.message.contains("不得少于两人") })
+            #expect(refused.errors.contains { $0.row == 4 && $0.column == "决定日期" && $0.message.contains("第五十八条") })
+            #expect(refused.errors.allSatisfy { $0.row == 3 || $0.row == 4 })
+            #expect(try await PenaltyCase.query(on: t.db).count() == before)
+            #expect(try await EnforcementPublication.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2025〕801号").count() == 0)
+
+            let landed = try await importer.run(try table([archived, open]), by: officerPrincipal, services: t.services, on: t.db)
+            #expect(landed.errors.isEmpty && landed.rowsWritten == 2)
+            let done = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2025〕801号").first())
+            #expect(done.caseStatus == .archived && done.fineYuan == 3000 && done.partyMasked == "示范县某食品公司")
+            #expect(try await EnforcementPublication.query(on: t.db).filter(\.$caseID == done.id!).first()?.onTime == true)
+            let running = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕804号").first())
+            #expect(running.caseStatus == .filed)
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, link: running.link, on: t.db)?.dueDate == "2026-05-21")
+        }
+    }
 }
