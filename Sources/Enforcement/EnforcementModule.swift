@@ -17,6 +17,7 @@ public enum EnforcementModule {
             MenuEntry(title: "执法主体与权责清单", path: "/enforcement", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "执法人员", path: "/enforcement/officers", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "行政处罚案件", path: "/enforcement/cases", permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "强制、许可与检查", path: "/enforcement/actions", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "裁量基准与清单", path: "/enforcement/benchmarks", permission: EnforcementPermissions.read, section: "业务办理"),
         ],
         routes: { router in
@@ -24,11 +25,12 @@ public enum EnforcementModule {
             PenaltyCasePages.register(router)
             PublicSitePages.register(router)
             DiscretionPages.register(router)
+            ActionPages.register(router)
         },
-        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all,
+        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all + ActionMetrics.all,
         importers: [OfficerImporter(), MatterImporter(), PenaltyCaseImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
-        clockKinds: PenaltyClocks.all + PublicationClocks.all,
+        clockKinds: PenaltyClocks.all + PublicationClocks.all + ActionClocks.all,
         dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }]
     )
 

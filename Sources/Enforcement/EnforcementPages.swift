@@ -247,6 +247,7 @@ enum EnforcementDemo {
         let report = try await OfficerImporter().run(roster, by: by, services: context.services, on: context.database)
         if !report.errors.isEmpty { throw CommandFailure("演示执法人员导入失败：\(report.errors.prefix(3))") }
         try await seedCases(context, bodies: Array(bodies.prefix(6)), random: &random)
+        try await seedActions(context)
     }
 
     /// A year of penalty cases in every state, handled by the bodies' officers with valid certificates.
@@ -385,5 +386,47 @@ enum EnforcementDemo {
                                                         by: principal, services: context.services, on: context.database)
         }
         return result
+    }
+
+    /// Coercive measures, licences and inspections of the market regulator and the law-enforcement
+    /// bureau, in every state.
+    static func seedActions(_ context: DemoContext) async throws {
+        let db = context.database, services = context.services
+        let today = CivilDateTime(context.now).date
+        let handler = Principal.system("演示数据")
+        func numbers(_ code: String) async throws -> [String] {
+            guard let unit = try await UnitService.find(code: code, on: db) else { return [] }
+            return try await OfficerCertificate.query(on: db).filter(\.$unitPath == unit.path).filter(\.$kind == CertificateKind.enforcement.rawValue).all()
+                .filter { $0.valid(on: today.adding(days: -120).description) && $0.valid(on: today.description) }.map(\.number).sorted()
+        }
+        func run(_ kind: ActionKind, _ number: String, _ unit: String, _ party: (String, String), _ subject: String, daysAgo: Int, _ steps: [(Int, ActionStep)]) async throws {
+            let row = try await ActionService.register(kind: kind, number: number, unitCode: unit, partyKind: party.0, party: party.1, subject: subject,
+                                                       startedOn: today.adding(days: -daysAgo).description, by: handler, services: services, on: db)
+            for (_, step) in steps.sorted(by: { $0.0 < $1.0 }) { try await ActionService.perform(step, on: row.id!, by: handler, services: services, on: db) }
+        }
+        let scjg = try await numbers("SFX-SCJG"), zhzf = try await numbers("SFX-ZHZF")
+        guard scjg.count >= 2, zhzf.count >= 2 else { return }
+        let y = today.year
+        func day(_ n: Int) -> CivilDate { today.adding(days: -n) }
+        // 查封、扣押: one running, one extended and decided and published, one emergency measure awaiting approval.
+        try await run(.coercion, "示市监强〔\(y)〕1号", "SFX-SCJG", ("legal", "示范县某食品商行"), "涉嫌销售过期食品", daysAgo: 12,
+                      [(1, .impose(on: day(12), measure: "扣押过期食品120箱", certificateNumbers: Array(scjg.prefix(2)), approvedBy: "局长"))])
+        try await run(.coercion, "示市监强〔\(y)〕2号", "SFX-SCJG", ("legal", "示范县某药房"), "涉嫌销售假药", daysAgo: 70,
+                      [(1, .impose(on: day(70), measure: "查封药品仓库", certificateNumbers: Array(scjg.prefix(2)), approvedBy: "局长")),
+                       (2, .extendSeizure(on: day(45), days: 30, approver: "局长", reason: "需检验鉴定，情况复杂")),
+                       (3, .decide(on: day(20), granted: true, decision: "依法没收假药，解除对仓库的查封")), (4, .publish(on: day(15)))])
+        try await run(.coercion, "示综执强〔\(y)〕1号", "SFX-ZHZF", ("natural", "郑某某"), "占道经营拒不改正", daysAgo: 0,
+                      [(1, .impose(on: day(0), measure: "扣押经营工具", certificateNumbers: Array(zhzf.prefix(2)), approvedBy: nil))])
+        // 行政许可: one awaiting acceptance, one under review, one granted, issued and published, one refused.
+        try await run(.licence, "示市监许〔\(y)〕1号", "SFX-SCJG", ("legal", "示范县某餐饮店"), "食品经营许可", daysAgo: 2, [])
+        try await run(.licence, "示市监许〔\(y)〕2号", "SFX-SCJG", ("legal", "示范县某超市"), "食品经营许可（变更）", daysAgo: 15, [(1, .accept(on: day(14)))])
+        try await run(.licence, "示市监许〔\(y)〕3号", "SFX-SCJG", ("natural", "冯某某"), "小餐饮登记", daysAgo: 40,
+                      [(1, .accept(on: day(39))), (2, .decide(on: day(25), granted: true, decision: "准予许可，对冯某某（电话13700000001）颁发登记证")),
+                       (3, .issue(on: day(22))), (4, .publish(on: day(21))), (5, .close(on: day(20)))])
+        try await run(.licence, "示市监许〔\(y)〕4号", "SFX-SCJG", ("legal", "示范县某公司"), "食品经营许可", daysAgo: 30, [(1, .refuse(on: day(29), reason: "不属于本机关职权范围，已告知向有关行政机关申请"))])
+        // 行政检查 records.
+        try await run(.inspection, "示综执检〔\(y)〕1号", "SFX-ZHZF", ("legal", "示范县某建筑工地"), "渣土运输检查", daysAgo: 9,
+                      [(1, .inspect(on: day(9), certificateNumbers: Array(zhzf.prefix(2)), findings: "车辆密闭运输，未发现问题")), (2, .close(on: day(9)))])
+        try await run(.inspection, "示市监检〔\(y)〕1号", "SFX-SCJG", ("legal", "示范县某农贸市场"), "食品安全日常检查", daysAgo: 3, [])
     }
 }

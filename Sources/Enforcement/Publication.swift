@@ -47,7 +47,11 @@ public enum PublicationClocks {
     public static let withdrawal = ClockKind(key: "enforcement.publication-withdrawal", moduleID: "enforcement", rule: ClockRule(
         title: "撤回已公开的行政处罚决定信息", period: .workdays(3), basis: "行政处罚法第四十八条第二款、第八十五条"))
 
-    public static let all = [decision, otherDecision, withdrawal]
+    /// 国办发〔2018〕118号: licence decisions, like penalty decisions, within seven working days.
+    public static let licence = ClockKind(key: "enforcement.publication-licence", moduleID: "enforcement", rule: ClockRule(
+        title: "公示行政许可决定", period: .workdays(7), basis: "国办发〔2018〕118号（行政许可、行政处罚决定7个工作日内公开）"))
+
+    public static let all = [decision, otherDecision, withdrawal, licence]
 
     static func kind(for row: PenaltyCase) -> ClockKind { row.noPenalty ? otherDecision : decision }
 }
@@ -154,12 +158,17 @@ enum PublicSitePages {
         let request = PageRequest(number: query.page)
         let total = try await builder.count()
         let rows = try await builder.sort(\.$publishedOn, .descending).sort(\.$caseNumber).range(request.offset..<(request.offset + request.size)).all()
+        let actions = try await EnforcementAction.query(on: req.db).filter(\.$publishedOn != nil).sort(\.$publishedOn, .descending).limit(100).all()
         return page(req, title: "行政执法决定公示", [
             el("p", text: "依据行政处罚法第三十九条、第四十八条和行政执法公示制度公开。自然人当事人仅显示姓氏，身份证号码、电话号码已隐去。决定被变更、撤销或者确认违法、无效的，三个工作日内撤回。"),
             UI.table(caption: "已公开的行政执法决定", columns: [UI.Column("决定"), UI.Column("案号"), UI.Column("执法机关"), UI.Column("当事人"), UI.Column("决定日期"), UI.Column("公开日期")],
                      rows: rows.map { [link($0.title, $0.publicLink), .text($0.caseNumber), .text($0.unitName), .text($0.party), .text($0.decidedOn), .text($0.publishedOn)] },
                      query: query),
             UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            UI.simpleTable(caption: "行政许可、行政强制决定", headers: ["类别", "编号", "决定（已脱敏）", "决定日期", "公开日期"], rows: actions.map {
+                [.text($0.actionKind.label), .text($0.number), .text($0.publicText ?? ""), .text($0.decidedOn ?? ""), .text($0.publishedOn ?? "")]
+            }),
+            link("行政裁量权基准与清单", "/gongshi/benchmarks"), link("双随机抽查结果", "/gongshi/inspections"),
         ])
     }
 

@@ -352,4 +352,50 @@ import FazhiDeadlines
             #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, link: running.link, on: t.db)?.dueDate == "2026-05-21")
         }
     }
+
+    @Test("行政许可法 (5/20+10/10 working days) and 行政强制法 (two officers, 24-hour approval, 30 days extended once by 30) run through their steps and clocks")
+    func licencesAndCoercion() async throws {
+        try await TestApp.run { t in
+            try await officer(t, "06001", certificate: "ACT-A", expires: "2028-12-31")
+            try await officer(t, "06002", certificate: "ACT-B", expires: "2028-12-31")
+            let (handler, _) = try await t.login("officer.scjg")
+            func post(_ path: String, _ form: [String: String]) async throws -> TestingHTTPResponse { try await t.request(handler, .POST, path, form: form) }
+            // A licence application received Monday 02-02: five working days to accept (02-09).
+            #expect(try await post("/enforcement/actions", ["kind": "licence", "number": "许-T-1", "unitCode": "SFX-SCJG", "partyKind": "natural", "party": "褚某某",
+                                                             "subject": "小餐饮登记", "startedOn": "2026-02-02"]).status == .seeOther)
+            let licence = try #require(try await EnforcementAction.query(on: t.db).filter(\.$number == "许-T-1").first())
+            #expect(try await ClockService.openClock(kind: ActionClocks.licenceAcceptance.key, link: licence.link, on: t.db)?.dueDate == "2026-02-09")
+            #expect(try await post(licence.link, ["action": "decide", "on": "2026-02-03", "granted": "1", "text": "准予"]).status == .unprocessableEntity)  // not accepted yet
+            #expect(try await post(licence.link, ["action": "accept", "on": "2026-02-04"]).status == .seeOther)
+            let decision = try #require(try await ClockService.openClock(kind: ActionClocks.licenceDecision.key, link: licence.link, on: t.db))
+            #expect(decision.dueDate == "2026-03-10")  // twenty working days across 春节
+            #expect(try await post(licence.link, ["action": "extendLicence", "on": "2026-02-26", "approver": "局长", "text": "需现场核查"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(decision.id!, on: t.db)?.dueDate == "2026-03-24")
+            let twice = try await post(licence.link, ["action": "extendLicence", "on": "2026-02-27", "approver": "局长", "text": "再次延长"])
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("第四十二条"))
+            #expect(try await post(licence.link, ["action": "decide", "on": "2026-03-02", "granted": "1", "text": "准予许可，联系电话13912345678"]).status == .seeOther)
+            #expect(try await ClockService.openClock(kind: ActionClocks.licenceIssue.key, link: licence.link, on: t.db) != nil)
+            #expect(try await ClockService.openClock(kind: PublicationClocks.licence.key, link: licence.link, on: t.db) != nil)
+            #expect(try await post(licence.link, ["action": "publish", "on": "2026-03-02"]).status == .seeOther)
+            let board = try await t.request(TestApp.Browser(), .GET, "/gongshi").body.string
+            #expect(board.contains("许-T-1") && board.contains("褚某") && !board.contains("褚某某") && !board.contains("13912345678"))
+
+            // 查封、扣押 needs two officers; without an approving head it is an emergency measure (24 hours).
+            #expect(try await post("/enforcement/actions", ["kind": "coercion", "number": "强-T-1", "unitCode": "SFX-SCJG", "partyKind": "legal", "party": "示范县某仓储公司",
+                                                             "subject": "涉嫌储存假冒商品", "startedOn": "2026-02-10"]).status == .seeOther)
+            let measure = try #require(try await EnforcementAction.query(on: t.db).filter(\.$number == "强-T-1").first())
+            let one = try await post(measure.link, ["action": "impose", "on": "2026-02-10", "measure": "查封仓库", "officers": "ACT-A"])
+            #expect(one.status == .unprocessableEntity && one.body.string.contains("第十八条第一项"))
+            #expect(try await post(measure.link, ["action": "impose", "on": "2026-02-10", "measure": "查封仓库", "officers": "ACT-A,ACT-B"]).status == .seeOther)
+            #expect(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, link: measure.link, on: t.db) != nil)
+            let seizure = try #require(try await ClockService.openClock(kind: ActionClocks.seizure.key, link: measure.link, on: t.db))
+            #expect(seizure.dueDate == "2026-03-12")
+            let long = try await post(measure.link, ["action": "extendSeizure", "on": "2026-03-02", "days": "31", "approver": "局长", "text": "检验鉴定"])
+            #expect(long.status == .unprocessableEntity && long.body.string.contains("第二十五条"))
+            #expect(try await post(measure.link, ["action": "extendSeizure", "on": "2026-03-02", "days": "30", "approver": "局长", "text": "检验鉴定"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(seizure.id!, on: t.db)?.dueDate == "2026-04-13")  // 04-11 is a Saturday
+            #expect(try await post(measure.link, ["action": "approve", "on": "2026-02-10", "time": "18:00", "text": "局长"]).status == .seeOther)
+            #expect(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, link: measure.link, on: t.db) == nil)
+        }
+    }
 }

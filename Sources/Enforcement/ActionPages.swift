@@ -1,0 +1,176 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+import Vapor
+
+enum ActionPages {
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "enforcement/actions", permission: EnforcementPermissions.read) { req in try await list(req, values: [:], failure: nil) }
+        router.page(.POST, "enforcement/actions", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let values = try req.content.decode([String: String].self)
+            do {
+                guard let kind = ActionKind(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "类别", message: "请选择行政强制措施、行政许可或行政检查") }
+                let row = try await ActionService.register(kind: kind, number: values["number"], unitCode: values["unitCode"], partyKind: values["partyKind"],
+                                                           party: values["party"], subject: values["subject"], startedOn: values["startedOn"],
+                                                           by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: row.link, notice: "已登记 \(row.number)")
+            } catch let failure as ValidationFailure {
+                return try await list(req, values: values, failure: failure)
+            }
+        }
+        router.page(.GET, "enforcement/actions/:id", permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, "enforcement/actions/:id", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let values = try req.content.decode([String: String].self)
+            do {
+                let day = CivilDate((values["on"] ?? "").trimmingCharacters(in: .whitespaces))
+                guard let day else { throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）") }
+                let text = (values["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let numbers = (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
+                let step: ActionStep
+                switch values["action"] ?? "" {
+                case "impose": step = .impose(on: day, measure: values["measure"] ?? "", certificateNumbers: numbers, approvedBy: values["approvedBy"])
+                case "approve": step = .approve(at: CivilDateTime(date: day, minuteOfDay: Self.minutes(values["time"])), approver: text)
+                case "extendSeizure": step = .extendSeizure(on: day, days: Int(values["days"] ?? "") ?? 0, approver: values["approver"] ?? "", reason: text)
+                case "lift": step = .lift(on: day, reason: text)
+                case "accept": step = .accept(on: day)
+                case "refuse": step = .refuse(on: day, reason: text)
+                case "extendLicence": step = .extendLicence(on: day, approver: values["approver"] ?? "", reason: text)
+                case "decide": step = .decide(on: day, granted: values["granted"] != "0", decision: text)
+                case "issue": step = .issue(on: day)
+                case "inspect": step = .inspect(on: day, certificateNumbers: numbers, findings: text)
+                case "publish": step = .publish(on: day)
+                case "close": step = .close(on: day)
+                default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
+                }
+                try await ActionService.perform(step, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/enforcement/actions/\(id)", notice: "已记录：\(step.label)")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
+    }
+
+    static func minutes(_ text: String?) -> Int {
+        let parts = (text ?? "").split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else { return 0 }
+        return parts[0] * 60 + parts[1]
+    }
+
+    static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
+        let principal = try req.caller
+        let query = ListQuery(req, path: "/enforcement/actions", keys: ["kind", "page"])
+        let builder = EnforcementAction.query(on: req.db)
+        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        if let kind = query["kind"], ActionKind(rawValue: kind) != nil { builder.filter(\.$kind == kind) }
+        let request = PageRequest(number: query.page)
+        let total = try await builder.count()
+        let rows = try await builder.sort(\.$startedOn, .descending).range(request.offset..<(request.offset + request.size)).all()
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/actions"), .cls("filters"), Attribute("role", "search")], [
+                UI.select("类别", name: "kind", options: ActionKind.allCases.map { ($0.rawValue, $0.label) }, selected: query["kind"], includeBlank: "全部"),
+                el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
+            ]),
+            UI.table(caption: "行政强制、行政许可、行政检查（当事人已脱敏）", columns: [UI.Column("编号"), UI.Column("类别"), UI.Column("当事人"), UI.Column("事由"), UI.Column("日期"), UI.Column("状态")],
+                     rows: rows.map { [link($0.number, $0.link), .text($0.actionKind.label), .text($0.partyMasked), .text($0.subject), .text($0.startedOn), .text($0.actionStatus.label)] },
+                     query: query),
+            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+        ]
+        if principal.has(EnforcementPermissions.manage) {
+            func field(_ label: String, _ name: String, type: String = "text") -> Node {
+                UI.field(label, name: name, value: values[name], type: type, error: failure?.message(for: name), required: true)
+            }
+            content += [el("h2", text: "登记"), UI.form(action: "/enforcement/actions", csrf: req.csrfToken, [
+                UI.select("类别", name: "kind", options: ActionKind.allCases.map { ($0.rawValue, $0.label) }, selected: values["kind"], error: failure?.message(for: "kind"),
+                          required: true, includeBlank: "请选择"),
+                field("编号", "number"), field("实施单位编码", "unitCode"),
+                UI.select("当事人类型", name: "partyKind", options: [("natural", "自然人"), ("legal", "法人"), ("other", "其他组织")], selected: values["partyKind"],
+                          error: failure?.message(for: "partyKind"), required: true, includeBlank: "请选择"),
+                field("当事人（申请人）", "party"), field("事由（申请事项）", "subject"), field("日期（收到申请日期）", "startedOn", type: "date"),
+                el("button", [.type("submit")], text: "登记"),
+            ])]
+        }
+        return Layout.page(req, title: "行政强制、许可与检查", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+
+    static func show(_ req: Request, failure: ValidationFailure?) async throws -> Response {
+        let principal = try req.caller
+        let row = try await ActionService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
+        let officers = try await EnforcementOfficer.query(on: req.db).filter(\.$id ~~ row.officerIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) }).all()
+        let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
+        let clocks = try await ClockService.clocks(link: row.link, on: req.db).map {
+            try ClockService.view($0, calendar: calendar, now: CivilDateTime(req.fazhi.now), warnWithin: req.fazhi.config.deadlineWarnWorkdays)
+        }
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            UI.details([("类别", .text(row.actionKind.label)), ("编号", .text(row.number)), ("当事人", .text(row.partyMasked)), ("事由", .text(row.subject)),
+                        ("状态", .text(row.actionStatus.label)), ("执法人员", .text(officers.isEmpty ? "—" : officers.map(\.nameMasked).joined(separator: "、"))),
+                        ("决定", .text(row.decision.map { "\(row.decidedOn ?? "") \($0)" } ?? "—")), ("公示", .text(row.publishedOn ?? "—"))]),
+            el("h2", text: "法定期限"), DeadlinePages.clockSection(clocks),
+            el("h2", text: "办理记录"), el("pre", text: row.history),
+        ]
+        func form(_ key: String, _ title: String, _ fields: [Node]) -> Node {
+            el("details", [.cls("action")], [el("summary", text: title), UI.form(action: row.link, csrf: req.csrfToken,
+                [.void("input", [.type("hidden"), .name("action"), .value(key)]), UI.field("日期", name: "on", value: CivilDateTime(req.fazhi.now).date.description, type: "date", required: true)]
+                + fields + [el("button", [.type("submit")], text: title)])])
+        }
+        var forms: [Node] = []
+        if principal.has(EnforcementPermissions.manage) {
+            switch (row.actionKind, row.actionStatus) {
+            case (.coercion, .registered):
+                forms.append(form("impose", "实施强制措施", [
+                    UI.field("措施", name: "measure", required: true, hint: "查封、扣押场所设施财物等；查封、扣押期限三十日（行政强制法第二十五条）"),
+                    UI.field("执法证号", name: "officers", required: true, hint: "至少两名（行政强制法第十八条第一项）"),
+                    UI.field("批准的负责人", name: "approvedBy", hint: "情况紧急当场实施的留空，须在二十四小时内补办批准（第十九条）"),
+                ]))
+            case (.coercion, .imposed):
+                forms += [form("approve", "补办批准", [UI.field("时间", name: "time", value: "09:00"), UI.field("批准的负责人", name: "text")]),
+                          form("extendSeizure", "延长查封扣押期限", [UI.field("延长天数", name: "days", value: "30"), UI.field("批准的负责人", name: "approver"), UI.field("理由", name: "text")]),
+                          form("decide", "作出处理决定", [UI.field("决定内容", name: "text")]), form("lift", "解除", [UI.field("理由", name: "text")])]
+            case (.coercion, .decided): forms += [form("lift", "解除", [UI.field("理由", name: "text")]), form("close", "办结", [])]
+            case (.licence, .received):
+                forms += [form("accept", "受理", []), form("refuse", "不予受理", [UI.field("理由", name: "text")])]
+            case (.licence, .accepted):
+                forms += [form("extendLicence", "延长审查期限（10个工作日）", [UI.field("批准的负责人", name: "approver"), UI.field("理由", name: "text")]),
+                          form("decide", "作出许可决定", [UI.select("决定", name: "granted", options: [("1", "准予许可"), ("0", "不予许可")], selected: "1"), UI.field("决定内容", name: "text")])]
+            case (.licence, .decided): forms += row.granted == true ? [form("issue", "颁发证件", [])] : [form("close", "办结", [])]
+            case (.licence, .issued): forms.append(form("close", "办结", []))
+            case (.inspection, .accepted):
+                forms.append(form("inspect", "记录检查", [UI.field("执法证号", name: "officers", required: true, hint: "至少两名"), UI.field("检查情况", name: "text")]))
+            case (.inspection, .decided): forms.append(form("close", "办结", []))
+            default: break
+            }
+            if row.actionKind != .inspection && row.decidedOn != nil && row.publishedOn == nil { forms.append(form("publish", "公示决定", [])) }
+        }
+        if !forms.isEmpty { content += [el("h2", text: "办理")] + forms }
+        return Layout.page(req, title: "\(row.actionKind.label) \(row.number)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+}
+
+/// Figures of the other enforcement actions.
+enum ActionMetrics {
+    static func actions(_ kind: ActionKind, _ scope: MetricScope, _ db: any Database, by field: KeyPath<EnforcementAction, OptionalFieldProperty<EnforcementAction, String>>) -> QueryBuilder<EnforcementAction> {
+        let query = EnforcementAction.query(on: db).filter(\.$kind == kind.rawValue).filter(field >= "\(scope.year)-01-01").filter(field < "\(scope.year + 1)-01-01")
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func refs(_ rows: [EnforcementAction]) -> [MetricRecordRef] { rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) } }
+
+    static var all: [MetricDefinition] {
+        [
+            MetricDefinition(key: "enforcement.coercive-decisions", label: "行政强制措施处理决定", definition: "本年度对已实施的行政强制措施作出处理决定的件数", unit: .piece, compute: { scope, db in
+                .count(try await actions(.coercion, scope, db, by: \.$decidedOn).count())
+            }, records: { scope, db in refs(try await actions(.coercion, scope, db, by: \.$decidedOn).all()) }),
+            MetricDefinition(key: "enforcement.licence-decisions", label: "行政许可决定", definition: "本年度作出的行政许可决定（准予和不予）件数", unit: .piece, compute: { scope, db in
+                .count(try await actions(.licence, scope, db, by: \.$decidedOn).count())
+            }, records: { scope, db in refs(try await actions(.licence, scope, db, by: \.$decidedOn).all()) }),
+            MetricDefinition(key: "enforcement.inspection-records", label: "行政检查", definition: "本年度记录的行政检查次数（两名以上持证执法人员实施）", unit: .times, compute: { scope, db in
+                .count(try await actions(.inspection, scope, db, by: \.$decidedOn).count())
+            }, records: { scope, db in refs(try await actions(.inspection, scope, db, by: \.$decidedOn).all()) }),
+        ]
+    }
+}
