@@ -27,7 +27,7 @@ public enum EnforcementModule {
             DiscretionPages.register(router)
             ActionPages.register(router)
         },
-        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all + ActionMetrics.all,
+        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all + ActionMetrics.all + TrainingMetrics.all,
         importers: [OfficerImporter(), MatterImporter(), PenaltyCaseImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
         clockKinds: PenaltyClocks.all + PublicationClocks.all + ActionClocks.all,

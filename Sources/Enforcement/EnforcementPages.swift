@@ -39,6 +39,17 @@ enum EnforcementPages {
                 return try await officer(req, failure: failure)
             }
         }
+        router.page(.POST, "enforcement/officers/:id/years", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let values = try req.content.decode([String: String].self)
+            do {
+                try await TrainingService.record(officerID: id, year: values["year"], hours: values["hours"], review: values["review"], note: values["note"],
+                                                 by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/enforcement/officers/\(id)", notice: "已登记培训与审验")
+            } catch let failure as ValidationFailure {
+                return try await officer(req, failure: failure)
+            }
+        }
         router.page(.POST, "enforcement/officers/:id/certificates/:certificate/status", permission: EnforcementPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
@@ -144,6 +155,7 @@ enum EnforcementPages {
         let officer = try await OfficerService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
         let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id == officer.id!).sort(\.$issuedOn).all()
         let exams = try await OfficerExam.query(on: req.db).filter(\.$officer.$id == officer.id!).sort(\.$takenOn).all()
+        let years = try await OfficerYear.query(on: req.db).filter(\.$officer.$id == officer.id!).sort(\.$year, .descending).all()
         let unit = try await OrgUnit.find(officer.unitID, on: req.db)
         let day = today(req)
         let qualified = try await OfficerService.qualified(officer.id!, on: CivilDate(day)!, db: req.db)
@@ -163,6 +175,10 @@ enum EnforcementPages {
                     ]) : .empty]
             }),
             UI.simpleTable(caption: "执法资格考试", headers: ["日期", "成绩", "结果"], rows: exams.map { [.text($0.takenOn), .text(String($0.score)), .text($0.passed ? "合格" : "不合格")] }),
+            UI.simpleTable(caption: "年度培训与审验（⚠️ 每年不少于\(TrainingService.minimumHours)学时）", headers: ["年度", "培训学时", "审验", "说明"], rows: years.map { row in
+                [.text(String(row.year)), .text("\(row.trainingHours)\(row.trainingHours < TrainingService.minimumHours ? "（不足）" : "")"),
+                 .text(row.review.map { $0 == "pass" ? "合格" : "不合格" } ?? "未审验"), .text(row.note ?? "")]
+            }),
         ]
         if principal.has(EnforcementPermissions.manage) {
             content.append(el("details", [.cls("action")], [el("summary", text: "登记证件"), UI.form(action: "\(officer.link)/certificates", csrf: req.csrfToken, [
@@ -170,6 +186,13 @@ enum EnforcementPages {
                 UI.field("证件号码", name: "number", error: failure?.message(for: "certificateNumber"), required: true),
                 UI.field("发证日期", name: "issuedOn", type: "date", error: failure?.message(for: "issuedOn"), required: true),
                 UI.field("有效期至", name: "expiresOn", type: "date", error: failure?.message(for: "expiresOn"), required: true),
+                el("button", [.type("submit")], text: "登记"),
+            ])]))
+            content.append(el("details", [.cls("action")], [el("summary", text: "登记年度培训与审验"), UI.form(action: "\(officer.link)/years", csrf: req.csrfToken, [
+                UI.field("年度", name: "year", value: String(CivilDate(day)!.year), error: failure?.message(for: "year"), required: true),
+                UI.field("培训学时", name: "hours", error: failure?.message(for: "hours"), required: true),
+                UI.select("年度审验", name: "review", options: [("pass", "合格"), ("fail", "不合格")], selected: nil, error: failure?.message(for: "review"), includeBlank: "未审验"),
+                UI.field("说明", name: "note", error: failure?.message(for: "note")),
                 el("button", [.type("submit")], text: "登记"),
             ])]))
         }
@@ -248,6 +271,16 @@ enum EnforcementDemo {
         if !report.errors.isEmpty { throw CommandFailure("演示执法人员导入失败：\(report.errors.prefix(3))") }
         try await seedCases(context, bodies: Array(bodies.prefix(6)), random: &random)
         try await seedActions(context)
+        // Training hours and annual reviews of the last two years for the first sixty officers.
+        let trained = try await EnforcementOfficer.query(on: context.database).sort(\.$idHash).limit(60).all()
+        let year = CivilDateTime(context.now).date.year
+        for (index, officer) in trained.enumerated() {
+            for past in [year - 1, year] {
+                try await TrainingService.record(officerID: officer.id!, year: String(past), hours: String(30 + random.below(50)),
+                                                 review: past == year ? nil : (index % 20 == 7 ? "fail" : "pass"), note: index % 20 == 7 ? "年度考核不称职" : nil,
+                                                 by: by, services: context.services, on: context.database)
+            }
+        }
     }
 
     /// A year of penalty cases in every state, handled by the bodies' officers with valid certificates.

@@ -56,6 +56,22 @@ import FazhiDeadlines
         }
     }
 
+    @Test("training hours and the annual review: out-of-range hours and an unexplained failure are refused; the 60-hour rate equals a hand count")
+    func training() async throws {
+        try await TestApp.run { t in
+            let (supervisor, _) = try await t.login("supervisor")
+            let officer = try #require(try await EnforcementOfficer.query(on: t.db).sort(\.$idHash).first())
+            let bad = try await t.request(supervisor, .POST, "\(officer.link)/years", form: ["year": "2026", "hours": "-3", "review": "fail"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("应为0至2000之间的整数") && bad.body.string.contains("须写明原因"))
+            #expect(try await t.request(supervisor, .POST, "\(officer.link)/years", form: ["year": "2026", "hours": "64"]).status == .seeOther)
+            #expect(try await OfficerYear.query(on: t.db).filter(\.$officer.$id == officer.id!).filter(\.$year == 2026).first()?.trainingHours == 64)
+            let rows = try await OfficerYear.query(on: t.db).filter(\.$year == 2026).all()
+            let figure = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("enforcement.trained-rate")),
+                                                               scope: MetricScope(year: 2026, unitPath: nil, unitName: "全县"), on: t.db)
+            #expect(figure.numerator == rows.filter { $0.trainingHours >= 60 }.count && figure.denominator == rows.count && rows.count == 60)
+        }
+    }
+
     @Test("a roster with a bad identity number, a duplicate certificate number and a reversed validity is refused whole, row by row")
     func rosterRefused() async throws {
         try await TestApp.run(seeded: true) { t in

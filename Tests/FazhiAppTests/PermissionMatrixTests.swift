@@ -93,7 +93,7 @@ import VaporTesting
         "GET /enforcement/matters/import": [.supervisor, .departmentOfficer], "POST /enforcement/matters/import": [.supervisor, .departmentOfficer],
         "GET /enforcement/matters/import/template.csv": [.supervisor, .departmentOfficer],
         "GET /enforcement/officers/:id": [.supervisor, .leader],
-        "POST /enforcement/officers/:id/certificates": [.supervisor],
+        "POST /enforcement/officers/:id/certificates": [.supervisor], "POST /enforcement/officers/:id/years": [.supervisor],
         "POST /enforcement/officers/:id/certificates/:certificate/status": [.supervisor],
         // `:id` is a random id: a case no one can see.
         "GET /enforcement/cases": deadlineViewers,
