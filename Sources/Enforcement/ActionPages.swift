@@ -174,3 +174,59 @@ enum ActionMetrics {
         ]
     }
 }
+
+/// Enforcement statistics by body: the registered figures evaluated for each body's subtree, so
+/// the table and `/figures` can never disagree.
+enum EnforcementStatisticsPage {
+    static let keys = ["enforcement.penalty-cases", "enforcement.penalty-decisions", "enforcement.fines", "enforcement.major-reviewed-rate", "enforcement.decided-on-time-rate",
+                       "enforcement.publication-on-time-rate", "enforcement.decisions-outside-benchmark", "enforcement.lenient-cases",
+                       "enforcement.coercive-decisions", "enforcement.licence-decisions", "enforcement.inspection-records"]
+
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "enforcement/statistics", permission: EnforcementPermissions.read) { req in try await page(req) }
+    }
+
+    static func page(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let year = Int(req.query[String.self, at: "year"] ?? "") ?? CivilDateTime(req.fazhi.now).date.year
+        let registry = req.fazhi.metrics
+        let definitions = keys.compactMap { registry.definition($0) }
+        let bodies = try await EnforcementBody.query(on: req.db).all().filter { principal.covers(unitPath: $0.unitPath) }
+        let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ bodies.map(\.unitID)).sort(\.$sortOrder).all()
+        var rows: [[Node]] = []
+        for unit in units {
+            var cells: [Node] = [.text(unit.name)]
+            for definition in definitions {
+                let result = try await registry.evaluate(definition, scope: MetricScope(year: year, unitPath: unit.path, unitName: unit.name), on: req.db)
+                cells.append(.text(result.value ?? "—"))
+            }
+            rows.append(cells)
+        }
+        var total: [Node] = [.text(principal.isCountyWide ? "全县" : principal.unitName)]
+        for definition in definitions {
+            let result = try await registry.evaluate(definition, scope: MetricScope(year: year, unitPath: principal.scopePrefix, unitName: ""), on: req.db)
+            total.append(.text(result.value ?? "—"))
+        }
+        rows.append(total)
+        return Layout.page(req, title: "\(year)年行政执法统计", content: [
+            el("p", text: "各项数字即指标登记中的同名指标，按单位（含下属单位）计算；“—”表示无数据。定义见“指标”页。"),
+            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/statistics"), .cls("filters")], [
+                UI.field("年度", name: "year", value: String(year)), el("div", [.cls("field")], [el("button", [.type("submit")], text: "查看")]),
+            ]),
+            UI.simpleTable(caption: "按执法主体", headers: ["单位"] + definitions.map { "\($0.label)（\($0.unit.rawValue)）" }, rows: rows),
+        ])
+    }
+}
+
+/// The total of the year's fines, in 万元, as annual reports state it.
+enum FineMetrics {
+    static var all: [MetricDefinition] {
+        [
+            MetricDefinition(key: "enforcement.fines", label: "罚款金额", definition: "本年度作出的行政处罚决定的罚款合计（万元）", unit: .tenThousandYuan, compute: { scope, db in
+                let rows = try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).all()
+                guard !rows.isEmpty else { return .missing }
+                return .amount(Decimal(rows.compactMap(\.fineYuan).reduce(0, +)) / 10_000)
+            }, records: { scope, db in PenaltyMetrics.refs(try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$fineYuan != nil).all()) }),
+        ]
+    }
+}

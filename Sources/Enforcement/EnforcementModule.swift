@@ -18,6 +18,7 @@ public enum EnforcementModule {
             MenuEntry(title: "执法人员", path: "/enforcement/officers", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "行政处罚案件", path: "/enforcement/cases", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "强制、许可与检查", path: "/enforcement/actions", permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "执法统计", path: "/enforcement/statistics", permission: EnforcementPermissions.read, section: "业务办理"),
             MenuEntry(title: "裁量基准与清单", path: "/enforcement/benchmarks", permission: EnforcementPermissions.read, section: "业务办理"),
         ],
         routes: { router in
@@ -26,8 +27,9 @@ public enum EnforcementModule {
             PublicSitePages.register(router)
             DiscretionPages.register(router)
             ActionPages.register(router)
+            EnforcementStatisticsPage.register(router)
         },
-        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all + ActionMetrics.all + TrainingMetrics.all,
+        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all + ActionMetrics.all + TrainingMetrics.all + FineMetrics.all,
         importers: [OfficerImporter(), MatterImporter(), PenaltyCaseImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
         clockKinds: PenaltyClocks.all + PublicationClocks.all + ActionClocks.all,

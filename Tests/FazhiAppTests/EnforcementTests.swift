@@ -414,4 +414,33 @@ import FazhiDeadlines
             #expect(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, link: measure.link, on: t.db) == nil)
         }
     }
+
+    @Test("statistics by body: each cell is the registered figure for that body; the fines in 万元 equal a hand sum")
+    func statistics() async throws {
+        try await TestApp.run { t in
+            let (leader, _) = try await t.login("leader")
+            let page = try await t.request(leader, .GET, "/enforcement/statistics?year=2025")
+            #expect(page.status == .ok)
+            let scjg = try await t.unit("SFX-SCJG")
+            let decided = try await PenaltyCase.query(on: t.db).all().filter { ($0.decidedOn ?? "").hasPrefix("2025") && $0.unitPath.hasPrefix(scjg.path) }
+            let fines = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("enforcement.fines")),
+                                                              scope: MetricScope(year: 2025, unitPath: scjg.path, unitName: scjg.name), on: t.db)
+            let hand = Decimal(decided.compactMap(\.fineYuan).reduce(0, +)) / 10_000
+            #expect(!decided.isEmpty && fines.value == NSDecimalNumber(decimal: hand).stringValue.padded2())
+            // The row of the market regulator: its name, then its number of decisions.
+            let body = page.body.string
+            let row = try #require(body.components(separatedBy: "<tr>").first { $0.contains(scjg.name) })
+            let cells = row.components(separatedBy: "<td>").dropFirst().map { $0.components(separatedBy: "</td>")[0] }
+            #expect(cells.count == 12 && cells[2] == String(decided.count))
+        }
+    }
+}
+
+extension String {
+    /// "1.5" → "1.50", "3" → "3.00": the figures' two decimal places.
+    func padded2() -> String {
+        let parts = split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        return "\(parts[0]).\((fraction + "00").prefix(2))"
+    }
 }

@@ -101,6 +101,7 @@ import VaporTesting
         "POST /enforcement/cases/new": [.supervisor, .departmentOfficer, .townshipStaff],
         "GET /enforcement/cases/:id": [], "POST /enforcement/cases/:id/actions": [], "POST /enforcement/cases/:id/review": [],
         "GET /enforcement/benchmarks": deadlineViewers,
+        "GET /enforcement/statistics": deadlineViewers,
         "GET /enforcement/actions": deadlineViewers, "POST /enforcement/actions": [.supervisor, .departmentOfficer, .townshipStaff],
         "GET /enforcement/actions/:id": [], "POST /enforcement/actions/:id": [],
         "GET /enforcement/cases/import": [.supervisor, .departmentOfficer], "POST /enforcement/cases/import": [.supervisor, .departmentOfficer],
