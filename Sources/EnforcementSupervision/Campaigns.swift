@@ -188,15 +188,26 @@ public enum ReviewService {
         }
     }
 
-    /// The population: penalty case files closed within the period (结案 or 归档).
+    /// The population: penalty, coercion, licence and inspection files closed within the period.
     public static func population(from: CivilDate, to: CivilDate, on db: any Database) async throws -> [ReviewableFile] {
-        let rows = try await PenaltyCase.query(on: db).filter(\.$closedOn >= from.description).filter(\.$closedOn <= to.description).all()
-        let units = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: db).filter(\.$id ~~ Array(Set(rows.map(\.unitID)))).all().map { ($0.id!, $0) })
-        return rows.compactMap { row in
+        let penalties = try await PenaltyCase.query(on: db).filter(\.$closedOn >= from.description).filter(\.$closedOn <= to.description).all()
+        let actions = try await EnforcementAction.query(on: db).filter(\.$closedOn >= from.description).filter(\.$closedOn <= to.description).all()
+        let ids = Array(Set(penalties.map(\.unitID) + actions.map(\.unitID)))
+        let units = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        let first: [ReviewableFile] = penalties.compactMap { row in
             guard let unit = units[row.unitID], let closed = row.closedOn else { return nil }
             return ReviewableFile(id: row.id!.uuidString, caseNumber: row.caseNumber, unitCode: unit.code, unitName: unit.name,
                                   kind: row.summary ? "行政处罚（简易程序）" : "行政处罚（普通程序）", closedOn: closed)
         }
+        return first + actions.compactMap { row in
+            guard let unit = units[row.unitID], let closed = row.closedOn else { return nil }
+            return ReviewableFile(id: row.id!.uuidString, caseNumber: row.number, unitCode: unit.code, unitName: unit.name, kind: row.actionKind.label, closedOn: closed)
+        }
+    }
+
+    /// Where a drawn file's record is.
+    public static func recordLink(_ file: ReviewFile) -> String {
+        file.kind.hasPrefix("行政处罚") ? "/enforcement/cases/\(file.caseID)" : "/enforcement/actions/\(file.caseID)"
     }
 
     /// Creates a campaign and draws its sample at once, with the published seed; refuses when a
@@ -247,14 +258,19 @@ public enum ReviewService {
         guard !population.isEmpty else { throw fail("periodFrom", "结案日期", "\(from!)至\(to!)没有结案的案卷可供抽取") }
         let sampling = StratifiedSample(seed: seed, ratePercent: rate!, minimumPerStratum: minimum!)
         let drawn = sampling.draw(population).flatMap(\.drawn)
-        let cases = Dictionary(uniqueKeysWithValues: try await PenaltyCase.query(on: db).filter(\.$id ~~ drawn.compactMap { UUID(uuidString: $0.id) }).all().map { ($0.id!, $0) })
-        let paths = drawn.map { cases[UUID(uuidString: $0.id)!]?.unitPath ?? "" }
+        let drawnIDs = drawn.compactMap { UUID(uuidString: $0.id) }
+        var records: [UUID: (unitID: UUID, unitPath: String)] = [:]
+        for row in try await PenaltyCase.query(on: db).filter(\.$id ~~ drawnIDs).all() { records[row.id!] = (row.unitID, row.unitPath) }
+        for row in try await EnforcementAction.query(on: db).filter(\.$id ~~ drawnIDs).all() { records[row.id!] = (row.unitID, row.unitPath) }
+        let paths = drawn.map { records[UUID(uuidString: $0.id)!]?.unitPath ?? "" }
         let assigned = ReviewerAssignment.assign(filePaths: paths, reviewers: reviewers)
         if let index = assigned.firstIndex(where: { $0 == nil }) {
             throw fail("reviewers", "评查人员", "案卷\(drawn[index].caseNumber)（\(drawn[index].unitName)）没有可评查的人员：评查人员不得评查本单位案卷，请增加其他单位的评查人员")
         }
         let chosenSeed = seed, chosenRubric = rubric, reviewerNames = names
+        let found = records
         return try await db.write { tx in
+            let records = found
             let campaign = ReviewCampaign()
             campaign.title = title
             campaign.periodFrom = from!.description
@@ -270,14 +286,15 @@ public enum ReviewService {
             campaign.createdAt = services.now
             try await campaign.create(on: tx)
             for (file, reviewer) in zip(drawn, assigned) {
-                let row = cases[UUID(uuidString: file.id)!]!
+                let id = UUID(uuidString: file.id)!
+                let record = records[id]!
                 let item = ReviewFile()
                 item.$campaign.id = campaign.id!
-                item.caseID = row.id!
-                item.caseNumber = row.caseNumber
+                item.caseID = id
+                item.caseNumber = file.caseNumber
                 item.kind = file.kind
-                item.unitID = row.unitID
-                item.unitPath = row.unitPath
+                item.unitID = record.unitID
+                item.unitPath = record.unitPath
                 item.unitName = file.unitName
                 item.reviewerID = reviewer!.id
                 item.reviewerName = reviewerNames[reviewer!.id] ?? reviewer!.loginName
