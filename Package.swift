@@ -36,6 +36,7 @@ let package = Package(
                 "Litigation",
                 "Enforcement",
                 "EnforcementSupervision",
+                "Reports",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -111,6 +112,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reports",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FazhiCalendar",
             resources: [.copy("Resources/official-calendar.json")],
             swiftSettings: swiftSettings
@@ -147,10 +159,11 @@ let package = Package(
                 "Litigation",
                 "Enforcement",
                 "EnforcementSupervision",
+                "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
-            exclude: ["__Snapshots__"],
+            exclude: ["__Snapshots__", "__Fixtures__"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -4,6 +4,7 @@ import EnforcementSupervision
 import FazhiDeadlines
 import Litigation
 import Reconsideration
+import Reports
 
 /// The modules of this installation, in order. Adding a module is one line here.
 public let installedModules: [FazhiModule] = [
@@ -13,4 +14,5 @@ public let installedModules: [FazhiModule] = [
     LitigationModule.manifest,
     EnforcementModule.manifest,
     SupervisionModule.manifest,
+    ReportsModule.manifest,
 ]
