@@ -2,14 +2,19 @@ import FazhiCore
 import Foundation
 import Vapor
 
-/// The annual 法治政府建设情况报告 and the checker for published reports.
+/// The annual 法治政府建设情况报告 from records, and the checker for published reports.
 public enum ReportsModule {
     public static let manifest = FazhiModule(
         id: "reports",
         name: "年度报告",
+        migrations: [ReportMigrations.Create()],
+        permissions: ReportPermissions.all,
+        grants: ReportPermissions.grants,
+        menu: [MenuEntry(title: "年度报告", path: "/reports", permission: ReportPermissions.read, section: "工作台")],
         routes: { router in
+            ReportPages.register(router)
             CheckPages.register(router)
         },
-        commands: ["check-report": CheckReportCommand()]
+        commands: ["check-report": CheckReportCommand(), "report": ReportCommand()]
     )
 }

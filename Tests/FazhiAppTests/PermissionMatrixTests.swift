@@ -35,7 +35,7 @@ import VaporTesting
     static let web: [String: Set<Role>] = [
         "GET /": everyone,
         "POST /logout": everyone,
-        "GET /figures": metricReaders,
+        "GET /figures": metricReaders, "GET /figures/:key": metricReaders,
         "GET /units": unitReaders,
         "GET /units/new": [.systemAdmin], "POST /units/new": [.systemAdmin],
         "GET /units/import": [.systemAdmin], "POST /units/import": [.systemAdmin], "GET /units/import/template.csv": [.systemAdmin],
@@ -110,6 +110,9 @@ import VaporTesting
         "GET /litigation/export.csv": [.supervisor, .departmentOfficer],
         "POST /litigation/:id/recommendations": [.supervisor],
         "POST /litigation/:id/recommendations/:recommendation/reply": [.supervisor],
+        "GET /reports": deadlineViewers, "POST /reports": [.supervisor, .departmentOfficer, .townshipStaff],
+        "GET /reports/template": [.systemAdmin, .supervisor], "POST /reports/template": [.systemAdmin, .supervisor],
+        "GET /reports/:id": [], "POST /reports/:id": [], "GET /reports/:id/export": [],
         // Supervision: `:id` is a random id (a record no one can see).
         "GET /supervision/reviews": deadlineViewers,
         "GET /supervision/reviews/new": [.supervisor], "POST /supervision/reviews/new": [.supervisor],
@@ -146,7 +149,7 @@ import VaporTesting
     ]
 
     static let open: Set<String> = [
-        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections", "GET /gongshi/benchmarks", "GET /gongshi/check-report", "POST /gongshi/check-report",
+        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections", "GET /gongshi/benchmarks", "GET /gongshi/check-report", "POST /gongshi/check-report", "GET /gongshi/reports", "GET /gongshi/reports/:id",
     ]
 
     static func key(_ route: Route) -> String {

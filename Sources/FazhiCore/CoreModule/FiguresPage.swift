@@ -21,6 +21,24 @@ enum FiguresPage {
     }
 
     static func register(_ router: ModuleRouter) {
+        // The records behind one figure: what a report's rendered number links to.
+        router.page(.GET, "figures/:key", permission: CorePermissions.metricsRead) { req async throws -> Response in
+            let key = try req.parameters.require("key")
+            guard let definition = req.fazhi.metrics.definition(key) else { throw Abort(.notFound, reason: "没有代码为“\(key)”的指标") }
+            let scope = try await scope(req)
+            let result = try await req.fazhi.metrics.evaluate(definition, scope: scope, on: req.db)
+            let records = try await definition.records(scope, req.db)
+            return Layout.page(req, title: "\(scope.year)年 \(scope.unitName)：\(definition.label)", content: [
+                UI.details([
+                    ("数值", .text(result.value.map { $0 + result.unit } ?? "无数据")),
+                    ("上年", .text(result.previousValue.map { $0 + result.unit } ?? "无数据")),
+                    ("口径", .text(result.definition + "（" + result.rounding + "）")),
+                    ("计算", .text(result.numerator.map { "\($0) ÷ \(result.denominator ?? 0)" } ?? "—")),
+                ]),
+                UI.simpleTable(caption: "所依据的记录（\(records.count)条）", headers: ["记录"], rows: records.map { [link($0.title, $0.link)] }),
+                link("返回全部指标", "/figures?year=\(scope.year)"),
+            ])
+        }
         router.page(.GET, "figures", permission: CorePermissions.metricsRead) { req async throws -> Response in
             let scope = try await scope(req)
             let results = try await req.fazhi.metrics.evaluateAll(scope: scope, on: req.db)

@@ -12,6 +12,8 @@ public struct OfficialDocument: Sendable {
         case flush(String)
         /// A bold lead-in followed by text ("申请人：…").
         case labelled(String, String)
+        /// GB/T 9704 7.3.3 结构层次: "一、" in 黑体 (level 1), "（一）" in 楷体 (level 2), indented two characters.
+        case heading(level: Int, String)
     }
 
     public var title: String
@@ -81,6 +83,8 @@ public struct OfficialDocument: Sendable {
             case .paragraph(let text): paragraphs.append(Self.paragraph(Self.run(text), align: "both", firstLineChars: 200))
             case .flush(let text): paragraphs.append(Self.paragraph(Self.run(text), align: "both"))
             case .labelled(let label, let text): paragraphs.append(Self.paragraph(Self.run(label, bold: true) + Self.run(text), align: "both", firstLineChars: 200))
+            case .heading(let level, let text):
+                paragraphs.append(Self.paragraph(Self.run(text, font: level <= 1 ? "黑体" : "楷体_GB2312"), align: "both", firstLineChars: 200))
             }
         }
         paragraphs.append(Self.paragraph(""))

@@ -1,0 +1,137 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+
+/// The template of the annual report: the five parts 法治政府建设与责任落实督察工作规定 requires, in
+/// order, with narrative paragraphs whose figures are placeholders. An administrator edits it.
+///
+/// Markup, one line each: `# 一级标题`, `## 二级标题`, any other non-empty line is a paragraph.
+/// `{指标代码}` is the figure, `{指标代码|同比}` its year-over-year change ("同比下降25.6%"),
+/// `{指标代码|上年}` last year's value.
+public final class ReportTemplate: Model, @unchecked Sendable {
+    public static let schema = "report_templates"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "text") public var text: String
+    @Field(key: "updated_by") public var updatedBy: String
+    @Field(key: "updated_at") public var updatedAt: Date
+
+    public init() {}
+
+    /// The county template shipped with the platform.
+    public static let standardText = """
+    # 一、主要举措和成效
+    ## （一）严格规范公正文明执法
+    全县（区）确认行政执法主体{enforcement.bodies}，权责清单事项{enforcement.matters}。在岗行政执法人员{enforcement.officers}，持有效行政执法证{enforcement.certificate-holders}，持证率{enforcement.certification-rate}；全年执法资格考试合格{enforcement.exams-passed}。
+    全年行政处罚立案{enforcement.penalty-cases}（{enforcement.penalty-cases|同比}），作出行政处罚决定{enforcement.penalty-decisions}，罚款{enforcement.fines}；重大执法决定法制审核率{enforcement.major-reviewed-rate}，按期决定率{enforcement.decided-on-time-rate}。公示执法决定{enforcement.publications}，按时公示率{enforcement.publication-on-time-rate}。作出行政许可决定{enforcement.licence-decisions}，行政强制措施处理决定{enforcement.coercive-decisions}，记录行政检查{enforcement.inspection-records}。
+    落实包容审慎监管，首违不罚和“四张清单”事项{enforcement.lenience-items}，适用清单从宽处理案件{enforcement.lenient-cases}；偏离裁量基准并说明理由的决定{enforcement.decisions-outside-benchmark}。
+    ## （二）强化行政执法监督
+    组织案卷评查，评查案卷{supervision.files-reviewed}，其中不合格{supervision.files-failed}，发现问题{supervision.problems-found}、已整改{supervision.problems-fixed}。开展双随机抽查{supervision.inspections}，抽查结果按时公示率{supervision.inspection-published-on-time-rate}。向公安机关移送涉嫌犯罪案件{supervision.transfers}。受理行政执法投诉{supervision.complaints}，按期办结率{supervision.complaints-on-time-rate}。
+    ## （三）发挥行政复议化解行政争议主渠道作用
+    全年收到行政复议申请{reconsideration.received}，{reconsideration.received|同比}；受理{reconsideration.accepted}，受案率{reconsideration.acceptance-rate}；办结{reconsideration.concluded}。
+    ## （四）依法做好行政应诉
+    以本级政府及部门为被告的行政诉讼案件{litigation.cases}（{litigation.cases|同比}），审结{litigation.concluded}，败诉率{litigation.loss-rate}；行政机关负责人出庭应诉率{litigation.head-appearance-rate}。
+    # 二、存在的不足和原因
+    （由起草单位填写。）
+    # 三、党政主要负责人履行推进法治建设第一责任人职责情况
+    （由起草单位填写。）
+    # 四、下一年度推进法治政府建设的主要安排
+    （由起草单位填写。）
+    # 五、其他需要报告的情况
+    （由起草单位填写。）
+    """
+}
+
+public enum ReportStatus: String, Codable, Sendable, CaseIterable {
+    case draft, review, approved, published
+
+    public var label: String {
+        switch self {
+        case .draft: return "起草中"
+        case .review: return "审核中"
+        case .approved: return "已批准（数字已固定）"
+        case .published: return "已公开"
+        }
+    }
+}
+
+/// One year's report of one unit (the county government or a department / township).
+public final class AnnualReport: Model, @unchecked Sendable {
+    public static let schema = "annual_reports"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "year") public var year: Int
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "unit_name") public var unitName: String
+    @Field(key: "title") public var title: String
+    @OptionalField(key: "number") public var number: String?
+    @Field(key: "text") public var text: String
+    @Field(key: "status") public var status: String
+    /// The figures as approved (JSON of `[MetricResult]`): a published report never changes.
+    @OptionalField(key: "figures") public var figuresJSON: String?
+    @OptionalField(key: "approved_on") public var approvedOn: String?
+    @OptionalField(key: "approved_by") public var approvedBy: String?
+    @OptionalField(key: "published_on") public var publishedOn: String?
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "updated_at") public var updatedAt: Date
+
+    public init() {}
+
+    public var link: String { "/reports/\(id!)" }
+    public var publicLink: String { "/gongshi/reports/\(id!)" }
+    public var reportStatus: ReportStatus { ReportStatus(rawValue: status) ?? .draft }
+    public var frozen: [MetricResult]? { figuresJSON.flatMap { try? JSONDecoder().decode([MetricResult].self, from: Data($0.utf8)) } }
+
+    /// 督察工作规定: reported by 3月1日 and published by 4月1日 of the next year (statutes.md §10).
+    public var submitBy: String { "\(year + 1)-03-01" }
+    public var publishBy: String { "\(year + 1)-04-01" }
+}
+
+enum ReportMigrations {
+    struct Create: AsyncMigration {
+        var name: String { "reports.001.annual-reports" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema("report_templates")
+                .id()
+                .field("name", .string, .required)
+                .field("text", .string, .required)
+                .field("updated_by", .string, .required)
+                .field("updated_at", .datetime, .required)
+                .unique(on: "name")
+                .create()
+            try await database.schema("annual_reports")
+                .id()
+                .field("year", .int, .required)
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("unit_name", .string, .required)
+                .field("title", .string, .required)
+                .field("number", .string)
+                .field("text", .string, .required)
+                .field("status", .string, .required)
+                .field("figures", .string)
+                .field("approved_on", .string)
+                .field("approved_by", .string)
+                .field("published_on", .string)
+                .field("created_at", .datetime, .required)
+                .field("updated_at", .datetime, .required)
+                .unique(on: "year", "unit_id")
+                .create()
+            let template = ReportTemplate()
+            template.name = "县（区）政府年度报告"
+            template.text = ReportTemplate.standardText
+            template.updatedBy = "平台默认"
+            template.updatedAt = Date()
+            try await template.create(on: database)
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema("annual_reports").delete()
+            try await database.schema("report_templates").delete()
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import FazhiCore
+import Fluent
+import Foundation
+
+/// A report as blocks of text and figures, ready for HTML, Markdown or DOCX.
+public struct RenderedReport: Sendable {
+    public enum Segment: Sendable, Equatable {
+        case text(String)
+        /// A figure as printed ("29件", "同比下降25.64%"), the metric it comes from, and whether its data is missing.
+        case figure(key: String, text: String, missing: Bool)
+    }
+
+    public enum Block: Sendable, Equatable {
+        case heading(level: Int, String)
+        case paragraph([Segment])
+    }
+
+    public var title: String
+    public var number: String?
+    public var unitName: String
+    public var unitCode: String?
+    public var year: Int
+    public var date: String
+    public var blocks: [Block]
+    /// Every figure the text uses, in order of first use.
+    public var figures: [MetricResult]
+
+    /// Where a figure's records are listed.
+    public func recordsLink(_ key: String) -> String {
+        "/figures/\(key)?year=\(year)" + (unitCode.map { "&unit=\($0)" } ?? "")
+    }
+
+    public func plain(_ segments: [Segment]) -> String {
+        segments.map { segment in
+            switch segment {
+            case .text(let text): return text
+            case .figure(_, let text, _): return text
+            }
+        }.joined()
+    }
+
+    public var markdown: String {
+        var lines = ["# \(title)", ""]
+        if let number { lines += [number, ""] }
+        for block in blocks {
+            switch block {
+            case .heading(let level, let text): lines += ["\(String(repeating: "#", count: level + 1)) \(text)", ""]
+            case .paragraph(let segments):
+                lines.append(segments.map { segment -> String in
+                    switch segment {
+                    case .text(let text): return text
+                    case .figure(let key, let text, _): return "[\(text)](\(recordsLink(key)))"
+                    }
+                }.joined())
+                lines.append("")
+            }
+        }
+        lines += ["\(unitName)", date, "", "## 附：数据说明", ""]
+        lines += figures.map { "- \($0.label)（`\($0.key)`）：\(ReportRenderer.display($0))；\($0.definition)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The DOCX in 公文 layout, with an annex that names each figure's definition and record list.
+    public func document(siteURL: String? = nil) -> OfficialDocument {
+        var out: [OfficialDocument.Block] = []
+        for block in blocks {
+            switch block {
+            case .heading(let level, let text): out.append(.heading(level: level, text))
+            case .paragraph(let segments): out.append(.paragraph(plain(segments)))
+            }
+        }
+        out.append(.flush(""))
+        out.append(.heading(level: 1, "附：数据说明"))
+        for figure in figures {
+            out.append(.labelled("\(figure.label)：", "\(ReportRenderer.display(figure))。\(figure.definition)（\(figure.rounding)）。记录清单：\(siteURL ?? "")\(recordsLink(figure.key))"))
+        }
+        return OfficialDocument(title: title, number: number, blocks: out, signature: unitName, date: date)
+    }
+}
+
+public enum ReportRenderer {
+    /// `{key}`, `{key|同比}`, `{key|上年}`; a regex is not Sendable, so each use makes its own.
+    static var placeholder: Regex<(Substring, Substring, Substring?)> { #/\{([a-z0-9.\-]+)(?:\|(同比|上年))?\}/# }
+
+    /// The metric keys a text uses.
+    public static func keys(in text: String) -> [String] {
+        var keys: [String] = []
+        for match in text.matches(of: placeholder) where !keys.contains(String(match.output.1)) { keys.append(String(match.output.1)) }
+        return keys
+    }
+
+    /// Keys the text uses that no module registers: refused when a template or report is saved.
+    public static func unknownKeys(in text: String, registry: MetricsRegistry) -> [String] {
+        keys(in: text).filter { registry.definition($0) == nil }
+    }
+
+    /// "29件", "75.86%", "12.35万元"; missing is missing, never zero.
+    public static func display(_ result: MetricResult) -> String {
+        guard let value = result.value else { return "【无数据】" }
+        return value + result.unit
+    }
+
+    /// "同比下降25.64%", "同比增长3.00%", "与上年持平"; without last year's figure it says so.
+    public static func change(_ result: MetricResult) -> String? {
+        guard let yoy = result.yearOverYear, let number = Decimal(string: yoy) else { return nil }
+        if number == 0 { return "与上年持平" }
+        let magnitude = yoy.hasPrefix("-") ? String(yoy.dropFirst()) : yoy
+        return number < 0 ? "同比下降\(magnitude)%" : "同比增长\(magnitude)%"
+    }
+
+    /// The figures a text uses, for a year and a unit subtree, evaluated live.
+    public static func evaluate(_ text: String, scope: MetricScope, registry: MetricsRegistry, on db: any Database) async throws -> [MetricResult] {
+        var results: [MetricResult] = []
+        for key in keys(in: text) {
+            guard let definition = registry.definition(key) else { continue }
+            results.append(try await registry.evaluate(definition, scope: scope, on: db))
+        }
+        return results
+    }
+
+    /// Parses the markup and fills in the figures.
+    public static func render(text: String, figures: [MetricResult], title: String, number: String?, unitName: String, unitCode: String?, year: Int, date: String) -> RenderedReport {
+        let byKey = Dictionary(figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var blocks: [RenderedReport.Block] = []
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.hasPrefix("## ") { blocks.append(.heading(level: 2, String(line.dropFirst(3)))); continue }
+            if line.hasPrefix("# ") { blocks.append(.heading(level: 1, String(line.dropFirst(2)))); continue }
+            var segments: [RenderedReport.Segment] = []
+            var rest = Substring(line)
+            while let match = rest.firstMatch(of: placeholder) {
+                if match.range.lowerBound > rest.startIndex { segments.append(.text(String(rest[rest.startIndex..<match.range.lowerBound]))) }
+                let key = String(match.output.1)
+                if let result = byKey[key] {
+                    switch match.output.2.map(String.init) {
+                    case "同比":
+                        if let change = change(result) {
+                            segments.append(.figure(key: key, text: change, missing: false))
+                        } else if let previous = result.previousValue {
+                            // Last year's figure is there but a change cannot be a percentage of it (zero).
+                            segments.append(.figure(key: key, text: "上年为\(previous)\(result.unit)", missing: false))
+                        } else {
+                            segments.append(.figure(key: key, text: "上年无数据", missing: true))
+                        }
+                    case "上年":
+                        segments.append(.figure(key: key, text: result.previousValue.map { $0 + result.unit } ?? "【上年无数据】", missing: result.previousValue == nil))
+                    default:
+                        segments.append(.figure(key: key, text: display(result), missing: result.value == nil))
+                    }
+                } else {
+                    segments.append(.figure(key: key, text: "【未知指标：\(key)】", missing: true))
+                }
+                rest = rest[match.range.upperBound...]
+            }
+            if !rest.isEmpty { segments.append(.text(String(rest))) }
+            blocks.append(.paragraph(segments))
+        }
+        let used = keys(in: text).compactMap { byKey[$0] }
+        return RenderedReport(title: title, number: number, unitName: unitName, unitCode: unitCode, year: year, date: date, blocks: blocks, figures: used)
+    }
+}

@@ -1,0 +1,254 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+import Vapor
+
+public enum ReportPermissions {
+    public static let read = Permission("reports.read", "查看年度报告")
+    public static let manage = Permission("reports.manage", "起草本单位年度报告")
+    public static let approve = Permission("reports.approve", "批准并公开年度报告")
+    public static let template = Permission("reports.template", "维护年度报告模板")
+
+    static let all = [read, manage, approve, template]
+
+    static let grants: [Role: [Permission]] = [
+        .supervisor: [read, manage, approve, template],
+        .systemAdmin: [template],
+        .leader: [read],
+        .departmentOfficer: [read, manage],
+        .legalReviewer: [read],
+        .townshipStaff: [read, manage],
+    ]
+}
+
+public enum ReportService {
+    static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
+        ValidationFailure(field: field, label: label, message: message)
+    }
+
+    public static func template(on db: any Database) async throws -> ReportTemplate {
+        if let row = try await ReportTemplate.query(on: db).sort(\.$updatedAt, .descending).first() { return row }
+        let row = ReportTemplate()
+        row.name = "县（区）政府年度报告"
+        row.text = ReportTemplate.standardText
+        row.updatedBy = "平台默认"
+        row.updatedAt = Date()
+        return row
+    }
+
+    /// Checks the markup: every placeholder names a registered figure.
+    static func checkText(_ text: String?, field: String, label: String, services: FazhiServices) throws -> String {
+        let body = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !body.isEmpty else { throw fail(field, label, "不能为空") }
+        guard body.count <= 100_000 else { throw fail(field, label, "不能超过10万字") }
+        let unknown = ReportRenderer.unknownKeys(in: body, registry: services.metrics)
+        guard unknown.isEmpty else { throw fail(field, label, "没有以下指标：" + unknown.map { "{\($0)}" }.joined(separator: "、") + "（指标代码见“统计指标”页）") }
+        return body
+    }
+
+    public static func saveTemplate(_ text: String?, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReportTemplate {
+        let body = try checkText(text, field: "text", label: "模板", services: services)
+        return try await db.write { tx in
+            let row = try await template(on: tx)
+            let before = row.text
+            row.text = body
+            row.updatedBy = principal.auditActor.name
+            row.updatedAt = services.now
+            try await row.save(on: tx)
+            try await AuditLog.append(AuditEvent(action: "reports.template", entityType: "report_template", entityID: row.id!.uuidString,
+                                                 detail: "年度报告模板：\(before.count)字 → \(body.count)字"), by: principal.auditActor, at: services.now, on: tx)
+            return row
+        }
+    }
+
+    /// A new draft for a year and a unit, from the current template.
+    @discardableResult
+    public static func create(year yearText: String?, unitCode: String?, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> AnnualReport {
+        var validator = Validator()
+        let current = CivilDateTime(services.now).date.year
+        let year = Int((yearText ?? "").trimmingCharacters(in: .whitespaces))
+        if year == nil || !(2000...current).contains(year!) { validator.add("year", "年度", "应为2000年至\(current)年") }
+        let code = validator.required(unitCode, field: "unitCode", label: "单位编码", maxLength: 32)
+        var unit: OrgUnit?
+        if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "单位编码", "没有编码为“\(code)”的单位") } }
+        try validator.check()
+        guard let unit, principal.covers(unitPath: unit.path) else { throw ScopeDenied(entityType: "unit", entityID: code) }
+        let text = try await template(on: db).text
+        return try await db.write { tx in
+            if try await AnnualReport.query(on: tx).filter(\.$year == year!).filter(\.$unitID == unit.id!).count() > 0 {
+                throw fail("year", "年度", "\(unit.name)\(year!)年度的报告已经存在")
+            }
+            let row = AnnualReport()
+            row.year = year!
+            row.unitID = unit.id!
+            row.unitPath = unit.path
+            row.unitName = unit.name
+            row.title = "\(unit.name)\(year!)年法治政府建设情况报告"
+            row.text = text
+            row.status = ReportStatus.draft.rawValue
+            row.createdAt = services.now
+            row.updatedAt = services.now
+            try await row.create(on: tx)
+            try await AuditLog.append(AuditEvent(action: "reports.create", entityType: "annual_report", entityID: row.id!.uuidString, detail: row.title),
+                                      by: principal.auditActor, at: services.now, on: tx)
+            return row
+        }
+    }
+
+    public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> AnnualReport {
+        guard let row = try await AnnualReport.find(id, on: db), principal.covers(unitPath: row.unitPath) else {
+            throw ScopeDenied(entityType: "annual_report", entityID: id.uuidString)
+        }
+        return row
+    }
+
+    public enum Action: Sendable {
+        case save(text: String?, number: String?)
+        case submit
+        /// Approved by the primary responsible official, named; the figures are frozen.
+        case approve(official: String?)
+        case publish
+    }
+
+    @discardableResult
+    public static func perform(_ action: Action, on id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> AnnualReport {
+        let today = CivilDateTime(services.now).date
+        let row = try await find(id, for: principal, on: db)
+        var detail = ""
+        switch action {
+        case .save(let text, let number):
+            guard [.draft, .review].contains(row.reportStatus) else { throw fail("text", "报告", "报告已批准，数字和文字不能再改") }
+            row.text = try checkText(text, field: "text", label: "报告正文", services: services)
+            row.number = (number ?? "").trimmingCharacters(in: .whitespaces).nilIfEmpty
+            detail = "修改正文（\(row.text.count)字）"
+        case .submit:
+            guard row.reportStatus == .draft else { throw fail("status", "状态", "只有起草中的报告可以提交审核") }
+            row.status = ReportStatus.review.rawValue
+            detail = "提交审核"
+        case .approve(let official):
+            guard principal.has(ReportPermissions.approve) else { throw fail("status", "状态", "没有批准年度报告的权限") }
+            guard row.reportStatus == .review else { throw fail("status", "状态", "审核中的报告才能批准") }
+            guard let name = official?.trimmingCharacters(in: .whitespaces).nilIfEmpty else {
+                throw fail("official", "批准人", "须写明批准报告的党政主要负责人（法治政府建设与责任落实督察工作规定）")
+            }
+            let scope = MetricScope(year: row.year, unitPath: row.unitPath, unitName: row.unitName)
+            let figures = try await ReportRenderer.evaluate(row.text, scope: scope, registry: services.metrics, on: db)
+            row.figuresJSON = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
+            row.status = ReportStatus.approved.rawValue
+            row.approvedOn = today.description
+            row.approvedBy = name
+            detail = "\(name)批准，固定数字\(figures.count)项"
+        case .publish:
+            guard principal.has(ReportPermissions.approve) else { throw fail("status", "状态", "没有公开年度报告的权限") }
+            guard row.reportStatus == .approved else { throw fail("status", "状态", "批准后才能公开") }
+            row.status = ReportStatus.published.rawValue
+            row.publishedOn = today.description
+            detail = "在公开网站公布\(today.description > row.publishBy ? "（晚于\(row.publishBy)）" : "")"
+        }
+        row.updatedAt = services.now
+        let summary = detail
+        return try await db.write { tx in
+            try await row.update(on: tx)
+            try await AuditLog.append(AuditEvent(action: "reports.step", entityType: "annual_report", entityID: row.id!.uuidString, detail: "\(row.title)：\(summary)"),
+                                      by: principal.auditActor, at: services.now, on: tx)
+            return row
+        }
+    }
+
+    /// The report as printed: frozen figures once approved, live ones before.
+    public static func render(_ row: AnnualReport, services: FazhiServices, on db: any Database) async throws -> RenderedReport {
+        let figures: [MetricResult]
+        if let frozen = row.frozen {
+            figures = frozen
+        } else {
+            figures = try await ReportRenderer.evaluate(row.text, scope: MetricScope(year: row.year, unitPath: row.unitPath, unitName: row.unitName),
+                                                        registry: services.metrics, on: db)
+        }
+        let code = try await OrgUnit.find(row.unitID, on: db)?.code
+        let date = (row.approvedOn ?? CivilDateTime(services.now).date.description)
+        return ReportRenderer.render(text: row.text, figures: figures, title: row.title, number: row.number, unitName: row.unitName, unitCode: code,
+                                     year: row.year, date: ReportFormats.chineseDate(date))
+    }
+
+    /// The CLI's report: the stored one for the year and unit if any, otherwise the template with live figures.
+    public static func render(year: Int, unitCode: String?, services: FazhiServices, on db: any Database) async throws -> RenderedReport {
+        var unit: OrgUnit?
+        if let unitCode {
+            unit = try await UnitService.find(code: unitCode, on: db)
+            guard unit != nil else { throw CommandFailure("--unit：没有编码为“\(unitCode)”的单位") }
+        } else {
+            unit = try await UnitService.find(code: DemoCounty.governmentCode, on: db)
+            if unit == nil { unit = try await OrgUnit.query(on: db).filter(\.$parentID == nil).first() }
+        }
+        guard let unit else { throw CommandFailure("没有单位，请先导入单位") }
+        if let stored = try await AnnualReport.query(on: db).filter(\.$year == year).filter(\.$unitID == unit.id!).first() {
+            return try await render(stored, services: services, on: db)
+        }
+        let text = try await template(on: db).text
+        let scope = MetricScope(year: year, unitPath: unitCode == nil ? nil : unit.path, unitName: unit.name)
+        let figures = try await ReportRenderer.evaluate(text, scope: scope, registry: services.metrics, on: db)
+        return ReportRenderer.render(text: text, figures: figures, title: "\(unit.name)\(year)年法治政府建设情况报告", number: nil, unitName: unit.name,
+                                     unitCode: unitCode, year: year, date: ReportFormats.chineseDate(CivilDateTime(services.now).date.description))
+    }
+}
+
+/// Output formats: HTML nodes, DOCX, PDF through LibreOffice.
+public enum ReportFormats {
+    /// "2026-03-02" → "2026年3月2日", as 公文 date their signature.
+    public static func chineseDate(_ iso: String) -> String {
+        guard let day = CivilDate(iso) else { return iso }
+        let parts = day.components
+        return "\(parts.year)年\(parts.month)月\(parts.day)日"
+    }
+
+    /// The body as HTML: each figure links to its records (or, on the public site, carries its definition).
+    public static func html(_ report: RenderedReport, linked: Bool) -> [Node] {
+        let definitions = Dictionary(report.figures.map { ($0.key, $0.definition) }, uniquingKeysWith: { first, _ in first })
+        var nodes: [Node] = []
+        if let number = report.number { nodes.append(el("p", [.cls("doc-number")], text: number)) }
+        for block in report.blocks {
+            switch block {
+            case .heading(let level, let text): nodes.append(el(level <= 1 ? "h2" : "h3", text: text))
+            case .paragraph(let segments):
+                nodes.append(el("p", [], segments.map { segment -> Node in
+                    switch segment {
+                    case .text(let text): return .text(text)
+                    case .figure(let key, let text, let missing):
+                        let classes = missing ? "figure missing" : "figure"
+                        if linked { return el("a", [.cls(classes), .href(report.recordsLink(key)), Attribute("title", definitions[key] ?? key)], text: text) }
+                        return el("span", [.cls(classes), Attribute("title", definitions[key] ?? key)], text: text)
+                    }
+                }))
+            }
+        }
+        nodes.append(el("p", [.cls("signature")], text: report.unitName))
+        nodes.append(el("p", [.cls("signature")], text: report.date))
+        return nodes
+    }
+
+    /// PDF through LibreOffice headless, when installed.
+    public static func pdf(_ report: RenderedReport) throws -> Data {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let docx = directory.appendingPathComponent("report.docx")
+        try report.document().docx().write(to: docx)
+        let candidates = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice", "/opt/libreoffice/program/soffice"]
+        guard let soffice = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw CommandFailure("未安装 LibreOffice（soffice），无法生成 PDF；请安装 libreoffice-writer 后重试，或改用 --format docx")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: soffice)
+        process.arguments = ["--headless", "--convert-to", "pdf", "--outdir", directory.path, docx.path]
+        process.environment = ["HOME": directory.path, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("report.pdf").path), process.terminationStatus == 0 else {
+            throw CommandFailure("LibreOffice 转换 PDF 失败（退出码 \(process.terminationStatus)）")
+        }
+        return data
+    }
+}
