@@ -107,6 +107,16 @@ public enum FazhiApp {
             try await app.db.write { tx in
                 try await demoSeed(DemoContext(database: tx, seed: seed, services: services, now: services.now))
             }
+            // The two previous years come in once the registers exist and before supervision
+            // draws its samples from the closed files.
+            if module.id == "enforcement" {
+                try await app.db.write { tx in
+                    try await DemoHistory.seed(DemoContext(database: tx, seed: seed, services: services, now: services.now))
+                }
+            }
+        }
+        try await app.db.write { tx in
+            try await DemoHistory.publishReport(DemoContext(database: tx, seed: seed, services: services, now: services.now))
         }
         return DemoCounty.demoAccounts(seed: seed, services: services)
     }

@@ -9,12 +9,13 @@ import VaporTesting
 import ZIPFoundation
 
 @Suite struct AnnualReportTests {
-    @Test("the county report's every figure is the registry's (what `fazhi metrics` prints) for the year, links to its records, with the change in words")
+    @Test("the demo's published 2025 county report: every figure is what `fazhi metrics --year 2025 --unit SFX-GOV` prints, links to its records, with the change in words")
     func figuresMatchMetrics() async throws {
         try await TestApp.run { t in
             let report = try await ReportService.render(year: 2025, unitCode: nil, services: t.services, on: t.db)
-            let scope = MetricScope(year: 2025, unitPath: nil, unitName: "全县")
-            let printed = MetricsText.lines(year: 2025, unitName: "全县", results: try await t.services.metrics.evaluateAll(scope: scope, on: t.db))
+            let government = try await t.unit(DemoCounty.governmentCode)
+            let scope = MetricScope(year: 2025, unitPath: government.path, unitName: government.name)
+            let printed = MetricsText.lines(year: 2025, unitName: government.name, results: try await t.services.metrics.evaluateAll(scope: scope, on: t.db))
             #expect(report.figures.count >= 30)
             for figure in report.figures {
                 let line = try #require(printed.first { $0.hasPrefix(figure.key + "\t") })
@@ -22,7 +23,9 @@ import ZIPFoundation
             }
             let markdown = report.markdown
             let received = try #require(report.figures.first { $0.key == "reconsideration.received" })
-            #expect(markdown.contains("[\(received.value!)件](/figures/reconsideration.received?year=2025)"))
+            #expect(markdown.contains("[\(received.value!)件](/figures/reconsideration.received?year=2025&unit=\(DemoCounty.governmentCode))"))
+            // Two years of records: the changes have a base.
+            #expect(received.yearOverYear != nil && report.figures.first { $0.key == "litigation.cases" }?.yearOverYear != nil)
             // The change is in words, from the registry's year-over-year figure.
             if let yoy = received.yearOverYear, let value = Decimal(string: yoy) {
                 #expect(markdown.contains(value < 0 ? "同比下降\(yoy.dropFirst())%" : value == 0 ? "与上年持平" : "同比增长\(yoy)%"))
@@ -34,19 +37,20 @@ import ZIPFoundation
             #expect(empty.markdown.contains("受案率[【无数据】]") && !empty.markdown.contains("受案率[0"))
             // The records page behind a figure lists as many records as the count says.
             let (leader, _) = try await t.login("leader")
-            let page = try await t.request(leader, .GET, "/figures/reconsideration.received?year=2025").body.string
+            let page = try await t.request(leader, .GET, "/figures/reconsideration.received?year=2025&unit=\(DemoCounty.governmentCode)").body.string
             #expect(page.components(separatedBy: "<a href=\"/reconsideration/").count - 1 == Int(received.value!))
         }
     }
 
-    @Test("draft → review → approval by the named official freezes the figures; later records do not change the published report; the public page shows it")
+    @Test("the demo's own 2025 report is on the public site; 2024 goes draft → review → approval by the named official freezes the figures; later records do not change the published report; the public page shows it")
     func workflow() async throws {
         try await TestApp.run { t in
             let (supervisor, _) = try await t.login("supervisor")
-            #expect(try await t.request(supervisor, .POST, "/reports", form: ["year": "2025", "unitCode": "SFX-GOV"]).status == .seeOther)
-            let again = try await t.request(supervisor, .POST, "/reports", form: ["year": "2025", "unitCode": "SFX-GOV"])
+            #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi/reports").body.string.contains("示范县人民政府2025年法治政府建设情况报告"))
+            #expect(try await t.request(supervisor, .POST, "/reports", form: ["year": "2024", "unitCode": "SFX-GOV"]).status == .seeOther)
+            let again = try await t.request(supervisor, .POST, "/reports", form: ["year": "2024", "unitCode": "SFX-GOV"])
             #expect(again.status == .unprocessableEntity && again.body.string.contains("已经存在"))
-            let row = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).first())
+            let row = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2024).first())
             let bad = try await t.request(supervisor, .POST, row.link, form: ["action": "save", "text": row.text + "\n全年{reconsideration.nonsense}。"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("{reconsideration.nonsense}"))
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "save", "number": "示政报〔2026〕1号",
@@ -61,11 +65,11 @@ import ZIPFoundation
             #expect(approved.reportStatus == .approved)
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "save", "text": "改动"]).status == .unprocessableEntity)
 
-            // A record corrected afterwards (its receipt moved into 2024) changes the live figure, not the approved report.
-            let moved = try #require(try await ReconsiderationCase.query(on: t.db).filter(\.$receivedOn >= "2025-01-01").filter(\.$receivedOn < "2026-01-01").first())
-            try await ReconsiderationCase.query(on: t.db).filter(\.$id == moved.id!).set(\.$receivedOn, to: "2024-12-31").update()
+            // A record corrected afterwards (its receipt moved back into 2023) changes the live figure, not the approved report.
+            let moved = try #require(try await ReconsiderationCase.query(on: t.db).filter(\.$receivedOn >= "2024-01-01").filter(\.$receivedOn < "2025-01-01").first())
+            try await ReconsiderationCase.query(on: t.db).filter(\.$id == moved.id!).set(\.$receivedOn, to: "2023-12-31").update()
             let live = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("reconsideration.received")),
-                                                             scope: MetricScope(year: 2025, unitPath: approved.unitPath, unitName: ""), on: t.db)
+                                                             scope: MetricScope(year: 2024, unitPath: approved.unitPath, unitName: ""), on: t.db)
             #expect(Int(live.value!)! == Int(frozen.value!)! - 1)
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "publish"]).status == .seeOther)
             let anonymous = TestApp.Browser()

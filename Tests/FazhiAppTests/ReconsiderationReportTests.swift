@@ -175,7 +175,7 @@ import Testing
             var rows: [ReconsiderationReportTests.LedgerRow] = []
             let outcomes = ["撤销", "维持", "调解（制作调解书）", "驳回复议请求", "变更"]
             for index in 0..<25 {
-                var row = ReconsiderationReportTests.LedgerRow(number: "（2024）复字第\(index + 1)号", received: ReconsiderationReportTests.date(2024, index * 5))
+                var row = ReconsiderationReportTests.LedgerRow(number: "（2021）复字第\(index + 1)号", received: ReconsiderationReportTests.date(2021, index * 5))
                 let received = CivilDate(row.received)!
                 if index % 6 == 5 { row.intake = "不予受理"; row.reason = "超过申请期限" } else {
                     row.intakeOn = received.adding(days: 2).description
@@ -183,15 +183,15 @@ import Testing
                 }
                 rows.append(row)
             }
-            try await ReconsiderationReportTests.importLedger(rows, seed: 2024, into: t)
-            let scope = MetricScope(year: 2024, unitPath: nil, unitName: "全县（区）")
+            try await ReconsiderationReportTests.importLedger(rows, seed: 2021, into: t)
+            let scope = MetricScope(year: 2021, unitPath: nil, unitName: "全县（区）")
             for key in keys { figures[key] = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition(key)), scope: scope, on: t.db).value }
             let (officer, _) = try await t.login("supervisor")
-            let response = try await t.request(officer, .GET, "/reconsideration/export.csv?year=2024")
+            let response = try await t.request(officer, .GET, "/reconsideration/export.csv?year=2021")
             #expect(response.status == .ok)
             exported = Data(buffer: response.body)
             #expect(String(decoding: exported, as: UTF8.self).contains("申请人3"))  // decrypted for the exchange
-            let breakdown = try await t.request(officer, .GET, "/reconsideration/statistics?year=2024")
+            let breakdown = try await t.request(officer, .GET, "/reconsideration/statistics?year=2021")
             #expect(breakdown.status == .ok)
             #expect(breakdown.body.string.contains("按被申请人") && breakdown.body.string.contains("示范县市场监督管理局"))
         }
@@ -200,7 +200,7 @@ import Testing
             let report = try await CaseImporter().run(table, by: .system(), services: t.services, on: t.db)
             #expect(report.errors.isEmpty, "\(report.errors.prefix(3))")
             #expect(report.rowsWritten == 25)
-            let scope = MetricScope(year: 2024, unitPath: nil, unitName: "全县（区）")
+            let scope = MetricScope(year: 2021, unitPath: nil, unitName: "全县（区）")
             for key in keys {
                 let value = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition(key)), scope: scope, on: t.db).value
                 #expect(value == figures[key], "\(key): \(value ?? "nil") vs \(figures[key] ?? nil ?? "nil")")

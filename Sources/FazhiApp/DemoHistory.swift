@@ -1,0 +1,137 @@
+import Enforcement
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+import Litigation
+import Reconsideration
+import Reports
+
+/// The demo county's two previous full years, so that every year-over-year figure of last year's
+/// report has a base. They come in as a county moving onto the platform would bring them: through
+/// each module's ledger importer, all rules applied. Then last year's report is approved and
+/// published on the public site.
+enum DemoHistory {
+    static func seed(_ context: DemoContext) async throws {
+        let db = context.database, services = context.services
+        let today = CivilDateTime(context.now).date
+        var random = SeededRandom(seed: context.seed ^ 0x4849_5354)
+        let system = Principal.system("演示数据（往年台账）")
+        // The registers predate the platform: bodies since three years back, matters entered then,
+        // each officer on the roster since the first certificate was issued.
+        let since = "\(today.year - 3)-01-01"
+        let sinceDate = CivilDate(since)!.startOfDayInBeijing
+        try await EnforcementBody.query(on: db).set(\.$since, to: since).update()
+        try await EnforcementMatter.query(on: db).set(\.$createdAt, to: sinceDate).update()
+        for certificate in try await OfficerCertificate.query(on: db).sort(\.$issuedOn, .descending).all() {
+            guard let issued = CivilDate(certificate.issuedOn) else { continue }
+            try await EnforcementOfficer.query(on: db).filter(\.$id == certificate.$officer.id).set(\.$createdAt, to: issued.startOfDayInBeijing).update()
+        }
+        for (offset, year) in [today.year - 2, today.year - 1].enumerated() {
+            try await importTable(CaseImporter(), reconsideration(year: year, count: 30 - 6 * offset, random: &random), "reconsideration", system, context)
+            try await importTable(LawsuitImporter(), lawsuits(year: year, count: 14 - 3 * offset, random: &random), "litigation", system, context)
+            try await importTable(PenaltyCaseImporter(), try await penalties(year: year, count: 18 + 6 * offset, random: &random, db: db), "penalties", system, context)
+        }
+    }
+
+    /// Last year's county report, approved and published once every module's records are in.
+    static func publishReport(_ context: DemoContext) async throws {
+        let db = context.database, services = context.services
+        let today = CivilDateTime(context.now).date
+        guard let user = try await UserAccount.query(on: db).filter(\.$loginName == "supervisor").first(),
+              let supervisor = try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "local", services: services, on: db) else { return }
+        let report = try await ReportService.create(year: String(today.year - 1), unitCode: DemoCounty.governmentCode, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.save(text: report.text, number: "示政发〔\(today.year)〕3号"), on: report.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.submit, on: report.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.approve(official: "示范县人民政府县长"), on: report.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.publish, on: report.id!, by: supervisor, services: services, on: db)
+    }
+
+    static func importTable(_ importer: any Importer, _ lines: [String], _ name: String, _ principal: Principal, _ context: DemoContext) async throws {
+        let table = try TableReader.read(Data(lines.joined(separator: "\n").utf8), filename: "\(name).csv")
+        let report = try await importer.run(table, by: principal, services: context.services, on: context.database)
+        if !report.errors.isEmpty { throw CommandFailure("演示往年台账（\(name)）导入失败：\(report.errors.prefix(3))") }
+    }
+
+    static func day(_ year: Int, _ dayOfYear: Int) -> CivilDate { CivilDate(year: year, month: 1, day: 1)!.adding(days: dayOfYear) }
+
+    static func csv(_ header: [String], _ rows: [[String: String]]) -> [String] {
+        [header.joined(separator: ",")] + rows.map { row in header.map { row[$0] ?? "" }.joined(separator: ",") }
+    }
+
+    static let respondents = ["SFX-SCJG", "SFX-ZHZF", "SFX-ZRZY", "SFX-RS", "SFX-GA", "SFX-CG", "SFX-DL"]
+
+    /// 行政复议: received through the year, most accepted and concluded within it.
+    static func reconsideration(year: Int, count: Int, random: inout SeededRandom) -> [String] {
+        let header = CaseImporter().columns.map(\.header)
+        let outcomes = ["维持", "驳回复议请求", "撤销", "确认违法", "调解", "和解后撤回申请", "撤回申请", "变更"]
+        var rows: [[String: String]] = []
+        for index in 0..<count {
+            let received = day(year, 5 + index * (300 / count) + random.below(5))
+            let id = ResidentID.completing("999999" + "19\(60 + random.below(40))" + String(format: "%02d%02d", 1 + random.below(12), 1 + random.below(28)) + String(format: "%03d", index))!
+            var row = ["案号": "示复〔\(year)〕\(index + 1)号", "收到申请日期": received.description, "申请方式": ["当面递交", "邮寄", "网上申请"][index % 3],
+                       "申请人类型": "自然人", "申请人": "申请人\(year)\(index)", "证件号码": id, "被申请人单位编码": respondents[index % respondents.count],
+                       "被申请行为类别": ["行政处罚", "政府信息公开", "不履行法定职责", "工伤认定"][index % 4], "行政复议请求": "撤销原行政行为"]
+            switch index % 10 {
+            case 7: row.merge(["审查结果": "不予受理", "审查日期": received.adding(days: 3).description, "审查理由": "超过法定申请期限（行政复议法第二十条）"]) { $1 }
+            case 8: row.merge(["审查结果": "告知", "审查日期": received.adding(days: 3).description, "审查理由": "示范市人民政府"]) { $1 }
+            default:
+                let concluded = received.adding(days: 20 + random.below(35))
+                row.merge(["审查结果": "受理", "审查日期": received.adding(days: 2).description, "程序": "普通程序",
+                           "结案方式": outcomes[random.below(outcomes.count)], "结案日期": concluded.description,
+                           "送达日期": concluded.adding(days: 3).description, "归档日期": concluded.adding(days: 10).description]) { $1 }
+            }
+            rows.append(row)
+        }
+        return csv(header, rows)
+    }
+
+    /// 行政诉讼: filed through the year, heard and judged within it.
+    static func lawsuits(year: Int, count: Int, random: inout SeededRandom) -> [String] {
+        let header = LawsuitImporter().columns.map(\.header)
+        let judgments = ["判决驳回诉讼请求", "判决驳回诉讼请求", "判决撤销", "撤诉", "判决确认违法", "裁定驳回起诉"]
+        var rows: [[String: String]] = []
+        for index in 0..<count {
+            let filed = day(year, 10 + index * (280 / count))
+            let heard = filed.adding(days: 40 + random.below(20))
+            let head = random.below(4) != 0
+            rows.append(["法院": "示范县人民法院", "案号": "（\(year)）示0101行初\(index + 1)号", "立案日期": filed.description,
+                         "收到起诉状副本日期": filed.adding(days: 3).description, "被告单位编码": respondents[(index + 2) % respondents.count],
+                         "原告": "原告\(year)\(index)", "案由": "行政处罚", "答辩日期": filed.adding(days: 12).description, "开庭日期": heard.description,
+                         "负责人是否出庭": head ? "是" : "否", "出庭负责人": head ? "副局长张某" : "", "职务": head ? "副局长" : "",
+                         "代为出庭人员": head ? "" : "法规科科长李某", "裁判结果": judgments[random.below(judgments.count)],
+                         "裁判日期": heard.adding(days: 20 + random.below(30)).description, "是否上诉": "否", "履行情况": "不涉及"])
+        }
+        return csv(header, rows)
+    }
+
+    /// 行政处罚: archived cases of the market regulator and the law-enforcement bureau, handled by
+    /// officers whose certificates were valid all that year.
+    static func penalties(year: Int, count: Int, random: inout SeededRandom, db: any Database) async throws -> [String] {
+        let header = PenaltyCaseImporter().columns.map(\.header)
+        var rows: [[String: String]] = []
+        for (bodyIndex, code) in ["SFX-SCJG", "SFX-ZHZF"].enumerated() {
+            guard let unit = try await UnitService.find(code: code, on: db) else { continue }
+            let numbers = try await OfficerCertificate.query(on: db).filter(\.$unitPath == unit.path).filter(\.$kind == CertificateKind.enforcement.rawValue).all()
+                .filter { $0.valid(on: "\(year)-01-01") && $0.valid(on: "\(year)-12-31") }.map(\.number).sorted()
+            guard numbers.count >= 2 else { continue }
+            for index in 0..<(count / 2) {
+                let serial = bodyIndex * 100 + index + 1
+                let discovered = day(year, 5 + index * (250 / (count / 2)) + random.below(10))
+                let decided = discovered.adding(days: 40 + random.below(30))
+                rows.append(["案号": "示\(code.dropFirst(4))罚历〔\(year)〕\(serial)号", "办案单位编码": code, "当事人类型": "法人", "当事人": "示范县某经营部\(year)\(serial)",
+                             "违法行为": ["未取得许可从事经营", "违法占道经营", "销售过期食品"][index % 3], "违法行为发生日期": discovered.adding(days: -10).description,
+                             "发现日期": discovered.description, "立案日期": discovered.adding(days: 1).description, "执法证号": "\(numbers[0])、\(numbers[1])",
+                             "告知日期": discovered.adding(days: 25).description, "决定日期": decided.description, "罚款": String(1000 + 500 * random.below(12)),
+                             "决定内容": "依法罚款", "送达日期": decided.adding(days: 2).description, "公示日期": decided.adding(days: index % 4 == 0 ? 15 : 4).description,
+                             "执行日期": decided.adding(days: 10).description, "结案日期": decided.adding(days: 11).description, "归档日期": decided.adding(days: 15).description])
+            }
+        }
+        return csv(header, rows)
+    }
+}
+
+extension CivilDate {
+    /// Midnight at the start of the day, Beijing time.
+    var startOfDayInBeijing: Date { CivilDateTime(date: self).instant }
+}
