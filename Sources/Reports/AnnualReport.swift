@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Markup, one line each: `# 一级标题`, `## 二级标题`, any other non-empty line is a paragraph.
 /// `{指标代码}` is the figure, `{指标代码|同比}` its year-over-year change ("同比下降25.6%"),
-/// `{指标代码|上年}` last year's value.
+/// `{指标代码|上年}` last year's value, `{指标代码|趋势}` a bar chart of the last five years (SVG).
 public final class ReportTemplate: Model, @unchecked Sendable {
     public static let schema = "report_templates"
 
@@ -31,8 +31,10 @@ public final class ReportTemplate: Model, @unchecked Sendable {
     组织案卷评查，评查案卷{supervision.files-reviewed}，其中不合格{supervision.files-failed}，发现问题{supervision.problems-found}、已整改{supervision.problems-fixed}。开展双随机抽查{supervision.inspections}，抽查结果按时公示率{supervision.inspection-published-on-time-rate}。向公安机关移送涉嫌犯罪案件{supervision.transfers}。受理行政执法投诉{supervision.complaints}，按期办结率{supervision.complaints-on-time-rate}。
     ## （三）发挥行政复议化解行政争议主渠道作用
     全年收到行政复议申请{reconsideration.received}，{reconsideration.received|同比}；受理{reconsideration.accepted}，受案率{reconsideration.acceptance-rate}；办结{reconsideration.concluded}。
+    {reconsideration.received|趋势}
     ## （四）依法做好行政应诉
     以本级政府及部门为被告的行政诉讼案件{litigation.cases}（{litigation.cases|同比}），审结{litigation.concluded}，败诉率{litigation.loss-rate}；行政机关负责人出庭应诉率{litigation.head-appearance-rate}。
+    {litigation.cases|趋势}
     # 二、存在的不足和原因
     （由起草单位填写。）
     # 三、党政主要负责人履行推进法治建设第一责任人职责情况

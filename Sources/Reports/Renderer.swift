@@ -8,6 +8,13 @@ public struct RenderedReport: Sendable {
         case text(String)
         /// A figure as printed ("29件", "同比下降25.64%"), the metric it comes from, and whether its data is missing.
         case figure(key: String, text: String, missing: Bool)
+        /// A multi-year trend: the figure of each year, oldest first (nil where missing).
+        case trend(key: String, label: String, unit: String, points: [TrendPoint])
+    }
+
+    public struct TrendPoint: Sendable, Equatable {
+        public var year: Int
+        public var value: Decimal?
     }
 
     public enum Block: Sendable, Equatable {
@@ -35,8 +42,13 @@ public struct RenderedReport: Sendable {
             switch segment {
             case .text(let text): return text
             case .figure(_, let text, _): return text
+            case .trend(_, let label, let unit, let points): return RenderedReport.trendText(label: label, unit: unit, points: points)
             }
         }.joined()
+    }
+
+    static func trendText(label: String, unit: String, points: [TrendPoint]) -> String {
+        "近\(points.count)年\(label)：" + points.map { "\($0.year)年\($0.value.map { NSDecimalNumber(decimal: $0).stringValue + unit } ?? "无数据")" }.joined(separator: "、") + "。"
     }
 
     public var markdown: String {
@@ -50,6 +62,7 @@ public struct RenderedReport: Sendable {
                     switch segment {
                     case .text(let text): return text
                     case .figure(let key, let text, _): return "[\(text)](\(recordsLink(key)))"
+                    case .trend(_, let label, let unit, let points): return RenderedReport.trendText(label: label, unit: unit, points: points)
                     }
                 }.joined())
                 lines.append("")
@@ -80,7 +93,20 @@ public struct RenderedReport: Sendable {
 
 public enum ReportRenderer {
     /// `{key}`, `{key|同比}`, `{key|上年}`; a regex is not Sendable, so each use makes its own.
-    static var placeholder: Regex<(Substring, Substring, Substring?)> { #/\{([a-z0-9.\-]+)(?:\|(同比|上年))?\}/# }
+    static var placeholder: Regex<(Substring, Substring, Substring?)> { #/\{([a-z0-9.\-]+)(?:\|(同比|上年|趋势))?\}/# }
+
+    /// How many years a trend shows.
+    public static let trendYears = 5
+
+    /// The keys a text draws as trends.
+    static func trendKeys(in text: String) -> [String] {
+        var keys: [String] = []
+        for match in text.matches(of: placeholder) where match.output.2 == "趋势" && !keys.contains(String(match.output.1)) { keys.append(String(match.output.1)) }
+        return keys
+    }
+
+    /// A trend's yearly figures are stored with the others under `key@year`, so they freeze too.
+    static func trendKey(_ key: String, _ year: Int) -> String { "\(key)@\(year)" }
 
     /// The metric keys a text uses.
     public static func keys(in text: String) -> [String] {
@@ -115,6 +141,14 @@ public enum ReportRenderer {
             guard let definition = registry.definition(key) else { continue }
             results.append(try await registry.evaluate(definition, scope: scope, on: db))
         }
+        for key in trendKeys(in: text) {
+            guard let definition = registry.definition(key) else { continue }
+            for year in (scope.year - trendYears + 1)...scope.year {
+                var result = try await registry.evaluate(definition, scope: MetricScope(year: year, unitPath: scope.unitPath, unitName: scope.unitName), on: db)
+                result.key = trendKey(key, year)
+                results.append(result)
+            }
+        }
         return results
     }
 
@@ -143,6 +177,11 @@ public enum ReportRenderer {
                         } else {
                             segments.append(.figure(key: key, text: "上年无数据", missing: true))
                         }
+                    case "趋势":
+                        let points = ((year - trendYears + 1)...year).map { past in
+                            RenderedReport.TrendPoint(year: past, value: byKey[trendKey(key, past)]?.value.flatMap { Decimal(string: $0) })
+                        }
+                        segments.append(.trend(key: key, label: result.label, unit: result.unit, points: points))
                     case "上年":
                         segments.append(.figure(key: key, text: result.previousValue.map { $0 + result.unit } ?? "【上年无数据】", missing: result.previousValue == nil))
                     default:

@@ -100,7 +100,7 @@ enum ReportPages {
         ])
     }
 
-    static let markupHint = "“# ”开头为一级标题，“## ”为二级标题，其余每行一段。{指标代码} 为数字，{指标代码|同比} 为同比变化，{指标代码|上年} 为上年数字；指标代码见“统计指标”页。"
+    static let markupHint = "“# ”开头为一级标题，“## ”为二级标题，其余每行一段。{指标代码} 为数字，{指标代码|同比} 为同比变化，{指标代码|上年} 为上年数字，{指标代码|趋势} 为近五年柱状图；指标代码见“统计指标”页。"
 
     static func templatePage(_ req: Request, text: String?, failure: ValidationFailure?) async throws -> Response {
         let template = try await ReportService.template(on: req.db)

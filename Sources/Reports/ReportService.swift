@@ -214,6 +214,7 @@ public enum ReportFormats {
                 nodes.append(el("p", [], segments.map { segment -> Node in
                     switch segment {
                     case .text(let text): return .text(text)
+                    case .trend(let key, let label, let unit, let points): return chart(key: key, label: label, unit: unit, points: points)
                     case .figure(let key, let text, let missing):
                         let classes = missing ? "figure missing" : "figure"
                         if linked { return el("a", [.cls(classes), .href(report.recordsLink(key)), Attribute("title", definitions[key] ?? key)], text: text) }
@@ -225,6 +226,32 @@ public enum ReportFormats {
         nodes.append(el("p", [.cls("signature")], text: report.unitName))
         nodes.append(el("p", [.cls("signature")], text: report.date))
         return nodes
+    }
+
+    /// A bar chart of a figure over the years, drawn as SVG by the platform (no script, no library).
+    public static func chart(key: String, label: String, unit: String, points: [RenderedReport.TrendPoint]) -> Node {
+        let width = 360, height = 150, left = 10, bottom = 24, top = 22
+        let values = points.map { $0.value.map { NSDecimalNumber(decimal: $0).doubleValue } }
+        let highest = max(values.compactMap { $0 }.max() ?? 0, 1)
+        let slot = (width - left * 2) / max(points.count, 1)
+        var children: [Node] = [el("title", text: RenderedReport.trendText(label: label, unit: unit, points: points)),
+                                el("text", [Attribute("x", "\(left)"), Attribute("y", "14"), Attribute("font-size", "12")], text: "近\(points.count)年\(label)（\(unit)）")]
+        for (index, point) in points.enumerated() {
+            let x = left + index * slot + slot / 4
+            let barWidth = slot / 2
+            let value = values[index]
+            let barHeight = value.map { Int(Double(height - top - bottom) * $0 / highest) } ?? 0
+            let y = height - bottom - barHeight
+            // An explicit end tag: inside <svg> an HTML parser would nest the next shapes in an unclosed <rect>.
+            children.append(el("rect", [Attribute("x", "\(x)"), Attribute("y", "\(y)"), Attribute("width", "\(barWidth)"), Attribute("height", "\(barHeight)"),
+                                        Attribute("fill", "#9b1c1c")], []))
+            children.append(el("text", [Attribute("x", "\(x + barWidth / 2)"), Attribute("y", "\(y - 4)"), Attribute("font-size", "11"), Attribute("text-anchor", "middle")],
+                               text: point.value.map { NSDecimalNumber(decimal: $0).stringValue } ?? "无数据"))
+            children.append(el("text", [Attribute("x", "\(x + barWidth / 2)"), Attribute("y", "\(height - 8)"), Attribute("font-size", "11"), Attribute("text-anchor", "middle")],
+                               text: String(point.year)))
+        }
+        return el("svg", [Attribute("xmlns", "http://www.w3.org/2000/svg"), Attribute("viewBox", "0 0 \(width) \(height)"), Attribute("width", "\(width)"),
+                          Attribute("height", "\(height)"), Attribute("role", "img"), .cls("trend"), Attribute("data-metric", key)], children)
     }
 
     /// PDF through LibreOffice headless, when installed.

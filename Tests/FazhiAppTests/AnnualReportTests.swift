@@ -32,6 +32,12 @@ import ZIPFoundation
             } else {
                 #expect(markdown.contains("上年为") || markdown.contains("上年无数据"))
             }
+            // The five-year trend holds each year's registry figure; the staff page draws it as SVG.
+            let trend = report.blocks.flatMap { block -> [RenderedReport.Segment] in if case .paragraph(let segments) = block { return segments } else { return [] } }
+                .compactMap { segment -> [RenderedReport.TrendPoint]? in if case .trend(let key, _, _, let points) = segment, key == "reconsideration.received" { return points } else { return nil } }.first
+            let points = try #require(trend)
+            #expect(points.map(\.year) == [2021, 2022, 2023, 2024, 2025])
+            #expect(points.last?.value == Decimal(string: received.value!) && points[3].value == Decimal(string: received.previousValue ?? "x"))
             // A year without records: rates are missing, never 0%.
             let empty = try await ReportService.render(year: 2019, unitCode: nil, services: t.services, on: t.db)
             #expect(empty.markdown.contains("受案率[【无数据】]") && !empty.markdown.contains("受案率[0"))
@@ -39,6 +45,9 @@ import ZIPFoundation
             let (leader, _) = try await t.login("leader")
             let page = try await t.request(leader, .GET, "/figures/reconsideration.received?year=2025&unit=\(DemoCounty.governmentCode)").body.string
             #expect(page.components(separatedBy: "<a href=\"/reconsideration/").count - 1 == Int(received.value!))
+            let stored = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).first())
+            let (supervisor, _) = try await t.login("supervisor")
+            #expect(try await t.request(supervisor, .GET, stored.link).body.string.contains("data-metric=\"reconsideration.received\""))
         }
     }
 
@@ -77,6 +86,7 @@ import ZIPFoundation
             let page = try await t.request(anonymous, .GET, approved.publicLink).body.string
             #expect(page.contains("\(frozen.value!)件") && !page.contains("\(live.value!)件") && !page.contains("/figures/"))
             // The DOCX in 公文 layout carries the frozen figure, the heading in 黑体 and the 文号.
+            #expect(try await t.request(supervisor, .GET, row.link).body.string.contains("<svg") == false)  // this draft's text has no trend
             let docx = try await t.request(supervisor, .GET, "\(row.link)/export?format=docx")
             let archive = try Archive(data: Data(buffer: docx.body), accessMode: .read)
             var xml = Data()
