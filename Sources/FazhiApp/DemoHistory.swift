@@ -44,7 +44,21 @@ enum DemoHistory {
         try await ReportService.perform(.save(text: report.text, number: "示政发〔\(today.year)〕3号"), on: report.id!, by: supervisor, services: services, on: db)
         try await ReportService.perform(.submit, on: report.id!, by: supervisor, services: services, on: db)
         try await ReportService.perform(.approve(official: "示范县人民政府县长"), on: report.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.send(to: "县委、县人大常委会"), on: report.id!, by: supervisor, services: services, on: db)
         try await ReportService.perform(.publish, on: report.id!, by: supervisor, services: services, on: db)
+
+        // This year's draft, its parts asked of two departments and a town; one has already answered.
+        let draft = try await ReportService.create(year: String(today.year), unitCode: DemoCounty.governmentCode, by: supervisor, services: services, on: db)
+        let due = min(today.adding(days: 20), CivilDate(draft.submitBy)!.adding(days: -1))
+        let asked = try await ContributionService.request(reportID: draft.id!, unitCodes: "SFX-SCJG、SFX-ZHZF、SFX-CG", section: "（一）严格规范公正文明执法",
+                                                          request: "本单位全年执法工作的主要举措和成效，300字以内，可用 {指标代码} 引用数字",
+                                                          due: due.description, by: supervisor, services: services, on: db)
+        if let answered = asked.first(where: { $0.unitName.contains("综合") || $0.unitName.contains("城管") }),
+           let user = try await UserAccount.query(on: db).filter(\.$loginName == "officer.zhzf").first(),
+           let officer = try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "local", services: services, on: db) {
+            try await ContributionService.perform(.submit(text: "推行“非现场执法”，全年办理占道经营等案件以说服教育为主，首违不罚案件逐月公示。"),
+                                                  on: answered.id!, by: officer, services: services, on: db)
+        }
     }
 
     static func importTable(_ importer: any Importer, _ lines: [String], _ name: String, _ principal: Principal, _ context: DemoContext) async throws {

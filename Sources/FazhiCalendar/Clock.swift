@@ -186,12 +186,17 @@ public struct Clock: Codable, Hashable, Sendable {
         var extendedBy = 0
         var last = start
         let isHours = rule.period.unit == .hours
+        let isDate = rule.period.unit == .date
         for (index, event) in events.enumerated() {
             let label = "第\(index + 1)项（\(event.kind.label)，\(event.at.date)）"
             if event.at < start { problems.append("\(label)：早于起算日 \(start.date)") }
             if event.at < last { problems.append("\(label)：早于前一项，台账须按发生顺序记载") }
             last = max(last, event.at)
             if completed { problems.append("\(label)：期限已办结，不能再记载") }
+            if isDate && event.kind != .complete {
+                problems.append("\(label)：截止日期为确定的日期（\(rule.period.chinese)），不能暂停、延长或重新起算；需要改期的，应撤回后重新确定日期")
+                continue
+            }
             switch event.kind {
             case .suspend:
                 if isHours { problems.append("\(label)：按小时计算的期限不能暂停") }
@@ -335,6 +340,13 @@ struct Engine {
         note(.rule, "期限：\(rule.title)，\(rule.period.chinese)（依据：\(rule.basis)）。")
         note(.rule, "计算方法：\(rule.period.unit.basis)。")
         var start = clock.start
+        if rule.period.unit == .date {
+            let completion = clock.events.last(where: { $0.kind == .complete })?.at
+            guard let fixed = rule.period.fixedDate else { return Outcome(completion: completion) }
+            note(.start, "登记：\(start.date.chineseWithWeekday)\(clock.startReason.isEmpty ? "" : "（\(clock.startReason)）")。")
+            note(.result, "截止日期：\(fixed.chineseWithWeekday)（确定的日期，不顺延）。")
+            return Outcome(due: fixed, completion: completion)
+        }
         if rule.period.unit == .hours {
             note(.start, "起算：\(start.chinese)\(clock.startReason.isEmpty ? "" : "（\(clock.startReason)）")。")
         } else {
@@ -535,6 +547,9 @@ struct Engine {
             return day
         case .hours:
             return from.adding(days: (period.count + 23) / 24)
+        case .date:
+            // Never counted: `run` answers a fixed date before counting anything.
+            return period.fixedDate ?? from
         }
     }
 }

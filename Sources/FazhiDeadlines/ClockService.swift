@@ -20,10 +20,13 @@ public struct ClockView: Sendable {
 public enum ClockService {
     /// Opens a clock of a registered kind for a record of `unitID`. `assigning` is for workflows in
     /// which the caller gives another unit a task by right (a case-file reviewer's rectification
-    /// order to the unit reviewed): the caller need not hold that unit in scope.
+    /// order to the unit reviewed): the caller need not hold that unit in scope. `fixedDate` is the
+    /// due date of a kind registered with `date:0` (a date each clock is given, such as the
+    /// 3月1日 of the annual report or a department's deadline), and only of such a kind.
     @discardableResult
     public static func open(kind kindKey: String, unitID: UUID?, title: String?, link: String?, start: CivilDateTime?, startReason: String?,
-                            assigning: Bool = false, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> StatutoryClock {
+                            fixedDate: CivilDate? = nil, assigning: Bool = false,
+                            by principal: Principal, services: FazhiServices, on db: any Database) async throws -> StatutoryClock {
         var validator = Validator()
         let kind = services.clockKind(kindKey)
         if kind == nil { validator.add("kind", "期限类型", "不是已登记的期限类型") }
@@ -32,6 +35,11 @@ public enum ClockService {
         let now = CivilDateTime(services.now)
         if start == nil { validator.add("start", "起算日", "应为有效日期（YYYY-MM-DD，可加时间 HH:MM）") }
         if let start, start > now { validator.add("start", "起算日", "不能晚于当前时间 \(now)") }
+        if let kind {
+            let dated = kind.rule.period.unit == .date
+            if dated && fixedDate == nil { validator.add("due", "截止日期", "应为有效日期（YYYY-MM-DD）") }
+            if !dated && fixedDate != nil { validator.add("due", "截止日期", "\(kind.rule.title)的期限由法定期间计算，不能指定日期") }
+        }
         var unit: OrgUnit?
         if let unitID {
             unit = try await OrgUnit.find(unitID, on: db)
@@ -39,7 +47,8 @@ public enum ClockService {
         }
         if unit == nil { validator.add("unit", "承办单位", "不存在") }
         try validator.check()
-        let clock = Clock(rule: kind!.rule, start: start!, startReason: reason)
+        let rule = fixedDate.map { ClockRule(title: kind!.rule.title, period: .on($0), basis: kind!.rule.basis) } ?? kind!.rule
+        let clock = Clock(rule: rule, start: start!, startReason: reason)
         let stamp = services.now
         let unitID = unit!.id!, unitPath = unit!.path
         return try await db.write { tx in
@@ -60,7 +69,7 @@ public enum ClockService {
             row.updatedAt = stamp
             try await row.create(on: tx)
             try await AuditLog.append(AuditEvent(action: "clock.open", entityType: "statutory_clock", entityID: row.id!.uuidString,
-                                                 detail: "\(kind!.rule.title)（\(kind!.rule.period.chinese)，\(kind!.rule.basis)）；起算 \(start!)；届满 \(row.dueDate ?? "暂停中")"),
+                                                 detail: "\(rule.title)（\(rule.period.chinese)，\(rule.basis)）；起算 \(start!)；届满 \(row.dueDate ?? "暂停中")"),
                                       by: principal.auditActor, at: stamp, on: tx)
             return row
         }

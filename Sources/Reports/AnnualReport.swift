@@ -77,6 +77,9 @@ public final class AnnualReport: Model, @unchecked Sendable {
     @OptionalField(key: "approved_on") public var approvedOn: String?
     @OptionalField(key: "approved_by") public var approvedBy: String?
     @OptionalField(key: "published_on") public var publishedOn: String?
+    /// 报送: the date the approved report was sent and to whom (reports.002).
+    @OptionalField(key: "sent_on") public var sentOn: String?
+    @OptionalField(key: "sent_to") public var sentTo: String?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 

@@ -74,12 +74,22 @@ public struct RenderedReport: Sendable {
     }
 
     /// The DOCX in 公文 layout, with an annex that names each figure's definition and record list.
+    /// - Parameter siteURL: the platform's address (`https://…`, no trailing slash). With it each
+    ///   figure is a hyperlink to its records; without it the text is plain and the annex prints
+    ///   the relative addresses.
     public func document(siteURL: String? = nil) -> OfficialDocument {
         var out: [OfficialDocument.Block] = []
         for block in blocks {
             switch block {
             case .heading(let level, let text): out.append(.heading(level: level, text))
-            case .paragraph(let segments): out.append(.paragraph(plain(segments)))
+            case .paragraph(let segments):
+                guard let siteURL else { out.append(.paragraph(plain(segments))); continue }
+                out.append(.linked(segments.map { segment in
+                    switch segment {
+                    case .figure(let key, let text, _): return OfficialDocument.Span(text, link: siteURL + recordsLink(key))
+                    default: return OfficialDocument.Span(plain([segment]))
+                    }
+                }))
             }
         }
         out.append(.flush(""))

@@ -1,5 +1,6 @@
 import FazhiCalendar
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 import Vapor
@@ -36,6 +37,7 @@ enum ReportPages {
                 case "save": action = .save(text: values["text"], number: values["number"])
                 case "submit": action = .submit
                 case "approve": action = .approve(official: values["official"])
+                case "send": action = .send(to: values["to"])
                 case "publish": action = .publish
                 default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
                 }
@@ -53,10 +55,10 @@ enum ReportPages {
             switch format {
             case "md": (data, type, suffix) = (Data(report.markdown.utf8), HTTPMediaType(type: "text", subType: "markdown", parameters: ["charset": "utf-8"]), "md")
             case "pdf":
-                do { (data, type, suffix) = (try ReportFormats.pdf(report), HTTPMediaType(type: "application", subType: "pdf"), "pdf") }
+                do { (data, type, suffix) = (try ReportFormats.pdf(report, siteURL: siteURL(req)), HTTPMediaType(type: "application", subType: "pdf"), "pdf") }
                 catch let failure as CommandFailure { return Layout.redirect(req, to: row.link, notice: failure.description) }
             default:
-                (data, type, suffix) = (try report.document().docx(),
+                (data, type, suffix) = (try report.document(siteURL: siteURL(req)).docx(),
                                         HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document"), "docx")
             }
             let response = Response(status: .ok, body: .init(data: data))
@@ -91,6 +93,22 @@ enum ReportPages {
         return Layout.page(req, title: "法治政府建设年度报告", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }
 
+    /// The address links in a downloaded document point to: `FAZHI_SITE_URL`, or else the host the
+    /// download was asked from (only if it looks like a host name).
+    static func siteURL(_ req: Request) -> String? {
+        if let configured = req.fazhi.config.siteURL { return configured }
+        guard let host = req.headers.first(name: .host), !host.isEmpty,
+              host.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || ".-:[]".unicodeScalars.contains($0) }) else { return nil }
+        return "\(req.fazhi.config.secureCookies ? "https" : "http")://\(host)"
+    }
+
+    static func clocks(_ req: Request, link: String) async throws -> Node {
+        let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
+        return DeadlinePages.clockSection(try await ClockService.clocks(link: link, on: req.db).map {
+            try ClockService.view($0, calendar: calendar, now: CivilDateTime(req.fazhi.now), warnWithin: req.fazhi.config.deadlineWarnWorkdays)
+        })
+    }
+
     static func textarea(_ name: String, _ label: String, _ value: String, failure: ValidationFailure?, hint: String) -> Node {
         el("div", [.cls("field")], [
             el("label", [Attribute("for", name)], text: label),
@@ -121,13 +139,16 @@ enum ReportPages {
             UI.errorSummary(failure),
             UI.details([
                 ("状态", .text(row.reportStatus.label)), ("报送期限", .text("\(row.submitBy)（报上级党委政府）")), ("公开期限", .text(row.publishBy)),
+                ("报送", .text(row.sentOn.map { "\($0) 报送\(row.sentTo ?? "")" } ?? "—")),
                 ("批准", .text(row.approvedOn.map { "\($0) \(row.approvedBy ?? "")" } ?? "—")), ("公开", .text(row.publishedOn.map { _ in row.publicLink } ?? "—")),
                 ("数字", .text("\(report.figures.count)项\(row.frozen == nil ? "（实时计算，批准时固定）" : "（已固定）")\(missing.isEmpty ? "" : "；无数据\(missing.count)项：" + missing.map(\.label).joined(separator: "、"))")),
             ]),
             el("p", [], [link("下载 DOCX", "\(row.link)/export?format=docx"), .text(" · "), link("PDF", "\(row.link)/export?format=pdf"), .text(" · "),
                          link("Markdown", "\(row.link)/export?format=md")]),
             el("article", [.cls("report")], [el("h2", text: report.title)] + ReportFormats.html(report, linked: true)),
+            el("h2", text: "期限"), try await clocks(req, link: row.link),
         ]
+        content += try await ContributionPages.section(req, report: row, values: values, failure: failure)
         if principal.has(ReportPermissions.manage) {
             switch row.reportStatus {
             case .draft, .review:
@@ -150,6 +171,14 @@ enum ReportPages {
                     .void("input", [.type("hidden"), .name("action"), .value("approve")]),
                     UI.field("批准人（党政主要负责人）", name: "official", error: failure?.message(for: "official"), required: true),
                     el("button", [.type("submit")], text: "批准（固定数字）"),
+                ]))
+            }
+            if [.approved, .published].contains(row.reportStatus), row.sentOn == nil {
+                content.append(UI.form(action: row.link, csrf: req.csrfToken, [
+                    .void("input", [.type("hidden"), .name("action"), .value("send")]),
+                    UI.field("报送对象", name: "to", value: values["to"], error: failure?.message(for: "to"), required: true,
+                             hint: "政府报同级党委和人大常委会；部门报同级党委、政府和上级部门（督察工作规定）"),
+                    el("button", [.type("submit")], text: "记录报送"),
                 ]))
             }
             if row.reportStatus == .approved {
@@ -206,9 +235,9 @@ struct ReportCommand: AsyncCommand {
         let report = try await ReportService.render(year: year, unitCode: signature.unit, services: app.fazhi, on: app.db)
         let data: Data
         switch format {
-        case "docx": data = try report.document().docx()
+        case "docx": data = try report.document(siteURL: app.fazhi.config.siteURL).docx()
         case "md": data = Data(report.markdown.utf8)
-        case "pdf": data = try ReportFormats.pdf(report)
+        case "pdf": data = try ReportFormats.pdf(report, siteURL: app.fazhi.config.siteURL)
         case "html":
             let body = el("article", [.cls("report")], [el("h1", text: report.title)] + ReportFormats.html(report, linked: true))
             data = Data(("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>\(report.title)</title></head><body>" + body.render() + "</body></html>\n").utf8)

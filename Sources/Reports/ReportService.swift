@@ -1,5 +1,6 @@
 import FazhiCalendar
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 import Vapor
@@ -90,6 +91,12 @@ public enum ReportService {
             row.createdAt = services.now
             row.updatedAt = services.now
             try await row.create(on: tx)
+            // 督察工作规定: 3月1日 and 4月1日 of the next year, as clocks on the unit's deadline list.
+            let start = CivilDateTime(services.now)
+            try await ClockService.open(kind: ReportClocks.submit.key, unitID: unit.id, title: "报送\(row.title)", link: row.link, start: start,
+                                        startReason: "新建报告", fixedDate: CivilDate(row.submitBy), by: principal, services: services, on: tx)
+            try await ClockService.open(kind: ReportClocks.publish.key, unitID: unit.id, title: "公开\(row.title)", link: row.link, start: start,
+                                        startReason: "新建报告", fixedDate: CivilDate(row.publishBy), by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "reports.create", entityType: "annual_report", entityID: row.id!.uuidString, detail: row.title),
                                       by: principal.auditActor, at: services.now, on: tx)
             return row
@@ -108,6 +115,8 @@ public enum ReportService {
         case submit
         /// Approved by the primary responsible official, named; the figures are frozen.
         case approve(official: String?)
+        /// 报送: the approved report sent to the bodies the 规定 names, by 3月1日.
+        case send(to: String?)
         case publish
     }
 
@@ -124,6 +133,11 @@ public enum ReportService {
             detail = "修改正文（\(row.text.count)字）"
         case .submit:
             guard row.reportStatus == .draft else { throw fail("status", "状态", "只有起草中的报告可以提交审核") }
+            let waiting = try await ReportContribution.query(on: db).filter(\.$reportID == id).all().filter(\.isOutstanding)
+            guard waiting.isEmpty else {
+                throw fail("status", "状态", "以下分项材料尚未报送或采用：" + waiting.map { "\($0.unitName)（\($0.section)，\($0.contributionStatus.label)）" }.joined(separator: "、")
+                            + "；请采用、退回或撤回后再提交审核")
+            }
             row.status = ReportStatus.review.rawValue
             detail = "提交审核"
         case .approve(let official):
@@ -139,6 +153,16 @@ public enum ReportService {
             row.approvedOn = today.description
             row.approvedBy = name
             detail = "\(name)批准，固定数字\(figures.count)项"
+        case .send(let recipients):
+            guard principal.has(ReportPermissions.approve) else { throw fail("status", "状态", "没有报送年度报告的权限") }
+            guard [.approved, .published].contains(row.reportStatus) else { throw fail("status", "状态", "批准后才能报送") }
+            guard row.sentOn == nil else { throw fail("status", "状态", "已于\(row.sentOn!)报送") }
+            guard let to = recipients?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty, to.count <= 200 else {
+                throw fail("to", "报送对象", "不能为空（如“县委、县人大常委会”），不超过200字（法治政府建设与责任落实督察工作规定）")
+            }
+            row.sentOn = today.description
+            row.sentTo = to
+            detail = "报送\(to)\(today.description > row.submitBy ? "（晚于\(row.submitBy)）" : "")"
         case .publish:
             guard principal.has(ReportPermissions.approve) else { throw fail("status", "状态", "没有公开年度报告的权限") }
             guard row.reportStatus == .approved else { throw fail("status", "状态", "批准后才能公开") }
@@ -148,8 +172,16 @@ public enum ReportService {
         }
         row.updatedAt = services.now
         let summary = detail
+        let finishing: ClockKind? = switch action {
+        case .send: ReportClocks.submit
+        case .publish: ReportClocks.publish
+        default: nil
+        }
         return try await db.write { tx in
             try await row.update(on: tx)
+            if let finishing, let clock = try await ClockService.openClock(kind: finishing.key, link: row.link, on: tx) {
+                try await ClockService.record(.complete(CivilDateTime(services.now), reason: summary), on: clock.id!, by: principal, services: services, on: tx)
+            }
             try await AuditLog.append(AuditEvent(action: "reports.step", entityType: "annual_report", entityID: row.id!.uuidString, detail: "\(row.title)：\(summary)"),
                                       by: principal.auditActor, at: services.now, on: tx)
             return row
@@ -255,12 +287,12 @@ public enum ReportFormats {
     }
 
     /// PDF through LibreOffice headless, when installed.
-    public static func pdf(_ report: RenderedReport) throws -> Data {
+    public static func pdf(_ report: RenderedReport, siteURL: String? = nil) throws -> Data {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let docx = directory.appendingPathComponent("report.docx")
-        try report.document().docx().write(to: docx)
+        try report.document(siteURL: siteURL).docx().write(to: docx)
         let candidates = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice", "/opt/libreoffice/program/soffice"]
         guard let soffice = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw CommandFailure("未安装 LibreOffice（soffice），无法生成 PDF；请安装 libreoffice-writer 后重试，或改用 --format docx")

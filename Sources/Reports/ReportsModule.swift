@@ -7,14 +7,18 @@ public enum ReportsModule {
     public static let manifest = FazhiModule(
         id: "reports",
         name: "年度报告",
-        migrations: [ReportMigrations.Create()],
+        migrations: [ReportMigrations.Create(), ContributionMigrations.Create()],
         permissions: ReportPermissions.all,
         grants: ReportPermissions.grants,
-        menu: [MenuEntry(title: "年度报告", path: "/reports", permission: ReportPermissions.read, section: "工作台")],
+        menu: [MenuEntry(title: "年度报告", path: "/reports", permission: ReportPermissions.read, section: "工作台"),
+               MenuEntry(title: "报告分项材料", path: "/reports/inputs", permission: ReportPermissions.manage, section: "工作台")],
         routes: { router in
             ReportPages.register(router)
+            ContributionPages.register(router)
             CheckPages.register(router)
         },
-        commands: ["check-report": CheckReportCommand(), "report": ReportCommand()]
+        commands: ["check-report": CheckReportCommand(), "report": ReportCommand()],
+        clockKinds: ReportClocks.all,
+        dashboardWidgets: [DashboardWidget(id: "reports", permission: ReportPermissions.read) { req in try await ContributionPages.widget(req) }]
     )
 }

@@ -4,6 +4,9 @@ import Fluent
 import Foundation
 import Reconsideration
 import Reports
+import SQLKit
+import FazhiCalendar
+import FazhiDeadlines
 import Testing
 import VaporTesting
 import ZIPFoundation
@@ -38,6 +41,21 @@ import ZIPFoundation
             let points = try #require(trend)
             #expect(points.map(\.year) == [2021, 2022, 2023, 2024, 2025])
             #expect(points.last?.value == Decimal(string: received.value!) && points[3].value == Decimal(string: received.previousValue ?? "x"))
+            // With the site's address, each figure in the DOCX is a hyperlink to its records; the text looks the same.
+            let linkedDocx = try Archive(data: try report.document(siteURL: "https://fazhi.example.gov.cn").docx(), accessMode: .read)
+            func part(_ archive: Archive, _ path: String) throws -> String {
+                var data = Data()
+                _ = try archive.extract(try #require(archive[path])) { data.append($0) }
+                return String(decoding: data, as: UTF8.self)
+            }
+            let body = try part(linkedDocx, "word/document.xml"), rels = try part(linkedDocx, "word/_rels/document.xml.rels")
+            let linkedFigures = report.blocks.flatMap { block -> [RenderedReport.Segment] in if case .paragraph(let segments) = block { return segments } else { return [] } }
+                .filter { if case .figure = $0 { return true } else { return false } }.count
+            #expect(body.components(separatedBy: "<w:hyperlink ").count - 1 == linkedFigures && linkedFigures >= 30)
+            #expect(rels.contains("Target=\"https://fazhi.example.gov.cn/figures/reconsideration.received?year=2025&amp;unit=\(DemoCounty.governmentCode)\" TargetMode=\"External\""))
+            let plainDocx = try Archive(data: try report.document().docx(), accessMode: .read)
+            let plainBody = try part(plainDocx, "word/document.xml"), plainRels = try part(plainDocx, "word/_rels/document.xml.rels")
+            #expect(!plainBody.contains("<w:hyperlink") && !plainRels.contains("hyperlink"))
             // A year without records: rates are missing, never 0%.
             let empty = try await ReportService.render(year: 2019, unitCode: nil, services: t.services, on: t.db)
             #expect(empty.markdown.contains("受案率[【无数据】]") && !empty.markdown.contains("受案率[0"))
@@ -93,6 +111,95 @@ import ZIPFoundation
             _ = try archive.extract(try #require(archive["word/document.xml"])) { xml.append($0) }
             let text = String(decoding: xml, as: UTF8.self)
             #expect(text.contains("\(frozen.value!)件") && text.contains("黑体") && text.contains("示政报〔2026〕1号") && text.contains("仿宋_GB2312"))
+        }
+    }
+
+    @Test("department inputs: the county asks departments and a town for their part by a date, shown on their dashboard and deadline list; each writes its own; the drafter merges, returns or withdraws; review waits for every input; 3月1日 and 4月1日 are clocks closed by 报送 and 公开")
+    func departmentInputsAndClocks() async throws {
+        try await TestApp.run { t in
+            // The demo's 2025 report was sent and published on 2026-03-02: 3月1日 was a Sunday and is not moved, so 报送 was a day late.
+            let published = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).first())
+            #expect(published.sentOn == "2026-03-02" && published.sentTo == "县委、县人大常委会")
+            let reportClocks = try await StatutoryClock.query(on: t.db).filter(\.$link == published.link).all()
+            #expect(Set(reportClocks.map(\.kind)) == ["reports.submit", "reports.publish"] && reportClocks.allSatisfy(\.closed))
+            let calendar = try await CalendarService.current(services: t.services, on: t.db)
+            let submitClock = try #require(reportClocks.first { $0.kind == "reports.submit" })
+            #expect(submitClock.dueDate == "2026-03-01")
+            #expect(try submitClock.clock.evaluate(calendar: calendar, asOf: CivilDateTime(t.services.now)).state == .metLate)
+            #expect(try #require(reportClocks.first { $0.kind == "reports.publish" }).dueDate == "2026-04-01")
+
+            // The demo's 2026 draft asked 市场监管局, 综合执法局 and 城关镇 for (一); 综合执法局 has answered.
+            let draft = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2026).first())
+            let section = "（一）严格规范公正文明执法"
+            func input(_ unitCode: String) async throws -> ReportContribution {
+                let unit = try await t.unit(unitCode)
+                return try #require(try await ReportContribution.query(on: t.db).filter(\.$reportID == draft.id!).filter(\.$unitID == unit.id!).first())
+            }
+            let scjg = try await input("SFX-SCJG"), zhzf = try await input("SFX-ZHZF"), cg = try await input("SFX-CG")
+            #expect(scjg.contributionStatus == .requested && cg.contributionStatus == .requested && zhzf.contributionStatus == .submitted)
+            #expect(scjg.due == "2026-03-22")
+            let (supervisor, _) = try await t.login("supervisor")
+            let early = try await t.request(supervisor, .POST, draft.link, form: ["action": "submit"])
+            #expect(early.status == .unprocessableEntity && early.body.string.contains("尚未报送或采用") && early.body.string.contains("示范县市场监督管理局"))
+
+            // Asking is checked: the county itself is not its own department, a date on or after 3月1日 and an unknown heading are refused.
+            let bad = try await t.request(supervisor, .POST, "\(draft.link)/inputs", form: ["unitCodes": "SFX-GOV，NOPE", "section": "（九）不存在", "request": "", "due": "2027-03-01"])
+            let badText = bad.body.string
+            #expect(bad.status == .unprocessableEntity)
+            #expect(badText.contains("不是示范县人民政府的下属部门或乡镇") && badText.contains("没有编码为“NOPE”的单位") && badText.contains("报告中没有标题为“（九）不存在”的章节")
+                    && badText.contains("应早于报告的报送期限2027-03-01") && badText.contains("材料要求"))
+            let twice = try await t.request(supervisor, .POST, "\(draft.link)/inputs", form: ["unitCodes": "SFX-SCJG", "section": section, "request": "再报", "due": "2026-03-20"])
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("已有该章节的待办征集"))
+            #expect(try await ReportContribution.query(on: t.db).filter(\.$reportID == draft.id!).count() == 3)
+
+            // 市场监管局 sees its request and date on its dashboard and deadline list, not the county's report nor the town's request.
+            let (officer, _) = try await t.login("officer.scjg")
+            let dashboard = try await t.request(officer, .GET, "/").body.string
+            #expect(dashboard.contains("待报送分项材料 1 项，最近截止 2026-03-22") && dashboard.contains(scjg.link))
+            #expect(try await t.request(officer, .GET, "/deadlines").body.string.contains("2026年度报告分项材料：\(section)"))
+            #expect(try await t.request(officer, .GET, draft.link).status != .ok)
+            #expect(try await t.request(officer, .GET, cg.link).status != .ok)
+            let heading = try await t.request(officer, .POST, scjg.link, form: ["action": "submit", "text": "# 我的标题\n正文"])
+            #expect(heading.status == .unprocessableEntity && heading.body.string.contains("不能包含标题行"))
+            let unknown = try await t.request(officer, .POST, scjg.link, form: ["action": "submit", "text": "立案{enforcement.nonsense}。"])
+            #expect(unknown.status == .unprocessableEntity && unknown.body.string.contains("{enforcement.nonsense}"))
+            #expect(try await ReportContribution.find(scjg.id!, on: t.db)?.contributionStatus == .requested)
+            let part = "本局全年行政处罚立案{enforcement.penalty-cases}，推行说理式执法文书。"
+            #expect(try await t.request(officer, .POST, scjg.link, form: ["action": "submit", "text": part]).status == .seeOther)
+            #expect(try await t.request(officer, .POST, scjg.link, form: ["action": "merge"]).status != .seeOther)  // only the drafter merges
+            let scjgClock = try #require(try await StatutoryClock.query(on: t.db).filter(\.$link == scjg.link).first())
+            #expect(scjgClock.closed && scjgClock.dueDate == "2026-03-22")
+            #expect(try scjgClock.clock.evaluate(calendar: calendar, asOf: CivilDateTime(t.services.now)).state == .metOnTime)
+
+            // The drafter returns 综合执法局's text with a reason (its clock runs again), withdraws the town's request, merges the rest.
+            #expect(try await t.request(supervisor, .POST, zhzf.link, form: ["action": "return", "reason": ""]).status == .unprocessableEntity)
+            #expect(try await t.request(supervisor, .POST, zhzf.link, form: ["action": "return", "reason": "请补充全年案件数"]).status == .seeOther)
+            #expect(try await ClockService.openClock(kind: ReportClocks.contribution.key, link: zhzf.link, on: t.db) != nil)
+            let (zhzfOfficer, _) = try await t.login("officer.zhzf")
+            #expect(try await t.request(zhzfOfficer, .GET, zhzf.link).body.string.contains("请补充全年案件数"))
+            #expect(try await t.request(zhzfOfficer, .POST, zhzf.link, form: ["action": "submit", "text": "全年办理案件{enforcement.penalty-cases}。"]).status == .seeOther)
+            #expect(try await t.request(supervisor, .POST, cg.link, form: ["action": "withdraw", "reason": "城关镇并入县级报告"]).status == .seeOther)
+            #expect(try await t.request(supervisor, .POST, scjg.link, form: ["action": "merge"]).status == .seeOther)
+            #expect(try await t.request(supervisor, .POST, zhzf.link, form: ["action": "merge"]).status == .seeOther)
+            let merged = try #require(try await AnnualReport.find(draft.id!, on: t.db)).text.components(separatedBy: "\n")
+            let start = try #require(merged.firstIndex(of: "## " + section)), next = try #require(merged.firstIndex(of: "## （二）强化行政执法监督"))
+            let inside = merged[start..<next]
+            #expect(inside.contains(part) && inside.contains("全年办理案件{enforcement.penalty-cases}。") && merged.firstIndex(of: part)! < next)
+            #expect(try await t.request(supervisor, .POST, scjg.link, form: ["action": "merge"]).status == .unprocessableEntity)  // once only
+
+            // Now review may begin; 报送 needs approval first and names its recipients; each step is audited.
+            #expect(try await t.request(supervisor, .POST, draft.link, form: ["action": "submit"]).status == .seeOther)
+            #expect(try await t.request(supervisor, .POST, draft.link, form: ["action": "send", "to": "县委"]).status == .unprocessableEntity)
+            #expect(try await t.request(supervisor, .POST, draft.link, form: ["action": "approve", "official": "示范县县长"]).status == .seeOther)
+            let unnamed = try await t.request(supervisor, .POST, draft.link, form: ["action": "send", "to": " "])
+            #expect(unnamed.status == .unprocessableEntity && unnamed.body.string.contains("报送对象"))
+            #expect(try await t.request(supervisor, .POST, draft.link, form: ["action": "send", "to": "县委、县人大常委会"]).status == .seeOther)
+            let sendClock = try #require(try await StatutoryClock.query(on: t.db).filter(\.$link == draft.link).filter(\.$kind == "reports.submit").first())
+            #expect(sendClock.closed && sendClock.dueDate == "2027-03-01")
+            #expect(try await StatutoryClock.query(on: t.db).filter(\.$link == draft.link).filter(\.$kind == "reports.publish").first()?.closed == false)
+            // The demo's submission, then submit, return, resubmit, withdraw and two merges here.
+            let steps = try await (t.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_entries WHERE action = 'reports.input.step'").first()?.decode(column: "n", as: Int.self)
+            #expect(steps == 7)
         }
     }
 }

@@ -113,6 +113,8 @@ import VaporTesting
         "GET /reports": deadlineViewers, "POST /reports": [.supervisor, .departmentOfficer, .townshipStaff],
         "GET /reports/template": [.systemAdmin, .supervisor], "POST /reports/template": [.systemAdmin, .supervisor],
         "GET /reports/:id": [], "POST /reports/:id": [], "GET /reports/:id/export": [],
+        "GET /reports/inputs": [.supervisor, .departmentOfficer, .townshipStaff], "POST /reports/:id/inputs": [],
+        "GET /reports/inputs/:id": [], "POST /reports/inputs/:id": [],
         // Supervision: `:id` is a random id (a record no one can see).
         "GET /supervision/reviews": deadlineViewers,
         "GET /supervision/reviews/new": [.supervisor], "POST /supervision/reviews/new": [.supervisor],

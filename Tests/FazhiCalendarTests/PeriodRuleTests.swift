@@ -204,3 +204,52 @@ func randomClock(_ random: inout SplitMix) -> Clock {
     }
     return Clock(rule: rule(Period(unit, count)), start: CivilDateTime(date: start), events: events)
 }
+
+/// Fixed dates (期日): the annual report's 3月1日 / 4月1日 and a drafting office's deadline for a department's part.
+@Suite struct FixedDateRuleTests {
+    @Test("督察工作规定 “每年3月1日前报送”: a fixed date is due that day even on a Sunday (2026-03-01), never moved")
+    func fixedDateNotMoved() throws {
+        let period = try Period.parse("date:2026-03-01")
+        #expect(period == .on(day("2026-03-01")))
+        #expect(period.description == "date:2026-03-01")
+        #expect(period.chinese == "2026年3月1日前")
+        #expect(official.kind(of: day("2026-03-01")) == .weekend)
+        #expect(due(period, from: "2026-01-05") == day("2026-03-01"))
+        let clock = Clock(rule: rule(period, "法治政府建设与责任落实督察工作规定"), start: CivilDateTime("2026-01-05")!)
+        let running = clock.evaluate(calendar: official, asOf: CivilDateTime("2026-02-26T10:00")!)
+        #expect(running.state == .running)
+        #expect(running.warning == .dueSoon(workdaysLeft: 2))  // 02-27 Fri and 02-28, a 春节 调休 Saturday, before a Sunday due date
+        #expect(running.explain().contains("截止日期：2026年3月1日（星期日）（确定的日期，不顺延）"), "\(running.explain())")
+        #expect(running.explain().contains("期日"))
+        let late = clock.evaluate(calendar: official, asOf: CivilDateTime("2026-03-02T09:00")!)
+        #expect(late.state == .overdue)
+        #expect(late.warning == .overdue(daysLate: 1))
+    }
+
+    @Test("A fixed date is met by completing on or before it, late after it")
+    func fixedDateCompletion() {
+        let period = Period.on(day("2026-04-01"))
+        let onTime = Clock(rule: rule(period), start: CivilDateTime("2026-01-05")!, events: [.complete(CivilDateTime("2026-04-01T17:00")!)])
+        #expect(onTime.evaluate(calendar: official, asOf: CivilDateTime("2026-05-01")!).state == .metOnTime)
+        let late = Clock(rule: rule(period), start: CivilDateTime("2026-01-05")!, events: [.complete(CivilDateTime("2026-04-02T09:00")!)])
+        #expect(late.evaluate(calendar: official, asOf: CivilDateTime("2026-05-01")!).state == .metLate)
+    }
+
+    @Test("A fixed date cannot be suspended, extended or restarted: the ledger names the rule")
+    func fixedDateLedgerRefused() {
+        let period = Period.on(day("2026-03-01"))
+        let clock = Clock(rule: rule(period, limit: ExtensionLimit(maxCount: 1, maxPeriod: .days(10), basis: "x")), start: CivilDateTime("2026-01-05")!,
+                          events: [.suspend(day("2026-01-10"), reason: "等待"), .extend(day("2026-01-12"), by: .days(5), approver: "主任", reason: "材料多")])
+        let problems = clock.problems()
+        #expect(problems.count == 2)
+        #expect(problems.allSatisfy { $0.contains("不能暂停、延长或重新起算") }, "\(problems)")
+    }
+
+    @Test("date:YYYY-MM-DD parsing refuses an impossible date, naming the rule")
+    func fixedDateParse() {
+        #expect(throws: PeriodParseError.self) { try Period.parse("date:2026-02-30") }
+        do { _ = try Period.parse("date:2026-02-30"); Issue.record("accepted") } catch { #expect(error.message.contains("YYYY-MM-DD")) }
+        #expect(Period(.date, 0).fixedDate == nil)
+        #expect(Period(.date, 0).chinese == "按确定的日期")
+    }
+}

@@ -31,6 +31,16 @@ import Testing
             == .sqlite(path: "/var/lib/fazhi.sqlite"))
     }
 
+    @Test("FAZHI_SITE_URL: an http(s) address, its trailing slash dropped; anything else is refused by name")
+    func siteURL() throws {
+        #expect(try AppConfig.load(from: ["FAZHI_SITE_URL": "https://fazhi.example.gov.cn/"], production: false).siteURL == "https://fazhi.example.gov.cn")
+        #expect(try AppConfig.load(from: [:], production: false).siteURL == nil)
+        for bad in ["fazhi.example.gov.cn", "ftp://x.cn", "https://"] {
+            let problems = #expect(throws: AppConfig.Problems.self) { try AppConfig.load(from: ["FAZHI_SITE_URL": bad], production: false) }
+            #expect(problems?.description.contains("FAZHI_SITE_URL") == true, "\(bad)")
+        }
+    }
+
     @Test("a rounding override replaces the figure's own rule")
     func overrideApplies() async throws {
         let definition = MetricDefinition(key: "test.rate", label: "测试率", definition: "20 ÷ 143", unit: .percent,

@@ -52,6 +52,10 @@ public struct AppConfig: Sendable {
     public var secureCookies = false
     public var jsonLogs = false
     public var siteName = "法治政府建设管理平台"
+    /// The address staff reach the platform at (`FAZHI_SITE_URL=https://fazhi.example.gov.cn`), for
+    /// links in documents read outside it (the annual report's DOCX). Nil: such documents link to
+    /// the address the download was requested from, or print plain addresses from the command line.
+    public var siteURL: String?
     /// PostgreSQL schema to use (created if missing); lets one database hold several installations
     /// or parallel test runs.
     public var postgresSchema: String?
@@ -178,6 +182,14 @@ public struct AppConfig: Sendable {
             }
         }
         if let name = env["FAZHI_SITE_NAME"], !name.isEmpty { config.siteName = name }
+        if let url = env["FAZHI_SITE_URL"], !url.isEmpty {
+            let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+            if let parsed = URL(string: trimmed), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil, !trimmed.contains(" ") {
+                config.siteURL = trimmed
+            } else {
+                problems.append("FAZHI_SITE_URL：“\(url)”应为 http:// 或 https:// 开头的网址，例如 https://fazhi.example.gov.cn")
+            }
+        }
 
         if !problems.isEmpty { throw Problems(messages: problems) }
         return config

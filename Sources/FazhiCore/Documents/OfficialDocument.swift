@@ -14,6 +14,20 @@ public struct OfficialDocument: Sendable {
         case labelled(String, String)
         /// GB/T 9704 7.3.3 结构层次: "一、" in 黑体 (level 1), "（一）" in 楷体 (level 2), indented two characters.
         case heading(level: Int, String)
+        /// A body paragraph whose spans may link to an address (a report's figure to its records).
+        /// The linked text keeps the body's look, so the printed 公文 is unchanged.
+        case linked([Span])
+    }
+
+    public struct Span: Sendable, Equatable {
+        public var text: String
+        /// An absolute http(s) address, or nil for plain text.
+        public var link: String?
+
+        public init(_ text: String, link: String? = nil) {
+            self.text = text
+            self.link = link
+        }
     }
 
     public var title: String
@@ -71,8 +85,19 @@ public struct OfficialDocument: Sendable {
         return "<w:p><w:pPr>\(properties)</w:pPr>\(runs)</w:p>"
     }
 
+    /// The distinct link targets, in order of first use; target i is relationship `rIdLink{i+1}`.
+    var linkTargets: [String] {
+        var targets: [String] = []
+        for case .linked(let spans) in blocks {
+            for span in spans { if let link = span.link, !targets.contains(link) { targets.append(link) } }
+        }
+        return targets
+    }
+
     /// `word/document.xml`.
     public var documentXML: String {
+        let targets = linkTargets
+        let relationship = Dictionary(targets.enumerated().map { ($1, "rIdLink\($0 + 1)") }, uniquingKeysWith: { first, _ in first })
         var paragraphs: [String] = [
             "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"\(Self.linePitch)\" w:line=\"\(Self.linePitch * 3 / 2)\" w:lineRule=\"exact\"/><w:jc w:val=\"center\"/></w:pPr>\(Self.run(title, font: Self.heading, size: Self.titleSize))</w:p>",
         ]
@@ -85,6 +110,11 @@ public struct OfficialDocument: Sendable {
             case .labelled(let label, let text): paragraphs.append(Self.paragraph(Self.run(label, bold: true) + Self.run(text), align: "both", firstLineChars: 200))
             case .heading(let level, let text):
                 paragraphs.append(Self.paragraph(Self.run(text, font: level <= 1 ? "黑体" : "楷体_GB2312"), align: "both", firstLineChars: 200))
+            case .linked(let spans):
+                let runs = spans.map { span in
+                    span.link.flatMap { relationship[$0] }.map { "<w:hyperlink r:id=\"\($0)\" w:history=\"1\">\(Self.run(span.text))</w:hyperlink>" } ?? Self.run(span.text)
+                }
+                paragraphs.append(Self.paragraph(runs.joined(), align: "both", firstLineChars: 200))
             }
         }
         paragraphs.append(Self.paragraph(""))
@@ -125,17 +155,23 @@ public struct OfficialDocument: Sendable {
     <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>
     """
 
-    static let documentRelationships = """
-    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>
-    """
+    /// `word/_rels/document.xml.rels`: the footer, and each link as an external hyperlink.
+    var documentRelationships: String {
+        let links = linkTargets.enumerated().map { index, target in
+            "<Relationship Id=\"rIdLink\(index + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"\(Self.escape(target))\" TargetMode=\"External\"/>"
+        }
+        return """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>\(links.joined())</Relationships>
+        """
+    }
 
     /// The DOCX file.
     public func docx() throws -> Data {
         let archive = try Archive(accessMode: .create)
         let parts: [(String, String)] = [
             ("[Content_Types].xml", Self.contentTypes), ("_rels/.rels", Self.packageRelationships),
-            ("word/document.xml", documentXML), ("word/_rels/document.xml.rels", Self.documentRelationships), ("word/footer1.xml", Self.footerXML),
+            ("word/document.xml", documentXML), ("word/_rels/document.xml.rels", documentRelationships), ("word/footer1.xml", Self.footerXML),
         ]
         for (path, text) in parts {
             let data = Data(text.utf8)

@@ -1,0 +1,320 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+
+/// The clocks of the annual report. The dates are fixed (期日), not counted periods.
+public enum ReportClocks {
+    /// 法治政府建设与责任落实督察工作规定: the report of the previous year is sent by 3月1日 to the
+    /// same-level 党委 and 人大常委会 (a government) or to the 党委、政府 and the department above (a
+    /// department). ⚠️ article number unverified (statutes.md §10).
+    public static let submit = ClockKind(key: "reports.submit", moduleID: "reports", rule: ClockRule(
+        title: "报送年度法治政府建设情况报告", period: Period(.date, 0),
+        basis: "法治政府建设与责任落实督察工作规定（每年3月1日前报送上一年度法治政府建设情况报告）"))
+    /// The same 规定: published to the public by 4月1日.
+    public static let publish = ClockKind(key: "reports.publish", moduleID: "reports", rule: ClockRule(
+        title: "公开年度法治政府建设情况报告", period: Period(.date, 0),
+        basis: "法治政府建设与责任落实督察工作规定（每年4月1日前通过报刊、网站等向社会公开）"))
+    /// A department's or township's part of a report, by the date the drafting office sets.
+    public static let contribution = ClockKind(key: "reports.contribution", moduleID: "reports", rule: ClockRule(
+        title: "报送年度报告分项材料", period: Period(.date, 0),
+        basis: "起草单位确定的截止日期（须早于3月1日的报送期限）"))
+
+    static let all = [submit, publish, contribution]
+}
+
+public enum ContributionStatus: String, Codable, Sendable, CaseIterable {
+    case requested, submitted, merged, withdrawn
+
+    public var label: String {
+        switch self {
+        case .requested: return "待报送"
+        case .submitted: return "已报送，待采用"
+        case .merged: return "已采用"
+        case .withdrawn: return "已撤回"
+        }
+    }
+}
+
+/// One department's or township's part of a report: the drafting office asks for a section by a
+/// date; the unit writes it (figure placeholders allowed) and sends it; the drafter merges it into
+/// the report under that section, or returns it with a reason.
+public final class ReportContribution: Model, @unchecked Sendable {
+    public static let schema = "report_contributions"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "report_id") public var reportID: UUID
+    @Field(key: "report_title") public var reportTitle: String
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "unit_name") public var unitName: String
+    /// The heading (without `#`) under which the text goes.
+    @Field(key: "section") public var section: String
+    /// What the drafting office asks for.
+    @Field(key: "request") public var request: String
+    @Field(key: "due") public var due: String
+    @OptionalField(key: "text") public var text: String?
+    @Field(key: "status") public var status: String
+    /// The reason given when it was returned or withdrawn.
+    @OptionalField(key: "note") public var note: String?
+    @OptionalField(key: "submitted_by") public var submittedBy: String?
+    @OptionalField(key: "submitted_on") public var submittedOn: String?
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "updated_at") public var updatedAt: Date
+
+    public init() {}
+
+    public var link: String { "/reports/inputs/\(id!)" }
+    public var contributionStatus: ContributionStatus { ContributionStatus(rawValue: status) ?? .requested }
+    public var isOutstanding: Bool { [.requested, .submitted].contains(contributionStatus) }
+}
+
+enum ContributionMigrations {
+    struct Create: AsyncMigration {
+        var name: String { "reports.002.contributions-and-sending" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema("report_contributions")
+                .id()
+                .field("report_id", .uuid, .required, .references("annual_reports", "id"))
+                .field("report_title", .string, .required)
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("unit_name", .string, .required)
+                .field("section", .string, .required)
+                .field("request", .string, .required)
+                .field("due", .string, .required)
+                .field("text", .string)
+                .field("status", .string, .required)
+                .field("note", .string)
+                .field("submitted_by", .string)
+                .field("submitted_on", .string)
+                .field("created_at", .datetime, .required)
+                .field("updated_at", .datetime, .required)
+                .create()
+            // One column per statement: SQLite adds one at a time.
+            try await database.schema("annual_reports").field("sent_on", .string).update()
+            try await database.schema("annual_reports").field("sent_to", .string).update()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema("annual_reports").deleteField("sent_to").update()
+            try await database.schema("annual_reports").deleteField("sent_on").update()
+            try await database.schema("report_contributions").delete()
+        }
+    }
+}
+
+/// The lines of a report's markup and the sections its headings open.
+enum ReportOutline {
+    static func headingLevel(_ line: Substring) -> Int? {
+        let trimmed = line.drop { $0 == " " }
+        if trimmed.hasPrefix("## ") { return 2 }
+        if trimmed.hasPrefix("# ") { return 1 }
+        return nil
+    }
+
+    static func headingText(_ line: Substring) -> String {
+        String(line.drop { $0 == " " || $0 == "#" }).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Every heading, in order.
+    static func headings(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { headingLevel($0) == nil ? nil : headingText($0) }
+    }
+
+    /// The filler line of the shipped template's parts that the drafting office writes.
+    static let filler = "（由起草单位填写。）"
+
+    /// `text` with `insert`'s lines at the end of the section `heading` opens (before the next
+    /// heading of the same or a higher level); the template's filler line in that section goes.
+    /// Nil when no heading has that text.
+    static func merging(_ insert: String, under heading: String, into text: String) -> String? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(where: { headingLevel(Substring($0)) != nil && headingText(Substring($0)) == heading }),
+              let level = headingLevel(Substring(lines[start])) else { return nil }
+        var end = start + 1
+        while end < lines.count, !(headingLevel(Substring(lines[end])).map { $0 <= level } ?? false) { end += 1 }
+        var body = Array(lines[(start + 1)..<end]).filter { $0.trimmingCharacters(in: .whitespaces) != filler }
+        while let last = body.last, last.trimmingCharacters(in: .whitespaces).isEmpty { body.removeLast() }
+        body += insert.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        lines.replaceSubrange((start + 1)..<end, with: body)
+        return lines.joined(separator: "\n")
+    }
+}
+
+public enum ContributionService {
+    static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
+        ValidationFailure(field: field, label: label, message: message)
+    }
+
+    /// Asks units inside the report's unit for a section by a date; one clock per unit, on the
+    /// unit's own deadline list. Only while the report is a draft.
+    @discardableResult
+    public static func request(reportID: UUID, unitCodes: String?, section: String?, request: String?, due: String?,
+                               by principal: Principal, services: FazhiServices, on db: any Database) async throws -> [ReportContribution] {
+        let report = try await ReportService.find(reportID, for: principal, on: db)
+        guard report.reportStatus == .draft else { throw fail("status", "状态", "报告已提交审核，不能再征集分项材料") }
+        var validator = Validator()
+        let today = CivilDateTime(services.now).date
+        let codes = (unitCodes ?? "").split(whereSeparator: { " ,，、;；\n".contains($0) }).map(String.init)
+        var units: [OrgUnit] = []
+        if codes.isEmpty { validator.add("unitCodes", "报送单位", "不能为空：填写一个或多个单位编码，以逗号或顿号分隔") }
+        for code in codes {
+            guard let unit = try await UnitService.find(code: code, on: db) else {
+                validator.add("unitCodes", "报送单位", "没有编码为“\(code)”的单位"); continue
+            }
+            if unit.id == report.unitID || !unit.path.hasPrefix(report.unitPath) {
+                validator.add("unitCodes", "报送单位", "“\(unit.name)”不是\(report.unitName)的下属部门或乡镇")
+            } else if !units.contains(where: { $0.id == unit.id }) {
+                units.append(unit)
+            }
+        }
+        let heading = validator.required(section, field: "section", label: "章节", maxLength: 200)
+        if !heading.isEmpty, !ReportOutline.headings(report.text).contains(heading) {
+            validator.add("section", "章节", "报告中没有标题为“\(heading)”的章节")
+        }
+        let asked = validator.required(request, field: "request", label: "材料要求", maxLength: 2000)
+        let dueDate = CivilDate((due ?? "").trimmingCharacters(in: .whitespaces))
+        if let dueDate {
+            if dueDate <= today { validator.add("due", "截止日期", "应晚于今天（\(today)）") }
+            if dueDate.description >= report.submitBy { validator.add("due", "截止日期", "应早于报告的报送期限\(report.submitBy)（督察工作规定：3月1日前报送）") }
+        } else {
+            validator.add("due", "截止日期", "应为有效日期（YYYY-MM-DD）")
+        }
+        try validator.check()
+        let existing = try await ReportContribution.query(on: db).filter(\.$reportID == reportID).filter(\.$section == heading).all()
+        let taken = units.filter { unit in existing.contains { $0.unitID == unit.id && $0.isOutstanding } }
+        if !taken.isEmpty {
+            throw fail("unitCodes", "报送单位", "以下单位已有该章节的待办征集：" + taken.map(\.name).joined(separator: "、"))
+        }
+        let stamp = services.now
+        let asking = units
+        return try await db.write { tx in
+            var rows: [ReportContribution] = []
+            for unit in asking {
+                let row = ReportContribution()
+                row.reportID = reportID
+                row.reportTitle = report.title
+                row.unitID = unit.id!
+                row.unitPath = unit.path
+                row.unitName = unit.name
+                row.section = heading
+                row.request = asked
+                row.due = dueDate!.description
+                row.status = ContributionStatus.requested.rawValue
+                row.createdAt = stamp
+                row.updatedAt = stamp
+                try await row.create(on: tx)
+                try await ClockService.open(kind: ReportClocks.contribution.key, unitID: unit.id, title: "\(report.year)年度报告分项材料：\(heading)", link: row.link,
+                                            start: CivilDateTime(stamp), startReason: "\(report.unitName)征集", fixedDate: dueDate,
+                                            by: principal, services: services, on: tx)
+                try await AuditLog.append(AuditEvent(action: "reports.input.request", entityType: "report_contribution", entityID: row.id!.uuidString,
+                                                     detail: "\(report.title)：请\(unit.name)于\(row.due)前报送“\(heading)”"), by: principal.auditActor, at: stamp, on: tx)
+                rows.append(row)
+            }
+            return rows
+        }
+    }
+
+    /// A contribution the caller may see: its unit, or the report's, in the caller's scope.
+    public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> ReportContribution {
+        guard let row = try await ReportContribution.find(id, on: db), principal.covers(unitPath: row.unitPath) else {
+            throw ScopeDenied(entityType: "report_contribution", entityID: id.uuidString)
+        }
+        return row
+    }
+
+    public enum Action: Sendable {
+        /// The unit sends its text.
+        case submit(text: String?)
+        /// The drafting office merges the text into the report under its section.
+        case merge
+        /// The drafting office returns it for revision, with a reason; the unit's clock runs again.
+        case sendBack(reason: String?)
+        /// The drafting office withdraws the request, with a reason.
+        case withdraw(reason: String?)
+    }
+
+    @discardableResult
+    public static func perform(_ action: Action, on id: UUID, by principal: Principal, services: FazhiServices,
+                               on db: any Database) async throws -> ReportContribution {
+        let row = try await find(id, for: principal, on: db)
+        let stamp = services.now
+        let now = CivilDateTime(stamp)
+        return try await db.write { tx in
+            guard let report = try await AnnualReport.find(row.reportID, on: tx) else { throw ScopeDenied(entityType: "annual_report", entityID: row.reportID.uuidString) }
+            func drafterOnly() throws {
+                guard principal.covers(unitPath: report.unitPath) else { throw ScopeDenied(entityType: "annual_report", entityID: report.id!.uuidString) }
+            }
+            func completeClock(_ reason: String) async throws {
+                if let clock = try await ClockService.openClock(kind: ReportClocks.contribution.key, link: row.link, on: tx) {
+                    try await ClockService.record(.complete(now, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
+                }
+            }
+            var detail: String
+            switch action {
+            case .submit(let text):
+                guard row.contributionStatus == .requested else { throw fail("status", "状态", "\(row.contributionStatus.label)，不能再报送") }
+                guard report.reportStatus == .draft else { throw fail("status", "状态", "报告已提交审核，不再接收分项材料") }
+                row.text = try ReportService.checkText(text, field: "text", label: "分项材料", services: services)
+                if row.text!.split(separator: "\n").contains(where: { ReportOutline.headingLevel($0) != nil }) {
+                    throw fail("text", "分项材料", "不能包含标题行（以 # 开头）：材料写入“\(row.section)”章节之下")
+                }
+                row.status = ContributionStatus.submitted.rawValue
+                row.submittedBy = principal.auditActor.name
+                row.submittedOn = now.date.description
+                row.note = nil
+                try await completeClock("已报送")
+                detail = "\(row.unitName)报送“\(row.section)”（\(row.text!.count)字）\(now.date.description > row.due ? "，晚于截止日期\(row.due)" : "")"
+            case .merge:
+                try drafterOnly()
+                guard row.contributionStatus == .submitted else { throw fail("status", "状态", "\(row.contributionStatus.label)，只有已报送的材料可以采用") }
+                guard [.draft, .review].contains(report.reportStatus) else { throw fail("status", "状态", "报告已批准，文字不能再改") }
+                guard let merged = ReportOutline.merging(row.text ?? "", under: row.section, into: report.text) else {
+                    throw fail("section", "章节", "报告中已没有标题为“\(row.section)”的章节，请先恢复该标题或撤回后重新征集")
+                }
+                report.text = merged
+                report.updatedAt = stamp
+                try await report.update(on: tx)
+                row.status = ContributionStatus.merged.rawValue
+                detail = "采用\(row.unitName)的“\(row.section)”材料，写入报告"
+            case .sendBack(let back):
+                try drafterOnly()
+                guard row.contributionStatus == .submitted else { throw fail("status", "状态", "\(row.contributionStatus.label)，只有已报送的材料可以退回") }
+                guard let reason = back?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty, reason.count <= 500 else {
+                    throw fail("reason", "退回理由", "不能为空，且不超过500字")
+                }
+                row.status = ContributionStatus.requested.rawValue
+                row.note = reason
+                try await ClockService.open(kind: ReportClocks.contribution.key, unitID: row.unitID, title: "\(report.year)年度报告分项材料：\(row.section)（退回修改）",
+                                            link: row.link, start: now, startReason: "退回修改：\(reason)", fixedDate: CivilDate(row.due),
+                                            by: principal, services: services, on: tx)
+                detail = "退回\(row.unitName)的“\(row.section)”材料：\(reason)"
+            case .withdraw(let why):
+                try drafterOnly()
+                guard row.contributionStatus == .requested || row.contributionStatus == .submitted else {
+                    throw fail("status", "状态", "\(row.contributionStatus.label)，不能撤回")
+                }
+                guard let reason = why?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty, reason.count <= 500 else {
+                    throw fail("reason", "撤回理由", "不能为空，且不超过500字")
+                }
+                row.status = ContributionStatus.withdrawn.rawValue
+                row.note = reason
+                try await completeClock("起草单位撤回征集：\(reason)")
+                detail = "撤回向\(row.unitName)征集的“\(row.section)”材料：\(reason)"
+            }
+            row.updatedAt = stamp
+            try await row.update(on: tx)
+            try await AuditLog.append(AuditEvent(action: "reports.input.step", entityType: "report_contribution", entityID: row.id!.uuidString,
+                                                 detail: "\(report.title)：\(detail)"), by: principal.auditActor, at: stamp, on: tx)
+            return row
+        }
+    }
+
+    /// The contributions of a report, by section and unit.
+    public static func of(report id: UUID, on db: any Database) async throws -> [ReportContribution] {
+        try await ReportContribution.query(on: db).filter(\.$reportID == id).sort(\.$section).sort(\.$unitName).all()
+    }
+}
