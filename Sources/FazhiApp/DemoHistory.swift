@@ -9,8 +9,9 @@ import Reports
 
 /// The demo county's two previous full years, so that every year-over-year figure of last year's
 /// report has a base. They come in as a county moving onto the platform would bring them: through
-/// each module's ledger importer, all rules applied. Then last year's report is approved and
-/// published on the public site.
+/// each module's ledger importer where it has one, otherwise entered with their dates through the
+/// module's services, all rules applied. (Supervision's past years are its own demo's:
+/// `SupervisionDemo.history`.) Then last year's report is approved and published on the public site.
 enum DemoHistory {
     static func seed(_ context: DemoContext) async throws {
         let db = context.database, services = context.services
@@ -23,14 +24,22 @@ enum DemoHistory {
         let sinceDate = CivilDate(since)!.startOfDayInBeijing
         try await EnforcementBody.query(on: db).set(\.$since, to: since).update()
         try await EnforcementMatter.query(on: db).set(\.$createdAt, to: sinceDate).update()
+        try await LenienceItem.query(on: db).set(\.$createdAt, to: sinceDate).update()
         for certificate in try await OfficerCertificate.query(on: db).sort(\.$issuedOn, .descending).all() {
             guard let issued = CivilDate(certificate.issuedOn) else { continue }
             try await EnforcementOfficer.query(on: db).filter(\.$id == certificate.$officer.id).set(\.$createdAt, to: issued.startOfDayInBeijing).update()
+        }
+        // The year before last's training hours and annual review of the officers whose last two
+        // years the enforcement demo records (all passed; some short of the minimum hours).
+        for (index, officer) in try await EnforcementOfficer.query(on: db).sort(\.$idHash).limit(60).all().enumerated() {
+            try await TrainingService.record(officerID: officer.id!, year: String(today.year - 2), hours: String(24 + (index * 7) % 50), review: "pass", note: nil,
+                                             by: system, services: services, on: db)
         }
         for (offset, year) in [today.year - 2, today.year - 1].enumerated() {
             try await importTable(CaseImporter(), reconsideration(year: year, count: 30 - 6 * offset, random: &random), "reconsideration", system, context)
             try await importTable(LawsuitImporter(), lawsuits(year: year, count: 14 - 3 * offset, random: &random), "litigation", system, context)
             try await importTable(PenaltyCaseImporter(), try await penalties(year: year, count: 18 + 6 * offset, random: &random, db: db), "penalties", system, context)
+            try await actions(year: year, offset: offset, system, context)
         }
     }
 
@@ -125,9 +134,7 @@ enum DemoHistory {
         let header = PenaltyCaseImporter().columns.map(\.header)
         var rows: [[String: String]] = []
         for (bodyIndex, code) in ["SFX-SCJG", "SFX-ZHZF"].enumerated() {
-            guard let unit = try await UnitService.find(code: code, on: db) else { continue }
-            let numbers = try await OfficerCertificate.query(on: db).filter(\.$unitPath == unit.path).filter(\.$kind == CertificateKind.enforcement.rawValue).all()
-                .filter { $0.valid(on: "\(year)-01-01") && $0.valid(on: "\(year)-12-31") }.map(\.number).sorted()
+            let numbers = try await certificates(code, year: year, db: db)
             guard numbers.count >= 2 else { continue }
             for index in 0..<(count / 2) {
                 let serial = bodyIndex * 100 + index + 1
@@ -140,8 +147,68 @@ enum DemoHistory {
                              "决定内容": "依法罚款", "送达日期": decided.adding(days: 2).description, "公示日期": decided.adding(days: index % 4 == 0 ? 15 : 4).description,
                              "执行日期": decided.adding(days: 10).description, "结案日期": decided.adding(days: 11).description, "归档日期": decided.adding(days: 15).description])
             }
+            // One decision a year that 行政处罚法第五十八条 makes major (a fine on a company above the
+            // 🏷 threshold): hearing right, impact assessment and legal review before the decision.
+            // And one first violation not punished under the 首违不罚 list (第三十三条第一款).
+            let found = day(year, 40 + 30 * bodyIndex)
+            let serial = bodyIndex * 100 + 90
+            var major = ["案号": "示\(code.dropFirst(4))罚历〔\(year)〕\(serial)号", "办案单位编码": code, "执法证号": "\(numbers[0])、\(numbers[1])",
+                         "违法行为发生日期": found.adding(days: -10).description, "发现日期": found.description, "立案日期": found.adding(days: 1).description,
+                         "送达日期": found.adding(days: 37).description, "结案日期": found.adding(days: 51).description, "归档日期": found.adding(days: 55).description]
+            if bodyIndex == 0 {
+                major.merge(["当事人类型": "法人", "当事人": "示范县某食品有限公司\(year)", "违法行为": "生产经营不符合食品安全标准的食品", "重大执法决定": "是",
+                             "告知日期": found.adding(days: 25).description, "告知听证权利": "是", "涉企影响评估日期": found.adding(days: 30).description,
+                             "评估意见": "罚款在企业承受范围内，不影响正常生产经营和职工就业", "法制审核日期": found.adding(days: 32).description, "法制审核人": "县市场监管局法制科王某",
+                             "决定日期": found.adding(days: 35).description, "罚款": "80000", "决定内容": "没收违法生产经营的食品，罚款8万元",
+                             "公示日期": found.adding(days: 40).description, "执行日期": found.adding(days: 50).description]) { $1 }
+            } else {
+                major.merge(["当事人类型": "自然人", "当事人": "张某\(year)", "违法行为": "违法占道经营", "告知日期": found.adding(days: 5).description,
+                             "决定日期": found.adding(days: 12).description, "决定类型": "不予处罚",
+                             "决定内容": "初次违法且危害后果轻微并已及时改正，依据行政处罚法第三十三条第一款不予行政处罚",
+                             "清单事项编码": "SFX-SW-01", "适用清单理由": "系初次违法，责令后当场改正", "送达日期": found.adding(days: 13).description,
+                             "执行日期": found.adding(days: 14).description, "公示日期": found.adding(days: 16).description, "结案日期": found.adding(days: 20).description, "归档日期": found.adding(days: 25).description]) { $1 }
+            }
+            rows.append(major)
         }
         return csv(header, rows)
+    }
+
+    /// Certificate numbers of a body's officers valid all that year.
+    static func certificates(_ code: String, year: Int, db: any Database) async throws -> [String] {
+        guard let unit = try await UnitService.find(code: code, on: db) else { return [] }
+        return try await OfficerCertificate.query(on: db).filter(\.$unitPath == unit.path).filter(\.$kind == CertificateKind.enforcement.rawValue).all()
+            .filter { $0.valid(on: "\(year)-01-01") && $0.valid(on: "\(year)-12-31") }.map(\.number).sorted()
+    }
+
+    /// 行政许可, 行政强制 and 行政检查 of a past year, each finished by October (before the files of
+    /// this year's review campaign begin), entered with their dates through the module's service.
+    static func actions(year: Int, offset: Int, _ principal: Principal, _ context: DemoContext) async throws {
+        let db = context.database, services = context.services
+        let scjg = try await certificates("SFX-SCJG", year: year, db: db), zhzf = try await certificates("SFX-ZHZF", year: year, db: db)
+        guard scjg.count >= 2, zhzf.count >= 2 else { return }
+        func run(_ kind: ActionKind, _ number: String, _ unit: String, _ party: String, _ subject: String, _ start: CivilDate, _ steps: [ActionStep]) async throws {
+            let row = try await ActionService.register(kind: kind, number: number, unitCode: unit, partyKind: "legal", party: party, subject: subject,
+                                                       startedOn: start.description, by: principal, services: services, on: db)
+            for step in steps { try await ActionService.perform(step, on: row.id!, by: principal, services: services, on: db) }
+        }
+        for index in 0..<(2 + offset) {
+            let start = day(year, 20 + 60 * index)
+            try await run(.licence, "示市监许历〔\(year)〕\(index + 1)号", "SFX-SCJG", "示范县某餐饮店\(year)\(index)", "食品经营许可", start,
+                          [.accept(on: start.adding(days: 1)), .decide(on: start.adding(days: 15), granted: true, decision: "准予许可，颁发食品经营许可证"),
+                           .issue(on: start.adding(days: 17)), .publish(on: start.adding(days: 18)), .close(on: start.adding(days: 19))])
+        }
+        let refused = day(year, 100)
+        try await run(.licence, "示市监许历〔\(year)〕9号", "SFX-SCJG", "示范县某贸易公司\(year)", "食品经营许可", refused,
+                      [.refuse(on: refused.adding(days: 2), reason: "不属于本机关职权范围，已告知向有关行政机关申请")])
+        let seized = day(year, 150)
+        try await run(.coercion, "示市监强历〔\(year)〕1号", "SFX-SCJG", "示范县某食品商行\(year)", "涉嫌销售不符合食品安全标准的食品", seized,
+                      [.impose(on: seized, measure: "扣押不合格食品80箱", certificateNumbers: Array(scjg.prefix(2)), approvedBy: "局长"),
+                       .decide(on: seized.adding(days: 20), granted: true, decision: "依法没收不合格食品，解除扣押"), .publish(on: seized.adding(days: 25))])
+        for index in 0..<(3 + offset) {
+            let inspected = day(year, 30 + 50 * index)
+            try await run(.inspection, "示综执检历〔\(year)〕\(index + 1)号", "SFX-ZHZF", "示范县某建筑工地\(year)\(index)", "渣土运输检查", inspected,
+                          [.inspect(on: inspected, certificateNumbers: Array(zhzf.prefix(2)), findings: "车辆密闭运输，未发现问题"), .close(on: inspected)])
+        }
     }
 }
 

@@ -69,6 +69,42 @@ import ZIPFoundation
         }
     }
 
+    @Test("the demo county holds two full years in every module: each year each module's figures have records behind them, no figure of last year's report is without data, every matter of those years is finished")
+    func demoHistoryCoversEveryModule() async throws {
+        try await TestApp.run { t in
+            let thisYear = CivilDateTime(t.services.now).date.year
+            let government = try await t.unit(DemoCounty.governmentCode)
+            for year in [thisYear - 2, thisYear - 1] {
+                let results = try await t.services.metrics.evaluateAll(scope: MetricScope(year: year, unitPath: government.path, unitName: government.name), on: t.db)
+                // Every rate has a denominator: nothing is missing.
+                #expect(results.filter { $0.value == nil }.map(\.key) == [], "\(year)")
+                for module in t.services.modules where !module.metrics.isEmpty {
+                    let keys = Set(module.metrics.map(\.key))
+                    let counted = results.filter { keys.contains($0.key) && $0.numerator == nil && (Decimal(string: $0.value ?? "") ?? 0) > 0 }
+                    #expect(counted.count >= min(3, keys.count), "\(module.id) \(year): \(counted.map(\.key))")
+                }
+            }
+            // Supervision's past years are its own: a finished review campaign, an inspection plan, transfers, complaints.
+            let past = try await t.services.metrics.evaluateAll(scope: MetricScope(year: thisYear - 1, unitPath: government.path, unitName: government.name), on: t.db)
+            for key in ["supervision.files-reviewed", "supervision.inspections", "supervision.transfers", "supervision.complaints",
+                        "enforcement.licence-decisions", "enforcement.coercive-decisions", "enforcement.inspection-records", "enforcement.lenient-cases"] {
+                #expect((Int(past.first { $0.key == key }?.value ?? "") ?? 0) > 0, "\(key)")
+            }
+            // The published report of last year has every figure.
+            let report = try await ReportService.render(year: thisYear - 1, unitCode: nil, services: t.services, on: t.db)
+            #expect(report.figures.filter { $0.value == nil }.map(\.key) == [])
+            #expect(!report.markdown.contains("无数据"))
+            // Every matter of those years was finished: no clock is still open that fell due before
+            // the year of live work the module demos date back from today.
+            let liveFrom = CivilDateTime(t.services.now).date.adding(days: -365)
+            let stale = try await StatutoryClock.query(on: t.db).filter(\.$closed == false).filter(\.$dueDate < liveFrom.description).all()
+            #expect(stale.map(\.title) == [])
+            // Steps dated by a clock set back to their day still chain in the audit trail.
+            let verdict = try await AuditLog.verify(on: t.db)
+            #expect({ if case .intact = verdict { return true } else { return false } }(), "\(verdict)")
+        }
+    }
+
     @Test("the demo's own 2025 report is on the public site; 2024 goes draft → review → approval by the named official freezes the figures; later records do not change the published report; the public page shows it")
     func workflow() async throws {
         try await TestApp.run { t in
