@@ -1,6 +1,7 @@
 import FazhiApp
 import FazhiCore
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import NIOHTTP1
 import SQLKit
@@ -8,9 +9,15 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// A configured app on a fresh database: a temporary SQLite file by default, or a new schema of
-/// the PostgreSQL server in `FAZHI_TEST_POSTGRES_URL`. The clock is manual, bcrypt is cheap, and
-/// the demo county is seeded with the same seed the demo uses.
+/// A configured app on its own database: a temporary SQLite file by default, or a new database
+/// on the PostgreSQL server in `FAZHI_TEST_POSTGRES_URL` (its role needs CREATEDB). The clock is
+/// manual and bcrypt is cheap.
+///
+/// A seeded app does not seed: the demo county is migrated and seeded once per test process into a
+/// template (`DemoTemplate`), and each test gets a copy of it — a file copy on SQLite,
+/// `CREATE DATABASE … TEMPLATE` on PostgreSQL. Nothing in `AppConfig` that a test may change
+/// (rounding, cookies) changes what the demo seeds; a test that needs a different seed must seed
+/// itself with `seeded: false` and `FazhiApp.seedDemo`.
 struct TestApp {
     let app: Application
     let time: ManualTime
@@ -19,45 +26,68 @@ struct TestApp {
     /// 2026-03-02 09:00 Asia/Shanghai.
     static let start = Date(timeIntervalSince1970: 1_772_413_200)
 
+    /// The schema every PostgreSQL test database uses, so the `FAZHI_DATABASE_SCHEMA` path (a
+    /// county in its own schema of a shared database) is the one the suite exercises.
+    static let postgresSchema = "county"
+
     static func configuration(secureCookies: Bool = false) -> AppConfig {
         var config = AppConfig()
         config.bcryptCost = 4
         config.dataKey = Data(repeating: 42, count: 32)
         config.secureCookies = secureCookies
-        let env = ProcessInfo.processInfo.environment
-        if let url = env["FAZHI_TEST_POSTGRES_URL"], !url.isEmpty {
+        if let url = TestDatabases.postgresURL {
             config.database = .postgres(url: url)
-            config.postgresSchema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+            config.postgresSchema = postgresSchema
         } else {
-            config.database = .sqlite(path: NSTemporaryDirectory() + "fazhi-test-\(UUID().uuidString).sqlite")
+            config.database = .sqlite(path: TestDatabases.freshSQLitePath())
         }
         return config
     }
 
     static func run(seeded: Bool = true, config: AppConfig = configuration(), _ body: (inout TestApp) async throws -> Void) async throws {
+        var config = config
+        var accounts: [DemoCounty.DemoAccount] = []
+        var ownDatabase: String?
+        // The copy (or empty database) this test owns, made before the app connects to it.
+        switch config.database {
+        case .sqlite(let path):
+            if seeded {
+                let template = try await DemoTemplate.shared.value
+                try FileManager.default.copyItem(atPath: template.location, toPath: path)
+                accounts = template.accounts
+            }
+        case .postgres(let url):
+            let name = TestDatabases.freshDatabaseName()
+            if seeded {
+                let template = try await DemoTemplate.shared.value
+                try await TestDatabases.admin.create(name, template: template.location)
+                accounts = template.accounts
+            } else {
+                try await TestDatabases.admin.create(name, template: nil)
+            }
+            ownDatabase = name
+            config.database = .postgres(url: TestDatabases.url(url, database: name))
+        }
+
         let app = try await Application.make(.testing)
         let (clock, time) = AppClock.manual(start)
         do {
             try await FazhiApp.configure(app, config: config, clock: clock)
+            // A copy of the template is migrated already: this only confirms it.
             try await FazhiApp.migrate(app)
             var testApp = TestApp(app: app, time: time)
-            if seeded, let accounts = try await FazhiApp.seedDemo(app) {
-                testApp.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.loginName, $0) })
-            }
+            testApp.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.loginName, $0) })
             try await body(&testApp)
         } catch {
-            try await cleanUp(app, config: config)
+            try await cleanUp(app, config: config, database: ownDatabase)
             throw error
         }
-        try await cleanUp(app, config: config)
+        try await cleanUp(app, config: config, database: ownDatabase)
     }
 
-    static func cleanUp(_ app: Application, config: AppConfig) async throws {
-        // A configuration refused at start-up never set up a database, so there is no schema to drop.
-        if case .postgres = config.database, let schema = config.postgresSchema, app.databases.ids().contains(.psql) {
-            try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run()
-        }
+    static func cleanUp(_ app: Application, config: AppConfig, database: String?) async throws {
         try await app.asyncShutdown()
+        if let database { try await TestDatabases.admin.drop(database) }
         if case .sqlite(let path) = config.database {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
