@@ -135,12 +135,12 @@ enum PenaltyCasePages {
         var discretionText = "—"
         if let tier = row.discretionTier.flatMap(DiscretionTier.init(rawValue:)) {
             var benchmark: DiscretionBenchmark?
-            if let id = row.benchmarkID.flatMap { UUID(uuidString: $0) } { benchmark = try await DiscretionBenchmark.find(id, on: req.db) }
+            if let id = row.benchmarkID.flatMap({ UUID(uuidString: $0) }) { benchmark = try await DiscretionBenchmark.find(id, on: req.db) }
             let proposed = (row.proposedTiers ?? "").split(separator: ",").compactMap { DiscretionTier(rawValue: String($0)) }.map(\.label).joined(separator: "或")
             discretionText = "\(tier.label)\(benchmark.map { "（基准\($0.code)第\($0.version)版：\($0.tier(tier)?.rangeText ?? "未设此档")）" } ?? "")；平台建议\(proposed)"
             if row.outsideBenchmark { discretionText += "；偏离基准，理由：\(row.outsideReason ?? "")（已报送执法监督）" }
         }
-        if let item = row.lenienceItemID.flatMap { UUID(uuidString: $0) }, let lenience = try await LenienceItem.find(item, on: req.db) {
+        if let item = row.lenienceItemID.flatMap({ UUID(uuidString: $0) }), let lenience = try await LenienceItem.find(item, on: req.db) {
             discretionText += "；适用\(lenience.listValue.label)\(lenience.code)：\(row.lenienceReason ?? "")"
         }
         if let impact = row.impactAssessedOn { discretionText += "；涉企经济影响评估（\(impact)）：\(row.impactAssessment ?? "")" }

@@ -85,7 +85,9 @@ public enum FazhiApp {
         var generator = SystemRandomNumberGenerator()
         let data = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(data.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: path, contents: Data(data.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw AppConfig.Problems(messages: ["无法写入开发用密钥文件 \(path)：请检查目录权限，或设置 FAZHI_DATA_KEY"])
+        }
         logger.warning("未设置 FAZHI_DATA_KEY：已生成开发用密钥文件 \(path)。生产环境必须通过 FAZHI_DATA_KEY 提供密钥。")
         return data
     }

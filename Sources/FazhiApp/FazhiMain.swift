@@ -67,9 +67,10 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        var object: [String: String] = ["ts": Date().formatted(.iso8601), "level": level.rawValue, "label": label, "msg": message.description]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { object[key] = value.description }
+    func log(event: LogEvent) {
+        var object: [String: String] = ["ts": Date().formatted(.iso8601), "level": event.level.rawValue, "label": label, "msg": event.message.description]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[key] = value.description }
+        if let error = event.error { object["error"] = String(reflecting: error) }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         FileHandle.standardError.write(data + Data("\n".utf8))
     }

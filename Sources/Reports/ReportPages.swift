@@ -21,7 +21,7 @@ enum ReportPages {
         router.page(.POST, "reports/template", permission: ReportPermissions.template) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
-                try await ReportService.saveTemplate(values["text"], by: try req.caller, services: req.fazhi, on: req.db)
+                _ = try await ReportService.saveTemplate(values["text"], by: try req.caller, services: req.fazhi, on: req.db)
                 return Layout.redirect(req, to: "/reports/template", notice: "模板已保存")
             } catch let failure as ValidationFailure {
                 return try await templatePage(req, text: values["text"], failure: failure)

@@ -26,7 +26,7 @@ public enum XLSXReader {
         guard let sheet = try entry(sheetPath) else {
             throw ImportFileError.unreadable("找不到第一个工作表")
         }
-        let grid = SheetParser.parse(sheet, sharedStrings: shared)
+        let grid = try SheetParser.parse(sheet, sharedStrings: shared)
         guard let header = grid.first else { throw ImportFileError.empty }
         let width = header.count
         let rows = grid.dropFirst()
@@ -64,11 +64,11 @@ final class SharedStringsParser: NSObject, XMLParserDelegate {
     private var inText = false
     private var inPhonetic = false
 
-    static func parse(_ data: Data) -> [String] {
+    static func parse(_ data: Data) throws -> [String] {
         let delegate = SharedStringsParser()
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        guard parser.parse() else { throw ImportFileError.unreadable("共享字符串（xl/sharedStrings.xml）不是有效的XML") }
         return delegate.strings
     }
 
@@ -106,11 +106,11 @@ final class SheetParser: NSObject, XMLParserDelegate {
 
     init(shared: [String]) { self.shared = shared }
 
-    static func parse(_ data: Data, sharedStrings: [String]) -> [[String]] {
+    static func parse(_ data: Data, sharedStrings: [String]) throws -> [[String]] {
         let delegate = SheetParser(shared: sharedStrings)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        guard parser.parse() else { throw ImportFileError.unreadable("工作表不是有效的XML") }
         return delegate.rows
     }
 
@@ -154,11 +154,13 @@ final class AttributeCollector: NSObject, XMLParserDelegate {
 
     init(element: String) { self.element = element }
 
+    /// The attributes of every `element` before the first malformed byte, if any: a damaged
+    /// workbook index falls back to the conventional first sheet.
     static func all(in data: Data, element: String) -> [[String: String]] {
         let delegate = AttributeCollector(element: element)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.found
     }
 

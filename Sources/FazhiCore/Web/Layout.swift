@@ -117,9 +117,14 @@ public struct ErrorResponder: AsyncMiddleware {
             status = .forbidden
             detail = "该记录不存在或不在您的管理范围内"
             let actor = req.principal?.auditActor ?? .anonymous(ip: req.clientIP)
-            try? await AuditLog.append(AuditEvent(action: "access.denied", entityType: denied.entityType, entityID: denied.entityID,
-                                                  outcome: .denied, detail: "访问范围外的记录：\(req.method.rawValue) \(req.url.path)"),
-                                       by: actor, at: req.fazhi.now, on: req.db)
+            do {
+                try await AuditLog.append(AuditEvent(action: "access.denied", entityType: denied.entityType, entityID: denied.entityID,
+                                                     outcome: .denied, detail: "访问范围外的记录：\(req.method.rawValue) \(req.url.path)"),
+                                          by: actor, at: req.fazhi.now, on: req.db)
+            } catch {
+                // The caller still gets the 403; the lost row is logged where operators look.
+                req.logger.error("audit append failed for access.denied: \(String(reflecting: error))")
+            }
         case let file as ImportFileError:
             status = .badRequest
             detail = file.description
