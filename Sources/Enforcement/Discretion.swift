@@ -264,7 +264,7 @@ public enum DiscretionService {
             tiers.append(BenchmarkTier(tier: tier, condition: parts[1], minYuan: low, maxYuan: high))
         }
         if !tiers.contains(where: { $0.tier == .general }) { problems.append("须有“一般处罚”档") }
-        // 🏷 The usual local rule (statutes.md §1.4): 从轻 below 一般, 从重 not below 一般.
+        // 🏷 The usual local rule (docs/law.md §4): 从轻 below 一般, 从重 not below 一般.
         if let general = tiers.first(where: { $0.tier == .general }) {
             if let lighter = tiers.first(where: { $0.tier == .lighter }), let top = lighter.maxYuan, let floor = general.minYuan, top > floor {
                 problems.append("从轻处罚档的最高额（\(top)元）不应高于一般处罚档的最低额（\(floor)元）")

@@ -5,7 +5,7 @@ import Foundation
 import Vapor
 
 /// One year's training hours and annual review of an officer. ⚠️ 国办发〔2023〕27号 is believed to
-/// ask for at least 60 学时 a year (statutes.md §1.3, unverified); 🏷 the annual review (年度审验) is local.
+/// ask for at least 60 学时 a year (docs/law.md §3, unverified); 🏷 the annual review (年度审验) is local.
 public final class OfficerYear: Model, @unchecked Sendable {
     public static let schema = "officer_years"
 

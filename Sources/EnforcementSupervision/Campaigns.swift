@@ -155,7 +155,7 @@ enum SupervisionMigrations {
 
 public enum SupervisionClocks {
     /// 🏷 Rectification after a review or a supervision opinion: 30 days (山东省行政执法监督条例第二十八条; the
-    /// national 行政执法监督条例's period is not yet verified, statutes.md §1.7).
+    /// national 行政执法监督条例's period is not yet verified, docs/law.md §6).
     public static let rectification = ClockKind(key: "supervision.rectification", moduleID: "supervision", rule: ClockRule(
         title: "整改并报告结果", period: .days(30), basis: "🏷 山东省行政执法监督条例第二十八条（三十日内整改并报告）"))
 }

@@ -131,7 +131,7 @@ extension SupervisionMigrations {
 
 extension SupervisionClocks {
     /// 🏷 双随机 results are published within twenty working days of the inspection (河北; the national
-    /// rule's timing is not verified, statutes.md §1.6; 优化营商环境条例第五十四条 says "及时向社会公开").
+    /// rule's timing is not verified, docs/law.md §6; 优化营商环境条例第五十四条 says "及时向社会公开").
     public static let inspectionResult = ClockKind(key: "supervision.inspection-result", moduleID: "supervision", rule: ClockRule(
         title: "公开双随机抽查结果", period: .workdays(20), basis: "🏷 优化营商环境条例第五十四条；河北省规定检查结束后20个工作日内公示"))
 }

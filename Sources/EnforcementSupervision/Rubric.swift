@@ -3,7 +3,7 @@ import Foundation
 
 /// A case-file review rubric (评查标准): veto items, any of which fails a file outright (不合格卷),
 /// and scored items adding up to 100. 🏷 No national standard exists; the default follows the
-/// common sector standard (statutes.md §1.7: 基本标准 veto items, 卷面 20 + 内容 80 points), and the
+/// common sector standard (docs/law.md §6: 基本标准 veto items, 卷面 20 + 内容 80 points), and the
 /// organiser edits it per campaign.
 public struct Rubric: Codable, Sendable, Equatable {
     public struct Item: Codable, Sendable, Equatable {

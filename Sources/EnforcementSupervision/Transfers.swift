@@ -82,7 +82,7 @@ extension SupervisionMigrations {
     }
 }
 
-/// The 规定's periods. ⚠️ None is defined as working days in the 规定 itself (statutes.md §1.8),
+/// The 规定's periods. ⚠️ None is defined as working days in the 规定 itself (docs/law.md §7),
 /// so they are counted as 日 by 民事诉讼法第八十五条's rule.
 public enum TransferClocks {
     /// 第五条第一款: the head decides within three days of receiving the report.

@@ -30,7 +30,7 @@ public enum DayKind: Hashable, Sendable {
 
 /// The working-day calendar: weekends, plus each covered year's holiday ranges and 调休 working days.
 ///
-/// Engine rule (statutes.md §0, derived from the yearly notices and the statutes' "不含法定节假日"):
+/// Engine rule (docs/law.md §0, derived from the yearly notices and the statutes' "不含法定节假日"):
 /// a working day is Monday–Friday outside an official holiday range, plus every official 调休
 /// working day. A year without data falls back to Monday–Friday, and `covers(_:)` says so, so an
 /// explanation can warn that the year's notice has not been installed.

@@ -51,7 +51,7 @@ public enum Judgment: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// 败诉: a judgment for the plaintiff (statutes.md §12); 撤诉, 驳回起诉 and 调解 are not.
+    /// 败诉: a judgment for the plaintiff (docs/law.md §12); 撤诉, 驳回起诉 and 调解 are not.
     public var isLoss: Bool { [.annul, .perform, .pay, .declareUnlawful, .declareVoid, .alter, .agreement].contains(self) }
 }
 

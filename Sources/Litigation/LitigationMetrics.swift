@@ -2,7 +2,7 @@ import FazhiCore
 import Fluent
 import Foundation
 
-/// The litigation figures of the annual report (statutes.md §3, §12).
+/// The litigation figures of the annual report (docs/law.md §9, §12).
 enum LitigationMetrics {
     static func bounds(_ scope: MetricScope) -> (String, String) { ("\(scope.year)-01-01", "\(scope.year + 1)-01-01") }
 

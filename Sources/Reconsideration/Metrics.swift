@@ -4,7 +4,7 @@ import FazhiDeadlines
 import Fluent
 import Foundation
 
-/// The reconsideration figures of the annual report (statutes.md §12). Applications are counted in
+/// The reconsideration figures of the annual report (docs/law.md §12). Applications are counted in
 /// the year they were received, with what became of them; conclusions in the year they were made.
 enum ReconsiderationMetrics {
     static func bounds(_ scope: MetricScope) -> (String, String) { ("\(scope.year)-01-01", "\(scope.year + 1)-01-01") }

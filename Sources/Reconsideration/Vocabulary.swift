@@ -125,12 +125,12 @@ public enum CaseOutcome: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// 直接纠错: the decision itself corrects the act (statutes.md §12; 确认无效 included).
+    /// 直接纠错: the decision itself corrects the act (docs/law.md §12; 确认无效 included).
     public var isDirectCorrection: Bool {
         [.alter, .annul, .annulAndRedo, .declareUnlawful, .orderPerformance, .declareVoid].contains(self)
     }
 
-    /// 调解、和解 (statutes.md §12 ⚠️: 调解书 + 和解后撤回).
+    /// 调解、和解 (docs/law.md §12 ⚠️: 调解书 + 和解后撤回).
     public var isMediationOrSettlement: Bool { self == .mediation || self == .settlementWithdrawal }
 
     /// A decision on the merits (决定书), as opposed to a withdrawal or termination.

@@ -90,7 +90,7 @@ public final class AnnualReport: Model, @unchecked Sendable {
     public var reportStatus: ReportStatus { ReportStatus(rawValue: status) ?? .draft }
     public var frozen: [MetricResult]? { figuresJSON.flatMap { try? JSONDecoder().decode([MetricResult].self, from: Data($0.utf8)) } }
 
-    /// 督察工作规定: reported by 3月1日 and published by 4月1日 of the next year (statutes.md §10).
+    /// 督察工作规定: reported by 3月1日 and published by 4月1日 of the next year (docs/law.md §10).
     public var submitBy: String { "\(year + 1)-03-01" }
     public var publishBy: String { "\(year + 1)-04-01" }
 }

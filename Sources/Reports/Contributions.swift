@@ -8,7 +8,7 @@ import Foundation
 public enum ReportClocks {
     /// 法治政府建设与责任落实督察工作规定: the report of the previous year is sent by 3月1日 to the
     /// same-level 党委 and 人大常委会 (a government) or to the 党委、政府 and the department above (a
-    /// department). ⚠️ article number unverified (statutes.md §10).
+    /// department). ⚠️ article number unverified (docs/law.md §10).
     public static let submit = ClockKind(key: "reports.submit", moduleID: "reports", rule: ClockRule(
         title: "报送年度法治政府建设情况报告", period: Period(.date, 0),
         basis: "法治政府建设与责任落实督察工作规定（每年3月1日前报送上一年度法治政府建设情况报告）"))

@@ -194,7 +194,7 @@ public enum ReportChecker {
 
     // MARK: Known definitions
 
-    /// A rate's definition by name (statutes.md §12): the words that name its numerator and denominator.
+    /// A rate's definition by name (docs/law.md §12): the words that name its numerator and denominator.
     struct Definition {
         var rate: String
         var numerator: [String]

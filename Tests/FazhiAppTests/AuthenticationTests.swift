@@ -7,7 +7,7 @@ import Vapor
 import VaporTesting
 
 @Suite struct AuthenticationTests {
-    @Test("security.md: 5 failed logins lock the account for 15 minutes, and the lock is audited")
+    @Test("docs/security.md: 5 failed logins lock the account for 15 minutes, and the lock is audited")
     func lockout() async throws {
         try await TestApp.run { t in
             for _ in 1...5 {

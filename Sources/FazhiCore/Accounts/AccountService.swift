@@ -34,7 +34,7 @@ public enum LoginOutcome: Sendable {
     case failure(message: String)
 }
 
-/// Accounts, logins, sessions and API tokens (security.md, "Accounts" and "Sessions").
+/// Accounts, logins, sessions and API tokens (docs/security.md, "Accounts" and "Sessions").
 public enum AccountService {
     static let loginNameCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
     static let genericFailure = "登录名、密码或动态口令错误"
@@ -183,7 +183,7 @@ public enum AccountService {
     // MARK: Passwords
 
     /// Changes a password after checking the current one, the policy and the last N passwords;
-    /// ends every session of the account but the current one (security.md).
+    /// ends every session of the account but the current one (docs/security.md).
     public static func changePassword(_ userID: UUID, current: String?, new: String?, confirmation: String?,
                                       keepSession: UUID?, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
         try await database.write { db in

@@ -1,4 +1,4 @@
-/// Password rules from security.md ("Accounts"), configurable as 等保 2.0 allows.
+/// Password rules from docs/security.md ("Accounts"), configurable as 等保 2.0 allows.
 public struct PasswordPolicy: Sendable, Equatable {
     public var minimumLength: Int = 12
     /// 3 of 4 character classes (lower, upper, digit, symbol) when on.

@@ -39,7 +39,7 @@ public enum CorePermissions {
     ]
 
     /// Which role holds which core permission. The three admin roles get nothing that reads case
-    /// data (security.md, 三权分立).
+    /// data (docs/security.md, 三权分立).
     public static let grants: [Role: [Permission]] = [
         .systemAdmin: [dashboardView, unitsRead, unitsWrite, unitsImport, usersRead, usersWrite, rolesRead],
         .securityAdmin: [dashboardView, unitsRead, usersRead, rolesRead, rolesAssign, sessionsManage],

@@ -1,4 +1,4 @@
-/// The fixed set of roles from security.md. One account holds one role.
+/// The fixed set of roles from docs/security.md. One account holds one role.
 public enum Role: String, Sendable, CaseIterable, Codable {
     /// 系统管理员: accounts and configuration.
     case systemAdmin

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Time-based one-time passwords (RFC 6238 over RFC 4226 HOTP, HMAC-SHA1, 30-second steps,
-/// 6 digits), the second factor security.md requires for the three admin roles.
+/// 6 digits), the second factor docs/security.md requires for the three admin roles.
 public struct TOTP: Sendable {
     public let secret: Data
     public var digits = 6

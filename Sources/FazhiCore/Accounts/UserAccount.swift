@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// 用户: an account. One role per account keeps the three admin duties apart by construction
-/// (security.md: "No account holds two of them").
+/// (docs/security.md: "No account holds two of them").
 public final class UserAccount: Model, @unchecked Sendable {
     public static let schema = "users"
 

@@ -102,7 +102,7 @@ public struct AuditRow: Sendable, Equatable, Codable {
     }
 }
 
-/// The append-only, hash-chained audit trail (security.md, "Audit trail"):
+/// The append-only, hash-chained audit trail (docs/security.md, "Audit trail"):
 /// hash = SHA-256(previous hash ‖ canonical row). Nothing in the platform updates or deletes a row.
 public enum AuditLog {
     public static let genesisHash = String(repeating: "0", count: 64)

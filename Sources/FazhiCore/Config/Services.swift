@@ -3,7 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Vapor
 
-/// "Now", behind a small client so tests pin it (architecture.md, "Effects behind small clients").
+/// "Now", behind a small client so tests pin it (docs/architecture.md, "Effects behind small clients").
 public struct AppClock: Sendable {
     public var now: @Sendable () -> Date
 

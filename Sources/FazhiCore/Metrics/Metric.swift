@@ -114,7 +114,7 @@ public struct MetricScope: Sendable {
 }
 
 extension TimeZone {
-    /// Legal events are dated in Asia/Shanghai (product.md, "Non-negotiables").
+    /// Legal events are dated in Asia/Shanghai (docs/architecture.md, "Non-negotiables").
     public static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How personal data is shown in lists and exports (security.md, "Personal data").
+/// How personal data is shown in lists and exports (docs/security.md, "Personal data").
 public enum Masking {
     /// `420102********1234`: the region code and the last four characters stay.
     public static func residentID(_ value: String) -> String {
@@ -37,7 +37,7 @@ public enum Masking {
     }
 }
 
-/// Redaction of text meant for the public site (security.md: personal data is redacted from
+/// Redaction of text meant for the public site (docs/security.md: personal data is redacted from
 /// anything public). Names are replaced by `publicPersonName`, resident ID numbers and mobile
 /// numbers by a note that they were removed.
 public enum Redaction {

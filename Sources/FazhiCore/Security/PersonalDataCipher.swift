@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Encrypts personal data at rest (security.md: AES-GCM with a key from configuration, never in
+/// Encrypts personal data at rest (docs/security.md: AES-GCM with a key from configuration, never in
 /// the database) and makes a keyed hash beside it so an exact value can be searched for without
 /// decrypting every row.
 public struct PersonalDataCipher: Sendable {

@@ -2,7 +2,7 @@ import Fluent
 import SQLKit
 
 /// The core schema. Names are frozen: never rename a migration or change one that has shipped;
-/// add a new one instead (architecture.md, "Data").
+/// add a new one instead (docs/architecture.md, "Data").
 public enum CoreMigrations {
     public static let all: [any Migration] = [
         CreateUnits(),

@@ -20,7 +20,7 @@ extension Database {
     ///
     /// On SQLite the transaction begins with `BEGIN IMMEDIATE`, which takes the write lock at once:
     /// Fluent's default deferred `BEGIN` fails with "database is locked" when a read inside it later
-    /// upgrades to a write while another connection writes (architecture.md, "Data").
+    /// upgrades to a write while another connection writes (docs/architecture.md, "Data").
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
         switch DatabaseFlavor(self) {

@@ -2,7 +2,7 @@
 /// records can never become markup. Only ``Node/trusted(_:)`` takes markup as is, and it is given
 /// only constants written in this codebase.
 ///
-/// We chose this over Plot (architecture.md names it as an option): Plot's typed contexts have no
+/// We chose this over Plot (docs/architecture.md names it as an option): Plot's typed contexts have no
 /// ARIA attributes and forbid forms inside table cells, which accessible list pages need, and the
 /// whole builder is this file.
 public indirect enum Node: Sendable {

@@ -69,7 +69,7 @@ public enum Layout {
     }
 }
 
-/// Security headers on every response (security.md, "Sessions and requests"). No page uses
+/// Security headers on every response (docs/security.md, "Sessions and requests"). No page uses
 /// script, so the policy forbids it outright.
 public struct SecurityHeaders: AsyncMiddleware {
     public init() {}

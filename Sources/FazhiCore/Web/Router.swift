@@ -161,7 +161,7 @@ public enum Gate {
         }
     }
 
-    /// Every state-changing form carries the session's CSRF token (security.md).
+    /// Every state-changing form carries the session's CSRF token (docs/security.md).
     public static func checkCSRF(_ req: Request) throws {
         let sent = (try? req.content.get(String.self, at: "_csrf")) ?? req.headers.first(name: "X-CSRF-Token") ?? ""
         let expected: String
@@ -237,7 +237,7 @@ public struct SessionAuthenticator: AsyncMiddleware {
 }
 
 /// Resolves `Authorization: Bearer …` into a ``Principal`` for API routes. Cookies are ignored
-/// here: the API never authenticates by cookie (security.md).
+/// here: the API never authenticates by cookie (docs/security.md).
 public struct BearerAuthenticator: AsyncMiddleware {
     public init() {}
 

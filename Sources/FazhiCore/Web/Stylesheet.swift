@@ -1,5 +1,5 @@
 /// The whole stylesheet, served from `/static/app.css`: no asset comes from outside the
-/// installation (product.md, "Non-negotiables").
+/// installation (docs/architecture.md, "Non-negotiables").
 public enum Stylesheet {
     public static let css = """
     :root{--ink:#1f2328;--muted:#59636e;--line:#d0d7de;--bg:#f6f8fa;--accent:#9e1b1b;--accent-ink:#fff;--ok:#1a7f37;--bad:#b42318;--focus:#0969da}
