@@ -147,6 +147,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EnforcementTests",
+            dependencies: ["Enforcement", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FazhiCoreTests",
             dependencies: ["FazhiCore"],
             swiftSettings: swiftSettings

@@ -256,7 +256,7 @@ public enum PenaltyCaseService {
 
     /// 第三十六条: the last day on which a violation may still be discovered and punished.
     public static func limitationEnd(violationOn: CivilDate, graveHarm: Bool) -> CivilDate {
-        violationOn.adding(months: graveHarm ? 60 : 24)
+        PenaltyRules.limitationEnd(violationOn: violationOn, graveHarm: graveHarm)
     }
 
     /// Registers a lead (案源).
@@ -335,229 +335,169 @@ public enum PenaltyCaseService {
                                              detail: "\(row.caseNumber)：\(detail)（\(date)）"), by: principal.auditActor, at: stamp, on: db)
     }
 
-    /// Records one step; refuses, citing the article, what 行政处罚法 does not allow.
+    /// Records one step: loads the case and the facts the step needs, applies `PenaltyRules`, and
+    /// writes the case, its clocks, its publication, the timeline and the audit row in one transaction.
     @discardableResult
     public static func perform(_ action: PenaltyAction, on caseID: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> PenaltyCase {
         let stamp = services.now
         let today = CivilDateTime(stamp).date
         return try await db.write { tx in
             let row = try await find(caseID, for: principal, on: tx)
-            let date = action.date
-            guard date <= today else { throw fail("on", "日期", "不能晚于今天") }
-            guard date >= CivilDate(row.discoveredOn)! else { throw fail("on", "日期", "不能早于发现日期 \(row.discoveredOn)") }
-            let status = row.caseStatus
-            func require(_ allowed: Set<PenaltyStatus>, _ why: String) throws {
-                guard allowed.contains(status) else { throw fail("action", "操作", "案件当前为“\(status.label)”，不能\(action.label)：\(why)") }
-            }
-            func clock(_ kind: ClockKind) async throws -> StatutoryClock? { try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) }
-            func complete(_ kind: ClockKind, _ reason: String) async throws {
-                if let open = try await clock(kind) { try await ClockService.record(.complete(CivilDateTime(date: date), reason: reason), on: open.id!, by: principal, services: services, on: tx) }
-            }
-            func open(_ kind: ClockKind, _ reason: String) async throws {
-                try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", link: row.link,
-                                            start: CivilDateTime(date: date), startReason: reason, by: principal, services: services, on: tx)
-            }
-            var detail = action.label
-            switch action {
-            case .file(_, let numbers, let major, let complex, let summary):
-                if summary && (major || complex) {
-                    throw fail("summary", "简易程序", "属于法制审核或集体讨论情形的案件不适用简易程序（行政处罚法第五十一条、第五十七条、第五十八条）")
-                }
-                row.summary = summary
-                try require([.lead], "只有案源可以立案")
-                let end = limitationEnd(violationOn: CivilDate(row.violationOn)!, graveHarm: row.graveHarm)
-                if CivilDate(row.discoveredOn)! > end {
-                    throw fail("discoveredOn", "发现日期", "违法行为发生于\(row.violationOn)，至\(end)未被发现，依行政处罚法第三十六条不再给予行政处罚（\(row.graveHarm ? "五年" : "二年")）")
-                }
-                let distinct = Array(Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
-                guard distinct.count >= 2 else { throw fail("officers", "执法人员", "执法人员不得少于两人（行政处罚法第四十二条），请填写至少两个执法证号") }
-                var officerIDs: [UUID] = []
-                for number in distinct.sorted() {
-                    guard let certificate = try await OfficerCertificate.query(on: tx).filter(\.$number == number).filter(\.$kind == CertificateKind.enforcement.rawValue).first() else {
-                        throw fail("officers", "执法人员", "没有执法证号为“\(number)”的行政执法证")
-                    }
-                    guard certificate.valid(on: date.description), try await OfficerService.qualified(certificate.$officer.id, on: date, db: tx) else {
-                        throw fail("officers", "执法人员", "执法证“\(number)”在\(date)不是有效状态（\(certificate.statusLabel(on: date.description))），持证人不能办案（行政处罚法第四十二条）")
-                    }
-                    guard certificate.unitPath.hasPrefix(row.unitPath) || row.unitPath.hasPrefix(certificate.unitPath) else {
-                        throw fail("officers", "执法人员", "执法证“\(number)”的持证人不属于办案单位")
-                    }
-                    officerIDs.append(certificate.$officer.id)
-                }
-                row.officerIDs = officerIDs.map(\.uuidString).joined(separator: ",")
-                row.major = major
-                row.complex = complex
-                row.filedOn = date.description
-                row.status = PenaltyStatus.filed.rawValue
-                try await open(PenaltyClocks.decision, "立案")
-                detail += "，执法证号：\(distinct.sorted().joined(separator: "、"))\(major ? "；需法制审核" : "")\(complex ? "；需集体讨论" : "")"
-            case .drop(_, let reason):
-                try require([.lead], "只有案源可以不予立案")
-                guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("reason", "理由", "不予立案须写明理由") }
-                row.status = PenaltyStatus.dropped.rawValue
-                detail += "：\(reason)"
-            case .notify(_, let hearingRight):
-                try require([.filed], "立案并调查取证后才能告知")
-                row.notifiedOn = date.description
-                row.status = PenaltyStatus.notified.rawValue
-                if hearingRight { try await open(PenaltyClocks.hearingRequest, "告知听证权利") }
-                detail += hearingRight ? "（含听证权利）" : ""
-            case .review(_, let passed, let opinion):
-                try require([.notified], "告知当事人拟作出的处罚后再进行法制审核")
-                guard principal.has(EnforcementPermissions.review) else { throw fail("action", "操作", "法制审核须由法制审核人员进行") }
-                // 第五十八条: the reviewer is someone other than the officers who handled the case.
-                guard principal.userID?.uuidString != row.handledBy else {
-                    throw fail("action", "操作", "办案人员不能审核本人承办的案件（行政处罚法第五十八条：由从事行政处罚决定法制审核的人员进行审核）")
-                }
-                try await complete(PenaltyClocks.hearingRequest, "进入法制审核")
-                row.reviewOn = passed ? date.description : nil
-                row.reviewer = principal.auditActor.name
-                if passed { row.status = PenaltyStatus.reviewed.rawValue }
-                detail += passed ? "：通过" : "：未通过，退回"
-                if !opinion.isEmpty { detail += "；\(opinion)" }
-            case .deliberate(_, let participants):
-                try require([.notified, .reviewed], "告知后才能集体讨论")
-                guard !participants.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "参加人员", "须写明参加集体讨论的负责人") }
-                row.deliberationOn = date.description
-                detail += "：\(participants)"
-            case .decide(_, let fine, let decision, let penalty, let discretion):
-                if row.summary {
-                    try require([.filed, .notified], "简易程序案件立案后当场作出决定")
-                    // 第五十一条: on the spot only a warning or a fine up to 200 元 (citizens) / 3,000 元 (organisations).
-                    let limit = row.partyKind == "natural" ? 200 : 3000
-                    if let fine, fine > limit {
-                        throw fail("fine", "罚款", "简易程序只能对\(row.partyKind == "natural" ? "公民" : "法人或者其他组织")处\(limit)元以下罚款或者警告（行政处罚法第五十一条），请按普通程序办理")
-                    }
-                } else {
-                    try require([.notified, .reviewed], "立案、调查、告知后才能作出决定（行政处罚法第四十四条）")
-                }
-                // 🏷 The amount threshold: a large fine makes the decision 重大 even if it was not flagged at 立案.
-                let threshold = row.partyKind == "natural" ? services.config.majorFinePersonYuan : services.config.majorFineOrganisationYuan
-                if let fine, fine >= threshold, row.reviewOn == nil {
-                    throw fail("fine", "罚款", "对\(row.partyKind == "natural" ? "公民" : "法人或者其他组织")罚款\(threshold)元以上属于本地规定的重大执法决定，未经法制审核不得作出决定（行政处罚法第五十八条第一款第四项），请先告知并提交法制审核")
-                }
-                if !penalty, fine != nil { throw fail("fine", "罚款", "不予行政处罚决定不能有罚款") }
-                if row.major && row.partyKind != "natural" && services.config.enterpriseImpactRequired && row.impactAssessedOn == nil {
-                    throw fail("action", "操作", "对企业作出重大行政处罚决定前，应当评估对企业生产经营的影响并记录（🏷 本地涉企行政执法规定），请先记录涉企经济影响评估")
-                }
-                if let discretion {
-                    let checked = try await DiscretionService.evaluate(discretion, fine: fine, penalty: penalty, on: date, db: tx)
-                    row.benchmarkID = checked.benchmark?.id?.uuidString
-                    row.discretionTier = checked.tier?.rawValue
-                    row.proposedTiers = checked.proposal.tiers.map(\.rawValue).joined(separator: ",")
-                    row.circumstances = discretion.circumstances.map(\.rawValue).sorted().joined(separator: ",")
-                    row.outsideBenchmark = checked.outside
-                    row.outsideReason = checked.outside ? discretion.outsideReason : nil
-                    row.lenienceItemID = checked.lenience?.id?.uuidString
-                    row.lenienceReason = checked.lenience == nil ? nil : discretion.lenienceReason
-                    if let benchmark = checked.benchmark {
-                        detail += "；裁量基准\(benchmark.code)第\(benchmark.version)版，\(checked.tier?.label ?? "")（平台建议\(checked.proposal.tiers.map(\.label).joined(separator: "或"))）"
-                    }
-                    if checked.outside { detail += "；偏离基准，理由：\(discretion.outsideReason ?? "")" }
-                    if let item = checked.lenience { detail += "；适用\(item.listValue.label)\(item.code)：\(discretion.lenienceReason ?? "")" }
-                }
-                if row.major && row.reviewOn == nil {
-                    throw fail("action", "操作", "本案属于行政处罚法第五十八条规定的情形，未经法制审核或者审核未通过的，不得作出决定")
-                }
-                if row.complex && row.deliberationOn == nil {
-                    throw fail("action", "操作", "情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定（行政处罚法第五十七条第二款）")
-                }
-                if let fine, fine < 0 { throw fail("fine", "罚款", "不能为负数") }
-                guard !decision.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "决定内容", "须写明处罚种类和依据") }
-                try await complete(PenaltyClocks.hearingRequest, "作出决定")
-                try await complete(PenaltyClocks.decision, "作出决定")
-                try await open(PenaltyClocks.service, "作出决定")
-                row.noPenalty = !penalty
-                try await open(PublicationClocks.kind(for: row), "作出决定")
-                row.fineYuan = fine
-                row.decision = decision
-                row.decidedOn = date.description
-                row.status = PenaltyStatus.decided.rawValue
-                detail += "：\(decision)\(fine.map { "，罚款\($0)元" } ?? "")"
-            case .serve:
-                try require([.decided], "作出决定后才能送达")
-                try await complete(PenaltyClocks.service, "已送达")
-                row.servedOn = date.description
-                row.status = PenaltyStatus.served.rawValue
-            case .execute:
-                try require([.served], "送达后才能执行")
-                row.executedOn = date.description
-                row.status = PenaltyStatus.executed.rawValue
-            case .close:
-                try require([.executed], "执行完毕后才能结案")
-                row.closedOn = date.description
-                row.status = PenaltyStatus.closed.rawValue
-            case .archive:
-                try require([.closed, .dropped], "结案或不予立案后才能归档（行政处罚法第四十七条：全过程记录，归档保存）")
-                row.archivedOn = date.description
-                row.status = PenaltyStatus.archived.rawValue
-            case .assessImpact(_, let assessment):
-                try require([.filed, .notified, .reviewed], "立案后、决定前评估")
-                guard row.partyKind != "natural" else { throw fail("action", "操作", "当事人是自然人，不需要涉企经济影响评估") }
-                guard !assessment.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "评估意见", "须写明对企业生产经营的影响和拟采取的措施") }
-                row.impactAssessedOn = date.description
-                row.impactAssessment = assessment
-                detail += "：\(assessment)"
-            case .hearing(_, let noticeOn, let record):
-                try require([.notified], "告知听证权利、当事人要求听证后举行")
-                guard noticeOn <= date, noticeOn >= CivilDate(row.notifiedOn!)! else { throw fail("noticeOn", "听证通知日期", "应在告知之后、听证之前") }
-                // 第六十四条第二项: notified at least seven (working, 第八十五条) days before the hearing.
-                let calendar = try await CalendarService.current(services: services, on: tx)
-                let between = calendar.workdays(after: noticeOn, through: date.adding(days: -1))
-                guard between >= 7 else {
-                    throw fail("noticeOn", "听证通知日期", "应当在举行听证的七日前通知当事人（行政处罚法第六十四条第二项、第八十五条：工作日），\(noticeOn)通知至\(date)听证只隔\(between)个工作日")
-                }
-                guard !record.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "听证笔录", "须记录听证情况（第六十四条第八项：听证应当制作笔录）") }
-                try await complete(PenaltyClocks.hearingRequest, "已举行听证")
-                row.hearingNoticeOn = noticeOn.description
-                row.hearingOn = date.description
-                detail += "（\(noticeOn)通知）：\(record)"
-            case .publish:
-                guard let decided = row.decidedOn.flatMap(CivilDate.init) else { throw fail("action", "操作", "作出决定后才能公示") }
-                guard row.changeKind != DecisionChange.annulled.rawValue, row.changeKind != DecisionChange.void.rawValue else {
-                    throw fail("action", "操作", "决定已被\(DecisionChange(rawValue: row.changeKind ?? "")?.label ?? "撤销")，不得公示（行政处罚法第四十八条第二款）")
-                }
-                guard date >= decided else { throw fail("on", "日期", "公示日期不能早于决定日期 \(decided)") }
-                if try await PublicationService.current(caseID: row.id!, on: tx) != nil { throw fail("action", "操作", "本决定已公示，如决定变更请先撤回") }
-                let calendar = try await CalendarService.current(services: services, on: tx)
-                let kind = PublicationClocks.kind(for: row)
-                guard let due = Clock(rule: kind.rule, start: CivilDateTime(date: decided)).dueDate(calendar: calendar) else {
-                    throw fail("on", "日期", "工作日历未覆盖\(decided)之后的日期，请先导入工作日历")
-                }
-                let unit = try await OrgUnit.find(row.unitID, on: tx)
-                let item = try PublicationService.publication(for: row, unitName: unit?.name ?? "", date: date, due: due, services: services)
-                try await item.create(on: tx)
-                try await complete(kind, "已公示")
-                detail += "：\(item.publicLink)\(date > due ? "（超过\(kind.rule.basis)规定的期限\(due)）" : "")"
-            case .change(_, let kind, let reason):
-                guard row.decidedOn != nil else { throw fail("action", "操作", "尚未作出决定") }
-                guard row.changeKind == nil else { throw fail("action", "操作", "已记录决定\(DecisionChange(rawValue: row.changeKind!)?.label ?? "")") }
-                guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "依据", "须写明变更或撤销的依据（复议决定、判决或者本机关决定的文号）") }
-                row.changedOn = date.description
-                row.changeKind = kind.rawValue
-                row.changeReason = reason
-                if try await PublicationService.current(caseID: row.id!, on: tx) != nil {
-                    try await open(PublicationClocks.withdrawal, "决定\(kind.label)")
-                } else if kind == .annulled || kind == .void {
-                    try await complete(PublicationClocks.kind(for: row), "决定已\(kind.label)，不再公示")
-                }
-                detail += "（\(kind.label)）：\(reason)"
-            case .withdraw:
-                guard let item = try await PublicationService.current(caseID: row.id!, on: tx) else { throw fail("action", "操作", "本决定没有正在公示的信息") }
-                guard row.changeKind != nil else {
-                    throw fail("action", "操作", "只有决定被变更、撤销或者确认违法、无效的，才撤回公示信息（行政处罚法第四十八条第二款）；请先记录决定的变更")
-                }
-                guard date >= CivilDate(item.publishedOn)! else { throw fail("on", "日期", "撤回日期不能早于公示日期 \(item.publishedOn)") }
-                item.withdrawnOn = date.description
-                item.withdrawReason = "决定已\(DecisionChange(rawValue: row.changeKind!)?.label ?? "变更")：\(row.changeReason ?? "")"
-                try await item.update(on: tx)
-                try await complete(PublicationClocks.withdrawal, "已撤回")
-            }
+            let facts = try await loadFacts(for: action, case: row, today: today, by: principal, services: services, on: tx)
+            let step = try PenaltyRules.apply(action, to: row.state, facts: facts)
+            row.apply(step.state)
             row.updatedAt = stamp
             try await row.update(on: tx)
+            let date = action.date
+            var detail = step.detail
+            for effect in step.effects {
+                switch effect {
+                case .openClock(let kind, let reason):
+                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", link: row.link,
+                                                start: CivilDateTime(date: date), startReason: reason, by: principal, services: services, on: tx)
+                case .completeClock(let kind, let reason):
+                    if let open = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                        try await ClockService.record(.complete(CivilDateTime(date: date), reason: reason), on: open.id!, by: principal, services: services, on: tx)
+                    }
+                case .publish(let due, let note):
+                    let unit = try await OrgUnit.find(row.unitID, on: tx)
+                    let item = try PublicationService.publication(for: row, unitName: unit?.name ?? "", date: date, due: due, services: services)
+                    try await item.create(on: tx)
+                    detail += "：\(item.publicLink)\(note)"
+                case .withdrawPublication(let reason):
+                    guard let item = try await PublicationService.current(caseID: row.id!, on: tx) else { continue }
+                    item.withdrawnOn = date.description
+                    item.withdrawReason = reason
+                    try await item.update(on: tx)
+                }
+            }
             try await log(row, action.key, on: date, detail: detail, by: principal, stamp: stamp, on: tx)
             return row
         }
+    }
+
+    /// What `PenaltyRules` reads besides the case, read inside the step's transaction.
+    static func loadFacts(for action: PenaltyAction, case row: PenaltyCase, today: CivilDate, by principal: Principal,
+                          services: FazhiServices, on tx: any Database) async throws -> PenaltyFacts {
+        let config = services.config
+        var facts = PenaltyFacts(
+            today: today,
+            actor: StepActor(userID: principal.userID?.uuidString, name: principal.auditActor.name,
+                             canHandle: principal.has(EnforcementPermissions.manage), canReview: principal.has(EnforcementPermissions.review)),
+            unitPath: row.unitPath, majorFinePersonYuan: config.majorFinePersonYuan,
+            majorFineOrganisationYuan: config.majorFineOrganisationYuan, enterpriseImpactRequired: config.enterpriseImpactRequired)
+        let date = action.date
+        switch action {
+        case .file(_, let numbers, _, _, _):
+            for number in Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) {
+                guard let certificate = try await OfficerCertificate.query(on: tx).filter(\.$number == number)
+                    .filter(\.$kind == CertificateKind.enforcement.rawValue).first() else { continue }
+                var qualified = certificate.valid(on: date.description)
+                if qualified { qualified = try await OfficerService.qualified(certificate.$officer.id, on: date, db: tx) }
+                facts.certificates[number] = CertificateFacts(officerID: certificate.$officer.id, qualified: qualified,
+                                                              statusLabel: certificate.statusLabel(on: date.description), unitPath: certificate.unitPath)
+            }
+        case .decide(_, let fine, _, let penalty, let discretion?):
+            do {
+                let checked = try await DiscretionService.evaluate(discretion, fine: fine, penalty: penalty, on: date, db: tx)
+                facts.discretion = .success(DiscretionOutcome(
+                    benchmark: checked.benchmark.map { ($0.id!.uuidString, $0.code, $0.version) }, tier: checked.tier,
+                    proposal: checked.proposal.tiers, outside: checked.outside,
+                    lenience: checked.lenience.map { ($0.id!.uuidString, $0.listValue.label, $0.code) }))
+            } catch let refusal as ValidationFailure {
+                facts.discretion = .failure(refusal)
+            }
+        case .hearing, .publish:
+            facts.calendar = try await CalendarService.current(services: services, on: tx)
+        default:
+            break
+        }
+        switch action {
+        case .publish, .change, .withdraw:
+            facts.publishedOn = try await PublicationService.current(caseID: row.id!, on: tx).flatMap { CivilDate($0.publishedOn) }
+        default:
+            break
+        }
+        return facts
+    }
+}
+
+extension PenaltyCase {
+    /// The case as `PenaltyRules` sees it.
+    var state: PenaltyCaseState {
+        func day(_ text: String?) -> CivilDate? { text.flatMap(CivilDate.init) }
+        var state = PenaltyCaseState(caseNumber: caseNumber, status: caseStatus, partyKind: partyKind, violationOn: CivilDate(violationOn)!,
+                                     discoveredOn: CivilDate(discoveredOn)!, graveHarm: graveHarm, handledBy: handledBy)
+        state.officerIDs = officers
+        state.major = major
+        state.complex = complex
+        state.summary = summary
+        state.filedOn = day(filedOn)
+        state.notifiedOn = day(notifiedOn)
+        state.reviewOn = day(reviewOn)
+        state.reviewer = reviewer
+        state.deliberationOn = day(deliberationOn)
+        state.fineYuan = fineYuan
+        state.decision = decision
+        state.decidedOn = day(decidedOn)
+        state.noPenalty = noPenalty
+        state.servedOn = day(servedOn)
+        state.executedOn = day(executedOn)
+        state.closedOn = day(closedOn)
+        state.archivedOn = day(archivedOn)
+        state.changedOn = day(changedOn)
+        state.changeKind = changeKind.flatMap(DecisionChange.init(rawValue:))
+        state.changeReason = changeReason
+        if benchmarkID != nil || discretionTier != nil || lenienceItemID != nil || outsideBenchmark || proposedTiers != nil || circumstances != nil {
+            state.discretion = DiscretionRecord(
+                benchmarkID: benchmarkID, tier: discretionTier.flatMap(DiscretionTier.init(rawValue:)),
+                proposedTiers: (proposedTiers ?? "").split(separator: ",").compactMap { DiscretionTier(rawValue: String($0)) },
+                circumstances: (circumstances ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty },
+                outside: outsideBenchmark, outsideReason: outsideReason, lenienceItemID: lenienceItemID, lenienceReason: lenienceReason)
+        }
+        state.impactAssessedOn = day(impactAssessedOn)
+        state.impactAssessment = impactAssessment
+        state.hearingNoticeOn = day(hearingNoticeOn)
+        state.hearingOn = day(hearingOn)
+        return state
+    }
+
+    /// Copies the rules' result onto the stored row.
+    func apply(_ state: PenaltyCaseState) {
+        status = state.status.rawValue
+        officerIDs = state.officerIDs.map(\.uuidString).joined(separator: ",")
+        major = state.major
+        complex = state.complex
+        summary = state.summary
+        filedOn = state.filedOn?.description
+        notifiedOn = state.notifiedOn?.description
+        reviewOn = state.reviewOn?.description
+        reviewer = state.reviewer
+        deliberationOn = state.deliberationOn?.description
+        fineYuan = state.fineYuan
+        decision = state.decision
+        decidedOn = state.decidedOn?.description
+        noPenalty = state.noPenalty
+        servedOn = state.servedOn?.description
+        executedOn = state.executedOn?.description
+        closedOn = state.closedOn?.description
+        archivedOn = state.archivedOn?.description
+        changedOn = state.changedOn?.description
+        changeKind = state.changeKind?.rawValue
+        changeReason = state.changeReason
+        let discretion = state.discretion
+        benchmarkID = discretion?.benchmarkID
+        discretionTier = discretion?.tier?.rawValue
+        proposedTiers = discretion.map { $0.proposedTiers.map(\.rawValue).joined(separator: ",") }
+        circumstances = discretion.map { $0.circumstances.joined(separator: ",") }
+        outsideBenchmark = discretion?.outside ?? false
+        outsideReason = discretion?.outsideReason
+        lenienceItemID = discretion?.lenienceItemID
+        lenienceReason = discretion?.lenienceReason
+        impactAssessedOn = state.impactAssessedOn?.description
+        impactAssessment = state.impactAssessment
+        hearingNoticeOn = state.hearingNoticeOn?.description
+        hearingOn = state.hearingOn?.description
     }
 }
 

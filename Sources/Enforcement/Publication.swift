@@ -53,7 +53,8 @@ public enum PublicationClocks {
 
     public static let all = [decision, otherDecision, withdrawal, licence]
 
-    static func kind(for row: PenaltyCase) -> ClockKind { row.noPenalty ? otherDecision : decision }
+    static func kind(for row: PenaltyCase) -> ClockKind { kind(noPenalty: row.noPenalty) }
+    static func kind(noPenalty: Bool) -> ClockKind { noPenalty ? otherDecision : decision }
 }
 
 /// How a decision is changed after it was made (行政处罚法第四十八条第二款).

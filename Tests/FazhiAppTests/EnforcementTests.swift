@@ -137,6 +137,11 @@ import FazhiDeadlines
             #expect(try await post("\(row.link)/review", ["action": "review", "on": "2026-02-24", "passed": "1"]).status == .forbidden)
             let (reviewer, _) = try await t.login("reviewer.scjg")
             #expect(try await t.request(reviewer, .POST, "\(row.link)/review", form: ["action": "review", "on": "2026-02-24", "passed": "1", "text": "事实清楚"]).status == .seeOther)
+            // The reviewer's route reaches the same step handler; the rule, not the route, keeps the
+            // reviewer to reviewing (第五十八条): deciding through it is refused and nothing changes.
+            let reviewerDecides = try await t.request(reviewer, .POST, "\(row.link)/review", form: ["action": "decide", "on": "2026-02-24", "fine": "5000", "text": "罚款"])
+            #expect(reviewerDecides.status == .unprocessableEntity && reviewerDecides.body.string.contains("法制审核人员只能进行法制审核"))
+            #expect(try await PenaltyCase.find(row.id!, on: t.db)?.decidedOn == nil)
             let undiscussed = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-25", "fine": "5000", "text": "罚款"])
             #expect(undiscussed.status == .unprocessableEntity && undiscussed.body.string.contains("第五十七条第二款"))
             #expect(try await post("\(row.link)/actions", ["action": "deliberate", "on": "2026-02-25", "text": "局长、副局长"]).status == .seeOther)
