@@ -152,6 +152,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ReconsiderationTests",
+            dependencies: ["Reconsideration", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FazhiCoreTests",
             dependencies: ["FazhiCore"],
             swiftSettings: swiftSettings
