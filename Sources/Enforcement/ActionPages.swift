@@ -188,7 +188,7 @@ enum EnforcementStatisticsPage {
 
     static func page(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let year = Int(req.query[String.self, at: "year"] ?? "") ?? CivilDateTime(req.fazhi.now).date.year
+        let year = req.queryYear() ?? CivilDateTime(req.fazhi.now).date.year
         let registry = req.fazhi.metrics
         let definitions = keys.compactMap { registry.definition($0) }
         let bodies = try await EnforcementBody.query(on: req.db).all().filter { principal.covers(unitPath: $0.unitPath) }

@@ -85,7 +85,7 @@ enum CalendarPages {
         let principal = try req.caller
         let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
         let today = CivilDateTime(req.fazhi.now).date
-        let requestedYear = (try? req.query.get(Int.self, at: "year")) ?? today.year
+        let requestedYear = req.queryYear() ?? today.year
         let year = calendar.years[requestedYear] != nil ? requestedYear : (calendar.coveredYears?.upperBound ?? today.year)
         var content: [Node] = []
         if principal.has(DeadlinePermissions.calendarManage) {

@@ -159,7 +159,7 @@ enum LitigationPages {
         let query = ListQuery(req, path: "/litigation", keys: ["year", "q", "page"])
         let builder = Lawsuit.query(on: req.db)
         if let prefix = principal.scopePrefix { builder.filter(\.$defendantPath =~ prefix) }
-        if let year = query["year"].flatMap(Int.init) { builder.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
+        if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
         if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }
         let request = PageRequest(number: query.page)
         let total = try await builder.count()

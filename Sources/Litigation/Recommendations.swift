@@ -136,7 +136,7 @@ enum LitigationStatistics {
     }
 
     static func page(_ req: Request) async throws -> Response {
-        let year = (try? req.query.get(Int.self, at: "year")) ?? CivilDateTime(req.fazhi.now).date.year
+        let year = req.queryYear() ?? CivilDateTime(req.fazhi.now).date.year
         let lines = try await breakdown(year: year, principal: try req.caller, on: req.db)
         return Layout.page(req, title: "行政应诉统计（\(year)年）", content: [
             el("form", [Attribute("method", "get"), Attribute("action", "/litigation/statistics"), .cls("filters"), Attribute("role", "search")], [
@@ -192,7 +192,7 @@ enum LitigationStatistics {
             let principal = try req.caller
             let query = Lawsuit.query(on: req.db)
             if let prefix = principal.scopePrefix { query.filter(\.$defendantPath =~ prefix) }
-            if let year = req.query[Int.self, at: "year"] { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
+            if let year = req.queryYear() { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
             return try await query.sort(\.$filedOn).limit(1000).all().map(LawsuitDTO.init)
         }
         router.api(.GET, "litigation/:id", permission: LitigationPermissions.read, doc: APIDoc("单个行政诉讼案件（原告脱敏）", response: schema)) { req async throws -> LawsuitDTO in
@@ -208,7 +208,7 @@ extension LitigationStatistics {
         let principal = try req.caller
         let query = Lawsuit.query(on: req.db)
         if let prefix = principal.scopePrefix { query.filter(\.$defendantPath =~ prefix) }
-        if let year = try? req.query.get(Int.self, at: "year") { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
+        if let year = req.queryYear() { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
         let rows = try await query.sort(\.$filedOn).all()
         let hearings = try await LawsuitHearing.query(on: req.db).filter(\.$lawsuit.$id ~~ rows.compactMap(\.id)).sort(\.$heldOn).all()
         let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.defendantID)))).all()

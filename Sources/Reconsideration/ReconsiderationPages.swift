@@ -160,7 +160,7 @@ enum ReconsiderationPages {
         let builder = ReconsiderationCase.query(on: req.db)
         if let prefix = principal.scopePrefix { builder.filter(\.$respondentPath =~ prefix) }
         if let status = query["status"], CaseStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
-        if let year = query["year"].flatMap(Int.init) { builder.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
+        if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
         if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }
         let request = PageRequest(number: query.page)
         let total = try await builder.count()

@@ -52,7 +52,7 @@ enum ReconsiderationStatistics {
 
     static func page(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let year = (try? req.query.get(Int.self, at: "year")) ?? CivilYear.current(req.fazhi.now)
+        let year = req.queryYear() ?? CivilYear.current(req.fazhi.now)
         let data = try await breakdown(year: year, principal: principal, on: req.db)
         func table(_ caption: String, _ first: String, _ lines: [Line]) -> Node {
             UI.simpleTable(caption: caption, headers: [first, "收到申请", "受理", "办结", "直接纠错", "调解和解"], rows: lines.map {
@@ -77,7 +77,7 @@ enum ReconsiderationStatistics {
         let principal = try req.caller
         let query = ReconsiderationCase.query(on: req.db)
         if let prefix = principal.scopePrefix { query.filter(\.$respondentPath =~ prefix) }
-        if let year = try? req.query.get(Int.self, at: "year") { query.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
+        if let year = req.queryYear() { query.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
         let rows = try await query.sort(\.$receivedOn).sort(\.$caseNumber).all()
         let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.respondentID)))).all()
         let codes = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.code) })
@@ -169,9 +169,9 @@ enum ReconsiderationStatistics {
             let principal = try req.caller
             let query = ReconsiderationCase.query(on: req.db)
             if let prefix = principal.scopePrefix { query.filter(\.$respondentPath =~ prefix) }
-            if let year = req.query[Int.self, at: "year"] { query.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
+            if let year = req.queryYear() { query.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
             if let status = req.query[String.self, at: "status"] { query.filter(\.$status == status) }
-            let request = PageRequest(number: req.query[Int.self, at: "page"], size: req.query[Int.self, at: "pageSize"])
+            let request = PageRequest(number: req.queryInt("page", in: RequestNumbers.pages), size: req.queryInt("pageSize", in: 1...200))
             let total = try await query.count()
             let rows = try await query.sort(\.$receivedOn).sort(\.$caseNumber).range(request.offset..<(request.offset + request.size)).all()
             return CasePage(items: rows.map(CaseDTO.init), total: total)
@@ -183,7 +183,7 @@ enum ReconsiderationStatistics {
             ("year", "年度"),
         ], response: .object([("year", .integer("年度")), ("byRespondent", .array(.object([("title", .string("名称")), ("received", .integer("收到"))], required: []))),
                               ("byCategory", .array(.object([], required: []))), ("byDomain", .array(.object([], required: [])))], required: ["year"]))) { req async throws -> Breakdown in
-            let year = req.query[Int.self, at: "year"] ?? CivilYear.current(req.fazhi.now)
+            let year = req.queryYear() ?? CivilYear.current(req.fazhi.now)
             return try await breakdown(year: year, principal: try req.caller, on: req.db)
         }
     }

@@ -27,7 +27,20 @@ import ZIPFoundation
 
 @Suite struct XLSXReaderTests {
     /// Builds a minimal XLSX in memory: shared strings, an inline string, a number, a gap.
-    static func makeWorkbook() throws -> Data {
+    static let sampleSheet = """
+        <?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+        <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>排序号</t></is></c></row>\
+        <row r="2"><c r="A2" t="s"><v>2</v></c><c r="C2"><v>3.0</v></c></row></sheetData></worksheet>
+        """
+
+    /// `rows` as sheet XML, each row's cells as (reference, inline text).
+    static func sheet(_ rows: [[(String, String)]]) -> String {
+        "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+            + rows.map { "<row>" + $0.map { "<c r=\"\($0.0)\" t=\"inlineStr\"><is><t>\($0.1)</t></is></c>" }.joined() + "</row>" }.joined()
+            + "</sheetData></worksheet>"
+    }
+
+    static func makeWorkbook(sheet: String = sampleSheet, padding: Int = 0) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         func add(_ path: String, _ text: String) throws {
             let data = Data(text.utf8)
@@ -48,11 +61,8 @@ import ZIPFoundation
             <?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>单位编码</t></si>\
             <si><t>单位名称</t></si><si><r><t>示范</t></r><r><t>县</t></r></si></sst>
             """)
-        try add("xl/worksheets/data.xml", """
-            <?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
-            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>排序号</t></is></c></row>\
-            <row r="2"><c r="A2" t="s"><v>2</v></c><c r="C2"><v>3.0</v></c></row></sheetData></worksheet>
-            """)
+        // `padding` bytes of spaces after the sheet: compressed to almost nothing, inflated in full.
+        try add("xl/worksheets/data.xml", sheet + String(repeating: " ", count: padding))
         return try #require(archive.data)
     }
 
@@ -61,6 +71,36 @@ import ZIPFoundation
         let table = try TableReader.read(try Self.makeWorkbook(), filename: "units.xlsx")
         #expect(table.headers == ["单位编码", "单位名称", "排序号"])
         #expect(table.rows == [["示范县", "", "3"]])
+    }
+
+    @Test("a cell reference past Excel's last column is refused with a message, not an overflow or a padded row")
+    func hostileReferences() throws {
+        for reference in ["ZZZZZZZZZZZZZZZZ1", "XFE1", "AAAA1"] {
+            let data = try Self.makeWorkbook(sheet: Self.sheet([[("A1", "编码")], [(reference, "x")]]))
+            let error = #expect(throws: ImportFileError.self) { try TableReader.read(data, filename: "x.xlsx") }
+            #expect(error?.description.contains("超出Excel的列范围") == true, "\(reference)")
+        }
+        // The last real column is read, and too wide a row is refused by the reader's limit.
+        #expect(columnIndex(fromCellReference: "XFD1") == 16_383)
+        let wide = try Self.makeWorkbook(sheet: Self.sheet([[("A1", "编码")], [("IW2", "x")]]))
+        let error = #expect(throws: ImportFileError.self) { try TableReader.read(wide, filename: "x.xlsx") }
+        #expect(error?.description.contains("超过256列") == true)
+    }
+
+    @Test("a part that inflates past the limit is refused (zip bomb); too many rows are refused by count")
+    func inflationAndRows() throws {
+        var limits = XLSXReader.Limits()
+        limits.entryBytes = 1 << 20
+        let bomb = try Self.makeWorkbook(padding: 2 << 20)
+        #expect(bomb.count < 64 << 10)
+        let error = #expect(throws: ImportFileError.self) { try XLSXReader.read(bomb, limits: limits) }
+        #expect(error?.description.contains("解压后超过1MB") == true)
+        limits = XLSXReader.Limits()
+        limits.rows = 3
+        let long = try Self.makeWorkbook(sheet: Self.sheet((1...5).map { [("A\($0)", "行\($0)")] }))
+        let rows = #expect(throws: ImportFileError.self) { try XLSXReader.read(long, limits: limits) }
+        #expect(rows?.description.contains("超过3行") == true)
+        #expect(try XLSXReader.read(try Self.makeWorkbook(sheet: Self.sheet((1...3).map { [("A\($0)", "行\($0)")] })), limits: limits).rows.count == 2)
     }
 
     @Test("a file that is not a workbook is refused with a message")

@@ -1,3 +1,4 @@
+import FazhiCalendar
 import Fluent
 import Foundation
 import SQLKit
@@ -44,11 +45,12 @@ public enum AuditEntryQueries {
     }
 
     static func dayStart(_ text: String, plusDays: Int = 0) -> String? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
+        // A strict YYYY-MM-DD date: a typed "2026-01-9223372036854775807" is no date, not an overflow.
+        guard let day = CivilDate(text.trimmingCharacters(in: .whitespaces))?.adding(days: plusDays) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .shanghai
-        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2] + plusDays)) else { return nil }
+        let (year, month, dayOfMonth) = day.components
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: dayOfMonth)) else { return nil }
         return date.formatted(AuditLog.timestampFormat)
     }
 

@@ -60,7 +60,7 @@ enum CoreAPI {
             ("q", "名称或编码包含"), ("kind", "单位类型代码"), ("inactive", "1=含已停用"), ("page", "页码"), ("pageSize", "每页条数（≤200）"),
         ], response: .object([("items", .array(unitSchema)), ("total", .integer("总数")), ("page", .integer("页码")), ("pageSize", .integer("每页条数"))],
                              required: ["items", "total"]))) { req async throws -> UnitPage in
-            let request = PageRequest(number: req.query[Int.self, at: "page"], size: req.query[Int.self, at: "pageSize"])
+            let request = PageRequest(number: req.queryInt("page", in: RequestNumbers.pages), size: req.queryInt("pageSize", in: 1...200))
             let page = try await UnitService.list(for: try req.caller, search: req.query[String.self, at: "q"],
                                                   kind: req.query[String.self, at: "kind"].flatMap(UnitKind.init(rawValue:)),
                                                   includeInactive: req.query[String.self, at: "inactive"] == "1", sort: nil, page: request, on: req.db)
@@ -92,7 +92,7 @@ enum CoreAPI {
                                      ("hash", .string("哈希"))], required: ["seq", "hash"])))) { req async throws -> [AuditRow] in
             let filter = AuditEntryQueries.Filter(action: req.query[String.self, at: "action"], outcome: req.query[String.self, at: "outcome"],
                                                   from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"])
-            return try await AuditEntryQueries.page(filter, page: PageRequest(number: req.query[Int.self, at: "page"], size: 100), on: req.db).items
+            return try await AuditEntryQueries.page(filter, page: PageRequest(number: req.queryInt("page", in: RequestNumbers.pages), size: 100), on: req.db).items
         }
         router.open(.GET, "api/v1/openapi.json") { req async throws -> Response in
             let data = try OpenAPIDocument.build(routes: req.application.routes.all, title: req.fazhi.config.siteName)

@@ -7,7 +7,7 @@ enum FiguresPage {
     /// The year and unit of a request; a unit outside the caller's scope is refused.
     static func scope(_ req: Request) async throws -> MetricScope {
         let principal = try req.caller
-        let year = req.query[Int.self, at: "year"] ?? (Calendar.current.dateComponents(in: .shanghai, from: req.fazhi.now).year! - 1)
+        let year = req.queryYear() ?? (Calendar.current.dateComponents(in: .shanghai, from: req.fazhi.now).year! - 1)
         guard (2000...2100).contains(year) else {
             throw ValidationFailure(field: "year", label: "年度", message: "应为2000至2100之间的年份")
         }

@@ -8,7 +8,19 @@ import ZIPFoundation
 /// the cells of `xl/worksheets/sheet1.xml`, as text. Enough for the ledgers departments keep; it
 /// does not evaluate formulas (it reads their cached values).
 public enum XLSXReader {
-    public static func read(_ data: Data) throws -> ImportTable {
+    /// Limits on what one upload may make the reader hold: a ledger is thousands of rows of tens of
+    /// columns, so these are far beyond any real one, and far below what exhausts the server.
+    public struct Limits: Sendable {
+        /// Decompressed bytes of one part of the package (a zip bomb claims little and inflates much).
+        public var entryBytes = 64 << 20
+        public var rows = 100_000
+        /// Excel's own last column is XFD (16,384); a ledger needs far fewer.
+        public var columns = 256
+
+        public init() {}
+    }
+
+    public static func read(_ data: Data, limits: Limits = Limits()) throws -> ImportTable {
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
@@ -17,8 +29,20 @@ public enum XLSXReader {
         }
         func entry(_ path: String) throws -> Data? {
             guard let item = archive[path] else { return nil }
+            let tooLarge = ImportFileError.unreadable("文件中的“\(path)”解压后超过\(limits.entryBytes >> 20)MB，请删除多余的工作表、格式或图片后重新保存")
+            guard item.uncompressedSize <= UInt64(limits.entryBytes) else { throw tooLarge }
             var output = Data()
-            _ = try archive.extract(item, skipCRC32: false) { output.append($0) }
+            do {
+                // The header's size can lie: count what actually comes out, and stop at the limit.
+                _ = try archive.extract(item, skipCRC32: false) { chunk in
+                    guard output.count + chunk.count <= limits.entryBytes else { throw tooLarge }
+                    output.append(chunk)
+                }
+            } catch let error as ImportFileError {
+                throw error
+            } catch {
+                throw ImportFileError.unreadable("文件中的“\(path)”已损坏")
+            }
             return output
         }
         let shared = try entry("xl/sharedStrings.xml").map(SharedStringsParser.parse) ?? []
@@ -26,7 +50,7 @@ public enum XLSXReader {
         guard let sheet = try entry(sheetPath) else {
             throw ImportFileError.unreadable("找不到第一个工作表")
         }
-        let grid = try SheetParser.parse(sheet, sharedStrings: shared)
+        let grid = try SheetParser.parse(sheet, sharedStrings: shared, limits: limits)
         guard let header = grid.first else { throw ImportFileError.empty }
         let width = header.count
         let rows = grid.dropFirst()
@@ -46,16 +70,19 @@ public enum XLSXReader {
     }
 }
 
-/// Column letters to a zero-based index: A → 0, Z → 25, AA → 26.
+/// Column letters to a zero-based index: A → 0, Z → 25, AA → 26; nil past Excel's last column
+/// (XFD, 16,384 columns) or without letters, so no reference can overflow the count.
 func columnIndex(fromCellReference reference: String) -> Int? {
     var index = 0
-    var sawLetter = false
+    var letters = 0
     for scalar in reference.unicodeScalars {
         guard scalar.value >= 65, scalar.value <= 90 else { break }
+        letters += 1
+        guard letters <= 3 else { return nil }
         index = index * 26 + Int(scalar.value - 64)
-        sawLetter = true
     }
-    return sawLetter ? index - 1 : nil
+    guard letters > 0, index <= 16_384 else { return nil }
+    return index - 1
 }
 
 final class SharedStringsParser: NSObject, XMLParserDelegate {
@@ -97,6 +124,9 @@ final class SharedStringsParser: NSObject, XMLParserDelegate {
 
 final class SheetParser: NSObject, XMLParserDelegate {
     private let shared: [String]
+    private let limits: XLSXReader.Limits
+    /// Why parsing stopped early, in the words the uploader sees.
+    private var refusal: String?
     private var rows: [[String]] = []
     private var row: [String] = []
     private var cellColumn = 0
@@ -104,21 +134,41 @@ final class SheetParser: NSObject, XMLParserDelegate {
     private var value = ""
     private var capturing = false
 
-    init(shared: [String]) { self.shared = shared }
+    init(shared: [String], limits: XLSXReader.Limits) {
+        self.shared = shared
+        self.limits = limits
+    }
 
-    static func parse(_ data: Data, sharedStrings: [String]) throws -> [[String]] {
-        let delegate = SheetParser(shared: sharedStrings)
+    static func parse(_ data: Data, sharedStrings: [String], limits: XLSXReader.Limits = XLSXReader.Limits()) throws -> [[String]] {
+        let delegate = SheetParser(shared: sharedStrings, limits: limits)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        guard parser.parse() else { throw ImportFileError.unreadable("工作表不是有效的XML") }
+        let parsed = parser.parse()
+        if let refusal = delegate.refusal { throw ImportFileError.unreadable(refusal) }
+        guard parsed else { throw ImportFileError.unreadable("工作表不是有效的XML") }
         return delegate.rows
+    }
+
+    private func stop(_ parser: XMLParser, _ reason: String) {
+        if refusal == nil { refusal = reason }
+        parser.abortParsing()
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         switch name {
         case "row": row = []
         case "c":
-            cellColumn = attributes["r"].flatMap(columnIndex(fromCellReference:)) ?? row.count
+            if let reference = attributes["r"] {
+                guard let column = columnIndex(fromCellReference: reference) else {
+                    return stop(parser, "第\(rows.count + 1)行的单元格引用“\(reference.prefix(20))”超出Excel的列范围（最后一列为XFD）")
+                }
+                cellColumn = column
+            } else {
+                cellColumn = row.count
+            }
+            guard cellColumn < limits.columns else {
+                return stop(parser, "第\(rows.count + 1)行有数据的列超过\(limits.columns)列，请删除多余的列后重新上传")
+            }
             cellType = attributes["t"] ?? ""
             value = ""
         case "v", "t":
@@ -138,6 +188,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
             while row.count < cellColumn { row.append("") }
             if row.count == cellColumn { row.append(text) } else { row[cellColumn] = text }
         case "row":
+            guard rows.count < limits.rows else { return stop(parser, "工作表超过\(limits.rows)行，请分批导入") }
             rows.append(row)
         default: break
         }

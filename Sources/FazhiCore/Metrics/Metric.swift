@@ -91,7 +91,8 @@ public struct MetricScope: Sendable {
     public var timeZone: TimeZone
 
     public init(year: Int, unitPath: String?, unitName: String, timeZone: TimeZone = .shanghai) {
-        self.year = year
+        // Bounded, so `year + 1` and the date arithmetic below cannot overflow or fail.
+        self.year = min(max(year, RequestNumbers.years.lowerBound), RequestNumbers.years.upperBound)
         self.unitPath = unitPath
         self.unitName = unitName
         self.timeZone = timeZone

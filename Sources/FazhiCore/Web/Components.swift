@@ -143,7 +143,7 @@ public struct ListQuery: Sendable {
     }
 
     public var sort: String? { parameters["sort"] }
-    public var page: Int? { parameters["page"].flatMap(Int.init) }
+    public var page: Int? { RequestNumbers.int(parameters["page"], in: RequestNumbers.pages) }
     public subscript(_ key: String) -> String? { parameters[key] }
 
     public func with(_ changes: [String: String?]) -> String {

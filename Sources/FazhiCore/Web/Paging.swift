@@ -4,7 +4,8 @@ public struct PageRequest: Sendable, Equatable {
     public var size: Int
 
     public init(number: Int?, size: Int? = nil) {
-        self.number = max(number ?? 1, 1)
+        // Clamped, so `offset` cannot overflow whatever a query string says.
+        self.number = min(max(number ?? 1, RequestNumbers.pages.lowerBound), RequestNumbers.pages.upperBound)
         self.size = min(max(size ?? 20, 1), 200)
     }
 

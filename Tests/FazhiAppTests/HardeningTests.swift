@@ -1,0 +1,39 @@
+import FazhiCore
+import Foundation
+import Testing
+import VaporTesting
+
+/// Numbers from a request are bounded before anything computes with them.
+@Suite struct RequestNumberTests {
+    @Test("a page or year of Int.max, a negative one, or an impossible date answers a page, never a crash")
+    func overflowingQueries() async throws {
+        try await TestApp.run { t in
+            let huge = "9223372036854775807"
+            // No login needed for the public list.
+            for path in ["/gongshi?page=\(huge)", "/gongshi?page=-\(huge)", "/gongshi?page=abc"] {
+                try await t.app.testing().test(.GET, path) { #expect($0.status == .ok, "\(path)") }
+            }
+            let (supervisor, _) = try await t.login("supervisor")
+            for path in ["/figures?year=\(huge)", "/figures?year=-\(huge)", "/reconsideration?year=\(huge)&page=\(huge)",
+                         "/reconsideration/statistics?year=\(huge)", "/litigation?year=\(huge)", "/enforcement/actions?year=\(huge)"] {
+                let response = try await t.request(supervisor, .GET, path)
+                #expect(response.status.code < 500, "\(path)")
+            }
+            let (auditor, _) = try await t.login("auditor")
+            let audit = try await t.request(auditor, .GET, "/audit?from=2026-01-\(huge)&to=\(huge)-01-01&page=\(huge)")
+            #expect(audit.status == .ok)
+            // The server still answers.
+            try await t.app.testing().test(.GET, "/healthz") { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("bounds: a year outside 1949–2200 and a page outside 1–100,000 are not numbers the platform uses")
+    func bounds() {
+        #expect(RequestNumbers.year("2025") == 2025)
+        #expect(RequestNumbers.year("9223372036854775807") == nil)
+        #expect(RequestNumbers.year("1800") == nil)
+        #expect(PageRequest(number: Int.max, size: Int.max).offset == (100_000 - 1) * 200)
+        #expect(PageRequest(number: Int.min).number == 1)
+        #expect(MetricScope(year: Int.max, unitPath: nil, unitName: "").year == 2200)
+    }
+}
