@@ -35,6 +35,8 @@ public struct PenaltyCaseImporter: Importer {
             ImportColumn("情节复杂", required: false, note: "是/否：须集体讨论（第五十七条第二款）"),
             ImportColumn("告知日期", required: false, note: ""),
             ImportColumn("告知听证权利", required: false, note: "是/否"),
+            ImportColumn("要求听证日期", required: false, note: "当事人在告知后五个工作日内要求听证的（第六十四条第一项）"),
+            ImportColumn("放弃听证日期", required: false, note: "当事人书面放弃听证的；期限内作出决定须有此项"),
             ImportColumn("听证通知日期", required: false, note: "应在听证日期七个工作日前"),
             ImportColumn("听证日期", required: false, note: ""),
             ImportColumn("法制审核日期", required: false, note: ""),
@@ -103,6 +105,8 @@ public struct PenaltyCaseImporter: Importer {
                 steps.append((1, .file(on: filed, certificateNumbers: certificates, major: flag("重大执法决定"), complex: flag("情节复杂"), summary: flag("简易程序")), nil))
             }
             if let notified = date("告知日期") { steps.append((2, .notify(on: notified, hearingRight: flag("告知听证权利")), nil)) }
+            if let requested = date("要求听证日期") { steps.append((2, .requestHearing(on: requested), nil)) }
+            if let waived = date("放弃听证日期") { steps.append((2, .waiveHearing(on: waived), nil)) }
             if let held = date("听证日期") {
                 if let notice = date("听证通知日期") { steps.append((3, .hearing(on: held, noticeOn: notice, record: "台账导入：已举行听证"), nil)) } else { error("听证通知日期", "有听证日期时必填") }
             }
@@ -138,7 +142,9 @@ public struct PenaltyCaseImporter: Importer {
             lead["当事人类型"] = kind ?? ""
             lead["危害"] = flag("危害生命健康或金融安全") ? "1" : "0"
             // Steps in the order of the procedure; a date out of that order is the service's to refuse.
-            rows.append(Row(number: number, lead: lead, steps: steps.sorted { $0.0 < $1.0 }.map { (order: $0.0, action: $0.1, reviewer: $0.2) }))
+            // Sorted by step, and within a step in the order added (告知, then 要求/放弃听证).
+            let ordered = steps.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
+            rows.append(Row(number: number, lead: lead, steps: ordered.map { (order: $0.0, action: $0.1, reviewer: $0.2) }))
         }
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
         let prepared = rows
@@ -186,6 +192,8 @@ public struct PenaltyCaseImporter: Importer {
         case .drop: return "不予立案日期"
         case .notify: return "告知日期"
         case .hearing: return "听证日期"
+        case .requestHearing: return "要求听证日期"
+        case .waiveHearing: return "放弃听证日期"
         case .assessImpact: return "涉企影响评估日期"
         case .review: return "法制审核日期"
         case .deliberate: return "集体讨论日期"

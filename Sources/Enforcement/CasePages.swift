@@ -42,6 +42,8 @@ enum PenaltyCasePages {
             case "drop": action = .drop(on: date, reason: text)
             case "notify": action = .notify(on: date, hearingRight: values["hearingRight"] == "1")
             case "review": action = .review(on: date, passed: values["passed"] != "0", opinion: text)
+            case "hearing-request": action = .requestHearing(on: date)
+            case "hearing-waiver": action = .waiveHearing(on: date)
             case "deliberate": action = .deliberate(on: date, participants: text)
             case "decide":
                 let fineText = (values["fine"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -187,9 +189,12 @@ enum PenaltyCasePages {
                 ]), form("drop", "不予立案", [UI.field("理由", name: "text")])]
             case .filed:
                 forms.append(form("notify", "告知拟作出的处罚", [UI.select("告知听证权利", name: "hearingRight", options: [("0", "否"), ("1", "是")], selected: "0")]))
-                if row.summary { forms.append(form("decide", "当场作出决定", [UI.field("罚款（元）", name: "fine"), UI.field("决定内容", name: "text")])) }
             case .notified, .reviewed:
                 if row.complex && row.deliberationOn == nil { forms.append(form("deliberate", "集体讨论", [UI.field("参加的负责人", name: "text")])) }
+                if row.hearingRight && row.hearingRequestedOn == nil && row.hearingWaivedOn == nil && row.hearingOn == nil {
+                    forms.append(form("hearing-request", "当事人要求听证", []))
+                    forms.append(form("hearing-waiver", "当事人书面放弃听证", []))
+                }
                 if row.caseStatus == .notified && row.hearingOn == nil {
                     forms.append(form("hearing", "听证", [
                         UI.field("听证通知日期", name: "noticeOn", type: "date", required: true, hint: "应当在举行听证的七个工作日前通知（第六十四条第二项）"),

@@ -83,6 +83,10 @@ public final class PenaltyCase: Model, @unchecked Sendable {
     /// 第六十四条: the hearing, and the day the party was told of it (at least seven working days before).
     @OptionalField(key: "hearing_notice_on") public var hearingNoticeOn: String?
     @OptionalField(key: "hearing_on") public var hearingOn: String?
+    /// 第六十三条, 第六十四条: told of the right to a hearing; asked for it; gave it up in writing.
+    @Field(key: "hearing_right") public var hearingRight: Bool
+    @OptionalField(key: "hearing_requested_on") public var hearingRequestedOn: String?
+    @OptionalField(key: "hearing_waived_on") public var hearingWaivedOn: String?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -181,6 +185,10 @@ public enum PenaltyAction: Sendable {
     case file(on: CivilDate, certificateNumbers: [String], major: Bool, complex: Bool, summary: Bool = false)
     case drop(on: CivilDate, reason: String)
     case notify(on: CivilDate, hearingRight: Bool)
+    /// 第六十四条第一项: the party asks for a hearing within five working days of being told of the right.
+    case requestHearing(on: CivilDate)
+    /// The party gives up the hearing in writing, which ends the request window early.
+    case waiveHearing(on: CivilDate)
     case review(on: CivilDate, passed: Bool, opinion: String)
     case deliberate(on: CivilDate, participants: String)
     /// `penalty: false` is a 不予行政处罚 decision.
@@ -205,6 +213,8 @@ public enum PenaltyAction: Sendable {
         case .file: return "立案"
         case .drop: return "不予立案"
         case .notify: return "告知"
+        case .requestHearing: return "当事人要求听证"
+        case .waiveHearing: return "当事人书面放弃听证"
         case .review: return "法制审核"
         case .deliberate: return "集体讨论"
         case .decide: return "作出决定"
@@ -225,6 +235,8 @@ public enum PenaltyAction: Sendable {
         case .file: return "file"
         case .drop: return "drop"
         case .notify: return "notify"
+        case .requestHearing: return "hearing-request"
+        case .waiveHearing: return "hearing-waiver"
         case .review: return "review"
         case .deliberate: return "deliberate"
         case .decide: return "decide"
@@ -242,7 +254,7 @@ public enum PenaltyAction: Sendable {
 
     var date: CivilDate {
         switch self {
-        case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _, _, _), .assessImpact(let on, _), .hearing(let on, _, _),
+        case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .requestHearing(let on), .waiveHearing(let on), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _, _, _), .assessImpact(let on, _), .hearing(let on, _, _),
              .serve(let on), .execute(let on), .close(let on), .archive(let on), .publish(let on), .change(let on, _, _), .withdraw(let on):
             return on
         }
@@ -307,6 +319,7 @@ public enum PenaltyCaseService {
             row.summary = false
             row.noPenalty = false
             row.outsideBenchmark = false
+            row.hearingRight = false
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
@@ -407,7 +420,11 @@ public enum PenaltyCaseService {
             } catch let refusal as ValidationFailure {
                 facts.discretion = .failure(refusal)
             }
-        case .hearing, .publish:
+        default:
+            break
+        }
+        switch action {
+        case .hearing, .publish, .decide, .requestHearing:
             facts.calendar = try await CalendarService.current(services: services, on: tx)
         default:
             break
@@ -459,6 +476,9 @@ extension PenaltyCase {
         state.impactAssessment = impactAssessment
         state.hearingNoticeOn = day(hearingNoticeOn)
         state.hearingOn = day(hearingOn)
+        state.hearingRight = hearingRight
+        state.hearingRequestedOn = day(hearingRequestedOn)
+        state.hearingWaivedOn = day(hearingWaivedOn)
         return state
     }
 
@@ -498,6 +518,9 @@ extension PenaltyCase {
         impactAssessment = state.impactAssessment
         hearingNoticeOn = state.hearingNoticeOn?.description
         hearingOn = state.hearingOn?.description
+        hearingRight = state.hearingRight
+        hearingRequestedOn = state.hearingRequestedOn?.description
+        hearingWaivedOn = state.hearingWaivedOn?.description
     }
 }
 
@@ -512,6 +535,31 @@ extension EnforcementMigrations {
 
         func revert(on database: any Database) async throws {
             try await database.sql.raw("ALTER TABLE penalty_cases DROP COLUMN summary").run()
+        }
+    }
+
+    /// 第六十三条, 第六十四条: the hearing-request window is a gate on the decision, so the case keeps
+    /// whether the right was given, and the party's request or written waiver.
+    struct AddHearingRequest: AsyncMigration {
+        var name: String { "enforcement.008.hearing-request" }
+
+        func prepare(on database: any Database) async throws {
+            let sql = database.sql
+            try await sql.raw("ALTER TABLE penalty_cases ADD COLUMN hearing_right BOOLEAN NOT NULL DEFAULT FALSE").run()
+            try await sql.raw("ALTER TABLE penalty_cases ADD COLUMN hearing_requested_on TEXT").run()
+            try await sql.raw("ALTER TABLE penalty_cases ADD COLUMN hearing_waived_on TEXT").run()
+            // The 告知 step's timeline said whether the right was given.
+            try await sql.raw("""
+                UPDATE penalty_cases SET hearing_right = TRUE WHERE EXISTS (SELECT 1 FROM penalty_case_events e
+                WHERE e.case_id = penalty_cases.id AND e.action = 'notify' AND e.detail LIKE '%含听证权利%')
+                """).run()
+        }
+
+        func revert(on database: any Database) async throws {
+            let sql = database.sql
+            try await sql.raw("ALTER TABLE penalty_cases DROP COLUMN hearing_right").run()
+            try await sql.raw("ALTER TABLE penalty_cases DROP COLUMN hearing_requested_on").run()
+            try await sql.raw("ALTER TABLE penalty_cases DROP COLUMN hearing_waived_on").run()
         }
     }
 }

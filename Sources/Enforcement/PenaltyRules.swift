@@ -43,6 +43,10 @@ public struct PenaltyCaseState: Sendable, Equatable {
     public var impactAssessment: String?
     public var hearingNoticeOn: CivilDate?
     public var hearingOn: CivilDate?
+    /// 第四十四条, 第六十三条: the party was told of the right to a hearing.
+    public var hearingRight = false
+    public var hearingRequestedOn: CivilDate?
+    public var hearingWaivedOn: CivilDate?
 
     public init(caseNumber: String, status: PenaltyStatus, partyKind: String, violationOn: CivilDate, discoveredOn: CivilDate,
                 graveHarm: Bool, handledBy: String) {
@@ -181,6 +185,11 @@ public enum PenaltyRules {
         violationOn.adding(months: graveHarm ? 60 : 24)
     }
 
+    /// 第六十四条第一项: the last day on which the party may ask for a hearing (five working days from 告知).
+    public static func hearingRequestEnd(notifiedOn: CivilDate, calendar: WorkCalendar) -> CivilDate? {
+        Clock(rule: PenaltyClocks.hearingRequest.rule, start: CivilDateTime(date: notifiedOn)).dueDate(calendar: calendar)
+    }
+
     /// Checks `action` against the case and the law; returns the case after it, or throws the
     /// refusal with its article.
     public static func apply(_ action: PenaltyAction, to current: PenaltyCaseState, facts: PenaltyFacts) throws(ValidationFailure) -> PenaltyStep {
@@ -245,15 +254,34 @@ public enum PenaltyRules {
             try require([.filed], "立案并调查取证后才能告知")
             row.notifiedOn = date
             row.status = .notified
+            row.hearingRight = hearingRight
             if hearingRight { effects.append(.openClock(PenaltyClocks.hearingRequest, reason: "告知听证权利")) }
             detail += hearingRight ? "（含听证权利）" : ""
+        case .requestHearing, .waiveHearing:
+            let requesting: Bool
+            if case .requestHearing = action { requesting = true } else { requesting = false }
+            try require([.notified, .reviewed], "告知后、作出决定前")
+            guard row.hearingRight, let notified = row.notifiedOn else { throw fail("action", "操作", "告知时未告知听证权利（行政处罚法第六十三条）") }
+            if let earlier = row.hearingRequestedOn ?? row.hearingWaivedOn {
+                throw fail("action", "操作", "已于\(earlier)记录当事人\(row.hearingRequestedOn != nil ? "要求听证" : "放弃听证")")
+            }
+            guard date >= notified else { throw fail("on", "日期", "不能早于告知日期 \(notified)") }
+            if requesting {
+                guard let calendar = facts.calendar, let end = hearingRequestEnd(notifiedOn: notified, calendar: calendar) else { throw fail("on", "日期", "工作日历未覆盖告知后的日期，请先导入工作日历") }
+                guard date <= end else {
+                    throw fail("on", "日期", "当事人应当在告知后五日内提出听证要求（行政处罚法第六十四条第一项、第八十五条：工作日），期限至\(end)届满")
+                }
+                row.hearingRequestedOn = date
+            } else {
+                row.hearingWaivedOn = date
+            }
+            effects.append(.completeClock(PenaltyClocks.hearingRequest, reason: requesting ? "当事人要求听证" : "当事人书面放弃听证"))
         case .review(_, let passed, let opinion):
             try require([.notified], "告知当事人拟作出的处罚后再进行法制审核")
             // 第五十八条: the reviewer is someone other than the officers who handled the case.
             guard facts.actor.userID != row.handledBy else {
                 throw fail("action", "操作", "办案人员不能审核本人承办的案件（行政处罚法第五十八条：由从事行政处罚决定法制审核的人员进行审核）")
             }
-            effects.append(.completeClock(PenaltyClocks.hearingRequest, reason: "进入法制审核"))
             row.reviewOn = passed ? date : nil
             row.reviewer = facts.actor.name
             if passed { row.status = .reviewed }
@@ -267,7 +295,8 @@ public enum PenaltyRules {
         case .decide(_, let fine, let decision, let penalty, let discretion):
             let party = row.isNaturalPerson ? "公民" : "法人或者其他组织"
             if row.summary {
-                try require([.filed, .notified], "简易程序案件立案后当场作出决定")
+                // 第四十四条 applies to the summary procedure too: the party is told before the decision.
+                try require([.notified], "简易程序当场作出决定前，也应当告知当事人拟作出的处罚内容及事实、理由、依据和陈述申辩权利（行政处罚法第四十四条）")
                 // 第五十一条: on the spot only a warning or a fine up to 200 元 (citizens) / 3,000 元 (organisations).
                 let limit = row.isNaturalPerson ? 200 : 3000
                 if let fine, fine > limit {
@@ -275,6 +304,21 @@ public enum PenaltyRules {
                 }
             } else {
                 try require([.notified, .reviewed], "立案、调查、告知后才能作出决定（行政处罚法第四十四条）")
+                // 第六十三条, 第六十四条: no decision while the party may still ask for a hearing, and none
+                // before a requested hearing has been held.
+                if row.hearingRight && row.hearingOn == nil {
+                    if let requested = row.hearingRequestedOn {
+                        throw fail("action", "操作", "当事人已于\(requested)要求听证，应当组织听证后再作出决定（行政处罚法第六十三条、第六十四条）")
+                    }
+                    if row.hearingWaivedOn == nil, let notified = row.notifiedOn {
+                        guard let calendar = facts.calendar, let end = hearingRequestEnd(notifiedOn: notified, calendar: calendar) else {
+                            throw fail("on", "日期", "工作日历未覆盖告知后的日期，请先导入工作日历")
+                        }
+                        if date <= end {
+                            throw fail("on", "日期", "当事人可以在告知后五日内要求听证（行政处罚法第六十四条第一项、第八十五条：工作日），期限至\(end)届满；期限内不得作出决定，除非当事人书面放弃听证")
+                        }
+                    }
+                }
             }
             // 🏷 The amount threshold: a large fine makes the decision 重大 even if it was not flagged at 立案.
             let threshold = row.isNaturalPerson ? facts.majorFinePersonYuan : facts.majorFineOrganisationYuan

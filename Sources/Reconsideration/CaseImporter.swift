@@ -206,6 +206,7 @@ public struct CaseImporter: Importer {
                     record.request = row.request
                     record.major = false
                     record.extended = row.extended
+                    record.extendedDays = row.extended ? 30 : 0
                     record.selfCorrected = row.selfCorrected
                     record.procedure = row.procedure?.rawValue
                     record.intakeReason = row.intakeReason

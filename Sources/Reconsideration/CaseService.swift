@@ -43,16 +43,27 @@ public struct ApplicationInput: Sendable {
 /// One step of the procedure. Each is checked against the case's state and the statute before it
 /// is recorded; a step the law does not allow is refused with the article.
 public enum CaseAction: Sendable {
-    case requestCorrection(on: CivilDate, items: String)
+    /// 第三十一条: the notice names everything missing, once; `receivedOn` is the day the applicant
+    /// received it, from which the ten working days run (unknown: counted from sending until recorded).
+    case requestCorrection(on: CivilDate, items: String, receivedOn: CivilDate? = nil)
+    /// The applicant received the 补正 notice on this day: the period runs again from it.
+    case correctionNoticeReceived(on: CivilDate)
+    /// 第三十一条第二款: a reasonable longer period for a proper reason.
+    case extendCorrection(on: CivilDate, workdays: Int, reason: String)
     case receiveCorrection(on: CivilDate)
     case deemWithdrawn(on: CivilDate)
-    case accept(on: CivilDate, procedure: Procedure, major: Bool)
+    /// `summaryGround`: why the summary procedure applies (第五十三条); required for it.
+    case accept(on: CivilDate, procedure: Procedure, major: Bool, summaryGround: SummaryGround? = nil)
     case refuse(on: CivilDate, reason: String)
     case refer(on: CivilDate, body: String)
-    case sendCopy(on: CivilDate)
+    /// `receivedOn`: the day the respondent received the copy, from which its reply period runs
+    /// (第四十八条, 第五十四条); unknown: counted from sending until recorded.
+    case sendCopy(on: CivilDate, receivedOn: CivilDate? = nil)
+    /// The respondent received the copy on this day: the reply period runs again from it.
+    case copyReceived(on: CivilDate)
     case receiveReply(on: CivilDate)
     case scheduleHearing(noticeOn: CivilDate, hearingOn: CivilDate)
-    case suspend(on: CivilDate, reason: String)
+    case suspend(on: CivilDate, ground: SuspensionGround, reason: String)
     case resume(on: CivilDate)
     case extend(on: CivilDate, days: Int, approver: String, reason: String)
     case convertToOrdinary(on: CivilDate, approver: String, reason: String)
@@ -63,12 +74,15 @@ public enum CaseAction: Sendable {
     public var label: String {
         switch self {
         case .requestCorrection: return "通知补正"
+        case .correctionNoticeReceived: return "申请人收到补正通知"
+        case .extendCorrection: return "延长补正期限"
         case .receiveCorrection: return "收到补正材料"
         case .deemWithdrawn: return "逾期未补正，视为撤回"
         case .accept: return "受理"
         case .refuse: return "不予受理"
         case .refer: return "告知向有权机关申请"
         case .sendCopy: return "发送申请书副本"
+        case .copyReceived: return "被申请人收到申请书副本"
         case .receiveReply: return "收到书面答复和证据"
         case .scheduleHearing: return "通知听证"
         case .suspend: return "中止"
@@ -83,9 +97,9 @@ public enum CaseAction: Sendable {
 
     var date: CivilDate {
         switch self {
-        case .requestCorrection(let on, _), .receiveCorrection(let on), .deemWithdrawn(let on), .accept(let on, _, _), .refuse(let on, _),
-             .refer(let on, _), .sendCopy(let on), .receiveReply(let on), .suspend(let on, _), .resume(let on), .extend(let on, _, _, _),
-             .convertToOrdinary(let on, _, _),
+        case .requestCorrection(let on, _, _), .correctionNoticeReceived(let on), .extendCorrection(let on, _, _), .receiveCorrection(let on),
+             .deemWithdrawn(let on), .accept(let on, _, _, _), .refuse(let on, _), .refer(let on, _), .sendCopy(let on, _), .copyReceived(let on),
+             .receiveReply(let on), .suspend(let on, _, _), .resume(let on), .extend(let on, _, _, _), .convertToOrdinary(let on, _, _),
              .conclude(let on, _, _, _), .serve(let on), .archive(let on):
             return on
         case .scheduleHearing(let noticeOn, _):
@@ -160,6 +174,12 @@ public enum CaseService {
     @discardableResult
     public static func register(_ input: ApplicationInput, by principal: Principal, services: FazhiServices,
                                 on db: any Database) async throws -> ReconsiderationCase {
+        try await registerWithWarnings(input, by: principal, services: services, on: db).row
+    }
+
+    /// `register`, also returning what the officer should check again (第二十条's sixty days).
+    public static func registerWithWarnings(_ input: ApplicationInput, by principal: Principal, services: FazhiServices,
+                                            on db: any Database) async throws -> (row: ReconsiderationCase, warnings: [String]) {
         let today = CivilDateTime(services.now).date
         var validator = Validator()
         let checked = validate(input, validator: &validator, today: today)
@@ -203,14 +223,18 @@ public enum CaseService {
             row.status = CaseStatus.received.rawValue
             row.major = false
             row.extended = false
+            row.extendedDays = 0
             row.selfCorrected = false
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
-            try await log(row, action: "register", on: checked.receivedOn!, detail: "收到行政复议申请（\(checked.channel!.label)），被申请人：\(respondent.name)", by: principal, stamp: stamp, on: tx)
+            let calendar = try await CalendarService.current(services: services, on: tx)
+            let warnings = ReconsiderationRules.applicationWarnings(actOn: checked.actOn, receivedOn: checked.receivedOn!, calendar: calendar)
+            let note = warnings.isEmpty ? "" : "（提示：\(warnings.joined(separator: "；"))）"
+            try await log(row, action: "register", on: checked.receivedOn!, detail: "收到行政复议申请（\(checked.channel!.label)），被申请人：\(respondent.name)\(note)", by: principal, stamp: stamp, on: tx)
             try await ClockService.open(kind: ReconsiderationClocks.acceptance.key, unitID: respondent.id, title: "\(number) 受理审查", link: row.link,
                                         start: CivilDateTime(date: checked.receivedOn!), startReason: "收到行政复议申请", by: principal, services: services, on: tx)
-            return row
+            return (row, warnings)
         }
     }
 
@@ -241,6 +265,12 @@ public enum CaseService {
     @discardableResult
     public static func perform(_ action: CaseAction, on caseID: UUID, by principal: Principal, services: FazhiServices,
                                on db: any Database) async throws -> ReconsiderationCase {
+        try await performWithWarnings(action, on: caseID, by: principal, services: services, on: db).row
+    }
+
+    /// `perform`, also returning what the officer should check again (recorded in the timeline too).
+    public static func performWithWarnings(_ action: CaseAction, on caseID: UUID, by principal: Principal, services: FazhiServices,
+                                           on db: any Database) async throws -> (row: ReconsiderationCase, warnings: [String]) {
         let stamp = services.now
         return try await db.write { tx in
             let row = try await find(caseID, for: principal, on: tx)
@@ -250,8 +280,9 @@ public enum CaseService {
             }
             var facts = ReconsiderationFacts(now: CivilDateTime(stamp), calendar: calendar)
             switch action {
-            case .accept: facts.acceptanceDue = try await due(ReconsiderationClocks.acceptance)
-            case .deemWithdrawn: facts.correctionDue = try await due(ReconsiderationClocks.correction)
+            case .accept, .requestCorrection, .refuse, .refer: facts.acceptanceDue = try await due(ReconsiderationClocks.acceptance)
+            case .deemWithdrawn, .extendCorrection: facts.correctionDue = try await due(ReconsiderationClocks.correction)
+            case .extend: facts.decisionDue = try await due(ReconsiderationClocks.decisionOrdinary)
             default: break
             }
             let step = try ReconsiderationRules.apply(action, to: row.state, facts: facts)
@@ -270,13 +301,16 @@ public enum CaseService {
             row.updatedAt = stamp
             try await row.update(on: tx)
             try await log(row, action: actionKey(action), on: action.date, detail: step.detail, by: principal, stamp: stamp, on: tx)
-            return row
+            return (row, step.warnings)
         }
     }
 
     static func actionKey(_ action: CaseAction) -> String {
         switch action {
         case .requestCorrection: return "request-correction"
+        case .correctionNoticeReceived: return "correction-notice-received"
+        case .extendCorrection: return "extend-correction"
+        case .copyReceived: return "copy-received"
         case .receiveCorrection: return "receive-correction"
         case .deemWithdrawn: return "deem-withdrawn"
         case .accept: return "accept"
@@ -308,6 +342,12 @@ extension ReconsiderationCase {
         state.procedure = caseProcedure
         state.major = major
         state.extended = extended
+        state.extendedDays = extendedDays
+        state.correctionRequestedOn = day(correctionRequestedOn)
+        state.summaryGround = summaryGround.flatMap(SummaryGround.init(rawValue:))
+        state.copyReceivedOn = day(copyReceivedOn)
+        state.suspensionGround = suspensionGround.flatMap(SuspensionGround.init(rawValue:))
+        state.actCategory = ActCategory(rawValue: actCategory)
         state.copySentOn = day(copySentOn)
         state.replyOn = day(replyOn)
         state.hearingOn = day(hearingOn)
@@ -329,6 +369,11 @@ extension ReconsiderationCase {
         procedure = state.procedure?.rawValue
         major = state.major
         extended = state.extended
+        extendedDays = state.extendedDays
+        correctionRequestedOn = state.correctionRequestedOn?.description
+        summaryGround = state.summaryGround?.rawValue
+        copyReceivedOn = state.copyReceivedOn?.description
+        suspensionGround = state.suspensionGround?.rawValue
         copySentOn = state.copySentOn?.description
         replyOn = state.replyOn?.description
         hearingOn = state.hearingOn?.description

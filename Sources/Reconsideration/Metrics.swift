@@ -61,7 +61,7 @@ enum ReconsiderationMetrics {
         }
         guard let start = row.intakeOn.flatMap(CivilDate.init) else { return false }
         var clock = Clock(rule: kind.rule, start: CivilDateTime(date: start))
-        if row.extended { clock.events = [.extend(start, by: .days(30), approver: "导入", reason: "导入记录标明已延长")] }
+        if row.extended { clock.events = [.extend(start, by: .days(row.extendedDays > 0 ? row.extendedDays : 30), approver: "导入", reason: "导入记录标明已延长")] }
         guard let due = clock.dueDate(calendar: calendar) else { return false }
         return outcomeOn <= due
     }

@@ -35,6 +35,16 @@ public final class ReconsiderationCase: Model, @unchecked Sendable {
     @OptionalField(key: "procedure") public var procedure: String?
     @Field(key: "major") public var major: Bool
     @Field(key: "extended") public var extended: Bool
+    /// Days added to the decision period in all (第六十二条第一款: 30 at most).
+    @Field(key: "extended_days") public var extendedDays: Int
+    /// 第三十一条第一款: the one 补正 notice.
+    @OptionalField(key: "correction_requested_on") public var correctionRequestedOn: String?
+    /// 第五十三条: why the summary procedure applies.
+    @OptionalField(key: "summary_ground") public var summaryGround: String?
+    /// 第四十八条, 第五十四条: the day the respondent received the copy.
+    @OptionalField(key: "copy_received_on") public var copyReceivedOn: String?
+    /// 第三十九条第一款: the ground of the current or last 中止.
+    @OptionalField(key: "suspension_ground") public var suspensionGround: String?
     @OptionalField(key: "copy_sent_on") public var copySentOn: String?
     @OptionalField(key: "reply_on") public var replyOn: String?
     @OptionalField(key: "hearing_on") public var hearingOn: String?
@@ -133,5 +143,37 @@ enum ReconsiderationMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateCases(), CreateOpinions(), CreateAttachments()]
+    /// The facts the statute's gates need (docs/law.md §8): the one 补正 notice, the summary
+    /// procedure's ground, the copy's receipt, the 中止 ground, and extensions added up.
+    struct AddStatutoryGates: AsyncMigration {
+        var name: String { "reconsideration.004.statutory-gates" }
+
+        func prepare(on database: any Database) async throws {
+            let sql = database.sql
+            try await sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN correction_requested_on TEXT").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN summary_ground TEXT").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN copy_received_on TEXT").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN suspension_ground TEXT").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN extended_days INTEGER NOT NULL DEFAULT 0").run()
+            try await sql.raw("ALTER TABLE reconsideration_opinions ADD COLUMN received_on TEXT").run()
+            // An extension recorded before was the one allowed, of thirty days at most: count it as thirty.
+            try await sql.raw("UPDATE reconsideration_cases SET extended_days = 30 WHERE extended").run()
+            try await sql.raw("""
+                UPDATE reconsideration_cases SET correction_requested_on = (SELECT MIN(e.happened_on) FROM reconsideration_events e
+                WHERE e.case_id = reconsideration_cases.id AND e.action = 'request-correction')
+                """).run()
+        }
+
+        func revert(on database: any Database) async throws {
+            let sql = database.sql
+            try await sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN correction_requested_on").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN summary_ground").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN copy_received_on").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN suspension_ground").run()
+            try await sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN extended_days").run()
+            try await sql.raw("ALTER TABLE reconsideration_opinions DROP COLUMN received_on").run()
+        }
+    }
+
+    static let all: [any Migration] = [CreateCases(), CreateOpinions(), CreateAttachments(), AddStatutoryGates()]
 }

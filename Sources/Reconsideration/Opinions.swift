@@ -17,6 +17,8 @@ public final class ReconsiderationOpinion: Model, @unchecked Sendable {
     @Field(key: "recipient_path") public var recipientPath: String
     @Field(key: "issued_on") public var issuedOn: String
     @Field(key: "content") public var content: String
+    /// 第七十六条: the sixty days run from the recipient's receipt.
+    @OptionalField(key: "received_on") public var receivedOn: String?
     @OptionalField(key: "replied_on") public var repliedOn: String?
     @OptionalField(key: "reply") public var reply: String?
     @Field(key: "created_at") public var createdAt: Date
@@ -56,15 +58,17 @@ extension ReconsiderationClocks {
 }
 
 public enum OpinionService {
-    /// Issues an opinion letter from a case that has been accepted; starts the recipient's 60 days.
+    /// Issues an opinion letter from a case that has been accepted; starts the recipient's 60 days
+    /// from its receipt (第七十六条), or from issue until the receipt is recorded.
     @discardableResult
-    public static func issue(caseID: UUID, recipientCode: String?, issuedOn: CivilDate, content: String, by principal: Principal,
+    public static func issue(caseID: UUID, recipientCode: String?, issuedOn: CivilDate, receivedOn: CivilDate? = nil, content: String, by principal: Principal,
                              services: FazhiServices, on db: any Database) async throws -> ReconsiderationOpinion {
         let stamp = services.now
         var validator = Validator()
         let text = validator.required(content, field: "text", label: "意见书内容", maxLength: 2000)
         let code = validator.required(recipientCode, field: "recipientCode", label: "收文机关（单位编码）", maxLength: 32)
         if issuedOn > CivilDateTime(stamp).date { validator.add("on", "日期", "不能晚于今天") }
+        if let receivedOn, receivedOn < issuedOn || receivedOn > CivilDateTime(stamp).date { validator.add("receivedOn", "收文机关收到日期", "应在制发日期至今天之间") }
         try validator.check()
         return try await db.write { tx in
             let row = try await CaseService.find(caseID, for: principal, on: tx)
@@ -80,13 +84,38 @@ public enum OpinionService {
             opinion.recipientID = recipient.id!
             opinion.recipientPath = recipient.path
             opinion.issuedOn = issuedOn.description
+            opinion.receivedOn = receivedOn?.description
             opinion.content = text
             opinion.createdAt = stamp
             try await opinion.create(on: tx)
+            let reason = receivedOn.map { "收文机关于\($0)收到行政复议意见书（行政复议法第七十六条：自收到之日起六十日内）" }
+                ?? "制发行政复议意见书；收文机关收到日期尚未记录，暂自制发之日起计算（行政复议法第七十六条：自收到之日起六十日内）"
             try await ClockService.open(kind: ReconsiderationClocks.opinionReply.key, unitID: recipient.id, title: "\(row.caseNumber) 意见书", link: opinion.link,
-                                        start: CivilDateTime(date: issuedOn), startReason: "制发行政复议意见书", by: principal, services: services, on: tx)
+                                        start: CivilDateTime(date: receivedOn ?? issuedOn), startReason: reason, by: principal, services: services, on: tx)
             try await CaseService.log(row, action: "opinion", on: issuedOn, detail: "向\(recipient.name)制发行政复议意见书：\(text)", by: principal, stamp: stamp, on: tx)
             return opinion
+        }
+    }
+
+    /// Records the day the recipient received the opinion letter: its sixty days run again from it.
+    public static func recordReceipt(opinionID: UUID, on date: CivilDate, by principal: Principal, services: FazhiServices,
+                                     on db: any Database) async throws {
+        let stamp = services.now
+        try await db.write { tx in
+            guard let opinion = try await ReconsiderationOpinion.find(opinionID, on: tx) else { throw Abort(.notFound) }
+            let row = try await CaseService.find(opinion.$reconsiderationCase.id, for: principal, on: tx)
+            if let received = opinion.receivedOn { throw ValidationFailure(field: "on", label: "日期", message: "已记录收文机关于\(received)收到") }
+            guard opinion.repliedOn == nil else { throw ValidationFailure(field: "on", label: "日期", message: "已收到纠正情况报告") }
+            guard date >= CivilDate(opinion.issuedOn)!, date <= CivilDateTime(stamp).date else {
+                throw ValidationFailure(field: "on", label: "日期", message: "应在意见书制发日期与今天之间")
+            }
+            opinion.receivedOn = date.description
+            try await opinion.update(on: tx)
+            if let clock = try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, link: opinion.link, on: tx) {
+                try await ClockService.record(.restart(date, reason: "收文机关于\(date)收到行政复议意见书，期限自收到之日起计算（行政复议法第七十六条）"),
+                                              on: clock.id!, by: principal, services: services, on: tx)
+            }
+            try await CaseService.log(row, action: "opinion-received", on: date, detail: "收文机关收到行政复议意见书", by: principal, stamp: stamp, on: tx)
         }
     }
 

@@ -38,17 +38,17 @@ enum ReconsiderationDemo {
             let steps: [Step]
             switch index % 10 {
             case 0: steps = []
-            case 1: steps = [(2, { .requestCorrection(on: $0, items: "请补充提交被申请行政行为的书面材料") }), (8, { .receiveCorrection(on: $0) }),
+            case 1: steps = [(2, { .requestCorrection(on: $0, items: "请补充提交被申请行政行为的书面材料", receivedOn: $0) }), (8, { .receiveCorrection(on: $0) }),
                              (10, { .accept(on: $0, procedure: .ordinary, major: false) }), (14, { .sendCopy(on: $0) })]
             case 2: steps = [(3, { .refuse(on: $0, reason: "申请人与被申请行政行为无利害关系") }), (10, { .archive(on: $0) })]
             case 3: steps = [(4, { .refer(on: $0, body: "示范市税务局") })]
-            case 4: steps = [(3, { .accept(on: $0, procedure: .summary, major: false) }), (5, { .sendCopy(on: $0) }), (9, { .receiveReply(on: $0) }),
+            case 4: steps = [(3, { .accept(on: $0, procedure: .summary, major: false, summaryGround: .smallAmount) }), (5, { .sendCopy(on: $0) }), (9, { .receiveReply(on: $0) }),
                              (25, { .conclude(on: $0, outcome: .uphold, selfCorrected: false, note: "") }), (27, { .serve(on: $0) }), (35, { .archive(on: $0) })]
             case 5: steps = [(4, { .accept(on: $0, procedure: .ordinary, major: false) }), (8, { .sendCopy(on: $0) }), (18, { .receiveReply(on: $0) }),
                              (55, { .extend(on: $0, days: 30, approver: "县司法局行政复议科负责人", reason: "案情复杂，需调取补充证据") }),
                              (80, { .conclude(on: $0, outcome: .annul, selfCorrected: false, note: "认定事实不清") }), (82, { .serve(on: $0) })]
             case 6: steps = [(2, { .accept(on: $0, procedure: .ordinary, major: false) }), (6, { .sendCopy(on: $0) }),
-                             (20, { .suspend(on: $0, reason: "案件涉及的法律适用问题需要有权机关作出解释（第三十九条第一款第七项）") }),
+                             (20, { .suspend(on: $0, ground: .interpretationNeeded, reason: "") }),
                              (50, { .resume(on: $0) }), (70, { .conclude(on: $0, outcome: .mediation, selfCorrected: false, note: "双方达成调解协议") })]
             case 7: steps = [(3, { .accept(on: $0, procedure: .ordinary, major: false) }), (7, { .sendCopy(on: $0) }), (15, { .receiveReply(on: $0) }),
                              (30, { .conclude(on: $0, outcome: .withdrawal, selfCorrected: true, note: "被申请人撤销原行政行为，申请人撤回申请") })]

@@ -39,6 +39,9 @@ enum ReconsiderationPages {
         var outcome: String?
         var selfCorrected: String?
         var hearingOn: String?
+        var receivedOn: String?
+        var ground: String?
+        var summaryGround: String?
     }
 
     static func register(_ router: ModuleRouter) {
@@ -49,8 +52,8 @@ enum ReconsiderationPages {
         router.page(.POST, "reconsideration/new", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
             let form = try req.content.decode(ApplicationForm.self)
             do {
-                let row = try await CaseService.register(form.input, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: "已登记 \(row.caseNumber)，受理审查期限开始计算")
+                let (row, warnings) = try await CaseService.registerWithWarnings(form.input, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: row.link, notice: (["已登记 \(row.caseNumber)，受理审查期限开始计算"] + warnings).joined(separator: "。提示："))
             } catch let failure as ValidationFailure {
                 return formPage(req, form: form, failure: failure)
             }
@@ -71,16 +74,37 @@ enum ReconsiderationPages {
         router.page(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
         router.page(.GET, "reconsideration/:id/documents/:kind", permission: ReconsiderationPermissions.handle) { req in try await document(req) }
         router.page(.POST, "reconsideration/:id/opinions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
-            struct Form: Content { var on: String?; var recipientCode: String?; var text: String? }
+            struct Form: Content { var on: String?; var recipientCode: String?; var text: String?; var receivedOn: String? }
             let id = try req.parameters.require("id", as: UUID.self)
             let form = try req.content.decode(Form.self)
             do {
                 guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
                     throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
                 }
-                try await OpinionService.issue(caseID: id, recipientCode: form.recipientCode, issuedOn: date, content: form.text ?? "", by: try req.caller,
-                                               services: req.fazhi, on: req.db)
+                let receivedText = (form.receivedOn ?? "").trimmingCharacters(in: .whitespaces)
+                var receivedOn: CivilDate?
+                if !receivedText.isEmpty {
+                    guard let parsed = CivilDate(receivedText) else { throw ValidationFailure(field: "receivedOn", label: "收文机关收到日期", message: "应为有效日期（YYYY-MM-DD）") }
+                    receivedOn = parsed
+                }
+                try await OpinionService.issue(caseID: id, recipientCode: form.recipientCode, issuedOn: date, receivedOn: receivedOn, content: form.text ?? "",
+                                               by: try req.caller, services: req.fazhi, on: req.db)
                 return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已制发意见书，六十日报送期限开始计算")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
+        router.page(.POST, "reconsideration/:id/opinions/:opinion/received", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
+            struct Form: Content { var on: String? }
+            let id = try req.parameters.require("id", as: UUID.self)
+            let form = try req.content.decode(Form.self)
+            do {
+                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+                }
+                try await OpinionService.recordReceipt(opinionID: try req.parameters.require("opinion", as: UUID.self), on: date, by: try req.caller,
+                                                       services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已记录收文机关收到意见书的日期，六十日期限自该日起计算")
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure)
             }
@@ -105,8 +129,8 @@ enum ReconsiderationPages {
             let form = try req.content.decode(ActionForm.self)
             do {
                 let action = try parse(form)
-                try await CaseService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已记录：\(action.label)")
+                let (_, warnings) = try await CaseService.performWithWarnings(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: (["已记录：\(action.label)"] + warnings).joined(separator: "。提示："))
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure)
             }
@@ -121,23 +145,43 @@ enum ReconsiderationPages {
         if text.count > 1000 { validator.add("text", "说明", "不能超过1000个字符") }
         try validator.check()
         let date = on!
+        /// An optional date field: nil when empty, refused when not a date.
+        func optionalDate(_ value: String?, _ field: String, _ label: String) throws -> CivilDate? {
+            let trimmed = (value ?? "").trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return nil }
+            guard let date = CivilDate(trimmed) else { throw ValidationFailure(field: field, label: label, message: "应为有效日期（YYYY-MM-DD）") }
+            return date
+        }
         switch form.action ?? "" {
-        case "request-correction": return .requestCorrection(on: date, items: text)
+        case "request-correction":
+            return .requestCorrection(on: date, items: text, receivedOn: try optionalDate(form.receivedOn, "receivedOn", "申请人收到通知日期"))
+        case "correction-notice-received": return .correctionNoticeReceived(on: date)
+        case "extend-correction":
+            guard let days = Int((form.days ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationFailure(field: "days", label: "延长工作日", message: "应为1到20的整数")
+            }
+            return .extendCorrection(on: date, workdays: days, reason: text)
         case "receive-correction": return .receiveCorrection(on: date)
         case "deem-withdrawn": return .deemWithdrawn(on: date)
         case "accept":
             guard let procedure = Procedure(rawValue: form.procedure ?? "") else { throw ValidationFailure(field: "procedure", label: "程序", message: "请选择普通程序或简易程序") }
-            return .accept(on: date, procedure: procedure, major: form.major == "1")
+            let ground = SummaryGround(rawValue: form.summaryGround ?? "")
+            return .accept(on: date, procedure: procedure, major: form.major == "1", summaryGround: procedure == .summary ? ground : nil)
         case "refuse": return .refuse(on: date, reason: text)
         case "refer": return .refer(on: date, body: text)
-        case "send-copy": return .sendCopy(on: date)
+        case "send-copy": return .sendCopy(on: date, receivedOn: try optionalDate(form.receivedOn, "receivedOn", "被申请人收到日期"))
+        case "copy-received": return .copyReceived(on: date)
         case "receive-reply": return .receiveReply(on: date)
         case "schedule-hearing":
             guard let hearing = CivilDate((form.hearingOn ?? "").trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationFailure(field: "hearingOn", label: "听证日期", message: "应为有效日期（YYYY-MM-DD）")
             }
             return .scheduleHearing(noticeOn: date, hearingOn: hearing)
-        case "suspend": return .suspend(on: date, reason: text)
+        case "suspend":
+            guard let ground = SuspensionGround(rawValue: form.ground ?? "") else {
+                throw ValidationFailure(field: "ground", label: "中止情形", message: "请选择行政复议法第三十九条第一款所列的中止情形")
+            }
+            return .suspend(on: date, ground: ground, reason: text)
         case "convert-to-ordinary": return .convertToOrdinary(on: date, approver: form.approver ?? "", reason: text)
         case "resume": return .resume(on: date)
         case "extend":
@@ -234,34 +278,56 @@ enum ReconsiderationPages {
         }
         func text(_ label: String, hint: String? = nil) -> Node { UI.field(label, name: "text", hint: hint) }
         let outcomes = CaseOutcome.allCases.map { ($0.rawValue, "\($0.label)（\($0.article)）") }
+        let suspendForm = form("suspend", "中止", [
+            UI.select("中止情形", name: "ground", options: SuspensionGround.allCases.map { ($0.rawValue, "第\($0.item)项：\($0.label)") }, selected: nil, required: true, includeBlank: "请选择"),
+            text("说明", hint: "第一、二、四项中止满六十日仍未消除的，行政复议终止（行政复议法第四十一条第五项）"),
+        ])
         switch row.caseStatus {
         case .received:
             return [
                 form("accept", "受理", [
                     UI.select("程序", name: "procedure", options: Procedure.allCases.map { ($0.rawValue, $0.label) }, selected: nil, required: true, includeBlank: "请选择"),
                     UI.select("重大、疑难、复杂案件", name: "major", options: [("0", "否"), ("1", "是（应当听证，不适用简易程序）")], selected: "0"),
+                    UI.select("适用简易程序的情形（第五十三条）", name: "summaryGround", options: SummaryGround.allCases.map { ($0.rawValue, $0.label) }, selected: nil,
+                              includeBlank: "普通程序不填"),
                 ]),
-                form("request-correction", "通知补正", [text("补正事项", hint: "申请人应在十个工作日内补正（行政复议法第三十一条）")]),
+                form("request-correction", "通知补正", [
+                    text("补正事项", hint: "一次性载明全部需要补正的事项（行政复议法第三十一条第一款）"),
+                    UI.field("申请人收到通知日期", name: "receivedOn", type: "date", hint: "补正期限自收到之日起十个工作日（第三十一条第二款）；不详可以以后记录"),
+                ]),
                 form("refuse", "不予受理", [text("理由")]),
                 form("refer", "告知向有权机关申请", [text("有权机关")]),
-                form("suspend", "中止", [text("中止理由", hint: "行政复议法第三十九条所列情形")]),
+                suspendForm,
             ]
         case .awaitingCorrection:
-            return [form("receive-correction", "收到补正材料", []), form("deem-withdrawn", "逾期未补正，视为撤回", [])]
+            return [
+                form("receive-correction", "收到补正材料", []),
+                form("correction-notice-received", "记录申请人收到补正通知的日期", []),
+                form("extend-correction", "延长补正期限", [UI.field("延长工作日", name: "days", hint: "有正当理由不能按期补正的（第三十一条第二款）"), text("正当理由")]),
+                form("deem-withdrawn", "逾期未补正，视为撤回", []),
+            ]
         case .underReview:
             var forms: [Node] = []
-            if row.copySentOn == nil { forms.append(form("send-copy", "发送申请书副本", [])) }
+            if row.copySentOn == nil {
+                forms.append(form("send-copy", "发送申请书副本", [
+                    UI.field("被申请人收到日期", name: "receivedOn", type: "date", hint: "答复期限自收到之日起计算（第四十八条、第五十四条）；不详可以以后记录"),
+                ]))
+            }
+            if row.copySentOn != nil && row.copyReceivedOn == nil && row.replyOn == nil {
+                forms.append(form("copy-received", "记录被申请人收到申请书副本的日期", []))
+            }
             if row.copySentOn != nil && row.replyOn == nil { forms.append(form("receive-reply", "收到书面答复和证据", [])) }
             forms.append(form("schedule-hearing", "通知听证", [UI.field("听证日期", name: "hearingOn", type: "date", hint: "须在听证五个工作日前通知（行政复议法第五十一条）")]))
             if row.caseProcedure == .summary {
                 forms.append(form("convert-to-ordinary", "转为普通程序", [UI.field("批准人", name: "approver", hint: "行政复议机构负责人（第五十五条）"), text("理由")]))
             }
-            if row.caseProcedure == .ordinary && !row.extended {
+            if row.caseProcedure == .ordinary && row.extendedDays < 30 {
                 forms.append(form("extend", "延长审理期限", [
-                    UI.field("延长天数", name: "days", hint: "不超过30日，只能延长一次"), UI.field("批准人", name: "approver", hint: "行政复议机构负责人"), text("理由"),
+                    UI.field("延长天数", name: "days", hint: "期限届满前延长，合计不超过30日（第六十二条第一款），已延长\(row.extendedDays)日"),
+                    UI.field("批准人", name: "approver", hint: "行政复议机构负责人"), text("理由"),
                 ]))
             }
-            forms.append(form("suspend", "中止", [text("中止理由", hint: "行政复议法第三十九条所列情形")]))
+            forms.append(suspendForm)
             forms.append(form("conclude", "结案", [
                 UI.select("结案方式", name: "outcome", options: outcomes, selected: nil, required: true, includeBlank: "请选择"),
                 UI.select("被申请人自行纠正后撤回", name: "selfCorrected", options: [("0", "否"), ("1", "是（计入综合纠错）")], selected: "0"),
@@ -342,8 +408,13 @@ enum ReconsiderationPages {
         content += AttachmentPages.section(row, attachments: attachments, canUpload: principal.has(ReconsiderationPermissions.handle), csrf: req.csrfToken)
         if !opinions.isEmpty {
             content.append(el("h2", text: "行政复议意见书"))
-            content.append(UI.simpleTable(caption: "意见书（行政复议法第七十六条）", headers: ["制发日期", "内容", "纠正情况报告"], rows: opinions.map { opinion in
-                [.text(opinion.issuedOn), el("span", [.id("opinion-\(opinion.id!)")], text: opinion.content),
+            content.append(UI.simpleTable(caption: "意见书（行政复议法第七十六条）", headers: ["制发日期", "收文机关收到", "内容", "纠正情况报告"], rows: opinions.map { opinion in
+                [.text(opinion.issuedOn),
+                 opinion.receivedOn.map { .text($0) } ?? (principal.has(ReconsiderationPermissions.handle) && opinion.repliedOn == nil
+                    ? UI.form(action: "\(row.link)/opinions/\(opinion.id!)/received", csrf: req.csrfToken, [
+                        UI.field("收到日期", name: "on", value: now.date.description, type: "date", required: true), el("button", [.type("submit")], text: "记录"),
+                    ]) : .text("未记录")),
+                 el("span", [.id("opinion-\(opinion.id!)")], text: opinion.content),
                  opinion.repliedOn.map { .text("\($0)：\(opinion.reply ?? "")") } ?? (principal.has(ReconsiderationPermissions.handle)
                     ? UI.form(action: "\(row.link)/opinions/\(opinion.id!)/reply", csrf: req.csrfToken, [
                         UI.field("收到日期", name: "on", value: now.date.description, type: "date", required: true), UI.field("纠正情况", name: "text"),
@@ -356,6 +427,7 @@ enum ReconsiderationPages {
                 content.append(el("details", [.cls("action")], [el("summary", text: "制发行政复议意见书"), UI.form(action: "\(row.link)/opinions", csrf: req.csrfToken, [
                     UI.field("日期", name: "on", value: now.date.description, type: "date", required: true),
                     UI.field("收文机关（单位编码）", name: "recipientCode", required: true, hint: "被申请人或者其他下级行政机关"),
+                    UI.field("收文机关收到日期", name: "receivedOn", type: "date", hint: "六十日自收到之日起计算（第七十六条）；不详可以以后记录"),
                     UI.field("意见书内容", name: "text", required: true, hint: "发现的违法或者不当行政行为及纠正意见；收文机关应在六十日内报送纠正情况"),
                     el("button", [.type("submit")], text: "制发"),
                 ])]))

@@ -202,10 +202,11 @@ struct PenaltyRulesTests {
     @Test("第五十一条: the summary procedure decides on the spot a fine up to 200 元 (a person) or 3,000 元 (an organisation)")
     func summaryLimits() throws {
         let summaryFile = PenaltyAction.file(on: day("2026-01-12"), certificateNumbers: ["A-1", "B-2"], major: false, complex: false, summary: true)
-        let person = try run([summaryFile], from: lead(party: "natural"))
+        let onTheSpot = PenaltyAction.notify(on: day("2026-01-12"), hearingRight: false)
+        let person = try run([summaryFile, onTheSpot], from: lead(party: "natural"))
         #expect(refusal(.decide(on: day("2026-01-12"), fineYuan: 201, decision: "罚款"), on: person)?.message(for: "fine")?.contains("对公民处200元以下罚款或者警告（行政处罚法第五十一条）") == true)
         #expect(refusal(.decide(on: day("2026-01-12"), fineYuan: 200, decision: "罚款"), on: person) == nil)
-        let company = try run([summaryFile])
+        let company = try run([summaryFile, onTheSpot])
         #expect(refusal(.decide(on: day("2026-01-12"), fineYuan: 3001, decision: "罚款"), on: company)?.message(for: "fine")?.contains("3000元以下") == true)
         #expect(refusal(.decide(on: day("2026-01-12"), fineYuan: 3000, decision: "罚款"), on: company) == nil)
     }
@@ -329,5 +330,45 @@ struct PenaltyRulesTests {
         // An annulled decision that was never published closes its publication clock instead.
         let unpublished = try PenaltyRules.apply(.change(on: day("2026-03-01"), kind: .void, reason: "判决确认无效"), to: decided, facts: facts())
         #expect(completed(unpublished) == ["enforcement.publication"])
+    }
+
+    // MARK: Corrected by the statute (docs/law.md §1)
+
+    @Test("第四十四条: the summary procedure also tells the party before deciding on the spot")
+    func summaryNeedsNotice() throws {
+        let summaryFile = PenaltyAction.file(on: day("2026-01-12"), certificateNumbers: ["A-1", "B-2"], major: false, complex: false, summary: true)
+        let filed = try run([summaryFile], from: lead(party: "natural"))
+        let refused = refusal(.decide(on: day("2026-01-12"), fineYuan: 100, decision: "罚款"), on: filed)
+        #expect(refused?.message(for: "action")?.contains("（行政处罚法第四十四条）") == true)
+    }
+
+    @Test("第六十四条: no decision inside the five-working-day hearing-request window unless the party waives in writing; review does not close it")
+    func hearingWindow() throws {
+        // Told of the right on Monday 2026-02-02: the window runs to Monday 2026-02-09.
+        let told = try run([file, .notify(on: day("2026-02-02"), hearingRight: true)])
+        #expect(PenaltyRules.hearingRequestEnd(notifiedOn: day("2026-02-02"), calendar: calendar) == day("2026-02-09"))
+        let review = try PenaltyRules.apply(.review(on: day("2026-02-03"), passed: true, opinion: ""), to: told, facts: facts(actor: reviewer))
+        #expect(completed(review).isEmpty)
+        let early = refusal(.decide(on: day("2026-02-09"), fineYuan: 100, decision: "罚款"), on: review.state)
+        #expect(early?.message(for: "on")?.contains("行政处罚法第六十四条第一项、第八十五条") == true)
+        #expect(early?.message(for: "on")?.contains("2026-02-09届满") == true)
+        #expect(refusal(.decide(on: day("2026-02-10"), fineYuan: 100, decision: "罚款"), on: review.state) == nil)
+        let waived = try PenaltyRules.apply(.waiveHearing(on: day("2026-02-03")), to: review.state, facts: facts())
+        #expect(completed(waived) == ["enforcement.hearing-request"])
+        #expect(refusal(.decide(on: day("2026-02-04"), fineYuan: 100, decision: "罚款"), on: waived.state) == nil)
+    }
+
+    @Test("第六十三条: a requested hearing is held before the decision; a request after the window or without the right is refused")
+    func requestedHearing() throws {
+        let told = try run([file, .notify(on: day("2026-02-02"), hearingRight: true)])
+        let requested = try PenaltyRules.apply(.requestHearing(on: day("2026-02-05")), to: told, facts: facts())
+        #expect(completed(requested) == ["enforcement.hearing-request"])
+        let unheard = refusal(.decide(on: day("2026-03-02"), fineYuan: 100, decision: "罚款"), on: requested.state)
+        #expect(unheard?.message(for: "action")?.contains("应当组织听证后再作出决定（行政处罚法第六十三条、第六十四条）") == true)
+        let heard = try run([.hearing(on: day("2026-02-27"), noticeOn: day("2026-02-06"), record: "听证笔录")], from: requested.state)
+        #expect(refusal(.decide(on: day("2026-03-02"), fineYuan: 100, decision: "罚款"), on: heard) == nil)
+        #expect(refusal(.requestHearing(on: day("2026-02-10")), on: told)?.message(for: "on")?.contains("期限至2026-02-09届满") == true)
+        #expect(refusal(.requestHearing(on: day("2026-02-03")), on: try run([file, notify]))?.message(for: "action")?.contains("未告知听证权利") == true)
+        #expect(refusal(.waiveHearing(on: day("2026-02-06")), on: requested.state)?.message(for: "action")?.contains("已于2026-02-05记录当事人要求听证") == true)
     }
 }

@@ -178,6 +178,10 @@ import FazhiDeadlines
             let major = try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "file", "on": "2026-03-02", "officers": "SUM-A,SUM-B", "summary": "1", "major": "1"])
             #expect(major.status == .unprocessableEntity && major.body.string.contains("不适用简易程序"))
             #expect(try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "file", "on": "2026-03-02", "officers": "SUM-A,SUM-B", "summary": "1"]).status == .seeOther)
+            // 第四十四条: even on the spot the party is told first.
+            let untold = try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "decide", "on": "2026-03-02", "fine": "200", "text": "罚款"])
+            #expect(untold.status == .unprocessableEntity && untold.body.string.contains("第四十四条"))
+            #expect(try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "notify", "on": "2026-03-02"]).status == .seeOther)
             let over = try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "decide", "on": "2026-03-02", "fine": "500", "text": "罚款"])
             #expect(over.status == .unprocessableEntity && over.body.string.contains("第五十一条"))
             #expect(try await t.request(handler, .POST, "\(row.link)/actions", form: ["action": "decide", "on": "2026-03-02", "fine": "200", "text": "当场罚款"]).status == .seeOther)

@@ -74,6 +74,7 @@ import VaporTesting
         "POST /reconsideration/:id/attachments": [.supervisor],
         "GET /reconsideration/:id/attachments/:attachment": [.supervisor, .leader],
         "POST /reconsideration/:id/opinions/:opinion/reply": [.supervisor],
+        "POST /reconsideration/:id/opinions/:opinion/received": [.supervisor],
         "GET /reconsideration/statistics": deadlineViewers,
         "GET /reconsideration/export.csv": [.supervisor],
         // `:id` is a lawsuit against 东岭镇.

@@ -75,7 +75,8 @@ import ZIPFoundation
             #expect(extended.dueDate == "2026-04-30")  // 90 days from 01-30
             let second = try await act(t, officer, row, ["action": "extend", "on": "2026-03-02", "days": "5", "approver": "复议科负责人", "text": "再延"])
             #expect(second.status == .unprocessableEntity)
-            #expect(second.body.string.contains("不得再次延长"))
+            // 第六十二条第一款: thirty days in all, whatever the number of steps.
+            #expect(second.body.string.contains("延长期限合计最多不得超过三十日"))
             #expect(try await act(t, officer, row, ["action": "conclude", "on": "2026-03-02", "outcome": "annul", "text": "认定事实不清"]).status == .seeOther)
             #expect(try await act(t, officer, row, ["action": "serve", "on": "2026-03-02"]).status == .seeOther)
             #expect(try await act(t, officer, row, ["action": "archive", "on": "2026-03-02"]).status == .seeOther)
@@ -129,7 +130,10 @@ import ZIPFoundation
             let row = try await register(t, officer, received: "2026-02-24", number: "测试复字第2号")
             let major = try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "1"])
             #expect(major.status == .unprocessableEntity && major.body.string.contains("第五十三条"))
-            #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "0"]).status == .seeOther)
+            // 第五十三条: not major is not enough; the case must be of a listed kind or the parties agree.
+            let groundless = try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "0"])
+            #expect(groundless.status == .unprocessableEntity && groundless.body.string.contains("当事人各方同意"))
+            #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "0", "summaryGround": "warningOrCriticism"]).status == .seeOther)
             let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionSummary.key, link: row.link, on: t.db))
             #expect(decision.dueDate == "2026-03-27")  // 30 days from 02-25
             let extend = try await act(t, officer, row, ["action": "extend", "on": "2026-03-02", "days": "10", "approver": "负责人", "text": "复杂"])

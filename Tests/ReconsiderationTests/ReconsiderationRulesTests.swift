@@ -16,9 +16,9 @@ private func received() -> ReconsiderationState {
     ReconsiderationState(caseNumber: "（2026）复字第1号", status: .received, receivedOn: day("2026-03-02"))
 }
 
-private func facts(today: String = "2026-09-30", acceptanceDue: String? = nil, correctionDue: String? = nil) -> ReconsiderationFacts {
+private func facts(today: String = "2026-09-30", acceptanceDue: String? = nil, correctionDue: String? = nil, decisionDue: String? = nil) -> ReconsiderationFacts {
     ReconsiderationFacts(now: CivilDateTime(date: day(today), minuteOfDay: 600), calendar: calendar,
-                         acceptanceDue: acceptanceDue.map(day), correctionDue: correctionDue.map(day))
+                         acceptanceDue: acceptanceDue.map(day), correctionDue: correctionDue.map(day), decisionDue: decisionDue.map(day))
 }
 
 private func refusal(_ action: CaseAction, on state: ReconsiderationState, facts: ReconsiderationFacts = facts()) -> ValidationFailure? {
@@ -60,7 +60,7 @@ struct ReconsiderationRulesTests {
     @Test("第三十一条: 补正 is asked during the review, naming what is missing; its receipt restarts the review; 视为撤回 only after the period")
     func correction() throws {
         #expect(refusal(.requestCorrection(on: day("2026-03-03"), items: " "), on: received())?.message(for: "items")?.contains("第三十一条") == true)
-        let asked = try ReconsiderationRules.apply(.requestCorrection(on: day("2026-03-03"), items: "身份证明"), to: received(), facts: facts())
+        let asked = try ReconsiderationRules.apply(.requestCorrection(on: day("2026-03-03"), items: "身份证明", receivedOn: day("2026-03-03")), to: received(), facts: facts())
         #expect(asked.state.status == .awaitingCorrection)
         #expect(effects(asked) == ["complete:reconsideration.acceptance", "open:reconsideration.correction@2026-03-03"])
         let early = refusal(.deemWithdrawn(on: day("2026-03-17")), on: asked.state, facts: facts(correctionDue: "2026-03-17"))
@@ -71,7 +71,7 @@ struct ReconsiderationRulesTests {
         #expect(effects(back) == ["complete:reconsideration.correction", "open:reconsideration.acceptance@2026-03-10"])
         #expect(refusal(.receiveCorrection(on: day("2026-03-10")), on: received())?.message(for: "action")?.contains("未通知补正") == true)
         #expect(refusal(.deemWithdrawn(on: day("2026-03-10")), on: received())?.message(for: "action")?.contains("未通知补正") == true)
-        #expect(refusal(.requestCorrection(on: day("2026-03-03"), items: "材料"), on: asked.state)?.message(for: "action")?.contains("第三十一条") == true)
+        #expect(refusal(.requestCorrection(on: day("2026-03-03"), items: "材料"), on: asked.state)?.message(for: "action")?.contains("补正只能在受理审查阶段通知") == true)
     }
 
     @Test("第三十条: acceptance after the review period counts from its last day; the decision and copy clocks start there")
@@ -79,7 +79,7 @@ struct ReconsiderationRulesTests {
         let late = try ReconsiderationRules.apply(.accept(on: day("2026-03-20"), procedure: .ordinary, major: false), to: received(),
                                                   facts: facts(acceptanceDue: "2026-03-09"))
         #expect(late.state.intakeOn == day("2026-03-09"))
-        #expect(late.detail.contains("视为自该日受理"))
+        #expect(late.detail.contains("依行政复议法第三十条第三款视为自该日受理"))
         #expect(effects(late) == ["complete:reconsideration.acceptance", "open:reconsideration.decision-ordinary@2026-03-09",
                                   "open:reconsideration.copy-ordinary@2026-03-09"])
         let onTime = try ReconsiderationRules.apply(acceptOrdinary, to: received(), facts: facts(acceptanceDue: "2026-03-09"))
@@ -129,32 +129,50 @@ struct ReconsiderationRulesTests {
         #expect(refusal(.scheduleHearing(noticeOn: day("2026-03-09"), hearingOn: day("2026-03-17")), on: received())?.message(for: "action")?.contains("受理后才能听证") == true)
     }
 
-    @Test("第三十九条: 中止 names its ground, pauses the running clock and opens the 60-day limit; 恢复 goes back where it was")
+    @Test("第三十九条: 中止 records its ground and pauses the running clock; 恢复 goes back where it was")
     func suspension() throws {
-        #expect(refusal(.suspend(on: day("2026-03-04"), reason: ""), on: received())?.message(for: "reason")?.contains("第三十九条") == true)
+        #expect(refusal(.suspend(on: day("2026-03-04"), ground: .other, reason: ""), on: received())?.message(for: "reason")?.contains("第三十九条第一款第十项") == true)
         let accepted = try run([acceptOrdinary])
-        let suspended = try ReconsiderationRules.apply(.suspend(on: day("2026-03-10"), reason: "等待另案结果"), to: accepted, facts: facts())
-        #expect(effects(suspended) == ["suspend:reconsideration.decision-ordinary", "open:reconsideration.suspension-limit@2026-03-10"])
+        let suspended = try ReconsiderationRules.apply(.suspend(on: day("2026-03-10"), ground: .otherCasePending, reason: "等待另案结果"), to: accepted, facts: facts())
+        #expect(suspended.state.suspensionGround == .otherCasePending)
+        #expect(suspended.detail.contains("行政复议法第三十九条第一款第八项"))
         #expect(refusal(.resume(on: day("2026-03-10")), on: accepted)?.message(for: "action")?.contains("案件未中止") == true)
         let resumed = try ReconsiderationRules.apply(.resume(on: day("2026-04-01")), to: suspended.state, facts: facts())
         #expect(resumed.state.status == .underReview)
         #expect(effects(resumed) == ["resume:reconsideration.decision-ordinary", "complete:reconsideration.suspension-limit"])
-        let duringReview = try ReconsiderationRules.apply(.suspend(on: day("2026-03-03"), reason: "申请人丧失行为能力"), to: received(), facts: facts())
+        let duringReview = try ReconsiderationRules.apply(.suspend(on: day("2026-03-03"), ground: .applicantIncapacitated, reason: ""), to: received(), facts: facts())
         #expect(effects(duringReview).first == "suspend:reconsideration.acceptance")
         #expect(try run([.resume(on: day("2026-03-20"))], from: duringReview.state).status == .received)
-        #expect(refusal(.suspend(on: day("2026-03-20"), reason: "再次"), on: suspended.state)?.message(for: "action")?.contains("只有审查或审理中的案件可以中止") == true)
+        #expect(refusal(.suspend(on: day("2026-03-20"), ground: .forceMajeure, reason: "再次"), on: suspended.state)?.message(for: "action")?.contains("只有审查或审理中的案件可以中止") == true)
     }
 
-    @Test("第六十二条: only an ordinary case is extended, once, by 1–30 days, with the head's approval")
+    @Test("第四十一条第五项: only a 中止 on 第三十九条第一款第一、二、四项 opens the sixty-day limit that ends the case")
+    func suspensionLimitOnlyForThreeGrounds() throws {
+        let accepted = try run([acceptOrdinary])
+        for ground in SuspensionGround.allCases where ground != .other {
+            let step = try ReconsiderationRules.apply(.suspend(on: day("2026-03-10"), ground: ground, reason: ""), to: accepted, facts: facts())
+            let opensLimit = effects(step).contains("open:reconsideration.suspension-limit@2026-03-10")
+            #expect(opensLimit == [1, 2, 4].contains(ground.item), "第\(ground.item)项")
+        }
+    }
+
+    @Test("第六十二条: only an ordinary case is extended, with the head's approval, in one or more steps of thirty days at most in all, and never after the period ran out")
     func extensionRules() throws {
-        let summary = try run([.accept(on: day("2026-03-05"), procedure: .summary, major: false)])
+        let summary = try run([.accept(on: day("2026-03-05"), procedure: .summary, major: false, summaryGround: .smallAmount)])
         #expect(refusal(.extend(on: day("2026-03-20"), days: 10, approver: "主任", reason: "复杂"), on: summary)?.message(for: "action")?.contains("第六十二条第二款") == true)
         let ordinary = try run([acceptOrdinary])
         #expect(refusal(.extend(on: day("2026-03-20"), days: 31, approver: "主任", reason: "复杂"), on: ordinary)?.message(for: "days")?.contains("第六十二条第一款") == true)
         #expect(refusal(.extend(on: day("2026-03-20"), days: 10, approver: " ", reason: "复杂"), on: ordinary)?.message(for: "approver")?.contains("第六十二条第一款") == true)
-        let extended = try ReconsiderationRules.apply(.extend(on: day("2026-03-20"), days: 30, approver: "主任", reason: "复杂"), to: ordinary, facts: facts())
-        #expect(effects(extended) == ["extend:reconsideration.decision-ordinary"])
-        #expect(refusal(.extend(on: day("2026-03-25"), days: 5, approver: "主任", reason: "复杂"), on: extended.state)?.message(for: "action")?.contains("不得再次延长") == true)
+        // Two extensions that add up to thirty days are allowed; a third day is not.
+        let first = try ReconsiderationRules.apply(.extend(on: day("2026-03-20"), days: 10, approver: "主任", reason: "复杂"), to: ordinary, facts: facts(decisionDue: "2026-05-06"))
+        #expect(effects(first) == ["extend:reconsideration.decision-ordinary"])
+        let second = try ReconsiderationRules.apply(.extend(on: day("2026-03-25"), days: 20, approver: "主任", reason: "仍需鉴定"), to: first.state, facts: facts(decisionDue: "2026-05-16"))
+        #expect(second.state.extendedDays == 30)
+        let third = refusal(.extend(on: day("2026-03-26"), days: 1, approver: "主任", reason: "复杂"), on: second.state, facts: facts(decisionDue: "2026-06-05"))
+        #expect(third?.message(for: "days")?.contains("已延长30日，延长期限合计最多不得超过三十日") == true)
+        // After the period has run out no extension can be recorded.
+        let late = refusal(.extend(on: day("2026-05-07"), days: 10, approver: "主任", reason: "复杂"), on: ordinary, facts: facts(decisionDue: "2026-05-06"))
+        #expect(late?.message(for: "on")?.contains("审理期限已于2026-05-06届满") == true)
         #expect(refusal(.extend(on: day("2026-03-20"), days: 10, approver: "主任", reason: "复杂"), on: received())?.message(for: "action")?.contains("只有审理中的案件可以延长") == true)
     }
 
@@ -162,7 +180,7 @@ struct ReconsiderationRulesTests {
     func conversion() throws {
         let ordinary = try run([acceptOrdinary])
         #expect(refusal(.convertToOrdinary(on: day("2026-03-10"), approver: "主任", reason: "复杂"), on: ordinary)?.message(for: "action") == "本案已适用普通程序")
-        let summary = try run([.accept(on: day("2026-03-05"), procedure: .summary, major: false)])
+        let summary = try run([.accept(on: day("2026-03-05"), procedure: .summary, major: false, summaryGround: .smallAmount)])
         #expect(refusal(.convertToOrdinary(on: day("2026-03-10"), approver: "", reason: "复杂"), on: summary)?.message(for: "approver")?.contains("第五十五条") == true)
         let converted = try ReconsiderationRules.apply(.convertToOrdinary(on: day("2026-03-10"), approver: "主任", reason: "复杂"), to: summary, facts: facts())
         #expect(converted.state.procedure == .ordinary)
@@ -179,7 +197,7 @@ struct ReconsiderationRulesTests {
         #expect(refusal(uphold, on: received())?.message(for: "action")?.contains("第三十条") == true)
         let accepted = try run([acceptOrdinary])
         #expect(refusal(uphold, on: accepted)?.message(for: "outcome")?.contains("第四十八条") == true)
-        let suspended = try run([.suspend(on: day("2026-03-10"), reason: "等待")], from: accepted)
+        let suspended = try run([.suspend(on: day("2026-03-10"), ground: .otherCasePending, reason: "等待")], from: accepted)
         #expect(refusal(uphold, on: suspended)?.message(for: "action")?.contains("第三十九条") == true)
         let major = try run([.accept(on: day("2026-03-05"), procedure: .ordinary, major: true), sendCopy])
         #expect(refusal(uphold, on: major)?.message(for: "outcome")?.contains("第五十条第一款") == true)
@@ -193,7 +211,7 @@ struct ReconsiderationRulesTests {
     func conclusion() throws {
         let terminate = CaseAction.conclude(on: day("2026-04-01"), outcome: .termination, selfCorrected: false, note: "")
         #expect(refusal(terminate, on: received())?.message(for: "action")?.contains("第四十一条") == true)
-        let suspended = try run([acceptOrdinary, .suspend(on: day("2026-03-10"), reason: "等待")])
+        let suspended = try run([acceptOrdinary, .suspend(on: day("2026-03-10"), ground: .otherCasePending, reason: "等待")])
         #expect(try run([terminate], from: suspended).status == .decided)
         let accepted = try run([acceptOrdinary, sendCopy])
         #expect(refusal(.conclude(on: day("2026-04-01"), outcome: .uphold, selfCorrected: true, note: ""), on: accepted)?.message(for: "selfCorrected") != nil)
@@ -212,5 +230,97 @@ struct ReconsiderationRulesTests {
         let archived = try run([.conclude(on: day("2026-04-01"), outcome: .uphold, selfCorrected: false, note: ""), .serve(on: day("2026-04-02")), .archive(on: day("2026-04-03"))], from: accepted)
         #expect(archived.status == .archived && archived.archivedOn == day("2026-04-03"))
         #expect(try run([.refuse(on: day("2026-03-04"), reason: "超期"), .archive(on: day("2026-03-05"))]).status == .archived)
+    }
+
+    // MARK: Corrected by the statute (docs/law.md §8)
+
+    @Test("第三十条第三款: once the review period has run out, 补正, 不予受理 and 告知 are refused: the application is accepted")
+    func reviewPeriodOver() {
+        let over = facts(acceptanceDue: "2026-03-09")
+        for action: CaseAction in [.requestCorrection(on: day("2026-03-10"), items: "身份证明"), .refuse(on: day("2026-03-10"), reason: "超期"),
+                                   .refer(on: day("2026-03-10"), body: "市政府")] {
+            #expect(refusal(action, on: received(), facts: over)?.message(for: "on")?.contains("视为受理（行政复议法第三十条第三款）") == true, "\(action.label)")
+        }
+        #expect(refusal(.refuse(on: day("2026-03-09"), reason: "超期"), on: received(), facts: over) == nil)
+    }
+
+    @Test("第三十一条第一款: the 补正 notice names everything at once; a second one is refused even after the supplement came in")
+    func oneCorrectionNotice() throws {
+        let supplemented = try run([.requestCorrection(on: day("2026-03-03"), items: "身份证明"), .receiveCorrection(on: day("2026-03-06"))])
+        #expect(supplemented.status == .received)
+        let second = refusal(.requestCorrection(on: day("2026-03-09"), items: "授权委托书"), on: supplemented)
+        #expect(second?.message(for: "action")?.contains("一次性载明需要补正的事项（行政复议法第三十一条第一款），本案已于2026-03-03通知补正") == true)
+    }
+
+    @Test("第三十一条第二款: the ten working days run from the applicant's receipt of the notice, which may be recorded later; a proper reason extends them, not after they ran out")
+    func correctionFromReceipt() throws {
+        let received3rd = try ReconsiderationRules.apply(.requestCorrection(on: day("2026-03-03"), items: "身份证明", receivedOn: day("2026-03-05")), to: received(), facts: facts())
+        #expect(effects(received3rd).last == "open:reconsideration.correction@2026-03-05")
+        let unknown = try ReconsiderationRules.apply(.requestCorrection(on: day("2026-03-03"), items: "身份证明"), to: received(), facts: facts())
+        #expect(effects(unknown).last == "open:reconsideration.correction@2026-03-03")
+        #expect(unknown.warnings.first?.contains("自申请人收到补正通知之日起计算") == true)
+        let later = try ReconsiderationRules.apply(.correctionNoticeReceived(on: day("2026-03-06")), to: unknown.state, facts: facts())
+        #expect(effects(later) == ["restart:reconsideration.correction"])
+        #expect(refusal(.correctionNoticeReceived(on: day("2026-03-02")), on: unknown.state)?.message(for: "on")?.contains("应在发出之日（2026-03-03）至今天之间") == true)
+        let extended = try ReconsiderationRules.apply(.extendCorrection(on: day("2026-03-12"), workdays: 5, reason: "申请人住院"), to: unknown.state,
+                                                      facts: facts(correctionDue: "2026-03-17"))
+        #expect(effects(extended) == ["extend:reconsideration.correction"])
+        #expect(refusal(.extendCorrection(on: day("2026-03-12"), workdays: 5, reason: ""), on: unknown.state)?.message(for: "reason")?.contains("第三十一条第二款") == true)
+        #expect(refusal(.extendCorrection(on: day("2026-03-18"), workdays: 5, reason: "住院"), on: unknown.state, facts: facts(correctionDue: "2026-03-17"))?
+            .message(for: "on")?.contains("届满后不能延长") == true)
+        // The clock kind now allows extensions: 20 working days in all.
+        #expect(ReconsiderationClocks.correction.rule.extensionLimit?.maxPeriod == .workdays(20))
+    }
+
+    @Test("第四十八条、第五十四条: the respondent's reply runs from its receipt of the copy; unknown receipt is counted from sending until recorded")
+    func replyFromReceipt() throws {
+        let accepted = try run([acceptOrdinary])
+        let known = try ReconsiderationRules.apply(.sendCopy(on: day("2026-03-06"), receivedOn: day("2026-03-09")), to: accepted, facts: facts())
+        #expect(effects(known).last == "open:reconsideration.reply-ordinary@2026-03-09")
+        let unknown = try ReconsiderationRules.apply(sendCopy, to: accepted, facts: facts())
+        guard case .open(_, _, let reason)? = unknown.effects.last else { Issue.record("no reply clock"); return }
+        #expect(reason.contains("收到日期尚未记录，暂自发送之日起计算"))
+        let recorded = try ReconsiderationRules.apply(.copyReceived(on: day("2026-03-10")), to: unknown.state, facts: facts())
+        #expect(effects(recorded) == ["restart:reconsideration.reply-ordinary"])
+        #expect(refusal(.copyReceived(on: day("2026-03-11")), on: recorded.state)?.message(for: "action")?.contains("已记录被申请人于2026-03-10收到") == true)
+        #expect(refusal(.sendCopy(on: day("2026-03-06"), receivedOn: day("2026-03-05")), on: accepted)?.message(for: "receivedOn") != nil)
+    }
+
+    @Test("第五十三条: the summary procedure needs one of its grounds or the parties' consent, not only 'not major'")
+    func summaryGrounds() throws {
+        let bare = refusal(.accept(on: day("2026-03-05"), procedure: .summary, major: false), on: received())
+        #expect(bare?.message(for: "summaryGround")?.contains("行政复议法第五十三条") == true)
+        let consent = try ReconsiderationRules.apply(.accept(on: day("2026-03-05"), procedure: .summary, major: false, summaryGround: .consent), to: received(), facts: facts())
+        #expect(consent.state.summaryGround == .consent)
+        #expect(consent.detail.contains("行政复议法第五十三条第二款"))
+    }
+
+    @Test("outcomes that do not fit the case are warned about, not refused: 责令履行 and 驳回复议请求 outside duty cases, 确认无效, 第七十一条 outside agreements")
+    func outcomeWarnings() throws {
+        var penaltyCase = try run([acceptOrdinary, sendCopy])
+        penaltyCase.actCategory = .penalty
+        for outcome: CaseOutcome in [.orderPerformance, .rejectClaim, .declareVoid, .agreementRemedy] {
+            let step = try ReconsiderationRules.apply(.conclude(on: day("2026-04-01"), outcome: outcome, selfCorrected: false, note: ""), to: penaltyCase, facts: facts())
+            #expect(step.state.status == .decided, "\(outcome.label)")
+            #expect(step.warnings.count == 1, "\(outcome.label)")
+            #expect(step.detail.contains("提示："), "\(outcome.label)")
+        }
+        var dutyCase = penaltyCase
+        dutyCase.actCategory = .nonPerformance
+        #expect(try ReconsiderationRules.apply(.conclude(on: day("2026-04-01"), outcome: .orderPerformance, selfCorrected: false, note: ""), to: dutyCase, facts: facts()).warnings.isEmpty)
+        var agreementCase = penaltyCase
+        agreementCase.actCategory = .agreement
+        let remedy = try ReconsiderationRules.apply(.conclude(on: day("2026-04-01"), outcome: .agreementCompensation, selfCorrected: false, note: ""), to: agreementCase, facts: facts())
+        #expect(remedy.warnings.isEmpty && remedy.detail.contains("行政复议法第七十一条第二款"))
+        #expect(CaseOutcome.agreementRemedy.isDirectCorrection)
+    }
+
+    @Test("第二十条: an application more than sixty days after the act is registered with a warning to check when the applicant learnt of it")
+    func applicationPeriodWarning() {
+        // 60 days from 2026-01-05 end on 2026-03-06 (a Friday).
+        #expect(ReconsiderationRules.applicationWarnings(actOn: day("2026-01-05"), receivedOn: day("2026-03-06"), calendar: calendar).isEmpty)
+        let late = ReconsiderationRules.applicationWarnings(actOn: day("2026-01-05"), receivedOn: day("2026-03-09"), calendar: calendar)
+        #expect(late.first?.contains("行政复议法第二十条第一款") == true && late.first?.contains("2026-03-06") == true)
+        #expect(ReconsiderationRules.applicationWarnings(actOn: nil, receivedOn: day("2026-03-09"), calendar: calendar).isEmpty)
     }
 }
