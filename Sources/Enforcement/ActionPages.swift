@@ -123,7 +123,7 @@ enum ActionPages {
             case (.coercion, .registered):
                 forms.append(form("impose", "实施强制措施", [
                     UI.field("措施", name: "measure", required: true, hint: "查封、扣押场所设施财物等；查封、扣押期限三十日（行政强制法第二十五条）"),
-                    UI.field("执法证号", name: "officers", required: true, hint: "至少两名（行政强制法第十八条第一项）"),
+                    UI.field("执法证号", name: "officers", required: true, hint: "至少两名（行政强制法第十八条第二项）"),
                     UI.field("批准的负责人", name: "approvedBy", hint: "情况紧急当场实施的留空，须在二十四小时内补办批准（第十九条）"),
                 ]))
             case (.coercion, .imposed):

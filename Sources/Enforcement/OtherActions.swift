@@ -205,7 +205,7 @@ public enum ActionService {
         return row
     }
 
-    /// Two distinct officers whose enforcement certificates are valid that day (行政处罚法第四十二条; 行政强制法第十八条第一项).
+    /// Two distinct officers whose enforcement certificates are valid that day (行政处罚法第四十二条; 行政强制法第十八条第二项).
     static func officers(_ numbers: [String], on day: CivilDate, unitPath: String, article: String, db: any Database) async throws -> [UUID] {
         let distinct = Array(Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
         guard distinct.count >= 2 else { throw fail("officers", "执法人员", "执法人员不得少于两人（\(article)），请填写至少两个执法证号") }
@@ -247,7 +247,7 @@ public enum ActionService {
             switch step {
             case .impose(let on, let measure, let numbers, let approvedBy):
                 try require([.coercion], [.registered])
-                let ids = try await officers(numbers, on: on, unitPath: row.unitPath, article: "行政强制法第十八条第一项", db: tx)
+                let ids = try await officers(numbers, on: on, unitPath: row.unitPath, article: "行政强制法第十八条第二项", db: tx)
                 row.officerIDs = ids.map(\.uuidString).joined(separator: ",")
                 row.status = ActionStatus.imposed.rawValue
                 if measure.contains("查封") || measure.contains("扣押") { try await open(ActionClocks.seizure, at: day, measure) }

@@ -85,12 +85,12 @@ extension SupervisionMigrations {
 /// The 规定's periods. ⚠️ None is defined as working days in the 规定 itself (docs/law.md §7),
 /// so they are counted as 日 by 民事诉讼法第八十五条's rule.
 public enum TransferClocks {
-    /// 第五条第一款: the head decides within three days of receiving the report.
+    /// 第五条第二款: the head decides within three days of receiving the report.
     public static let decision = ClockKind(key: "deadlines.crime-transfer-decision", moduleID: "supervision", rule: ClockRule(
-        title: "决定是否移送涉嫌犯罪案件", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条第一款"))
-    /// 第五条: once approved, transfer to the public-security organ within 24 hours.
+        title: "决定是否移送涉嫌犯罪案件", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条第二款"))
+    /// 第五条第二款: once approved, transfer to the public-security organ within 24 hours.
     public static let transfer = ClockKind(key: "deadlines.crime-transfer", moduleID: "supervision", rule: ClockRule(
-        title: "向公安机关移送", period: .hours(24), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条第一款"))
+        title: "向公安机关移送", period: .hours(24), basis: "行政执法机关移送涉嫌犯罪案件的规定第五条第二款"))
     /// 第八条: the public-security organ decides whether to open a criminal case within three days.
     public static let policeAnswer = ClockKind(key: "supervision.police-answer", moduleID: "supervision", rule: ClockRule(
         title: "公安机关作出立案决定", period: .days(3), basis: "行政执法机关移送涉嫌犯罪案件的规定第八条"))
@@ -223,7 +223,7 @@ public enum TransferService {
                 detail += transfer ? "：批准移送" : "：不移送，理由：\(reason)"
             case .transfer(let at):
                 guard status == .reported, let decided = row.decidedOn, CivilDate(decided)! <= at.date else {
-                    throw fail("action", "操作", "负责人批准移送后才能移送（第五条第一款）")
+                    throw fail("action", "操作", "负责人批准移送后才能移送（第五条第二款）")
                 }
                 guard at <= now else { throw fail("on", "移送时间", "不能晚于现在") }
                 try await complete(TransferClocks.transfer, at: at, "已移送")

@@ -79,10 +79,9 @@ public struct ClockEvent: Codable, Hashable, Sendable {
 
     /// Common pause reasons, each with the article that stops the period.
     public static let pauseReasons: [(reason: String, basis: String)] = [
-        ("补正材料期间", "行政复议法第三十一条；政府信息公开条例第三十条"),
         ("征求第三方意见", "政府信息公开条例第三十二条：征求第三方和其他机关意见所需时间不计算在期限内"),
         ("中止", "行政复议法第三十九条"),
-        ("检测、检验、检疫、鉴定", "行政处罚法第六十条；行政许可法第四十五条"),
+        ("检测、检验、检疫、鉴定", "行政强制法第二十五条第三款；行政许可法第四十五条"),
     ]
 }
 
@@ -409,10 +408,22 @@ struct Engine {
 
         var end = count(rule.period, after: start.date, exclusions: exclusions)
         var lastUnit = rule.period.unit
+        // Months counted so far from the start, while every period has been in months: a month
+        // extension then counts the total from the original start (民法典第二百零二条), so 01-31 plus
+        // three and three months ends on 07-31, not on 07-30 by way of 04-30.
+        var monthsFromStart: Int? = rule.period.unit == .months ? rule.period.count : nil
         for event in extensions {
             guard let period = event.period else { continue }
-            note(.extended, "延长\(period.chinese)：\(event.at.date.chinese)经\(event.approver ?? "")批准，理由：\(event.reason)；自原期间最后一日\(end.chinese)的次日起继续计算。")
-            end = count(period, after: end, exclusions: exclusions)
+            if period.unit == .months, let months = monthsFromStart {
+                let total = months + period.count
+                note(.extended, "延长\(period.chinese)：\(event.at.date.chinese)经\(event.approver ?? "")批准，理由：\(event.reason)；按月计算的期间自起算日起合计\(total)个月（民法典第二百零二条）。")
+                end = count(.months(total), after: start.date, exclusions: exclusions)
+                monthsFromStart = total
+            } else {
+                note(.extended, "延长\(period.chinese)：\(event.at.date.chinese)经\(event.approver ?? "")批准，理由：\(event.reason)；自原期间最后一日\(end.chinese)的次日起继续计算。")
+                end = count(period, after: end, exclusions: exclusions)
+                monthsFromStart = nil
+            }
             lastUnit = period.unit
         }
         var due = end
@@ -468,7 +479,7 @@ struct Engine {
             if period.unit == .months {
                 let target = from.adding(months: period.count)
                 length = from.days(until: target)
-                note(.counted, "\(from.chinese)加\(period.count)个月为\(target.chinese)\(from.components.day != target.components.day ? "（该月无对应日，以月末为准）" : "")，即\(length)日。")
+                note(.counted, "\(from.chinese)加\(period.count)个月为\(target.chinese)\(from.components.day != target.components.day ? "（该月无对应日，以月末为准，民法典第二百零二条）" : "")，即\(length)日。")
             } else {
                 length = period.count
             }

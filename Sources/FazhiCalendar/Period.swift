@@ -2,14 +2,14 @@
 public enum PeriodUnit: String, Codable, Sendable, CaseIterable {
     /// 日: calendar days. 民事诉讼法 第八十五条: the start day is not counted; a period whose last
     /// day is a rest day ends on the first working day after it. Applied to 行政复议 by 行政复议法
-    /// 第八十八条 and to 行政诉讼 by 行政诉讼法 第一百零一条.
+    /// 第八十八条, and to 行政诉讼 by 行政诉讼法 第一百零一条 and 行诉解释 (2018) 第四十八条.
     case days
     /// 工作日: counted from the day after the start, working days only. 行政复议法 第八十八条
     /// (三日、五日、七日、十日), 行政处罚法 第八十五条, 行政强制法 第六十九条, 行政许可法 第八十二条,
     /// 政府信息公开条例 第三十三条.
     case workdays
-    /// 月: the same day number n months later (the month's last day if it has no such day), then
-    /// the rest-day rule of 民事诉讼法 第八十五条.
+    /// 月: the same day number n months later (the month's last day if it has no such day: 民法典
+    /// 第二百零二条), then the rest-day rule of 民事诉讼法 第八十五条.
     case months
     /// 小时: from the moment of the event, weekends and holidays included (两法衔接's 24 hours).
     case hours
@@ -33,8 +33,10 @@ public enum PeriodUnit: String, Codable, Sendable, CaseIterable {
     /// The counting method's own legal basis, shown in every explanation.
     public var basis: String {
         switch self {
-        case .days, .months:
-            return "民事诉讼法第八十五条（期间开始的日不计算在期间内；期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期），行政复议法第八十八条、行政诉讼法第一百零一条适用"
+        case .days:
+            return "民事诉讼法第八十五条（期间开始的日不计算在期间内；期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期），行政复议法第八十八条、行政诉讼法第一百零一条和最高人民法院关于适用《中华人民共和国行政诉讼法》的解释第四十八条适用"
+        case .months:
+            return "按月计算的，到期月的对应日为期间的最后一日，没有对应日的，月末日为期间的最后一日（民法典第二百零二条）；期间开始的日不计算在期间内，最后一日是法定休假日的顺延至其后第一日（民事诉讼法第八十五条）"
         case .workdays:
             return "工作日不含法定节假日（行政复议法第八十八条、行政处罚法第八十五条、行政强制法第六十九条、行政许可法第八十二条、政府信息公开条例）；自起算日次日起计算"
         case .hours:

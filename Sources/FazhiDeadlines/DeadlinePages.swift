@@ -292,7 +292,7 @@ public enum DeadlinePages {
                     UI.field("日期", name: "date", value: form.date ?? CivilDateTime(services.now).date.description, type: "date", error: failure?.message(for: "date"), required: true,
                              hint: "暂停：自当日起不计入；恢复：自当日起重新计入；重新起算：当日不计入，自次日起重新计算"),
                     UI.field("事由", name: "reason", value: form.reason, error: failure?.message(for: "reason"),
-                             hint: "暂停、延长、重新起算须写明（如：" + ClockEvent.pauseReasons.map(\.reason).joined(separator: "、") + "）"),
+                             hint: "暂停、延长、重新起算须写明理由（暂停如：" + ClockEvent.pauseReasons.map(\.reason).joined(separator: "、") + "；收到补正材料的，期限重新起算，不是暂停）"),
                     UI.field("延长期限（\(extensionUnit.label)）", name: "count", value: form.count, error: failure?.message(for: "count"), hint: "仅延长时填写"),
                     UI.field("批准人", name: "approver", value: form.approver, error: failure?.message(for: "approver"), hint: "仅延长时填写"),
                     el("button", [.type("submit")], text: "记载"),

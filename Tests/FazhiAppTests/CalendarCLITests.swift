@@ -31,6 +31,18 @@ import Testing
         #expect(lines.contains("状态：计时中，截至2025年11月20日尚余9个工作日。"))
     }
 
+    @Test("民法典第二百零二条: months:3 extended by months:3 from 2025-01-31 ends on 2025-07-31, counted from the start, not 07-30 by way of 04-30")
+    func chainedMonths() throws {
+        let output = try due("2025-01-31", "months:3", extend: "months:3", explain: true)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "2025-07-31")
+        #expect(lines.contains { $0.contains("合计6个月（民法典第二百零二条）") })
+        // Three months alone end on 04-30 (no 31st in April): the month-end rule, with its article.
+        #expect(try due("2025-01-31", "months:3") == "2025-04-30")
+        // A day extension after months still continues from the end of the months.
+        #expect(try due("2025-01-31", "months:3", extend: "days:10") == "2025-05-12")
+    }
+
     @Test("民事诉讼法第八十五条: days:60 from 2025-08-02 in JSON names the due date and every step")
     func json() throws {
         let output = try due("2025-08-02", "days:60", json: true)

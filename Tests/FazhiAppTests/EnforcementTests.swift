@@ -410,7 +410,7 @@ import FazhiDeadlines
                                                              "subject": "涉嫌储存假冒商品", "startedOn": "2026-02-10"]).status == .seeOther)
             let measure = try #require(try await EnforcementAction.query(on: t.db).filter(\.$number == "强-T-1").first())
             let one = try await post(measure.link, ["action": "impose", "on": "2026-02-10", "measure": "查封仓库", "officers": "ACT-A"])
-            #expect(one.status == .unprocessableEntity && one.body.string.contains("第十八条第一项"))
+            #expect(one.status == .unprocessableEntity && one.body.string.contains("第十八条第二项"))
             #expect(try await post(measure.link, ["action": "impose", "on": "2026-02-10", "measure": "查封仓库", "officers": "ACT-A,ACT-B"]).status == .seeOther)
             #expect(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, link: measure.link, on: t.db) != nil)
             let seizure = try #require(try await ClockService.openClock(kind: ActionClocks.seizure.key, link: measure.link, on: t.db))

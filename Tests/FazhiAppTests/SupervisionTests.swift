@@ -231,7 +231,7 @@ import VaporTesting
             #expect(row.suspectMasked == "李**" && !row.suspectSealed.contains("李某某"))
             #expect(try await ClockService.openClock(kind: TransferClocks.decision.key, link: row.link, on: t.db)?.dueDate == "2026-03-02")  // 03-01 is a Sunday
             let transferEarly = try await t.request(officer, .POST, row.link, form: ["action": "transfer", "at": "2026-02-27 10:00"])
-            #expect(transferEarly.status == .unprocessableEntity && transferEarly.body.string.contains("第五条第一款"))
+            #expect(transferEarly.status == .unprocessableEntity && transferEarly.body.string.contains("第五条第二款"))
             let noReason = try await t.request(officer, .POST, row.link, form: ["action": "decide", "at": "2026-02-27 09:00", "transfer": "0"])
             #expect(noReason.status == .unprocessableEntity && noReason.body.string.contains("第十一条"))
             #expect(try await t.request(officer, .POST, row.link, form: ["action": "decide", "at": "2026-02-27 09:00", "transfer": "1"]).status == .seeOther)
