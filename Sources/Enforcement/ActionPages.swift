@@ -31,7 +31,12 @@ enum ActionPages {
                 let numbers = (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
                 let step: ActionStep
                 switch values["action"] ?? "" {
-                case "impose": step = .impose(on: day, measure: values["measure"] ?? "", certificateNumbers: numbers, approvedBy: values["approvedBy"])
+                case "impose":
+                    let time = (values["time"] ?? "").trimmingCharacters(in: .whitespaces)
+                    step = .impose(on: day, measure: values["measure"] ?? "", certificateNumbers: numbers, approvedBy: values["approvedBy"],
+                                   at: time.isEmpty ? nil : CivilDateTime(date: day, minuteOfDay: Self.minutes(time)))
+                case "requestCorrection": step = .requestCorrection(on: day, items: text)
+                case "receiveCorrection": step = .receiveCorrection(on: day)
                 case "approve": step = .approve(at: CivilDateTime(date: day, minuteOfDay: Self.minutes(values["time"])), approver: text)
                 case "extendSeizure": step = .extendSeizure(on: day, days: Int(values["days"] ?? "") ?? 0, approver: values["approver"] ?? "", reason: text)
                 case "lift": step = .lift(on: day, reason: text)
@@ -125,14 +130,20 @@ enum ActionPages {
                     UI.field("措施", name: "measure", required: true, hint: "查封、扣押场所设施财物等；查封、扣押期限三十日（行政强制法第二十五条）"),
                     UI.field("执法证号", name: "officers", required: true, hint: "至少两名（行政强制法第十八条第二项）"),
                     UI.field("批准的负责人", name: "approvedBy", hint: "情况紧急当场实施的留空，须在二十四小时内补办批准（第十九条）"),
+                    UI.field("实施时间", name: "time", hint: "当场实施的必填，如 14:30：二十四小时自实施时起计算（第十九条）"),
                 ]))
             case (.coercion, .imposed):
                 forms += [form("approve", "补办批准", [UI.field("时间", name: "time", value: "09:00"), UI.field("批准的负责人", name: "text")]),
-                          form("extendSeizure", "延长查封扣押期限", [UI.field("延长天数", name: "days", value: "30"), UI.field("批准的负责人", name: "approver"), UI.field("理由", name: "text")]),
+                          form("extendSeizure", "延长查封扣押期限", [UI.field("延长天数", name: "days", hint: "期限届满前延长，合计不超过三十日（第二十五条第一款）"), UI.field("批准的负责人", name: "approver"), UI.field("理由", name: "text")]),
                           form("decide", "作出处理决定", [UI.field("决定内容", name: "text")]), form("lift", "解除", [UI.field("理由", name: "text")])]
             case (.coercion, .decided): forms += [form("lift", "解除", [UI.field("理由", name: "text")]), form("close", "办结", [])]
             case (.licence, .received):
                 forms += [form("accept", "受理", []), form("refuse", "不予受理", [UI.field("理由", name: "text")])]
+                if row.correctionRequestedOn == nil {
+                    forms.append(form("requestCorrection", "告知补正", [UI.field("需要补正的全部内容", name: "text", hint: "收到申请材料后五个工作日内一次告知；逾期不告知的，自收到之日起即为受理（行政许可法第三十二条第一款第四项）")]))
+                }
+            case (.licence, .awaitingCorrection):
+                forms.append(form("receiveCorrection", "收到补正材料", []))
             case (.licence, .accepted):
                 forms += [form("extendLicence", "延长审查期限（10个工作日）", [UI.field("批准的负责人", name: "approver"), UI.field("理由", name: "text")]),
                           form("decide", "作出许可决定", [UI.select("决定", name: "granted", options: [("1", "准予许可"), ("0", "不予许可")], selected: "1"), UI.field("决定内容", name: "text")])]

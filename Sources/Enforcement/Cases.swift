@@ -538,6 +538,19 @@ extension EnforcementMigrations {
         }
     }
 
+    /// 行政许可法第三十二条第一款第四项: the one 补正 notice of a licence application.
+    struct AddLicenceCorrection: AsyncMigration {
+        var name: String { "enforcement.009.licence-correction" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE enforcement_actions ADD COLUMN correction_requested_on TEXT").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE enforcement_actions DROP COLUMN correction_requested_on").run()
+        }
+    }
+
     /// 第六十三条, 第六十四条: the hearing-request window is a gate on the decision, so the case keeps
     /// whether the right was given, and the party's request or written waiver.
     struct AddHearingRequest: AsyncMigration {

@@ -207,5 +207,5 @@ enum EnforcementMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateRegisters(), CreatePenaltyCases(), AddPenaltyProcedure(), CreatePublications(), CreateDiscretion(), CreateActions(), CreateOfficerYears(), AddHearingRequest()]
+    static let all: [any Migration] = [CreateRegisters(), CreatePenaltyCases(), AddPenaltyProcedure(), CreatePublications(), CreateDiscretion(), CreateActions(), CreateOfficerYears(), AddHearingRequest(), AddLicenceCorrection()]
 }

@@ -20,12 +20,13 @@ public enum ActionKind: String, Codable, Sendable, CaseIterable {
 }
 
 public enum ActionStatus: String, Codable, Sendable, CaseIterable {
-    case registered, received, accepted, imposed, decided, lifted, issued, closed, refused
+    case registered, received, awaitingCorrection, accepted, imposed, decided, lifted, issued, closed, refused
 
     public var label: String {
         switch self {
         case .registered: return "已登记，待实施"
         case .received: return "已收到申请，待受理"
+        case .awaitingCorrection: return "已告知补正，待申请人补正"
         case .accepted: return "已受理，审查中"
         case .imposed: return "强制措施实施中"
         case .decided: return "已作出决定"
@@ -58,6 +59,8 @@ public final class EnforcementAction: Model, @unchecked Sendable {
     @OptionalField(key: "closed_on") public var closedOn: String?
     @OptionalField(key: "published_on") public var publishedOn: String?
     @OptionalField(key: "public_text") public var publicText: String?
+    /// 行政许可法第三十二条第一款第四项: the one 补正 notice of a licence application.
+    @OptionalField(key: "correction_requested_on") public var correctionRequestedOn: String?
     @Field(key: "history") public var history: String
     @Field(key: "created_at") public var createdAt: Date
 
@@ -69,11 +72,11 @@ public final class EnforcementAction: Model, @unchecked Sendable {
 }
 
 public enum ActionClocks {
-    /// 行政强制法第二十五条: 查封、扣押 last no more than thirty days; extended once by up to thirty
-    /// days with the head's approval.
+    /// 行政强制法第二十五条: 查封、扣押 last no more than thirty days; extended with the head's approval
+    /// by thirty days at most in all.
     public static let seizure = ClockKind(key: "enforcement.seizure", moduleID: "enforcement", rule: ClockRule(
         title: "查封、扣押期限", period: .days(30), basis: "行政强制法第二十五条第一款",
-        extensionLimit: ExtensionLimit(maxCount: 1, maxPeriod: .days(30), basis: "行政强制法第二十五条第一款：情况复杂的，经行政机关负责人批准，可以延长，但是延长期限不得超过三十日")))
+        extensionLimit: ExtensionLimit(maxCount: 30, maxPeriod: .days(30), basis: "行政强制法第二十五条第一款：情况复杂的，经行政机关负责人批准，可以延长，但是延长期限不得超过三十日")))
     /// 行政强制法第十九条: a measure taken on the spot in an emergency is reported to the head within
     /// 24 hours and approved afterwards.
     public static let emergencyApproval = ClockKind(key: "enforcement.coercion-approval", moduleID: "enforcement", rule: ClockRule(
@@ -95,12 +98,15 @@ public enum ActionClocks {
 
 public enum ActionStep: Sendable {
     /// A coercive measure: imposed by two certified officers with the head's approval, or on the
-    /// spot in an emergency (approval within 24 hours).
-    case impose(on: CivilDate, measure: String, certificateNumbers: [String], approvedBy: String?)
+    /// spot in an emergency (`at`: when; approval within 24 hours of it).
+    case impose(on: CivilDate, measure: String, certificateNumbers: [String], approvedBy: String?, at: CivilDateTime? = nil)
     case approve(at: CivilDateTime, approver: String)
     case extendSeizure(on: CivilDate, days: Int, approver: String, reason: String)
     case lift(on: CivilDate, reason: String)
-    /// A licence application: accepted, or refused with a reason.
+    /// A licence application: a 补正 notice naming everything missing, once, within five working
+    /// days (行政许可法第三十二条第一款第四项); the supplement; accepted, or refused with a reason.
+    case requestCorrection(on: CivilDate, items: String)
+    case receiveCorrection(on: CivilDate)
     case accept(on: CivilDate)
     case refuse(on: CivilDate, reason: String)
     case extendLicence(on: CivilDate, approver: String, reason: String)
@@ -118,6 +124,8 @@ public enum ActionStep: Sendable {
         case .approve: return "补办批准"
         case .extendSeizure: return "延长查封扣押期限"
         case .lift: return "解除强制措施"
+        case .requestCorrection: return "告知补正"
+        case .receiveCorrection: return "收到补正材料"
         case .accept: return "受理"
         case .refuse: return "不予受理"
         case .extendLicence: return "延长许可审查期限"
@@ -131,7 +139,7 @@ public enum ActionStep: Sendable {
 
     var day: CivilDate {
         switch self {
-        case .impose(let on, _, _, _), .extendSeizure(let on, _, _, _), .lift(let on, _), .accept(let on), .refuse(let on, _), .extendLicence(let on, _, _),
+        case .impose(let on, _, _, _, _), .requestCorrection(let on, _), .receiveCorrection(let on), .extendSeizure(let on, _, _, _), .lift(let on, _), .accept(let on), .refuse(let on, _), .extendLicence(let on, _, _),
              .decide(let on, _, _), .issue(let on), .inspect(let on, _, _), .publish(let on), .close(let on):
             return on
         case .approve(let at, _): return at.date
@@ -205,146 +213,99 @@ public enum ActionService {
         return row
     }
 
-    /// Two distinct officers whose enforcement certificates are valid that day (行政处罚法第四十二条; 行政强制法第十八条第二项).
-    static func officers(_ numbers: [String], on day: CivilDate, unitPath: String, article: String, db: any Database) async throws -> [UUID] {
-        let distinct = Array(Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
-        guard distinct.count >= 2 else { throw fail("officers", "执法人员", "执法人员不得少于两人（\(article)），请填写至少两个执法证号") }
-        var ids: [UUID] = []
-        for number in distinct {
-            guard let certificate = try await OfficerCertificate.query(on: db).filter(\.$number == number).filter(\.$kind == CertificateKind.enforcement.rawValue).first(),
-                  certificate.valid(on: day.description), try await OfficerService.qualified(certificate.$officer.id, on: day, db: db) else {
-                throw fail("officers", "执法人员", "执法证“\(number)”在\(day)不是有效状态，持证人不能实施（\(article)）")
-            }
-            guard certificate.unitPath.hasPrefix(unitPath) || unitPath.hasPrefix(certificate.unitPath) else { throw fail("officers", "执法人员", "执法证“\(number)”的持证人不属于实施单位") }
-            ids.append(certificate.$officer.id)
-        }
-        return ids
-    }
-
+    /// Records one step: loads the record and the facts, applies `ActionRules`, and writes the
+    /// record, its clocks, its publication and the audit row in one transaction.
     @discardableResult
     public static func perform(_ step: ActionStep, on id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> EnforcementAction {
         let now = CivilDateTime(services.now)
         return try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
-            guard step.day <= now.date else { throw fail("on", "日期", "不能晚于今天") }
-            guard step.day >= CivilDate(row.startedOn)! else { throw fail("on", "日期", "不能早于\(row.startedOn)") }
-            let kind = row.actionKind, status = row.actionStatus
-            func require(_ kinds: Set<ActionKind>, _ statuses: Set<ActionStatus>) throws {
-                guard kinds.contains(kind), statuses.contains(status) else {
-                    throw fail("action", "操作", "\(kind.label)当前为“\(status.label)”，不能\(step.label)")
-                }
-            }
-            func clock(_ clockKind: ClockKind) async throws -> StatutoryClock? { try await ClockService.openClock(kind: clockKind.key, link: row.link, on: tx) }
-            func complete(_ clockKind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
-                if let open = try await clock(clockKind) { try await ClockService.record(.complete(time, reason: reason), on: open.id!, by: principal, services: services, on: tx) }
-            }
-            func open(_ clockKind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
-                try await ClockService.open(kind: clockKind.key, unitID: row.unitID, title: "\(row.number) \(clockKind.rule.title)", link: row.link, start: time,
-                                            startReason: reason, by: principal, services: services, on: tx)
-            }
-            let day = CivilDateTime(date: step.day)
-            var detail = step.label
-            switch step {
-            case .impose(let on, let measure, let numbers, let approvedBy):
-                try require([.coercion], [.registered])
-                let ids = try await officers(numbers, on: on, unitPath: row.unitPath, article: "行政强制法第十八条第二项", db: tx)
-                row.officerIDs = ids.map(\.uuidString).joined(separator: ",")
-                row.status = ActionStatus.imposed.rawValue
-                if measure.contains("查封") || measure.contains("扣押") { try await open(ActionClocks.seizure, at: day, measure) }
-                if let approvedBy = approvedBy?.trimmingCharacters(in: .whitespaces).nilIfEmpty {
-                    detail += "：\(measure)，经\(approvedBy)批准"
-                } else {
-                    // 第十九条: on the spot in an emergency, the approval follows within 24 hours.
-                    try await open(ActionClocks.emergencyApproval, at: on == now.date ? now : CivilDateTime(date: on), "当场实施")
-                    detail += "：\(measure)（情况紧急当场实施，须在二十四小时内向负责人报告并补办批准）"
-                }
-            case .approve(let at, let approver):
-                guard kind == .coercion, let open = try await clock(ActionClocks.emergencyApproval) else { throw fail("action", "操作", "没有待补办批准的当场强制措施") }
-                guard !approver.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "批准人", "须写明批准的负责人") }
-                try await ClockService.record(.complete(at, reason: "\(approver)补办批准"), on: open.id!, by: principal, services: services, on: tx)
-                detail += "：\(approver)（\(at)）"
-            case .extendSeizure(let on, let days, let approver, let reason):
-                guard kind == .coercion, status == .imposed, let open = try await clock(ActionClocks.seizure) else { throw fail("action", "操作", "没有正在计算的查封、扣押期限") }
-                try await ClockService.record(.extend(on, by: .days(days), approver: approver, reason: reason), on: open.id!, by: principal, services: services, on: tx)
-                detail += "\(days)日：\(reason)（\(approver)批准）"
-            case .lift(_, let reason):
-                try require([.coercion], [.imposed, .decided])
-                guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "理由", "须写明解除的理由（行政强制法第二十八条）") }
-                try await complete(ActionClocks.seizure, at: day, "已解除")
-                row.status = ActionStatus.lifted.rawValue
-                row.closedOn = step.day.description
-                detail += "：\(reason)"
-            case .accept:
-                try require([.licence], [.received])
-                try await complete(ActionClocks.licenceAcceptance, at: day, "已受理")
-                row.status = ActionStatus.accepted.rawValue
-                try await open(ActionClocks.licenceDecision, at: day, "受理")
-            case .refuse(_, let reason):
-                try require([.licence], [.received])
-                guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "理由", "不予受理须出具书面凭证并说明理由（行政许可法第三十二条）") }
-                try await complete(ActionClocks.licenceAcceptance, at: day, "不予受理")
-                row.status = ActionStatus.refused.rawValue
-                row.closedOn = step.day.description
-                detail += "：\(reason)"
-            case .extendLicence(let on, let approver, let reason):
-                guard kind == .licence, status == .accepted, let open = try await clock(ActionClocks.licenceDecision) else { throw fail("action", "操作", "没有正在计算的许可审查期限") }
-                try await ClockService.record(.extend(on, by: .workdays(10), approver: approver, reason: reason), on: open.id!, by: principal, services: services, on: tx)
-                detail += "10个工作日：\(reason)（\(approver)批准）"
-            case .decide(let on, let granted, let decision):
-                try require([.licence, .coercion], [.accepted, .imposed])
-                guard !decision.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "决定内容", "须写明决定内容和依据") }
-                if kind == .licence {
-                    try await complete(ActionClocks.licenceDecision, at: day, "已作出决定")
-                    if granted { try await open(ActionClocks.licenceIssue, at: day, "准予许可") }
-                    // 国办发〔2018〕118号: licence decisions are published within seven working days.
-                    try await open(PublicationClocks.licence, at: day, "作出许可决定")
-                } else {
-                    // A decision on what was seized ends the seizure period; published as an "other" decision (20 working days).
-                    try await complete(ActionClocks.seizure, at: day, "已作出处理决定")
-                    try await open(PublicationClocks.otherDecision, at: day, "作出处理决定")
-                }
-                row.granted = granted
-                row.decision = decision
-                row.decidedOn = on.description
-                row.status = ActionStatus.decided.rawValue
-                detail += "：\(kind == .licence ? (granted ? "准予许可" : "不予许可") : "处理决定")；\(decision)"
-            case .issue:
-                guard kind == .licence, status == .decided, row.granted == true else { throw fail("action", "操作", "准予许可后才能颁发证件") }
-                try await complete(ActionClocks.licenceIssue, at: day, "已颁发")
-                row.status = ActionStatus.issued.rawValue
-            case .inspect(let on, let numbers, let findings):
-                try require([.inspection], [.accepted])
-                let ids = try await officers(numbers, on: on, unitPath: row.unitPath, article: "行政处罚法第四十二条、第五十五条", db: tx)
-                guard !findings.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "检查情况", "须记录检查情况") }
-                row.officerIDs = ids.map(\.uuidString).joined(separator: ",")
-                row.decidedOn = on.description
-                row.decision = findings
-                row.status = ActionStatus.decided.rawValue
-                detail += "：\(findings)"
-            case .publish:
-                guard kind != .inspection, let decided = row.decidedOn.flatMap(CivilDate.init) else { throw fail("action", "操作", "作出决定后才能公示") }
-                guard row.publishedOn == nil else { throw fail("action", "操作", "已于\(row.publishedOn!)公示") }
-                guard step.day >= decided else { throw fail("on", "日期", "公示日期不能早于决定日期 \(decided)") }
-                let name = try services.cipher.open(row.partySealed)
-                let people = row.partyKind == "natural" ? [name] : []
-                row.publishedOn = step.day.description
-                row.publicText = "\(row.partyKind == "natural" ? Masking.publicPersonName(name) : name)：" + Redaction.publicText(row.decision ?? "", personNames: people)
-                for kind in [PublicationClocks.licence.key, PublicationClocks.otherDecision.key] {
-                    if let open = try await ClockService.openClock(kind: kind, link: row.link, on: tx) {
-                        try await ClockService.record(.complete(day, reason: "已公示"), on: open.id!, by: principal, services: services, on: tx)
+            let facts = try await loadFacts(for: step, row: row, now: now, services: services, on: tx)
+            let outcome = try ActionRules.apply(step, to: row.state, facts: facts)
+            row.apply(outcome.state)
+            for effect in outcome.effects {
+                switch effect {
+                case .openClock(let kind, let at, let reason):
+                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.number) \(kind.rule.title)", link: row.link, start: at,
+                                                startReason: reason, by: principal, services: services, on: tx)
+                case .completeClock(let kind, let at, let reason):
+                    if let open = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                        try await ClockService.record(.complete(at, reason: reason), on: open.id!, by: principal, services: services, on: tx)
                     }
+                case .record(let kind, let event):
+                    if let open = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                        try await ClockService.record(event, on: open.id!, by: principal, services: services, on: tx)
+                    }
+                case .publish:
+                    let name = try services.cipher.open(row.partySealed)
+                    let people = row.partyKind == "natural" ? [name] : []
+                    row.publicText = "\(row.partyKind == "natural" ? Masking.publicPersonName(name) : name)：" + Redaction.publicText(row.decision ?? "", personNames: people)
                 }
-            case .close:
-                try require([.licence, .coercion, .inspection], [.decided, .issued])
-                row.status = ActionStatus.closed.rawValue
-                row.closedOn = step.day.description
             }
-            row.history += "\n\(step.day) \(detail)"
+            row.history += "\n\(step.day) \(outcome.detail)"
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "enforcement.action-step", entityType: "enforcement_action", entityID: row.id!.uuidString,
-                                                 detail: "\(row.number)：\(detail)（\(step.day)）"), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: "\(row.number)：\(outcome.detail)（\(step.day)）"), by: principal.auditActor, at: services.now, on: tx)
             return row
         }
+    }
+
+    /// What `ActionRules` reads besides the record, inside the step's transaction.
+    static func loadFacts(for step: ActionStep, row: EnforcementAction, now: CivilDateTime, services: FazhiServices, on tx: any Database) async throws -> ActionFacts {
+        var facts = ActionFacts(now: now, unitPath: row.unitPath)
+        let numbers: [String]
+        switch step {
+        case .impose(_, _, let list, _, _), .inspect(_, let list, _): numbers = list
+        default: numbers = []
+        }
+        for number in Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) {
+            guard let certificate = try await OfficerCertificate.query(on: tx).filter(\.$number == number)
+                .filter(\.$kind == CertificateKind.enforcement.rawValue).first() else { continue }
+            var qualified = certificate.valid(on: step.day.description)
+            if qualified { qualified = try await OfficerService.qualified(certificate.$officer.id, on: step.day, db: tx) }
+            facts.certificates[number] = CertificateFacts(officerID: certificate.$officer.id, qualified: qualified,
+                                                          statusLabel: certificate.statusLabel(on: step.day.description), unitPath: certificate.unitPath)
+        }
+        let clocks = try await ClockService.clocks(link: row.link, on: tx).filter { !$0.closed }
+        facts.openClocks = Set(clocks.map(\.kind))
+        let needsDue: Set<String> = [ActionClocks.seizure.key, ActionClocks.licenceAcceptance.key]
+        if clocks.contains(where: { needsDue.contains($0.kind) }) {
+            let calendar = try await CalendarService.current(services: services, on: tx)
+            for clock in clocks where needsDue.contains(clock.kind) {
+                let ledger = try clock.clock
+                facts.dueDates[clock.kind] = ledger.dueDate(calendar: calendar)
+                if clock.kind == ActionClocks.seizure.key {
+                    facts.seizureExtendedDays = ledger.events.filter { $0.kind == .extend }.compactMap(\.period).filter { $0.unit == .days }.reduce(0) { $0 + $1.count }
+                }
+            }
+        }
+        return facts
+    }
+}
+
+extension EnforcementAction {
+    /// The record as `ActionRules` sees it.
+    var state: ActionState {
+        var state = ActionState(kind: actionKind, status: actionStatus, startedOn: CivilDate(startedOn)!)
+        state.officerIDs = officerIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) }
+        state.decidedOn = decidedOn.flatMap(CivilDate.init)
+        state.decision = decision
+        state.granted = granted
+        state.closedOn = closedOn.flatMap(CivilDate.init)
+        state.publishedOn = publishedOn.flatMap(CivilDate.init)
+        state.correctionRequestedOn = correctionRequestedOn.flatMap(CivilDate.init)
+        return state
+    }
+
+    func apply(_ state: ActionState) {
+        status = state.status.rawValue
+        officerIDs = state.officerIDs.map(\.uuidString).joined(separator: ",")
+        decidedOn = state.decidedOn?.description
+        decision = state.decision
+        granted = state.granted
+        closedOn = state.closedOn?.description
+        publishedOn = state.publishedOn?.description
+        correctionRequestedOn = state.correctionRequestedOn?.description
     }
 }
 
