@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "FazhiCore",
                 "FazhiCalendar",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ],

@@ -106,7 +106,7 @@ enum ActionPages {
         let row = try await ActionService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
         let officers = try await EnforcementOfficer.query(on: req.db).filter(\.$id ~~ row.officerIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) }).all()
         let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
-        let clocks = try await ClockService.clocks(link: row.link, on: req.db).map {
+        let clocks = try await ClockService.clocks(record: row.clockRecord, on: req.db).map {
             try ClockService.view($0, calendar: calendar, now: CivilDateTime(req.fazhi.now), warnWithin: req.fazhi.config.deadlineWarnWorkdays)
         }
         var content: [Node] = [

@@ -133,7 +133,7 @@ enum PenaltyCasePages {
         let officers = try await EnforcementOfficer.query(on: req.db).filter(\.$id ~~ row.officers).all()
         let calendar = try await CalendarService.current(services: services, on: req.db)
         let now = CivilDateTime(services.now)
-        let clocks = try await ClockService.clocks(link: row.link, on: req.db).map { try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays) }
+        let clocks = try await ClockService.clocks(record: row.clockRecord, on: req.db).map { try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays) }
         var discretionText = "—"
         if let tier = row.discretionTier.flatMap(DiscretionTier.init(rawValue:)) {
             var benchmark: DiscretionBenchmark?

@@ -366,10 +366,10 @@ public enum PenaltyCaseService {
             for effect in step.effects {
                 switch effect {
                 case .openClock(let kind, let reason):
-                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", link: row.link,
+                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord,
                                                 start: CivilDateTime(date: date), startReason: reason, by: principal, services: services, on: tx)
                 case .completeClock(let kind, let reason):
-                    if let open = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
                         try await ClockService.record(.complete(CivilDateTime(date: date), reason: reason), on: open.id!, by: principal, services: services, on: tx)
                     }
                 case .publish(let due, let note):

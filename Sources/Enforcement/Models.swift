@@ -1,5 +1,6 @@
 import FazhiCalendar
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 
@@ -207,5 +208,10 @@ enum EnforcementMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateRegisters(), CreatePenaltyCases(), AddPenaltyProcedure(), CreatePublications(), CreateDiscretion(), CreateActions(), CreateOfficerYears(), AddHearingRequest(), AddLicenceCorrection()]
+    static let all: [any Migration] = [CreateRegisters(), CreatePenaltyCases(), AddPenaltyProcedure(), CreatePublications(), CreateDiscretion(), CreateActions(), CreateOfficerYears(), AddHearingRequest(), AddLicenceCorrection(), ClockRecordBackfill(name: "enforcement.010.clock-records", patterns: [
+        .init(prefix: "/enforcement/cases/", type: PenaltyCase.schema), .init(prefix: "/enforcement/actions/", type: EnforcementAction.schema),
+    ])]
 }
+
+extension PenaltyCase: ClockOwner {}
+extension EnforcementAction: ClockOwner {}

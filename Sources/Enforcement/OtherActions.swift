@@ -198,7 +198,7 @@ public enum ActionService {
             try await row.create(on: tx)
             if kind == .licence {
                 try await ClockService.open(kind: ActionClocks.licenceAcceptance.key, unitID: target.id!, title: "\(number) \(ActionClocks.licenceAcceptance.rule.title)",
-                                            link: row.link, start: CivilDateTime(date: day!), startReason: "收到申请", by: principal, services: services, on: tx)
+                                            record: row.clockRecord, start: CivilDateTime(date: day!), startReason: "收到申请", by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "enforcement.action-register", entityType: "enforcement_action", entityID: row.id!.uuidString,
                                                  detail: "\(kind.label) \(number)：\(subject)"), by: principal.auditActor, at: services.now, on: tx)
@@ -226,14 +226,14 @@ public enum ActionService {
             for effect in outcome.effects {
                 switch effect {
                 case .openClock(let kind, let at, let reason):
-                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.number) \(kind.rule.title)", link: row.link, start: at,
+                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.number) \(kind.rule.title)", record: row.clockRecord, start: at,
                                                 startReason: reason, by: principal, services: services, on: tx)
                 case .completeClock(let kind, let at, let reason):
-                    if let open = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
                         try await ClockService.record(.complete(at, reason: reason), on: open.id!, by: principal, services: services, on: tx)
                     }
                 case .record(let kind, let event):
-                    if let open = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
                         try await ClockService.record(event, on: open.id!, by: principal, services: services, on: tx)
                     }
                 case .publish:
@@ -266,7 +266,7 @@ public enum ActionService {
             facts.certificates[number] = CertificateFacts(officerID: certificate.$officer.id, qualified: qualified,
                                                           statusLabel: certificate.statusLabel(on: step.day.description), unitPath: certificate.unitPath)
         }
-        let clocks = try await ClockService.clocks(link: row.link, on: tx).filter { !$0.closed }
+        let clocks = try await ClockService.clocks(record: row.clockRecord, on: tx).filter { !$0.closed }
         facts.openClocks = Set(clocks.map(\.kind))
         let needsDue: Set<String> = [ActionClocks.seizure.key, ActionClocks.licenceAcceptance.key]
         if clocks.contains(where: { needsDue.contains($0.kind) }) {

@@ -89,7 +89,11 @@ public final class RectificationTask: Model, @unchecked Sendable {
 }
 
 enum SupervisionMigrations {
-    static let all: [any Migration] = [CreateReviews(), CreateInspections(), CreateTransfers(), CreateComplaints()]
+    static let all: [any Migration] = [CreateReviews(), CreateInspections(), CreateTransfers(), CreateComplaints(), ClockRecordBackfill(name: "supervision.005.clock-records", patterns: [
+        .init(prefix: "/supervision/reviews/", type: ReviewCampaign.schema), .init(prefix: "/supervision/rectifications/", type: RectificationTask.schema),
+        .init(prefix: "/supervision/complaints/", type: EnforcementComplaint.schema), .init(prefix: "/supervision/inspections/draws/", type: InspectionDraw.schema),
+        .init(prefix: "/supervision/transfers/", type: CriminalTransfer.schema),
+    ])]
 
     struct CreateReviews: AsyncMigration {
         var name: String { "supervision.001.reviews" }
@@ -386,7 +390,7 @@ public enum ReviewService {
                 task.dueOn = today.description
                 try await task.create(on: tx)
                 let clock = try await ClockService.open(kind: SupervisionClocks.rectification.key, unitID: file.unitID, title: "\(file.caseNumber) 评查整改",
-                                                        link: task.link, start: CivilDateTime(date: today), startReason: "评查发现问题", assigning: true,
+                                                        record: task.clockRecord, start: CivilDateTime(date: today), startReason: "评查发现问题", assigning: true,
                                                         by: principal, services: services, on: tx)
                 task.dueOn = clock.dueDate ?? "未能计算（工作日历未覆盖）"
                 try await task.update(on: tx)
@@ -414,7 +418,7 @@ public enum ReviewService {
             task.doneOn = day!.description
             task.response = text
             try await task.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: SupervisionClocks.rectification.key, link: task.link, on: tx) {
+            if let clock = try await ClockService.openClock(kind: SupervisionClocks.rectification.key, record: task.clockRecord, on: tx) {
                 try await ClockService.record(.complete(CivilDateTime(date: day!), reason: "已报告整改"), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "supervision.rectify", entityType: "rectification_task", entityID: task.id!.uuidString,
@@ -440,3 +444,10 @@ public enum ReviewService {
         }
     }
 }
+
+extension ReviewCampaign: ClockOwner {}
+extension RectificationTask: ClockOwner {}
+extension EnforcementComplaint: ClockOwner {}
+extension InspectionPlan: ClockOwner {}
+extension InspectionDraw: ClockOwner {}
+extension CriminalTransfer: ClockOwner {}

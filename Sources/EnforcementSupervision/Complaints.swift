@@ -185,7 +185,7 @@ public enum ComplaintService {
             try await row.create(on: tx)
             // The supervision body holds the clock; the complained-about unit cannot see it run.
             let holder = principal.unitID ?? target.id!
-            try await ClockService.open(kind: SupervisionClocks.complaint.key, unitID: holder, title: "\(number) 行政执法投诉", link: row.link,
+            try await ClockService.open(kind: SupervisionClocks.complaint.key, unitID: holder, title: "\(number) 行政执法投诉", record: row.clockRecord,
                                         start: CivilDateTime(date: day!), startReason: "收到投诉", by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.complaint-register", entityType: "enforcement_complaint", entityID: row.id!.uuidString,
                                                  detail: "\(number)（\(sourceValue!.label)）：\(target.name)"), by: principal.auditActor, at: services.now, on: tx)
@@ -213,7 +213,7 @@ public enum ComplaintService {
                 guard allowed.contains(status) else { throw fail("action", "操作", "当前为“\(status.label)”，不能\(action.label)：\(why)") }
             }
             func complete(_ kind: ClockKind, _ reason: String) async throws {
-                for clock in try await ClockService.clocks(link: row.link, on: tx) where clock.kind == kind.key && !clock.closed {
+                for clock in try await ClockService.clocks(record: row.clockRecord, on: tx) where clock.kind == kind.key && !clock.closed {
                     try await ClockService.record(.complete(CivilDateTime(date: action.date), reason: reason), on: clock.id!, by: principal, services: services, on: tx)
                 }
             }
@@ -246,7 +246,7 @@ public enum ComplaintService {
                     row.status = ComplaintStatus.ordered.rawValue
                     row.orderedOn = action.date.description
                     try await ClockService.open(kind: SupervisionClocks.rectification.key, unitID: row.aboutUnitID, title: "\(row.number) \(outcome.label)整改",
-                                                link: row.link, start: CivilDateTime(date: action.date), startReason: outcome.label, by: principal, services: services, on: tx)
+                                                record: row.clockRecord, start: CivilDateTime(date: action.date), startReason: outcome.label, by: principal, services: services, on: tx)
                 }
             case .rectified(_, let report):
                 try require([.ordered], "发出意见书或纠正通知后才有整改")

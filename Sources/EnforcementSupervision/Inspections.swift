@@ -248,7 +248,7 @@ public enum InspectionService {
             row.inspectedOn = day!.description
             row.result = value!.rawValue
             let clock = try await ClockService.open(kind: SupervisionClocks.inspectionResult.key, unitID: plan.unitID, title: "\(row.targetName) 抽查结果公示",
-                                                    link: row.link, start: CivilDateTime(date: day!), startReason: "检查结束", by: principal, services: services, on: tx)
+                                                    record: row.clockRecord, start: CivilDateTime(date: day!), startReason: "检查结束", by: principal, services: services, on: tx)
             row.dueOn = clock.dueDate
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.inspection-result", entityType: "inspection_draw", entityID: row.id!.uuidString,
@@ -270,7 +270,7 @@ public enum InspectionService {
             }
             row.publishedOn = day.description
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: SupervisionClocks.inspectionResult.key, link: row.link, on: tx) {
+            if let clock = try await ClockService.openClock(kind: SupervisionClocks.inspectionResult.key, record: row.clockRecord, on: tx) {
                 try await ClockService.record(.complete(CivilDateTime(date: day), reason: "已公示"), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "supervision.inspection-publish", entityType: "inspection_draw", entityID: row.id!.uuidString,

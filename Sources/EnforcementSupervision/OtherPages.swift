@@ -8,9 +8,9 @@ import Vapor
 
 /// Shared bits of the supervision pages.
 enum SupervisionUI {
-    static func clocks(_ req: Request, link: String) async throws -> Node {
+    static func clocks(_ req: Request, record: ClockRecord) async throws -> Node {
         let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
-        let views = try await ClockService.clocks(link: link, on: req.db).map {
+        let views = try await ClockService.clocks(record: record, on: req.db).map {
             try ClockService.view($0, calendar: calendar, now: CivilDateTime(req.fazhi.now), warnWithin: req.fazhi.config.deadlineWarnWorkdays)
         }
         return DeadlinePages.clockSection(views)
@@ -222,7 +222,7 @@ enum TransferPages {
             UI.errorSummary(failure),
             UI.details([("案号", .text(row.caseNumber)), ("当事人", .text(row.suspectMasked)), ("涉嫌罪名", .text(row.offence)), ("状态", .text(row.transferStatus.label)),
                         ("移送时间", .text(row.transferredAt ?? "—")), ("涉案物品移交", .text(row.exhibitsOn ?? "—"))]),
-            el("h2", text: "法定期限"), try await SupervisionUI.clocks(req, link: row.link),
+            el("h2", text: "法定期限"), try await SupervisionUI.clocks(req, record: row.clockRecord),
             el("h2", text: "办理记录"), el("pre", text: row.history),
         ]
         if principal.has(SupervisionPermissions.inspect) {
@@ -320,7 +320,7 @@ enum ComplaintPages {
                         ("被投诉单位", .text(unit?.name ?? "")), ("投诉内容", .text(row.content)), ("状态", .text(row.complaintStatus.label)),
                         ("监督结论", .text(row.outcome.flatMap(SupervisionOutcome.init(rawValue:)).map { "\($0.label)：\(row.findings ?? "")" } ?? "—")),
                         ("移送纪检监察机关", .text(row.disciplineOn ?? "—"))]),
-            el("h2", text: "法定期限"), try await SupervisionUI.clocks(req, link: row.link),
+            el("h2", text: "法定期限"), try await SupervisionUI.clocks(req, record: row.clockRecord),
             el("h2", text: "办理记录"), el("pre", text: row.history),
         ]
         let action = row.link

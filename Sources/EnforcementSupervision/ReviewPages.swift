@@ -203,7 +203,7 @@ enum ReviewPages {
             throw ScopeDenied(entityType: "rectification_task", entityID: id.uuidString)
         }
         let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
-        let clocks = try await ClockService.clocks(link: task.link, on: req.db).map {
+        let clocks = try await ClockService.clocks(record: task.clockRecord, on: req.db).map {
             try ClockService.view($0, calendar: calendar, now: CivilDateTime(req.fazhi.now), warnWithin: req.fazhi.config.deadlineWarnWorkdays)
         }
         var content: [Node] = [

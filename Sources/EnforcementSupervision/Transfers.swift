@@ -172,7 +172,7 @@ public enum TransferService {
             row.history = "\(day!) 报告负责人：涉嫌\(offenceText)"
             row.createdAt = services.now
             try await row.create(on: tx)
-            try await ClockService.open(kind: TransferClocks.decision.key, unitID: unit.id!, title: "\(number) \(TransferClocks.decision.rule.title)", link: row.link,
+            try await ClockService.open(kind: TransferClocks.decision.key, unitID: unit.id!, title: "\(number) \(TransferClocks.decision.rule.title)", record: row.clockRecord,
                                         start: CivilDateTime(date: day!), startReason: "报告负责人", by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.transfer-report", entityType: "criminal_transfer", entityID: row.id!.uuidString,
                                                  detail: "\(number)：涉嫌\(offenceText)"), by: principal.auditActor, at: services.now, on: tx)
@@ -199,12 +199,12 @@ public enum TransferService {
                 guard status == allowed else { throw fail("action", "操作", "当前为“\(status.label)”，不能\(action.label)：\(why)") }
             }
             func complete(_ kind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
-                if let clock = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                if let clock = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
                     try await ClockService.record(.complete(time, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
                 }
             }
             func open(_ kind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
-                try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", link: row.link, start: time,
+                try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord, start: time,
                                             startReason: reason, by: principal, services: services, on: tx)
             }
             let day = CivilDateTime(date: action.date)

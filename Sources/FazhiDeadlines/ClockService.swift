@@ -24,7 +24,7 @@ public enum ClockService {
     /// due date of a kind registered with `date:0` (a date each clock is given, such as the
     /// 3月1日 of the annual report or a department's deadline), and only of such a kind.
     @discardableResult
-    public static func open(kind kindKey: String, unitID: UUID?, title: String?, link: String?, start: CivilDateTime?, startReason: String?,
+    public static func open(kind kindKey: String, unitID: UUID?, title: String?, record: ClockRecord?, start: CivilDateTime?, startReason: String?,
                             fixedDate: CivilDate? = nil, assigning: Bool = false,
                             by principal: Principal, services: FazhiServices, on db: any Database) async throws -> StatutoryClock {
         var validator = Validator()
@@ -57,7 +57,9 @@ public enum ClockService {
             row.kind = kind!.key
             row.moduleID = kind!.moduleID
             row.title = title
-            row.link = link
+            row.link = record?.link
+            row.recordType = record?.type
+            row.recordID = record?.id.uuidString
             row.unitID = unitID
             row.unitPath = unitPath
             try row.store(clock)
@@ -76,13 +78,15 @@ public enum ClockService {
     }
 
     /// The open clock of a kind for a record, if any (modules keep no clock ids of their own).
-    public static func openClock(kind: String, link: String, on db: any Database) async throws -> StatutoryClock? {
-        try await StatutoryClock.query(on: db).filter(\.$kind == kind).filter(\.$link == link).filter(\.$closed == false).first()
+    public static func openClock(kind: String, record: ClockRecord, on db: any Database) async throws -> StatutoryClock? {
+        try await StatutoryClock.query(on: db).filter(\.$recordType == record.type).filter(\.$recordID == record.id.uuidString)
+            .filter(\.$kind == kind).filter(\.$closed == false).first()
     }
 
     /// Every clock of a record, oldest first.
-    public static func clocks(link: String, on db: any Database) async throws -> [StatutoryClock] {
-        try await StatutoryClock.query(on: db).filter(\.$link == link).sort(\.$createdAt).all()
+    public static func clocks(record: ClockRecord, on db: any Database) async throws -> [StatutoryClock] {
+        try await StatutoryClock.query(on: db).filter(\.$recordType == record.type).filter(\.$recordID == record.id.uuidString)
+            .sort(\.$createdAt).all()
     }
 
     /// Finds a clock the caller may see; outside the caller's units it is refused as if absent.

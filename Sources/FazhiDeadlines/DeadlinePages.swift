@@ -40,7 +40,7 @@ public enum DeadlinePages {
                 guard kind?.manual ?? true else {
                     throw ValidationFailure(field: "kind", label: "期限类型", message: "该类期限由所属模块的办理流程自动登记，不能手工登记")
                 }
-                let row = try await ClockService.open(kind: form.kind ?? "", unitID: unit, title: form.title, link: nil,
+                let row = try await ClockService.open(kind: form.kind ?? "", unitID: unit, title: form.title, record: nil,
                                                       start: startMoment(form.startDate, form.startTime), startReason: form.startReason,
                                                       by: principal, services: req.fazhi, on: req.db)
                 return Layout.redirect(req, to: "/deadlines/\(row.id!)", notice: "已登记期限，届满日 \(row.dueDate ?? "—")")

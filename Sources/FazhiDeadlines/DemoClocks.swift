@@ -23,7 +23,7 @@ enum DemoClocks {
         func open(_ kind: String, _ code: String, _ title: String, daysAgo: Int, minute: Int = 9 * 60,
                   _ events: [(offset: Int, event: (CivilDate) -> ClockEvent)] = []) async throws {
             let start = today.adding(days: -daysAgo)
-            let row = try await ClockService.open(kind: kind, unitID: try await unit(code), title: title, link: nil,
+            let row = try await ClockService.open(kind: kind, unitID: try await unit(code), title: title, record: nil,
                                                   start: CivilDateTime(date: start, minuteOfDay: minute), startReason: kind.hasSuffix("reply") ? "收到申请" : "交办",
                                                   by: by, services: services, on: db)
             for (offset, make) in events where offset < daysAgo {

@@ -41,6 +41,9 @@ public final class StatutoryClock: Model, @unchecked Sendable {
     @Field(key: "title") public var title: String
     /// The record's page; nil for a clock registered by hand, whose own page is the record.
     @OptionalField(key: "link") public var link: String?
+    /// The record the clock belongs to (its table and id): how modules find their clocks.
+    @OptionalField(key: "record_type") public var recordType: String?
+    @OptionalField(key: "record_id") public var recordID: String?
     @Field(key: "unit_id") public var unitID: UUID
     @Field(key: "unit_path") public var unitPath: String
     /// `Clock` as JSON: rule, start and ledger.
@@ -153,5 +156,25 @@ enum DeadlineMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateCalendarVersions(), CreateClocks()]
+    /// Clocks keyed by their record (table and id), indexed; each module's `ClockRecordBackfill`
+    /// fills the rows opened before from their links.
+    struct AddClockRecords: AsyncMigration {
+        var name: String { "deadlines.003.clock-records" }
+
+        func prepare(on database: any Database) async throws {
+            let sql = database.sql
+            try await sql.raw("ALTER TABLE statutory_clocks ADD COLUMN record_type TEXT").run()
+            try await sql.raw("ALTER TABLE statutory_clocks ADD COLUMN record_id TEXT").run()
+            try await sql.raw("CREATE INDEX statutory_clocks_record ON statutory_clocks (record_type, record_id, kind, closed)").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            let sql = database.sql
+            try await sql.raw("DROP INDEX statutory_clocks_record").run()
+            try await sql.raw("ALTER TABLE statutory_clocks DROP COLUMN record_type").run()
+            try await sql.raw("ALTER TABLE statutory_clocks DROP COLUMN record_id").run()
+        }
+    }
+
+    static let all: [any Migration] = [CreateCalendarVersions(), CreateClocks(), AddClockRecords()]
 }

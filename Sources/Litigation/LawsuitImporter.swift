@@ -162,7 +162,7 @@ public struct LawsuitImporter: Importer {
                     }
                     if let served = checked.servedOn, row.defenceOn == nil, row.judgment == nil {
                         try await ClockService.open(kind: LitigationClocks.defence.key, unitID: checked.defendant.id, title: "\(lawsuit.caseNumber) 答辩",
-                                                    link: lawsuit.link, start: CivilDateTime(date: served), startReason: "收到起诉状副本（导入）",
+                                                    record: lawsuit.clockRecord, start: CivilDateTime(date: served), startReason: "收到起诉状副本（导入）",
                                                     by: principal, services: services, on: db)
                     }
                 }

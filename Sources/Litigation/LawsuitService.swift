@@ -138,7 +138,7 @@ public enum LawsuitService {
                                                  detail: "\(row.court) \(row.caseNumber)（\(checked.instance.label)），被告：\(checked.defendant.name)"),
                                       by: principal.auditActor, at: stamp, on: tx)
             if let served = checked.servedOn {
-                try await ClockService.open(kind: LitigationClocks.defence.key, unitID: checked.defendant.id, title: "\(row.caseNumber) 答辩", link: row.link,
+                try await ClockService.open(kind: LitigationClocks.defence.key, unitID: checked.defendant.id, title: "\(row.caseNumber) 答辩", record: row.clockRecord,
                                             start: CivilDateTime(date: served), startReason: "收到起诉状副本", by: principal, services: services, on: tx)
             }
             return row
@@ -162,7 +162,7 @@ public enum LawsuitService {
             row.defenceOn = date.description
             row.updatedAt = stamp
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: LitigationClocks.defence.key, link: row.link, on: tx) {
+            if let clock = try await ClockService.openClock(kind: LitigationClocks.defence.key, record: row.clockRecord, on: tx) {
                 try await ClockService.record(.complete(CivilDateTime(date: date), reason: "已提交答辩状"), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "litigation.defence", entityType: "lawsuit", entityID: row.id!.uuidString, detail: "提交答辩（\(date)）"),
@@ -217,7 +217,7 @@ public enum LawsuitService {
             row.performance = performance
             row.updatedAt = stamp
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: LitigationClocks.defence.key, link: row.link, on: tx) {
+            if let clock = try await ClockService.openClock(kind: LitigationClocks.defence.key, record: row.clockRecord, on: tx) {
                 try await ClockService.record(.complete(CivilDateTime(date: date), reason: "案件审结"), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "litigation.judgment", entityType: "lawsuit", entityID: row.id!.uuidString,

@@ -1,5 +1,6 @@
 import FazhiCalendar
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 
@@ -156,5 +157,11 @@ enum LitigationMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateLawsuits(), CreateRecommendations()]
+    static let all: [any Migration] = [CreateLawsuits(), CreateRecommendations(), ClockRecordBackfill(name: "litigation.003.clock-records", patterns: [
+        .init(prefix: "/litigation/", fragment: "#recommendation-", type: LawsuitRecommendation.schema),
+        .init(prefix: "/litigation/", type: Lawsuit.schema),
+    ])]
 }
+
+extension Lawsuit: ClockOwner {}
+extension LawsuitRecommendation: ClockOwner {}

@@ -220,8 +220,8 @@ enum LitigationPages {
         let calendar = try await CalendarService.current(services: services, on: req.db)
         let now = CivilDateTime(services.now)
         let recommendations = try await LawsuitRecommendation.query(on: req.db).filter(\.$lawsuit.$id == row.id!).sort(\.$receivedOn).all()
-        var clockRows = try await ClockService.clocks(link: row.link, on: req.db)
-        for item in recommendations { clockRows += try await ClockService.clocks(link: item.link, on: req.db) }
+        var clockRows = try await ClockService.clocks(record: row.clockRecord, on: req.db)
+        for item in recommendations { clockRows += try await ClockService.clocks(record: item.clockRecord, on: req.db) }
         let clocks = try clockRows.map {
             try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays)
         }

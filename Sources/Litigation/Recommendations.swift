@@ -23,7 +23,7 @@ public final class LawsuitRecommendation: Model, @unchecked Sendable {
     public init() {}
 
     var kindLabel: String { kind == "procuratorial" ? "检察建议" : "司法建议" }
-    var link: String { "/litigation/\($lawsuit.id)#recommendation-\(id!)" }
+    public var link: String { "/litigation/\($lawsuit.id)#recommendation-\(id!)" }
 }
 
 extension LitigationMigrations {
@@ -78,7 +78,7 @@ public enum RecommendationService {
             try await row.create(on: tx)
             if procuratorial {
                 try await ClockService.open(kind: LitigationClocks.procuratorialReply.key, unitID: lawsuit.defendantID, title: "\(lawsuit.caseNumber) 检察建议回复",
-                                            link: row.link, start: CivilDateTime(date: receivedOn), startReason: "收到检察建议书", by: principal, services: services, on: tx)
+                                            record: row.clockRecord, start: CivilDateTime(date: receivedOn), startReason: "收到检察建议书", by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "litigation.recommendation", entityType: "lawsuit", entityID: lawsuit.id!.uuidString,
                                                  detail: "收到\(row.kindLabel)（\(receivedOn)）"), by: principal.auditActor, at: stamp, on: tx)
@@ -96,7 +96,7 @@ public enum RecommendationService {
             row.repliedOn = date.description
             row.reply = reply.trimmingCharacters(in: .whitespacesAndNewlines)
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: LitigationClocks.procuratorialReply.key, link: row.link, on: tx) {
+            if let clock = try await ClockService.openClock(kind: LitigationClocks.procuratorialReply.key, record: row.clockRecord, on: tx) {
                 try await ClockService.record(.complete(CivilDateTime(date: date), reason: "已书面回复"), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "litigation.recommendation-reply", entityType: "lawsuit", entityID: lawsuit.id!.uuidString,

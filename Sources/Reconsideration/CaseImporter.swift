@@ -256,7 +256,7 @@ public struct CaseImporter: Importer {
                     }
                     if let clockKind {
                         let opened = try await ClockService.open(kind: clockKind.key, unitID: row.respondent.id, title: "\(record.caseNumber) \(clockKind.rule.title)",
-                                                                 link: record.link, start: CivilDateTime(date: start), startReason: "导入", by: principal, services: services, on: db)
+                                                                 record: record.clockRecord, start: CivilDateTime(date: start), startReason: "导入", by: principal, services: services, on: db)
                         if status == .underReview && row.extended {
                             try await ClockService.record(.extend(start, by: .days(30), approver: "导入台账", reason: "台账标明已延长"), on: opened.id!,
                                                           by: principal, services: services, on: db)

@@ -232,7 +232,7 @@ public enum CaseService {
             let warnings = ReconsiderationRules.applicationWarnings(actOn: checked.actOn, receivedOn: checked.receivedOn!, calendar: calendar)
             let note = warnings.isEmpty ? "" : "（提示：\(warnings.joined(separator: "；"))）"
             try await log(row, action: "register", on: checked.receivedOn!, detail: "收到行政复议申请（\(checked.channel!.label)），被申请人：\(respondent.name)\(note)", by: principal, stamp: stamp, on: tx)
-            try await ClockService.open(kind: ReconsiderationClocks.acceptance.key, unitID: respondent.id, title: "\(number) 受理审查", link: row.link,
+            try await ClockService.open(kind: ReconsiderationClocks.acceptance.key, unitID: respondent.id, title: "\(number) 受理审查", record: row.clockRecord,
                                         start: CivilDateTime(date: checked.receivedOn!), startReason: "收到行政复议申请", by: principal, services: services, on: tx)
             return (row, warnings)
         }
@@ -276,7 +276,7 @@ public enum CaseService {
             let row = try await find(caseID, for: principal, on: tx)
             let calendar = try await CalendarService.current(services: services, on: tx)
             func due(_ kind: ClockKind) async throws -> CivilDate? {
-                try await ClockService.openClock(kind: kind.key, link: row.link, on: tx)?.clock.dueDate(calendar: calendar)
+                try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx)?.clock.dueDate(calendar: calendar)
             }
             var facts = ReconsiderationFacts(now: CivilDateTime(stamp), calendar: calendar)
             switch action {
@@ -289,11 +289,11 @@ public enum CaseService {
             for effect in step.effects {
                 switch effect {
                 case .record(let kind, let event):
-                    if let open = try await ClockService.openClock(kind: kind.key, link: row.link, on: tx) {
+                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
                         try await ClockService.record(event, on: open.id!, by: principal, services: services, on: tx)
                     }
                 case .open(let kind, let start, let reason):
-                    try await ClockService.open(kind: kind.key, unitID: row.respondentID, title: "\(row.caseNumber) \(kind.rule.title)", link: row.link,
+                    try await ClockService.open(kind: kind.key, unitID: row.respondentID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord,
                                                 start: CivilDateTime(date: start), startReason: reason, by: principal, services: services, on: tx)
                 }
             }

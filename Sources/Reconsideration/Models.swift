@@ -1,4 +1,5 @@
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 
@@ -175,5 +176,11 @@ enum ReconsiderationMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateCases(), CreateOpinions(), CreateAttachments(), AddStatutoryGates()]
+    static let all: [any Migration] = [CreateCases(), CreateOpinions(), CreateAttachments(), AddStatutoryGates(), ClockRecordBackfill(name: "reconsideration.005.clock-records", patterns: [
+        .init(prefix: "/reconsideration/", fragment: "#opinion-", type: ReconsiderationOpinion.schema),
+        .init(prefix: "/reconsideration/", type: ReconsiderationCase.schema),
+    ])]
 }
+
+extension ReconsiderationCase: ClockOwner {}
+extension ReconsiderationOpinion: ClockOwner {}

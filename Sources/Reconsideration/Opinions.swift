@@ -25,7 +25,7 @@ public final class ReconsiderationOpinion: Model, @unchecked Sendable {
 
     public init() {}
 
-    var link: String { "/reconsideration/\($reconsiderationCase.id)#opinion-\(id!)" }
+    public var link: String { "/reconsideration/\($reconsiderationCase.id)#opinion-\(id!)" }
 }
 
 extension ReconsiderationMigrations {
@@ -90,7 +90,7 @@ public enum OpinionService {
             try await opinion.create(on: tx)
             let reason = receivedOn.map { "收文机关于\($0)收到行政复议意见书（行政复议法第七十六条：自收到之日起六十日内）" }
                 ?? "制发行政复议意见书；收文机关收到日期尚未记录，暂自制发之日起计算（行政复议法第七十六条：自收到之日起六十日内）"
-            try await ClockService.open(kind: ReconsiderationClocks.opinionReply.key, unitID: recipient.id, title: "\(row.caseNumber) 意见书", link: opinion.link,
+            try await ClockService.open(kind: ReconsiderationClocks.opinionReply.key, unitID: recipient.id, title: "\(row.caseNumber) 意见书", record: opinion.clockRecord,
                                         start: CivilDateTime(date: receivedOn ?? issuedOn), startReason: reason, by: principal, services: services, on: tx)
             try await CaseService.log(row, action: "opinion", on: issuedOn, detail: "向\(recipient.name)制发行政复议意见书：\(text)", by: principal, stamp: stamp, on: tx)
             return opinion
@@ -111,7 +111,7 @@ public enum OpinionService {
             }
             opinion.receivedOn = date.description
             try await opinion.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, link: opinion.link, on: tx) {
+            if let clock = try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, record: opinion.clockRecord, on: tx) {
                 try await ClockService.record(.restart(date, reason: "收文机关于\(date)收到行政复议意见书，期限自收到之日起计算（行政复议法第七十六条）"),
                                               on: clock.id!, by: principal, services: services, on: tx)
             }
@@ -133,7 +133,7 @@ public enum OpinionService {
             opinion.repliedOn = date.description
             opinion.reply = reply.trimmingCharacters(in: .whitespacesAndNewlines)
             try await opinion.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, link: opinion.link, on: tx) {
+            if let clock = try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, record: opinion.clockRecord, on: tx) {
                 try await ClockService.record(.complete(CivilDateTime(date: date), reason: "收到纠正情况报告"), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await CaseService.log(row, action: "opinion-reply", on: date, detail: "收到意见书纠正情况报告", by: principal, stamp: stamp, on: tx)

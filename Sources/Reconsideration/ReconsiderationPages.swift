@@ -379,8 +379,8 @@ enum ReconsiderationPages {
         let calendar = try await CalendarService.current(services: services, on: req.db)
         let now = CivilDateTime(services.now)
         let opinions = try await ReconsiderationOpinion.query(on: req.db).filter(\.$reconsiderationCase.$id == row.id!).sort(\.$issuedOn).all()
-        var clockRows = try await ClockService.clocks(link: row.link, on: req.db)
-        for opinion in opinions { clockRows += try await ClockService.clocks(link: opinion.link, on: req.db) }
+        var clockRows = try await ClockService.clocks(record: row.clockRecord, on: req.db)
+        for opinion in opinions { clockRows += try await ClockService.clocks(record: opinion.clockRecord, on: req.db) }
         let clocks = try clockRows.map {
             try ClockService.view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays)
         }

@@ -69,7 +69,7 @@ enum ContributionPages {
         let row = try await ContributionService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
         let report = try await AnnualReport.find(row.reportID, on: req.db)
         let drafter = report.map { principal.covers(unitPath: $0.unitPath) } ?? false
-        let clocks = try await ReportPages.clocks(req, link: row.link)
+        let clocks = try await ReportPages.clocks(req, record: row.clockRecord)
         var content: [Node] = [
             UI.errorSummary(failure),
             UI.details([

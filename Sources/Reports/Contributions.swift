@@ -207,7 +207,7 @@ public enum ContributionService {
                 row.createdAt = stamp
                 row.updatedAt = stamp
                 try await row.create(on: tx)
-                try await ClockService.open(kind: ReportClocks.contribution.key, unitID: unit.id, title: "\(report.year)年度报告分项材料：\(heading)", link: row.link,
+                try await ClockService.open(kind: ReportClocks.contribution.key, unitID: unit.id, title: "\(report.year)年度报告分项材料：\(heading)", record: row.clockRecord,
                                             start: CivilDateTime(stamp), startReason: "\(report.unitName)征集", fixedDate: dueDate,
                                             by: principal, services: services, on: tx)
                 try await AuditLog.append(AuditEvent(action: "reports.input.request", entityType: "report_contribution", entityID: row.id!.uuidString,
@@ -249,7 +249,7 @@ public enum ContributionService {
                 guard principal.covers(unitPath: report.unitPath) else { throw ScopeDenied(entityType: "annual_report", entityID: report.id!.uuidString) }
             }
             func completeClock(_ reason: String) async throws {
-                if let clock = try await ClockService.openClock(kind: ReportClocks.contribution.key, link: row.link, on: tx) {
+                if let clock = try await ClockService.openClock(kind: ReportClocks.contribution.key, record: row.clockRecord, on: tx) {
                     try await ClockService.record(.complete(now, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
                 }
             }
@@ -289,7 +289,7 @@ public enum ContributionService {
                 row.status = ContributionStatus.requested.rawValue
                 row.note = reason
                 try await ClockService.open(kind: ReportClocks.contribution.key, unitID: row.unitID, title: "\(report.year)年度报告分项材料：\(row.section)（退回修改）",
-                                            link: row.link, start: now, startReason: "退回修改：\(reason)", fixedDate: CivilDate(row.due),
+                                            record: row.clockRecord, start: now, startReason: "退回修改：\(reason)", fixedDate: CivilDate(row.due),
                                             by: principal, services: services, on: tx)
                 detail = "退回\(row.unitName)的“\(row.section)”材料：\(reason)"
             case .withdraw(let why):

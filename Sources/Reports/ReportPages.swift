@@ -102,9 +102,9 @@ enum ReportPages {
         return "\(req.fazhi.config.secureCookies ? "https" : "http")://\(host)"
     }
 
-    static func clocks(_ req: Request, link: String) async throws -> Node {
+    static func clocks(_ req: Request, record: ClockRecord) async throws -> Node {
         let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
-        return DeadlinePages.clockSection(try await ClockService.clocks(link: link, on: req.db).map {
+        return DeadlinePages.clockSection(try await ClockService.clocks(record: record, on: req.db).map {
             try ClockService.view($0, calendar: calendar, now: CivilDateTime(req.fazhi.now), warnWithin: req.fazhi.config.deadlineWarnWorkdays)
         })
     }
@@ -146,7 +146,7 @@ enum ReportPages {
             el("p", [], [link("下载 DOCX", "\(row.link)/export?format=docx"), .text(" · "), link("PDF", "\(row.link)/export?format=pdf"), .text(" · "),
                          link("Markdown", "\(row.link)/export?format=md")]),
             el("article", [.cls("report")], [el("h2", text: report.title)] + ReportFormats.html(report, linked: true)),
-            el("h2", text: "期限"), try await clocks(req, link: row.link),
+            el("h2", text: "期限"), try await clocks(req, record: row.clockRecord),
         ]
         content += try await ContributionPages.section(req, report: row, values: values, failure: failure)
         if principal.has(ReportPermissions.manage) {

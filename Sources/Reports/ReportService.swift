@@ -93,9 +93,9 @@ public enum ReportService {
             try await row.create(on: tx)
             // 督察工作规定: 3月1日 and 4月1日 of the next year, as clocks on the unit's deadline list.
             let start = CivilDateTime(services.now)
-            try await ClockService.open(kind: ReportClocks.submit.key, unitID: unit.id, title: "报送\(row.title)", link: row.link, start: start,
+            try await ClockService.open(kind: ReportClocks.submit.key, unitID: unit.id, title: "报送\(row.title)", record: row.clockRecord, start: start,
                                         startReason: "新建报告", fixedDate: CivilDate(row.submitBy), by: principal, services: services, on: tx)
-            try await ClockService.open(kind: ReportClocks.publish.key, unitID: unit.id, title: "公开\(row.title)", link: row.link, start: start,
+            try await ClockService.open(kind: ReportClocks.publish.key, unitID: unit.id, title: "公开\(row.title)", record: row.clockRecord, start: start,
                                         startReason: "新建报告", fixedDate: CivilDate(row.publishBy), by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "reports.create", entityType: "annual_report", entityID: row.id!.uuidString, detail: row.title),
                                       by: principal.auditActor, at: services.now, on: tx)
@@ -179,7 +179,7 @@ public enum ReportService {
         }
         return try await db.write { tx in
             try await row.update(on: tx)
-            if let finishing, let clock = try await ClockService.openClock(kind: finishing.key, link: row.link, on: tx) {
+            if let finishing, let clock = try await ClockService.openClock(kind: finishing.key, record: row.clockRecord, on: tx) {
                 try await ClockService.record(.complete(CivilDateTime(services.now), reason: summary), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "reports.step", entityType: "annual_report", entityID: row.id!.uuidString, detail: "\(row.title)：\(summary)"),

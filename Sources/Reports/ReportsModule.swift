@@ -1,4 +1,5 @@
 import FazhiCore
+import FazhiDeadlines
 import Foundation
 import Vapor
 
@@ -7,7 +8,10 @@ public enum ReportsModule {
     public static let manifest = FazhiModule(
         id: "reports",
         name: "年度报告",
-        migrations: [ReportMigrations.Create(), ContributionMigrations.Create()],
+        migrations: [ReportMigrations.Create(), ContributionMigrations.Create(),
+                     ClockRecordBackfill(name: "reports.003.clock-records", patterns: [
+                         .init(prefix: "/reports/inputs/", type: ReportContribution.schema), .init(prefix: "/reports/", type: AnnualReport.schema),
+                     ])],
         permissions: ReportPermissions.all,
         grants: ReportPermissions.grants,
         menu: [MenuEntry(title: "年度报告", path: "/reports", permission: ReportPermissions.read, section: "工作台"),
@@ -22,3 +26,6 @@ public enum ReportsModule {
         dashboardWidgets: [DashboardWidget(id: "reports", permission: ReportPermissions.read) { req in try await ContributionPages.widget(req) }]
     )
 }
+
+extension AnnualReport: ClockOwner {}
+extension ReportContribution: ClockOwner {}

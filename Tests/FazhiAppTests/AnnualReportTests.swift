@@ -210,7 +210,7 @@ import ZIPFoundation
             // The drafter returns 综合执法局's text with a reason (its clock runs again), withdraws the town's request, merges the rest.
             #expect(try await t.request(supervisor, .POST, zhzf.link, form: ["action": "return", "reason": ""]).status == .unprocessableEntity)
             #expect(try await t.request(supervisor, .POST, zhzf.link, form: ["action": "return", "reason": "请补充全年案件数"]).status == .seeOther)
-            #expect(try await ClockService.openClock(kind: ReportClocks.contribution.key, link: zhzf.link, on: t.db) != nil)
+            #expect(try await ClockService.openClock(kind: ReportClocks.contribution.key, record: zhzf.clockRecord, on: t.db) != nil)
             let (zhzfOfficer, _) = try await t.login("officer.zhzf")
             #expect(try await t.request(zhzfOfficer, .GET, zhzf.link).body.string.contains("请补充全年案件数"))
             #expect(try await t.request(zhzfOfficer, .POST, zhzf.link, form: ["action": "submit", "text": "全年办理案件{enforcement.penalty-cases}。"]).status == .seeOther)

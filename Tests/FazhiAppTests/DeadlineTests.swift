@@ -2,6 +2,7 @@ import FazhiApp
 import FazhiCalendar
 import FazhiCore
 import FazhiDeadlines
+import Enforcement
 import Fluent
 import Foundation
 import Testing
@@ -30,7 +31,7 @@ import VaporTesting
             #expect(opened.status == .seeOther)
             let clock = try #require(try await StatutoryClock.query(on: t.db).filter(\.$title == "测试公开申请").first())
             #expect(clock.dueDate == "2026-03-26")
-            let closed = try await ClockService.open(kind: "deadlines.disclosure-reply", unitID: unit.id, title: "已办结的申请", link: nil,
+            let closed = try await ClockService.open(kind: "deadlines.disclosure-reply", unitID: unit.id, title: "已办结的申请", record: nil,
                                                      start: CivilDateTime("2026-02-27"), startReason: nil, by: .system(), services: t.services, on: t.db)
             try await ClockService.record(.complete(CivilDateTime("2026-03-02T08:00")!), on: closed.id!, by: .system(), services: t.services, on: t.db)
 
@@ -177,6 +178,43 @@ import VaporTesting
             let steps = transferPage.components(separatedBy: "<li>").filter { $0.contains("届满") || $0.contains("状态") }.joined()
             #expect(transferPage.contains("届满时间：2026年3月2日（星期一）14:00"), "\(steps)")
             #expect(transferPage.contains("临期（剩余5小时）"))
+        }
+    }
+}
+
+/// Clocks are found by their record (table and id), not by the record's URL.
+@Suite struct ClockRecordTests {
+    @Test("a clock is found by its record after its stored link changes; clocks opened before are backfilled from their links")
+    func keyedByRecord() async throws {
+        try await TestApp.run { t in
+            // given a penalty case of the demo with an open decision clock
+            let clock = try #require(try await StatutoryClock.query(on: t.db).filter(\.$kind == PenaltyClocks.decision.key).filter(\.$closed == false).first())
+            let recordID = try #require(clock.recordID.flatMap(UUID.init(uuidString:)))
+            let row = try #require(try await PenaltyCase.find(recordID, on: t.db))
+            #expect(clock.recordType == PenaltyCase.schema)
+            // when the route is renamed (the stored link goes stale)
+            clock.link = "/renamed/\(row.id!)"
+            try await clock.save(on: t.db)
+            // then the case still finds its clock
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: t.db)?.id == clock.id)
+            // and a clock from before the keys, with only its link, is backfilled by the module's migration
+            clock.recordType = nil
+            clock.recordID = nil
+            clock.link = row.link
+            try await clock.save(on: t.db)
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: t.db) == nil)
+            try await ClockRecordBackfill(name: "test", patterns: [.init(prefix: "/enforcement/cases/", type: PenaltyCase.schema)]).prepare(on: t.db)
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: t.db)?.id == clock.id)
+            // An opinion's link names its case and itself: the fragment picks the opinion.
+            let opinionID = UUID()
+            clock.recordType = nil
+            clock.recordID = nil
+            clock.link = "/reconsideration/\(UUID())#opinion-\(opinionID)"
+            try await clock.save(on: t.db)
+            try await ClockRecordBackfill(name: "test", patterns: [.init(prefix: "/reconsideration/", fragment: "#opinion-", type: "reconsideration_opinions"),
+                                                                   .init(prefix: "/reconsideration/", type: "reconsideration_cases")]).prepare(on: t.db)
+            let backfilled = try #require(try await StatutoryClock.find(clock.id!, on: t.db))
+            #expect(backfilled.recordType == "reconsideration_opinions" && backfilled.recordID == opinionID.uuidString)
         }
     }
 }

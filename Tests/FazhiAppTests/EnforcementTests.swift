@@ -126,11 +126,11 @@ import FazhiDeadlines
             let expired = try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-12", "officers": "CASE-A,CASE-OLD"])
             #expect(expired.status == .unprocessableEntity && expired.body.string.contains("CASE-OLD") && expired.body.string.contains("第四十二条"))
             #expect(try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-12", "officers": "CASE-A, CASE-B", "major": "1", "complex": "1"]).status == .seeOther)
-            let decision = try #require(try await ClockService.openClock(kind: PenaltyClocks.decision.key, link: row.link, on: t.db))
+            let decision = try #require(try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: t.db))
             #expect(decision.dueDate == "2026-04-13")  // 90 days from 01-12 end Sunday 04-12
 
             #expect(try await post("\(row.link)/actions", ["action": "notify", "on": "2026-02-02", "hearingRight": "1"]).status == .seeOther)
-            #expect(try await ClockService.openClock(kind: PenaltyClocks.hearingRequest.key, link: row.link, on: t.db)?.dueDate == "2026-02-09")
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.hearingRequest.key, record: row.clockRecord, on: t.db)?.dueDate == "2026-02-09")
             let unreviewed = try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-20", "fine": "5000", "text": "罚款"])
             #expect(unreviewed.status == .unprocessableEntity && unreviewed.body.string.contains("第五十八条"))
             // The handling officer holds no review permission; the department's legal reviewer does.
@@ -151,7 +151,7 @@ import FazhiDeadlines
             #expect(try await post("\(row.link)/actions", ["action": "impact", "on": "2026-02-25", "text": "罚款不影响正常经营"]).status == .seeOther)
             #expect(try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-26", "fine": "5000", "text": "依食品安全法第一百二十四条罚款"]).status == .seeOther)
             #expect(try await StatutoryClock.find(decision.id!, on: t.db)?.closed == true)
-            #expect(try await ClockService.openClock(kind: PenaltyClocks.service.key, link: row.link, on: t.db)?.dueDate == "2026-03-06")  // 02-28 is a 春节 调休 working day
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.service.key, record: row.clockRecord, on: t.db)?.dueDate == "2026-03-06")  // 02-28 is a 春节 调休 working day
             for step in ["serve", "execute", "close", "archive"] {
                 #expect(try await post("\(row.link)/actions", ["action": step, "on": "2026-03-02"]).status == .seeOther, "\(step)")
             }
@@ -208,7 +208,7 @@ import FazhiDeadlines
             #expect(try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-10", "fine": "800",
                                                              "text": "对孙小明（身份证号码\(idNumber)，电话13912345678）罚款800元"]).status == .seeOther)
             // Decided Tuesday 02-10; 春节 runs 02-15..02-23 with 调休 on 02-14 and 02-28: seven working days end 02-26.
-            let clock = try #require(try await ClockService.openClock(kind: PublicationClocks.decision.key, link: row.link, on: t.db))
+            let clock = try #require(try await ClockService.openClock(kind: PublicationClocks.decision.key, record: row.clockRecord, on: t.db))
             #expect(clock.dueDate == "2026-02-26")
             #expect(try await post("\(row.link)/actions", ["action": "publish", "on": "2026-02-25"]).status == .seeOther)
             #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.closed == true)
@@ -235,7 +235,7 @@ import FazhiDeadlines
             #expect(early.status == .unprocessableEntity && early.body.string.contains("第四十八条第二款"))
             #expect(try await post("\(row.link)/actions", ["action": "change", "on": "2026-02-27", "kind": "annulled", "text": ""]).status == .unprocessableEntity)
             #expect(try await post("\(row.link)/actions", ["action": "change", "on": "2026-02-27", "kind": "annulled", "text": "示复〔2026〕5号"]).status == .seeOther)
-            let withdrawal = try #require(try await ClockService.openClock(kind: PublicationClocks.withdrawal.key, link: row.link, on: t.db))
+            let withdrawal = try #require(try await ClockService.openClock(kind: PublicationClocks.withdrawal.key, record: row.clockRecord, on: t.db))
             #expect(withdrawal.dueDate == "2026-03-03")  // Friday 02-27 + 3 working days: 调休 Saturday 02-28, Monday 03-02, Tuesday 03-03
             #expect(try await post("\(row.link)/actions", ["action": "publish", "on": "2026-03-02"]).body.string.contains("不得公示"))
             #expect(try await post("\(row.link)/actions", ["action": "withdraw", "on": "2026-03-02"]).status == .seeOther)
@@ -374,7 +374,7 @@ import FazhiDeadlines
             #expect(try await EnforcementPublication.query(on: t.db).filter(\.$caseID == done.id!).first()?.onTime == true)
             let running = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕804号").first())
             #expect(running.caseStatus == .filed)
-            #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, link: running.link, on: t.db)?.dueDate == "2026-05-21")
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: running.clockRecord, on: t.db)?.dueDate == "2026-05-21")
         }
     }
 
@@ -389,18 +389,18 @@ import FazhiDeadlines
             #expect(try await post("/enforcement/actions", ["kind": "licence", "number": "许-T-1", "unitCode": "SFX-SCJG", "partyKind": "natural", "party": "褚某某",
                                                              "subject": "小餐饮登记", "startedOn": "2026-02-02"]).status == .seeOther)
             let licence = try #require(try await EnforcementAction.query(on: t.db).filter(\.$number == "许-T-1").first())
-            #expect(try await ClockService.openClock(kind: ActionClocks.licenceAcceptance.key, link: licence.link, on: t.db)?.dueDate == "2026-02-09")
+            #expect(try await ClockService.openClock(kind: ActionClocks.licenceAcceptance.key, record: licence.clockRecord, on: t.db)?.dueDate == "2026-02-09")
             #expect(try await post(licence.link, ["action": "decide", "on": "2026-02-03", "granted": "1", "text": "准予"]).status == .unprocessableEntity)  // not accepted yet
             #expect(try await post(licence.link, ["action": "accept", "on": "2026-02-04"]).status == .seeOther)
-            let decision = try #require(try await ClockService.openClock(kind: ActionClocks.licenceDecision.key, link: licence.link, on: t.db))
+            let decision = try #require(try await ClockService.openClock(kind: ActionClocks.licenceDecision.key, record: licence.clockRecord, on: t.db))
             #expect(decision.dueDate == "2026-03-10")  // twenty working days across 春节
             #expect(try await post(licence.link, ["action": "extendLicence", "on": "2026-02-26", "approver": "局长", "text": "需现场核查"]).status == .seeOther)
             #expect(try await StatutoryClock.find(decision.id!, on: t.db)?.dueDate == "2026-03-24")
             let twice = try await post(licence.link, ["action": "extendLicence", "on": "2026-02-27", "approver": "局长", "text": "再次延长"])
             #expect(twice.status == .unprocessableEntity && twice.body.string.contains("第四十二条"))
             #expect(try await post(licence.link, ["action": "decide", "on": "2026-03-02", "granted": "1", "text": "准予许可，联系电话13912345678"]).status == .seeOther)
-            #expect(try await ClockService.openClock(kind: ActionClocks.licenceIssue.key, link: licence.link, on: t.db) != nil)
-            #expect(try await ClockService.openClock(kind: PublicationClocks.licence.key, link: licence.link, on: t.db) != nil)
+            #expect(try await ClockService.openClock(kind: ActionClocks.licenceIssue.key, record: licence.clockRecord, on: t.db) != nil)
+            #expect(try await ClockService.openClock(kind: PublicationClocks.licence.key, record: licence.clockRecord, on: t.db) != nil)
             #expect(try await post(licence.link, ["action": "publish", "on": "2026-03-02"]).status == .seeOther)
             let board = try await t.request(TestApp.Browser(), .GET, "/gongshi").body.string
             #expect(board.contains("许-T-1") && board.contains("褚某") && !board.contains("褚某某") && !board.contains("13912345678"))
@@ -415,9 +415,9 @@ import FazhiDeadlines
             let untimed = try await post(measure.link, ["action": "impose", "on": "2026-02-10", "measure": "查封仓库", "officers": "ACT-A,ACT-B"])
             #expect(untimed.status == .unprocessableEntity && untimed.body.string.contains("二十四小时自实施时起计算（行政强制法第十九条）"))
             #expect(try await post(measure.link, ["action": "impose", "on": "2026-02-10", "measure": "查封仓库", "officers": "ACT-A,ACT-B", "time": "14:30"]).status == .seeOther)
-            let approval = try #require(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, link: measure.link, on: t.db))
+            let approval = try #require(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, record: measure.clockRecord, on: t.db))
             #expect(try approval.clock.start == CivilDateTime("2026-02-10T14:30"))
-            let seizure = try #require(try await ClockService.openClock(kind: ActionClocks.seizure.key, link: measure.link, on: t.db))
+            let seizure = try #require(try await ClockService.openClock(kind: ActionClocks.seizure.key, record: measure.clockRecord, on: t.db))
             #expect(seizure.dueDate == "2026-03-12")
             let long = try await post(measure.link, ["action": "extendSeizure", "on": "2026-03-02", "days": "31", "approver": "局长", "text": "检验鉴定"])
             #expect(long.status == .unprocessableEntity && long.body.string.contains("第二十五条"))
@@ -428,7 +428,7 @@ import FazhiDeadlines
             #expect(try await post(measure.link, ["action": "extendSeizure", "on": "2026-03-02", "days": "10", "approver": "局长", "text": "再延"]).status == .seeOther)
             #expect(try await StatutoryClock.find(seizure.id!, on: t.db)?.dueDate == "2026-04-13")  // 04-11 is a Saturday
             #expect(try await post(measure.link, ["action": "approve", "on": "2026-02-10", "time": "18:00", "text": "局长"]).status == .seeOther)
-            #expect(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, link: measure.link, on: t.db) == nil)
+            #expect(try await ClockService.openClock(kind: ActionClocks.emergencyApproval.key, record: measure.clockRecord, on: t.db) == nil)
         }
     }
 

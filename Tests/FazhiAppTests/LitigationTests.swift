@@ -22,7 +22,7 @@ import VaporTesting
             let lawsuit = try #require(try await Lawsuit.query(on: t.db).filter(\.$caseNumber == "（2026）示0101行初7号").first())
             #expect(lawsuit.plaintiffMasked == "李*、王*" && !lawsuit.plaintiffSealed.contains("李四"))
             // 15 days from 02-05 end on 02-20, inside 春节 (02-15 … 02-23): the period ends on Tuesday 02-24.
-            let defence = try #require(try await ClockService.openClock(kind: LitigationClocks.defence.key, link: lawsuit.link, on: t.db))
+            let defence = try #require(try await ClockService.openClock(kind: LitigationClocks.defence.key, record: lawsuit.clockRecord, on: t.db))
             #expect(defence.dueDate == "2026-02-24")
             #expect(try await t.request(officer, .POST, "\(lawsuit.link)/steps", form: ["step": "defence", "on": "2026-02-24"]).status == .seeOther)
             #expect(try await StatutoryClock.find(defence.id!, on: t.db)?.closed == true)

@@ -37,11 +37,11 @@ import ZIPFoundation
             // The applicant's name and number are stored sealed, shown masked.
             #expect(!row.applicantNameSealed.contains("张三丰") && row.applicantNameMasked == "张**")
             #expect(row.applicantIDMasked?.contains("*") == true && row.applicantIDSealed?.contains(Self.applicantID) == false)
-            let acceptance = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.acceptance.key, link: row.link, on: t.db))
+            let acceptance = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.acceptance.key, record: row.clockRecord, on: t.db))
             #expect(acceptance.dueDate == "2026-01-27")  // five working days after 01-20
 
             #expect(try await act(t, officer, row, ["action": "request-correction", "on": "2026-01-21", "text": "补充处罚决定书复印件"]).status == .seeOther)
-            let correction = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.correction.key, link: row.link, on: t.db))
+            let correction = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.correction.key, record: row.clockRecord, on: t.db))
             #expect(correction.dueDate == "2026-02-04")  // ten working days after 01-21
             // Deemed withdrawn before the applicant's ten days are out: refused, with the article.
             let early = try await act(t, officer, row, ["action": "deem-withdrawn", "on": "2026-01-21"])
@@ -55,13 +55,13 @@ import ZIPFoundation
             t.time.advance(by: 9 * 86400)  // 2026-01-30
             #expect(try await act(t, officer, row, ["action": "receive-correction", "on": "2026-01-29"]).status == .seeOther)
             // The review period restarts from the receipt of the supplement (第三十一条).
-            let restarted = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.acceptance.key, link: row.link, on: t.db))
+            let restarted = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.acceptance.key, record: row.clockRecord, on: t.db))
             #expect(restarted.dueDate == "2026-02-05")
             #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-01-30", "procedure": "ordinary", "major": "0"]).status == .seeOther)
-            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, link: row.link, on: t.db))
+            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, record: row.clockRecord, on: t.db))
             #expect(decision.dueDate == "2026-03-31")  // 60 days from 01-30 end on Tuesday 03-31
             #expect(try await act(t, officer, row, ["action": "send-copy", "on": "2026-01-30"]).status == .seeOther)
-            let reply = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.replyOrdinary.key, link: row.link, on: t.db))
+            let reply = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.replyOrdinary.key, record: row.clockRecord, on: t.db))
             #expect(reply.dueDate == "2026-02-13")  // ten working days after Friday 01-30
 
             t.time.advance(by: 31 * 86400)  // 2026-03-02
@@ -83,7 +83,7 @@ import ZIPFoundation
             row = try #require(try await ReconsiderationCase.find(row.id!, on: t.db))
             #expect(row.caseStatus == .archived && row.caseOutcome == .annul)
             // No clock of the case is left open; the decision was on time.
-            let clocks = try await ClockService.clocks(link: row.link, on: t.db)
+            let clocks = try await ClockService.clocks(record: row.clockRecord, on: t.db)
             let openClocks = clocks.filter { !$0.closed }.count
             #expect(openClocks == 0)
             let calendar = try await CalendarService.current(services: t.services, on: t.db)
@@ -134,7 +134,7 @@ import ZIPFoundation
             let groundless = try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "0"])
             #expect(groundless.status == .unprocessableEntity && groundless.body.string.contains("当事人各方同意"))
             #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-02-25", "procedure": "summary", "major": "0", "summaryGround": "warningOrCriticism"]).status == .seeOther)
-            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionSummary.key, link: row.link, on: t.db))
+            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionSummary.key, record: row.clockRecord, on: t.db))
             #expect(decision.dueDate == "2026-03-27")  // 30 days from 02-25
             let extend = try await act(t, officer, row, ["action": "extend", "on": "2026-03-02", "days": "10", "approver": "负责人", "text": "复杂"])
             #expect(extend.status == .unprocessableEntity)
@@ -144,7 +144,7 @@ import ZIPFoundation
             #expect(unapproved.status == .unprocessableEntity && unapproved.body.string.contains("第五十五条"))
             #expect(try await act(t, officer, row, ["action": "convert-to-ordinary", "on": "2026-03-02", "approver": "复议科负责人", "text": "案情复杂"]).status == .seeOther)
             #expect(try await StatutoryClock.find(decision.id!, on: t.db)?.closed == true)
-            let ordinary = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, link: row.link, on: t.db))
+            let ordinary = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, record: row.clockRecord, on: t.db))
             #expect(ordinary.dueDate == "2026-04-27")  // 60 days from 02-25 end Sunday 04-26 → Monday 04-27
         }
     }
@@ -196,7 +196,7 @@ import ZIPFoundation
             #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-03-02", "procedure": "ordinary", "major": "0"]).status == .seeOther)
             let accepted = try #require(try await ReconsiderationCase.find(row.id!, on: t.db))
             #expect(accepted.intakeOn == "2026-02-24")
-            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, link: row.link, on: t.db))
+            let decision = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, record: row.clockRecord, on: t.db))
             #expect(try decision.clock.start.date == CivilDate("2026-02-24"))
         }
     }
@@ -212,8 +212,12 @@ import ZIPFoundation
             #expect(try await act(t, officer, row, ["action": "accept", "on": "2026-01-06", "procedure": "ordinary", "major": "0"]).status == .seeOther)
             #expect(try await t.request(officer, .POST, "\(row.link)/opinions", form: ["on": "2026-01-09", "recipientCode": "SFX-SCJG", "text": "规范处罚程序"]).status == .seeOther)
             let opinion = try #require(try await ReconsiderationOpinion.query(on: t.db).first())
-            let clock = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, link: "/reconsideration/\(row.id!)#opinion-\(opinion.id!)", on: t.db))
-            #expect(clock.dueDate == "2026-03-10")  // 60 days from 01-09
+            let clock = try #require(try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, record: opinion.clockRecord, on: t.db))
+            #expect(clock.dueDate == "2026-03-10")  // 60 days from 01-09, until the receipt is known
+            // 第七十六条: the sixty days run from the recipient's receipt, recorded once.
+            #expect(try await t.request(officer, .POST, "\(row.link)/opinions/\(opinion.id!)/received", form: ["on": "2026-01-12"]).status == .seeOther)
+            #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.dueDate == "2026-03-13")
+            #expect(try await t.request(officer, .POST, "\(row.link)/opinions/\(opinion.id!)/received", form: ["on": "2026-01-13"]).status == .unprocessableEntity)
             #expect(try await t.request(officer, .POST, "\(row.link)/opinions/\(opinion.id!)/reply", form: ["on": "2026-03-02", "text": "已整改"]).status == .seeOther)
             #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.closed == true)
             let scope = MetricScope(year: 2026, unitPath: nil, unitName: "全县")

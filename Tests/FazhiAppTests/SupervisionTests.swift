@@ -170,7 +170,7 @@ import VaporTesting
 
             // The rectification task: 30 days, for the file's unit only.
             let task = try #require(try await RectificationTask.query(on: t.db).filter(\.$fileID == file.id!).first())
-            let clock = try #require(try await ClockService.openClock(kind: SupervisionClocks.rectification.key, link: task.link, on: t.db))
+            let clock = try #require(try await ClockService.openClock(kind: SupervisionClocks.rectification.key, record: task.clockRecord, on: t.db))
             #expect(clock.unitID == file.unitID && clock.dueDate == task.dueOn)
             #expect(task.dueOn == "2026-04-01")  // 2026-03-02 + 30 days
             let finish = try await t.request(supervisor, .POST, "\(campaign.link)/finish", form: [:])
@@ -214,7 +214,7 @@ import VaporTesting
             let hidden = draws.filter { $0.publishedOn == nil && !publishedAnywhere.contains($0.creditCode) }
             #expect(!hidden.isEmpty && hidden.allSatisfy { !page.contains($0.creditCode) })
             let pending = try #require(draws.first { $0.inspectedOn != nil && $0.publishedOn == nil })
-            let clock = try #require(try await ClockService.openClock(kind: SupervisionClocks.inspectionResult.key, link: pending.link, on: t.db))
+            let clock = try #require(try await ClockService.openClock(kind: SupervisionClocks.inspectionResult.key, record: pending.clockRecord, on: t.db))
             #expect(clock.dueDate == pending.dueOn)
             let calendar = try await CalendarService.load(on: t.db)
             #expect(calendar.workdays(after: CivilDate(pending.inspectedOn!)!, through: CivilDate(pending.dueOn!)!) == 20)
@@ -229,19 +229,19 @@ import VaporTesting
                                                                                          "offence": "销售假药罪", "reportedOn": "2026-02-26"]).status == .seeOther)
             let row = try #require(try await CriminalTransfer.query(on: t.db).filter(\.$caseNumber == "示市监移〔2026〕9号").first())
             #expect(row.suspectMasked == "李**" && !row.suspectSealed.contains("李某某"))
-            #expect(try await ClockService.openClock(kind: TransferClocks.decision.key, link: row.link, on: t.db)?.dueDate == "2026-03-02")  // 03-01 is a Sunday
+            #expect(try await ClockService.openClock(kind: TransferClocks.decision.key, record: row.clockRecord, on: t.db)?.dueDate == "2026-03-02")  // 03-01 is a Sunday
             let transferEarly = try await t.request(officer, .POST, row.link, form: ["action": "transfer", "at": "2026-02-27 10:00"])
             #expect(transferEarly.status == .unprocessableEntity && transferEarly.body.string.contains("第五条第二款"))
             let noReason = try await t.request(officer, .POST, row.link, form: ["action": "decide", "at": "2026-02-27 09:00", "transfer": "0"])
             #expect(noReason.status == .unprocessableEntity && noReason.body.string.contains("第十一条"))
             #expect(try await t.request(officer, .POST, row.link, form: ["action": "decide", "at": "2026-02-27 09:00", "transfer": "1"]).status == .seeOther)
-            let hours = try #require(try await ClockService.openClock(kind: TransferClocks.transfer.key, link: row.link, on: t.db))
+            let hours = try #require(try await ClockService.openClock(kind: TransferClocks.transfer.key, record: row.clockRecord, on: t.db))
             #expect(hours.dueDate == "2026-02-28")
             #expect(try await t.request(officer, .POST, row.link, form: ["action": "transfer", "at": "2026-02-28 08:30"]).status == .seeOther)
             #expect(try await StatutoryClock.find(hours.id!, on: t.db)?.closed == true)
             #expect(try await t.request(officer, .POST, row.link, form: ["action": "reconsider", "on": "2026-03-01"]).status == .unprocessableEntity)
             #expect(try await t.request(officer, .POST, row.link, form: ["action": "police", "on": "2026-03-01", "accepted": "0"]).status == .seeOther)
-            #expect(try await ClockService.openClock(kind: TransferClocks.reconsideration.key, link: row.link, on: t.db)?.dueDate == "2026-03-04")
+            #expect(try await ClockService.openClock(kind: TransferClocks.reconsideration.key, record: row.clockRecord, on: t.db)?.dueDate == "2026-03-04")
             #expect(try await t.request(officer, .POST, row.link, form: ["action": "reconsider", "on": "2026-03-02"]).status == .seeOther)
             let scope = MetricScope(year: 2026, unitPath: try await t.unit("SFX-SCJG").path, unitName: "市场监管局")
             let count = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("supervision.transfers")), scope: scope, on: t.db)
@@ -263,11 +263,11 @@ import VaporTesting
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "conclude", "on": "2026-02-03", "outcome": "correction", "text": "x"]).status == .unprocessableEntity)
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "accept", "on": "2026-02-03"]).status == .seeOther)
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "conclude", "on": "2026-02-10", "outcome": "correction", "text": "检查时未出示执法证件"]).status == .seeOther)
-            let order = try #require(try await ClockService.openClock(kind: SupervisionClocks.rectification.key, link: row.link, on: t.db))
+            let order = try #require(try await ClockService.openClock(kind: SupervisionClocks.rectification.key, record: row.clockRecord, on: t.db))
             #expect(order.unitID == row.aboutUnitID && order.dueDate == "2026-03-12")
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "rectified", "on": "2026-03-01", "text": "已组织培训并向投诉人说明"]).status == .seeOther)
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "close", "on": "2026-03-02"]).status == .seeOther)
-            #expect(try await ClockService.openClock(kind: SupervisionClocks.complaint.key, link: row.link, on: t.db) == nil)
+            #expect(try await ClockService.openClock(kind: SupervisionClocks.complaint.key, record: row.clockRecord, on: t.db) == nil)
             let scope = MetricScope(year: 2026, unitPath: try await t.unit("SFX-SCJG").path, unitName: "市场监管局")
             let rate = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("supervision.complaints-on-time-rate")), scope: scope, on: t.db)
             let all = try await EnforcementComplaint.query(on: t.db).all().filter { $0.receivedOn.hasPrefix("2026") && $0.unitPath.hasPrefix(scope.unitPath!) }
