@@ -55,7 +55,9 @@ enum ReconsiderationMetrics {
         guard let outcomeOn = row.outcomeOn.flatMap(CivilDate.init) else { return false }
         let procedure = row.caseProcedure ?? .ordinary
         let kind = ReconsiderationClocks.decision(procedure)
-        if let stored = try await StatutoryClock.query(on: db).filter(\.$kind == kind.key).filter(\.$link == row.link).first() {
+        let record = row.clockRecord
+        if let stored = try await StatutoryClock.query(on: db).filter(\.$recordType == record.type).filter(\.$recordID == record.id.uuidString)
+            .filter(\.$kind == kind.key).first() {
             let result = try stored.clock.evaluate(calendar: calendar, asOf: CivilDateTime(date: outcomeOn))
             return result.state == .metOnTime
         }
