@@ -194,24 +194,18 @@ public enum ReviewService {
 
     /// The population: penalty, coercion, licence and inspection files closed within the period.
     public static func population(from: CivilDate, to: CivilDate, on db: any Database) async throws -> [ReviewableFile] {
-        let penalties = try await PenaltyCase.query(on: db).filter(\.$closedOn >= from.description).filter(\.$closedOn <= to.description).all()
-        let actions = try await EnforcementAction.query(on: db).filter(\.$closedOn >= from.description).filter(\.$closedOn <= to.description).all()
-        let ids = Array(Set(penalties.map(\.unitID) + actions.map(\.unitID)))
+        let files = try await EnforcementRecords.closedFiles(from: from, through: to, on: db)
+        let ids = Array(Set(files.map(\.unitID)))
         let units = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        let first: [ReviewableFile] = penalties.compactMap { row in
-            guard let unit = units[row.unitID], let closed = row.closedOn else { return nil }
-            return ReviewableFile(id: row.id!.uuidString, caseNumber: row.caseNumber, unitCode: unit.code, unitName: unit.name,
-                                  kind: row.summary ? "行政处罚（简易程序）" : "行政处罚（普通程序）", closedOn: closed)
-        }
-        return first + actions.compactMap { row in
-            guard let unit = units[row.unitID], let closed = row.closedOn else { return nil }
-            return ReviewableFile(id: row.id!.uuidString, caseNumber: row.number, unitCode: unit.code, unitName: unit.name, kind: row.actionKind.label, closedOn: closed)
+        return files.compactMap { file in
+            guard let unit = units[file.unitID] else { return nil }
+            return ReviewableFile(id: file.id.uuidString, caseNumber: file.number, unitCode: unit.code, unitName: unit.name, kind: file.kind, closedOn: file.closedOn)
         }
     }
 
-    /// Where a drawn file's record is.
-    public static func recordLink(_ file: ReviewFile) -> String {
-        file.kind.hasPrefix("行政处罚") ? "/enforcement/cases/\(file.caseID)" : "/enforcement/actions/\(file.caseID)"
+    /// Where drawn files' records are, by the enforcement module's own links.
+    public static func recordLinks(_ files: [ReviewFile], on db: any Database) async throws -> [UUID: String] {
+        try await EnforcementRecords.files(files.map(\.caseID), on: db).mapValues(\.link)
     }
 
     /// Creates a campaign and draws its sample at once, with the published seed; refuses when a
@@ -263,9 +257,7 @@ public enum ReviewService {
         let sampling = StratifiedSample(seed: seed, ratePercent: rate!, minimumPerStratum: minimum!)
         let drawn = sampling.draw(population).flatMap(\.drawn)
         let drawnIDs = drawn.compactMap { UUID(uuidString: $0.id) }
-        var records: [UUID: (unitID: UUID, unitPath: String)] = [:]
-        for row in try await PenaltyCase.query(on: db).filter(\.$id ~~ drawnIDs).all() { records[row.id!] = (row.unitID, row.unitPath) }
-        for row in try await EnforcementAction.query(on: db).filter(\.$id ~~ drawnIDs).all() { records[row.id!] = (row.unitID, row.unitPath) }
+        let records = try await EnforcementRecords.files(drawnIDs, on: db).mapValues { (unitID: $0.unitID, unitPath: $0.unitPath) }
         let paths = drawn.map { records[UUID(uuidString: $0.id)!]?.unitPath ?? "" }
         let assigned = ReviewerAssignment.assign(filePaths: paths, reviewers: reviewers)
         if let index = assigned.firstIndex(where: { $0 == nil }) {

@@ -186,16 +186,13 @@ public enum InspectionService {
         let today = CivilDateTime(services.now).date
         let targets = try await InspectionTarget.query(on: db).filter(\.$unitID == unit.id!).filter(\.$active == true).all()
         guard !targets.isEmpty else { throw fail("unitCode", "检查单位编码", "\(unit.name)的检查对象名录库为空，请先导入检查对象") }
-        let certificates = try await OfficerCertificate.query(on: db).filter(\.$unitPath == unit.path).filter(\.$kind == CertificateKind.enforcement.rawValue).all()
-        var inspectors: [String: UUID] = [:]
-        for certificate in certificates where certificate.valid(on: today.description) {
-            if try await OfficerService.qualified(certificate.$officer.id, on: today, db: db) { inspectors[certificate.number] = certificate.$officer.id }
-        }
+        let qualified = try await EnforcementRecords.inspectors(unitPath: unit.path, on: today, db: db)
+        let inspectors = Dictionary(uniqueKeysWithValues: qualified.map { ($0.certificateNumber, $0.officerID) })
         // 行政处罚法第四十二条 and 双随机: two inspectors with valid certificates for each target.
         guard inspectors.count >= 2 else { throw fail("unitCode", "检查单位编码", "\(unit.name)持有效行政执法证的人员不足两名，不能随机选派检查人员（行政处罚法第四十二条）") }
         let byCode = Dictionary(uniqueKeysWithValues: targets.map { ($0.creditCode, $0) })
         let drawn = InspectionDrawRule(seed: seed!).draw(targets: Array(byCode.keys), inspectors: Array(inspectors.keys), count: count!)
-        let officers = Dictionary(uniqueKeysWithValues: try await EnforcementOfficer.query(on: db).filter(\.$id ~~ Array(inspectors.values)).all().map { ($0.id!, $0.nameMasked) })
+        let officers = Dictionary(qualified.map { ($0.officerID, $0.nameMasked) }, uniquingKeysWith: { first, _ in first })
         let pool = inspectors, chosenSeed = seed!
         return try await db.write { tx in
             let plan = InspectionPlan()

@@ -168,11 +168,12 @@ enum ReviewPages {
         let rubric = campaign.rubric
         let scores = file.scores
         let vetoes = Set((file.vetoes ?? "").split(separator: ",").map(String.init))
+        let recordLink = try await ReviewService.recordLinks([file], on: req.db)[file.caseID]
         var content: [Node] = [
             UI.errorSummary(failure),
             UI.details([
-                ("评查活动", link(campaign.title, campaign.link)), ("案卷", principal.covers(unitPath: file.unitPath) || principal.userID == file.reviewerID
-                    ? link(file.caseNumber, ReviewService.recordLink(file)) : .text(file.caseNumber)),
+                ("评查活动", link(campaign.title, campaign.link)), ("案卷", (principal.covers(unitPath: file.unitPath) || principal.userID == file.reviewerID)
+                    ? recordLink.map { link(file.caseNumber, $0) } ?? .text(file.caseNumber) : .text(file.caseNumber)),
                 ("单位", .text(file.unitName)), ("类型", .text(file.kind)), ("评查人员", .text(file.reviewerName)),
                 ("结果", .text(file.reviewed ? "\(file.reviewedOn!)：\(vetoes.isEmpty ? "\(file.total ?? 0)分" : "否决")，\(file.gradeValue?.label ?? "")" : "待评")),
                 ("发现的问题", .text(file.problems ?? "—")),
