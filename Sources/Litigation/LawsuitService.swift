@@ -146,10 +146,7 @@ public enum LawsuitService {
     }
 
     public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> Lawsuit {
-        guard let row = try await Lawsuit.find(id, on: db), principal.covers(unitPath: row.defendantPath) else {
-            throw ScopeDenied(entityType: "lawsuit", entityID: id.uuidString)
-        }
-        return row
+        try await Lawsuit.find(id, for: principal, on: db)
     }
 
     /// Records the defence being filed; closes the fifteen-day clock.

@@ -87,7 +87,7 @@ public final class Lawsuit: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/litigation/\(id!)" }
+    public var link: String { LitigationRoute.lawsuit.path(id!) }
     public var caseJudgment: Judgment? { judgment.flatMap(Judgment.init(rawValue:)) }
 }
 
@@ -165,3 +165,11 @@ enum LitigationMigrations {
 
 extension Lawsuit: ClockOwner {}
 extension LawsuitRecommendation: ClockOwner {}
+
+extension Lawsuit: UnitScoped {
+    public static var unitPathField: KeyPath<Lawsuit, FieldProperty<Lawsuit, String>> { \.$defendantPath }
+}
+
+extension LawsuitHearing: UnitScoped {
+    public static var unitPathField: KeyPath<LawsuitHearing, FieldProperty<LawsuitHearing, String>> { \.$defendantPath }
+}

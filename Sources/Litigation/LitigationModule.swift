@@ -31,7 +31,7 @@ public enum LitigationModule {
         migrations: LitigationMigrations.all,
         permissions: LitigationPermissions.all,
         grants: LitigationPermissions.grants,
-        menu: [MenuEntry(title: "行政应诉", path: "/litigation", permission: LitigationPermissions.read, section: "业务办理")],
+        menu: [MenuEntry(title: "行政应诉", route: LitigationRoute.list, permission: LitigationPermissions.read, section: "业务办理")],
         routes: { router in LitigationPages.register(router) },
         metrics: LitigationMetrics.all,
         importers: [LawsuitImporter()],
@@ -41,7 +41,7 @@ public enum LitigationModule {
 }
 
 enum LitigationPages {
-    struct LawsuitForm: Content {
+    struct LawsuitForm {
         var caseNumber: String?
         var court: String?
         var instance: String?
@@ -53,112 +53,91 @@ enum LitigationPages {
         var plaintiff: String?
         var cause: String?
 
+        init(caseNumber: String? = nil, court: String? = nil, instance: String? = nil, filedOn: String? = nil, servedOn: String? = nil,
+             defendantCode: String? = nil, coDefendant: String? = nil, reconsiderationCaseNumber: String? = nil, plaintiff: String? = nil, cause: String? = nil) {
+            self.caseNumber = caseNumber
+            self.court = court
+            self.instance = instance
+            self.filedOn = filedOn
+            self.servedOn = servedOn
+            self.defendantCode = defendantCode
+            self.coDefendant = coDefendant
+            self.reconsiderationCaseNumber = reconsiderationCaseNumber
+            self.plaintiff = plaintiff
+            self.cause = cause
+        }
+
+        init(_ fields: FormFields) {
+            self.init(caseNumber: fields["caseNumber"], court: fields["court"], instance: fields["instance"], filedOn: fields["filedOn"],
+                      servedOn: fields["servedOn"], defendantCode: fields["defendantCode"], coDefendant: fields["coDefendant"],
+                      reconsiderationCaseNumber: fields["reconsiderationCaseNumber"], plaintiff: fields["plaintiff"], cause: fields["cause"])
+        }
+
         var input: LawsuitInput {
             LawsuitInput(caseNumber: caseNumber, court: court, instance: instance, filedOn: filedOn, servedOn: servedOn, defendantCode: defendantCode,
                          coDefendant: coDefendant, reconsiderationCaseNumber: reconsiderationCaseNumber, plaintiff: plaintiff, cause: cause)
         }
     }
 
-    struct StepForm: Content {
-        var step: String?
-        var on: String?
-        var headAppeared: String?
-        var headName: String?
-        var headPost: String?
-        var substitute: String?
-        var judgment: String?
-        var appealed: String?
-        var performance: String?
-    }
-
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "litigation", permission: LitigationPermissions.read) { req in try await list(req) }
-        router.page(.GET, "litigation/new", permission: LitigationPermissions.handle) { req in formPage(req, form: LawsuitForm(instance: "first"), failure: nil) }
-        router.page(.POST, "litigation/new", permission: LitigationPermissions.handle) { req async throws -> Response in
-            let form = try req.content.decode(LawsuitForm.self)
-            do {
-                let row = try await LawsuitService.create(form.input, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: "已登记 \(row.caseNumber)")
-            } catch let failure as ValidationFailure {
-                return formPage(req, form: form, failure: failure)
-            }
+        router.page(.GET, LitigationRoute.list, permission: LitigationPermissions.read) { req in try await list(req) }
+        router.page(.GET, LitigationRoute.new, permission: LitigationPermissions.handle) { req in formPage(req, form: LawsuitForm(instance: "first"), failure: nil) }
+        router.form(LitigationRoute.new, permission: LitigationPermissions.handle, submit: { req, fields in
+            let row = try await LawsuitService.create(LawsuitForm(fields).input, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: "已登记 \(row.caseNumber)")
+        }, reshow: { req, fields, failure in formPage(req, form: LawsuitForm(fields), failure: failure) })
+        router.page(.GET, LitigationRoute.importPage, permission: LitigationPermissions.importCases) { req in
+            ImportPages.page(req, importer: LawsuitImporter(), action: LitigationRoute.importPage.path(), report: nil)
         }
-        router.page(.GET, "litigation/import", permission: LitigationPermissions.importCases) { req in
-            ImportPages.page(req, importer: LawsuitImporter(), action: "/litigation/import", report: nil)
+        router.page(.GET, LitigationRoute.importTemplate, permission: LitigationPermissions.importCases) { _ in ImportPages.template(LawsuitImporter()) }
+        router.page(.POST, LitigationRoute.importPage, permission: LitigationPermissions.importCases, body: .collect(maxSize: "20mb")) { req in
+            try await ImportPages.handle(req, importer: LawsuitImporter(), action: LitigationRoute.importPage.path())
         }
-        router.page(.GET, "litigation/import/template.csv", permission: LitigationPermissions.importCases) { _ in ImportPages.template(LawsuitImporter()) }
-        router.page(.POST, "litigation/import", permission: LitigationPermissions.importCases, body: .collect(maxSize: "20mb")) { req in
-            try await ImportPages.handle(req, importer: LawsuitImporter(), action: "/litigation/import")
-        }
-        router.page(.GET, "litigation/statistics", permission: LitigationPermissions.read) { req in try await LitigationStatistics.page(req) }
-        router.page(.GET, "litigation/export.csv", permission: LitigationPermissions.importCases) { req in try await LitigationStatistics.exportCSV(req) }
+        router.page(.GET, LitigationRoute.statistics, permission: LitigationPermissions.read) { req in try await LitigationStatistics.page(req) }
+        router.page(.GET, LitigationRoute.export, permission: LitigationPermissions.importCases) { req in try await LitigationStatistics.exportCSV(req) }
         LitigationStatistics.registerAPI(router)
-        router.page(.GET, "litigation/:id", permission: LitigationPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, "litigation/:id/recommendations", permission: LitigationPermissions.handle) { req async throws -> Response in
-            struct Form: Content { var on: String?; var kind: String?; var text: String? }
+        router.page(.GET, LitigationRoute.lawsuit, permission: LitigationPermissions.read) { req in try await show(req, failure: nil) }
+        let reshow: @Sendable (Request, FormFields, ValidationFailure) async throws -> Response = { req, _, failure in try await show(req, failure: failure) }
+        router.form(LitigationRoute.recommendations, permission: LitigationPermissions.handle, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(Form.self)
-            do {
-                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
-                }
-                try await RecommendationService.record(lawsuitID: id, procuratorial: form.kind == "procuratorial", receivedOn: date, content: form.text ?? "",
-                                                       by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/litigation/\(id)", notice: "已登记")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
-            }
-        }
-        router.page(.POST, "litigation/:id/recommendations/:recommendation/reply", permission: LitigationPermissions.handle) { req async throws -> Response in
-            struct Form: Content { var on: String?; var text: String? }
+            try await RecommendationService.record(lawsuitID: id, procuratorial: fields["kind"] == "procuratorial", receivedOn: try fields.date("on", label: "日期"),
+                                                   content: fields.text("text"), by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: LitigationRoute.lawsuit.path(id), notice: "已登记")
+        }, reshow: reshow)
+        router.form(LitigationRoute.recommendationReply, permission: LitigationPermissions.handle, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(Form.self)
-            do {
-                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
-                }
-                try await RecommendationService.reply(recommendationID: try req.parameters.require("recommendation", as: UUID.self), on: date, reply: form.text ?? "",
-                                                      by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/litigation/\(id)", notice: "已记录回复")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
-            }
-        }
-        router.page(.POST, "litigation/:id/steps", permission: LitigationPermissions.handle) { req async throws -> Response in
+            let date = try fields.date("on", label: "日期")
+            try await RecommendationService.reply(recommendationID: try req.parameters.require("recommendation", as: UUID.self), on: date,
+                                                  reply: fields.text("text"), by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: LitigationRoute.lawsuit.path(id), notice: "已记录回复")
+        }, reshow: reshow)
+        router.form(LitigationRoute.steps, permission: LitigationPermissions.handle, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(StepForm.self)
             let principal = try req.caller
-            do {
-                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+            let date = try fields.date("on", label: "日期")
+            switch fields.text("step") {
+            case "defence":
+                try await LawsuitService.fileDefence(id, on: date, by: principal, services: req.fazhi, on: req.db)
+            case "hearing":
+                try await LawsuitService.addHearing(id, heldOn: date, headAppeared: fields.flag("headAppeared"), headName: fields["headName"], headPost: fields["headPost"],
+                                                    substitute: fields["substitute"], by: principal, services: req.fazhi, on: req.db)
+            case "judgment":
+                guard let judgment = Judgment(rawValue: fields.text("judgment")) else {
+                    throw ValidationFailure(field: "judgment", label: "裁判结果", message: "请选择裁判结果")
                 }
-                switch form.step ?? "" {
-                case "defence":
-                    try await LawsuitService.fileDefence(id, on: date, by: principal, services: req.fazhi, on: req.db)
-                case "hearing":
-                    try await LawsuitService.addHearing(id, heldOn: date, headAppeared: form.headAppeared == "1", headName: form.headName, headPost: form.headPost,
-                                                        substitute: form.substitute, by: principal, services: req.fazhi, on: req.db)
-                case "judgment":
-                    guard let judgment = Judgment(rawValue: form.judgment ?? "") else {
-                        throw ValidationFailure(field: "judgment", label: "裁判结果", message: "请选择裁判结果")
-                    }
-                    try await LawsuitService.recordJudgment(id, judgment: judgment, on: date, appealed: form.appealed == "1", performance: form.performance,
-                                                            by: principal, services: req.fazhi, on: req.db)
-                default:
-                    throw ValidationFailure(field: "step", label: "操作", message: "未知操作")
-                }
-                return Layout.redirect(req, to: "/litigation/\(id)", notice: "已记录")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
+                try await LawsuitService.recordJudgment(id, judgment: judgment, on: date, appealed: fields.flag("appealed"), performance: fields["performance"],
+                                                        by: principal, services: req.fazhi, on: req.db)
+            default:
+                throw ValidationFailure(field: "step", label: "操作", message: "未知操作")
             }
-        }
+            return Layout.redirect(req, to: LitigationRoute.lawsuit.path(id), notice: "已记录")
+        }, reshow: reshow)
     }
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: "/litigation", keys: ["year", "q", "page"])
-        let builder = Lawsuit.query(on: req.db)
-        if let prefix = principal.scopePrefix { builder.filter(\.$defendantPath =~ prefix) }
+        let query = ListQuery(req, path: LitigationRoute.list.path(), keys: ["year", "q", "page"])
+        let builder = Lawsuit.scoped(for: principal, on: req.db)
         if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
         if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }
         let request = PageRequest(number: query.page)
@@ -167,15 +146,15 @@ enum LitigationPages {
         let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.defendantID)))).all()
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         var actions: [Node] = []
-        if principal.has(LitigationPermissions.handle) { actions.append(link("登记案件", "/litigation/new", [.cls("button")])) }
-        actions.append(link("分项统计", "/litigation/statistics"))
+        if principal.has(LitigationPermissions.handle) { actions.append(link("登记案件", LitigationRoute.new.path(), [.cls("button")])) }
+        actions.append(link("分项统计", LitigationRoute.statistics.path()))
         if principal.has(LitigationPermissions.importCases) {
-            actions.append(link("导入台账", "/litigation/import"))
-            actions.append(link("导出台账（CSV）", "/litigation/export.csv" + (query["year"].map { "?year=\($0)" } ?? "")))
+            actions.append(link("导入台账", LitigationRoute.importPage.path()))
+            actions.append(link("导出台账（CSV）", LitigationRoute.export.path() + (query["year"].map { "?year=\($0)" } ?? "")))
         }
         return Layout.page(req, title: "行政应诉", content: [
             el("div", [.cls("actions")], actions),
-            el("form", [Attribute("method", "get"), Attribute("action", "/litigation"), .cls("filters"), Attribute("role", "search")], [
+            el("form", [Attribute("method", "get"), Attribute("action", LitigationRoute.list.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.field("案号", name: "q", value: query["q"]), UI.field("立案年度", name: "year", value: query["year"]),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
@@ -195,7 +174,7 @@ enum LitigationPages {
         }
         return Layout.page(req, title: "登记行政诉讼案件", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.errorSummary(failure),
-            UI.form(action: "/litigation/new", csrf: req.csrfToken, [
+            UI.form(action: LitigationRoute.new.path(), csrf: req.csrfToken, [
                 field("法院", "court", form.court, required: true),
                 field("案号", "caseNumber", form.caseNumber, required: true),
                 UI.select("审级", name: "instance", options: Instance.allCases.map { ($0.rawValue, $0.label) }, selected: form.instance, error: failure?.message(for: "instance")),
@@ -248,19 +227,19 @@ enum LitigationPages {
         content.append(UI.simpleTable(caption: "建议及回复", headers: ["类别", "收到日期", "内容", "回复"], rows: recommendations.map { item in
             [.text(item.kindLabel), .text(item.receivedOn), el("span", [.id("recommendation-\(item.id!)")], text: item.content),
              item.repliedOn.map { .text("\($0)：\(item.reply ?? "")") } ?? (principal.has(LitigationPermissions.handle)
-                ? UI.form(action: "\(row.link)/recommendations/\(item.id!)/reply", csrf: req.csrfToken, [
+                ? UI.form(action: LitigationRoute.recommendationReply.path(row.id!, item.id!), csrf: req.csrfToken, [
                     UI.field("回复日期", name: "on", value: now.date.description, type: "date", required: true), UI.field("回复内容", name: "text"),
                     el("button", [.type("submit")], text: "记录回复"),
                 ]) : .text("未回复"))]
         }))
         if principal.has(LitigationPermissions.handle) {
-            content.append(el("details", [.cls("action")], [el("summary", text: "登记司法建议或检察建议"), UI.form(action: "\(row.link)/recommendations", csrf: req.csrfToken, [
+            content.append(el("details", [.cls("action")], [el("summary", text: "登记司法建议或检察建议"), UI.form(action: LitigationRoute.recommendations.path(row.id!), csrf: req.csrfToken, [
                 UI.select("类别", name: "kind", options: [("judicial", "司法建议"), ("procuratorial", "检察建议（默认二个月内书面回复）")], selected: "judicial"),
                 UI.field("收到日期", name: "on", value: now.date.description, type: "date", required: true),
                 UI.field("建议内容", name: "text", required: true),
                 el("button", [.type("submit")], text: "登记"),
             ])]))
-            let action = "/litigation/\(row.id!)/steps"
+            let action = LitigationRoute.steps.path(row.id!)
             func form(_ step: String, _ title: String, _ fields: [Node]) -> Node {
                 el("details", [.cls("action")], [el("summary", text: title), UI.form(action: action, csrf: req.csrfToken,
                     [.void("input", [.type("hidden"), .name("step"), .value(step)]), UI.field("日期", name: "on", value: now.date.description, type: "date", required: true)]

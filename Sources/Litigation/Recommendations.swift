@@ -23,7 +23,7 @@ public final class LawsuitRecommendation: Model, @unchecked Sendable {
     public init() {}
 
     var kindLabel: String { kind == "procuratorial" ? "检察建议" : "司法建议" }
-    public var link: String { "/litigation/\($lawsuit.id)#recommendation-\(id!)" }
+    public var link: String { LitigationRoute.lawsuit.path($lawsuit.id) + "#recommendation-\(id!)" }
 }
 
 extension LitigationMigrations {
@@ -118,11 +118,9 @@ enum LitigationStatistics {
 
     static func breakdown(year: Int, principal: Principal, on db: any Database) async throws -> [Line] {
         let start = "\(year)-01-01", end = "\(year + 1)-01-01"
-        let cases = Lawsuit.query(on: db)
-        if let prefix = principal.scopePrefix { cases.filter(\.$defendantPath =~ prefix) }
+        let cases = Lawsuit.scoped(for: principal, on: db)
         let rows = try await cases.all()
-        let sessions = LawsuitHearing.query(on: db).filter(\.$heldOn >= start).filter(\.$heldOn < end)
-        if let prefix = principal.scopePrefix { sessions.filter(\.$defendantPath =~ prefix) }
+        let sessions = LawsuitHearing.scoped(for: principal, on: db).filter(\.$heldOn >= start).filter(\.$heldOn < end)
         let hearings = try await sessions.all()
         let byCase = Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0.defendantID) })
         let units = try await OrgUnit.query(on: db).filter(\.$id ~~ Array(Set(rows.map(\.defendantID)))).all()
@@ -139,7 +137,7 @@ enum LitigationStatistics {
         let year = req.queryYear() ?? CivilDateTime(req.fazhi.now).date.year
         let lines = try await breakdown(year: year, principal: try req.caller, on: req.db)
         return Layout.page(req, title: "行政应诉统计（\(year)年）", content: [
-            el("form", [Attribute("method", "get"), Attribute("action", "/litigation/statistics"), .cls("filters"), Attribute("role", "search")], [
+            el("form", [Attribute("method", "get"), Attribute("action", LitigationRoute.statistics.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.field("年度", name: "year", value: String(year)), el("div", [.cls("field")], [el("button", [.type("submit")], text: "查看")]),
             ]),
             el("p", [], [.text("新收按立案日期、审结与败诉按裁判日期、开庭按开庭日期计。全部指标及其定义见"), link("统计指标", "/figures?year=\(year)"), .text("。")]),
@@ -187,15 +185,14 @@ enum LitigationStatistics {
     ], required: ["id", "court", "caseNumber", "filedOn"])
 
     static func registerAPI(_ router: ModuleRouter) {
-        router.api(.GET, "litigation", permission: LitigationPermissions.read, doc: APIDoc("管辖范围内的行政诉讼案件（原告脱敏）", query: [("year", "立案年度")],
+        router.api(.GET, LitigationAPIRoute.list.rawValue, permission: LitigationPermissions.read, doc: APIDoc("管辖范围内的行政诉讼案件（原告脱敏）", query: [("year", "立案年度")],
                                                                                                response: .array(schema))) { req async throws -> [LawsuitDTO] in
             let principal = try req.caller
-            let query = Lawsuit.query(on: req.db)
-            if let prefix = principal.scopePrefix { query.filter(\.$defendantPath =~ prefix) }
+            let query = Lawsuit.scoped(for: principal, on: req.db)
             if let year = req.queryYear() { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
             return try await query.sort(\.$filedOn).limit(1000).all().map(LawsuitDTO.init)
         }
-        router.api(.GET, "litigation/:id", permission: LitigationPermissions.read, doc: APIDoc("单个行政诉讼案件（原告脱敏）", response: schema)) { req async throws -> LawsuitDTO in
+        router.api(.GET, LitigationAPIRoute.lawsuit.rawValue, permission: LitigationPermissions.read, doc: APIDoc("单个行政诉讼案件（原告脱敏）", response: schema)) { req async throws -> LawsuitDTO in
             LawsuitDTO(try await LawsuitService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db))
         }
     }
@@ -206,8 +203,7 @@ extension LitigationStatistics {
     /// Plaintiffs are decrypted (the file moves records between systems): importers only, audited.
     static func exportCSV(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = Lawsuit.query(on: req.db)
-        if let prefix = principal.scopePrefix { query.filter(\.$defendantPath =~ prefix) }
+        let query = Lawsuit.scoped(for: principal, on: req.db)
         if let year = req.queryYear() { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
         let rows = try await query.sort(\.$filedOn).all()
         let hearings = try await LawsuitHearing.query(on: req.db).filter(\.$lawsuit.$id ~~ rows.compactMap(\.id)).sort(\.$heldOn).all()

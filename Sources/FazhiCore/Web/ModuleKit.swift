@@ -1,0 +1,143 @@
+import FazhiCalendar
+import Fluent
+import Foundation
+import Vapor
+
+// The pieces every module is written with (docs/modules.md): scoped queries, typed routes, and one
+// way to take a form.
+
+// MARK: Unit scope
+
+/// A record that belongs to a unit: lists and look-ups of it go through the caller's unit scope.
+public protocol UnitScoped: Model where IDValue == UUID {
+    /// The unit-path field a caller's scope is matched on (`unit_path`, `respondent_path` …).
+    static var unitPathField: KeyPath<Self, FieldProperty<Self, String>> { get }
+}
+
+extension UnitScoped {
+    /// The records in the caller's units: the only way a page or API lists them, so a list cannot
+    /// forget the scope. County-wide roles see every unit.
+    public static func scoped(for principal: Principal, on db: any Database) -> QueryBuilder<Self> {
+        let query = Self.query(on: db)
+        if let prefix = principal.scopePrefix { query.filter(unitPathField =~ prefix) }
+        return query
+    }
+
+    /// One record by id, if the caller may see it; otherwise `ScopeDenied` (audited, shown as 403),
+    /// whether the record is outside the caller's units or does not exist.
+    public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> Self {
+        guard let row = try await Self.find(id, on: db), principal.covers(unitPath: row[keyPath: unitPathField].wrappedValue) else {
+            throw ScopeDenied(entityType: Self.schema, entityID: id.uuidString)
+        }
+        return row
+    }
+}
+
+// MARK: Typed routes
+
+/// A module's routes as one enum whose raw values are the path patterns (`litigation/:id/steps`).
+/// The same case registers the route (`router.page(.GET, LitigationRoute.lawsuit, …)`) and builds
+/// its links (`LitigationRoute.lawsuit.path(id)`), so no path string is typed twice and a renamed
+/// route changes its links with it.
+public protocol RouteTemplate: RawRepresentable, Sendable where RawValue == String {}
+
+extension RouteTemplate {
+    /// The path with its `:parameters` filled in order: `/litigation/<id>/steps`.
+    public func path(_ parameters: any CustomStringConvertible...) -> String {
+        var values = parameters.makeIterator()
+        let parts = rawValue.split(separator: "/").map { part -> String in
+            guard part.hasPrefix(":") else { return String(part) }
+            guard let value = values.next() else {
+                assertionFailure("route \(rawValue) needs a value for \(part)")
+                return String(part)
+            }
+            return value.description
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}
+
+extension ModuleRouter {
+    /// `page(_:_:permission:…)` for a typed route.
+    @discardableResult
+    public func page<Route: RouteTemplate, R: AsyncResponseEncodable>(_ method: HTTPMethod, _ route: Route, permission: Permission,
+                                                                      body: HTTPBodyStreamStrategy = .collect, allowsPendingStep: Bool = false,
+                                                                      use handler: @escaping @Sendable (Request) async throws -> R) -> Vapor.Route {
+        page(method, route.rawValue, permission: permission, body: body, allowsPendingStep: allowsPendingStep, use: handler)
+    }
+
+    /// A form action (POST): the fields are read with `FormFields`; a `ValidationFailure` from
+    /// `submit` re-shows the page through `reshow`, with the message next to its field, and nothing
+    /// is written (the service's transaction rolled back).
+    @discardableResult
+    public func form<Route: RouteTemplate>(_ route: Route, permission: Permission, body: HTTPBodyStreamStrategy = .collect,
+                                           submit: @escaping @Sendable (Request, FormFields) async throws -> Response,
+                                           reshow: @escaping @Sendable (Request, FormFields, ValidationFailure) async throws -> Response) -> Vapor.Route {
+        page(.POST, route.rawValue, permission: permission, body: body) { req async throws -> Response in
+            let fields = FormFields(try req.content.decode([String: String].self))
+            do {
+                return try await submit(req, fields)
+            } catch let failure as ValidationFailure {
+                return try await reshow(req, fields, failure)
+            }
+        }
+    }
+}
+
+extension MenuEntry {
+    public init<Route: RouteTemplate>(title: String, route: Route, permission: Permission, section: String) {
+        self.init(title: title, path: route.path(), permission: permission, section: section)
+    }
+}
+
+// MARK: Forms
+
+/// A submitted form's fields, read by type. Each reader names the field and the rule in Chinese
+/// when the value is wrong, with one wording for the whole platform.
+public struct FormFields: Sendable {
+    public let values: [String: String]
+
+    public init(_ values: [String: String]) { self.values = values }
+
+    public subscript(_ key: String) -> String? { values[key] }
+
+    /// The text, trimmed; empty when absent.
+    public func text(_ key: String) -> String {
+        (values[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The text, trimmed; nil when absent or empty.
+    public func optionalText(_ key: String) -> String? {
+        let value = text(key)
+        return value.isEmpty ? nil : value
+    }
+
+    /// "1" (a yes/no select or a checkbox) is yes.
+    public func flag(_ key: String) -> Bool { values[key] == "1" }
+
+    public static let dateRule = "应为有效日期（YYYY-MM-DD）"
+
+    /// A required date.
+    public func date(_ key: String, label: String) throws(ValidationFailure) -> CivilDate {
+        guard let date = try optionalDate(key, label: label) else { throw ValidationFailure(field: key, label: label, message: Self.dateRule) }
+        return date
+    }
+
+    /// A date that may be left empty; refused when given and not a date.
+    public func optionalDate(_ key: String, label: String) throws(ValidationFailure) -> CivilDate? {
+        let value = text(key)
+        if value.isEmpty { return nil }
+        guard let date = CivilDate(value.replacingOccurrences(of: "/", with: "-")) else {
+            throw ValidationFailure(field: key, label: label, message: Self.dateRule)
+        }
+        return date
+    }
+
+    /// A whole number within `range`.
+    public func int(_ key: String, label: String, in range: ClosedRange<Int>) throws(ValidationFailure) -> Int {
+        guard let value = Int(text(key)), range.contains(value) else {
+            throw ValidationFailure(field: key, label: label, message: "应为\(range.lowerBound)到\(range.upperBound)的整数")
+        }
+        return value
+    }
+}
