@@ -67,8 +67,7 @@ enum ActionPages {
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: "/enforcement/actions", keys: ["kind", "page"])
-        let builder = EnforcementAction.query(on: req.db)
-        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let builder = EnforcementAction.scoped(for: principal, on: req.db)
         if let kind = query["kind"], ActionKind(rawValue: kind) != nil { builder.filter(\.$kind == kind) }
         let request = PageRequest(number: query.page)
         let total = try await builder.count()

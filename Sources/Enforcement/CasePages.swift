@@ -82,8 +82,7 @@ enum PenaltyCasePages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: "/enforcement/cases", keys: ["status", "page"])
-        let builder = PenaltyCase.query(on: req.db)
-        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let builder = PenaltyCase.scoped(for: principal, on: req.db)
         if let status = query["status"], PenaltyStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
         let request = PageRequest(number: query.page)
         let total = try await builder.count()

@@ -615,3 +615,7 @@ enum PenaltyMetrics {
         ]
     }
 }
+
+extension PenaltyCase: UnitScoped {
+    public static var unitPathField: KeyPath<PenaltyCase, FieldProperty<PenaltyCase, String>> { \.$unitPath }
+}

@@ -71,9 +71,8 @@ enum EnforcementPages {
 
     static func overview(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let bodies = EnforcementBody.query(on: req.db)
-        let matters = EnforcementMatter.query(on: req.db).filter(\.$active == true)
-        if let prefix = principal.scopePrefix { bodies.filter(\.$unitPath =~ prefix); matters.filter(\.$unitPath =~ prefix) }
+        let bodies = EnforcementBody.scoped(for: principal, on: req.db)
+        let matters = EnforcementMatter.scoped(for: principal, on: req.db).filter(\.$active == true)
         let bodyRows = try await bodies.all()
         let matterRows = try await matters.sort(\.$code).all()
         let unitIDs = Set(bodyRows.map(\.unitID) + matterRows.compactMap(\.delegatedUnitID))
@@ -96,8 +95,7 @@ enum EnforcementPages {
     static func officers(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: "/enforcement/officers", keys: ["status", "page"])
-        let builder = EnforcementOfficer.query(on: req.db).filter(\.$active == true)
-        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let builder = EnforcementOfficer.scoped(for: principal, on: req.db).filter(\.$active == true)
         let all = try await builder.all()
         let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ all.compactMap(\.id)).all()
         let day = today(req)
@@ -202,8 +200,7 @@ enum EnforcementPages {
     /// Dashboard card: certificates expiring soon or already invalid among active officers in scope.
     static func widget(_ req: Request) async throws -> Node {
         let principal = try req.caller
-        let query = EnforcementOfficer.query(on: req.db).filter(\.$active == true)
-        if let prefix = principal.scopePrefix { query.filter(\.$unitPath =~ prefix) }
+        let query = EnforcementOfficer.scoped(for: principal, on: req.db).filter(\.$active == true)
         let officers = try await query.all()
         let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ officers.compactMap(\.id))
             .filter(\.$kind == CertificateKind.enforcement.rawValue).all()

@@ -215,3 +215,15 @@ enum EnforcementMigrations {
 
 extension PenaltyCase: ClockOwner {}
 extension EnforcementAction: ClockOwner {}
+
+extension EnforcementOfficer: UnitScoped {
+    public static var unitPathField: KeyPath<EnforcementOfficer, FieldProperty<EnforcementOfficer, String>> { \.$unitPath }
+}
+
+extension EnforcementBody: UnitScoped {
+    public static var unitPathField: KeyPath<EnforcementBody, FieldProperty<EnforcementBody, String>> { \.$unitPath }
+}
+
+extension EnforcementMatter: UnitScoped {
+    public static var unitPathField: KeyPath<EnforcementMatter, FieldProperty<EnforcementMatter, String>> { \.$unitPath }
+}

@@ -344,3 +344,7 @@ extension EnforcementMigrations {
         }
     }
 }
+
+extension EnforcementAction: UnitScoped {
+    public static var unitPathField: KeyPath<EnforcementAction, FieldProperty<EnforcementAction, String>> { \.$unitPath }
+}

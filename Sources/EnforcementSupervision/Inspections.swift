@@ -350,3 +350,7 @@ public struct InspectionTargetImporter: Importer {
         return ImportReport(rowsRead: table.rows.count, rowsWritten: prepared.count, errors: [])
     }
 }
+
+extension InspectionPlan: UnitScoped {
+    public static var unitPathField: KeyPath<InspectionPlan, FieldProperty<InspectionPlan, String>> { \.$unitPath }
+}

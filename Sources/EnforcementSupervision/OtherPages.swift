@@ -75,8 +75,7 @@ enum InspectionPages {
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let builder = InspectionPlan.query(on: req.db)
-        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let builder = InspectionPlan.scoped(for: principal, on: req.db)
         let plans = try await builder.sort(\.$drawnOn, .descending).all()
         let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(plans.map(\.unitID)))).all().map { ($0.id!, $0.name) })
         var content: [Node] = [
@@ -193,8 +192,7 @@ enum TransferPages {
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let builder = CriminalTransfer.query(on: req.db)
-        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let builder = CriminalTransfer.scoped(for: principal, on: req.db)
         let rows = try await builder.sort(\.$reportedOn, .descending).all()
         var content: [Node] = [
             UI.errorSummary(failure),

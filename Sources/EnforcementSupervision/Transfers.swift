@@ -264,3 +264,7 @@ public enum TransferService {
         }
     }
 }
+
+extension CriminalTransfer: UnitScoped {
+    public static var unitPathField: KeyPath<CriminalTransfer, FieldProperty<CriminalTransfer, String>> { \.$unitPath }
+}

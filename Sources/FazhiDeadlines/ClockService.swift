@@ -170,8 +170,7 @@ public enum ClockService {
 
     /// Every open clock in the caller's units, evaluated as of now, most urgent first.
     public static func openClocks(for principal: Principal, services: FazhiServices, on db: any Database) async throws -> [ClockView] {
-        let query = StatutoryClock.query(on: db).filter(\.$closed == false)
-        if let prefix = principal.scopePrefix { query.filter(\.$unitPath =~ prefix) }
+        let query = StatutoryClock.scoped(for: principal, on: db).filter(\.$closed == false)
         let rows = try await query.all()
         let calendar = try await CalendarService.current(services: services, on: db)
         let now = CivilDateTime(services.now)
@@ -198,8 +197,7 @@ public enum ClockService {
 
     /// Due dates moved by calendar changes in the caller's units, newest first.
     public static func recentDueChanges(for principal: Principal, since: Date, on db: any Database) async throws -> [ClockDueChange] {
-        let query = ClockDueChange.query(on: db).filter(\.$createdAt >= since).with(\.$clock).sort(\.$createdAt, .descending).limit(50)
-        if let prefix = principal.scopePrefix { query.filter(\.$unitPath =~ prefix) }
+        let query = ClockDueChange.scoped(for: principal, on: db).filter(\.$createdAt >= since).with(\.$clock).sort(\.$createdAt, .descending).limit(50)
         return try await query.all()
     }
 }

@@ -178,3 +178,11 @@ enum DeadlineMigrations {
 
     static let all: [any Migration] = [CreateCalendarVersions(), CreateClocks(), AddClockRecords()]
 }
+
+extension StatutoryClock: UnitScoped {
+    public static var unitPathField: KeyPath<StatutoryClock, FieldProperty<StatutoryClock, String>> { \.$unitPath }
+}
+
+extension ClockDueChange: UnitScoped {
+    public static var unitPathField: KeyPath<ClockDueChange, FieldProperty<ClockDueChange, String>> { \.$unitPath }
+}

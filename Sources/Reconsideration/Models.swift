@@ -184,3 +184,7 @@ enum ReconsiderationMigrations {
 
 extension ReconsiderationCase: ClockOwner {}
 extension ReconsiderationOpinion: ClockOwner {}
+
+extension ReconsiderationCase: UnitScoped {
+    public static var unitPathField: KeyPath<ReconsiderationCase, FieldProperty<ReconsiderationCase, String>> { \.$respondentPath }
+}

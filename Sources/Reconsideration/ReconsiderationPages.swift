@@ -201,8 +201,7 @@ enum ReconsiderationPages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: "/reconsideration", keys: ["status", "year", "q", "page"])
-        let builder = ReconsiderationCase.query(on: req.db)
-        if let prefix = principal.scopePrefix { builder.filter(\.$respondentPath =~ prefix) }
+        let builder = ReconsiderationCase.scoped(for: principal, on: req.db)
         if let status = query["status"], CaseStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
         if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
         if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }

@@ -26,11 +26,10 @@ enum ReconsiderationStatistics {
 
     static func breakdown(year: Int, principal: Principal, on db: any Database) async throws -> Breakdown {
         let start = "\(year)-01-01", end = "\(year + 1)-01-01"
-        let query = ReconsiderationCase.query(on: db).group(.or) { group in
+        let query = ReconsiderationCase.scoped(for: principal, on: db).group(.or) { group in
             group.group(.and) { $0.filter(\.$receivedOn >= start).filter(\.$receivedOn < end) }
             group.group(.and) { $0.filter(\.$outcomeOn >= start).filter(\.$outcomeOn < end) }
         }
-        if let prefix = principal.scopePrefix { query.filter(\.$respondentPath =~ prefix) }
         let rows = try await query.all()
         let units = try await OrgUnit.query(on: db).filter(\.$id ~~ Array(Set(rows.map(\.respondentID)))).all()
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
@@ -75,8 +74,7 @@ enum ReconsiderationStatistics {
     /// moving records between systems), so only importers may export, and each export is audited.
     static func exportCSV(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ReconsiderationCase.query(on: req.db)
-        if let prefix = principal.scopePrefix { query.filter(\.$respondentPath =~ prefix) }
+        let query = ReconsiderationCase.scoped(for: principal, on: req.db)
         if let year = req.queryYear() { query.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
         let rows = try await query.sort(\.$receivedOn).sort(\.$caseNumber).all()
         let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.respondentID)))).all()
@@ -167,8 +165,7 @@ enum ReconsiderationStatistics {
             ("year", "收到申请的年度"), ("status", "状态代码"), ("page", "页码"), ("pageSize", "每页条数（≤200）"),
         ], response: .object([("items", .array(caseSchema)), ("total", .integer("总数"))], required: ["items", "total"]))) { req async throws -> CasePage in
             let principal = try req.caller
-            let query = ReconsiderationCase.query(on: req.db)
-            if let prefix = principal.scopePrefix { query.filter(\.$respondentPath =~ prefix) }
+            let query = ReconsiderationCase.scoped(for: principal, on: req.db)
             if let year = req.queryYear() { query.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
             if let status = req.query[String.self, at: "status"] { query.filter(\.$status == status) }
             let request = PageRequest(number: req.queryInt("page", in: RequestNumbers.pages), size: req.queryInt("pageSize", in: 1...200))

@@ -43,8 +43,7 @@ enum ContributionPages {
     }
 
     static func scoped(_ req: Request) throws -> QueryBuilder<ReportContribution> {
-        let builder = ReportContribution.query(on: req.db)
-        if let prefix = try req.caller.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let builder = ReportContribution.scoped(for: try req.caller, on: req.db)
         return builder
     }
 
@@ -143,8 +142,7 @@ enum ContributionPages {
         let principal = try req.caller
         let today = CivilDateTime(req.fazhi.now).date.description
         let waiting = try await scoped(req).filter(\.$status == ContributionStatus.requested.rawValue).sort(\.$due).all()
-        let reports = AnnualReport.query(on: req.db).filter(\.$status != ReportStatus.published.rawValue)
-        if let prefix = principal.scopePrefix { reports.filter(\.$unitPath =~ prefix) }
+        let reports = AnnualReport.scoped(for: principal, on: req.db).filter(\.$status != ReportStatus.published.rawValue)
         let unpublished = try await reports.sort(\.$year).all()
         var items: [Node] = waiting.prefix(5).map { row in
             el("li", [], [link("\(row.unitName)：\(row.section)", row.link), .text(" 截止 \(row.due)\(row.due < today ? "（已逾期）" : "")")])

@@ -72,8 +72,7 @@ enum ReportPages {
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let builder = AnnualReport.query(on: req.db)
-        if let prefix = principal.scopePrefix { builder.filter(\.$unitPath =~ prefix) }
+        let builder = AnnualReport.scoped(for: principal, on: req.db)
         let rows = try await builder.sort(\.$year, .descending).sort(\.$unitName).all()
         var content: [Node] = [
             UI.errorSummary(failure),

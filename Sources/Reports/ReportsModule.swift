@@ -1,3 +1,4 @@
+import Fluent
 import FazhiCore
 import FazhiDeadlines
 import Foundation
@@ -29,3 +30,11 @@ public enum ReportsModule {
 
 extension AnnualReport: ClockOwner {}
 extension ReportContribution: ClockOwner {}
+
+extension AnnualReport: UnitScoped {
+    public static var unitPathField: KeyPath<AnnualReport, FieldProperty<AnnualReport, String>> { \.$unitPath }
+}
+
+extension ReportContribution: UnitScoped {
+    public static var unitPathField: KeyPath<ReportContribution, FieldProperty<ReportContribution, String>> { \.$unitPath }
+}

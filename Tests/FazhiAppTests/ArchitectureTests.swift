@@ -44,4 +44,19 @@ import Testing
             }
         }
     }
+
+    @Test("lists apply the unit scope through UnitScoped.scoped, never by hand")
+    func scopeByHelper() throws {
+        let targets = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Sources").path)
+        var sites = 0
+        for target in targets {
+            for file in (try? Self.sources(target)) ?? [] {
+                sites += file.text.components(separatedBy: ".scoped(for:").count - 1
+                // The helper itself, and the account list's join on the unit table, are the only hand-written filters.
+                guard file.name != "ModuleKit.swift", file.name != "AccountService.swift" else { continue }
+                #expect(!file.text.contains("scopePrefix {"), "\(target)/\(file.name) filters by unit path by hand")
+            }
+        }
+        #expect(sites >= 20)
+    }
 }

@@ -83,8 +83,7 @@ enum AuthPages {
         let principal = try req.caller
         var cards: [Node] = []
         if principal.has(CorePermissions.unitsRead) {
-            let query = OrgUnit.query(on: req.db).filter(\.$active == true)
-            if let prefix = principal.scopePrefix { query.filter(\.$path =~ prefix) }
+            let query = OrgUnit.scoped(for: principal, on: req.db).filter(\.$active == true)
             let count = try await query.count()
             cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "管辖范围内在用单位"), link("查看单位", "/units")]))
         }

@@ -27,3 +27,7 @@ public final class OrgUnit: Model, @unchecked Sendable {
 
     public var unitKind: UnitKind { UnitKind(rawValue: kind) ?? .department }
 }
+
+extension OrgUnit: UnitScoped {
+    public static var unitPathField: KeyPath<OrgUnit, FieldProperty<OrgUnit, String>> { \.$path }
+}

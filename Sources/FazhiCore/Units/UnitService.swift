@@ -281,8 +281,7 @@ public enum UnitService {
     /// Units in the caller's scope, filtered and paged, in tree order.
     public static func list(for principal: Principal, search: String?, kind: UnitKind?, includeInactive: Bool,
                             sort: String?, page: PageRequest, on db: any Database) async throws -> Page<OrgUnit> {
-        let query = OrgUnit.query(on: db)
-        if let prefix = principal.scopePrefix { query.filter(\.$path =~ prefix) }
+        let query = OrgUnit.scoped(for: principal, on: db)
         if let search, !search.isEmpty {
             query.group(.or) { group in
                 group.filter(\.$name ~~ search)
