@@ -25,6 +25,70 @@ import VaporTesting
         }
     }
 
+    @Test("an unknown login name answers like a real one: the same message, and after five failures the same lock")
+    func unknownNamesLookReal() async throws {
+        try await TestApp.run { t in
+            let (_, unknown) = try await t.login("no.such.person", password: "Wrong-Password-1")
+            let (_, wrong) = try await t.login("leader", password: "Wrong-Password-1")
+            #expect(unknown.status == wrong.status)
+            #expect(unknown.body.string.contains("登录名、密码或动态口令错误") && wrong.body.string.contains("登录名、密码或动态口令错误"))
+            for _ in 2...5 {
+                _ = try await t.login("no.such.person", password: "Wrong-Password-1")
+                _ = try await t.login("leader", password: "Wrong-Password-1")
+            }
+            let (_, unknownLocked) = try await t.login("no.such.person", password: "Wrong-Password-1")
+            let (_, realLocked) = try await t.login("leader", password: "Wrong-Password-1")
+            #expect(unknownLocked.body.string.contains("账户因多次登录失败已锁定") && realLocked.body.string.contains("账户因多次登录失败已锁定"))
+        }
+    }
+
+    @Test("a login name is cut to 64 characters before it is stored, and a rate-limited address adds one audit row per window")
+    func boundedAttempts() async throws {
+        var config = TestApp.configuration()
+        config.loginRateLimitPerIP = 3
+        try await TestApp.run(config: config) { t in
+            let long = String(repeating: "甲", count: 5000)
+            for _ in 1...3 { _ = try await t.login(long, password: "x") }
+            let before = try await AuditEntryQueries.count(on: t.db)
+            for _ in 1...20 {
+                let (_, response) = try await t.login(long, password: "x")
+                #expect(response.body.string.contains("登录尝试过于频繁"))
+            }
+            #expect(try await AuditEntryQueries.count(on: t.db) - before == 1)
+            let rows = try await AuditEntryQueries.page(.init(action: "auth.login"), page: PageRequest(number: 1, size: 200), on: t.db).items
+            #expect(rows.contains { $0.entityID == String(repeating: "甲", count: 64) })
+            #expect(!rows.contains { $0.entityID.count > 64 })
+        }
+    }
+
+    @Test("API tokens end with a password change and with a lock")
+    func tokensFollowCredentials() async throws {
+        try await TestApp.run { t in
+            func token(_ login: String) async throws -> String {
+                let user = try await t.user(login)
+                let principal = try #require(try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "test", services: t.services, on: t.db))
+                return try await AccountService.createAPIToken(for: principal, name: "测试", permissions: Array(principal.permissions), days: 30, services: t.services, on: t.db).0
+            }
+            func status(_ token: String) async throws -> HTTPStatus {
+                var status = HTTPStatus.internalServerError
+                try await t.app.testing().test(.GET, "/api/v1/me", beforeRequest: { $0.headers.bearerAuthorization = BearerAuthorization(token: token) },
+                                               afterResponse: { status = $0.status })
+                return status
+            }
+            let leaderToken = try await token("leader")
+            #expect(try await status(leaderToken) == .ok)
+            let leader = try await t.user("leader")
+            try await AccountService.changePassword(leader.id!, current: DemoCounty.password, new: "New-Passw0rd-2026", confirmation: "New-Passw0rd-2026",
+                                                    keepSession: nil, by: .system(), services: t.services, on: t.db)
+            #expect(try await status(leaderToken) == .unauthorized)
+            let officerToken = try await token("officer.scjg")
+            for _ in 1...5 { _ = try await t.login("officer.scjg", password: "Wrong-Password-1") }
+            #expect(try await status(officerToken) == .unauthorized)
+            let revocations = try await AuditEntryQueries.page(.init(action: "apitoken.revoke"), page: PageRequest(number: 1), on: t.db)
+            #expect(revocations.total == 2)
+        }
+    }
+
     @Test("TOTP: an admin needs the current code; a wrong or reused code is refused")
     func totp() async throws {
         try await TestApp.run { t in

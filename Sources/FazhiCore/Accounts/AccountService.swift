@@ -186,38 +186,43 @@ public enum AccountService {
     /// ends every session of the account but the current one (docs/security.md).
     public static func changePassword(_ userID: UUID, current: String?, new: String?, confirmation: String?,
                                       keepSession: UUID?, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        // bcrypt runs off the event loop and before the write transaction, so no lock waits on it.
+        guard let user = try await UserAccount.find(userID, on: database) else { throw ScopeDenied(entityType: "user", entityID: userID.uuidString) }
+        var validator = Validator()
+        let new = new ?? ""
+        if let current, !(try await services.verifyPasswordOffLoop(current, hash: user.passwordHash)) {
+            validator.add("current", "当前密码", "不正确")
+        }
+        for problem in services.config.passwordPolicy.problems(with: new, loginName: user.loginName) {
+            validator.add(problem.field, problem.label, problem.message)
+        }
+        if new != (confirmation ?? "") {
+            validator.add("confirmation", "确认新密码", "与新密码不一致")
+        }
+        if validator.errors.isEmpty, services.config.passwordPolicy.historyCount > 0 {
+            let history = try await PasswordHistoryEntry.query(on: database).filter(\.$userID == userID)
+                .sort(\.$createdAt, .descending).range(0..<services.config.passwordPolicy.historyCount).all()
+            for entry in history where try await services.verifyPasswordOffLoop(new, hash: entry.passwordHash) {
+                validator.add("password", "新密码", "不能与最近\(services.config.passwordPolicy.historyCount)次使用过的密码相同")
+                break
+            }
+        }
+        try validator.check()
+        let hash = try await services.hashPasswordOffLoop(new)
+        let checkedHash = user.passwordHash
         try await database.write { db in
             guard let user = try await UserAccount.find(userID, on: db) else { throw ScopeDenied(entityType: "user", entityID: userID.uuidString) }
-            var validator = Validator()
-            let new = new ?? ""
-            if let current {
-                if !(try Bcrypt.verify(current, created: user.passwordHash)) {
-                    validator.add("current", "当前密码", "不正确")
-                }
-            }
-            for problem in services.config.passwordPolicy.problems(with: new, loginName: user.loginName) {
-                validator.add(problem.field, problem.label, problem.message)
-            }
-            if new != (confirmation ?? "") {
-                validator.add("confirmation", "确认新密码", "与新密码不一致")
-            }
-            if validator.errors.isEmpty, services.config.passwordPolicy.historyCount > 0 {
-                let history = try await PasswordHistoryEntry.query(on: db).filter(\.$userID == userID)
-                    .sort(\.$createdAt, .descending).range(0..<services.config.passwordPolicy.historyCount).all()
-                for entry in history where try Bcrypt.verify(new, created: entry.passwordHash) {
-                    validator.add("password", "新密码", "不能与最近\(services.config.passwordPolicy.historyCount)次使用过的密码相同")
-                    break
-                }
-            }
-            try validator.check()
+            // Changed meanwhile by another request: the check above was against the old password.
+            guard user.passwordHash == checkedHash else { throw ValidationFailure(field: "current", label: "当前密码", message: "密码刚被修改，请重新输入") }
             let now = services.now
-            user.passwordHash = try services.hashPassword(new)
+            user.passwordHash = hash
             user.passwordChangedAt = now
             user.mustChangePassword = false
             user.updatedAt = now
             try await user.save(on: db)
-            try await PasswordHistoryEntry(userID: userID, passwordHash: user.passwordHash, createdAt: now).create(on: db)
+            try await PasswordHistoryEntry(userID: userID, passwordHash: hash, createdAt: now).create(on: db)
             try await endSessions(of: userID, reason: "password_change", except: keepSession, services: services, on: db)
+            try await revokeTokens(of: userID, reason: "修改密码", at: now, on: db)
             try await AuditLog.append(AuditEvent(action: "user.password", entityType: "user", entityID: userID.uuidString, detail: "修改密码"),
                                       by: principal.auditActor, at: now, on: db)
         }
@@ -231,79 +236,113 @@ public enum AccountService {
 
     // MARK: Login
 
-    public static func login(loginName: String, password: String, totpCode: String?, ip: String, userAgent: String,
+    /// The longest login name stored or audited; a longer one is cut before anything is written.
+    static let loginNameLimit = 64
+
+    /// A bcrypt hash no password matches, verified against when the login name is unknown, so an
+    /// unknown name costs the same time as a real one.
+    static let decoyHash = "$2b$12$" + String(repeating: "C", count: 53)
+
+    public static func login(loginName rawLoginName: String, password: String, totpCode: String?, ip: String, userAgent: String,
                              services: FazhiServices, on database: any Database) async throws -> LoginOutcome {
         let now = services.now
         let config = services.config
+        let loginName = String(rawLoginName.prefix(loginNameLimit))
         let windowStart = now.addingTimeInterval(-Double(config.loginRateWindowMinutes) * 60)
         let recent = try await LoginAttempt.query(on: database).filter(\.$ip == ip).filter(\.$attemptedAt > windowStart).count()
         if recent >= config.loginRateLimitPerIP {
-            try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: loginName, outcome: .denied, detail: "来源地址尝试过于频繁"),
-                                      by: .anonymous(ip: ip), at: now, on: database)
+            // One audit row per address and window, however many attempts follow it.
+            if recent == config.loginRateLimitPerIP {
+                try await database.write { db in
+                    try await LoginAttempt(ip: ip, attemptedAt: now).create(on: db)
+                    try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: loginName, outcome: .denied,
+                                                         detail: "来源地址尝试过于频繁（本时段内不再逐次记录）"),
+                                              by: .anonymous(ip: ip), at: now, on: db)
+                }
+            }
             return .failure(message: "登录尝试过于频繁，请\(config.loginRateWindowMinutes)分钟后再试")
+        }
+
+        // Read and verify outside the write transaction, with bcrypt off the event loop; real and
+        // unknown names do the same work and get the same answers.
+        let found = try await UserAccount.query(on: database).filter(\.$loginName == loginName).first()
+        let user = (found?.active ?? false) ? found : nil
+        let passwordMatches = try await services.verifyPasswordOffLoop(password, hash: user?.passwordHash ?? decoyHash)
+        let lockMinutes = Double(config.lockoutMinutes) * 60
+        var unknownFailures = 0
+        if user == nil {
+            unknownFailures = try await LoginAttempt.query(on: database).filter(\.$loginName == loginName)
+                .filter(\.$attemptedAt > now.addingTimeInterval(-lockMinutes)).count()
+        }
+        let unknownLocked = unknownFailures >= config.lockoutThreshold
+        @Sendable func lockedMessage(_ until: Date) -> String {
+            "账户因多次登录失败已锁定，请\(Int((until.timeIntervalSince(now) / 60).rounded(.up)))分钟后再试，或联系安全管理员解锁"
         }
 
         return try await database.write { db in
             func fail(_ user: UserAccount?, reason: String, message: String = genericFailure) async throws -> LoginOutcome {
-                try await LoginAttempt(ip: ip, attemptedAt: now).create(on: db)
+                try await LoginAttempt(ip: ip, attemptedAt: now, loginName: loginName).create(on: db)
                 let actor = user.map { AuditActor(id: $0.id!.uuidString, name: $0.loginName, unitID: $0.unitID.uuidString, ip: ip) } ?? .anonymous(ip: ip)
                 try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: user?.id?.uuidString ?? loginName,
                                                      outcome: .failure, detail: reason), by: actor, at: now, on: db)
                 return .failure(message: message)
             }
 
-            guard let user = try await UserAccount.query(on: db).filter(\.$loginName == loginName).first(), user.active else {
+            guard let user, let current = try await UserAccount.find(user.id!, on: db) else {
+                if unknownLocked { return try await fail(nil, reason: "登录名不存在或已停用", message: lockedMessage(now.addingTimeInterval(lockMinutes))) }
                 return try await fail(nil, reason: "登录名不存在或已停用")
             }
-            if let until = user.lockedUntil, until > now {
-                let minutes = Int((until.timeIntervalSince(now) / 60).rounded(.up))
-                return try await fail(user, reason: "账户已锁定", message: "账户因多次登录失败已锁定，请\(minutes)分钟后再试，或联系安全管理员解锁")
+            if let until = current.lockedUntil, until > now {
+                return try await fail(current, reason: "账户已锁定", message: lockedMessage(until))
             }
-            var passwordOK = try Bcrypt.verify(password, created: user.passwordHash)
+            var passwordOK = passwordMatches
             var reason = "密码错误"
-            if passwordOK, user.totpEnabled {
-                let secret = try user.totpSecret.map { try services.cipher.open($0) }.flatMap(Base32.decode)
-                if let secret, let counter = TOTP(secret: secret).verify(totpCode ?? "", at: now, after: user.totpLastCounter) {
-                    user.totpLastCounter = counter
+            if passwordOK, current.totpEnabled {
+                let secret = try current.totpSecret.map { try services.cipher.open($0) }.flatMap(Base32.decode)
+                if let secret, let counter = TOTP(secret: secret).verify(totpCode ?? "", at: now, after: current.totpLastCounter) {
+                    current.totpLastCounter = counter
                 } else {
                     passwordOK = false
                     reason = "动态口令错误"
                 }
             }
             guard passwordOK else {
-                user.failedLogins += 1
+                current.failedLogins += 1
                 var message = genericFailure
-                if user.failedLogins >= config.lockoutThreshold {
-                    user.lockedUntil = now.addingTimeInterval(Double(config.lockoutMinutes) * 60)
-                    user.failedLogins = 0
+                if current.failedLogins >= config.lockoutThreshold {
+                    current.lockedUntil = now.addingTimeInterval(lockMinutes)
+                    current.failedLogins = 0
                     message = "连续\(config.lockoutThreshold)次登录失败，账户已锁定\(config.lockoutMinutes)分钟"
-                    try await AuditLog.append(AuditEvent(action: "auth.lock", entityType: "user", entityID: user.id!.uuidString,
+                    try await AuditLog.append(AuditEvent(action: "auth.lock", entityType: "user", entityID: current.id!.uuidString,
                                                          detail: "连续登录失败，锁定\(config.lockoutMinutes)分钟"),
                                               by: .anonymous(ip: ip), at: now, on: db)
+                    // A locked account's API tokens stop working with its sessions (docs/security.md).
+                    try await revokeTokens(of: current.id!, reason: "账户锁定", at: now, on: db)
                 }
-                try await user.save(on: db)
-                return try await fail(user, reason: reason, message: message)
+                try await current.save(on: db)
+                return try await fail(current, reason: reason, message: message)
             }
-            user.failedLogins = 0
-            user.lockedUntil = nil
-            try await user.save(on: db)
+            current.failedLogins = 0
+            current.lockedUntil = nil
+            try await current.save(on: db)
+            let signedIn = current
 
             let token = SecretToken.make()
             let session = LoginSession()
             session.id = UUID()
             session.tokenHash = SecretToken.hash(token)
-            session.userID = user.id!
+            session.userID = signedIn.id!
             session.csrfToken = SecretToken.make()
             session.createdAt = now
             session.lastSeenAt = now
             session.ip = ip
             session.userAgent = String(userAgent.prefix(200))
-            session.mustEnrollTOTP = !user.totpEnabled && user.roleValue.map(config.totpRequiredRoles.contains) == true
+            session.mustEnrollTOTP = !signedIn.totpEnabled && signedIn.roleValue.map(config.totpRequiredRoles.contains) == true
             try await session.create(on: db)
-            try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: user.id!.uuidString, detail: "登录成功"),
-                                      by: AuditActor(id: user.id!.uuidString, name: user.loginName, unitID: user.unitID.uuidString, ip: ip),
+            try await AuditLog.append(AuditEvent(action: "auth.login", entityType: "user", entityID: signedIn.id!.uuidString, detail: "登录成功"),
+                                      by: AuditActor(id: signedIn.id!.uuidString, name: signedIn.loginName, unitID: signedIn.unitID.uuidString, ip: ip),
                                       at: now, on: db)
-            return .success(token: token, session: session, user: user)
+            return .success(token: token, session: session, user: signedIn)
         }
     }
 
@@ -447,8 +486,26 @@ public enum AccountService {
     public static func resolveAPIToken(_ token: String, services: FazhiServices, on db: any Database) async throws -> (APIToken, UserAccount)? {
         guard let record = try await APIToken.query(on: db).filter(\.$tokenHash == SecretToken.hash(token)).first(),
               record.revokedAt == nil, (record.expiresAt ?? .distantFuture) > services.now,
-              let user = try await UserAccount.find(record.userID, on: db), user.active else { return nil }
+              let user = try await UserAccount.find(record.userID, on: db), user.active,
+              (user.lockedUntil ?? .distantPast) <= services.now else { return nil }
         return (record, user)
+    }
+
+    /// Revokes every live API token of an account (a password change, a lock): a token must not
+    /// outlive the credentials that made it. One audit row with the count.
+    @discardableResult
+    static func revokeTokens(of userID: UUID, reason: String, at now: Date, on db: any Database) async throws -> Int {
+        let live = try await APIToken.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil).all()
+        for token in live {
+            token.revokedAt = now
+            try await token.save(on: db)
+        }
+        if !live.isEmpty {
+            try await AuditLog.append(AuditEvent(action: "apitoken.revoke", entityType: "user", entityID: userID.uuidString,
+                                                 detail: "\(reason)：吊销该账户的API令牌\(live.count)个"),
+                                      by: AuditActor(id: "system", name: "系统", unitID: "", ip: "local"), at: now, on: db)
+        }
+        return live.count
     }
 
     /// The caller as the platform sees them: role permissions, narrowed to the token's when a token

@@ -91,11 +91,14 @@ public final class LoginAttempt: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "ip") public var ip: String
     @Field(key: "attempted_at") public var attemptedAt: Date
+    /// The login name tried (bounded), so unknown names lock like real ones.
+    @OptionalField(key: "login_name") public var loginName: String?
 
     public init() {}
 
-    public init(ip: String, attemptedAt: Date) {
+    public init(ip: String, attemptedAt: Date, loginName: String? = nil) {
         self.ip = ip
         self.attemptedAt = attemptedAt
+        self.loginName = loginName
     }
 }

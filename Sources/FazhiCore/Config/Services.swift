@@ -1,6 +1,7 @@
 import FazhiCalendar
 import Foundation
 import NIOConcurrencyHelpers
+import NIOPosix
 import Vapor
 
 /// "Now", behind a small client so tests pin it (docs/architecture.md, "Effects behind small clients").
@@ -62,6 +63,18 @@ public struct FazhiServices: Sendable {
 
     public func hashPassword(_ password: String) throws -> String {
         try Bcrypt.hash(password, cost: config.bcryptCost)
+    }
+
+    /// bcrypt off the event loop and outside any transaction: on NIO's blocking-work pool, so a
+    /// login's 250 ms neither stalls other requests on its loop nor holds SQLite's write lock.
+    public func hashPasswordOffLoop(_ password: String) async throws -> String {
+        let cost = config.bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    /// `Bcrypt.verify` on the blocking-work pool.
+    public func verifyPasswordOffLoop(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { try Bcrypt.verify(password, created: hash) }
     }
 }
 

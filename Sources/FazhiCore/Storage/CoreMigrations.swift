@@ -12,7 +12,26 @@ public enum CoreMigrations {
         CreateAPITokens(),
         CreateAuditEntries(),
         CreateLoginThrottle(),
+        AddLoginAttemptNames(),
     ]
+}
+
+/// Failed attempts keep the (bounded) login name tried: an unknown name then locks after as many
+/// failures as a real one, so the answers do not tell which names exist.
+struct AddLoginAttemptNames: AsyncMigration {
+    var name: String { "AddLoginAttemptNames" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await sql.raw("ALTER TABLE login_attempts ADD COLUMN login_name TEXT").run()
+        try await sql.raw("CREATE INDEX login_attempts_name_idx ON login_attempts (login_name, attempted_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await sql.raw("DROP INDEX login_attempts_name_idx").run()
+        try await sql.raw("ALTER TABLE login_attempts DROP COLUMN login_name").run()
+    }
 }
 
 struct CreateUnits: AsyncMigration {
