@@ -119,6 +119,7 @@ struct DemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "seed" else { throw CommandFailure("未知操作“\(signature.action)”，可用：seed") }
+        guard context.application.environment != .production else { throw CommandFailure(FazhiApp.demoRefusedInProduction) }
         context.console.print("正在执行数据库迁移…")
         try await FazhiApp.migrate(context.application)
         context.console.print("正在生成演示县…")

@@ -100,6 +100,8 @@ public enum FazhiApp {
     /// Seeds the demo county and every module's demo records, once.
     @discardableResult
     public static func seedDemo(_ app: Application, seed: UInt64 = 20260101) async throws -> [DemoCounty.DemoAccount]? {
+        // Demo data is made-up people and cases with a published password: never in production.
+        guard app.environment != .production else { throw CommandFailure(demoRefusedInProduction) }
         if try await DemoCounty.isSeeded(on: app.db) { return nil }
         let services = app.fazhi
         // Each module's records in one transaction: the seed is all there or not at all, and
@@ -120,6 +122,8 @@ public enum FazhiApp {
         try await app.db.write { tx in
             try await DemoHistory.publishReport(DemoContext(database: tx, seed: seed, services: services, now: services.now))
         }
-        return DemoCounty.demoAccounts(seed: seed, services: services)
+        return try await DemoCounty.storedAccounts(services: services, on: app.db)
     }
+
+    public static let demoRefusedInProduction = "生产环境（--env production）不能生成或启动演示数据：演示账户的密码是公开的"
 }

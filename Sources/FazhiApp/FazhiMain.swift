@@ -15,6 +15,10 @@ public enum FazhiMain {
         }
         do {
             var env = try Environment.detect(arguments: arguments)
+            if demo && env == .production {
+                FileHandle.standardError.write(Data((FazhiApp.demoRefusedInProduction + "\n").utf8))
+                exit(1)
+            }
             let jsonLogs = ProcessInfo.processInfo.environment["FAZHI_LOG_FORMAT"] == "json"
             if jsonLogs {
                 LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
@@ -39,7 +43,8 @@ public enum FazhiMain {
                     if let accounts = try await FazhiApp.seedDemo(app) {
                         print(DemoBanner.text(accounts))
                     } else {
-                        print("使用已有演示数据 \(config.database.description)；演示账户密码：\(DemoCounty.password)")
+                        print(DemoBanner.text(try await DemoCounty.storedAccounts(services: app.fazhi, on: app.db)))
+                        print("（使用已有演示数据 \(config.database.description)）")
                     }
                 }
                 try await app.execute()

@@ -195,6 +195,36 @@ import VaporTesting
             #expect(cookie.contains("Secure"))
             #expect(cookie.contains("HttpOnly"))
             #expect(!cookie.contains("Domain="))
+            #expect(response.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
+        }
+        // Without TLS no HSTS: a browser would then refuse the plain-HTTP installation.
+        try await TestApp.run(seeded: false) { t in
+            try await t.app.testing().test(.GET, "/login") { #expect($0.headers.first(name: "Strict-Transport-Security") == nil) }
+        }
+    }
+
+    @Test("the demo is refused in production; its TOTP secrets differ between installations")
+    func demoNotInProduction() async throws {
+        let app = try await Application.make(.production)
+        var config = TestApp.configuration()
+        config.database = .sqlite(path: TestDatabases.freshSQLitePath())
+        do {
+            try await FazhiApp.configure(app, config: config)
+            try await FazhiApp.migrate(app)
+            let refusal = await #expect(throws: CommandFailure.self) { try await FazhiApp.seedDemo(app) }
+            #expect(refusal?.description.contains("生产环境") == true)
+            #expect(try await DemoCounty.isSeeded(on: app.db) == false)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        if case .sqlite(let path) = config.database { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        // Two installations' admin secrets: random, not derived from the published seed.
+        try await TestApp.run(seeded: false) { t in
+            let first = DemoCounty.demoAccounts(services: t.services).compactMap(\.totpSecret)
+            let second = DemoCounty.demoAccounts(services: t.services).compactMap(\.totpSecret)
+            #expect(first.count == 3 && first != second)
         }
     }
 

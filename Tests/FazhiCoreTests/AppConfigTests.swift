@@ -17,6 +17,14 @@ import Testing
         }
     }
 
+    @Test("production serves over HTTPS: Secure cookies by default, which the setting can turn off")
+    func secureByDefaultInProduction() throws {
+        let key = Data(repeating: 7, count: 32).base64EncodedString()
+        #expect(try AppConfig.load(from: ["FAZHI_DATA_KEY": key], production: true).secureCookies)
+        #expect(try !AppConfig.load(from: ["FAZHI_DATA_KEY": key, "FAZHI_SECURE_COOKIES": "false"], production: true).secureCookies)
+        #expect(try !AppConfig.load(from: [:], production: false).secureCookies)
+    }
+
     @Test("database URLs, per-figure rounding and TOTP roles are read")
     func readsSettings() throws {
         let config = try AppConfig.load(from: [

@@ -145,6 +145,8 @@ public struct AppConfig: Sendable {
         int("FAZHI_PASSWORD_EXPIRY_DAYS", 0...3650, into: &config.passwordPolicy.expiryDays)
         int("FAZHI_PASSWORD_HISTORY", 0...24, into: &config.passwordPolicy.historyCount)
         bool("FAZHI_PASSWORD_COMPLEXITY", into: &config.passwordPolicy.requireThreeClasses)
+        // Production is served over HTTPS: Secure cookies (and HSTS) unless the setting says otherwise.
+        if production { config.secureCookies = true }
         bool("FAZHI_SECURE_COOKIES", into: &config.secureCookies)
         if let format = env["FAZHI_LOG_FORMAT"], !format.isEmpty {
             switch format {

@@ -102,7 +102,7 @@ public enum DemoCounty {
                                              by: operatorPrincipal, services: past, on: db)
             }
         }
-        let demoAccounts = Self.demoAccounts(seed: context.seed, services: services)
+        let demoAccounts = Self.demoAccounts(services: services)
         for account in demoAccounts {
             let user = try await AccountService.createUser(loginName: account.loginName, displayName: account.displayName, unitCode: account.unitCode,
                                                            password: password, role: account.role, mustChangePassword: false,
@@ -118,20 +118,28 @@ public enum DemoCounty {
         return demoAccounts
     }
 
-    /// The demo accounts with their TOTP secrets, computed from the seed alone: each secret comes
-    /// from a generator seeded by the demo seed and the login name, so the list can be printed
-    /// (or used by tests) without reading the database.
-    public static func demoAccounts(seed: UInt64, services: FazhiServices) -> [DemoAccount] {
-        accounts.map { account in
+    /// The demo accounts, with a TOTP secret for each role that needs one. The secrets are random for
+    /// each installation (never derived from the published seed, which anyone can read in the code).
+    public static func demoAccounts(services: FazhiServices) -> [DemoAccount] {
+        var generator = SystemRandomNumberGenerator()
+        return accounts.map { account in
             var secret: String?
             if services.config.totpRequiredRoles.contains(account.role) {
-                var random = SeededRandom(seed: seed ^ stableHash(account.login))
-                var bytes = Data()
-                for _ in 0..<20 { bytes.append(UInt8(truncatingIfNeeded: random.next())) }
-                secret = Base32.encode(bytes)
+                secret = Base32.encode(Data((0..<20).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
             }
             return DemoAccount(loginName: account.login, displayName: account.name, role: account.role, unitCode: account.unit, totpSecret: secret)
         }
+    }
+
+    /// The demo accounts as stored, with their TOTP secrets opened: what the demo banner prints.
+    public static func storedAccounts(services: FazhiServices, on db: any Database) async throws -> [DemoAccount] {
+        var found: [DemoAccount] = []
+        for account in accounts {
+            guard let user = try await UserAccount.query(on: db).filter(\.$loginName == account.login).first() else { continue }
+            let secret = try user.totpSecret.map { try services.cipher.open($0) }
+            found.append(DemoAccount(loginName: account.login, displayName: account.name, role: account.role, unitCode: account.unit, totpSecret: secret))
+        }
+        return found
     }
 
     /// FNV-1a over the UTF-8 bytes: stable across runs, unlike `hashValue`.

@@ -81,6 +81,10 @@ public struct SecurityHeaders: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        if req.fazhi.config.secureCookies {
+            // Served over HTTPS (the same setting as the Secure cookie): browsers keep to HTTPS for a year.
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+        }
         if req.principal != nil, !req.url.path.hasPrefix("/static") {
             response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         }
