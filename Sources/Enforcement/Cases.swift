@@ -345,7 +345,7 @@ public enum PenaltyCaseService {
         event.createdAt = stamp
         try await event.create(on: db)
         try await AuditLog.append(AuditEvent(action: "enforcement.case-\(action)", entityType: "penalty_case", entityID: row.id!.uuidString,
-                                             detail: "\(row.caseNumber)：\(detail)（\(date)）"), by: principal.auditActor, at: stamp, on: db)
+                                             detail: AuditEvent.stepDetail(row.caseNumber, on: date.description, text: detail)), by: principal.auditActor, at: stamp, on: db)
     }
 
     /// Records one step: loads the case and the facts the step needs, applies `PenaltyRules`, and

@@ -201,7 +201,7 @@ public enum ActionService {
                                             record: row.clockRecord, start: CivilDateTime(date: day!), startReason: "收到申请", by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "enforcement.action-register", entityType: "enforcement_action", entityID: row.id!.uuidString,
-                                                 detail: "\(kind.label) \(number)：\(subject)"), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail("\(kind.label) \(number)", on: day!.description, text: subject)), by: principal.auditActor, at: services.now, on: tx)
             return row
         }
     }
@@ -245,7 +245,7 @@ public enum ActionService {
             row.history += "\n\(step.day) \(outcome.detail)"
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "enforcement.action-step", entityType: "enforcement_action", entityID: row.id!.uuidString,
-                                                 detail: "\(row.number)：\(outcome.detail)（\(step.day)）"), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail(row.number, on: step.day.description, text: outcome.detail)), by: principal.auditActor, at: services.now, on: tx)
             return row
         }
     }

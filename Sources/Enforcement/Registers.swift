@@ -188,7 +188,7 @@ public enum OfficerService {
             certificate.status = status.rawValue
             try await certificate.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "enforcement.certificate-status", entityType: "enforcement_officer", entityID: officer.id!.uuidString,
-                                                 detail: "证件 \(certificate.number)：\(CertificateStatus(rawValue: before)?.label ?? before) → \(status.label)；理由：\(reason)"),
+                                                 detail: AuditEvent.changeDetail("证件 \(certificate.number)：\(CertificateStatus(rawValue: before)?.label ?? before) → \(status.label)", before: nil, after: reason)),
                                       by: principal.auditActor, at: stamp, on: tx)
         }
     }

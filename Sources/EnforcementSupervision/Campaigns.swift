@@ -414,7 +414,7 @@ public enum ReviewService {
                 try await ClockService.record(.complete(CivilDateTime(date: day!), reason: "已报告整改"), on: clock.id!, by: principal, services: services, on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "supervision.rectify", entityType: "rectification_task", entityID: task.id!.uuidString,
-                                                 detail: "\(task.caseNumber)：\(text)（\(day!)）"), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail(task.caseNumber, on: day!.description, text: text)), by: principal.auditActor, at: services.now, on: tx)
             return task
         }
     }

@@ -268,7 +268,7 @@ public enum ComplaintService {
             row.history += "\n\(action.date) \(detail)"
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.complaint-step", entityType: "enforcement_complaint", entityID: row.id!.uuidString,
-                                                 detail: "\(row.number)：\(detail)（\(action.date)）"), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail(row.number, on: action.date.description, text: detail)), by: principal.auditActor, at: services.now, on: tx)
             return row
         }
     }

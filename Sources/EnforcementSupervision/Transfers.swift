@@ -259,7 +259,7 @@ public enum TransferService {
             row.history += "\n\(action.date) \(detail)"
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.transfer-step", entityType: "criminal_transfer", entityID: row.id!.uuidString,
-                                                 detail: "\(row.caseNumber)：\(detail)（\(action.date)）"), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: detail)), by: principal.auditActor, at: services.now, on: tx)
             return row
         }
     }

@@ -195,7 +195,8 @@ public enum LawsuitService {
             hearing.createdAt = stamp
             try await hearing.create(on: tx)
             try await AuditLog.append(AuditEvent(action: "litigation.hearing", entityType: "lawsuit", entityID: row.id!.uuidString,
-                                                 detail: "开庭（\(heldOn)），\(headAppeared ? "负责人出庭：\(headPost ?? "")" : "负责人未出庭，由\(substitute ?? "")出庭")"),
+                                                 detail: AuditEvent.stepDetail(row.caseNumber, on: heldOn.description,
+                                                                               text: headAppeared ? "负责人出庭：\(headPost ?? "")" : "负责人未出庭，由\(substitute ?? "")出庭")),
                                       by: principal.auditActor, at: stamp, on: tx)
         }
     }

@@ -255,7 +255,7 @@ public enum CaseService {
         event.createdAt = stamp
         try await event.create(on: db)
         try await AuditLog.append(AuditEvent(action: "reconsideration.\(action)", entityType: "reconsideration_case", entityID: row.id!.uuidString,
-                                             detail: "\(row.caseNumber)：\(detail)（\(date)）"),
+                                             detail: AuditEvent.stepDetail(row.caseNumber, on: date.description, text: detail)),
                                   by: principal.auditActor, at: stamp, on: db)
     }
 

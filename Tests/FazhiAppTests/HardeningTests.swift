@@ -1,5 +1,7 @@
+import Enforcement
 import FazhiCore
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -35,5 +37,31 @@ import VaporTesting
         #expect(PageRequest(number: Int.max, size: Int.max).offset == (100_000 - 1) * 200)
         #expect(PageRequest(number: Int.min).number == 1)
         #expect(MetricScope(year: Int.max, unitPath: nil, unitName: "").year == 2200)
+    }
+}
+
+/// docs/security.md: the audit trail carries identifiers and digests, not the personal data typed into case text.
+@Suite struct AuditPersonalDataTests {
+    @Test("no audit row of the demo county holds an ID number or a mobile number, though its case texts do")
+    func auditHasNoPersonalData() async throws {
+        try await TestApp.run { t in
+            let idNumber = try NSRegularExpression(pattern: #"\d{17}[\dXx]"#)
+            let mobile = try NSRegularExpression(pattern: #"(?<!\d)1[3-9]\d{9}(?!\d)"#)
+            func matches(_ pattern: NSRegularExpression, _ text: String) -> Bool {
+                pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            }
+            // The timelines keep what officers typed (the demo's decisions name people with their numbers) …
+            let timelines = try await PenaltyCaseEvent.query(on: t.db).all().map(\.detail)
+            #expect(timelines.contains { matches(idNumber, $0) || matches(mobile, $0) })
+            // … and the audit trail does not.
+            let rows = try await t.db.sql.raw("SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries").all(decoding: AuditRow.self)
+            #expect(rows.count > 1000)
+            for row in rows {
+                // Digests are hex and organisations' credit codes are not personal data: neither is scanned.
+                let text = row.detail.replacingOccurrences(of: "[0-9a-f]{64}", with: "#", options: .regularExpression)
+                if row.action.hasPrefix("unit.") { continue }
+                #expect(!matches(idNumber, text) && !matches(mobile, text), "audit row \(row.seq) \(row.action) holds personal data: \(text)")
+            }
+        }
     }
 }

@@ -45,6 +45,14 @@ public struct AuditEvent: Sendable, Equatable {
         self.detail = detail
     }
 
+    /// `detail` for a step of a case file: the record's number and the step's date, and the SHA-256 of
+    /// the text the record's own timeline keeps. Free text (which may name people) stays in the
+    /// access-controlled record; the audit trail carries identifiers and a digest by which an
+    /// inspector confirms the timeline text is the one written (docs/security.md, "Audit trail").
+    public static func stepDetail(_ record: String, on date: String, text: String) -> String {
+        "\(record)（\(date)）；text=\(Data(SHA256.hash(data: Data(text.utf8))).hexString)"
+    }
+
     /// `detail` for a change: a summary and SHA-256 digests of the record's state before and after.
     public static func changeDetail(_ summary: String, before: String?, after: String?) -> String {
         func digest(_ text: String?) -> String {
