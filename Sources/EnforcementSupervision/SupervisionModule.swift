@@ -49,7 +49,8 @@ public enum SupervisionModule {
         importers: [InspectionTargetImporter()],
         demoSeed: { context in try await SupervisionDemo.seed(context) },
         commands: ["review-sample": ReviewSampleCommand()],
-        clockKinds: SupervisionClocks.all + TransferClocks.all
+        clockKinds: SupervisionClocks.all + TransferClocks.all,
+        unitPathColumns: [UnitPathColumn("review_files"), UnitPathColumn("rectification_tasks"), UnitPathColumn("enforcement_complaints"), UnitPathColumn("inspection_targets"), UnitPathColumn("inspection_plans"), UnitPathColumn("inspection_draws"), UnitPathColumn("criminal_transfers")]
     )
 }
 

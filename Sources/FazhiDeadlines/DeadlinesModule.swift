@@ -60,6 +60,7 @@ public enum DeadlinesModule {
         demoSeed: { context in try await DemoClocks.seed(context) },
         commands: ["calendar": CalendarCommand()],
         clockKinds: manualKinds,
-        dashboardWidgets: [DashboardWidget(id: "deadlines", permission: DeadlinePermissions.view) { req in try await DeadlinePages.widget(req) }]
+        dashboardWidgets: [DashboardWidget(id: "deadlines", permission: DeadlinePermissions.view) { req in try await DeadlinePages.widget(req) }],
+        unitPathColumns: [UnitPathColumn("statutory_clocks"), UnitPathColumn("clock_due_changes")]
     )
 }

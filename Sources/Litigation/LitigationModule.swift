@@ -36,7 +36,8 @@ public enum LitigationModule {
         metrics: LitigationMetrics.all,
         importers: [LawsuitImporter()],
         demoSeed: { context in try await LitigationDemo.seed(context) },
-        clockKinds: LitigationClocks.all
+        clockKinds: LitigationClocks.all,
+        unitPathColumns: [UnitPathColumn("lawsuits", "defendant_path"), UnitPathColumn("lawsuit_hearings", "defendant_path"), UnitPathColumn("lawsuit_recommendations", "defendant_path")]
     )
 }
 

@@ -34,6 +34,7 @@ public enum ReconsiderationModule {
         metrics: ReconsiderationMetrics.all,
         importers: [CaseImporter()],
         demoSeed: { context in try await ReconsiderationDemo.seed(context) },
-        clockKinds: ReconsiderationClocks.all
+        clockKinds: ReconsiderationClocks.all,
+        unitPathColumns: [UnitPathColumn("reconsideration_cases", "respondent_path"), UnitPathColumn("reconsideration_opinions", "recipient_path")]
     )
 }

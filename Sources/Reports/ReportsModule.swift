@@ -24,7 +24,8 @@ public enum ReportsModule {
         },
         commands: ["check-report": CheckReportCommand(), "report": ReportCommand()],
         clockKinds: ReportClocks.all,
-        dashboardWidgets: [DashboardWidget(id: "reports", permission: ReportPermissions.read) { req in try await ContributionPages.widget(req) }]
+        dashboardWidgets: [DashboardWidget(id: "reports", permission: ReportPermissions.read) { req in try await ContributionPages.widget(req) }],
+        unitPathColumns: [UnitPathColumn("annual_reports"), UnitPathColumn("report_contributions")]
     )
 }
 

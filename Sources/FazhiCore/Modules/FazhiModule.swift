@@ -65,6 +65,19 @@ public struct DemoContext: Sendable {
     }
 }
 
+/// A column of a module's table that copies a unit's path (`unit_path`, `respondent_path` …) so
+/// lists can be scoped without a join. Moving a unit rewrites every declared column in the same
+/// transaction; a `*_path` column not declared by its module fails `UnitMoveTests`.
+public struct UnitPathColumn: Sendable, Hashable {
+    public var table: String
+    public var column: String
+
+    public init(_ table: String, _ column: String = "unit_path") {
+        self.table = table
+        self.column = column
+    }
+}
+
 /// A module's manifest (decidim's component.rb): everything it plugs into the platform, in one
 /// value. `FazhiApp` loops over the list of manifests; adding a module touches one line there.
 public struct FazhiModule: Sendable {
@@ -82,6 +95,8 @@ public struct FazhiModule: Sendable {
     public var commands: [String: any AnyAsyncCommand]
     public var clockKinds: [ClockKind]
     public var dashboardWidgets: [DashboardWidget]
+    /// The module's copies of unit paths, rewritten when a unit moves.
+    public var unitPathColumns: [UnitPathColumn]
 
     public init(id: String, name: String, migrations: [any Migration] = [], permissions: [Permission] = [],
                 grants: [Role: [Permission]] = [:], menu: [MenuEntry] = [],
@@ -89,7 +104,7 @@ public struct FazhiModule: Sendable {
                 metrics: [MetricDefinition] = [], importers: [any Importer] = [],
                 demoSeed: (@Sendable (DemoContext) async throws -> Void)? = nil,
                 commands: [String: any AnyAsyncCommand] = [:], clockKinds: [ClockKind] = [],
-                dashboardWidgets: [DashboardWidget] = []) {
+                dashboardWidgets: [DashboardWidget] = [], unitPathColumns: [UnitPathColumn] = []) {
         self.id = id
         self.name = name
         self.migrations = migrations
@@ -103,6 +118,7 @@ public struct FazhiModule: Sendable {
         self.commands = commands
         self.clockKinds = clockKinds
         self.dashboardWidgets = dashboardWidgets
+        self.unitPathColumns = unitPathColumns
     }
 }
 

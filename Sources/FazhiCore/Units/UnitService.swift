@@ -233,6 +233,14 @@ public enum UnitService {
                 UPDATE units SET path = \(bind: newPath) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER)), \
                 depth = depth + CAST(\(bind: depthShift) AS INTEGER) WHERE path LIKE \(bind: oldPath + "%")
                 """).run()
+            // Every module's copies of the subtree's paths move with it, or the unit's own staff would
+            // lose its records and the old parent keep them.
+            for copy in services.modules.flatMap(\.unitPathColumns) {
+                try await db.sql.raw("""
+                    UPDATE \(ident: copy.table) SET \(ident: copy.column) = \(bind: newPath) || substr(\(ident: copy.column), CAST(\(bind: oldPath.count + 1) AS INTEGER)) \
+                    WHERE \(ident: copy.column) LIKE \(bind: oldPath + "%")
+                    """).run()
+            }
             unit.parentID = parent.id
             unit.path = newPath
             unit.depth += depthShift
