@@ -1,5 +1,6 @@
 import FazhiCore
 import Foundation
+import NIOPosix
 import Vapor
 
 /// `fazhi check-report FILE [--json]`: the checker's findings on a published report. Exit status 0
@@ -34,6 +35,7 @@ struct CheckReportCommand: AsyncCommand {
 public enum ReportCheckText {
     public static func lines(_ result: ReportChecker.Result, includeCounts: Bool = false) -> [String] {
         var lines = ["共识别数字表述\(result.claims.count)处：一致\(result.consistent)处，不一致\(result.inconsistent)处，无法核对\(result.uncheckable)处。"]
+        if let limited = result.limited { lines.append("注意：\(limited)。") }
         for verdict in [ReportChecker.Verdict.inconsistent, .consistent, .uncheckable] {
             for claim in result.claims where claim.verdict == verdict && (includeCounts || claim.kind != .count || verdict != .uncheckable) {
                 var line = "[\(verdict.label)] 第\(claim.paragraph)段 \(claim.kind.label)：\(claim.text)"
@@ -57,6 +59,10 @@ enum CheckPages {
     static func register(_ router: ModuleRouter) {
         router.open(.GET, "gongshi/check-report") { req in page(req, text: "", result: nil, problem: nil) }
         router.open(.POST, "gongshi/check-report", body: .collect(maxSize: "2mb")) { req async throws -> Response in
+            guard req.fazhi.publicCheckLimiter.allow(req.clientIP, now: req.fazhi.now) else {
+                return page(req, text: "", result: nil, problem: "核对请求过于频繁：每个地址每分钟最多\(req.fazhi.config.publicChecksPerMinute)次，请稍后再试",
+                            status: .tooManyRequests)
+            }
             let form = try req.content.decode(Form.self)
             var text = form.text ?? ""
             if let file = form.file, file.data.readableBytes > 0 {
@@ -68,7 +74,10 @@ enum CheckPages {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 return page(req, text: "", result: nil, problem: "报告全文：请粘贴报告文字或上传文本文件", status: .unprocessableEntity)
             }
-            return page(req, text: text, result: ReportChecker.check(text), problem: nil)
+            // Real work on a text anyone may send: off the event loop, on NIO's blocking pool.
+            let checked = text
+            let result = try await NIOThreadPool.singleton.runIfActive { ReportChecker.check(checked) }
+            return page(req, text: text, result: result, problem: nil)
         }
     }
 
@@ -88,6 +97,7 @@ enum CheckPages {
         if let result {
             content.append(el("h2", text: "核对结果"))
             content.append(el("p", text: "共识别数字表述\(result.claims.count)处：一致\(result.consistent)处，不一致\(result.inconsistent)处，无法核对\(result.uncheckable)处。"))
+            if let limited = result.limited { content.append(el("p", text: "注意：\(limited)。")) }
             let shown = result.claims.filter { $0.kind != .count || $0.verdict != .uncheckable }
                 .sorted { order($0.verdict) < order($1.verdict) }
             content.append(UI.simpleTable(caption: "比率、同比、分项与占比", headers: ["结论", "段", "类别", "原文", "核算", "说明"], rows: shown.map { claim in

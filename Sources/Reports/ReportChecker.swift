@@ -48,16 +48,23 @@ public enum ReportChecker {
 
     public struct Result: Codable, Sendable, Equatable {
         public var claims: [Claim]
+        /// Set when the text was longer than the checker reads: what it read, in words.
+        public var limited: String?
         public var consistent: Int { claims.filter { $0.verdict == .consistent }.count }
         public var inconsistent: Int { claims.filter { $0.verdict == .inconsistent }.count }
         public var uncheckable: Int { claims.filter { $0.verdict == .uncheckable }.count }
 
-        enum CodingKeys: String, CodingKey { case claims, consistent, inconsistent, uncheckable }
+        enum CodingKeys: String, CodingKey { case claims, consistent, inconsistent, uncheckable, limited }
 
-        public init(claims: [Claim]) { self.claims = claims }
+        public init(claims: [Claim], limited: String? = nil) {
+            self.claims = claims
+            self.limited = limited
+        }
 
         public init(from decoder: any Decoder) throws {
-            claims = try decoder.container(keyedBy: CodingKeys.self).decode([Claim].self, forKey: .claims)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            claims = try container.decode([Claim].self, forKey: .claims)
+            limited = try container.decodeIfPresent(String.self, forKey: .limited)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -66,7 +73,20 @@ public enum ReportChecker {
             try container.encode(consistent, forKey: .consistent)
             try container.encode(inconsistent, forKey: .inconsistent)
             try container.encode(uncheckable, forKey: .uncheckable)
+            try container.encodeIfPresent(limited, forKey: .limited)
         }
+    }
+
+    /// How much one check reads. A published report has tens of thousands of characters and a few
+    /// hundred figures; these bounds keep any text, however hostile, to linear time and memory.
+    public struct Limits: Sendable {
+        public var characters = 300_000
+        public var quantities = 5_000
+        public var quantitiesPerParagraph = 400
+        /// How far back a number's label is read (its words up to the last separator).
+        public var labelCharacters = 40
+
+        public init() {}
     }
 
     // MARK: Numbers in the text
@@ -107,11 +127,11 @@ public enum ReportChecker {
         return output
     }
 
-    static func quantities(in paragraph: [Character]) -> [Quantity] {
+    static func quantities(in paragraph: [Character], limits: Limits = Limits()) -> [Quantity] {
         var result: [Quantity] = []
         var sentence = 0
         var index = 0
-        while index < paragraph.count {
+        while index < paragraph.count, result.count < limits.quantitiesPerParagraph {
             let char = paragraph[index]
             if sentenceEnds.contains(char) { sentence += 1 }
             guard char.isASCII, char.isNumber else { index += 1; continue }
@@ -143,7 +163,8 @@ public enum ReportChecker {
             guard !unit.isEmpty, let value = Decimal(string: digits) else { index = end; continue }
             let unitEnd = cursor + unit.count
             var labelStart = start
-            while labelStart > 0, !separators.contains(paragraph[labelStart - 1]) { labelStart -= 1 }
+            let labelLimit = max(0, start - limits.labelCharacters)
+            while labelStart > labelLimit, !separators.contains(paragraph[labelStart - 1]) { labelStart -= 1 }
             let label = String(paragraph[labelStart..<start])
             if ["近", "超", "逾", "约", "超过", "不到", "将近"].contains(where: { label.hasSuffix($0) }) { approximate = true }
             result.append(Quantity(value: value, places: places, unit: unit, text: String(paragraph[labelStart..<unitEnd]).trimmingCharacters(in: .whitespaces),
@@ -225,12 +246,36 @@ public enum ReportChecker {
 
     // MARK: The check
 
-    public static func check(_ raw: String) -> Result {
-        let paragraphs = normalize(raw).components(separatedBy: "\n").map { Array($0) }
+    public static func check(_ raw: String, limits: Limits = Limits()) -> Result {
+        var text = normalize(raw)
+        var limited: String?
+        if text.count > limits.characters {
+            text = String(text.prefix(limits.characters))
+            limited = "全文超过\(limits.characters)字，只核对了前\(limits.characters)字"
+        }
+        let lines = text.components(separatedBy: "\n")
         var claims: [Claim] = []
-        for (number, paragraph) in paragraphs.enumerated() where !paragraph.isEmpty {
-            let found = quantities(in: paragraph)
+        var read = 0
+        var table: [(line: Int, cells: [String])] = []
+        func flushTable() {
+            if table.count >= 2 { claims += tableClaims(table) }
+            table = []
+        }
+        for (number, line) in lines.enumerated() where !line.isEmpty {
+            if let cells = tableCells(line) {
+                table.append((number, cells))
+                continue
+            }
+            flushTable()
+            let paragraph = Array(line)
+            let found = quantities(in: paragraph, limits: limits)
             guard !found.isEmpty else { continue }
+            if found.count >= limits.quantitiesPerParagraph { limited = "第\(number + 1)段数字过多，只核对了其前\(limits.quantitiesPerParagraph)个数字" }
+            read += found.count
+            if read > limits.quantities {
+                limited = "全文数字超过\(limits.quantities)个，只核对了前面的部分"
+                break
+            }
             var handled = Set<Int>()
             claims += shares(found, paragraph: paragraph, number: number, handled: &handled)
             claims += changes(found, paragraph: paragraph, number: number, handled: &handled)
@@ -241,7 +286,99 @@ public enum ReportChecker {
                                     note: quantity.approximate ? "约数" : "单独的数量，文中没有可核对的算式"))
             }
         }
-        return Result(claims: claims)
+        flushTable()
+        return Result(claims: claims, limited: limited)
+    }
+
+    // MARK: Tables
+
+    /// The cells of a table row: `| a | b |` (Markdown, with its `---` rule rows skipped) or
+    /// tab-separated; nil for a line that is not one.
+    static func tableCells(_ line: String) -> [String]? {
+        let separator: Character
+        if line.filter({ $0 == "|" }).count >= 2 { separator = "|" } else if line.contains("\t") { separator = "\t" } else { return nil }
+        var cells = line.split(separator: separator, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if separator == "|" {
+            if cells.first == "" { cells.removeFirst() }
+            if cells.last == "" { cells.removeLast() }
+        }
+        if cells.allSatisfy({ $0.allSatisfy { "-:| ".contains($0) } }) { return [] }
+        return cells.count >= 2 ? cells : nil
+    }
+
+    /// A cell's number: its value, places and whether it is a percentage; nil for words.
+    static func cellNumber(_ cell: String) -> (value: Decimal, places: Int, percent: Bool)? {
+        var text = cell.replacingOccurrences(of: ",", with: "")
+        let percent = text.hasSuffix("%")
+        for unit in units where text.hasSuffix(unit) { text.removeLast(unit.count); break }
+        text = text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Decimal(string: text) else { return nil }
+        let places = text.split(separator: ".").dropFirst().first?.count ?? 0
+        return (value, places, percent)
+    }
+
+    static let totalWords = ["合计", "总计", "总数", "小计", "共计"]
+
+    /// A table's rows are checked like sentences: a row's cells against its stated total, and a row
+    /// of shares against the row of counts above it.
+    static func tableClaims(_ rows: [(line: Int, cells: [String])]) -> [Claim] {
+        let content = rows.filter { !$0.cells.isEmpty }
+        guard let header = content.first?.cells else { return [] }
+        let totalColumn = header.firstIndex { cell in totalWords.contains { cell.contains($0) } }
+        var claims: [Claim] = []
+        var previousCounts: (label: String, values: [Int: Decimal], total: Decimal?)?
+        for row in content.dropFirst() {
+            let label = row.cells.first ?? ""
+            var values: [Int: (value: Decimal, places: Int, percent: Bool)] = [:]
+            for (index, cell) in row.cells.enumerated().dropFirst() { if let number = cellNumber(cell) { values[index] = number } }
+            guard !values.isEmpty else { continue }
+            let percents = values.filter { $0.value.percent }
+            if percents.count == values.count {
+                // A row of shares: each against the count above it and that row's total.
+                guard let counts = previousCounts else { continue }
+                let whole = counts.total ?? counts.values.values.reduce(0, +)
+                guard whole > 0 else { continue }
+                for (column, share) in percents.sorted(by: { $0.key < $1.key }) {
+                    guard let count = counts.values[column], column != totalColumn else { continue }
+                    let heading = column < header.count ? header[column] : "第\(column + 1)列"
+                    let claimText = "\(label)·\(heading) \(plain(share.value))%"
+                    let (ok, rule) = matches(count, whole, stated: share.value, places: share.places)
+                    if ok {
+                        claims.append(Claim(kind: .rate, text: claimText, paragraph: row.line + 1, verdict: .consistent,
+                                            computation: "\(plain(count))（\(counts.label)·\(heading)）÷ \(plain(whole)) = \(shown(count, whole, places: share.places, rule: rule))%（\(rule)）", note: "表格"))
+                    } else {
+                        let computed = count * 100 / whole
+                        claims.append(Claim(kind: .rate, text: claimText, paragraph: row.line + 1, verdict: .inconsistent,
+                                            computation: "\(plain(count)) ÷ \(plain(whole)) = \(text(computed, places: share.places))%",
+                                            difference: "\(plain(share.value - rounded(computed, places: share.places, .plain))) 个百分点", note: "表格"))
+                    }
+                }
+                continue
+            }
+            let counts = values.filter { !$0.value.percent && $0.value.places == 0 }
+            var stated: Decimal?
+            if let totalColumn, let total = counts[totalColumn] {
+                stated = total.value
+                let parts = counts.filter { $0.key != totalColumn }.sorted { $0.key < $1.key }
+                if parts.count >= 2 {
+                    let sum = parts.reduce(Decimal(0)) { $0 + $1.value.value }
+                    let listing = parts.map { plain($0.value.value) }.joined(separator: " + ")
+                    let claimText = "\(label)：\(header[totalColumn]) \(plain(total.value))"
+                    if sum == total.value {
+                        claims.append(Claim(kind: .breakdown, text: claimText, paragraph: row.line + 1, verdict: .consistent, computation: "\(listing) = \(plain(sum))", note: "表格"))
+                    } else if sum > total.value {
+                        claims.append(Claim(kind: .breakdown, text: claimText, paragraph: row.line + 1, verdict: .inconsistent,
+                                            computation: "\(listing) = \(plain(sum))，多于合计 \(plain(total.value))", difference: plain(sum - total.value), note: "表格"))
+                    } else {
+                        claims.append(Claim(kind: .breakdown, text: claimText, paragraph: row.line + 1, verdict: .inconsistent,
+                                            computation: "\(listing) = \(plain(sum))，少于合计 \(plain(total.value))", difference: plain(sum - total.value),
+                                            note: "表格的合计应等于各列之和"))
+                    }
+                }
+            }
+            previousCounts = (label, counts.filter { $0.key != totalColumn }.mapValues(\.value), stated)
+        }
+        return claims
     }
 
     /// "较2018年减少10件，同比下降25.6%": last year's count is this year's plus or minus the change.
@@ -339,11 +476,11 @@ public enum ReportChecker {
         var claims: [Claim] = []
         for (index, rate) in found.enumerated() where rate.isPercent && !handled.contains(index) {
             handled.insert(index)
+            let counts = found.filter { !$0.isPercent && !$0.approximate && $0.places == 0 && $0.start < rate.start }
             if rate.approximate {
-                claims.append(Claim(kind: .rate, text: rate.text, paragraph: number + 1, verdict: .uncheckable, note: "约数"))
+                claims.append(approximateRate(rate, counts: counts, number: number))
                 continue
             }
-            let counts = found.filter { !$0.isPercent && !$0.approximate && $0.places == 0 && $0.start < rate.start }
             if let definition = definitions.first(where: { rate.label.contains($0.rate) }) {
                 let unit = counts.last?.unit ?? "件"
                 if let top = count(named: definition.numerator, among: counts, unit: unit), let bottom = count(named: definition.denominator, among: counts, unit: unit) {
@@ -381,6 +518,28 @@ public enum ReportChecker {
         return claims
     }
 
+    /// "约19.2%": checked within one unit of its last place (plus rounding) against its definition's
+    /// counts; words like 超/近/逾 bound it from one side only, so those stay uncheckable.
+    static func approximateRate(_ rate: Quantity, counts: [Quantity], number: Int) -> Claim {
+        guard rate.label.hasSuffix("约"), let definition = definitions.first(where: { rate.label.contains($0.rate) }) else {
+            return Claim(kind: .rate, text: rate.text, paragraph: number + 1, verdict: .uncheckable, note: "约数")
+        }
+        let unit = counts.last?.unit ?? "件"
+        guard let top = count(named: definition.numerator, among: counts, unit: unit), let bottom = count(named: definition.denominator, among: counts, unit: unit),
+              bottom.value != 0 else {
+            return Claim(kind: .rate, text: rate.text, paragraph: number + 1, verdict: .uncheckable, note: "约数，文中没有其口径的数字")
+        }
+        let computed = top.value * 100 / bottom.value
+        let step = Decimal(sign: .plus, exponent: -rate.places, significand: 1)
+        let gap = computed > rate.value ? computed - rate.value : rate.value - computed
+        let computation = "\(definition.rate) = \(plain(top.value))（\(top.text)）÷ \(plain(bottom.value))（\(bottom.text)）= \(text(computed, places: rate.places + 2))%"
+        if gap <= step {
+            return Claim(kind: .rate, text: rate.text, paragraph: number + 1, verdict: .consistent, computation: computation, note: "约数，允许相差\(plain(step))个百分点")
+        }
+        return Claim(kind: .rate, text: rate.text, paragraph: number + 1, verdict: .inconsistent, computation: computation,
+                     difference: "\(plain(rate.value - rounded(computed, places: rate.places, .plain))) 个百分点", note: "约数，相差超过\(plain(step))个百分点")
+    }
+
     /// "共收到…29件…其中，受理22件，不予受理4件，…": the listed parts against the whole.
     static func breakdowns(_ found: [Quantity], paragraph: [Character], number: Int) -> [Claim] {
         let full = String(paragraph)
@@ -401,7 +560,11 @@ public enum ReportChecker {
             if let opening, closingBefore.map({ $0 < opening }) ?? true {
                 limit = paragraph[offset...].firstIndex { $0 == ")" || $0 == "）" } ?? paragraph.count
             }
-            let parts = found.filter { $0.start > offset && $0.end <= limit && $0.sentence == sentenceOfMarker && $0.unit == whole.unit && !$0.approximate && !$0.isPercent && !isChange($0) }
+            // A number of another year ("2022年66件") or the whole restated is no part of this whole.
+            func year(_ quantity: Quantity) -> Substring? { quantity.label.range(of: #"\d{4}年"#, options: .regularExpression).map { quantity.label[$0] } }
+            func otherYear(_ quantity: Quantity) -> Bool { year(quantity).map { $0 != year(whole) } ?? false }
+            let parts = found.filter { $0.start > offset && $0.end <= limit && $0.sentence == sentenceOfMarker && $0.unit == whole.unit && !$0.approximate
+                && !$0.isPercent && !isChange($0) && !otherYear($0) && $0.value != whole.value }
             guard parts.count >= 2 else { continue }
             let sum = parts.reduce(Decimal(0)) { $0 + $1.value }
             let listing = parts.map { plain($0.value) }.joined(separator: " + ")

@@ -76,6 +76,65 @@ import VaporTesting
         #expect(try! JSONDecoder().decode(ReportChecker.Result.self, from: json) == result)
     }
 
+    @Test("tables: a row against its stated total and a row of shares against the counts above, Markdown or tab-separated")
+    func tables() {
+        let text = """
+        2024年行政复议案件办理情况如下。
+        | 项目 | 维持 | 撤销 | 确认违法 | 合计 |
+        |---|---|---|---|---|
+        | 件数 | 60 | 25 | 15 | 100 |
+        | 占比 | 60% | 25% | 15% | 100% |
+        | 上年件数 | 50 | 20 | 10 | 90 |
+        | 上年占比 | 55.56% | 22.22% | 12.22% | 100% |
+        执法案件统计：
+        单位	处罚	许可	合计
+        市场监管局	120	80	210
+        """
+        let result = ReportChecker.check(text)
+        let breakdowns = result.claims.filter { $0.kind == .breakdown }
+        #expect(breakdowns.count == 3)
+        #expect(breakdowns.first { $0.text.hasPrefix("件数") }?.verdict == .consistent)
+        // 50 + 20 + 10 = 80, not the stated 90; 120 + 80 = 200, not 210.
+        #expect(breakdowns.first { $0.text.hasPrefix("上年件数") }?.verdict == .inconsistent)
+        #expect(breakdowns.first { $0.text.hasPrefix("市场监管局") }?.difference == "-10")
+        let shares = result.claims.filter { $0.kind == .rate && $0.note == "表格" }
+        #expect(shares.filter { $0.text.hasPrefix("占比") }.allSatisfy { $0.verdict == .consistent } && shares.filter { $0.text.hasPrefix("占比") }.count == 3)
+        // 50 ÷ 90 = 55.56% and 20 ÷ 90 = 22.22% are right; 10 ÷ 90 = 11.11%, not 12.22%.
+        #expect(shares.first { $0.text.hasPrefix("上年占比·确认违法") }?.verdict == .inconsistent)
+        #expect(shares.filter { $0.text.hasPrefix("上年占比") && $0.verdict == .consistent }.count == 2)
+    }
+
+    @Test("an approximate rate is checked within its last place: 约21.5% fits 29 ÷ 135, 约19.2% does not")
+    func approximateRates() {
+        let fits = ReportChecker.check("共收到行政复议申请135件，受理29件，受案率约21.5%。")
+        #expect(fits.claims.first { $0.text.contains("约21.5%") }?.verdict == .consistent)
+        let wrong = ReportChecker.check("共收到行政复议申请135件，受理29件，受案率约19.2%。")
+        let claim = wrong.claims.first { $0.text.contains("约19.2%") }
+        #expect(claim?.verdict == .inconsistent && claim?.computation?.contains("29") == true && claim?.computation?.contains("135") == true)
+        // One-sided words stay unchecked.
+        #expect(ReportChecker.check("共收到行政复议申请135件，受理29件，受案率超20%。").claims.first { $0.text.contains("超20%") }?.verdict == .uncheckable)
+    }
+
+    @Test("numbers of another year, or the whole restated, are never added as parts of this year's whole")
+    func noCrossYearSums() {
+        let result = ReportChecker.check("2023年共办理行政复议案件151件，其中2022年结转66件，2021年结转10件，本年新收135件。全年办结151件，其中维持100件，撤销51件。")
+        #expect(result.inconsistent == 0)
+        #expect(result.claims.contains { $0.kind == .breakdown && $0.verdict == .consistent && $0.computation == "100 + 51 = 151件" })
+    }
+
+    @Test("a hostile text (tens of thousands of numbers, a megabyte without separators) is read within bounds and says so")
+    func boundedReading() {
+        let many = String(repeating: "1件", count: 60_000)
+        let result = ReportChecker.check(many)
+        #expect(result.limited != nil)
+        #expect(result.claims.count <= ReportChecker.Limits().quantitiesPerParagraph)
+        let long = String(repeating: "甲", count: 400_000) + "受理22件，共收到申请29件，受案率75.86%。"
+        #expect(ReportChecker.check(long).limited?.contains("只核对了前300000字") == true)
+        var small = ReportChecker.Limits()
+        small.quantities = 3
+        #expect(ReportChecker.check("受理1件。\n受理2件。\n受理3件。\n受理4件。", limits: small).limited?.contains("数字超过3个") == true)
+    }
+
     @Test("the public page checks a pasted report and shows the inconsistency first")
     func publicPage() async throws {
         try await TestApp.run(seeded: false) { t in
@@ -88,6 +147,23 @@ import VaporTesting
             #expect(response.status == .ok && body.contains("不一致1处"))
             let first = try #require(body.range(of: "调解和解率13.96%")), consistent = try #require(body.range(of: "直接纠错率14.68%"))
             #expect(first.lowerBound < consistent.lowerBound)
+        }
+    }
+
+    @Test("the public checker is rate-limited per address: past the limit a minute, 429 with a message, and the next minute it answers again")
+    func publicRateLimit() async throws {
+        var config = TestApp.configuration()
+        config.publicChecksPerMinute = 3
+        try await TestApp.run(seeded: false, config: config) { t in
+            let browser = TestApp.Browser()
+            _ = try await t.request(browser, .GET, "/gongshi/check-report")
+            for _ in 1...3 {
+                #expect(try await t.request(browser, .POST, "/gongshi/check-report", form: ["text": "受理22件，共收到申请29件，受案率75.86%。"]).status == .ok)
+            }
+            let limited = try await t.request(browser, .POST, "/gongshi/check-report", form: ["text": "受理22件。"])
+            #expect(limited.status == .tooManyRequests && limited.body.string.contains("每分钟最多3次"))
+            t.time.advance(by: 61)
+            #expect(try await t.request(browser, .POST, "/gongshi/check-report", form: ["text": "受理22件。"]).status == .ok)
         }
     }
 }

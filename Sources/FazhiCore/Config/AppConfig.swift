@@ -43,6 +43,8 @@ public struct AppConfig: Sendable {
     public var lockoutThreshold: Int = 5
     public var lockoutMinutes: Int = 15
     public var loginRateLimitPerIP: Int = 30
+    /// Checks of a published report one address may ask the public site for in a minute.
+    public var publicChecksPerMinute: Int = 20
     public var loginRateWindowMinutes: Int = 10
     public var sessionIdleMinutes: Int = 30
     public var sessionAbsoluteHours: Int = 12
@@ -139,6 +141,7 @@ public struct AppConfig: Sendable {
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)
+        int("FAZHI_PUBLIC_CHECKS_PER_MINUTE", 1...10000, into: &config.publicChecksPerMinute)
         int("FAZHI_SESSION_IDLE_MINUTES", 1...1440, into: &config.sessionIdleMinutes)
         int("FAZHI_SESSION_ABSOLUTE_HOURS", 1...168, into: &config.sessionAbsoluteHours)
         int("FAZHI_PASSWORD_MIN_LENGTH", 8...64, into: &config.passwordPolicy.minimumLength)

@@ -41,6 +41,8 @@ public struct FazhiServices: Sendable {
     public var clock: AppClock
     /// The working-day calendar last loaded from the database, per application.
     public let calendarCache = CalendarCache()
+    /// Per-address limit on the public report checker (no login, real work per request).
+    public let publicCheckLimiter: RateLimiter
 
     public init(config: AppConfig, cipher: PersonalDataCipher, modules: [FazhiModule], clock: AppClock) {
         self.config = config
@@ -49,6 +51,7 @@ public struct FazhiServices: Sendable {
         self.metrics = MetricsRegistry(modules: modules, roundingOverrides: config.metricRounding)
         self.modules = modules
         self.clock = clock
+        self.publicCheckLimiter = RateLimiter(limit: config.publicChecksPerMinute, window: 60)
     }
 
     public var now: Date { clock.now() }
@@ -108,5 +111,31 @@ public final class CalendarCache: Sendable {
     public var value: WorkCalendar? {
         get { box.withLockedValue { $0 } }
         set { box.withLockedValue { $0 = newValue } }
+    }
+}
+
+/// A fixed-window count per key (a client address), held in memory: a limit for one server process,
+/// which is what a county installation runs; behind a load balancer each server limits its share.
+public final class RateLimiter: Sendable {
+    public let limit: Int
+    public let window: TimeInterval
+    private let box = NIOLockedValueBox<[String: (start: Date, count: Int)]>([:])
+
+    public init(limit: Int, window: TimeInterval) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Counts one request of `key` and says whether it is within the limit.
+    public func allow(_ key: String, now: Date) -> Bool {
+        box.withLockedValue { counts in
+            // Forget finished windows, so the table cannot grow without bound.
+            if counts.count > 10_000 { counts = counts.filter { now.timeIntervalSince($0.value.start) < window } }
+            var entry = counts[key] ?? (now, 0)
+            if now.timeIntervalSince(entry.start) >= window { entry = (now, 0) }
+            entry.count += 1
+            counts[key] = entry
+            return entry.count <= limit
+        }
     }
 }
