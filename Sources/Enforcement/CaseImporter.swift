@@ -162,10 +162,11 @@ public struct PenaltyCaseImporter: Importer {
                             column = Self.column(for: step.action)
                             var actor = principal
                             if let name = step.reviewer {
-                                // The reviewer named in the ledger: recorded as such, never as the importing officer (第五十八条).
-                                actor = Principal(userID: nil, loginName: "ledger-reviewer", displayName: "\(name)（台账导入）", role: .legalReviewer, unitID: principal.unitID,
-                                                  unitName: principal.unitName, unitPath: created.unitPath, permissions: [EnforcementPermissions.review.key],
-                                                  channel: .system, ip: principal.ip)
+                                // The reviewer the ledger names (第五十八条): the account when one is
+                                // a legal reviewer by that login or name, otherwise a historical fact
+                                // asserted by the importing officer. Never the system: the reviewer
+                                // may only review.
+                                actor = try await Self.reviewer(named: name, unitPath: created.unitPath, importer: principal, services: services, on: db)
                             }
                             try await PenaltyCaseService.perform(step.action, on: created.id!, by: actor, services: services, on: db)
                         }
@@ -183,6 +184,21 @@ public struct PenaltyCaseImporter: Importer {
             return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: rejected.errors)
         }
         return ImportReport(rowsRead: table.rows.count, rowsWritten: prepared.count, errors: [])
+    }
+
+    /// The legal reviewer a ledger row names: an active legal-reviewer account of the case's units
+    /// (by login name or display name), or else the named person as a historical record.
+    static func reviewer(named name: String, unitPath: String, importer: Principal, services: FazhiServices, on db: any Database) async throws -> Principal {
+        let candidates = try await UserAccount.query(on: db).group(.or) { $0.filter(\.$loginName == name).filter(\.$displayName == name) }
+            .filter(\.$active == true).all()
+        for account in candidates where account.roleValue == .legalReviewer {
+            if let principal = try await AccountService.principal(user: account, channel: .ledger(importedBy: importer.auditActor), tokenPermissions: nil,
+                                                                  ip: importer.ip, services: services, on: db),
+               principal.covers(unitPath: unitPath) {
+                return principal
+            }
+        }
+        return Principal.ledger(name, permission: EnforcementPermissions.review, role: .legalReviewer, unitPath: unitPath, importedBy: importer)
     }
 
     /// The ledger column a refused step belongs to, for the row report.

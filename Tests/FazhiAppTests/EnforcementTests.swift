@@ -461,3 +461,40 @@ extension String {
         return "\(parts[0]).\((fraction + "00").prefix(2))"
     }
 }
+
+/// docs/security.md: an imported 法制审核 names a real reviewer or is recorded as a historical fact,
+/// never as the system acting with every permission.
+@Suite struct ImportedReviewTests {
+    @Test("a ledger's reviewer is the legal-reviewer account it names, or a named person who can only review; the importing officer is on record")
+    func importedReviewers() async throws {
+        try await TestApp.run { t in
+            try await PenaltyCaseTests().officer(t, "07001", certificate: "REV-A", expires: "2028-12-31")
+            try await PenaltyCaseTests().officer(t, "07002", certificate: "REV-B", expires: "2028-12-31")
+            let importer = PenaltyCaseImporter()
+            let header = importer.columns.map(\.header)
+            func line(_ values: [String: String]) -> String { header.map { values[$0] ?? "" }.joined(separator: ",") }
+            let base = ["办案单位编码": "SFX-SCJG", "当事人类型": "法人", "当事人": "示范县某食品公司", "违法行为": "销售过期食品", "违法行为发生日期": "2025-10-01",
+                        "发现日期": "2025-10-05", "立案日期": "2025-10-06", "执法证号": "REV-A、REV-B", "重大执法决定": "是", "告知日期": "2025-10-20",
+                        "涉企影响评估日期": "2025-10-25", "决定日期": "2025-11-10", "罚款": "3000", "决定内容": "依法罚款", "法制审核日期": "2025-11-01"]
+            var byAccount = base
+            byAccount.merge(["案号": "示市监罚〔2025〕901号", "法制审核人": "reviewer.scjg"]) { $1 }
+            var byName = base
+            byName.merge(["案号": "示市监罚〔2025〕902号", "法制审核人": "县市场监管局法制科王某"]) { $1 }
+            let table = try TableReader.read(Data(([header.joined(separator: ",")] + [byAccount, byName].map(line)).joined(separator: "\n").utf8), filename: "l.csv")
+            let officer = try #require(try await AccountService.principal(user: try await t.user("officer.scjg"), channel: .session(id: UUID(), csrfToken: "", mustEnrollTOTP: false),
+                                                                           tokenPermissions: nil, ip: "test", services: t.services, on: t.db))
+            let report = try await importer.run(table, by: officer, services: t.services, on: t.db)
+            #expect(report.errors.isEmpty && report.rowsWritten == 2)
+            let reviewerAccount = try await t.user("reviewer.scjg")
+            for (number, named) in [("示市监罚〔2025〕901号", reviewerAccount.displayName), ("示市监罚〔2025〕902号", "县市场监管局法制科王某")] {
+                let row = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == number).first())
+                let review = try #require(try await PenaltyCaseEvent.query(on: t.db).filter(\.$penaltyCase.$id == row.id!).filter(\.$action == "review").first())
+                #expect(review.actor.contains("据台账记载") && review.actor.contains(named) && review.actor.contains(officer.displayName))
+            }
+            // The named person holds the one step and nothing else.
+            let ledgerReviewer = Principal.ledger("王某", permission: EnforcementPermissions.review, role: .legalReviewer, unitPath: "/", importedBy: officer)
+            #expect(ledgerReviewer.has(EnforcementPermissions.review) && !ledgerReviewer.has(EnforcementPermissions.manage) && !ledgerReviewer.has(.authenticated))
+            #expect(ledgerReviewer.auditActor.id == officer.auditActor.id)
+        }
+    }
+}

@@ -6,6 +6,9 @@ public struct Principal: Sendable {
         case session(id: UUID, csrfToken: String, mustEnrollTOTP: Bool)
         case apiToken(id: UUID)
         case system
+        /// A person a ledger names as having acted in the past (an imported 法制审核): no account, no
+        /// permission beyond the one step recorded, audited as asserted by the importing user.
+        case ledger(importedBy: AuditActor)
     }
 
     public var userID: UUID?
@@ -66,7 +69,16 @@ public struct Principal: Sendable {
     public var scopePrefix: String? { isCountyWide ? nil : unitPath }
 
     public var auditActor: AuditActor {
-        AuditActor(id: userID?.uuidString ?? "system", name: "\(displayName)（\(loginName)）",
-                   unitID: unitID?.uuidString ?? "", ip: ip)
+        if case .ledger(let importer) = channel {
+            return AuditActor(id: importer.id, name: "\(importer.name)，据台账记载：\(displayName)", unitID: importer.unitID, ip: importer.ip)
+        }
+        return AuditActor(id: userID?.uuidString ?? "system", name: "\(displayName)（\(loginName)）",
+                          unitID: unitID?.uuidString ?? "", ip: ip)
+    }
+
+    /// A person named by an imported ledger as having taken one step: holds exactly `permission`.
+    public static func ledger(_ name: String, permission: Permission, role: Role, unitPath: String, importedBy importer: Principal) -> Principal {
+        Principal(userID: nil, loginName: "ledger", displayName: name, role: role, unitID: importer.unitID, unitName: importer.unitName,
+                  unitPath: unitPath, permissions: [permission.key], channel: .ledger(importedBy: importer.auditActor), ip: importer.ip)
     }
 }
