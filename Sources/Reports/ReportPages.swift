@@ -55,7 +55,7 @@ enum ReportPages {
             switch format {
             case "md": (data, type, suffix) = (Data(report.markdown.utf8), HTTPMediaType(type: "text", subType: "markdown", parameters: ["charset": "utf-8"]), "md")
             case "pdf":
-                do { (data, type, suffix) = (try ReportFormats.pdf(report, siteURL: siteURL(req)), HTTPMediaType(type: "application", subType: "pdf"), "pdf") }
+                do { (data, type, suffix) = (try await ReportFormats.pdfOffLoop(report, siteURL: siteURL(req)), HTTPMediaType(type: "application", subType: "pdf"), "pdf") }
                 catch let failure as CommandFailure { return Layout.redirect(req, to: row.link, notice: failure.description) }
             default:
                 (data, type, suffix) = (try report.document(siteURL: siteURL(req)).docx(),

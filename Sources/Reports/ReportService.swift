@@ -3,6 +3,7 @@ import FazhiCore
 import FazhiDeadlines
 import Fluent
 import Foundation
+import NIOPosix
 import Vapor
 
 public enum ReportPermissions {
@@ -286,8 +287,16 @@ public enum ReportFormats {
                           Attribute("height", "\(height)"), Attribute("role", "img"), .cls("trend"), Attribute("data-metric", key)], children)
     }
 
-    /// PDF through LibreOffice headless, when installed.
-    public static func pdf(_ report: RenderedReport, siteURL: String? = nil) throws -> Data {
+    /// How long LibreOffice may take to convert one report before it is stopped.
+    public static let pdfTimeout: TimeInterval = 120
+
+    /// `pdf` on NIO's blocking pool: a conversion takes seconds and must not hold an event loop.
+    public static func pdfOffLoop(_ report: RenderedReport, siteURL: String? = nil) async throws -> Data {
+        try await NIOThreadPool.singleton.runIfActive { try pdf(report, siteURL: siteURL) }
+    }
+
+    /// PDF through LibreOffice headless, when installed; stopped after `pdfTimeout`.
+    public static func pdf(_ report: RenderedReport, siteURL: String? = nil, timeout: TimeInterval = pdfTimeout) throws -> Data {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -303,8 +312,14 @@ public enum ReportFormats {
         process.environment = ["HOME": directory.path, "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        process.waitUntilExit()
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            _ = finished.wait(timeout: .now() + 5)
+            throw CommandFailure("LibreOffice 转换 PDF 超过\(Int(timeout))秒，已停止；请稍后重试或改用 DOCX")
+        }
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("report.pdf").path), process.terminationStatus == 0 else {
             throw CommandFailure("LibreOffice 转换 PDF 失败（退出码 \(process.terminationStatus)）")
         }

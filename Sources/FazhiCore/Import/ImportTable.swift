@@ -61,7 +61,14 @@ public enum CSVReader {
         while let last = records.last, last.allSatisfy({ $0.isEmpty }) { records.removeLast() }
         guard let header = records.first else { throw ImportFileError.empty }
         let rows = records.dropFirst().filter { !$0.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
-        return ImportTable(headers: header.map { $0.trimmingCharacters(in: .whitespaces) }, rows: Array(rows))
+        return ImportTable(headers: header.map { $0.trimmingCharacters(in: .whitespaces) }, rows: rows.map { $0.map(unescapeFormula) })
+    }
+
+    /// The export's guard against formula injection (`'` before = + - @) taken off again, so an
+    /// exported ledger imports back to the values it was written from.
+    static func unescapeFormula(_ cell: String) -> String {
+        guard cell.hasPrefix("'"), let next = cell.dropFirst().first, "=+-@".contains(next) else { return cell }
+        return String(cell.dropFirst())
     }
 
     /// RFC 4180: fields separated by commas, quoted fields may hold commas, quotes ("") and
