@@ -43,7 +43,7 @@ import ZIPFoundation
             + "</sheetData></worksheet>"
     }
 
-    static func makeWorkbook(sheet: String = sampleSheet, padding: Int = 0) throws -> Data {
+    static func makeWorkbook(sheet: String = sampleSheet, padding: Int = 0, styles: String? = nil) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         func add(_ path: String, _ text: String) throws {
             let data = Data(text.utf8)
@@ -64,6 +64,7 @@ import ZIPFoundation
             <?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>单位编码</t></si>\
             <si><t>单位名称</t></si><si><r><t>示范</t></r><r><t>县</t></r></si></sst>
             """)
+        if let styles { try add("xl/styles.xml", styles) }
         // `padding` bytes of spaces after the sheet: compressed to almost nothing, inflated in full.
         try add("xl/worksheets/data.xml", sheet + String(repeating: " ", count: padding))
         return try #require(archive.data)
@@ -104,6 +105,25 @@ import ZIPFoundation
         let rows = #expect(throws: ImportFileError.self) { try XLSXReader.read(long, limits: limits) }
         #expect(rows?.description.contains("超过3行") == true)
         #expect(try XLSXReader.read(try Self.makeWorkbook(sheet: Self.sheet((1...3).map { [("A\($0)", "行\($0)")] })), limits: limits).rows.count == 2)
+    }
+
+    @Test("date cells (a number with a date style: built-in 14–22 or a custom y/m/d format) read as dates; other numbers stay numbers")
+    func dateCells() throws {
+        let styles = """
+            <?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+            <numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy/mm/dd"/><numFmt numFmtId="165" formatCode="[$-804]yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts>\
+            <cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>\
+            <cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="22"/><xf numFmtId="2"/><xf numFmtId="165"/></cellXfs></styleSheet>
+            """
+        let sheet = """
+            <?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+            <row><c r="A1" t="inlineStr"><is><t>收到日期</t></is></c><c r="B1" t="inlineStr"><is><t>结案日期</t></is></c><c r="C1" t="inlineStr"><is><t>时间</t></is></c>\
+            <c r="D1" t="inlineStr"><is><t>罚款</t></is></c><c r="E1" t="inlineStr"><is><t>中文日期</t></is></c><c r="F1" t="inlineStr"><is><t>无格式</t></is></c></row>\
+            <row><c r="A2" s="1"><v>45658</v></c><c r="B2" s="2"><v>45717</v></c><c r="C2" s="3"><v>45658.5</v></c><c r="D2" s="4"><v>3000</v></c>\
+            <c r="E2" s="5"><v>45717</v></c><c r="F2"><v>45658</v></c></row></sheetData></worksheet>
+            """
+        let table = try TableReader.read(try Self.makeWorkbook(sheet: sheet, styles: styles), filename: "ledger.xlsx")
+        #expect(table.rows == [["2025-01-01", "2025-03-01", "2025-01-01 12:00", "3000", "2025-03-01", "45658"]])
     }
 
     @Test("a file that is not a workbook is refused with a message")

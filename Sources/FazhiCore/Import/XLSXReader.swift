@@ -1,3 +1,4 @@
+import FazhiCalendar
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -50,7 +51,12 @@ public enum XLSXReader {
         guard let sheet = try entry(sheetPath) else {
             throw ImportFileError.unreadable("找不到第一个工作表")
         }
-        let grid = try SheetParser.parse(sheet, sharedStrings: shared, limits: limits)
+        let dates = try entry("xl/styles.xml").map(DateStyles.parse) ?? DateStyles()
+        var dateSystem1904 = false
+        if let workbook = try entry("xl/workbook.xml") {
+            dateSystem1904 = ["1", "true"].contains(AttributeCollector.first(in: workbook, element: "workbookPr", attribute: "date1904") ?? "")
+        }
+        let grid = try SheetParser.parse(sheet, sharedStrings: shared, limits: limits, dateStyles: dates, dateSystem1904: dateSystem1904)
         guard let header = grid.first else { throw ImportFileError.empty }
         let width = header.count
         let rows = grid.dropFirst()
@@ -122,9 +128,84 @@ final class SharedStringsParser: NSObject, XMLParserDelegate {
     }
 }
 
+/// Which cell styles (`s` attribute, an index into `cellXfs`) show a number as a date: Excel stores
+/// a date as a serial number and the style alone says it is one.
+struct DateStyles: Sendable {
+    /// Style index → whether it shows a time of day too.
+    var dateStyles: [Int: Bool] = [:]
+
+    /// Built-in formats 14–22 are dates (22 with a time); 45–47 are times only.
+    static func isDate(formatID: Int, custom: [Int: String]) -> (date: Bool, time: Bool) {
+        if (14...22).contains(formatID) { return (true, formatID == 22) }
+        guard let code = custom[formatID] else { return (false, false) }
+        // Ignore quoted text, escaped characters and bracketed parts ([Red], [$-804]) before looking for y/m/d.
+        var plain = ""
+        var inQuote = false, inBracket = false, escaped = false
+        for char in code.lowercased() {
+            if escaped { escaped = false; continue }
+            switch char {
+            case "\\": escaped = true
+            case "\"": inQuote.toggle()
+            case "[": inBracket = true
+            case "]": inBracket = false
+            default: if !inQuote && !inBracket { plain.append(char) }
+            }
+        }
+        let hasDate = plain.contains("y") || plain.contains("d") || (plain.contains("m") && !plain.contains("h") && !plain.contains("s"))
+        return (hasDate, plain.contains("h"))
+    }
+
+    static func parse(_ data: Data) throws -> DateStyles {
+        let formats = AttributeCollector.all(in: data, element: "numFmt")
+        var custom: [Int: String] = [:]
+        for format in formats { if let id = format["numFmtId"].flatMap(Int.init), let code = format["formatCode"] { custom[id] = code } }
+        // The xf elements of cellXfs in order (cellStyleXfs come first in the file and are skipped).
+        let delegate = CellXfsCollector()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        _ = parser.parse()
+        var styles = DateStyles()
+        for (index, formatID) in delegate.formatIDs.enumerated() {
+            let kind = isDate(formatID: formatID, custom: custom)
+            if kind.date { styles.dateStyles[index] = kind.time }
+        }
+        return styles
+    }
+
+    /// A serial number as YYYY-MM-DD (and HH:MM when the style shows a time); nil when it is no date.
+    static func text(serial: String, withTime: Bool, system1904: Bool) -> String? {
+        guard let value = Double(serial), value.isFinite, value >= 1, value < 2_958_466 else { return nil }
+        let days = Int(value.rounded(.down))
+        // The 1900 system counts from 1899-12-30 (Excel's phantom 1900-02-29 is before any ledger date).
+        let epoch = system1904 ? CivilDate(year: 1904, month: 1, day: 1)! : CivilDate(year: 1899, month: 12, day: 30)!
+        let date = epoch.adding(days: days)
+        guard withTime else { return date.description }
+        let minutes = Int(((value - Double(days)) * 1440).rounded())
+        return CivilDateTime(date: date, minuteOfDay: min(minutes, 1439)).description
+    }
+}
+
+/// The `numFmtId` of each `xf` inside `cellXfs`, in order.
+final class CellXfsCollector: NSObject, XMLParserDelegate {
+    var formatIDs: [Int] = []
+    private var inCellXfs = false
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "cellXfs" { inCellXfs = true }
+        if name == "xf", inCellXfs, formatIDs.count < 65_536 { formatIDs.append(attributes["numFmtId"].flatMap(Int.init) ?? 0) }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "cellXfs" { inCellXfs = false }
+    }
+}
+
 final class SheetParser: NSObject, XMLParserDelegate {
     private let shared: [String]
     private let limits: XLSXReader.Limits
+    private let dateStyles: DateStyles
+    private let dateSystem1904: Bool
+    private var cellStyle: Int?
     /// Why parsing stopped early, in the words the uploader sees.
     private var refusal: String?
     private var rows: [[String]] = []
@@ -134,13 +215,16 @@ final class SheetParser: NSObject, XMLParserDelegate {
     private var value = ""
     private var capturing = false
 
-    init(shared: [String], limits: XLSXReader.Limits) {
+    init(shared: [String], limits: XLSXReader.Limits, dateStyles: DateStyles, dateSystem1904: Bool) {
         self.shared = shared
         self.limits = limits
+        self.dateStyles = dateStyles
+        self.dateSystem1904 = dateSystem1904
     }
 
-    static func parse(_ data: Data, sharedStrings: [String], limits: XLSXReader.Limits = XLSXReader.Limits()) throws -> [[String]] {
-        let delegate = SheetParser(shared: sharedStrings, limits: limits)
+    static func parse(_ data: Data, sharedStrings: [String], limits: XLSXReader.Limits = XLSXReader.Limits(), dateStyles: DateStyles = DateStyles(),
+                      dateSystem1904: Bool = false) throws -> [[String]] {
+        let delegate = SheetParser(shared: sharedStrings, limits: limits, dateStyles: dateStyles, dateSystem1904: dateSystem1904)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
         let parsed = parser.parse()
@@ -170,6 +254,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
                 return stop(parser, "第\(rows.count + 1)行有数据的列超过\(limits.columns)列，请删除多余的列后重新上传")
             }
             cellType = attributes["t"] ?? ""
+            cellStyle = attributes["s"].flatMap(Int.init)
             value = ""
         case "v", "t":
             capturing = true
@@ -184,7 +269,14 @@ final class SheetParser: NSObject, XMLParserDelegate {
             var text = value
             if cellType == "s", let index = Int(value), index < shared.count { text = shared[index] }
             if cellType == "b" { text = value == "1" ? "TRUE" : "FALSE" }
-            if cellType.isEmpty || cellType == "n", text.hasSuffix(".0") { text.removeLast(2) }
+            if cellType.isEmpty || cellType == "n" {
+                if let style = cellStyle, let withTime = dateStyles.dateStyles[style],
+                   let date = DateStyles.text(serial: value, withTime: withTime, system1904: dateSystem1904) {
+                    text = date
+                } else if text.hasSuffix(".0") {
+                    text.removeLast(2)
+                }
+            }
             while row.count < cellColumn { row.append("") }
             if row.count == cellColumn { row.append(text) } else { row[cellColumn] = text }
         case "row":
