@@ -24,6 +24,15 @@ enum PenaltyCasePages {
         router.page(.GET, "enforcement/cases/:id", permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
         router.page(.POST, "enforcement/cases/:id/actions", permission: EnforcementPermissions.manage) { req in try await act(req) }
         router.page(.POST, "enforcement/cases/:id/review", permission: EnforcementPermissions.review) { req in try await act(req) }
+        router.page(.POST, "enforcement/cases/:id/publication/release", permission: EnforcementPermissions.manage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            do {
+                try await PublicationService.release(caseID: id, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: "/enforcement/cases/\(id)", notice: "已确认，决定已公示")
+            } catch let failure as ValidationFailure {
+                return try await show(req, failure: failure)
+            }
+        }
     }
 
     static func act(_ req: Request) async throws -> Response {
@@ -163,8 +172,11 @@ enum PenaltyCasePages {
             el("h2", text: "公示"),
             publications.isEmpty ? el("p", text: row.decidedOn == nil ? "作出决定后公示。" : "尚未公示。") :
                 UI.simpleTable(caption: "公示记录（公开的是脱敏后的内容）", headers: ["公开日期", "期限", "状态", "公示页面"], rows: publications.map { item in
-                    [.text(item.publishedOn), .text(item.dueOn), .text(item.withdrawnOn.map { "已于\($0)撤回" } ?? (item.onTime ? "按时公示" : "逾期公示")),
-                     item.withdrawnOn == nil ? link("查看", item.publicLink) : .text("—")]
+                    [.text(item.publishedOn), .text(item.dueOn),
+                     .text(item.withdrawnOn.map { "已于\($0)撤回" } ?? item.heldReason.map { "待确认：\($0)" } ?? (item.onTime ? "按时公示" : "逾期公示")),
+                     item.heldReason != nil && item.withdrawnOn == nil && principal.has(EnforcementPermissions.manage)
+                        ? UI.form(action: "\(row.link)/publication/release", csrf: req.csrfToken, [el("button", [.type("submit")], text: "核对无误，确认公示")])
+                        : (item.withdrawnOn == nil && item.heldReason == nil ? link("查看", item.publicLink) : .text("—"))]
                 }),
             el("h2", text: "法定期限"),
             DeadlinePages.clockSection(clocks),

@@ -363,12 +363,15 @@ public enum PenaltyCaseService {
             try await row.update(on: tx)
             let date = action.date
             var detail = step.detail
+            var held = false
             for effect in step.effects {
                 switch effect {
                 case .openClock(let kind, let reason):
                     try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord,
                                                 start: CivilDateTime(date: date), startReason: reason, by: principal, services: services, on: tx)
                 case .completeClock(let kind, let reason):
+                    // A held publication is not yet public: its clock runs on until it is confirmed.
+                    if held && (kind.key == PublicationClocks.decision.key || kind.key == PublicationClocks.otherDecision.key) { continue }
                     if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
                         try await ClockService.record(.complete(CivilDateTime(date: date), reason: reason), on: open.id!, by: principal, services: services, on: tx)
                     }
@@ -377,6 +380,10 @@ public enum PenaltyCaseService {
                     let item = try PublicationService.publication(for: row, unitName: unit?.name ?? "", date: date, due: due, services: services)
                     try await item.create(on: tx)
                     detail += "：\(item.publicLink)\(note)"
+                    if let reason = item.heldReason {
+                        held = true
+                        detail += "（\(reason)，确认前不公开）"
+                    }
                 case .withdrawPublication(let reason):
                     guard let item = try await PublicationService.current(caseID: row.id!, on: tx) else { continue }
                     item.withdrawnOn = date.description
@@ -539,6 +546,19 @@ extension EnforcementMigrations {
     }
 
     /// 行政许可法第三十二条第一款第四项: the one 补正 notice of a licence application.
+    /// A publication whose redacted text still looks like personal data waits for a person.
+    struct AddPublicationHold: AsyncMigration {
+        var name: String { "enforcement.011.publication-hold" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE enforcement_publications ADD COLUMN held_reason TEXT").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE enforcement_publications DROP COLUMN held_reason").run()
+        }
+    }
+
     struct AddLicenceCorrection: AsyncMigration {
         var name: String { "enforcement.009.licence-correction" }
 

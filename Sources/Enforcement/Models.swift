@@ -210,7 +210,7 @@ enum EnforcementMigrations {
 
     static let all: [any Migration] = [CreateRegisters(), CreatePenaltyCases(), AddPenaltyProcedure(), CreatePublications(), CreateDiscretion(), CreateActions(), CreateOfficerYears(), AddHearingRequest(), AddLicenceCorrection(), ClockRecordBackfill(name: "enforcement.010.clock-records", patterns: [
         .init(prefix: "/enforcement/cases/", type: PenaltyCase.schema), .init(prefix: "/enforcement/actions/", type: EnforcementAction.schema),
-    ])]
+    ]), AddPublicationHold()]
 }
 
 extension PenaltyCase: ClockOwner {}

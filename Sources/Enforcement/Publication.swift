@@ -27,12 +27,16 @@ public final class EnforcementPublication: Model, @unchecked Sendable {
     @Field(key: "due_on") public var dueOn: String
     @OptionalField(key: "withdrawn_on") public var withdrawnOn: String?
     @OptionalField(key: "withdraw_reason") public var withdrawReason: String?
+    /// Set while the redacted text still looks like personal data: not public until a person
+    /// confirms it (docs/security.md, "Personal data").
+    @OptionalField(key: "held_reason") public var heldReason: String?
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
 
     public var publicLink: String { "/gongshi/\(id!)" }
-    public var onTime: Bool { publishedOn <= dueOn }
+    /// Public by its due date (a held publication is not public yet).
+    public var onTime: Bool { heldReason == nil && publishedOn <= dueOn }
 }
 
 public enum PublicationClocks {
@@ -92,7 +96,33 @@ enum PublicationService {
         item.publishedOn = date.description
         item.dueOn = due.description
         item.createdAt = services.now
+        let leftovers = Redaction.suspicious([item.party, item.violation, item.decision].joined(separator: "\n"))
+        if !leftovers.isEmpty {
+            // What to look at, without repeating it: how many places and what kind.
+            item.heldReason = "脱敏后仍有\(leftovers.count)处疑似个人信息（较长数字或电话、证件、账号旁的数字），请核对后确认公开"
+        }
         return item
+    }
+
+    /// Confirms a held publication after a person has checked its text: it becomes public today,
+    /// and its publication clock closes on that day.
+    static func release(caseID: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws {
+        let stamp = services.now
+        let today = CivilDateTime(stamp).date
+        try await db.write { tx in
+            let row = try await PenaltyCase.find(caseID, for: principal, on: tx)
+            guard principal.has(EnforcementPermissions.manage) else { throw ValidationFailure(field: "action", label: "操作", message: "确认公示须由办案人员进行") }
+            guard let item = try await current(caseID: caseID, on: tx), item.heldReason != nil else {
+                throw ValidationFailure(field: "action", label: "操作", message: "没有待确认的公示")
+            }
+            item.heldReason = nil
+            item.publishedOn = today.description
+            try await item.update(on: tx)
+            if let clock = try await ClockService.openClock(kind: PublicationClocks.kind(for: row).key, record: row.clockRecord, on: tx) {
+                try await ClockService.record(.complete(CivilDateTime(stamp), reason: "人工确认后公示"), on: clock.id!, by: principal, services: services, on: tx)
+            }
+            try await PenaltyCaseService.log(row, "publication-release", on: today, detail: "核对脱敏内容后确认公示：\(item.publicLink)", by: principal, stamp: stamp, on: tx)
+        }
     }
 
     static func current(caseID: UUID, on db: any Database) async throws -> EnforcementPublication? {
@@ -155,7 +185,7 @@ enum PublicSitePages {
 
     static func list(_ req: Request) async throws -> Response {
         let query = ListQuery(req, path: "/gongshi", keys: ["page"])
-        let builder = EnforcementPublication.query(on: req.db).filter(\.$withdrawnOn == nil)
+        let builder = EnforcementPublication.query(on: req.db).filter(\.$withdrawnOn == nil).filter(\.$heldReason == nil)
         let request = PageRequest(number: query.page)
         let total = try await builder.count()
         let rows = try await builder.sort(\.$publishedOn, .descending).sort(\.$caseNumber).range(request.offset..<(request.offset + request.size)).all()
@@ -174,7 +204,7 @@ enum PublicSitePages {
     }
 
     static func show(_ req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let row = try await EnforcementPublication.find(id, on: req.db) else {
+        guard let id = req.parameters.get("id", as: UUID.self), let row = try await EnforcementPublication.find(id, on: req.db), row.heldReason == nil else {
             return page(req, title: "未找到", status: .notFound, [el("p", text: "没有这条公示信息。"), link("返回公示列表", "/gongshi")])
         }
         if let withdrawn = row.withdrawnOn {
@@ -226,10 +256,12 @@ enum PublicationMetrics {
             MetricDefinition(key: "enforcement.publications", label: "公示行政执法决定", definition: "本年度在公示网站公开的行政处罚和不予处罚决定数（含其后撤回的）",
                              unit: .piece, compute: { scope, db in
                 let query = EnforcementPublication.query(on: db).filter(\.$publishedOn >= "\(scope.year)-01-01").filter(\.$publishedOn < "\(scope.year + 1)-01-01")
+                    .filter(\.$heldReason == nil)
                 if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
                 return .count(try await query.count())
             }, records: { scope, db in
                 let query = EnforcementPublication.query(on: db).filter(\.$publishedOn >= "\(scope.year)-01-01").filter(\.$publishedOn < "\(scope.year + 1)-01-01")
+                    .filter(\.$heldReason == nil)
                 if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
                 return try await query.all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: "/enforcement/cases/\($0.caseID)") }
             }),

@@ -140,7 +140,7 @@ enum DemoHistory {
                 let serial = bodyIndex * 100 + index + 1
                 let discovered = day(year, 5 + index * (250 / (count / 2)) + random.below(10))
                 let decided = discovered.adding(days: 40 + random.below(30))
-                rows.append(["案号": "示\(code.dropFirst(4))罚历〔\(year)〕\(serial)号", "办案单位编码": code, "当事人类型": "法人", "当事人": "示范县某经营部\(year)\(serial)",
+                rows.append(["案号": "示\(code.dropFirst(4))罚历〔\(year)〕\(serial)号", "办案单位编码": code, "当事人类型": "法人", "当事人": "示范县某经营部（\(year)年第\(serial)号）",
                              "违法行为": ["未取得许可从事经营", "违法占道经营", "销售过期食品"][index % 3], "违法行为发生日期": discovered.adding(days: -10).description,
                              "发现日期": discovered.description, "立案日期": discovered.adding(days: 1).description, "执法证号": "\(numbers[0])、\(numbers[1])",
                              "告知日期": discovered.adding(days: 25).description, "决定日期": decided.description, "罚款": String(1000 + 500 * random.below(12)),

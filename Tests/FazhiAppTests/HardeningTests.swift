@@ -1,5 +1,7 @@
 import Enforcement
 import FazhiCore
+import FazhiDeadlines
+import Fluent
 import Foundation
 import SQLKit
 import Testing
@@ -62,6 +64,37 @@ import VaporTesting
                 if row.action.hasPrefix("unit.") { continue }
                 #expect(!matches(idNumber, text) && !matches(mobile, text), "audit row \(row.seq) \(row.action) holds personal data: \(text)")
             }
+        }
+    }
+}
+
+/// A decision whose redacted text still looks like personal data waits for a person before it is public.
+@Suite struct PublicationHoldTests {
+    @Test("a long number left after redaction holds the publication: not on /gongshi, its clock still running, until an officer confirms it")
+    func heldUntilConfirmed() async throws {
+        try await TestApp.run { t in
+            try await PenaltyCaseTests().officer(t, "08001", certificate: "HOLD-A", expires: "2028-12-31")
+            try await PenaltyCaseTests().officer(t, "08002", certificate: "HOLD-B", expires: "2028-12-31")
+            let (handler, _) = try await t.login("officer.scjg")
+            func post(_ path: String, _ form: [String: String]) async throws -> TestingHTTPResponse { try await t.request(handler, .POST, path, form: form) }
+            #expect(try await post("/enforcement/cases/new", ["caseNumber": "示市监罚〔2026〕41号", "unitCode": "SFX-SCJG", "partyKind": "legal", "party": "示范县某超市",
+                                                              "violation": "销售过期食品", "violationOn": "2026-01-05", "discoveredOn": "2026-01-06"]).status == .seeOther)
+            let row = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕41号").first())
+            #expect(try await post("\(row.link)/actions", ["action": "file", "on": "2026-01-07", "officers": "HOLD-A,HOLD-B"]).status == .seeOther)
+            #expect(try await post("\(row.link)/actions", ["action": "notify", "on": "2026-01-20"]).status == .seeOther)
+            #expect(try await post("\(row.link)/actions", ["action": "decide", "on": "2026-02-02", "fine": "800",
+                                                           "text": "依法罚款，缴款凭证编号202601010001234567890"]).status == .seeOther)
+            #expect(try await post("\(row.link)/actions", ["action": "publish", "on": "2026-02-03"]).status == .seeOther)
+            let item = try #require(try await EnforcementPublication.query(on: t.db).filter(\.$caseID == row.id!).first())
+            #expect(item.heldReason != nil)
+            #expect(!(try await t.request(TestApp.Browser(), .GET, "/gongshi").body.string.contains("示市监罚〔2026〕41号")))
+            #expect(try await t.request(TestApp.Browser(), .GET, item.publicLink).status == .notFound)
+            let clock = try #require(try await ClockService.openClock(kind: PublicationClocks.decision.key, record: row.clockRecord, on: t.db))
+            // The officer checks the text (a payment slip number, not a person's) and confirms it.
+            #expect(try await post("\(row.link)/publication/release", [:]).status == .seeOther)
+            #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi").body.string.contains("示市监罚〔2026〕41号"))
+            #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.closed == true)
+            #expect(try await post("\(row.link)/publication/release", [:]).status == .unprocessableEntity)
         }
     }
 }

@@ -81,9 +81,32 @@ import Testing
     func publicText() {
         let text = "对张三丰（身份证号码11010519491231002X，电话13912345678）罚款800元；张三丰已缴纳。案卷编号202601010001234567890，座机02712345678。"
         let result = Redaction.publicText(text, personNames: ["张三丰", " "])
-        #expect(result == "对张某（身份证号码\(Redaction.idRemoved)，电话\(Redaction.phoneRemoved)）罚款800元；张某已缴纳。案卷编号202601010001234567890，座机02712345678。")
+        #expect(result == "对张某（身份证号码\(Redaction.idRemoved)，电话\(Redaction.phoneRemoved)）罚款800元；张某已缴纳。案卷编号202601010001234567890，座机\(Redaction.phoneRemoved)。")
         #expect(Masking.publicPersonName(" 欧阳娜娜") == "欧某")
         // The longer name is replaced first, so a name inside another is not left half-masked.
         #expect(Redaction.publicText("王小明与王小明明", personNames: ["王小明", "王小明明"]) == "王某与王某")
+    }
+
+    @Test("redaction catches spaced and +86 mobiles, landlines, 15-digit IDs, bank cards, full-width digits, addresses and people named by their role, company cases too")
+    func widerPatterns() {
+        let text = "某某商贸有限公司（法定代表人：李建国，住所地：示范县城关镇解放路12号，联系电话138 1234 5678，+86-139-1234-5678，"
+            + "座机（0710）1234567、0710-7654321，开户账号6222 0202 0000 1234 567，6222020200001234，身份证号码110105491231002，"
+            + "全角电话１３９１２３４５６７８）。证人：王小丽证实。罚款3000元，2025年10月1日。"
+        let result = Redaction.publicText(text, personNames: [])
+        for leaked in ["李建国", "解放路", "138 1234", "139-1234", "1234567", "7654321", "6222", "110105491231002", "13912345678", "王小丽"] {
+            #expect(!result.contains(leaked), "\(leaked) is still in: \(result)")
+        }
+        #expect(result.contains("法定代表人：李某") && result.contains("证人：王某"))
+        #expect(result.contains("住所地：\(Redaction.addressRemoved)"))
+        // What is not personal data stays: the company, amounts and dates.
+        #expect(result.contains("某某商贸有限公司") && result.contains("罚款3000元") && result.contains("2025年10月1日"))
+        #expect(Redaction.suspicious(result).isEmpty)
+    }
+
+    @Test("a text that still looks like personal data after redaction is found, so its publication can be held for a person to confirm")
+    func suspiciousLeftovers() {
+        #expect(!Redaction.suspicious("当事人手机尾号1234567").isEmpty)
+        #expect(!Redaction.suspicious("案卷编号202601010001234567890").isEmpty)
+        #expect(Redaction.suspicious("罚款3000元，2025年10月1日，示市监罚〔2025〕12号").isEmpty)
     }
 }
