@@ -176,6 +176,7 @@ let package = Package(
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["__Snapshots__", "__Fixtures__"],
             swiftSettings: swiftSettings

@@ -49,23 +49,40 @@ struct UserCommand: AsyncCommand {
 /// `fazhi audit verify`: walks the hash chain and names the first row that does not fit.
 struct AuditCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "verify")
+        @Argument(name: "action", help: "verify 或 anchor")
         var action: String
+        @Option(name: "anchor", help: "已公布的锚点（FAZHI-AUDIT-ANCHOR …）")
+        var anchor: String?
     }
 
-    var help: String { "校验审计日志哈希链（fazhi audit verify）" }
+    var help: String { "校验审计日志哈希链（fazhi audit verify [--anchor 锚点]）；签发链头锚点（fazhi audit anchor）" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.action == "verify" else { throw CommandFailure("未知操作“\(signature.action)”，可用：verify") }
         let console = context.console
-        let result = try await AuditLog.verify(on: context.application.db) { checked in
-            console.output("已校验 \(checked) 条…".consoleText(.info))
-        }
-        switch result {
-        case .intact(let rows):
-            console.print("审计链完整：共 \(rows) 条记录，哈希链全部相符。")
-        case .broken(let seq, let reason):
-            throw CommandFailure("审计链在第 \(seq) 条记录处断开：\(reason)")
+        let db = context.application.db
+        switch signature.action {
+        case "anchor":
+            guard let anchor = try await AuditLog.anchor(at: context.application.fazhi.now, on: db) else { throw CommandFailure("审计日志为空，无可签发的锚点") }
+            console.print(anchor.description)
+        case "verify":
+            let result = try await AuditLog.verify(on: db) { checked in
+                console.output("已校验 \(checked) 条…".consoleText(.info))
+            }
+            switch result {
+            case .intact(let rows):
+                console.print("审计链完整：共 \(rows) 条记录，哈希链全部相符。")
+            case .broken(let seq, let reason):
+                throw CommandFailure("审计链在第 \(seq) 条记录处断开：\(reason)")
+            }
+            if let text = signature.anchor {
+                guard let anchor = AuditAnchor(text) else { throw CommandFailure("--anchor：不是有效的锚点（应以 FAZHI-AUDIT-ANCHOR 开头）") }
+                switch try await AuditLog.check(anchor, on: db) {
+                case .intact: console.print("与锚点相符：第 \(anchor.seq) 条记录及之前的记录自 \(anchor.at) 签发以来未被改动或截断。")
+                case .broken(let seq, let reason): throw CommandFailure("与锚点不符（第 \(seq) 条）：\(reason)")
+                }
+            }
+        default:
+            throw CommandFailure("未知操作“\(signature.action)”，可用：verify、anchor")
         }
     }
 }

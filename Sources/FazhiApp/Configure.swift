@@ -13,6 +13,7 @@ public enum FazhiApp {
                                  clock: AppClock = .live) async throws {
         let key = try resolveDataKey(config, production: app.environment == .production, logger: app.logger)
         let cipher = try PersonalDataCipher(masterKey: key)
+        AuditLog.configure(dataKey: key)
         app.fazhi = FazhiServices(config: config, cipher: cipher, modules: modules, clock: clock)
         let unknownFigures = config.metricRounding.keys.filter { app.fazhi.metrics.definition($0) == nil }.sorted()
         if !unknownFigures.isEmpty {

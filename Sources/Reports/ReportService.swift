@@ -185,6 +185,8 @@ public enum ReportService {
             }
             try await AuditLog.append(AuditEvent(action: "reports.step", entityType: "annual_report", entityID: row.id!.uuidString, detail: "\(row.title)：\(summary)"),
                                       by: principal.auditActor, at: services.now, on: tx)
+            // A published report comes with a signed head of the audit chain, listed on /gongshi/audit.
+            if case .publish = action { _ = try await AuditLog.anchor(at: services.now, on: tx) }
             return row
         }
     }

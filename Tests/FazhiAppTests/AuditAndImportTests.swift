@@ -1,3 +1,4 @@
+import Crypto
 import FazhiApp
 import FazhiCore
 import Fluent
@@ -8,7 +9,18 @@ import Vapor
 import VaporTesting
 
 @Suite struct AuditChainTests {
-    @Test("the demo's audit trail verifies; editing any row by SQL breaks the chain at that row")
+    /// What an attacker with DDL rights does first: the append-only triggers go.
+    static func dropTriggers(_ db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        if DatabaseFlavor(db) == .postgres {
+            try await sql.raw("DROP TRIGGER audit_entries_append_only ON audit_entries").run()
+        } else {
+            try await sql.raw("DROP TRIGGER audit_entries_no_update").run()
+            try await sql.raw("DROP TRIGGER audit_entries_no_delete").run()
+        }
+    }
+
+    @Test("the audit table refuses UPDATE and DELETE; with its triggers dropped, an edited row breaks the chain at that row")
     func tamperingIsFound() async throws {
         try await TestApp.run { t in
             guard case .intact(let rows) = try await AuditLog.verify(on: t.db, batchSize: 37) else {
@@ -17,19 +29,30 @@ import VaporTesting
             }
             #expect(rows > 100)
             let sql = t.db as! any SQLDatabase
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE audit_entries SET detail = 'x' WHERE seq = 57").run() }
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM audit_entries WHERE seq = 57").run() }
+            #expect(try await AuditLog.verify(on: t.db) == .intact(rows: rows))
+            try await Self.dropTriggers(t.db)
             try await sql.raw("UPDATE audit_entries SET detail = 'x' WHERE seq = 57").run()
             #expect(try await AuditLog.verify(on: t.db, batchSize: 37) == .broken(seq: 57, reason: "第57条记录的内容与其哈希不符（记录被修改）"))
         }
     }
 
-    @Test("rewriting a row and its hash is caught at the next row; deleting a row is caught at the gap")
+    @Test("the chain is keyed: a row rewritten with a recomputed SHA-256 is caught; deleting a row is caught at the gap")
     func rehashAndDelete() async throws {
         try await TestApp.run { t in
+            try await Self.dropTriggers(t.db)
             let sql = t.db as! any SQLDatabase
-            try await sql.raw("UPDATE audit_entries SET hash = \(bind: String(repeating: "a", count: 64)) WHERE seq = 10").run()
+            // An attacker who knows the format but not the key recomputes the row's hash.
+            let row = try #require(try await sql.raw("SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries WHERE seq = 10").first(decoding: AuditRow.self))
+            var forged = row
+            forged.detail = "改写"
+            let plain = Data(SHA256.hash(data: Data((forged.prevHash + forged.canonical).utf8))).map { String(format: "%02x", $0) }.joined()
+            try await sql.raw("UPDATE audit_entries SET detail = '改写', hash = \(bind: plain) WHERE seq = 10").run()
             #expect(try await AuditLog.verify(on: t.db) == .broken(seq: 10, reason: "第10条记录的内容与其哈希不符（记录被修改）"))
         }
         try await TestApp.run { t in
+            try await Self.dropTriggers(t.db)
             let sql = t.db as! any SQLDatabase
             try await sql.raw("DELETE FROM audit_entries WHERE seq = 20").run()
             guard case .broken(let seq, _) = try await AuditLog.verify(on: t.db) else {
@@ -37,6 +60,32 @@ import VaporTesting
                 return
             }
             #expect(seq == 20)
+        }
+    }
+
+    @Test("an anchor signs the head: it checks while the chain stands, and finds a cut tail or a forged anchor")
+    func anchors() async throws {
+        try await TestApp.run { t in
+            // The demo's published report signed one, and the public site lists it.
+            let published = try #require(try await AuditLog.anchors(on: t.db).first)
+            #expect(try await AuditLog.check(published, on: t.db) == .intact(rows: published.seq))
+            try await t.app.testing().test(.GET, "/gongshi/audit") { #expect($0.body.string.contains(published.description)) }
+            let anchor = try #require(try await AuditLog.anchor(at: t.time.current, on: t.db))
+            #expect(anchor.signed && AuditAnchor(anchor.description) == anchor)
+            #expect(try await AuditLog.check(anchor, on: t.db) == .intact(rows: anchor.seq))
+            #expect(try await AuditLog.anchors(on: t.db).first == anchor)
+            // Rows appended later do not disturb it.
+            try await AuditLog.append(AuditEvent(action: "test.after", entityType: "test"), by: .anonymous(ip: "t"), at: t.time.current, on: t.db)
+            #expect(try await AuditLog.check(anchor, on: t.db) == .intact(rows: anchor.seq))
+            // A forged anchor (another hash, same signature) is refused.
+            var forged = anchor
+            forged.hash = String(repeating: "b", count: 64)
+            #expect(try await AuditLog.check(forged, on: t.db) == .broken(seq: anchor.seq, reason: "锚点的签名不符：不是本安装签发的锚点，或锚点被改动"))
+            // The tail cut back past the anchor: the chain left verifies, the anchor does not.
+            try await Self.dropTriggers(t.db)
+            try await (t.db as! any SQLDatabase).raw("DELETE FROM audit_entries WHERE seq >= \(bind: anchor.seq)").run()
+            guard case .intact = try await AuditLog.verify(on: t.db) else { Issue.record("a cut tail leaves a chain that verifies by itself"); return }
+            #expect(try await AuditLog.check(anchor, on: t.db) == .broken(seq: anchor.seq, reason: "锚点所指的第\(anchor.seq)条记录已不存在（审计日志被截断）"))
         }
     }
 

@@ -94,7 +94,7 @@ import VaporTesting
     }
 
     static let open: Set<String> = [
-        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections", "GET /gongshi/benchmarks", "GET /gongshi/check-report", "POST /gongshi/check-report", "GET /gongshi/reports", "GET /gongshi/reports/:id",
+        "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections", "GET /gongshi/benchmarks", "GET /gongshi/check-report", "POST /gongshi/check-report", "GET /gongshi/reports", "GET /gongshi/reports/:id", "GET /gongshi/audit",
     ]
 
     static func key(_ route: Route) -> String {

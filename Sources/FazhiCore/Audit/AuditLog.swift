@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Who did something, as the audit trail records it.
@@ -108,15 +109,36 @@ public struct AuditRow: Sendable, Equatable, Codable {
     public func computedHash() -> String {
         AuditLog.chainHash(previous: prevHash, canonical: canonical)
     }
+
+    /// The plain SHA-256 chain of installations from before the chain was keyed (`fazhi audit rekey`).
+    func legacyHash() -> String {
+        Data(SHA256.hash(data: Data((prevHash + canonical).utf8))).hexString
+    }
 }
 
 /// The append-only, hash-chained audit trail (docs/security.md, "Audit trail"):
-/// hash = SHA-256(previous hash ‖ canonical row). Nothing in the platform updates or deletes a row.
+/// hash = HMAC-SHA256(key, previous hash ‖ canonical row), the key derived from the installation's
+/// data key, which lives outside the database: whoever can write the table cannot recompute the
+/// chain. Nothing in the platform updates or deletes a row, and triggers refuse it (`AuditAppendOnly`).
 public enum AuditLog {
     public static let genesisHash = String(repeating: "0", count: 64)
 
+    /// The chain key of this process, set by `configure(dataKey:)` when the app is configured.
+    private static let chainKey = NIOLockedValueBox<SymmetricKey?>(nil)
+
+    /// Derives the chain key from the data key (HKDF with its own label, so it is no other key).
+    public static func configure(dataKey: Data) {
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: dataKey), info: Data("fazhi audit chain v1".utf8), outputByteCount: 32)
+        chainKey.withLockedValue { $0 = key }
+    }
+
+    static var key: SymmetricKey {
+        guard let key = chainKey.withLockedValue({ $0 }) else { fatalError("AuditLog used before configure(dataKey:)") }
+        return key
+    }
+
     static func chainHash(previous: String, canonical: String) -> String {
-        Data(SHA256.hash(data: Data((previous + canonical).utf8))).hexString
+        Data(HMAC<SHA256>.authenticationCode(for: Data((previous + canonical).utf8), using: key)).hexString
     }
 
     static let timestampFormat: Date.ISO8601FormatStyle = .iso8601
@@ -189,5 +211,80 @@ public enum AuditLog {
             progress?(expectedSeq - 1)
         }
         return .intact(rows: expectedSeq - 1)
+    }
+}
+
+/// A published head of the chain: its sequence number and hash, signed with the chain key, so an
+/// inspector holding a printed anchor can prove that no row up to it was changed or cut since.
+public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
+    public var seq: Int64
+    public var hash: String
+    public var at: String
+    public var signature: String
+
+    static let prefix = "FAZHI-AUDIT-ANCHOR"
+
+    static func sign(seq: Int64, hash: String, at: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data("\(prefix)|\(seq)|\(hash)|\(at)".utf8), using: AuditLog.key)).hexString
+    }
+
+    public var description: String { "\(Self.prefix) seq=\(seq) hash=\(hash) at=\(at) sig=\(signature)" }
+
+    /// Reads a printed anchor back; nil when it is not one.
+    public init?(_ text: String) {
+        var fields: [String: String] = [:]
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+        guard parts.first == Substring(Self.prefix) else { return nil }
+        for part in parts.dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
+        }
+        guard let seqText = fields["seq"], let seq = Int64(seqText), let hash = fields["hash"], let at = fields["at"], let signature = fields["sig"] else { return nil }
+        self.init(seq: seq, hash: hash, at: at, signature: signature)
+    }
+
+    public init(seq: Int64, hash: String, at: String, signature: String) {
+        self.seq = seq
+        self.hash = hash
+        self.at = at
+        self.signature = signature
+    }
+
+    /// The signature was made with this installation's chain key.
+    public var signed: Bool { signature == Self.sign(seq: seq, hash: hash, at: at) }
+}
+
+extension AuditLog {
+    /// The current head, signed. Recorded in `audit_anchors` for the public site.
+    public static func anchor(at date: Date, on database: any Database) async throws -> AuditAnchor? {
+        guard let head = try await database.sql.raw("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").first() else { return nil }
+        let seq = try head.decode(column: "seq", as: Int64.self)
+        let hash = try head.decode(column: "hash", as: String.self)
+        let at = date.formatted(timestampFormat)
+        let anchor = AuditAnchor(seq: seq, hash: hash, at: at, signature: AuditAnchor.sign(seq: seq, hash: hash, at: at))
+        try await database.sql.insert(into: "audit_anchors").columns("id", "seq", "hash", "anchored_at", "signature")
+            .values(SQLBind(UUID()), SQLBind(seq), SQLBind(hash), SQLBind(at), SQLBind(anchor.signature)).run()
+        return anchor
+    }
+
+    /// The anchors published so far, newest first.
+    public static func anchors(limit: Int = 20, on database: any Database) async throws -> [AuditAnchor] {
+        try await database.sql.raw("SELECT seq, hash, anchored_at, signature FROM audit_anchors ORDER BY seq DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 200))))").all().map {
+            AuditAnchor(seq: try $0.decode(column: "seq", as: Int64.self), hash: try $0.decode(column: "hash", as: String.self),
+                        at: try $0.decode(column: "anchored_at", as: String.self), signature: try $0.decode(column: "signature", as: String.self))
+        }
+    }
+
+    /// Checks a printed anchor against the chain: signed by this installation, and the row it names
+    /// still has the hash it printed (the chain itself is checked by `verify`).
+    public static func check(_ anchor: AuditAnchor, on database: any Database) async throws -> Verification {
+        guard anchor.signed else { return .broken(seq: anchor.seq, reason: "锚点的签名不符：不是本安装签发的锚点，或锚点被改动") }
+        guard let row = try await database.sql.raw("SELECT hash FROM audit_entries WHERE seq = \(bind: anchor.seq)").first() else {
+            return .broken(seq: anchor.seq, reason: "锚点所指的第\(anchor.seq)条记录已不存在（审计日志被截断）")
+        }
+        guard try row.decode(column: "hash", as: String.self) == anchor.hash else {
+            return .broken(seq: anchor.seq, reason: "第\(anchor.seq)条记录的哈希与锚点不符（锚点之前的记录被重写）")
+        }
+        return .intact(rows: anchor.seq)
     }
 }

@@ -78,6 +78,18 @@ enum AuditPages {
     }
 
     static func register(_ router: ModuleRouter) {
+        // The public record of the audit chain's signed heads (docs/security.md, "Audit trail").
+        router.open(.GET, "gongshi/audit") { req async throws -> Response in
+            let anchors = try await AuditLog.anchors(on: req.db)
+            let html = Layout.document(title: "审计日志锚点", siteName: req.fazhi.config.siteName, principal: nil, menu: [], currentPath: req.url.path,
+                                       csrf: "", notice: nil, content: [
+                el("p", text: "平台的审计日志逐条以密钥哈希链接。每次公开年度报告时签发一个“锚点”：当时最后一条记录的序号和哈希，并以本安装的密钥签名。检查人员可用 fazhi audit verify --anchor 锚点 核对：锚点之前的记录若被改写、删除或截断，核对即不通过。"),
+                UI.simpleTable(caption: "已签发的锚点（最新在前）", headers: ["序号", "签发时间（UTC）", "锚点"], rows: anchors.map {
+                    [.text(String($0.seq)), .text($0.at), el("code", text: $0.description)]
+                }),
+            ])
+            return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        }
         router.page(.GET, "audit", permission: CorePermissions.auditRead) { req async throws -> Response in
             let (filter, query) = filter(req)
             let page = try await AuditEntryQueries.page(filter, page: PageRequest(number: query.page, size: 50), on: req.db)

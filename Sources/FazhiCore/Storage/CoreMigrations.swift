@@ -13,7 +13,50 @@ public enum CoreMigrations {
         CreateAuditEntries(),
         CreateLoginThrottle(),
         AddLoginAttemptNames(),
+        AuditAppendOnly(),
     ]
+}
+
+/// The audit table refuses UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) with a trigger, and
+/// published chain heads are kept in `audit_anchors`. A trigger does not stop the database's owner
+/// (who can drop it); the keyed chain and the anchors are what make a rewrite detectable.
+struct AuditAppendOnly: AsyncMigration {
+    var name: String { "AuditAppendOnly" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await database.schema("audit_anchors")
+            .id()
+            .field("seq", .int64, .required)
+            .field("hash", .string, .required)
+            .field("anchored_at", .string, .required)
+            .field("signature", .string, .required)
+            .create()
+        if DatabaseFlavor(database) == .postgres {
+            try await sql.raw("""
+                CREATE OR REPLACE FUNCTION fazhi_audit_append_only() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION '审计日志只能追加，不能修改或删除'; END; $$ LANGUAGE plpgsql
+                """).run()
+            try await sql.raw("CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries FOR EACH ROW EXECUTE FUNCTION fazhi_audit_append_only()").run()
+            try await sql.raw("CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries FOR EACH STATEMENT EXECUTE FUNCTION fazhi_audit_append_only()").run()
+            try await sql.raw("REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries FROM PUBLIC").run()
+        } else {
+            try await sql.raw("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能修改或删除'); END").run()
+            try await sql.raw("CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能修改或删除'); END").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        if DatabaseFlavor(database) == .postgres {
+            try await sql.raw("DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries").run()
+            try await sql.raw("DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries").run()
+        } else {
+            try await sql.raw("DROP TRIGGER IF EXISTS audit_entries_no_update").run()
+            try await sql.raw("DROP TRIGGER IF EXISTS audit_entries_no_delete").run()
+        }
+        try await database.schema("audit_anchors").delete()
+    }
 }
 
 /// Failed attempts keep the (bounded) login name tried: an unknown name then locks after as many
