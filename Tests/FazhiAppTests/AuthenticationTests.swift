@@ -61,6 +61,39 @@ import VaporTesting
         }
     }
 
+    @Test("the security admin resets a forgotten password (shown once, changed at the next login) and a lost TOTP device; both are audited")
+    func adminResets() async throws {
+        try await TestApp.run { t in
+            let leader = try await t.user("leader")
+            let (admin, _) = try await t.login("secadmin")
+            let page = try await t.request(admin, .POST, "/users/\(leader.id!)/reset-password", form: [:])
+            #expect(page.status == .ok)
+            let body = page.body.string
+            let start = try #require(body.range(of: "<code>"))
+            let temporary = String(body[start.upperBound...].prefix { $0 != "<" })
+            #expect(temporary.hasPrefix("Tmp-") && temporary.count >= 16)
+            #expect(try await t.login("leader").1.status == .unauthorized)
+            let (browser, login) = try await t.login("leader", password: temporary)
+            #expect(login.status == .seeOther)
+            // The temporary password must be changed before anything else.
+            #expect(try await t.request(browser, .GET, "/").headers.first(name: .location) == "/profile/password")
+            // A lost TOTP device: the admin account enrols again at its next login.
+            let auditor = try await t.user("auditor")
+            #expect(auditor.totpEnabled)
+            #expect(try await t.request(admin, .POST, "/users/\(auditor.id!)/reset-totp", form: [:]).status == .seeOther)
+            #expect(try await t.user("auditor").totpEnabled == false)
+            let (auditorBrowser, auditorLogin) = try await t.login("auditor", totp: "")
+            #expect(auditorLogin.status == .seeOther)
+            #expect(try await t.request(auditorBrowser, .GET, "/audit").headers.first(name: .location) == "/profile/totp")
+            for action in ["user.password_reset", "user.totp_reset"] {
+                #expect(try await AuditEntryQueries.page(.init(action: action), page: PageRequest(number: 1), on: t.db).total == 1)
+            }
+            // The temporary password is in no audit row.
+            let rows = try await AuditEntryQueries.page(.init(), page: PageRequest(number: 1, size: 200), on: t.db).items
+            #expect(!rows.contains { $0.detail.contains(temporary) })
+        }
+    }
+
     @Test("API tokens end with a password change and with a lock")
     func tokensFollowCredentials() async throws {
         try await TestApp.run { t in

@@ -180,6 +180,47 @@ public enum AccountService {
         }
     }
 
+    /// The security admin resets a forgotten password: a temporary one, shown once to the admin, that
+    /// must be changed at the next login; the account's sessions end and its API tokens are revoked.
+    public static func resetPassword(_ userID: UUID, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> String {
+        // Three character classes and a digit, long enough for any configured minimum.
+        let length = min(max(12, services.config.passwordPolicy.minimumLength), 60)
+        let temporary = "Tmp-" + SecretToken.make(bytes: length).prefix(length) + "7"
+        let hash = try await services.hashPasswordOffLoop(temporary)
+        try await database.write { db in
+            let (user, _) = try await findUser(userID, for: principal, on: db)
+            let now = services.now
+            user.passwordHash = hash
+            user.passwordChangedAt = now
+            user.mustChangePassword = true
+            user.lockedUntil = nil
+            user.failedLogins = 0
+            user.updatedAt = now
+            try await user.save(on: db)
+            try await endSessions(of: userID, reason: "password_reset", except: nil, services: services, on: db)
+            try await revokeTokens(of: userID, reason: "重置密码", at: now, on: db)
+            try await AuditLog.append(AuditEvent(action: "user.password_reset", entityType: "user", entityID: userID.uuidString, detail: "安全管理员重置密码（须在下次登录时修改）"),
+                                      by: principal.auditActor, at: now, on: db)
+        }
+        return temporary
+    }
+
+    /// The security admin resets a lost TOTP device: the secret is cleared, and a role that requires
+    /// TOTP enrols a new device at its next login.
+    public static func resetTOTP(_ userID: UUID, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        try await database.write { db in
+            let (user, _) = try await findUser(userID, for: principal, on: db)
+            user.totpSecret = nil
+            user.totpEnabled = false
+            user.totpLastCounter = nil
+            user.updatedAt = services.now
+            try await user.save(on: db)
+            try await endSessions(of: userID, reason: "totp_reset", except: nil, services: services, on: db)
+            try await AuditLog.append(AuditEvent(action: "user.totp_reset", entityType: "user", entityID: userID.uuidString, detail: "安全管理员重置动态口令（下次登录重新绑定）"),
+                                      by: principal.auditActor, at: services.now, on: db)
+        }
+    }
+
     // MARK: Passwords
 
     /// Changes a password after checking the current one, the policy and the last N passwords;

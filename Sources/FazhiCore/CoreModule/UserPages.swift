@@ -41,6 +41,21 @@ enum UserPages {
             }
             return Layout.redirect(req, to: "/users/\(id)", notice: "已修改角色")
         }
+        router.page(.POST, "users/:id/reset-password", permission: CorePermissions.sessionsManage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let temporary = try await AccountService.resetPassword(id, by: try req.caller, services: req.fazhi, on: req.db)
+            // Shown once, on this page only: never in a redirect, a URL or the audit trail.
+            return Layout.page(req, title: "已重置密码", content: [
+                el("p", text: "临时密码（只显示这一次，请当面或经安全渠道交给本人；下次登录时须修改）："),
+                el("p", [], [el("code", text: temporary)]),
+                link("返回账户", "/users/\(id)"),
+            ])
+        }
+        router.page(.POST, "users/:id/reset-totp", permission: CorePermissions.sessionsManage) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            try await AccountService.resetTOTP(id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: "/users/\(id)", notice: "已重置动态口令，该账户下次登录时重新绑定")
+        }
         router.page(.POST, "users/:id/unlock", permission: CorePermissions.sessionsManage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             try await AccountService.unlock(id, by: try req.caller, services: req.fazhi, on: req.db)
@@ -113,6 +128,10 @@ enum UserPages {
         var actions: [Node] = []
         if principal.has(CorePermissions.sessionsManage), (user.lockedUntil ?? .distantPast) > now {
             actions.append(UI.actionButton("解除锁定", action: "/users/\(user.id!)/unlock", csrf: req.csrfToken))
+        }
+        if principal.has(CorePermissions.sessionsManage) {
+            actions.append(UI.actionButton("重置密码", action: "/users/\(user.id!)/reset-password", csrf: req.csrfToken))
+            if user.totpEnabled { actions.append(UI.actionButton("重置动态口令", action: "/users/\(user.id!)/reset-totp", csrf: req.csrfToken)) }
         }
         if principal.has(CorePermissions.usersWrite) {
             actions.append(UI.actionButton(user.active ? "停用账户" : "启用账户", action: "/users/\(user.id!)/\(user.active ? "deactivate" : "activate")", csrf: req.csrfToken))
