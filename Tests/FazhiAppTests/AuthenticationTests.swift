@@ -1,6 +1,7 @@
 import FazhiApp
 import FazhiCore
 import Fluent
+import Reconsideration
 import Foundation
 import Testing
 import Vapor
@@ -91,6 +92,45 @@ import VaporTesting
             // The temporary password is in no audit row.
             let rows = try await AuditEntryQueries.page(.init(), page: PageRequest(number: 1, size: 200), on: t.db).items
             #expect(!rows.contains { $0.detail.contains(temporary) })
+        }
+    }
+
+    @Test("an API token narrowed to a unit reads that unit's subtree only, and cannot be narrowed outside its owner's scope")
+    func tokenNarrowedToAUnit() async throws {
+        try await TestApp.run { t in
+            let supervisor = try #require(try await AccountService.principal(user: try await t.user("supervisor"), channel: .system, tokenPermissions: nil, ip: "t",
+                                                                              services: t.services, on: t.db))
+            let (token, record) = try await AccountService.createAPIToken(for: supervisor, name: "省平台", permissions: ["reconsideration.read"], days: 30,
+                                                                          unitCode: "SFX-DL", services: t.services, on: t.db)
+            let townshipB = try await t.unit("SFX-DL")
+            #expect(record.unitPath == townshipB.path)
+            func get(_ path: String) async throws -> TestingHTTPResponse {
+                var captured: TestingHTTPResponse?
+                try await t.app.testing().test(.GET, path, beforeRequest: { $0.headers.bearerAuthorization = BearerAuthorization(token: token) },
+                                               afterResponse: { captured = $0 })
+                return try #require(captured)
+            }
+            let all = try await ReconsiderationCase.query(on: t.db).all()
+            let inside = try #require(all.first { $0.respondentPath.hasPrefix(townshipB.path) })
+            let outside = try #require(all.first { !$0.respondentPath.hasPrefix(townshipB.path) })
+            let list = try await get("/api/v1/reconsideration?pageSize=200")
+            #expect(list.status == .ok)
+            struct Listing: Decodable { var items: [[String: AnyDecodable]]; var total: Int }
+            let listing = try JSONDecoder().decode(Listing.self, from: Data(list.body.string.utf8))
+            let ids = listing.items.compactMap { $0["id"]?.text }
+            #expect(ids.contains(inside.id!.uuidString) && !ids.contains(outside.id!.uuidString))
+            #expect(listing.total == all.filter { $0.respondentPath.hasPrefix(townshipB.path) }.count)
+            #expect(try await get("/api/v1/reconsideration/\(outside.id!)").status == .forbidden)
+            #expect(try await get("/api/v1/reconsideration/\(inside.id!)").status == .ok)
+            // A department officer cannot narrow a token to a township it does not hold.
+            let officer = try #require(try await AccountService.principal(user: try await t.user("officer.scjg"), channel: .system, tokenPermissions: nil, ip: "t",
+                                                                           services: t.services, on: t.db))
+            await #expect(throws: ValidationFailure.self) {
+                _ = try await AccountService.createAPIToken(for: Principal(userID: officer.userID, loginName: officer.loginName, displayName: officer.displayName,
+                                                                           role: .departmentOfficer, unitID: officer.unitID, unitName: officer.unitName, unitPath: officer.unitPath,
+                                                                           permissions: officer.permissions, channel: .session(id: UUID(), csrfToken: "", mustEnrollTOTP: false), ip: "t"),
+                                                            name: "越权", permissions: ["reconsideration.read"], days: 30, unitCode: "SFX-DL", services: t.services, on: t.db)
+            }
         }
     }
 
@@ -276,5 +316,15 @@ import VaporTesting
             #expect(try await t.request(browser, .GET, "/units").status == .ok)
             #expect(try await t.request(other, .GET, "/units").headers.first(name: .location)?.hasPrefix("/login") == true)
         }
+    }
+}
+
+/// Any JSON value, read for the fields a test looks at.
+struct AnyDecodable: Decodable {
+    let text: String?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        text = try? container.decode(String.self)
     }
 }

@@ -485,9 +485,17 @@ public enum AccountService {
 
     /// Creates a bearer token limited to `permissions` (each must be one the owner holds).
     public static func createAPIToken(for principal: Principal, name rawName: String?, permissions requested: [String], days: Int?,
-                                      services: FazhiServices, on database: any Database) async throws -> (String, APIToken) {
+                                      unitCode: String? = nil, services: FazhiServices, on database: any Database) async throws -> (String, APIToken) {
         try await database.write { db in
             var validator = Validator()
+            var narrowedTo: String?
+            if let code = unitCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+                if let unit = try await UnitService.find(code: code, on: db), principal.covers(unitPath: unit.path) {
+                    narrowedTo = unit.path
+                } else {
+                    validator.add("unitCode", "限定单位", "没有编码为“\(code)”的单位，或不在您的管理范围内")
+                }
+            }
             let name = validator.required(rawName, field: "name", label: "令牌名称", maxLength: 50)
             let wanted = Set(requested.filter { !$0.isEmpty })
             if wanted.isEmpty { validator.add("permissions", "权限", "至少选择一项") }
@@ -504,6 +512,7 @@ public enum AccountService {
             record.permissions = wanted.sorted().joined(separator: " ")
             record.createdAt = services.now
             record.expiresAt = services.now.addingTimeInterval(Double(days ?? 90) * 86400)
+            record.unitPath = narrowedTo
             try await record.create(on: db)
             try await AuditLog.append(AuditEvent(action: "apitoken.create", entityType: "api_token", entityID: record.id!.uuidString,
                                                  detail: "创建API令牌“\(name)”：\(record.permissions)"),

@@ -24,6 +24,8 @@ public struct Principal: Sendable {
     public var ip: String
     /// A step the account must take before anything else (enrol TOTP, change its password).
     public var pendingStep: PendingStep?
+    /// An API token narrowed to one unit's subtree: the caller's scope, whatever the role's.
+    public var narrowedTo: String?
 
     public enum PendingStep: String, Sendable {
         case enrollTOTP
@@ -50,7 +52,7 @@ public struct Principal: Sendable {
                   unitPath: "/", permissions: [], channel: .system, ip: "local")
     }
 
-    public var isCountyWide: Bool { role?.isCountyWide ?? (channel == .system) }
+    public var isCountyWide: Bool { narrowedTo == nil && (role?.isCountyWide ?? (channel == .system)) }
 
     public func has(_ permission: Permission) -> Bool {
         if permission == .publicAccess { return true }
@@ -61,12 +63,13 @@ public struct Principal: Sendable {
 
     /// Whether a record belonging to the unit at `path` is within this caller's scope.
     public func covers(unitPath path: String) -> Bool {
+        if let narrowedTo { return path.hasPrefix(narrowedTo) }
         if isCountyWide { return true }
         return path.hasPrefix(unitPath)
     }
 
     /// The unit-path prefix that list queries filter on; nil means no filter.
-    public var scopePrefix: String? { isCountyWide ? nil : unitPath }
+    public var scopePrefix: String? { narrowedTo ?? (isCountyWide ? nil : unitPath) }
 
     public var auditActor: AuditActor {
         if case .ledger(let importer) = channel {

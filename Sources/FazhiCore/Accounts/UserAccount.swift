@@ -81,6 +81,8 @@ public final class APIToken: Model, @unchecked Sendable {
     @OptionalField(key: "expires_at") public var expiresAt: Date?
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @OptionalField(key: "last_used_at") public var lastUsedAt: Date?
+    /// The unit subtree the token is narrowed to (nil: the account's own scope).
+    @OptionalField(key: "unit_path") public var unitPath: String?
 
     public init() {}
 }

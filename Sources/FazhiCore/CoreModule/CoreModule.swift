@@ -32,7 +32,9 @@ public enum CoreModule {
         },
         metrics: CoreMetrics.all,
         importers: [UnitImporter()],
-        demoSeed: { context in _ = try await DemoCounty.seed(context) }
+        demoSeed: { context in _ = try await DemoCounty.seed(context) },
+        // An API token narrowed to a unit moves with it.
+        unitPathColumns: [UnitPathColumn("api_tokens")]
     )
 }
 

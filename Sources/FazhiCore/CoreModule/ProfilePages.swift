@@ -14,6 +14,7 @@ enum ProfilePages {
         var name: String?
         var permissions: [String]?
         var days: String?
+        var unitCode: String?
     }
 
     static func register(_ router: ModuleRouter) {
@@ -54,7 +55,7 @@ enum ProfilePages {
             let form = try req.content.decode(TokenForm.self)
             do {
                 let (token, _) = try await AccountService.createAPIToken(for: try req.caller, name: form.name, permissions: form.permissions ?? [],
-                                                                         days: form.days.flatMap { Int($0) }, services: req.fazhi, on: req.db)
+                                                                         days: form.days.flatMap { Int($0) }, unitCode: form.unitCode, services: req.fazhi, on: req.db)
                 return try await overview(req, newToken: token, failure: nil)
             } catch let failure as ValidationFailure {
                 return try await overview(req, newToken: nil, failure: failure)
@@ -102,6 +103,7 @@ enum ProfilePages {
                     el("label", [], [.void("input", [.type("checkbox"), .name("permissions[]"), .value(permission.key)]), .text(" \(permission.label)（\(permission.key)）")])
                 } + [failure?.message(for: "permissions").map { el("p", [.cls("error")], text: $0) } ?? .empty]),
                 UI.field("有效天数", name: "days", value: "90", error: failure?.message(for: "days")),
+                UI.field("限定单位编码", name: "unitCode", error: failure?.message(for: "unitCode"), hint: "可选：令牌只能读取该单位及其下级的记录（如省级平台只取本县）"),
                 el("button", [.type("submit")], text: "创建令牌"),
             ]),
         ])

@@ -14,7 +14,21 @@ public enum CoreMigrations {
         CreateLoginThrottle(),
         AddLoginAttemptNames(),
         AuditAppendOnly(),
+        AddAPITokenUnits(),
     ]
+}
+
+/// An API token may be narrowed to one unit's subtree (a province platform pulling one county).
+struct AddAPITokenUnits: AsyncMigration {
+    var name: String { "AddAPITokenUnits" }
+
+    func prepare(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("ALTER TABLE api_tokens ADD COLUMN unit_path TEXT").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("ALTER TABLE api_tokens DROP COLUMN unit_path").run()
+    }
 }
 
 /// The audit table refuses UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) with a trigger, and

@@ -244,9 +244,14 @@ public struct BearerAuthenticator: AsyncMiddleware {
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization,
            let (token, user) = try await AccountService.resolveAPIToken(bearer.token, services: req.fazhi, on: req.db) {
-            req.principal = try await AccountService.principal(
+            var principal = try await AccountService.principal(
                 user: user, channel: .apiToken(id: token.id!), tokenPermissions: Set(token.permissions.split(separator: " ").map(String.init)),
                 ip: req.clientIP, services: req.fazhi, on: req.db)
+            if let narrowed = token.unitPath {
+                // Narrowed to a unit: only while that unit is still within the account's own scope.
+                if principal?.covers(unitPath: narrowed) == true { principal?.narrowedTo = narrowed } else { principal = nil }
+            }
+            req.principal = principal
             if (token.lastUsedAt ?? .distantPast).addingTimeInterval(300) < req.fazhi.now {
                 token.lastUsedAt = req.fazhi.now
                 try await token.save(on: req.db)
