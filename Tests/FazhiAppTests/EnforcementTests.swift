@@ -357,7 +357,7 @@ import FazhiDeadlines
                 try TableReader.read(Data(([header.joined(separator: ",")] + rows.map(line)).joined(separator: "\n").utf8), filename: "ledger.csv")
             }
             let before = try await PenaltyCase.query(on: t.db).count()
-            let officerPrincipal = try #require(try await AccountService.principal(user: try await t.user("officer.scjg"), channel: .system, tokenPermissions: nil,
+            let officerPrincipal = try #require(try await AccountService.principal(user: try await t.user("officer.scjg"), channel: .session(id: UUID(), csrfToken: "", mustEnrollTOTP: false), tokenPermissions: nil,
                                                                                     ip: "test", services: t.services, on: t.db))
             let refused = try await importer.run(try table([archived, oneOfficer, unreviewed, open]), by: officerPrincipal, services: t.services, on: t.db)
             #expect(refused.rowsWritten == 0)
