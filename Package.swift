@@ -158,6 +158,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EnforcementSupervisionTests",
+            dependencies: ["EnforcementSupervision", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FazhiCoreTests",
             dependencies: ["FazhiCore"],
             swiftSettings: swiftSettings

@@ -187,81 +187,56 @@ public enum TransferService {
         return row
     }
 
+    /// Records one step: loads the transfer, applies `TransferRules`, and writes the transfer, its
+    /// clocks, its history and the audit row in one transaction.
     @discardableResult
     public static func perform(_ action: TransferAction, on id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> CriminalTransfer {
         let now = CivilDateTime(services.now)
         return try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
-            guard action.date <= now.date else { throw fail("on", "日期", "不能晚于今天") }
-            guard action.date >= CivilDate(row.reportedOn)! else { throw fail("on", "日期", "不能早于报告日期 \(row.reportedOn)") }
-            let status = row.transferStatus
-            func require(_ allowed: TransferStatus, _ why: String) throws {
-                guard status == allowed else { throw fail("action", "操作", "当前为“\(status.label)”，不能\(action.label)：\(why)") }
-            }
-            func complete(_ kind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
-                if let clock = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
-                    try await ClockService.record(.complete(time, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
+            let step = try TransferRules.apply(action, to: row.state, now: now)
+            for effect in step.effects {
+                switch effect {
+                case .openClock(let kind, let at, let reason):
+                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord, start: at,
+                                                startReason: reason, by: principal, services: services, on: tx)
+                case .completeClock(let kind, let at, let reason):
+                    if let clock = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
+                        try await ClockService.record(.complete(at, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
+                    }
                 }
             }
-            func open(_ kind: ClockKind, at time: CivilDateTime, _ reason: String) async throws {
-                try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord, start: time,
-                                            startReason: reason, by: principal, services: services, on: tx)
-            }
-            let day = CivilDateTime(date: action.date)
-            var detail = action.label
-            switch action {
-            case .decide(let at, let transfer, let reason):
-                guard at <= now else { throw fail("on", "决定时间", "不能晚于现在") }
-                try require(.reported, "已作出决定")
-                if !transfer && reason.trimmingCharacters(in: .whitespaces).isEmpty {
-                    throw fail("text", "理由", "决定不移送的须写明理由并存档（第五条第二款）；行政处罚不能代替移送（第十一条）")
-                }
-                try await complete(TransferClocks.decision, at: at, transfer ? "批准移送" : "决定不移送")
-                row.decidedOn = at.date.description
-                row.status = transfer ? TransferStatus.reported.rawValue : TransferStatus.notTransferred.rawValue
-                if transfer { try await open(TransferClocks.transfer, at: at, "批准移送") }
-                detail += transfer ? "：批准移送" : "：不移送，理由：\(reason)"
-            case .transfer(let at):
-                guard status == .reported, let decided = row.decidedOn, CivilDate(decided)! <= at.date else {
-                    throw fail("action", "操作", "负责人批准移送后才能移送（第五条第二款）")
-                }
-                guard at <= now else { throw fail("on", "移送时间", "不能晚于现在") }
-                try await complete(TransferClocks.transfer, at: at, "已移送")
-                row.transferredAt = at.description
-                row.status = TransferStatus.transferred.rawValue
-                try await open(TransferClocks.policeAnswer, at: CivilDateTime(date: at.date), "已移送公安机关")
-                detail += "（\(at)）"
-            case .policeAnswer(let on, let accepted):
-                try require(.transferred, "移送后才有公安机关的立案决定")
-                try await complete(TransferClocks.policeAnswer, at: day, accepted ? "公安机关立案" : "公安机关不予立案")
-                row.policeAnswerOn = on.description
-                row.status = accepted ? TransferStatus.accepted.rawValue : TransferStatus.refused.rawValue
-                try await open(accepted ? TransferClocks.exhibits : TransferClocks.reconsideration, at: day, accepted ? "公安机关立案" : "收到不予立案通知")
-                detail += accepted ? "：立案" : "：不予立案"
-            case .reconsider:
-                try require(.refused, "只有公安机关不予立案的，才能提请复议（第九条）")
-                try await complete(TransferClocks.reconsideration, at: day, "已提请复议")
-                row.reconsiderOn = action.date.description
-                row.status = TransferStatus.reconsidering.rawValue
-                try await open(TransferClocks.reconsiderationAnswer, at: day, "提请复议")
-            case .reconsiderAnswer(let on, let accepted):
-                try require(.reconsidering, "提请复议后才有复议决定")
-                try await complete(TransferClocks.reconsiderationAnswer, at: day, "公安机关作出复议决定")
-                row.reconsiderAnswerOn = on.description
-                row.status = accepted ? TransferStatus.accepted.rawValue : TransferStatus.finallyRefused.rawValue
-                if accepted { try await open(TransferClocks.exhibits, at: day, "复议后立案") }
-                detail += accepted ? "：立案" : "：维持不予立案（可以建议人民检察院依法进行立案监督）"
-            case .exhibits:
-                guard status == .accepted, row.exhibitsOn == nil else { throw fail("action", "操作", "公安机关立案后移交涉案物品，且只移交一次（第十二条）") }
-                try await complete(TransferClocks.exhibits, at: day, "已移交")
-                row.exhibitsOn = action.date.description
-            }
-            row.history += "\n\(action.date) \(detail)"
+            row.apply(step.state)
+            row.history += "\n\(action.date) \(step.detail)"
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.transfer-step", entityType: "criminal_transfer", entityID: row.id!.uuidString,
-                                                 detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: detail)), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: step.detail)), by: principal.auditActor, at: services.now, on: tx)
             return row
         }
+    }
+}
+
+extension CriminalTransfer {
+    /// The transfer as `TransferRules` sees it.
+    var state: TransferState {
+        var state = TransferState(status: transferStatus, reportedOn: CivilDate(reportedOn)!)
+        state.decidedOn = decidedOn.flatMap(CivilDate.init)
+        state.transferredAt = transferredAt.flatMap(CivilDateTime.init)
+        state.policeAnswerOn = policeAnswerOn.flatMap(CivilDate.init)
+        state.reconsiderOn = reconsiderOn.flatMap(CivilDate.init)
+        state.reconsiderAnswerOn = reconsiderAnswerOn.flatMap(CivilDate.init)
+        state.exhibitsOn = exhibitsOn.flatMap(CivilDate.init)
+        return state
+    }
+
+    func apply(_ state: TransferState) {
+        status = state.status.rawValue
+        decidedOn = state.decidedOn?.description
+        transferredAt = state.transferredAt?.description
+        policeAnswerOn = state.policeAnswerOn?.description
+        reconsiderOn = state.reconsiderOn?.description
+        reconsiderAnswerOn = state.reconsiderAnswerOn?.description
+        exhibitsOn = state.exhibitsOn?.description
     }
 }
 

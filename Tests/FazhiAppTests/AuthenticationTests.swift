@@ -108,7 +108,8 @@ import VaporTesting
                 var captured: TestingHTTPResponse?
                 try await t.app.testing().test(.GET, path, beforeRequest: { $0.headers.bearerAuthorization = BearerAuthorization(token: token) },
                                                afterResponse: { captured = $0 })
-                return try #require(captured)
+                guard let captured else { throw TestSetupError("no response for \(path)") }
+                return captured
             }
             let all = try await ReconsiderationCase.query(on: t.db).all()
             let inside = try #require(all.first { $0.respondentPath.hasPrefix(townshipB.path) })
