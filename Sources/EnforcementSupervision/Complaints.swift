@@ -206,70 +206,49 @@ public enum ComplaintService {
         let today = CivilDateTime(services.now).date
         return try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
-            guard action.date <= today else { throw fail("on", "日期", "不能晚于今天") }
-            guard action.date >= CivilDate(row.receivedOn)! else { throw fail("on", "日期", "不能早于收到日期 \(row.receivedOn)") }
-            let status = row.complaintStatus
-            func require(_ allowed: Set<ComplaintStatus>, _ why: String) throws {
-                guard allowed.contains(status) else { throw fail("action", "操作", "当前为“\(status.label)”，不能\(action.label)：\(why)") }
-            }
-            func complete(_ kind: ClockKind, _ reason: String) async throws {
-                for clock in try await ClockService.clocks(record: row.clockRecord, on: tx) where clock.kind == kind.key && !clock.closed {
-                    try await ClockService.record(.complete(CivilDateTime(date: action.date), reason: reason), on: clock.id!, by: principal, services: services, on: tx)
+            let step = try ComplaintRules.apply(action, to: row.state, today: today)
+            for effect in step.effects {
+                switch effect {
+                case .openRectification(let title, let on):
+                    try await ClockService.open(kind: SupervisionClocks.rectification.key, unitID: row.aboutUnitID, title: "\(row.number) \(title)",
+                                                record: row.clockRecord, start: CivilDateTime(date: on), startReason: step.state.outcome?.label ?? title,
+                                                by: principal, services: services, on: tx)
+                case .completeClocks(let kind, let on, let reason):
+                    for clock in try await ClockService.clocks(record: row.clockRecord, on: tx) where clock.kind == kind.key && !clock.closed {
+                        try await ClockService.record(.complete(CivilDateTime(date: on), reason: reason), on: clock.id!, by: principal, services: services, on: tx)
+                    }
                 }
             }
-            func required(_ text: String, _ label: String) throws -> String {
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !trimmed.isEmpty else { throw fail("text", label, "不能为空") }
-                return trimmed
-            }
-            var detail = action.label
-            switch action {
-            case .decline(_, let reason):
-                try require([.received], "只有待审查的投诉可以不予立案")
-                detail += "：\(try required(reason, "不予立案理由"))"
-                row.status = ComplaintStatus.declined.rawValue
-                row.closedOn = action.date.description
-                try await complete(SupervisionClocks.complaint, "不予立案并告知")
-            case .accept:
-                try require([.received], "只有待审查的投诉可以立案")
-                row.status = ComplaintStatus.investigating.rawValue
-            case .conclude(_, let outcome, let findings):
-                try require([.investigating], "立案调查后才能作出结论")
-                row.findings = try required(findings, "调查结论")
-                row.outcome = outcome.rawValue
-                detail += "：\(outcome.label)；\(row.findings!)"
-                if outcome == .unfounded {
-                    row.status = ComplaintStatus.closed.rawValue
-                    row.closedOn = action.date.description
-                    try await complete(SupervisionClocks.complaint, "投诉不成立，已办结")
-                } else {
-                    row.status = ComplaintStatus.ordered.rawValue
-                    row.orderedOn = action.date.description
-                    try await ClockService.open(kind: SupervisionClocks.rectification.key, unitID: row.aboutUnitID, title: "\(row.number) \(outcome.label)整改",
-                                                record: row.clockRecord, start: CivilDateTime(date: action.date), startReason: outcome.label, by: principal, services: services, on: tx)
-                }
-            case .rectified(_, let report):
-                try require([.ordered], "发出意见书或纠正通知后才有整改")
-                detail += "：\(try required(report, "整改情况"))"
-                row.status = ComplaintStatus.rectified.rawValue
-                row.rectifiedOn = action.date.description
-                try await complete(SupervisionClocks.rectification, "已报告整改")
-            case .discipline(_, let note):
-                guard row.disciplineOn == nil else { throw fail("action", "操作", "已于\(row.disciplineOn!)移送") }
-                try require([.investigating, .ordered, .rectified, .closed], "立案调查后发现问题线索的才移送")
-                detail += "：\(try required(note, "移送的问题线索"))"
-                row.disciplineOn = action.date.description
-            case .close:
-                try require([.rectified], "整改完成后办结")
-                row.status = ComplaintStatus.closed.rawValue
-                row.closedOn = action.date.description
-                try await complete(SupervisionClocks.complaint, "已办结")
-            }
-            row.history += "\n\(action.date) \(detail)"
+            row.apply(step.state)
+            row.history += "\n\(action.date) \(step.detail)"
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.complaint-step", entityType: "enforcement_complaint", entityID: row.id!.uuidString,
-                                                 detail: AuditEvent.stepDetail(row.number, on: action.date.description, text: detail)), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail(row.number, on: action.date.description, text: step.detail)), by: principal.auditActor, at: services.now, on: tx)
             return row
         }
+    }
+}
+
+extension EnforcementComplaint {
+    /// The complaint as `ComplaintRules` sees it.
+    var state: ComplaintState {
+        var state = ComplaintState(status: complaintStatus, receivedOn: CivilDate(receivedOn)!)
+        state.findings = findings
+        state.outcome = outcome.flatMap(SupervisionOutcome.init(rawValue:))
+        state.orderedOn = orderedOn.flatMap(CivilDate.init)
+        state.rectifiedOn = rectifiedOn.flatMap(CivilDate.init)
+        state.closedOn = closedOn.flatMap(CivilDate.init)
+        state.disciplineOn = disciplineOn.flatMap(CivilDate.init)
+        return state
+    }
+
+    func apply(_ state: ComplaintState) {
+        status = state.status.rawValue
+        findings = state.findings
+        outcome = state.outcome?.rawValue
+        orderedOn = state.orderedOn?.description
+        rectifiedOn = state.rectifiedOn?.description
+        closedOn = state.closedOn?.description
+        disciplineOn = state.disciplineOn?.description
     }
 }
