@@ -163,6 +163,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LitigationTests",
+            dependencies: ["Litigation", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FazhiCoreTests",
             dependencies: ["FazhiCore"],
             swiftSettings: swiftSettings

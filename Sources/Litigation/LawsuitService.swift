@@ -154,9 +154,8 @@ public enum LawsuitService {
         let stamp = services.now
         try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
-            guard date <= CivilDateTime(stamp).date, date >= CivilDate(row.filedOn)! else { throw fail("on", "日期", "应在立案日期与今天之间") }
-            guard row.defenceOn == nil else { throw fail("on", "日期", "已于\(row.defenceOn!)提交答辩") }
-            row.defenceOn = date.description
+            let next = try LawsuitRules.fileDefence(on: date, to: row.state, today: CivilDateTime(stamp).date)
+            row.defenceOn = next.defenceOn?.description
             row.updatedAt = stamp
             try await row.update(on: tx)
             if let clock = try await ClockService.openClock(kind: LitigationClocks.defence.key, record: row.clockRecord, on: tx) {
@@ -172,25 +171,17 @@ public enum LawsuitService {
     public static func addHearing(_ id: UUID, heldOn: CivilDate, headAppeared: Bool, headName: String?, headPost: String?, substitute: String?,
                                   by principal: Principal, services: FazhiServices, on db: any Database) async throws {
         let stamp = services.now
-        var validator = Validator()
-        if heldOn > CivilDateTime(stamp).date { validator.add("heldOn", "开庭日期", "不能晚于今天") }
-        if headAppeared {
-            if (headName ?? "").trimmingCharacters(in: .whitespaces).isEmpty { validator.add("headName", "出庭负责人", "负责人出庭的，须写明姓名") }
-            if (headPost ?? "").trimmingCharacters(in: .whitespaces).isEmpty { validator.add("headPost", "职务", "须写明职务（行政诉讼法司法解释第一百二十八条：正职、副职负责人及其他参与分管的负责人）") }
-        } else if (substitute ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            validator.add("substitute", "代为出庭人员", "负责人不能出庭的，应当委托行政机关相应的工作人员出庭（行政诉讼法第三条第三款），须写明")
-        }
-        try validator.check()
         try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
-            guard heldOn >= CivilDate(row.filedOn)! else { throw fail("heldOn", "开庭日期", "不能早于立案日期") }
+            let appearance = try LawsuitRules.hearing(on: heldOn, appearance: Appearance(headAppeared: headAppeared, headName: headName, headPost: headPost, substitute: substitute),
+                                                      to: row.state, today: CivilDateTime(stamp).date)
             let hearing = LawsuitHearing()
             hearing.$lawsuit.id = row.id!
             hearing.heldOn = heldOn.description
-            hearing.headAppeared = headAppeared
-            hearing.headName = headAppeared ? headName : nil
-            hearing.headPost = headAppeared ? headPost : nil
-            hearing.substitute = headAppeared ? nil : substitute
+            hearing.headAppeared = appearance.headAppeared
+            hearing.headName = appearance.headName
+            hearing.headPost = appearance.headPost
+            hearing.substitute = appearance.substitute
             hearing.defendantPath = row.defendantPath
             hearing.createdAt = stamp
             try await hearing.create(on: tx)
@@ -206,8 +197,7 @@ public enum LawsuitService {
         let stamp = services.now
         try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
-            guard date <= CivilDateTime(stamp).date, date >= CivilDate(row.filedOn)! else { throw fail("on", "日期", "应在立案日期与今天之间") }
-            guard row.judgment == nil else { throw fail("judgment", "裁判结果", "已记录裁判结果：\(row.caseJudgment?.label ?? "")") }
+            _ = try LawsuitRules.recordJudgment(judgment, on: date, to: row.state, today: CivilDateTime(stamp).date)
             row.judgment = judgment.rawValue
             row.judgmentOn = date.description
             row.lost = judgment.isLoss
@@ -222,5 +212,12 @@ public enum LawsuitService {
                                                  detail: "\(judgment.label)（\(judgment.article)）\(judgment.isLoss ? "，败诉" : "")（\(date)）"),
                                       by: principal.auditActor, at: stamp, on: tx)
         }
+    }
+}
+
+extension Lawsuit {
+    /// The lawsuit as `LawsuitRules` sees it.
+    var state: LawsuitState {
+        LawsuitState(filedOn: CivilDate(filedOn)!, defenceOn: defenceOn.flatMap(CivilDate.init), judgment: caseJudgment)
     }
 }
