@@ -33,6 +33,12 @@ enum LitigationMetrics {
         rows.map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.court) \($0.caseNumber)", link: $0.link) }
     }
 
+    /// The lawsuits those hearings belong to (only their ids are read).
+    static func heardCases(_ query: QueryBuilder<LawsuitHearing>, on db: any Database) async throws -> [MetricRecordRef] {
+        let ids = Set(try await query.all(\.$lawsuit.$id))
+        return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+    }
+
     static func count(_ key: String, _ label: String, _ definition: String,
                       _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit>) -> MetricDefinition {
         MetricDefinition(key: "litigation.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
@@ -48,35 +54,34 @@ enum LitigationMetrics {
                 concluded(scope, on: db).filter(\.$lost == true)
             }),
             MetricDefinition(key: "litigation.loss-rate", label: "败诉率", definition: "败诉件数 ÷ 审结件数 × 100%", unit: .percent, compute: { scope, db in
-                let all = try await concluded(scope, on: db).all()
-                return all.isEmpty ? .missing : .ratio(numerator: all.filter(\.lost).count, denominator: all.count)
+                let total = try await concluded(scope, on: db).count()
+                guard total > 0 else { return .missing }
+                return .ratio(numerator: try await concluded(scope, on: db).filter(\.$lost == true).count(), denominator: total)
             }, records: { scope, db in refs(try await concluded(scope, on: db).filter(\.$lost == true).all()) }),
             MetricDefinition(key: "litigation.hearings", label: "开庭次数", definition: "本年度开庭审理的次数", unit: .times, compute: { scope, db in
                 .count(try await hearings(scope, on: db).count())
             }, records: { scope, db in
-                let ids = Set(try await hearings(scope, on: db).all().map { $0.$lawsuit.id })
-                return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+                try await heardCases(hearings(scope, on: db), on: db)
             }),
             MetricDefinition(key: "litigation.head-appearance-rate", label: "行政机关负责人出庭应诉率",
                              definition: "负责人出庭的庭审次数 ÷ 开庭审理次数 × 100%（按庭次；⚠️ 无全国统一公式，按案件计算见下一项）",
                              unit: .percent, compute: { scope, db in
-                let all = try await hearings(scope, on: db).all()
-                return all.isEmpty ? .missing : .ratio(numerator: all.filter(\.headAppeared).count, denominator: all.count)
+                let total = try await hearings(scope, on: db).count()
+                guard total > 0 else { return .missing }
+                return .ratio(numerator: try await hearings(scope, on: db).filter(\.$headAppeared == true).count(), denominator: total)
             }, records: { scope, db in
-                let ids = Set(try await hearings(scope, on: db).filter(\.$headAppeared == true).all().map { $0.$lawsuit.id })
-                return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+                try await heardCases(hearings(scope, on: db).filter(\.$headAppeared == true), on: db)
             }),
             MetricDefinition(key: "litigation.head-appearance-rate-by-case", label: "行政机关负责人出庭应诉率（按案件）",
                              definition: "本年度开庭的案件中负责人至少出庭一次的案件数 ÷ 本年度开庭的案件数 × 100%",
                              unit: .percent, compute: { scope, db in
-                let all = try await hearings(scope, on: db).all()
-                let cases = Set(all.map { $0.$lawsuit.id })
-                guard !cases.isEmpty else { return .missing }
-                let appeared = Set(all.filter(\.headAppeared).map { $0.$lawsuit.id })
-                return .ratio(numerator: appeared.count, denominator: cases.count)
+                // COUNT(DISTINCT lawsuit_id): a case heard twice counts once.
+                let cases = try await hearings(scope, on: db).unique().count(\.$lawsuit.$id)
+                guard cases > 0 else { return .missing }
+                let appeared = try await hearings(scope, on: db).filter(\.$headAppeared == true).unique().count(\.$lawsuit.$id)
+                return .ratio(numerator: appeared, denominator: cases)
             }, records: { scope, db in
-                let ids = Set(try await hearings(scope, on: db).filter(\.$headAppeared == true).all().map { $0.$lawsuit.id })
-                return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+                try await heardCases(hearings(scope, on: db).filter(\.$headAppeared == true), on: db)
             }),
         ]
     }

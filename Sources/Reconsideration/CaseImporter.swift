@@ -177,6 +177,7 @@ public struct CaseImporter: Importer {
         let cipher = services.cipher
         do {
             try await database.write { db in
+                let calendar = try await CalendarService.current(services: services, on: db)
                 var rowErrors: [ImportRowError] = []
                 let existing = Set(try await ReconsiderationCase.query(on: db).filter(\.$caseNumber ~~ prepared.map { $0.input.caseNumber ?? "" }).all().map(\.caseNumber))
                 for row in prepared where existing.contains(row.input.caseNumber ?? "") {
@@ -234,6 +235,9 @@ public struct CaseImporter: Importer {
                     record.outcomeOn = row.outcomeOn?.description
                     record.servedOn = row.servedOn?.description
                     record.archivedOn = row.archivedOn?.description
+                    if record.accepted && record.outcomeOn != nil {
+                        record.decisionDueOn = ReconsiderationClocks.decisionDue(importedCase: record, calendar: calendar)?.description
+                    }
                     record.createdAt = stamp
                     record.updatedAt = stamp
                     try await record.create(on: db)

@@ -298,6 +298,9 @@ public enum CaseService {
                 }
             }
             row.apply(step.state)
+            if case .conclude = action, row.accepted {
+                row.decisionDueOn = try await ReconsiderationClocks.decisionDue(row, calendar: calendar, on: tx)?.description
+            }
             row.updatedAt = stamp
             try await row.update(on: tx)
             try await log(row, action: actionKey(action), on: action.date, detail: step.detail, by: principal, stamp: stamp, on: tx)

@@ -1,5 +1,7 @@
 import FazhiCalendar
 import FazhiCore
+import FazhiDeadlines
+import Fluent
 
 /// The statutory clocks of a reconsideration case (行政复议法 2023; 三日、五日、七日、十日 are
 /// working days under 第八十八条).
@@ -32,6 +34,29 @@ public enum ReconsiderationClocks {
     public static let all = [acceptance, correction, copyOrdinary, copySummary, replyOrdinary, replySummary, decisionOrdinary, decisionSummary, suspensionLimit, opinionReply]
 
     static func decision(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? decisionOrdinary : decisionSummary }
+
+    /// 第六十二条: the last day of a concluded case's decision period. From its clock where one ran
+    /// (closed at the conclusion, its stored due date is the one that applied); otherwise (an
+    /// imported case) from its dates, with its recorded extension — thirty days when the ledger
+    /// only says it was extended.
+    static func decisionDue(_ row: ReconsiderationCase, calendar: WorkCalendar, on db: any Database) async throws -> CivilDate? {
+        let kind = decision(row.caseProcedure ?? .ordinary)
+        let record = row.clockRecord
+        if let stored = try await StatutoryClock.query(on: db).filter(\.$recordType == record.type).filter(\.$recordID == record.id.uuidString)
+            .filter(\.$kind == kind.key).first() {
+            return stored.dueDate.flatMap(CivilDate.init)
+        }
+        return decisionDue(importedCase: row, calendar: calendar)
+    }
+
+    /// The same for a case without a clock (an imported one), from its dates.
+    static func decisionDue(importedCase row: ReconsiderationCase, calendar: WorkCalendar) -> CivilDate? {
+        let kind = decision(row.caseProcedure ?? .ordinary)
+        guard let start = row.intakeOn.flatMap(CivilDate.init) else { return nil }
+        var clock = Clock(rule: kind.rule, start: CivilDateTime(date: start))
+        if row.extended { clock.events = [.extend(start, by: .days(row.extendedDays > 0 ? row.extendedDays : 30), approver: "导入", reason: "导入记录标明已延长")] }
+        return clock.dueDate(calendar: calendar)
+    }
     static func copy(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? copyOrdinary : copySummary }
     static func reply(_ procedure: Procedure) -> ClockKind { procedure == .ordinary ? replyOrdinary : replySummary }
 }

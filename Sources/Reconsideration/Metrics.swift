@@ -36,36 +36,28 @@ enum ReconsiderationMetrics {
         }, records: { scope, db in refs(try await query(scope, db).sort(\.$caseNumber).all()) })
     }
 
+    typealias Narrowing = @Sendable (QueryBuilder<ReconsiderationCase>) -> QueryBuilder<ReconsiderationCase>
+
+    /// A percentage counted in SQL: `numerator` narrows the denominator's query, so both are
+    /// `COUNT(*)`s. The records listed are the numerator's rows unless `listing` narrows otherwise
+    /// (the late cases, for the on-time rate).
     static func ratio(_ key: String, _ label: String, _ definition: String, rounding: RoundingRule = .default,
-                      numerator: @escaping @Sendable ([ReconsiderationCase]) -> [ReconsiderationCase],
-                      denominator: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>) -> MetricDefinition {
-        MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, rounding: rounding, compute: { scope, db in
-            let all = try await denominator(scope, db).all()
-            return all.isEmpty ? .missing : .ratio(numerator: numerator(all).count, denominator: all.count)
-        }, records: { scope, db in refs(numerator(try await denominator(scope, db).sort(\.$caseNumber).all())) })
+                      numerator: @escaping Narrowing,
+                      denominator: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>,
+                      listing: Narrowing? = nil) -> MetricDefinition {
+        let listed = listing ?? numerator
+        return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, rounding: rounding, compute: { scope, db in
+            let total = try await denominator(scope, db).count()
+            guard total > 0 else { return .missing }
+            return .ratio(numerator: try await numerator(denominator(scope, db)).count(), denominator: total)
+        }, records: { scope, db in refs(try await listed(denominator(scope, db)).sort(\.$caseNumber).all()) })
     }
+
+    static let directCorrections = CaseOutcome.allCases.filter(\.isDirectCorrection).map(\.rawValue)
+    static let mediationsOrSettlements = CaseOutcome.allCases.filter(\.isMediationOrSettlement).map(\.rawValue)
 
     static func withIntake(_ intake: String) -> @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase> {
         { scope, db in received(scope, on: db).filter(\.$intake == intake) }
-    }
-
-    /// Whether a concluded case met its decision period: from its clock where one ran, otherwise
-    /// recomputed from its dates (imported cases) with a 30-day extension when it was extended.
-    static func onTime(_ row: ReconsiderationCase, calendar: WorkCalendar, on db: any Database) async throws -> Bool {
-        guard let outcomeOn = row.outcomeOn.flatMap(CivilDate.init) else { return false }
-        let procedure = row.caseProcedure ?? .ordinary
-        let kind = ReconsiderationClocks.decision(procedure)
-        let record = row.clockRecord
-        if let stored = try await StatutoryClock.query(on: db).filter(\.$recordType == record.type).filter(\.$recordID == record.id.uuidString)
-            .filter(\.$kind == kind.key).first() {
-            let result = try stored.clock.evaluate(calendar: calendar, asOf: CivilDateTime(date: outcomeOn))
-            return result.state == .metOnTime
-        }
-        guard let start = row.intakeOn.flatMap(CivilDate.init) else { return false }
-        var clock = Clock(rule: kind.rule, start: CivilDateTime(date: start))
-        if row.extended { clock.events = [.extend(start, by: .days(row.extendedDays > 0 ? row.extendedDays : 30), approver: "导入", reason: "导入记录标明已延长")] }
-        guard let due = clock.dueDate(calendar: calendar) else { return false }
-        return outcomeOn <= due
     }
 
     static var all: [MetricDefinition] {
@@ -88,31 +80,23 @@ enum ReconsiderationMetrics {
                 concluded(scope, on: db).filter(\.$outcome ~~ [CaseOutcome.withdrawal.rawValue, CaseOutcome.settlementWithdrawal.rawValue])
             }),
             ratio("acceptance-rate", "受案率", "受理件数 ÷ 收到申请件数 × 100%（⚠️ 无官方公式；含尚在补正中的申请）",
-                  numerator: { $0.filter(\.accepted) }, denominator: { received($0, on: $1) }),
+                  numerator: { $0.filter(\.$intake == "accepted") }, denominator: { received($0, on: $1) }),
             ratio("direct-correction-rate", "直接纠错率", "以变更、撤销、确认违法、责令履行、确认无效决定纠错的件数 ÷ 办结件数 × 100%",
-                  numerator: { $0.filter { $0.caseOutcome?.isDirectCorrection == true } }, denominator: { concluded($0, on: $1) }),
+                  numerator: { $0.filter(\.$outcome ~~ directCorrections) }, denominator: { concluded($0, on: $1) }),
             ratio("overall-correction-rate", "综合纠错率", "（直接纠错件数 + 被申请人自行纠正后申请人撤回的件数）÷ 办结件数 × 100%",
-                  numerator: { $0.filter { $0.caseOutcome?.isDirectCorrection == true || ($0.caseOutcome == .withdrawal && $0.selfCorrected) } },
+                  numerator: { $0.group(.or) { either in
+                      either.filter(\.$outcome ~~ directCorrections)
+                          .group(.and) { $0.filter(\.$outcome == CaseOutcome.withdrawal.rawValue).filter(\.$selfCorrected == true) }
+                  } },
                   denominator: { concluded($0, on: $1) }),
             ratio("mediation-settlement-rate", "调解和解率", "（制作调解书 + 和解后撤回）件数 ÷ 办结件数 × 100%（⚠️ 以报告用法为准）",
-                  numerator: { $0.filter { $0.caseOutcome?.isMediationOrSettlement == true } }, denominator: { concluded($0, on: $1) }),
-            MetricDefinition(key: "reconsideration.on-time-rate", label: "按期办结率",
-                             definition: "在法定审理期限内（普通程序60日、经批准延长不超过30日；简易程序30日；中止期间不计）结案的件数 ÷ 办结件数 × 100%",
-                             unit: .percent, compute: { scope, db in
-                let rows = try await concluded(scope, on: db).all()
-                guard !rows.isEmpty else { return .missing }
-                let calendar = try await CalendarService.load(on: db)
-                var met = 0
-                for row in rows where row.accepted { if try await onTime(row, calendar: calendar, on: db) { met += 1 } }
-                return .ratio(numerator: met, denominator: rows.count)
-            }, records: { scope, db in
-                let calendar = try await CalendarService.load(on: db)
-                var late: [ReconsiderationCase] = []
-                for row in try await concluded(scope, on: db).sort(\.$caseNumber).all() where row.accepted {
-                    if try await !onTime(row, calendar: calendar, on: db) { late.append(row) }
-                }
-                return refs(late)
-            }),
+                  numerator: { $0.filter(\.$outcome ~~ mediationsOrSettlements) }, denominator: { concluded($0, on: $1) }),
+            ratio("on-time-rate", "按期办结率",
+                  "在法定审理期限内（普通程序60日、经批准延长不超过30日；简易程序30日；中止期间不计）结案的件数 ÷ 办结件数 × 100%",
+                  numerator: { $0.filter(\.$intake == "accepted").filter(\.$outcomeOn, .lessThanOrEqual, \.$decisionDueOn) },
+                  denominator: { concluded($0, on: $1) }, listing: { $0.filter(\.$intake == "accepted").group(.or) { late in
+                      late.filter(\.$decisionDueOn == nil).filter(\.$outcomeOn, .greaterThan, \.$decisionDueOn)
+                  } }),
         ]
         list += opinionMetrics
         for outcome in CaseOutcome.allCases {

@@ -52,6 +52,10 @@ public final class ReconsiderationCase: Model, @unchecked Sendable {
     @OptionalField(key: "outcome") public var outcome: String?
     @OptionalField(key: "outcome_on") public var outcomeOn: String?
     @Field(key: "self_corrected") public var selfCorrected: Bool
+    /// 第六十二条: the decision period's last day as it stood when the case was concluded (the
+    /// clock, closed then, is not moved by later calendar changes): the on-time figure compares
+    /// `outcome_on` with it in SQL. Nil for a case not concluded after acceptance.
+    @OptionalField(key: "decision_due_on") public var decisionDueOn: String?
     @OptionalField(key: "served_on") public var servedOn: String?
     @OptionalField(key: "archived_on") public var archivedOn: String?
     @Field(key: "created_at") public var createdAt: Date
@@ -176,10 +180,31 @@ enum ReconsiderationMigrations {
         }
     }
 
+    /// The decision period's last day, kept on the case at conclusion so that the on-time rate is
+    /// a `COUNT` (cases concluded before this migration are filled in from their clocks or dates).
+    struct AddDecisionDue: AsyncMigration {
+        var name: String { "reconsideration.006.decision-due" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN decision_due_on TEXT").run()
+            let rows = try await ReconsiderationCase.query(on: database).filter(\.$intake == "accepted").filter(\.$outcomeOn != nil).all()
+            guard !rows.isEmpty else { return }
+            let calendar = try await CalendarService.load(on: database)
+            for row in rows {
+                row.decisionDueOn = try await ReconsiderationClocks.decisionDue(row, calendar: calendar, on: database)?.description
+                try await row.update(on: database)
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN decision_due_on").run()
+        }
+    }
+
     static let all: [any Migration] = [CreateCases(), CreateOpinions(), CreateAttachments(), AddStatutoryGates(), ClockRecordBackfill(name: "reconsideration.005.clock-records", patterns: [
         .init(prefix: "/reconsideration/", fragment: "#opinion-", type: ReconsiderationOpinion.schema),
         .init(prefix: "/reconsideration/", type: ReconsiderationCase.schema),
-    ])]
+    ]), AddDecisionDue()]
 }
 
 extension ReconsiderationCase: ClockOwner {}

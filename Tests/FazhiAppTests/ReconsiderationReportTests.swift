@@ -164,6 +164,29 @@ import Testing
     }
 }
 
+extension ReconsiderationReportTests {
+    @Test("按期办结率 of imported cases: 60 days (普通程序) and 30 days (简易程序) from acceptance, a refused application outside both counts; the late cases are the records")
+    func onTimeRateOfImportedCases() async throws {
+        try await TestApp.run { t in
+            func row(_ number: Int, procedure: String = "普通程序", days: Int?) -> LedgerRow {
+                var row = LedgerRow(number: "（2023）复字第\(number)号", received: "2023-03-01", intakeOn: "2023-03-03", procedure: procedure)
+                if let days { row.outcome = "维持"; row.outcomeOn = CivilDate("2023-03-03")!.adding(days: days).description }
+                return row
+            }
+            var refused = LedgerRow(number: "（2023）复字第6号", received: "2023-03-01", intakeOn: "2023-03-03")
+            refused.intake = "不予受理"; refused.reason = "超过申请期限"
+            try await Self.importLedger([row(1, days: 40), row(2, days: 80), row(3, procedure: "简易程序", days: 25),
+                                         row(4, procedure: "简易程序", days: 40), row(5, days: nil), refused], seed: 7, into: t)
+            let scope = MetricScope(year: 2023, unitPath: nil, unitName: "全县（区）")
+            let onTime = try #require(t.services.metrics.definition("reconsideration.on-time-rate"))
+            let result = try await t.services.metrics.evaluate(onTime, scope: scope, on: t.db)
+            #expect(result.numerator == 2 && result.denominator == 4 && result.value == "50.00")
+            let late = try await onTime.records(scope, t.db).map(\.title)
+            #expect(late == ["（2023）复字第2号", "（2023）复字第4号"])
+        }
+    }
+}
+
 @Suite struct ReconsiderationExchangeTests {
     @Test("the exported ledger imports into another installation and gives the same figures; the breakdowns add up")
     func exportImportRoundTrip() async throws {
