@@ -41,52 +41,23 @@ public enum LitigationModule {
     )
 }
 
-enum LitigationPages {
-    struct LawsuitForm {
-        var caseNumber: String?
-        var court: String?
-        var instance: String?
-        var filedOn: String?
-        var servedOn: String?
-        var defendantCode: String?
-        var coDefendant: String?
-        var reconsiderationCaseNumber: String?
-        var plaintiff: String?
-        var cause: String?
-
-        init(caseNumber: String? = nil, court: String? = nil, instance: String? = nil, filedOn: String? = nil, servedOn: String? = nil,
-             defendantCode: String? = nil, coDefendant: String? = nil, reconsiderationCaseNumber: String? = nil, plaintiff: String? = nil, cause: String? = nil) {
-            self.caseNumber = caseNumber
-            self.court = court
-            self.instance = instance
-            self.filedOn = filedOn
-            self.servedOn = servedOn
-            self.defendantCode = defendantCode
-            self.coDefendant = coDefendant
-            self.reconsiderationCaseNumber = reconsiderationCaseNumber
-            self.plaintiff = plaintiff
-            self.cause = cause
-        }
-
-        init(_ fields: FormFields) {
-            self.init(caseNumber: fields["caseNumber"], court: fields["court"], instance: fields["instance"], filedOn: fields["filedOn"],
-                      servedOn: fields["servedOn"], defendantCode: fields["defendantCode"], coDefendant: fields["coDefendant"],
-                      reconsiderationCaseNumber: fields["reconsiderationCaseNumber"], plaintiff: fields["plaintiff"], cause: fields["cause"])
-        }
-
-        var input: LawsuitInput {
-            LawsuitInput(caseNumber: caseNumber, court: court, instance: instance, filedOn: filedOn, servedOn: servedOn, defendantCode: defendantCode,
-                         coDefendant: coDefendant, reconsiderationCaseNumber: reconsiderationCaseNumber, plaintiff: plaintiff, cause: cause)
-        }
+extension LawsuitInput {
+    /// The registration form as posted (field names are the input's property names).
+    init(_ fields: FormFields) {
+        self.init(caseNumber: fields["caseNumber"], court: fields["court"], instance: fields["instance"], filedOn: fields["filedOn"],
+                  servedOn: fields["servedOn"], defendantCode: fields["defendantCode"], coDefendant: fields["coDefendant"],
+                  reconsiderationCaseNumber: fields["reconsiderationCaseNumber"], plaintiff: fields["plaintiff"], cause: fields["cause"])
     }
+}
 
+enum LitigationPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, LitigationRoute.list, permission: LitigationPermissions.read) { req in try await list(req) }
-        router.page(.GET, LitigationRoute.new, permission: LitigationPermissions.handle) { req in formPage(req, form: LawsuitForm(instance: "first"), failure: nil) }
+        router.page(.GET, LitigationRoute.new, permission: LitigationPermissions.handle) { req in formPage(req, form: LawsuitInput(instance: "first"), failure: nil) }
         router.form(LitigationRoute.new, permission: LitigationPermissions.handle, submit: { req, fields in
-            let row = try await LawsuitService.create(LawsuitForm(fields).input, by: try req.caller, services: req.fazhi, on: req.db)
+            let row = try await LawsuitService.create(LawsuitInput(fields), by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: "已登记 \(row.caseNumber)")
-        }, reshow: { req, fields, failure in formPage(req, form: LawsuitForm(fields), failure: failure) })
+        }, reshow: { req, fields, failure in formPage(req, form: LawsuitInput(fields), failure: failure) })
         router.page(.GET, LitigationRoute.importPage, permission: LitigationPermissions.importCases) { req in
             ImportPages.page(req, importer: LawsuitImporter(), action: LitigationRoute.importPage.path(), report: nil)
         }
@@ -169,7 +140,7 @@ enum LitigationPages {
         ])
     }
 
-    static func formPage(_ req: Request, form: LawsuitForm, failure: ValidationFailure?) -> Response {
+    static func formPage(_ req: Request, form: LawsuitInput, failure: ValidationFailure?) -> Response {
         func field(_ label: String, _ name: String, _ value: String?, type: String = "text", required: Bool = false, hint: String? = nil) -> Node {
             UI.field(label, name: name, value: value, type: type, error: failure?.message(for: name), required: required, hint: hint)
         }
