@@ -372,9 +372,7 @@ public enum PenaltyCaseService {
                 case .completeClock(let kind, let reason):
                     // A held publication is not yet public: its clock runs on until it is confirmed.
                     if held && (kind.key == PublicationClocks.decision.key || kind.key == PublicationClocks.otherDecision.key) { continue }
-                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
-                        try await ClockService.record(.complete(CivilDateTime(date: date), reason: reason), on: open.id!, by: principal, services: services, on: tx)
-                    }
+                    try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: reason), kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 case .publish(let due, let note):
                     let unit = try await OrgUnit.find(row.unitID, on: tx)
                     let item = try PublicationService.publication(for: row, unitName: unit?.name ?? "", date: date, due: due, services: services)

@@ -229,13 +229,9 @@ public enum ActionService {
                     try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.number) \(kind.rule.title)", record: row.clockRecord, start: at,
                                                 startReason: reason, by: principal, services: services, on: tx)
                 case .completeClock(let kind, let at, let reason):
-                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
-                        try await ClockService.record(.complete(at, reason: reason), on: open.id!, by: principal, services: services, on: tx)
-                    }
+                    try await ClockService.recordOnOpen(.complete(at, reason: reason), kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 case .record(let kind, let event):
-                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
-                        try await ClockService.record(event, on: open.id!, by: principal, services: services, on: tx)
-                    }
+                    try await ClockService.recordOnOpen(event, kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 case .publish:
                     let name = try services.cipher.open(row.partySealed)
                     let people = row.partyKind == "natural" ? [name] : []

@@ -410,9 +410,7 @@ public enum ReviewService {
             task.doneOn = day!.description
             task.response = text
             try await task.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: SupervisionClocks.rectification.key, record: task.clockRecord, on: tx) {
-                try await ClockService.record(.complete(CivilDateTime(date: day!), reason: "已报告整改"), on: clock.id!, by: principal, services: services, on: tx)
-            }
+            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: day!), reason: "已报告整改"), kind: SupervisionClocks.rectification.key, record: task.clockRecord, by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.rectify", entityType: "rectification_task", entityID: task.id!.uuidString,
                                                  detail: AuditEvent.stepDetail(task.caseNumber, on: day!.description, text: text)), by: principal.auditActor, at: services.now, on: tx)
             return task

@@ -267,9 +267,7 @@ public enum InspectionService {
             }
             row.publishedOn = day.description
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: SupervisionClocks.inspectionResult.key, record: row.clockRecord, on: tx) {
-                try await ClockService.record(.complete(CivilDateTime(date: day), reason: "已公示"), on: clock.id!, by: principal, services: services, on: tx)
-            }
+            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: day), reason: "已公示"), kind: SupervisionClocks.inspectionResult.key, record: row.clockRecord, by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.inspection-publish", entityType: "inspection_draw", entityID: row.id!.uuidString,
                                                  detail: "\(row.targetName)（\(day)）"), by: principal.auditActor, at: services.now, on: tx)
         }

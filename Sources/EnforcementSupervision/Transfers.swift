@@ -201,9 +201,7 @@ public enum TransferService {
                     try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord, start: at,
                                                 startReason: reason, by: principal, services: services, on: tx)
                 case .completeClock(let kind, let at, let reason):
-                    if let clock = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
-                        try await ClockService.record(.complete(at, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
-                    }
+                    try await ClockService.recordOnOpen(.complete(at, reason: reason), kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 }
             }
             row.apply(step.state)

@@ -83,6 +83,15 @@ public enum ClockService {
             .filter(\.$kind == kind).filter(\.$closed == false).first()
     }
 
+    /// Records an event on the record's open clock of a kind; does nothing when none runs (a step
+    /// that ends a clock the record never started, such as an imported case).
+    @discardableResult
+    public static func recordOnOpen(_ event: ClockEvent, kind: String, record: ClockRecord, by principal: Principal, services: FazhiServices,
+                                    on db: any Database) async throws -> StatutoryClock? {
+        guard let open = try await openClock(kind: kind, record: record, on: db) else { return nil }
+        return try await Self.record(event, on: open.id!, by: principal, services: services, on: db)
+    }
+
     /// Every clock of a record, oldest first.
     public static func clocks(record: ClockRecord, on db: any Database) async throws -> [StatutoryClock] {
         try await StatutoryClock.query(on: db).filter(\.$recordType == record.type).filter(\.$recordID == record.id.uuidString)

@@ -158,9 +158,7 @@ public enum LawsuitService {
             row.defenceOn = next.defenceOn?.description
             row.updatedAt = stamp
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: LitigationClocks.defence.key, record: row.clockRecord, on: tx) {
-                try await ClockService.record(.complete(CivilDateTime(date: date), reason: "已提交答辩状"), on: clock.id!, by: principal, services: services, on: tx)
-            }
+            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: "已提交答辩状"), kind: LitigationClocks.defence.key, record: row.clockRecord, by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "litigation.defence", entityType: "lawsuit", entityID: row.id!.uuidString, detail: "提交答辩（\(date)）"),
                                       by: principal.auditActor, at: stamp, on: tx)
         }
@@ -205,9 +203,7 @@ public enum LawsuitService {
             row.performance = performance
             row.updatedAt = stamp
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: LitigationClocks.defence.key, record: row.clockRecord, on: tx) {
-                try await ClockService.record(.complete(CivilDateTime(date: date), reason: "案件审结"), on: clock.id!, by: principal, services: services, on: tx)
-            }
+            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: "案件审结"), kind: LitigationClocks.defence.key, record: row.clockRecord, by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "litigation.judgment", entityType: "lawsuit", entityID: row.id!.uuidString,
                                                  detail: "\(judgment.label)（\(judgment.article)）\(judgment.isLoss ? "，败诉" : "")（\(date)）"),
                                       by: principal.auditActor, at: stamp, on: tx)

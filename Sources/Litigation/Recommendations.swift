@@ -96,9 +96,7 @@ public enum RecommendationService {
             row.repliedOn = date.description
             row.reply = reply.trimmingCharacters(in: .whitespacesAndNewlines)
             try await row.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: LitigationClocks.procuratorialReply.key, record: row.clockRecord, on: tx) {
-                try await ClockService.record(.complete(CivilDateTime(date: date), reason: "已书面回复"), on: clock.id!, by: principal, services: services, on: tx)
-            }
+            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: "已书面回复"), kind: LitigationClocks.procuratorialReply.key, record: row.clockRecord, by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "litigation.recommendation-reply", entityType: "lawsuit", entityID: lawsuit.id!.uuidString,
                                                  detail: "回复\(row.kindLabel)（\(date)）"), by: principal.auditActor, at: stamp, on: tx)
         }

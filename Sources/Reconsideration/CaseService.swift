@@ -289,9 +289,7 @@ public enum CaseService {
             for effect in step.effects {
                 switch effect {
                 case .record(let kind, let event):
-                    if let open = try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx) {
-                        try await ClockService.record(event, on: open.id!, by: principal, services: services, on: tx)
-                    }
+                    try await ClockService.recordOnOpen(event, kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 case .open(let kind, let start, let reason):
                     try await ClockService.open(kind: kind.key, unitID: row.respondentID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord,
                                                 start: CivilDateTime(date: start), startReason: reason, by: principal, services: services, on: tx)

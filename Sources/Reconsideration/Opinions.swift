@@ -133,9 +133,7 @@ public enum OpinionService {
             opinion.repliedOn = date.description
             opinion.reply = reply.trimmingCharacters(in: .whitespacesAndNewlines)
             try await opinion.update(on: tx)
-            if let clock = try await ClockService.openClock(kind: ReconsiderationClocks.opinionReply.key, record: opinion.clockRecord, on: tx) {
-                try await ClockService.record(.complete(CivilDateTime(date: date), reason: "收到纠正情况报告"), on: clock.id!, by: principal, services: services, on: tx)
-            }
+            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: "收到纠正情况报告"), kind: ReconsiderationClocks.opinionReply.key, record: opinion.clockRecord, by: principal, services: services, on: tx)
             try await CaseService.log(row, action: "opinion-reply", on: date, detail: "收到意见书纠正情况报告", by: principal, stamp: stamp, on: tx)
         }
     }

@@ -249,9 +249,7 @@ public enum ContributionService {
                 guard principal.covers(unitPath: report.unitPath) else { throw ScopeDenied(entityType: "annual_report", entityID: report.id!.uuidString) }
             }
             func completeClock(_ reason: String) async throws {
-                if let clock = try await ClockService.openClock(kind: ReportClocks.contribution.key, record: row.clockRecord, on: tx) {
-                    try await ClockService.record(.complete(now, reason: reason), on: clock.id!, by: principal, services: services, on: tx)
-                }
+                try await ClockService.recordOnOpen(.complete(now, reason: reason), kind: ReportClocks.contribution.key, record: row.clockRecord, by: principal, services: services, on: tx)
             }
             var detail: String
             switch action {
