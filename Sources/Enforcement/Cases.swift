@@ -530,45 +530,6 @@ extension PenaltyCase {
 }
 
 extension EnforcementMigrations {
-    /// 简易程序 (第五十一条): a separate, later migration, so the first one stays as it was created.
-    struct AddPenaltyProcedure: AsyncMigration {
-        var name: String { "enforcement.003.penalty-procedure" }
-
-        func prepare(on database: any Database) async throws {
-            try await database.sql.raw("ALTER TABLE penalty_cases ADD COLUMN summary BOOLEAN NOT NULL DEFAULT FALSE").run()
-        }
-
-        func revert(on database: any Database) async throws {
-            try await database.sql.raw("ALTER TABLE penalty_cases DROP COLUMN summary").run()
-        }
-    }
-
-    /// 行政许可法第三十二条第一款第四项: the one 补正 notice of a licence application.
-    /// A publication whose redacted text still looks like personal data waits for a person.
-    struct AddPublicationHold: AsyncMigration {
-        var name: String { "enforcement.011.publication-hold" }
-
-        func prepare(on database: any Database) async throws {
-            try await database.sql.raw("ALTER TABLE enforcement_publications ADD COLUMN held_reason TEXT").run()
-        }
-
-        func revert(on database: any Database) async throws {
-            try await database.sql.raw("ALTER TABLE enforcement_publications DROP COLUMN held_reason").run()
-        }
-    }
-
-    struct AddLicenceCorrection: AsyncMigration {
-        var name: String { "enforcement.009.licence-correction" }
-
-        func prepare(on database: any Database) async throws {
-            try await database.sql.raw("ALTER TABLE enforcement_actions ADD COLUMN correction_requested_on TEXT").run()
-        }
-
-        func revert(on database: any Database) async throws {
-            try await database.sql.raw("ALTER TABLE enforcement_actions DROP COLUMN correction_requested_on").run()
-        }
-    }
-
     /// 第六十三条, 第六十四条: the hearing-request window is a gate on the decision, so the case keeps
     /// whether the right was given, and the party's request or written waiver.
     struct AddHearingRequest: AsyncMigration {

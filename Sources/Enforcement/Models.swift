@@ -208,9 +208,19 @@ enum EnforcementMigrations {
         }
     }
 
-    static let all: [any Migration] = [CreateRegisters(), CreatePenaltyCases(), AddPenaltyProcedure(), CreatePublications(), CreateDiscretion(), CreateActions(), CreateOfficerYears(), AddHearingRequest(), AddLicenceCorrection(), ClockRecordBackfill(name: "enforcement.010.clock-records", patterns: [
-        .init(prefix: "/enforcement/cases/", type: PenaltyCase.schema), .init(prefix: "/enforcement/actions/", type: EnforcementAction.schema),
-    ]), AddPublicationHold()]
+    static let all: [any Migration] = [
+        CreateRegisters(), CreatePenaltyCases(),
+        // 简易程序 (第五十一条): a separate, later migration, so the first one stays as it was created.
+        AddColumns("enforcement.003.penalty-procedure", table: "penalty_cases", ["summary BOOLEAN NOT NULL DEFAULT FALSE"]),
+        CreatePublications(), CreateDiscretion(), CreateActions(), CreateOfficerYears(), AddHearingRequest(),
+        // 行政许可法第三十二条第一款第四项: the one 补正 notice of a licence application.
+        AddColumns("enforcement.009.licence-correction", table: "enforcement_actions", ["correction_requested_on TEXT"]),
+        ClockRecordBackfill(name: "enforcement.010.clock-records", patterns: [
+            .init(prefix: "/enforcement/cases/", type: PenaltyCase.schema), .init(prefix: "/enforcement/actions/", type: EnforcementAction.schema),
+        ]),
+        // A publication whose redacted text still looks like personal data waits for a person.
+        AddColumns("enforcement.011.publication-hold", table: "enforcement_publications", ["held_reason TEXT"]),
+    ]
 }
 
 extension PenaltyCase: ClockOwner {}

@@ -14,20 +14,34 @@ public enum CoreMigrations {
         CreateLoginThrottle(),
         AddLoginAttemptNames(),
         AuditAppendOnly(),
-        AddAPITokenUnits(),
+        // An API token may be narrowed to one unit's subtree (a province platform pulling one county).
+        AddColumns("AddAPITokenUnits", table: "api_tokens", ["unit_path TEXT"]),
     ]
 }
 
-/// An API token may be narrowed to one unit's subtree (a province platform pulling one county).
-struct AddAPITokenUnits: AsyncMigration {
-    var name: String { "AddAPITokenUnits" }
+/// A migration that only adds columns to one table (each nullable or with a default) and drops
+/// them on revert. A migration that also fills or indexes them is written out.
+public struct AddColumns: AsyncMigration {
+    public let name: String
+    let table: String
+    /// `name TYPE [NOT NULL DEFAULT …]`, as in `ALTER TABLE … ADD COLUMN`.
+    let columns: [String]
 
-    func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("ALTER TABLE api_tokens ADD COLUMN unit_path TEXT").run()
+    public init(_ name: String, table: String, _ columns: [String]) {
+        self.name = name
+        self.table = table
+        self.columns = columns
     }
 
-    func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("ALTER TABLE api_tokens DROP COLUMN unit_path").run()
+    public func prepare(on database: any Database) async throws {
+        for column in columns { try await database.sql.raw("ALTER TABLE \(unsafeRaw: table) ADD COLUMN \(unsafeRaw: column)").run() }
+    }
+
+    public func revert(on database: any Database) async throws {
+        for column in columns.reversed() {
+            let name = column.prefix { $0 != " " }
+            try await database.sql.raw("ALTER TABLE \(unsafeRaw: table) DROP COLUMN \(unsafeRaw: String(name))").run()
+        }
     }
 }
 
