@@ -45,6 +45,9 @@ public struct PenaltyCaseImporter: Importer {
             ImportColumn("参加讨论人员", required: false, note: ""),
             ImportColumn("涉企影响评估日期", required: false, note: "对企业的重大决定须填"),
             ImportColumn("评估意见", required: false, note: ""),
+            ImportColumn("延长决定期限日期", required: false, note: "执法领域的规定允许延长的（如市场监管），填批准延长的日期"),
+            ImportColumn("延长日数", required: false, note: "整数"),
+            ImportColumn("延长批准人", required: false, note: ""),
             ImportColumn("决定日期", required: false, note: ""),
             ImportColumn("决定类型", required: false, note: "处罚/不予处罚，默认处罚"),
             ImportColumn("罚款", required: false, note: "元，整数"),
@@ -117,6 +120,13 @@ public struct PenaltyCaseImporter: Importer {
                 steps.append((5, .review(on: reviewed, passed: true, opinion: "台账导入"), reviewer))
             }
             if let deliberated = date("集体讨论日期") { steps.append((6, .deliberate(on: deliberated, participants: value("参加讨论人员").nilIfEmpty ?? "台账导入"), nil)) }
+            if let extended = date("延长决定期限日期") {
+                let days = Int(value("延长日数"))
+                if days == nil { error("延长日数", "有延长决定期限日期时必填，应为整数") }
+                if value("延长批准人").isEmpty { error("延长批准人", "有延长决定期限日期时必填") }
+                // After 立案 and the steps before the decision: sorted with them by its date.
+                steps.append((6, .extendDecision(on: extended, days: days ?? 0, approver: value("延长批准人"), reason: "台账记载：经批准延长"), nil))
+            }
             if let decided = date("决定日期") {
                 let fineText = value("罚款")
                 let fine = fineText.isEmpty ? nil : Int(fineText)
@@ -220,6 +230,7 @@ public struct PenaltyCaseImporter: Importer {
         case .close: return "结案日期"
         case .archive: return "归档日期"
         case .change, .withdraw: return "决定日期"
+        case .extendDecision: return "延长决定期限日期"
         }
     }
 }

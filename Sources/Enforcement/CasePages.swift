@@ -79,6 +79,11 @@ enum PenaltyCasePages {
             case "execute": action = .execute(on: date)
             case "close": action = .close(on: date)
             case "archive": action = .archive(on: date)
+            case "extend-decision":
+                guard let days = Int((values["days"] ?? "").trimmingCharacters(in: .whitespaces)), (1...366).contains(days) else {
+                    throw ValidationFailure(field: "days", label: "延长日数", message: "应为1到366之间的整数")
+                }
+                action = .extendDecision(on: date, days: days, approver: (values["approver"] ?? "").trimmingCharacters(in: .whitespaces), reason: text)
             default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
             }
             try await PenaltyCaseService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
@@ -230,6 +235,14 @@ enum PenaltyCasePages {
             case .executed: forms.append(form("close", "结案", []))
             case .closed, .dropped: forms.append(form("archive", "归档", []))
             case .archived: break
+            }
+            if [.filed, .notified, .reviewed].contains(row.caseStatus),
+               let open = try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: req.db),
+               let limit = (try? open.clock)?.rule.extensionLimit {
+                forms.append(form("extend-decision", "延长决定期限", [
+                    UI.field("延长日数", name: "days", required: true, hint: limit.basis),
+                    UI.field("批准人", name: "approver", required: true), UI.field("理由", name: "text", required: true),
+                ]))
             }
             if row.decidedOn != nil {
                 let published = publications.contains { $0.withdrawnOn == nil }

@@ -58,6 +58,9 @@ public final class PenaltyCase: Model, @unchecked Sendable {
     @OptionalField(key: "fine_yuan") public var fineYuan: Int?
     @OptionalField(key: "decision") public var decision: String?
     @OptionalField(key: "decided_on") public var decidedOn: String?
+    /// The last day of the decision period as it stood when the decision was made (from the case's
+    /// decision clock, with its extensions and pauses): 按期决定率 is a count of `decided_on <= decision_due_on`.
+    @OptionalField(key: "decision_due_on") public var decisionDueOn: String?
     @OptionalField(key: "served_on") public var servedOn: String?
     @OptionalField(key: "executed_on") public var executedOn: String?
     @OptionalField(key: "closed_on") public var closedOn: String?
@@ -207,6 +210,9 @@ public enum PenaltyAction: Sendable {
     case execute(on: CivilDate)
     case close(on: CivilDate)
     case archive(on: CivilDate)
+    /// 🏷 Extends the decision period where the domain's rule allows it (行政处罚法第六十条 itself
+    /// does not; e.g. 市场监督管理行政处罚程序规定第六十四条), with the approving head and the reason.
+    case extendDecision(on: CivilDate, days: Int, approver: String, reason: String)
 
     public var label: String {
         switch self {
@@ -227,6 +233,7 @@ public enum PenaltyAction: Sendable {
         case .withdraw: return "撤回公示"
         case .assessImpact: return "涉企经济影响评估"
         case .hearing: return "听证"
+        case .extendDecision: return "延长决定期限"
         }
     }
 
@@ -249,13 +256,15 @@ public enum PenaltyAction: Sendable {
         case .withdraw: return "withdraw"
         case .assessImpact: return "impact"
         case .hearing: return "hearing"
+        case .extendDecision: return "extend-decision"
         }
     }
 
     var date: CivilDate {
         switch self {
         case .file(let on, _, _, _, _), .drop(let on, _), .notify(let on, _), .requestHearing(let on), .waiveHearing(let on), .review(let on, _, _), .deliberate(let on, _), .decide(let on, _, _, _, _), .assessImpact(let on, _), .hearing(let on, _, _),
-             .serve(let on), .execute(let on), .close(let on), .archive(let on), .publish(let on), .change(let on, _, _), .withdraw(let on):
+             .serve(let on), .execute(let on), .close(let on), .archive(let on), .publish(let on), .change(let on, _, _), .withdraw(let on),
+             .extendDecision(let on, _, _, _):
             return on
         }
     }
@@ -368,10 +377,14 @@ public enum PenaltyCaseService {
                 switch effect {
                 case .openClock(let kind, let reason):
                     try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord,
-                                                start: CivilDateTime(date: date), startReason: reason, by: principal, services: services, on: tx)
+                                                start: CivilDateTime(date: date), startReason: reason, rule: kind.rule, by: principal, services: services, on: tx)
                 case .completeClock(let kind, let reason):
                     // A held publication is not yet public: its clock runs on until it is confirmed.
                     if held && (kind.key == PublicationClocks.decision.key || kind.key == PublicationClocks.otherDecision.key) { continue }
+                    if kind.key == PenaltyClocks.decision.key {
+                        row.decisionDueOn = try await decisionDue(row, decidedOn: date, services: services, on: tx)?.description
+                        try await row.update(on: tx)
+                    }
                     try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: reason), kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 case .publish(let due, let note):
                     let unit = try await OrgUnit.find(row.unitID, on: tx)
@@ -382,6 +395,9 @@ public enum PenaltyCaseService {
                         held = true
                         detail += "（\(reason)，确认前不公开）"
                     }
+                case .extendClock(let kind, let period, let approver, let reason):
+                    try await ClockService.recordOnOpen(.extend(date, by: period, approver: approver, reason: reason),
+                                                        kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 case .withdrawPublication(let reason):
                     guard let item = try await PublicationService.current(caseID: row.id!, on: tx) else { continue }
                     item.withdrawnOn = date.description
@@ -392,6 +408,22 @@ public enum PenaltyCaseService {
             try await log(row, action.key, on: date, detail: detail, by: principal, stamp: stamp, on: tx)
             return row
         }
+    }
+
+    /// The last day of the case's decision period as it stands: its open decision clock's due date
+    /// (with the domain's period, extensions and pauses; a paused clock is not late, so the day of
+    /// the decision), or, for a case without one, the body's domain rule from 立案.
+    static func decisionDue(_ row: PenaltyCase, decidedOn: CivilDate, services: FazhiServices, on db: any Database) async throws -> CivilDate? {
+        if let open = try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: db) {
+            return open.dueDate.flatMap(CivilDate.init) ?? decidedOn
+        }
+        let domain = try await EnforcementBody.query(on: db).filter(\.$unitID == row.unitID).first()?.penaltyDomain ?? PenaltyDomains.general
+        return try await decisionDue(filedOn: row.filedOn, rule: domain.decisionClock(config: services.config).rule, on: db)
+    }
+
+    static func decisionDue(filedOn: String?, rule: ClockRule, on db: any Database) async throws -> CivilDate? {
+        guard let filed = filedOn.flatMap(CivilDate.init) else { return nil }
+        return Clock(rule: rule, start: CivilDateTime(date: filed)).dueDate(calendar: try await CalendarService.load(on: db))
     }
 
     /// What `PenaltyRules` reads besides the case, read inside the step's transaction.
@@ -407,6 +439,9 @@ public enum PenaltyCaseService {
         let date = action.date
         switch action {
         case .file(_, let numbers, _, _, _):
+            if let body = try await EnforcementBody.query(on: tx).filter(\.$unitID == row.unitID).first() {
+                facts.decisionClock = body.penaltyDomain.decisionClock(config: config)
+            }
             for number in Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) {
                 guard let certificate = try await OfficerCertificate.query(on: tx).filter(\.$number == number)
                     .filter(\.$kind == CertificateKind.enforcement.rawValue).first() else { continue }
@@ -414,6 +449,13 @@ public enum PenaltyCaseService {
                 if qualified { qualified = try await OfficerService.qualified(certificate.$officer.id, on: date, db: tx) }
                 facts.certificates[number] = CertificateFacts(officerID: certificate.$officer.id, qualified: qualified,
                                                               statusLabel: certificate.statusLabel(on: date.description), unitPath: certificate.unitPath)
+            }
+        case .extendDecision:
+            if let open = try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: tx) {
+                let clock = try open.clock
+                facts.decisionClock = ClockKind(key: PenaltyClocks.decision.key, moduleID: PenaltyClocks.decision.moduleID, rule: clock.rule)
+                facts.decisionExtensions = clock.events.filter { $0.kind == .extend }.compactMap(\.period)
+                facts.decisionDue = open.dueDate.flatMap(CivilDate.init)
             }
         case .decide(_, let fine, _, let penalty, let discretion?):
             do {
@@ -530,6 +572,33 @@ extension PenaltyCase {
 }
 
 extension EnforcementMigrations {
+    /// 按期决定率 counts `decided_on <= decision_due_on`: cases decided before this migration get the
+    /// due date of their (closed) decision clock, or of 第六十条's ninety days from 立案.
+    struct AddDecisionDue: AsyncMigration {
+        var name: String { "enforcement.013.decision-due" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE penalty_cases ADD COLUMN decision_due_on TEXT").run()
+            let decided = try await PenaltyCase.query(on: database).filter(\.$decidedOn != nil).all()
+            guard !decided.isEmpty else { return }
+            let calendar = try await CalendarService.load(on: database)
+            for row in decided {
+                let clock = try await StatutoryClock.query(on: database).filter(\.$recordType == PenaltyCase.schema)
+                    .filter(\.$recordID == row.id!.uuidString).filter(\.$kind == PenaltyClocks.decision.key).first()
+                if let due = clock?.dueDate {
+                    row.decisionDueOn = due
+                } else if let filed = row.filedOn.flatMap(CivilDate.init) {
+                    row.decisionDueOn = Clock(rule: PenaltyClocks.decision.rule, start: CivilDateTime(date: filed)).dueDate(calendar: calendar)?.description
+                }
+                try await row.update(on: database)
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE penalty_cases DROP COLUMN decision_due_on").run()
+        }
+    }
+
     /// 第六十三条, 第六十四条: the hearing-request window is a gate on the decision, so the case keeps
     /// whether the right was given, and the party's request or written waiver.
     struct AddHearingRequest: AsyncMigration {
@@ -576,21 +645,17 @@ enum PenaltyMetrics {
             }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).all()) }),
             MetricDefinition(key: "enforcement.major-reviewed-rate", label: "重大执法决定法制审核率",
                              definition: "本年度作出的属于行政处罚法第五十八条情形的决定中经法制审核通过的比例（应为100%）", unit: .percent, compute: { scope, db in
-                let major = try await cases(scope, db, by: \.$decidedOn).filter(\.$major == true).all()
-                return major.isEmpty ? .missing : .ratio(numerator: major.filter { $0.reviewOn != nil }.count, denominator: major.count)
-            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).filter(\.$major == true).all()) }),
+                try await .countedRatio({ cases(scope, db, by: \.$decidedOn).filter(\.$major == true) }) { $0.filter(\.$reviewOn != nil) }
+            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).filter(\.$major == true).sort(\.$caseNumber).all()) }),
             MetricDefinition(key: "enforcement.decided-on-time-rate", label: "行政处罚按期决定率",
-                             definition: "本年度作出的决定中自立案之日起九十日内（行政处罚法第六十条）作出的比例", unit: .percent, compute: { scope, db in
-                let decided = try await cases(scope, db, by: \.$decidedOn).all()
-                guard !decided.isEmpty else { return .missing }
-                let calendar = try await CalendarService.load(on: db)
-                let onTime = decided.filter { row in
-                    guard let filed = row.filedOn.flatMap(CivilDate.init), let decidedOn = row.decidedOn.flatMap(CivilDate.init),
-                          let due = Clock(rule: PenaltyClocks.decision.rule, start: CivilDateTime(date: filed)).dueDate(calendar: calendar) else { return false }
-                    return decidedOn <= due
-                }
-                return .ratio(numerator: onTime.count, denominator: decided.count)
-            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).all()) }),
+                             definition: "本年度作出的决定中在决定期限内（行政处罚法第六十条：自立案之日起九十日，法律、法规、规章另有规定的从其规定；依法延长的按延长后的期限，依法不计入的时间扣除）作出的比例", unit: .percent, compute: { scope, db in
+                try await .countedRatio({ cases(scope, db, by: \.$decidedOn) }) { $0.filter(\.$decidedOn, .lessThanOrEqual, \.$decisionDueOn) }
+            }, records: { scope, db in
+                // The cases decided late (or without a due date), which are what the rate is short of.
+                refs(try await cases(scope, db, by: \.$decidedOn).group(.or) { late in
+                    late.filter(\.$decisionDueOn == nil).filter(\.$decidedOn, .greaterThan, \.$decisionDueOn)
+                }.sort(\.$caseNumber).all())
+            }),
         ]
     }
 }

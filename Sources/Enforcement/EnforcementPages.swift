@@ -81,9 +81,11 @@ enum EnforcementPages {
         if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入权责清单", "/enforcement/matters/import")) }
         return Layout.page(req, title: "执法主体与权责清单", content: [
             el("div", [.cls("actions")], actions),
-            UI.simpleTable(caption: "行政执法主体", headers: ["主体", "确认日期", "依据", "事项数", "其中委托乡镇"], rows: bodyRows.sorted { (names[$0.unitID] ?? "") < (names[$1.unitID] ?? "") }.map { body in
+            UI.simpleTable(caption: "行政执法主体", headers: ["主体", "确认日期", "依据", "执法领域（处罚决定期限）", "事项数", "其中委托乡镇"], rows: bodyRows.sorted { (names[$0.unitID] ?? "") < (names[$1.unitID] ?? "") }.map { body in
                 let own = matterRows.filter { $0.bodyUnitID == body.unitID }
-                return [.text(names[body.unitID] ?? "—"), .text(body.since), .text(body.basis), .text(String(own.count)), .text(String(own.filter { $0.delegatedUnitID != nil }.count))]
+                let rule = body.penaltyDomain.decisionClock(config: req.fazhi.config).rule
+                return [.text(names[body.unitID] ?? "—"), .text(body.since), .text(body.basis), .text("\(body.penaltyDomain.label)（\(rule.period.chinese)，\(rule.basis)）"),
+                        .text(String(own.count)), .text(String(own.filter { $0.delegatedUnitID != nil }.count))]
             }),
             UI.simpleTable(caption: "权责清单（前200项）", headers: ["编码", "事项", "类别", "实施主体", "设定依据", "委托乡镇"], rows: matterRows.prefix(200).map {
                 [.text($0.code), .text($0.name), .text(MatterKind(rawValue: $0.kind)?.label ?? $0.kind), .text(names[$0.bodyUnitID] ?? "—"), .text($0.basis),
@@ -233,7 +235,7 @@ enum EnforcementDemo {
             for (k, kind) in kinds.enumerated() {
                 for serial in 1...3 {
                     let delegated = kind.0 == .penalty && serial == 1 && index % 3 == 0 ? townships[index % townships.count] : ""
-                    matterLines.append("\(code)-\(k)\(serial),\(DemoCounty.departments.first { $0.code == code }!.name.replacingOccurrences(of: "示范县", with: ""))\(kind.1)（第\(serial)项）,\(kind.0.label),\(code),相关法律法规第\(10 + serial)条,\(delegated)")
+                    matterLines.append("\(code)-\(k)\(serial),\(DemoCounty.departments.first { $0.code == code }!.name.replacingOccurrences(of: "示范县", with: ""))\(kind.1)（第\(serial)项）,\(kind.0.label),\(code),相关法律法规第\(10 + serial)条,\(delegated),\(code == "SFX-SCJG" ? PenaltyDomains.market.label : "")")
                 }
             }
         }

@@ -151,13 +151,14 @@ public struct MatterImporter: Importer {
             ImportColumn("实施主体单位编码", required: true, note: "部门或乡镇（街道）"),
             ImportColumn("设定依据", required: true, note: "法律、法规、规章的名称和条款"),
             ImportColumn("委托乡镇单位编码", required: false, note: "赋权或委托乡镇（街道）实施的填写"),
+            ImportColumn("执法领域", required: false, note: "决定期限依其规定（行政处罚法第六十条）：" + PenaltyDomains.all.map(\.label).joined(separator: "/") + "；不填为一般"),
         ]
     }
 
     public func run(_ table: ImportTable, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> ImportReport {
         var errors = headerErrors(table)
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
-        struct Row: Sendable { var code: String; var name: String; var kind: MatterKind; var body: OrgUnit; var basis: String; var delegated: OrgUnit? }
+        struct Row: Sendable { var code: String; var name: String; var kind: MatterKind; var body: OrgUnit; var basis: String; var delegated: OrgUnit?; var domain: PenaltyDomain? }
         var rows: [Row] = []
         var codes: [String: Int] = [:]
         var units: [String: OrgUnit] = [:]
@@ -183,7 +184,15 @@ public struct MatterImporter: Importer {
             let body = try await unit("实施主体单位编码", required: true)
             let delegated = try await unit("委托乡镇单位编码", required: false)
             if let delegated, ![UnitKind.township, .subdistrict].contains(delegated.unitKind) { error("委托乡镇单位编码", "只能委托或赋权乡镇、街道") }
-            if let body, let kind, !code.isEmpty, !name.isEmpty, !basis.isEmpty { rows.append(Row(code: code, name: name, kind: kind, body: body, basis: basis, delegated: delegated)) }
+            let domainText = value("执法领域")
+            let domain = domainText.isEmpty ? nil : PenaltyDomains.named(domainText)
+            if !domainText.isEmpty && domain == nil { error("执法领域", "应为以下之一：" + PenaltyDomains.all.map(\.label).joined(separator: "、")) }
+            if let body, let domain, let other = rows.first(where: { $0.body.id == body.id && $0.domain != nil && $0.domain != domain }) {
+                error("执法领域", "与同一实施主体的事项“\(other.code)”（\(other.domain!.label)）不一致")
+            }
+            if let body, let kind, !code.isEmpty, !name.isEmpty, !basis.isEmpty {
+                rows.append(Row(code: code, name: name, kind: kind, body: body, basis: basis, delegated: delegated, domain: domain))
+            }
         }
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
         let prepared = rows
@@ -196,17 +205,25 @@ public struct MatterImporter: Importer {
                 if !clashes.isEmpty {
                     throw ImportRejected(errors: clashes.map { ImportRowError(row: ImportTable.rowNumber($0.offset), column: "事项编码", message: "“\($0.element.code)”已在系统中") })
                 }
-                var bodies = Set(try await EnforcementBody.query(on: db).all().map(\.unitID))
+                var domainChanges: [String] = []
+                var bodies = Dictionary(uniqueKeysWithValues: try await EnforcementBody.query(on: db).all().map { ($0.unitID, $0) })
                 for row in prepared {
-                    if !bodies.contains(row.body.id!) {
+                    if let body = bodies[row.body.id!] {
+                        if let domain = row.domain, body.domain != domain.key {
+                            domainChanges.append("\(row.body.code) \(body.penaltyDomain.label)→\(domain.label)")
+                            body.domain = domain.key
+                            try await body.update(on: db)
+                        }
+                    } else {
                         let body = EnforcementBody()
                         body.unitID = row.body.id!
                         body.unitPath = row.body.path
                         body.basis = "权责清单导入"
                         body.since = today
+                        body.domain = (row.domain ?? PenaltyDomains.general).key
                         body.createdAt = stamp
                         try await body.create(on: db)
-                        bodies.insert(row.body.id!)
+                        bodies[row.body.id!] = body
                     }
                     let matter = EnforcementMatter()
                     matter.bodyUnitID = row.body.id!
@@ -220,7 +237,7 @@ public struct MatterImporter: Importer {
                     matter.createdAt = stamp
                     try await matter.create(on: db)
                 }
-                try await AuditLog.append(AuditEvent(action: "enforcement.matter-import", entityType: "enforcement_matter", detail: "导入权责清单事项\(prepared.count)项"),
+                try await AuditLog.append(AuditEvent(action: "enforcement.matter-import", entityType: "enforcement_matter", detail: "导入权责清单事项\(prepared.count)项" + (domainChanges.isEmpty ? "" : "；执法领域变更：\(domainChanges.joined(separator: "、"))")),
                                           by: principal.auditActor, at: stamp, on: db)
             }
         } catch let rejected as ImportRejected {

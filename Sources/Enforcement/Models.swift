@@ -53,9 +53,13 @@ public final class EnforcementBody: Model, @unchecked Sendable {
     @Field(key: "basis") public var basis: String
     @Field(key: "since") public var since: String
     @OptionalField(key: "until") public var until: String?
+    /// 🏷 The enforcement domain whose rule sets the penalty-decision period (`PenaltyDomains`).
+    @Field(key: "domain") public var domain: String
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
+
+    public var penaltyDomain: PenaltyDomain { PenaltyDomains.domain(domain) }
 }
 
 /// One enforcement matter of a body's power list, possibly delegated to a township.
@@ -220,6 +224,9 @@ enum EnforcementMigrations {
         ]),
         // A publication whose redacted text still looks like personal data waits for a person.
         AddColumns("enforcement.011.publication-hold", table: "enforcement_publications", ["held_reason TEXT"]),
+        // 行政处罚法第六十条: the period is the domain's (🏷); bodies registered before are general.
+        AddColumns("enforcement.012.body-domain", table: "enforcement_bodies", ["domain TEXT NOT NULL DEFAULT 'general'"]),
+        AddDecisionDue(),
     ]
 }
 

@@ -147,6 +147,12 @@ public struct PenaltyFacts: Sendable {
     public var calendar: WorkCalendar?
     /// The day the decision currently on `/gongshi` was published, if one is.
     public var publishedOn: CivilDate?
+    /// 🏷 The decision clock of the body's enforcement domain (行政处罚法第六十条: ninety days unless a
+    /// law, regulation or 规章 says otherwise), opened at 立案.
+    public var decisionClock: ClockKind = PenaltyClocks.decision
+    /// The extensions already on the open decision clock, and its due date (延长决定期限).
+    public var decisionExtensions: [Period] = []
+    public var decisionDue: CivilDate?
 
     public init(today: CivilDate, actor: StepActor, unitPath: String, majorFinePersonYuan: Int, majorFineOrganisationYuan: Int,
                 enterpriseImpactRequired: Bool) {
@@ -163,6 +169,7 @@ public struct PenaltyFacts: Sendable {
 public enum PenaltyEffect: Sendable {
     case openClock(ClockKind, reason: String)
     case completeClock(ClockKind, reason: String)
+    case extendClock(ClockKind, by: Period, approver: String, reason: String)
     /// Publish the redacted decision, due on `due`; `note` goes after the link in the timeline.
     case publish(due: CivilDate, note: String)
     case withdrawPublication(reason: String)
@@ -243,7 +250,7 @@ public enum PenaltyRules {
             row.complex = complex
             row.filedOn = date
             row.status = .filed
-            effects.append(.openClock(PenaltyClocks.decision, reason: "立案"))
+            effects.append(.openClock(facts.decisionClock, reason: "立案"))
             detail += "，执法证号：\(distinct.joined(separator: "、"))\(major ? "；需法制审核" : "")\(complex ? "；需集体讨论" : "")"
         case .drop(_, let reason):
             try require([.lead], "只有案源可以不予立案")
@@ -429,6 +436,23 @@ public enum PenaltyRules {
                 effects.append(.completeClock(PublicationClocks.kind(noPenalty: row.noPenalty), reason: "决定已\(kind.label)，不再公示"))
             }
             detail += "（\(kind.label)）：\(reason)"
+        case .extendDecision(_, let days, let approver, let reason):
+            try require([.filed, .notified, .reviewed], "立案后、作出决定前才能延长决定期限")
+            let rule = facts.decisionClock.rule
+            guard let limit = rule.extensionLimit else {
+                throw fail("action", "操作", "\(rule.title)的期限依法不得延长（\(rule.basis)）")
+            }
+            guard (1...366).contains(days) else { throw fail("days", "延长日数", "应为1到366之间的整数") }
+            guard !approver.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("approver", "批准人", "延长须经批准，写明批准人（\(limit.basis)）") }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "理由", "须写明延长的理由") }
+            if let due = facts.decisionDue, date > due { throw fail("on", "日期", "决定期限已于\(due)届满，届满后不能延长") }
+            guard facts.decisionExtensions.count < limit.maxCount else {
+                throw fail("action", "操作", "\(rule.title)最多延长\(limit.maxCount)次（\(limit.basis)）")
+            }
+            let total = facts.decisionExtensions.filter { $0.unit == .days }.map(\.count).reduce(0, +) + days
+            guard total <= limit.maxPeriod.count else { throw fail("days", "延长日数", "延长合计不得超过\(limit.maxPeriod.chinese)（\(limit.basis)）") }
+            effects.append(.extendClock(PenaltyClocks.decision, by: .days(days), approver: approver, reason: reason))
+            detail += "\(days)日（批准人：\(approver)）：\(reason)"
         case .withdraw:
             guard let publishedOn = facts.publishedOn else { throw fail("action", "操作", "本决定没有正在公示的信息") }
             guard let change = row.changeKind else {

@@ -22,10 +22,12 @@ public enum ClockService {
     /// which the caller gives another unit a task by right (a case-file reviewer's rectification
     /// order to the unit reviewed): the caller need not hold that unit in scope. `fixedDate` is the
     /// due date of a kind registered with `date:0` (a date each clock is given, such as the
-    /// 3月1日 of the annual report or a department's deadline), and only of such a kind.
+    /// 3月1日 of the annual report or a department's deadline), and only of such a kind. `rule` is
+    /// for a kind whose period the law lets another law, regulation or 规章 set (行政处罚法第六十条's
+    /// ninety days, per enforcement domain): the clock keeps the rule it was opened with.
     @discardableResult
     public static func open(kind kindKey: String, unitID: UUID?, title: String?, record: ClockRecord?, start: CivilDateTime?, startReason: String?,
-                            fixedDate: CivilDate? = nil, assigning: Bool = false,
+                            fixedDate: CivilDate? = nil, rule override: ClockRule? = nil, assigning: Bool = false,
                             by principal: Principal, services: FazhiServices, on db: any Database) async throws -> StatutoryClock {
         var validator = Validator()
         let kind = services.clockKind(kindKey)
@@ -39,6 +41,9 @@ public enum ClockService {
             let dated = kind.rule.period.unit == .date
             if dated && fixedDate == nil { validator.add("due", "截止日期", "应为有效日期（YYYY-MM-DD）") }
             if !dated && fixedDate != nil { validator.add("due", "截止日期", "\(kind.rule.title)的期限由法定期间计算，不能指定日期") }
+            if let override, dated || override.period.unit == .date || override.period.count < 1 {
+                validator.add("rule", "期限规则", "\(kind.rule.title)的期间应为法定的日数、工作日数或月数")
+            }
         }
         var unit: OrgUnit?
         if let unitID {
@@ -47,7 +52,7 @@ public enum ClockService {
         }
         if unit == nil { validator.add("unit", "承办单位", "不存在") }
         try validator.check()
-        let rule = fixedDate.map { ClockRule(title: kind!.rule.title, period: .on($0), basis: kind!.rule.basis) } ?? kind!.rule
+        let rule = fixedDate.map { ClockRule(title: kind!.rule.title, period: .on($0), basis: kind!.rule.basis) } ?? override ?? kind!.rule
         let clock = Clock(rule: rule, start: start!, startReason: reason)
         let stamp = services.now
         let unitID = unit!.id!, unitPath = unit!.path

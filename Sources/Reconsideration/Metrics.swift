@@ -47,9 +47,7 @@ enum ReconsiderationMetrics {
                       listing: Narrowing? = nil) -> MetricDefinition {
         let listed = listing ?? numerator
         return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, rounding: rounding, compute: { scope, db in
-            let total = try await denominator(scope, db).count()
-            guard total > 0 else { return .missing }
-            return .ratio(numerator: try await numerator(denominator(scope, db)).count(), denominator: total)
+            try await .countedRatio({ denominator(scope, db) }, narrowedTo: numerator)
         }, records: { scope, db in refs(try await listed(denominator(scope, db)).sort(\.$caseNumber).all()) })
     }
 

@@ -137,6 +137,71 @@ struct PenaltyRulesTests {
         #expect(summaryMajor?.message(for: "summary")?.contains("第五十一条、第五十七条、第五十八条") == true)
     }
 
+    @Test("第六十条 \"法律、法规、规章另有规定的，从其规定\": 立案 opens the decision clock of the body's domain, and an installation may set its days")
+    func decisionPeriodOfTheDomain() throws {
+        func openedRule(_ domain: PenaltyDomain, config: AppConfig = AppConfig()) throws -> ClockRule? {
+            var stepFacts = facts()
+            stepFacts.decisionClock = domain.decisionClock(config: config)
+            for case .openClock(let kind, _) in try PenaltyRules.apply(file, to: lead(), facts: stepFacts).effects where kind.key == "enforcement.penalty-decision" {
+                return kind.rule
+            }
+            return nil
+        }
+        let general = try #require(try openedRule(PenaltyDomains.general))
+        #expect(general.period == .days(90) && general.extensionLimit == nil && general.basis == "行政处罚法第六十条")
+        let market = try #require(try openedRule(PenaltyDomains.market))
+        #expect(market.period == .days(90) && market.basis.contains("市场监督管理行政处罚程序规定"))
+        #expect(market.extensionLimit?.maxCount == 2)
+        let police = try #require(try openedRule(PenaltyDomains.publicSecurity))
+        #expect(police.period == .days(30) && police.extensionLimit?.maxPeriod == .days(30))
+        // 🏷 A province's own rule: 45 days for 治安 here; the basis says the number is local.
+        var config = AppConfig()
+        config.penaltyDecisionDays = ["public-security": 45]
+        let local = try #require(try openedRule(PenaltyDomains.publicSecurity, config: config))
+        #expect(local.period == .days(45) && local.basis.hasSuffix("（本地配置为45日）"))
+        #expect(try openedRule(PenaltyDomains.general, config: config)?.period == .days(90))
+        // Filed 2026-01-12: ninety days end 2026-04-12 (a Sunday), so the next working day; thirty on 2026-02-11.
+        let start = CivilDateTime(date: day("2026-01-12"))
+        #expect(Clock(rule: general, start: start).dueDate(calendar: calendar) == day("2026-04-13"))
+        #expect(Clock(rule: police, start: start).dueDate(calendar: calendar) == day("2026-02-11"))
+        #expect(PenaltyDomains.named("市场监管") == PenaltyDomains.market && PenaltyDomains.named("治安") == PenaltyDomains.publicSecurity)
+        #expect(PenaltyDomains.named("") == nil && PenaltyDomains.domain("no-such") == PenaltyDomains.general)
+    }
+
+    @Test("延长决定期限: only where the domain's rule allows it, before the decision and the period's end, approved, with a reason, within its count and total")
+    func decisionExtension() throws {
+        let filed = try run([file])
+        func extend(_ days: Int, on date: String = "2026-03-02", approver: String = "局长王某", reason: String = "案情复杂",
+                    domain: PenaltyDomain = PenaltyDomains.market, done: [Period] = [], due: String? = "2026-04-13",
+                    state: PenaltyCaseState? = nil) -> Result<PenaltyStep, ValidationFailure> {
+            var stepFacts = facts()
+            stepFacts.decisionClock = domain.decisionClock(config: AppConfig())
+            stepFacts.decisionExtensions = done
+            stepFacts.decisionDue = due.map(day)
+            return Result { () throws(ValidationFailure) in
+                try PenaltyRules.apply(.extendDecision(on: day(date), days: days, approver: approver, reason: reason), to: state ?? filed, facts: stepFacts)
+            }
+        }
+        func message(_ result: Result<PenaltyStep, ValidationFailure>, _ field: String) -> String? {
+            if case .failure(let failure) = result { return failure.message(for: field) }
+            return nil
+        }
+        // 行政处罚法第六十条 itself has no extension.
+        #expect(message(extend(30, domain: PenaltyDomains.general), "action")?.contains("依法不得延长（行政处罚法第六十条）") == true)
+        #expect(message(extend(30, approver: " "), "approver")?.contains("市场监督管理行政处罚程序规定第六十四条") == true)
+        #expect(message(extend(30, reason: ""), "text") == "须写明延长的理由")
+        #expect(message(extend(0), "days") != nil)
+        #expect(message(extend(30, on: "2026-04-14"), "on")?.contains("2026-04-13届满") == true)
+        #expect(message(extend(30, domain: PenaltyDomains.publicSecurity, done: [.days(30)]), "action")?.contains("最多延长1次") == true)
+        #expect(message(extend(31, domain: PenaltyDomains.publicSecurity), "days")?.contains("不得超过30日") == true)
+        let decided = try run([file, notify, .decide(on: day("2026-02-10"), fineYuan: 100, decision: "罚款", penalty: true)])
+        #expect(message(extend(30, state: decided), "action")?.contains("作出决定前") == true)
+        guard case .success(let step) = extend(30) else { Issue.record("a market-supervision case may be extended"); return }
+        guard case .extendClock(let kind, let period, let approver, _)? = step.effects.first else { Issue.record("no extension effect"); return }
+        #expect(kind.key == "enforcement.penalty-decision" && period == .days(30) && approver == "局长王某")
+        #expect(step.detail.contains("30日（批准人：局长王某）"))
+    }
+
     @Test("不予立案 needs a reason and a lead")
     func drop() throws {
         #expect(refusal(.drop(on: day("2026-01-12"), reason: " "), on: lead())?.message(for: "reason") == "不予立案须写明理由")

@@ -95,9 +95,9 @@ import FazhiDeadlines
 }
 
 @Suite struct PenaltyCaseTests {
-    func officer(_ t: TestApp, _ seed: String, certificate: String, expires: String, status: String = "valid") async throws {
+    func officer(_ t: TestApp, _ seed: String, certificate: String, expires: String, status: String = "valid", unit: String = "SFX-SCJG") async throws {
         let id = ResidentID.completing("999999198801\(seed)")!
-        let row = try await OfficerService.register(.init(name: "办案员\(seed)", idNumber: id, unitCode: "SFX-SCJG"), by: .system(), services: t.services, on: t.db)
+        let row = try await OfficerService.register(.init(name: "办案员\(seed)", idNumber: id, unitCode: unit), by: .system(), services: t.services, on: t.db)
         try await OfficerService.addCertificate(.init(kind: "enforcement", number: certificate, issuedOn: "2024-01-01", expiresOn: expires, status: status),
                                                 to: row.id!, by: .system(), services: t.services, on: t.db)
     }
@@ -163,6 +163,71 @@ import FazhiDeadlines
             let scope = MetricScope(year: 2026, unitPath: try await t.unit("SFX-SCJG").path, unitName: "市场监管局")
             let reviewed = try await t.services.metrics.evaluate(try #require(t.services.metrics.definition("enforcement.major-reviewed-rate")), scope: scope, on: t.db)
             #expect(reviewed.numerator == reviewed.denominator && (reviewed.denominator ?? 0) >= 1)
+        }
+    }
+
+    @Test("第六十条 \"规章另有规定的，从其规定\": the decision period is the body's domain's; 市场监管 may extend it, 治安 has thirty days; 按期决定率 counts by the stored due date")
+    func decisionPeriodByDomain() async throws {
+        try await TestApp.run { t in
+            let scjg = try await t.unit("SFX-SCJG"), zhzf = try await t.unit("SFX-ZHZF")
+            #expect(try await EnforcementBody.query(on: t.db).filter(\.$unitID == scjg.id!).first()?.domain == "market")
+            try await officer(t, "04001", certificate: "DOM-A", expires: "2028-12-31")
+            try await officer(t, "04002", certificate: "DOM-B", expires: "2028-12-31")
+            let (handler, _) = try await t.login("officer.scjg")
+            #expect(try await t.request(handler, .POST, "/enforcement/cases/new", form: ["caseNumber": "示市监罚〔2026〕40号", "unitCode": "SFX-SCJG", "partyKind": "natural",
+                                                                                     "party": "周某", "violation": "无照经营", "violationOn": "2026-01-05", "discoveredOn": "2026-01-10"]).status == .seeOther)
+            let market = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2026〕40号").first())
+            #expect(try await t.request(handler, .POST, "\(market.link)/actions", form: ["action": "file", "on": "2026-01-12", "officers": "DOM-A,DOM-B"]).status == .seeOther)
+            let clock = try #require(try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: market.clockRecord, on: t.db))
+            let marketRule = try clock.clock.rule
+            #expect(clock.dueDate == "2026-04-13" && marketRule.basis.contains("市场监督管理行政处罚程序规定"))
+            // The page offers the extension; without an approver it is refused and nothing changes.
+            #expect(try await t.request(handler, .GET, market.link).body.string.contains("延长决定期限"))
+            let unapproved = try await t.request(handler, .POST, "\(market.link)/actions", form: ["action": "extend-decision", "on": "2026-03-02", "days": "30", "text": "案情复杂"])
+            #expect(unapproved.status == .unprocessableEntity && unapproved.body.string.contains("写明批准人"))
+            #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.dueDate == "2026-04-13")
+            #expect(try await t.request(handler, .POST, "\(market.link)/actions", form: ["action": "extend-decision", "on": "2026-03-02", "days": "30",
+                                                                                     "approver": "局长王某", "text": "案情复杂"]).status == .seeOther)
+            let extended = try #require(try await StatutoryClock.find(clock.id!, on: t.db)?.dueDate)
+            #expect(extended > "2026-05-01")
+            // Decided on 2026-04-20: past ninety days, inside the extended period, so on time.
+            t.time.advance(by: 49 * 86400)
+            let (later, _) = try await t.login("officer.scjg")
+            #expect(try await t.request(later, .POST, "\(market.link)/actions", form: ["action": "notify", "on": "2026-04-15"]).status == .seeOther)
+            #expect(try await t.request(later, .POST, "\(market.link)/actions", form: ["action": "decide", "on": "2026-04-20", "fine": "1000", "text": "罚款"]).status == .seeOther)
+            let stored = try await PenaltyCase.find(market.id!, on: t.db)?.decisionDueOn
+            #expect(stored == extended, "stored \(stored ?? "nil") extended \(extended)")
+
+            // 🏷 The county records 综合执法局 as a 治安 body (a matter import with its 执法领域): audited, thirty days.
+            let matters = try TableReader.read(Data((MatterImporter().columns.map(\.header).joined(separator: ",") + "\nZHZF-ZA-1,治安案件处罚,行政处罚,SFX-ZHZF,治安管理处罚法,,治安管理").utf8), filename: "m.csv")
+            #expect(try await MatterImporter().run(matters, by: .system(), services: t.services, on: t.db).rowsWritten == 1)
+            #expect(try await EnforcementBody.query(on: t.db).filter(\.$unitID == zhzf.id!).first()?.penaltyDomain == PenaltyDomains.publicSecurity)
+            let audit = try await AuditEntryQueries.page(.init(action: "enforcement.matter-import"), page: PageRequest(number: 1), on: t.db).items
+            #expect(audit.contains { $0.detail.contains("执法领域变更：SFX-ZHZF 一般（行政处罚法）→治安管理") })
+            let wrong = try TableReader.read(Data((MatterImporter().columns.map(\.header).joined(separator: ",") + "\nZHZF-ZA-2,治安案件处罚,行政处罚,SFX-ZHZF,治安管理处罚法,,交通").utf8), filename: "m.csv")
+            let refused = try await MatterImporter().run(wrong, by: .system(), services: t.services, on: t.db)
+            #expect(refused.rowsWritten == 0 && refused.errors.contains { $0.column == "执法领域" && $0.message.contains("市场监管") })
+
+            try await officer(t, "04003", certificate: "DOM-C", expires: "2028-12-31", unit: "SFX-ZHZF")
+            try await officer(t, "04004", certificate: "DOM-D", expires: "2028-12-31", unit: "SFX-ZHZF")
+            let (police, _) = try await t.login("officer.zhzf")
+            #expect(try await t.request(police, .POST, "/enforcement/cases/new", form: ["caseNumber": "示综执罚〔2026〕40号", "unitCode": "SFX-ZHZF", "partyKind": "natural",
+                                                                                    "party": "吴某", "violation": "扰乱公共秩序", "violationOn": "2026-01-05", "discoveredOn": "2026-01-10"]).status == .seeOther)
+            let late = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示综执罚〔2026〕40号").first())
+            #expect(try await t.request(police, .POST, "\(late.link)/actions", form: ["action": "file", "on": "2026-01-12", "officers": "DOM-C,DOM-D"]).status == .seeOther)
+            #expect(try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: late.clockRecord, on: t.db)?.dueDate == "2026-02-11")
+            #expect(try await t.request(police, .POST, "\(late.link)/actions", form: ["action": "notify", "on": "2026-04-15"]).status == .seeOther)
+            #expect(try await t.request(police, .POST, "\(late.link)/actions", form: ["action": "decide", "on": "2026-04-20", "fine": "200", "text": "罚款"]).status == .seeOther)
+            #expect(try await PenaltyCase.find(late.id!, on: t.db)?.decisionDueOn == "2026-02-11")
+
+            // 按期决定率 of 2026: the 治安 case is late and listed; the extended one is on time and not.
+            let definition = try #require(t.services.metrics.definition("enforcement.decided-on-time-rate"))
+            let zhzfScope = MetricScope(year: 2026, unitPath: zhzf.path, unitName: "综合执法局")
+            let zhzfRate = try await t.services.metrics.evaluate(definition, scope: zhzfScope, on: t.db)
+            #expect(zhzfRate.denominator == (zhzfRate.numerator ?? -1) + 1)
+            #expect(try await definition.records(zhzfScope, t.db).map(\.title) == ["示综执罚〔2026〕40号"])
+            let scjgScope = MetricScope(year: 2026, unitPath: scjg.path, unitName: "市场监管局")
+            #expect(try await !definition.records(scjgScope, t.db).map(\.title).contains("示市监罚〔2026〕40号"))
         }
     }
 

@@ -77,6 +77,10 @@ public struct AppConfig: Sendable {
     /// 🏷 Whether a major decision against an enterprise needs an economic-impact assessment on
     /// record first (local 涉企行政执法 rules): `FAZHI_ENTERPRISE_IMPACT_REQUIRED`.
     public var enterpriseImpactRequired: Bool = true
+    /// 🏷 行政处罚法第六十条 ("法律、法规、规章另有规定的，从其规定"): days to decide a penalty case, per
+    /// enforcement domain key (`FAZHI_PENALTY_DECISION_DAYS=market=90,public-security=30`), where a
+    /// local rule differs from the built-in one. Keys are the enforcement module's domains.
+    public var penaltyDecisionDays: [String: Int] = [:]
 
     public init() {}
 
@@ -138,6 +142,17 @@ public struct AppConfig: Sendable {
         int("FAZHI_MAJOR_FINE_PERSON_YUAN", 1...100_000_000, into: &config.majorFinePersonYuan)
         int("FAZHI_MAJOR_FINE_ORG_YUAN", 1...1_000_000_000, into: &config.majorFineOrganisationYuan)
         bool("FAZHI_ENTERPRISE_IMPACT_REQUIRED", into: &config.enterpriseImpactRequired)
+        if let spec = env["FAZHI_PENALTY_DECISION_DAYS"], !spec.isEmpty {
+            for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") }),
+                   let days = Int(parts[1]), (1...366).contains(days) {
+                    config.penaltyDecisionDays[parts[0]] = days
+                } else {
+                    problems.append("FAZHI_PENALTY_DECISION_DAYS：“\(item)”应写成 执法领域代码=日数（1至366），例如 market=90")
+                }
+            }
+        }
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)

@@ -244,3 +244,15 @@ extension RoundingRule {
         }
     }
 }
+
+extension MetricValue {
+    /// A rate as two `COUNT(*)`s in the database: the rows of `denominator`, and those `numerator`
+    /// narrows it to; no rows is `.missing`, never 0%. Each figure family writes its rates with it
+    /// (docs/modules.md §8), so no rate loads rows into Swift.
+    public static func countedRatio<M: Model>(_ denominator: @Sendable () -> QueryBuilder<M>,
+                                              narrowedTo numerator: (QueryBuilder<M>) -> QueryBuilder<M>) async throws -> MetricValue {
+        let total = try await denominator().count()
+        guard total > 0 else { return .missing }
+        return .ratio(numerator: try await numerator(denominator()).count(), denominator: total)
+    }
+}
