@@ -233,9 +233,10 @@ enum FineMetrics {
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "enforcement.fines", label: "罚款金额", definition: "本年度作出的行政处罚决定的罚款合计（万元）", unit: .tenThousandYuan, compute: { scope, db in
-                let rows = try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).all()
-                guard !rows.isEmpty else { return .missing }
-                return .amount(Decimal(rows.compactMap(\.fineYuan).reduce(0, +)) / 10_000)
+                // SUM in the database; a year without decisions is missing, never 0.
+                guard try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).count() > 0 else { return .missing }
+                let yuan = try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).sumOfIntegers("fine_yuan")
+                return .amount(Decimal(yuan) / 10_000)
             }, records: { scope, db in PenaltyMetrics.refs(try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$fineYuan != nil).all()) }),
         ]
     }

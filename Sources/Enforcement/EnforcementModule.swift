@@ -1,6 +1,8 @@
 import FazhiCalendar
 import FazhiCore
 import Fluent
+import FluentSQL
+import SQLKit
 import Foundation
 import Vapor
 
@@ -69,14 +71,16 @@ enum EnforcementMetrics {
         return query
     }
 
-    /// Officers holding an enforcement certificate valid on the day the figure is taken.
-    static func holders(_ scope: MetricScope, on db: any Database) async throws -> [EnforcementOfficer] {
-        let all = try await officers(scope, on: db).all()
+    /// Officers holding an enforcement certificate valid on the day the figure is taken (recorded as
+    /// valid, issued on or before it, expiring on or after it: `OfficerCertificate.valid(on:)`), as a
+    /// query the database counts.
+    static func holders(_ scope: MetricScope, on db: any Database) -> QueryBuilder<EnforcementOfficer> {
         let day = asOf(scope)
-        let certificates = try await OfficerCertificate.query(on: db).filter(\.$officer.$id ~~ all.compactMap(\.id))
-            .filter(\.$kind == CertificateKind.enforcement.rawValue).all()
-        let valid = Set(certificates.filter { $0.valid(on: day) }.map { $0.$officer.id })
-        return all.filter { valid.contains($0.id!) }
+        return officers(scope, on: db).filter(.sql(embed: """
+            EXISTS (SELECT 1 FROM officer_certificates c WHERE c.officer_id = enforcement_officers.id \
+            AND c.kind = \(bind: CertificateKind.enforcement.rawValue) AND c.status = \(bind: CertificateStatus.valid.rawValue) \
+            AND c.issued_on <= \(bind: day) AND c.expires_on >= \(bind: day))
+            """))
     }
 
     static func refs(_ rows: [EnforcementOfficer]) -> [MetricRecordRef] {
@@ -101,17 +105,16 @@ enum EnforcementMetrics {
                 .count(try await officers(scope, on: db).count())
             }, records: { scope, db in refs(try await officers(scope, on: db).all()) }),
             MetricDefinition(key: "enforcement.certificate-holders", label: "持有效行政执法证人员", definition: "年末（12月31日）持有有效行政执法证（未暂扣、未注销、未过期）的在岗人员数",
-                             unit: .person, compute: { scope, db in .count(try await holders(scope, on: db).count) },
-                             records: { scope, db in refs(try await holders(scope, on: db)) }),
+                             unit: .person, compute: { scope, db in .count(try await holders(scope, on: db).count()) },
+                             records: { scope, db in refs(try await holders(scope, on: db).sort(\.$nameMasked).all()) }),
             MetricDefinition(key: "enforcement.certification-rate", label: "持证率", definition: "持有效行政执法证人员 ÷ 在岗行政执法人员 × 100%", unit: .percent, compute: { scope, db in
-                let total = try await officers(scope, on: db).count()
-                return total == 0 ? .missing : .ratio(numerator: try await holders(scope, on: db).count, denominator: total)
-            }, records: { scope, db in refs(try await holders(scope, on: db)) }),
+                try await .countedRatio({ officers(scope, on: db) }) { _ in holders(scope, on: db) }
+            }, records: { scope, db in refs(try await holders(scope, on: db).sort(\.$nameMasked).all()) }),
             MetricDefinition(key: "enforcement.exams-passed", label: "执法资格考试合格", definition: "本年度参加执法资格考试并合格（60分及以上）的人次", unit: .personTime, compute: { scope, db in
                 .count(try await passedExams(scope, on: db).count())
             }, records: { scope, db in
-                let ids = Set(try await passedExams(scope, on: db).all().map { $0.$officer.id })
-                return refs(try await EnforcementOfficer.query(on: db).filter(\.$id ~~ Array(ids)).all())
+                let ids = Set(try await passedExams(scope, on: db).all(\.$officer.$id))
+                return refs(try await EnforcementOfficer.query(on: db).filter(\.$id ~~ Array(ids)).sort(\.$nameMasked).all())
             }),
         ]
     }

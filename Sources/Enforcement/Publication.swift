@@ -2,6 +2,7 @@ import FazhiCalendar
 import FazhiCore
 import FazhiDeadlines
 import Fluent
+import FluentSQL
 import Foundation
 import Vapor
 
@@ -225,29 +226,20 @@ enum PublicSitePages {
 enum PublicationMetrics {
     /// Decisions of the year that had to be published: all but those annulled or found void before
     /// anyone published them.
-    static func due(_ scope: MetricScope, on db: any Database) async throws -> [PenaltyCase] {
-        let decided = try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).all()
-        let published = try await publishedCaseIDs(decided.compactMap(\.id), on: db)
-        return decided.filter { row in
-            let cancelled = row.changeKind == DecisionChange.annulled.rawValue || row.changeKind == DecisionChange.void.rawValue
-            return !cancelled || published[row.id!] != nil
+    static func due(_ scope: MetricScope, on db: any Database) -> QueryBuilder<PenaltyCase> {
+        PenaltyMetrics.cases(scope, db, by: \.$decidedOn).group(.or) { kept in
+            kept.filter(\.$changeKind == nil)
+                .filter(\.$changeKind !~ [DecisionChange.annulled.rawValue, DecisionChange.void.rawValue])
+                .filter(.sql(unsafeRaw: "EXISTS (SELECT 1 FROM enforcement_publications p WHERE p.case_id = penalty_cases.id)"))
         }
     }
 
-    /// The first publication of each case.
-    static func publishedCaseIDs(_ ids: [UUID], on db: any Database) async throws -> [UUID: EnforcementPublication] {
-        var first: [UUID: EnforcementPublication] = [:]
-        for item in try await EnforcementPublication.query(on: db).filter(\.$caseID ~~ ids).sort(\.$publishedOn).all() where first[item.caseID] == nil {
-            first[item.caseID] = item
-        }
-        return first
-    }
-
-    static func onTime(_ scope: MetricScope, on db: any Database) async throws -> (onTime: [PenaltyCase], total: Int) {
-        let rows = try await due(scope, on: db)
-        let published = try await publishedCaseIDs(rows.compactMap(\.id), on: db)
-        return (rows.filter { published[$0.id!]?.onTime == true }, rows.count)
-    }
+    /// The case's first publication (the earliest) was public by its due date.
+    static let firstPublishedOnTime = DatabaseQuery.Filter.sql(unsafeRaw: """
+        EXISTS (SELECT 1 FROM enforcement_publications p WHERE p.case_id = penalty_cases.id AND p.held_reason IS NULL \
+        AND p.published_on <= p.due_on AND NOT EXISTS (SELECT 1 FROM enforcement_publications q \
+        WHERE q.case_id = p.case_id AND q.published_on < p.published_on))
+        """)
 
     static var all: [MetricDefinition] {
         [
@@ -266,9 +258,8 @@ enum PublicationMetrics {
             MetricDefinition(key: "enforcement.publication-on-time-rate", label: "执法决定按时公示率",
                              definition: "本年度作出的决定中在规定期限内（处罚决定7个工作日、不予处罚决定20个工作日）公示的比例；公示前被撤销或确认无效的不计",
                              unit: .percent, compute: { scope, db in
-                let result = try await onTime(scope, on: db)
-                return result.total == 0 ? .missing : .ratio(numerator: result.onTime.count, denominator: result.total)
-            }, records: { scope, db in PenaltyMetrics.refs(try await due(scope, on: db)) }),
+                try await .countedRatio({ due(scope, on: db) }) { $0.filter(firstPublishedOnTime) }
+            }, records: { scope, db in PenaltyMetrics.refs(try await due(scope, on: db).sort(\.$caseNumber).all()) }),
         ]
     }
 }

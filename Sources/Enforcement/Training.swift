@@ -85,28 +85,29 @@ extension EnforcementMigrations {
 }
 
 enum TrainingMetrics {
-    static func rows(_ scope: MetricScope, on db: any Database) async throws -> [OfficerYear] {
+    static func query(_ scope: MetricScope, on db: any Database) -> QueryBuilder<OfficerYear> {
         let query = OfficerYear.query(on: db).filter(\.$year == scope.year)
         if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-        return try await query.all()
+        return query
     }
 
-    static func refs(_ rows: [OfficerYear], on db: any Database) async throws -> [MetricRecordRef] {
-        let officers = try await EnforcementOfficer.query(on: db).filter(\.$id ~~ rows.map { $0.$officer.id }).all()
+    static func refs(_ query: QueryBuilder<OfficerYear>, on db: any Database) async throws -> [MetricRecordRef] {
+        let ids = try await query.all(\.$officer.$id)
+        let officers = try await EnforcementOfficer.query(on: db).filter(\.$id ~~ ids).sort(\.$nameMasked).all()
         return officers.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.nameMasked, link: $0.link) }
     }
 
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "enforcement.training-hours", label: "执法人员培训学时", definition: "本年度登记的执法人员培训学时合计", unit: .count, compute: { scope, db in
-                let rows = try await rows(scope, on: db)
-                return rows.isEmpty ? .missing : .count(rows.reduce(0) { $0 + $1.trainingHours })
-            }, records: { scope, db in try await refs(try await rows(scope, on: db), on: db) }),
+                // SUM in the database; no officer-year registered is missing, never 0.
+                guard try await query(scope, on: db).count() > 0 else { return .missing }
+                return .count(try await query(scope, on: db).sumOfIntegers("training_hours"))
+            }, records: { scope, db in try await refs(query(scope, on: db), on: db) }),
             MetricDefinition(key: "enforcement.trained-rate", label: "培训学时达标率",
                              definition: "登记了本年度培训情况的执法人员中，培训不少于60学时（⚠️ 国办发〔2023〕27号，待核实）的比例", unit: .percent, compute: { scope, db in
-                let rows = try await rows(scope, on: db)
-                return rows.isEmpty ? .missing : .ratio(numerator: rows.filter { $0.trainingHours >= TrainingService.minimumHours }.count, denominator: rows.count)
-            }, records: { scope, db in try await refs(try await rows(scope, on: db).filter { $0.trainingHours >= TrainingService.minimumHours }, on: db) }),
+                try await .countedRatio({ query(scope, on: db) }) { $0.filter(\.$trainingHours >= TrainingService.minimumHours) }
+            }, records: { scope, db in try await refs(query(scope, on: db).filter(\.$trainingHours >= TrainingService.minimumHours), on: db) }),
         ]
     }
 }

@@ -93,7 +93,7 @@ enum SupervisionMigrations {
         .init(prefix: "/supervision/reviews/", type: ReviewCampaign.schema), .init(prefix: "/supervision/rectifications/", type: RectificationTask.schema),
         .init(prefix: "/supervision/complaints/", type: EnforcementComplaint.schema), .init(prefix: "/supervision/inspections/draws/", type: InspectionDraw.schema),
         .init(prefix: "/supervision/transfers/", type: CriminalTransfer.schema),
-    ])]
+    ]), EnforcementComplaint.AddCloseDue()]
 
     struct CreateReviews: AsyncMigration {
         var name: String { "supervision.001.reviews" }

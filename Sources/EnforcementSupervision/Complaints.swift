@@ -66,6 +66,9 @@ public final class EnforcementComplaint: Model, @unchecked Sendable {
     @OptionalField(key: "ordered_on") public var orderedOn: String?
     @OptionalField(key: "rectified_on") public var rectifiedOn: String?
     @OptionalField(key: "closed_on") public var closedOn: String?
+    /// The last day of the sixty days as it stood when the complaint was closed (from its clock):
+    /// 按期办结率 counts `closed_on <= close_due_on`.
+    @OptionalField(key: "close_due_on") public var closeDueOn: String?
     @OptionalField(key: "discipline_on") public var disciplineOn: String?
     @Field(key: "history") public var history: String
     @Field(key: "created_at") public var createdAt: Date
@@ -207,6 +210,7 @@ public enum ComplaintService {
         return try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
             let step = try ComplaintRules.apply(action, to: row.state, today: today)
+            var closeDue: String?
             for effect in step.effects {
                 switch effect {
                 case .openRectification(let title, let on):
@@ -215,11 +219,17 @@ public enum ComplaintService {
                                                 by: principal, services: services, on: tx)
                 case .completeClocks(let kind, let on, let reason):
                     for clock in try await ClockService.clocks(record: row.clockRecord, on: tx) where clock.kind == kind.key && !clock.closed {
+                        if kind.key == SupervisionClocks.complaint.key { closeDue = clock.dueDate ?? on.description }
                         try await ClockService.record(.complete(CivilDateTime(date: on), reason: reason), on: clock.id!, by: principal, services: services, on: tx)
                     }
                 }
             }
             row.apply(step.state)
+            if row.closedOn != nil && row.closeDueOn == nil {
+                if let closeDue { row.closeDueOn = closeDue } else {
+                    row.closeDueOn = try await EnforcementComplaint.closeDue(receivedOn: row.receivedOn, on: tx)?.description
+                }
+            }
             row.history += "\n\(action.date) \(step.detail)"
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.complaint-step", entityType: "enforcement_complaint", entityID: row.id!.uuidString,
@@ -230,6 +240,34 @@ public enum ComplaintService {
 }
 
 extension EnforcementComplaint {
+    /// Sixty days from receipt (SupervisionClocks.complaint), for a complaint without a clock.
+    static func closeDue(receivedOn: String, on db: any Database) async throws -> CivilDate? {
+        guard let received = CivilDate(receivedOn) else { return nil }
+        return Clock(rule: SupervisionClocks.complaint.rule, start: CivilDateTime(date: received)).dueDate(calendar: try await CalendarService.load(on: db))
+    }
+
+    /// 按期办结率 counts `closed_on <= close_due_on`: complaints closed before this migration get
+    /// the due date of their (closed) clock, or sixty days from receipt.
+    struct AddCloseDue: AsyncMigration {
+        var name: String { "supervision.006.complaint-close-due" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE enforcement_complaints ADD COLUMN close_due_on TEXT").run()
+            for row in try await EnforcementComplaint.query(on: database).filter(\.$closedOn != nil).all() {
+                let clock = try await StatutoryClock.query(on: database).filter(\.$recordType == EnforcementComplaint.schema)
+                    .filter(\.$recordID == row.id!.uuidString).filter(\.$kind == SupervisionClocks.complaint.key).first()
+                if let due = clock?.dueDate { row.closeDueOn = due } else {
+                    row.closeDueOn = try await closeDue(receivedOn: row.receivedOn, on: database)?.description
+                }
+                try await row.update(on: database)
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE enforcement_complaints DROP COLUMN close_due_on").run()
+        }
+    }
+
     /// The complaint as `ComplaintRules` sees it.
     var state: ComplaintState {
         var state = ComplaintState(status: complaintStatus, receivedOn: CivilDate(receivedOn)!)

@@ -84,49 +84,46 @@ struct ReviewSampleCommand: AsyncCommand {
     }
 }
 
-/// Supervision figures of the year.
+/// Supervision figures of the year: each a `COUNT` the database computes over the year's rows.
 enum SupervisionMetrics {
-    static func inYear(_ value: String?, _ scope: MetricScope) -> Bool { (value ?? "").hasPrefix("\(scope.year)-") }
-
-    static func files(_ scope: MetricScope, on db: any Database) async throws -> [ReviewFile] {
+    static func files(_ scope: MetricScope, on db: any Database) -> QueryBuilder<ReviewFile> {
         let query = ReviewFile.query(on: db).filter(\.$reviewedOn >= "\(scope.year)-01-01").filter(\.$reviewedOn < "\(scope.year + 1)-01-01")
         if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-        return try await query.sort(\.$caseNumber).all()
+        return query.sort(\.$caseNumber)
     }
 
-    static func tasks(_ scope: MetricScope, on db: any Database) async throws -> [RectificationTask] {
+    static func tasks(_ scope: MetricScope, on db: any Database) -> QueryBuilder<RectificationTask> {
         let query = RectificationTask.query(on: db).filter(\.$assignedOn >= "\(scope.year)-01-01").filter(\.$assignedOn < "\(scope.year + 1)-01-01")
         if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-        return try await query.sort(\.$caseNumber).all()
+        return query.sort(\.$caseNumber)
     }
 
-    static func inspections(_ scope: MetricScope, on db: any Database) async throws -> [InspectionDraw] {
+    static func inspections(_ scope: MetricScope, on db: any Database) -> QueryBuilder<InspectionDraw> {
         let query = InspectionDraw.query(on: db).filter(\.$inspectedOn >= "\(scope.year)-01-01").filter(\.$inspectedOn < "\(scope.year + 1)-01-01")
         if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-        return try await query.sort(\.$creditCode).all()
+        return query.sort(\.$creditCode)
     }
 
-    static func transfers(_ scope: MetricScope, on db: any Database) async throws -> [CriminalTransfer] {
+    static func transfers(_ scope: MetricScope, on db: any Database) -> QueryBuilder<CriminalTransfer> {
         let query = CriminalTransfer.query(on: db).filter(\.$transferredAt >= "\(scope.year)-01-01").filter(\.$transferredAt < "\(scope.year + 1)-01-01")
         if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-        return try await query.sort(\.$caseNumber).all()
+        return query.sort(\.$caseNumber)
     }
 
     /// Complaints about units in the scope, received in the year.
-    static func complaints(_ scope: MetricScope, on db: any Database) async throws -> [EnforcementComplaint] {
+    static func complaints(_ scope: MetricScope, on db: any Database) -> QueryBuilder<EnforcementComplaint> {
         let query = EnforcementComplaint.query(on: db).filter(\.$receivedOn >= "\(scope.year)-01-01").filter(\.$receivedOn < "\(scope.year + 1)-01-01")
         if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-        return try await query.sort(\.$number).all()
+        return query.sort(\.$number)
     }
 
-    /// Whether a complaint closed within its 60 days (and is closed at all).
-    static func closedOnTime(_ rows: [EnforcementComplaint], on db: any Database) async throws -> [EnforcementComplaint] {
-        let calendar = try await CalendarService.load(on: db)
-        return rows.filter { row in
-            guard let closed = row.closedOn.flatMap(CivilDate.init), let received = CivilDate(row.receivedOn),
-                  let due = Clock(rule: SupervisionClocks.complaint.rule, start: CivilDateTime(date: received)).dueDate(calendar: calendar) else { return false }
-            return closed <= due
-        }
+    /// Closed within its sixty days (as the clock stood at closing); an open complaint is not.
+    static func closedOnTime(_ query: QueryBuilder<EnforcementComplaint>) -> QueryBuilder<EnforcementComplaint> {
+        query.filter(\.$closedOn != nil).filter(\.$closedOn, .lessThanOrEqual, \.$closeDueOn)
+    }
+
+    static func publishedOnTime(_ query: QueryBuilder<InspectionDraw>) -> QueryBuilder<InspectionDraw> {
+        query.filter(\.$publishedOn != nil).filter(\.$dueOn != nil).filter(\.$publishedOn, .lessThanOrEqual, \.$dueOn)
     }
 
     static func refs(_ rows: [ReviewFile]) -> [MetricRecordRef] {
@@ -140,41 +137,39 @@ enum SupervisionMetrics {
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "supervision.files-reviewed", label: "评查案卷", definition: "本年度案卷评查中完成评分的案卷数", unit: .volume, compute: { scope, db in
-                .count(try await files(scope, on: db).count)
-            }, records: { scope, db in refs(try await files(scope, on: db)) }),
+                .count(try await files(scope, on: db).count())
+            }, records: { scope, db in refs(try await files(scope, on: db).all()) }),
             MetricDefinition(key: "supervision.files-failed", label: "不合格案卷", definition: "本年度评查中被否决或得分低于合格线的案卷数", unit: .volume, compute: { scope, db in
-                .count(try await files(scope, on: db).filter { $0.grade == Rubric.Grade.fail.rawValue }.count)
-            }, records: { scope, db in refs(try await files(scope, on: db).filter { $0.grade == Rubric.Grade.fail.rawValue }) }),
+                .count(try await files(scope, on: db).filter(\.$grade == Rubric.Grade.fail.rawValue).count())
+            }, records: { scope, db in refs(try await files(scope, on: db).filter(\.$grade == Rubric.Grade.fail.rawValue).all()) }),
             MetricDefinition(key: "supervision.problems-found", label: "评查发现问题", definition: "本年度评查交办整改的问题数（每卷一项）", unit: .item, compute: { scope, db in
-                .count(try await tasks(scope, on: db).count)
-            }, records: { scope, db in refs(try await tasks(scope, on: db)) }),
+                .count(try await tasks(scope, on: db).count())
+            }, records: { scope, db in refs(try await tasks(scope, on: db).all()) }),
             MetricDefinition(key: "supervision.problems-fixed", label: "已整改问题", definition: "本年度交办的评查问题中已报告整改的数量", unit: .item, compute: { scope, db in
-                .count(try await tasks(scope, on: db).filter { $0.doneOn != nil }.count)
-            }, records: { scope, db in refs(try await tasks(scope, on: db).filter { $0.doneOn != nil }) }),
+                .count(try await tasks(scope, on: db).filter(\.$doneOn != nil).count())
+            }, records: { scope, db in refs(try await tasks(scope, on: db).filter(\.$doneOn != nil).all()) }),
             MetricDefinition(key: "supervision.inspections", label: "双随机抽查", definition: "本年度完成检查（记录了检查结果）的双随机抽查户次", unit: .times, compute: { scope, db in
-                .count(try await inspections(scope, on: db).count)
+                .count(try await inspections(scope, on: db).count())
             }, records: { scope, db in
-                try await inspections(scope, on: db).map { MetricRecordRef(id: $0.id!.uuidString, title: $0.targetName, link: "/supervision/inspections/\($0.$plan.id)") }
+                try await inspections(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.targetName, link: "/supervision/inspections/\($0.$plan.id)") }
             }),
             MetricDefinition(key: "supervision.inspection-published-on-time-rate", label: "抽查结果按时公示率",
                              definition: "本年度完成的抽查中，检查结束后20个工作日内公示结果的比例", unit: .percent, compute: { scope, db in
-                let rows = try await inspections(scope, on: db)
-                return rows.isEmpty ? .missing : .ratio(numerator: rows.filter { $0.publishedOn != nil && $0.publishedOn! <= ($0.dueOn ?? "") }.count, denominator: rows.count)
+                try await .countedRatio({ inspections(scope, on: db) }, narrowedTo: publishedOnTime)
             }, records: { scope, db in
-                try await inspections(scope, on: db).map { MetricRecordRef(id: $0.id!.uuidString, title: $0.targetName, link: "/supervision/inspections/\($0.$plan.id)") }
+                try await inspections(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.targetName, link: "/supervision/inspections/\($0.$plan.id)") }
             }),
             MetricDefinition(key: "supervision.transfers", label: "移送涉嫌犯罪案件", definition: "本年度向公安机关移送的涉嫌犯罪案件数（两法衔接）", unit: .piece, compute: { scope, db in
-                .count(try await transfers(scope, on: db).count)
-            }, records: { scope, db in try await transfers(scope, on: db).map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) } }),
+                .count(try await transfers(scope, on: db).count())
+            }, records: { scope, db in try await transfers(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) } }),
             MetricDefinition(key: "supervision.complaints", label: "行政执法投诉", definition: "本年度收到的行政执法投诉件数", unit: .piece, compute: { scope, db in
-                .count(try await complaints(scope, on: db).count)
-            }, records: { scope, db in try await complaints(scope, on: db).map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) } }),
+                .count(try await complaints(scope, on: db).count())
+            }, records: { scope, db in try await complaints(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) } }),
             MetricDefinition(key: "supervision.complaints-on-time-rate", label: "执法投诉按期办结率",
                              definition: "本年度收到的投诉中自收到之日起六十日内办结的比例（未办结的计为未按期）", unit: .percent, compute: { scope, db in
-                let rows = try await complaints(scope, on: db)
-                return rows.isEmpty ? .missing : .ratio(numerator: try await closedOnTime(rows, on: db).count, denominator: rows.count)
+                try await .countedRatio({ complaints(scope, on: db) }, narrowedTo: closedOnTime)
             }, records: { scope, db in
-                try await closedOnTime(try await complaints(scope, on: db), on: db).map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) }
+                try await closedOnTime(complaints(scope, on: db)).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) }
             }),
         ]
     }

@@ -1,4 +1,6 @@
 import Fluent
+import FluentSQL
+import SQLKit
 import Foundation
 
 /// The unit a figure is counted in, as the annual reports write it.
@@ -254,5 +256,14 @@ extension MetricValue {
         let total = try await denominator().count()
         guard total > 0 else { return .missing }
         return .ratio(numerator: try await numerator(denominator()).count(), denominator: total)
+    }
+}
+
+extension QueryBuilder {
+    /// The SUM of an integer column over the query's rows, as a whole number on both databases
+    /// (PostgreSQL sums a BIGINT column as NUMERIC, which does not decode as `Int`); 0 for no rows.
+    /// `column` is the model's own column name, written by the module, never from a request.
+    public func sumOfIntegers(_ column: String) async throws -> Int {
+        try await aggregate(.custom(SQLRaw("CAST(COALESCE(SUM(\(column)), 0) AS BIGINT) AS \"aggregate\"")), as: Int.self).get()
     }
 }
