@@ -168,19 +168,19 @@ enum ActionMetrics {
         return query
     }
 
-    static func refs(_ rows: [EnforcementAction]) -> [MetricRecordRef] { rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) } }
+    @Sendable static func ref(_ row: EnforcementAction) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.number, link: row.link) }
 
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "enforcement.coercive-decisions", label: "行政强制措施处理决定", definition: "本年度对已实施的行政强制措施作出处理决定的件数", unit: .piece, compute: { scope, db in
                 .count(try await actions(.coercion, scope, db, by: \.$decidedOn).count())
-            }, records: { scope, db in refs(try await actions(.coercion, scope, db, by: \.$decidedOn).all()) }),
+            }, records: .query({ scope, db in actions(.coercion, scope, db, by: \.$decidedOn) }, ref)),
             MetricDefinition(key: "enforcement.licence-decisions", label: "行政许可决定", definition: "本年度作出的行政许可决定（准予和不予）件数", unit: .piece, compute: { scope, db in
                 .count(try await actions(.licence, scope, db, by: \.$decidedOn).count())
-            }, records: { scope, db in refs(try await actions(.licence, scope, db, by: \.$decidedOn).all()) }),
+            }, records: .query({ scope, db in actions(.licence, scope, db, by: \.$decidedOn) }, ref)),
             MetricDefinition(key: "enforcement.inspection-records", label: "行政检查", definition: "本年度记录的行政检查次数（两名以上持证执法人员实施）", unit: .times, compute: { scope, db in
                 .count(try await actions(.inspection, scope, db, by: \.$decidedOn).count())
-            }, records: { scope, db in refs(try await actions(.inspection, scope, db, by: \.$decidedOn).all()) }),
+            }, records: .query({ scope, db in actions(.inspection, scope, db, by: \.$decidedOn) }, ref)),
         ]
     }
 }
@@ -237,7 +237,7 @@ enum FineMetrics {
                 guard try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).count() > 0 else { return .missing }
                 let yuan = try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).sumOfIntegers("fine_yuan")
                 return .amount(Decimal(yuan) / 10_000)
-            }, records: { scope, db in PenaltyMetrics.refs(try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$fineYuan != nil).all()) }),
+            }, records: .query({ scope, db in PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$fineYuan != nil) }, PenaltyMetrics.ref)),
         ]
     }
 }

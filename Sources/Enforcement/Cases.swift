@@ -633,29 +633,29 @@ enum PenaltyMetrics {
         return query
     }
 
-    static func refs(_ rows: [PenaltyCase]) -> [MetricRecordRef] { rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) } }
+    @Sendable static func ref(_ row: PenaltyCase) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.caseNumber, link: row.link) }
 
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "enforcement.penalty-cases", label: "行政处罚立案", definition: "本年度立案的行政处罚案件数", unit: .piece, compute: { scope, db in
                 .count(try await cases(scope, db, by: \.$filedOn).count())
-            }, records: { scope, db in refs(try await cases(scope, db, by: \.$filedOn).all()) }),
+            }, records: .query({ scope, db in cases(scope, db, by: \.$filedOn) }, ref)),
             MetricDefinition(key: "enforcement.penalty-decisions", label: "作出行政处罚决定", definition: "本年度作出行政处罚决定的案件数", unit: .piece, compute: { scope, db in
                 .count(try await cases(scope, db, by: \.$decidedOn).count())
-            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).all()) }),
+            }, records: .query({ scope, db in cases(scope, db, by: \.$decidedOn) }, ref)),
             MetricDefinition(key: "enforcement.major-reviewed-rate", label: "重大执法决定法制审核率",
                              definition: "本年度作出的属于行政处罚法第五十八条情形的决定中经法制审核通过的比例（应为100%）", unit: .percent, compute: { scope, db in
                 try await .countedRatio({ cases(scope, db, by: \.$decidedOn).filter(\.$major == true) }) { $0.filter(\.$reviewOn != nil) }
-            }, records: { scope, db in refs(try await cases(scope, db, by: \.$decidedOn).filter(\.$major == true).sort(\.$caseNumber).all()) }),
+            }, records: .query({ scope, db in cases(scope, db, by: \.$decidedOn).filter(\.$major == true).sort(\.$caseNumber) }, ref)),
             MetricDefinition(key: "enforcement.decided-on-time-rate", label: "行政处罚按期决定率",
                              definition: "本年度作出的决定中在决定期限内（行政处罚法第六十条：自立案之日起九十日，法律、法规、规章另有规定的从其规定；依法延长的按延长后的期限，依法不计入的时间扣除）作出的比例", unit: .percent, compute: { scope, db in
                 try await .countedRatio({ cases(scope, db, by: \.$decidedOn) }) { $0.filter(\.$decidedOn, .lessThanOrEqual, \.$decisionDueOn) }
-            }, records: { scope, db in
+            }, records: .query({ scope, db in
                 // The cases decided late (or without a due date), which are what the rate is short of.
-                refs(try await cases(scope, db, by: \.$decidedOn).group(.or) { late in
+                cases(scope, db, by: \.$decidedOn).group(.or) { late in
                     late.filter(\.$decisionDueOn == nil).filter(\.$decidedOn, .greaterThan, \.$decisionDueOn)
-                }.sort(\.$caseNumber).all())
-            }),
+                }.sort(\.$caseNumber)
+            }, ref)),
         ]
     }
 }

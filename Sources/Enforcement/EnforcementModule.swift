@@ -83,9 +83,7 @@ enum EnforcementMetrics {
             """))
     }
 
-    static func refs(_ rows: [EnforcementOfficer]) -> [MetricRecordRef] {
-        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.nameMasked, link: $0.link) }
-    }
+    @Sendable static func ref(_ row: EnforcementOfficer) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.nameMasked, link: row.link) }
 
     static var all: [MetricDefinition] {
         [
@@ -98,23 +96,21 @@ enum EnforcementMetrics {
             }),
             MetricDefinition(key: "enforcement.matters", label: "权责清单事项", definition: "年末在用的行政执法事项数（含委托乡镇实施的）", unit: .item, compute: { scope, db in
                 .count(try await matters(scope, on: db).count())
-            }, records: { scope, db in
-                try await matters(scope, on: db).sort(\.$code).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.name)", link: "/enforcement") }
-            }),
+            }, records: .query({ scope, db in matters(scope, on: db).sort(\.$code) }) { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.name)", link: "/enforcement") }),
             MetricDefinition(key: "enforcement.officers", label: "行政执法人员", definition: "年末在岗的行政执法人员数", unit: .person, compute: { scope, db in
                 .count(try await officers(scope, on: db).count())
-            }, records: { scope, db in refs(try await officers(scope, on: db).all()) }),
+            }, records: .query({ scope, db in officers(scope, on: db) }, ref)),
             MetricDefinition(key: "enforcement.certificate-holders", label: "持有效行政执法证人员", definition: "年末（12月31日）持有有效行政执法证（未暂扣、未注销、未过期）的在岗人员数",
                              unit: .person, compute: { scope, db in .count(try await holders(scope, on: db).count()) },
-                             records: { scope, db in refs(try await holders(scope, on: db).sort(\.$nameMasked).all()) }),
+                             records: .query({ scope, db in holders(scope, on: db).sort(\.$nameMasked) }, ref)),
             MetricDefinition(key: "enforcement.certification-rate", label: "持证率", definition: "持有效行政执法证人员 ÷ 在岗行政执法人员 × 100%", unit: .percent, compute: { scope, db in
                 try await .countedRatio({ officers(scope, on: db) }) { _ in holders(scope, on: db) }
-            }, records: { scope, db in refs(try await holders(scope, on: db).sort(\.$nameMasked).all()) }),
+            }, records: .query({ scope, db in holders(scope, on: db).sort(\.$nameMasked) }, ref)),
             MetricDefinition(key: "enforcement.exams-passed", label: "执法资格考试合格", definition: "本年度参加执法资格考试并合格（60分及以上）的人次", unit: .personTime, compute: { scope, db in
                 .count(try await passedExams(scope, on: db).count())
             }, records: { scope, db in
                 let ids = Set(try await passedExams(scope, on: db).all(\.$officer.$id))
-                return refs(try await EnforcementOfficer.query(on: db).filter(\.$id ~~ Array(ids)).sort(\.$nameMasked).all())
+                return try await EnforcementOfficer.query(on: db).filter(\.$id ~~ Array(ids)).sort(\.$nameMasked).all().map(ref)
             }),
         ]
     }

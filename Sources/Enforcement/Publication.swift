@@ -234,6 +234,14 @@ enum PublicationMetrics {
         }
     }
 
+    /// Publications public in the year (a held one is not yet public).
+    static func published(_ scope: MetricScope, on db: any Database) -> QueryBuilder<EnforcementPublication> {
+        let query = EnforcementPublication.query(on: db).filter(\.$publishedOn >= "\(scope.year)-01-01").filter(\.$publishedOn < "\(scope.year + 1)-01-01")
+            .filter(\.$heldReason == nil)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
     /// The case's first publication (the earliest) was public by its due date.
     static let firstPublishedOnTime = DatabaseQuery.Filter.sql(unsafeRaw: """
         EXISTS (SELECT 1 FROM enforcement_publications p WHERE p.case_id = penalty_cases.id AND p.held_reason IS NULL \
@@ -245,21 +253,15 @@ enum PublicationMetrics {
         [
             MetricDefinition(key: "enforcement.publications", label: "公示行政执法决定", definition: "本年度在公示网站公开的行政处罚和不予处罚决定数（含其后撤回的）",
                              unit: .piece, compute: { scope, db in
-                let query = EnforcementPublication.query(on: db).filter(\.$publishedOn >= "\(scope.year)-01-01").filter(\.$publishedOn < "\(scope.year + 1)-01-01")
-                    .filter(\.$heldReason == nil)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return .count(try await query.count())
-            }, records: { scope, db in
-                let query = EnforcementPublication.query(on: db).filter(\.$publishedOn >= "\(scope.year)-01-01").filter(\.$publishedOn < "\(scope.year + 1)-01-01")
-                    .filter(\.$heldReason == nil)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return try await query.all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: "/enforcement/cases/\($0.caseID)") }
+                .count(try await published(scope, on: db).count())
+            }, records: .query({ scope, db in published(scope, on: db).sort(\.$publishedOn) }) {
+                MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: "/enforcement/cases/\($0.caseID)")
             }),
             MetricDefinition(key: "enforcement.publication-on-time-rate", label: "执法决定按时公示率",
                              definition: "本年度作出的决定中在规定期限内（处罚决定7个工作日、不予处罚决定20个工作日）公示的比例；公示前被撤销或确认无效的不计",
                              unit: .percent, compute: { scope, db in
                 try await .countedRatio({ due(scope, on: db) }) { $0.filter(firstPublishedOnTime) }
-            }, records: { scope, db in PenaltyMetrics.refs(try await due(scope, on: db).sort(\.$caseNumber).all()) }),
+            }, records: .query({ scope, db in due(scope, on: db).sort(\.$caseNumber) }, PenaltyMetrics.ref)),
         ]
     }
 }

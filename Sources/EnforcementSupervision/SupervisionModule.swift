@@ -126,51 +126,49 @@ enum SupervisionMetrics {
         query.filter(\.$publishedOn != nil).filter(\.$dueOn != nil).filter(\.$publishedOn, .lessThanOrEqual, \.$dueOn)
     }
 
-    static func refs(_ rows: [ReviewFile]) -> [MetricRecordRef] {
-        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.caseNumber)（\($0.unitName)）", link: "/supervision/reviews/\($0.$campaign.id)") }
+    @Sendable static func fileRef(_ row: ReviewFile) -> MetricRecordRef {
+        MetricRecordRef(id: row.id!.uuidString, title: "\(row.caseNumber)（\(row.unitName)）", link: "/supervision/reviews/\(row.$campaign.id)")
     }
 
-    static func refs(_ rows: [RectificationTask]) -> [MetricRecordRef] {
-        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) }
+    @Sendable static func taskRef(_ row: RectificationTask) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.caseNumber, link: row.link) }
+
+    @Sendable static func complaintRef(_ row: EnforcementComplaint) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.number, link: row.link) }
+
+    @Sendable static func drawRef(_ row: InspectionDraw) -> MetricRecordRef {
+        MetricRecordRef(id: row.id!.uuidString, title: row.targetName, link: "/supervision/inspections/\(row.$plan.id)")
     }
 
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "supervision.files-reviewed", label: "评查案卷", definition: "本年度案卷评查中完成评分的案卷数", unit: .volume, compute: { scope, db in
                 .count(try await files(scope, on: db).count())
-            }, records: { scope, db in refs(try await files(scope, on: db).all()) }),
+            }, records: .query({ scope, db in files(scope, on: db) }, fileRef)),
             MetricDefinition(key: "supervision.files-failed", label: "不合格案卷", definition: "本年度评查中被否决或得分低于合格线的案卷数", unit: .volume, compute: { scope, db in
                 .count(try await files(scope, on: db).filter(\.$grade == Rubric.Grade.fail.rawValue).count())
-            }, records: { scope, db in refs(try await files(scope, on: db).filter(\.$grade == Rubric.Grade.fail.rawValue).all()) }),
+            }, records: .query({ scope, db in files(scope, on: db).filter(\.$grade == Rubric.Grade.fail.rawValue) }, fileRef)),
             MetricDefinition(key: "supervision.problems-found", label: "评查发现问题", definition: "本年度评查交办整改的问题数（每卷一项）", unit: .item, compute: { scope, db in
                 .count(try await tasks(scope, on: db).count())
-            }, records: { scope, db in refs(try await tasks(scope, on: db).all()) }),
+            }, records: .query({ scope, db in tasks(scope, on: db) }, taskRef)),
             MetricDefinition(key: "supervision.problems-fixed", label: "已整改问题", definition: "本年度交办的评查问题中已报告整改的数量", unit: .item, compute: { scope, db in
                 .count(try await tasks(scope, on: db).filter(\.$doneOn != nil).count())
-            }, records: { scope, db in refs(try await tasks(scope, on: db).filter(\.$doneOn != nil).all()) }),
+            }, records: .query({ scope, db in tasks(scope, on: db).filter(\.$doneOn != nil) }, taskRef)),
             MetricDefinition(key: "supervision.inspections", label: "双随机抽查", definition: "本年度完成检查（记录了检查结果）的双随机抽查户次", unit: .times, compute: { scope, db in
                 .count(try await inspections(scope, on: db).count())
-            }, records: { scope, db in
-                try await inspections(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.targetName, link: "/supervision/inspections/\($0.$plan.id)") }
-            }),
+            }, records: .query({ scope, db in inspections(scope, on: db) }, drawRef)),
             MetricDefinition(key: "supervision.inspection-published-on-time-rate", label: "抽查结果按时公示率",
                              definition: "本年度完成的抽查中，检查结束后20个工作日内公示结果的比例", unit: .percent, compute: { scope, db in
                 try await .countedRatio({ inspections(scope, on: db) }, narrowedTo: publishedOnTime)
-            }, records: { scope, db in
-                try await inspections(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.targetName, link: "/supervision/inspections/\($0.$plan.id)") }
-            }),
+            }, records: .query({ scope, db in inspections(scope, on: db) }, drawRef)),
             MetricDefinition(key: "supervision.transfers", label: "移送涉嫌犯罪案件", definition: "本年度向公安机关移送的涉嫌犯罪案件数（两法衔接）", unit: .piece, compute: { scope, db in
                 .count(try await transfers(scope, on: db).count())
-            }, records: { scope, db in try await transfers(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) } }),
+            }, records: .query({ scope, db in transfers(scope, on: db) }) { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) }),
             MetricDefinition(key: "supervision.complaints", label: "行政执法投诉", definition: "本年度收到的行政执法投诉件数", unit: .piece, compute: { scope, db in
                 .count(try await complaints(scope, on: db).count())
-            }, records: { scope, db in try await complaints(scope, on: db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) } }),
+            }, records: .query({ scope, db in complaints(scope, on: db) }, complaintRef)),
             MetricDefinition(key: "supervision.complaints-on-time-rate", label: "执法投诉按期办结率",
                              definition: "本年度收到的投诉中自收到之日起六十日内办结的比例（未办结的计为未按期）", unit: .percent, compute: { scope, db in
                 try await .countedRatio({ complaints(scope, on: db) }, narrowedTo: closedOnTime)
-            }, records: { scope, db in
-                try await closedOnTime(complaints(scope, on: db)).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.number, link: $0.link) }
-            }),
+            }, records: .query({ scope, db in closedOnTime(complaints(scope, on: db)) }, complaintRef)),
         ]
     }
 }

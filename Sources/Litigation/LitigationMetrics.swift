@@ -29,9 +29,9 @@ enum LitigationMetrics {
         return query
     }
 
-    static func refs(_ rows: [Lawsuit]) -> [MetricRecordRef] {
-        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.court) \($0.caseNumber)", link: $0.link) }
-    }
+    @Sendable static func ref(_ row: Lawsuit) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: "\(row.court) \(row.caseNumber)", link: row.link) }
+
+    static func refs(_ rows: [Lawsuit]) -> [MetricRecordRef] { rows.map(ref) }
 
     /// The lawsuits those hearings belong to (only their ids are read).
     static func heardCases(_ query: QueryBuilder<LawsuitHearing>, on db: any Database) async throws -> [MetricRecordRef] {
@@ -43,7 +43,7 @@ enum LitigationMetrics {
                       _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit>) -> MetricDefinition {
         MetricDefinition(key: "litigation.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
             .count(try await query(scope, db).count())
-        }, records: { scope, db in refs(try await query(scope, db).sort(\.$filedOn).all()) })
+        }, records: .query({ scope, db in query(scope, db).sort(\.$filedOn) }, ref))
     }
 
     static var all: [MetricDefinition] {
@@ -57,7 +57,7 @@ enum LitigationMetrics {
                 let total = try await concluded(scope, on: db).count()
                 guard total > 0 else { return .missing }
                 return .ratio(numerator: try await concluded(scope, on: db).filter(\.$lost == true).count(), denominator: total)
-            }, records: { scope, db in refs(try await concluded(scope, on: db).filter(\.$lost == true).all()) }),
+            }, records: .query({ scope, db in concluded(scope, on: db).filter(\.$lost == true) }, ref)),
             MetricDefinition(key: "litigation.hearings", label: "开庭次数", definition: "本年度开庭审理的次数", unit: .times, compute: { scope, db in
                 .count(try await hearings(scope, on: db).count())
             }, records: { scope, db in

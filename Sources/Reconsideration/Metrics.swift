@@ -25,15 +25,13 @@ enum ReconsiderationMetrics {
         return base(scope, on: db).filter(\.$outcomeOn >= start).filter(\.$outcomeOn < end)
     }
 
-    static func refs(_ rows: [ReconsiderationCase]) -> [MetricRecordRef] {
-        rows.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: $0.link) }
-    }
+    @Sendable static func ref(_ row: ReconsiderationCase) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.caseNumber, link: row.link) }
 
     static func count(_ key: String, _ label: String, _ definition: String,
                       _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>) -> MetricDefinition {
         MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
             .count(try await query(scope, db).count())
-        }, records: { scope, db in refs(try await query(scope, db).sort(\.$caseNumber).all()) })
+        }, records: .query({ scope, db in query(scope, db).sort(\.$caseNumber) }, ref))
     }
 
     typealias Narrowing = @Sendable (QueryBuilder<ReconsiderationCase>) -> QueryBuilder<ReconsiderationCase>
@@ -48,7 +46,7 @@ enum ReconsiderationMetrics {
         let listed = listing ?? numerator
         return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, rounding: rounding, compute: { scope, db in
             try await .countedRatio({ denominator(scope, db) }, narrowedTo: numerator)
-        }, records: { scope, db in refs(try await listed(denominator(scope, db)).sort(\.$caseNumber).all()) })
+        }, records: .query({ scope, db in listed(denominator(scope, db)).sort(\.$caseNumber) }, ref))
     }
 
     static let directCorrections = CaseOutcome.allCases.filter(\.isDirectCorrection).map(\.rawValue)

@@ -45,6 +45,28 @@ import Testing
         }
     }
 
+    @Test("figures are computed by the database: no metric's compute closure loads rows, sums or filters in Swift")
+    func figuresInSQL() throws {
+        let targets = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Sources").path)
+        var figures = 0
+        for target in targets {
+            for file in (try? Self.sources(target)) ?? [] {
+                var rest = Substring(file.text)
+                while let start = rest.range(of: "compute: {") {
+                    let tail = rest[start.upperBound...]
+                    guard let end = tail.range(of: "records:") else { break }
+                    let body = tail[..<end.lowerBound]
+                    figures += 1
+                    for loads in [".all()", ".all(\\", ".reduce(", ".filter {", "for "] {
+                        #expect(!body.contains(loads), "\(target)/\(file.name): a compute closure uses \(loads)")
+                    }
+                    rest = tail[end.upperBound...]
+                }
+            }
+        }
+        #expect(figures >= 30)
+    }
+
     @Test("lists apply the unit scope through UnitScoped.scoped, never by hand")
     func scopeByHelper() throws {
         let targets = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Sources").path)

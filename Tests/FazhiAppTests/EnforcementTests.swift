@@ -225,9 +225,9 @@ import FazhiDeadlines
             let zhzfScope = MetricScope(year: 2026, unitPath: zhzf.path, unitName: "综合执法局")
             let zhzfRate = try await t.services.metrics.evaluate(definition, scope: zhzfScope, on: t.db)
             #expect(zhzfRate.denominator == (zhzfRate.numerator ?? -1) + 1)
-            #expect(try await definition.records(zhzfScope, t.db).map(\.title) == ["示综执罚〔2026〕40号"])
+            #expect(try await definition.records.first(zhzfScope, on: t.db).map(\.title) == ["示综执罚〔2026〕40号"])
             let scjgScope = MetricScope(year: 2026, unitPath: scjg.path, unitName: "市场监管局")
-            #expect(try await !definition.records(scjgScope, t.db).map(\.title).contains("示市监罚〔2026〕40号"))
+            #expect(try await !definition.records.first(scjgScope, on: t.db).map(\.title).contains("示市监罚〔2026〕40号"))
         }
     }
 

@@ -181,7 +181,7 @@ extension ReconsiderationReportTests {
             let onTime = try #require(t.services.metrics.definition("reconsideration.on-time-rate"))
             let result = try await t.services.metrics.evaluate(onTime, scope: scope, on: t.db)
             #expect(result.numerator == 2 && result.denominator == 4 && result.value == "50.00")
-            let late = try await onTime.records(scope, t.db).map(\.title)
+            let late = try await onTime.records.first(scope, on: t.db).map(\.title)
             #expect(late == ["（2023）复字第2号", "（2023）复字第4号"])
         }
     }

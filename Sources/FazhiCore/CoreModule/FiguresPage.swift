@@ -27,7 +27,8 @@ enum FiguresPage {
             guard let definition = req.fazhi.metrics.definition(key) else { throw Abort(.notFound, reason: "没有代码为“\(key)”的指标") }
             let scope = try await scope(req)
             let result = try await req.fazhi.metrics.evaluate(definition, scope: scope, on: req.db)
-            let records = try await definition.records(scope, req.db)
+            let query = ListQuery(req, path: "/figures/\(key)", keys: ["year", "unit", "page"])
+            let records = try await definition.records.page(scope, PageRequest(number: query.page, size: 100), req.db)
             return Layout.page(req, title: "\(scope.year)年 \(scope.unitName)：\(definition.label)", content: [
                 UI.details([
                     ("数值", .text(result.value.map { $0 + result.unit } ?? "无数据")),
@@ -35,7 +36,8 @@ enum FiguresPage {
                     ("口径", .text(result.definition + "（" + result.rounding + "）")),
                     ("计算", .text(result.numerator.map { "\($0) ÷ \(result.denominator ?? 0)" } ?? "—")),
                 ]),
-                UI.simpleTable(caption: "所依据的记录（\(records.count)条）", headers: ["记录"], rows: records.map { [link($0.title, $0.link)] }),
+                UI.table(caption: "所依据的记录（共\(records.total)条）", columns: [UI.Column("记录")], rows: records.items.map { [link($0.title, $0.link)] }, query: query),
+                UI.pagination(records, query: query),
                 link("返回全部指标", "/figures?year=\(scope.year)"),
             ])
         }

@@ -144,11 +144,12 @@ public struct MetricDefinition: Sendable {
     public var unit: MetricUnit
     public var rounding: RoundingRule
     public var compute: @Sendable (MetricScope, any Database) async throws -> MetricValue
-    public var records: @Sendable (MetricScope, any Database) async throws -> [MetricRecordRef]
+    /// The records behind the figure, a page at a time (`/figures/{key}?page=`).
+    public var records: MetricRecords
 
     public init(key: String, label: String, definition: String, unit: MetricUnit, rounding: RoundingRule = .default,
                 compute: @escaping @Sendable (MetricScope, any Database) async throws -> MetricValue,
-                records: @escaping @Sendable (MetricScope, any Database) async throws -> [MetricRecordRef]) {
+                records: MetricRecords) {
         self.key = key
         self.label = label
         self.definition = definition
@@ -156,6 +157,48 @@ public struct MetricDefinition: Sendable {
         self.rounding = rounding
         self.compute = compute
         self.records = records
+    }
+
+    /// A figure whose records are a short list computed whole (the units of a county, its bodies).
+    public init(key: String, label: String, definition: String, unit: MetricUnit, rounding: RoundingRule = .default,
+                compute: @escaping @Sendable (MetricScope, any Database) async throws -> MetricValue,
+                records: @escaping @Sendable (MetricScope, any Database) async throws -> [MetricRecordRef]) {
+        self.init(key: key, label: label, definition: definition, unit: unit, rounding: rounding, compute: compute, records: .list(records))
+    }
+}
+
+/// The records behind a figure, read a page at a time: a figure of a province's year can rest on
+/// tens of thousands of cases, and its page shows 200 at most.
+public struct MetricRecords: Sendable {
+    public let page: @Sendable (MetricScope, PageRequest, any Database) async throws -> Page<MetricRecordRef>
+
+    public init(page: @escaping @Sendable (MetricScope, PageRequest, any Database) async throws -> Page<MetricRecordRef>) {
+        self.page = page
+    }
+
+    /// From a query: counted in the database, and only the page's rows loaded (in the query's
+    /// order, then by id, so pages do not overlap).
+    public static func query<M: Model>(_ make: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<M>,
+                                       _ reference: @escaping @Sendable (M) -> MetricRecordRef) -> MetricRecords {
+        MetricRecords { scope, request, db in
+            let total = try await make(scope, db).count()
+            let rows = try await make(scope, db).sort(.id).range(request.offset..<(request.offset + request.size)).all()
+            return Page(items: rows.map(reference), total: total, request: request)
+        }
+    }
+
+    /// From a list computed whole, for the short ones.
+    public static func list(_ make: @escaping @Sendable (MetricScope, any Database) async throws -> [MetricRecordRef]) -> MetricRecords {
+        MetricRecords { scope, request, db in
+            let all = try await make(scope, db)
+            let start = min(request.offset, all.count)
+            return Page(items: Array(all[start..<min(start + request.size, all.count)]), total: all.count, request: request)
+        }
+    }
+
+    /// The first `limit` records (at most 200: one page), for tests and the command line.
+    public func first(_ scope: MetricScope, limit: Int = 200, on db: any Database) async throws -> [MetricRecordRef] {
+        try await page(scope, PageRequest(number: 1, size: limit), db).items
     }
 }
 

@@ -1,0 +1,39 @@
+import FazhiCore
+import Foundation
+import Testing
+
+/// The records behind a figure are read a page at a time (`MetricRecords`), in a stable order.
+@Suite struct FiguresTests {
+    @Test("every figure's records page through without gaps or repeats, their total is counted, and a count figure lists as many records as it counts")
+    func recordPages() async throws {
+        try await TestApp.run { t in
+            let government = try await t.unit("SFX-GOV")
+            let scope = MetricScope(year: 2025, unitPath: government.path, unitName: government.name)
+            var checked = 0
+            for definition in t.services.metrics.definitions {
+                let whole = try await definition.records.page(scope, PageRequest(number: 1, size: 200), t.db)
+                guard whole.total <= 200 else { continue }
+                #expect(whole.items.count == whole.total, "\(definition.key)")
+                var paged: [String] = []
+                for number in 1...max(1, (whole.total + 6) / 7) {
+                    let page = try await definition.records.page(scope, PageRequest(number: number, size: 7), t.db)
+                    #expect(page.total == whole.total && page.items.count <= 7, "\(definition.key) page \(number)")
+                    paged += page.items.map(\.id)
+                }
+                #expect(paged == whole.items.map(\.id), "\(definition.key): pages of 7 are the whole list in order")
+                #expect(try await definition.records.page(scope, PageRequest(number: 1_000_000), t.db).items.isEmpty)
+                checked += 1
+            }
+            #expect(checked >= 30)
+            for key in ["enforcement.penalty-cases", "enforcement.penalty-decisions", "supervision.complaints", "reconsideration.received", "litigation.cases"] {
+                let definition = try #require(t.services.metrics.definition(key), "\(key)")
+                guard case .count(let n) = try await definition.compute(scope, t.db) else { Issue.record("\(key) has no count"); continue }
+                #expect(try await definition.records.page(scope, PageRequest(number: 1), t.db).total == n, "\(key)")
+            }
+            // The page shows one page of records and the way to the next.
+            let (supervisor, _) = try await t.login("supervisor")
+            let page = try await t.request(supervisor, .GET, "/figures/enforcement.penalty-decisions?year=2025&page=1").body.string
+            #expect(page.contains("所依据的记录（共") && page.contains("第1/1页"))
+        }
+    }
+}
