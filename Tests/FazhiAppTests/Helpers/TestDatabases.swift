@@ -67,16 +67,28 @@ final class PostgresAdmin: Sendable {
     }
 
     /// `CREATE DATABASE`, empty or as a copy of `template`. The role needs CREATEDB.
+    /// A copy waits while the server still counts a connection to the template (one closing as
+    /// the template's app shut down, or a concurrent copy's check): up to eight tries.
     func create(_ name: String, template: String?) async throws {
         let db = try await sql()
-        do {
-            if let template {
-                try await db.raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run()
-            } else {
-                try await db.raw("CREATE DATABASE \(ident: name)").run()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                if let template {
+                    try await db.raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run()
+                } else {
+                    try await db.raw("CREATE DATABASE \(ident: name)").run()
+                }
+                return
+            } catch {
+                let text = String(reflecting: error)
+                if attempt < 8 && (text.contains("being accessed by other users") || text.contains("too many clients")) {
+                    try await Task.sleep(nanoseconds: UInt64(attempt) * 250_000_000)
+                    continue
+                }
+                throw TestSetupError("CREATE DATABASE \(name) failed (the role of FAZHI_TEST_POSTGRES_URL needs CREATEDB): \(text)")
             }
-        } catch {
-            throw TestSetupError("CREATE DATABASE \(name) failed (the role of FAZHI_TEST_POSTGRES_URL needs CREATEDB): \(String(reflecting: error))")
         }
     }
 
