@@ -167,3 +167,68 @@ import VaporTesting
         }
     }
 }
+
+/// The checker's text reader against generated texts (fixed seeds): it stays within its limits on
+/// hostile input, and on generated rate statements its verdict is the arithmetic's.
+@Suite struct ReportCheckerFuzzTests {
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let pieces = ["受理", "收到", "申请", "办结", "审结", "败诉", "纠错", "件", "人次", "%", "％", "，", "。", "；", "\n", "|", "\t", "约", "同比增长",
+                         "同比下降", "上年", "0", "7", "12", "99999999999999999999999", "0.0", "13.96", "-", "——", "１２", "（", "）", "受案率", "败诉率", " "]
+
+    @Test("1,000 generated texts, some past the limits: the claims never exceed the bound, a cut text says so, every verdict has its computation or its reason")
+    func hostileTexts() {
+        var random = Seeded(state: 11_26)
+        var limits = ReportChecker.Limits()
+        limits.characters = 4_000
+        limits.quantities = 300
+        var cut = 0
+        for round in 0..<1_000 {
+            let count = round % 10 == 0 ? 3_000 : Int.random(in: 0...200, using: &random)
+            let text = (0..<count).map { _ in Self.pieces.randomElement(using: &random)! }.joined()
+            let result = ReportChecker.check(text, limits: limits)
+            #expect(result.claims.count <= limits.quantities * 2, "round \(round)")
+            if text.count > limits.characters {
+                cut += 1
+                #expect(result.limited?.contains("只核对了前4000字") == true)
+            } else {
+                #expect(result.limited == nil || result.limited?.isEmpty == false)
+            }
+            for claim in result.claims where claim.verdict != .uncheckable {
+                #expect(claim.computation?.isEmpty == false, "round \(round): \(claim.text)")
+            }
+        }
+        #expect(cut >= 50)
+    }
+
+    @Test("300 generated 受案率 statements: the true rate (rounded) is consistent, a rate off by a whole point is inconsistent")
+    func rateStatements() {
+        var random = Seeded(state: 2_019)
+        for _ in 0..<300 {
+            let received = Int.random(in: 1...5_000, using: &random)
+            let accepted = Int.random(in: 0...received, using: &random)
+            let exact = Decimal(accepted) * 100 / Decimal(received)
+            var rounded = Decimal()
+            var value = exact
+            NSDecimalRound(&rounded, &value, 2, .plain)
+            let right = NSDecimalNumber(decimal: rounded).doubleValue
+            let wrong = right >= 1 ? right - 1 : right + 1
+            func statement(_ rate: Double) -> String {
+                "全年共收到行政复议申请\(received)件，受理\(accepted)件，受案率\(String(format: "%.2f", rate))%。"
+            }
+            let good = ReportChecker.check(statement(right)).claims.first { $0.text.contains("受案率") }
+            #expect(good?.verdict == .consistent, "\(statement(right))")
+            let bad = ReportChecker.check(statement(wrong)).claims.first { $0.text.contains("受案率") }
+            #expect(bad?.verdict == .inconsistent, "\(statement(wrong))")
+        }
+    }
+}

@@ -64,10 +64,10 @@ public enum CSVReader {
         return ImportTable(headers: header.map { $0.trimmingCharacters(in: .whitespaces) }, rows: rows.map { $0.map(unescapeFormula) })
     }
 
-    /// The export's guard against formula injection (`'` before = + - @) taken off again, so an
+    /// The export's guard against formula injection (`'` before = + - @ or before a leading `'`) taken off again, so an
     /// exported ledger imports back to the values it was written from.
     static func unescapeFormula(_ cell: String) -> String {
-        guard cell.hasPrefix("'"), let next = cell.dropFirst().first, "=+-@".contains(next) else { return cell }
+        guard cell.hasPrefix("'"), let next = cell.dropFirst().first, "=+-@'".contains(next) else { return cell }
         return String(cell.dropFirst())
     }
 
@@ -125,9 +125,11 @@ public enum CSVReader {
     public static func write(headers: [String], rows: [[String]]) -> Data {
         func escape(_ value: String) -> String {
             var safe = value
-            // A leading = + - @ would make Excel evaluate the cell (CSV injection).
-            if let first = safe.first, "=+-@".contains(first) { safe = "'" + safe }
-            if safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            // A leading = + - @ would make Excel evaluate the cell (CSV injection). A leading ' is
+            // doubled too, so the reader can tell the guard from a value that starts with ' .
+            if let first = safe.first, "=+-@'".contains(first) { safe = "'" + safe }
+            // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n" (found by ReaderFuzzTests).
+            if safe.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
                 return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             }
             return safe
