@@ -55,6 +55,7 @@ public enum FazhiApp {
         app.asyncCommands.use(MetricsCommand(), as: "metrics")
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(TOTPCommand(), as: "totp")
+        app.asyncCommands.use(BackupCommand(), as: "backup")
         for module in modules {
             for (name, command) in module.commands { app.asyncCommands.use(command, as: name) }
         }

@@ -4,7 +4,7 @@ import Logging
 import Vapor
 
 /// The `fazhi` binary: `serve [--demo]`, `migrate`, `user create`, `audit verify`, `metrics`,
-/// `demo seed`, `totp`.
+/// `demo seed`, `totp`, `backup --out FILE`, `restore FILE`.
 public enum FazhiMain {
     public static func run() async {
         var arguments = CommandLine.arguments
@@ -35,6 +35,23 @@ public enum FazhiMain {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 try? await app.asyncShutdown()
                 exit(1)
+            }
+            if arguments.count > 1, arguments[1] == "restore" {
+                // Before the app opens the database: a SQLite restore replaces its file.
+                try? await app.asyncShutdown()
+                guard arguments.count == 3 else {
+                    FileHandle.standardError.write(Data("用法：fazhi restore 备份文件（先停止服务）\n".utf8))
+                    exit(1)
+                }
+                do {
+                    let report = try await Backup.restore(config: config, from: arguments[2], environment: env)
+                    print("已从 \(arguments[2]) 恢复到 \(config.database.description)。")
+                    for line in report.lines { print(line) }
+                    exit(0)
+                } catch {
+                    FileHandle.standardError.write(Data("恢复失败：\(error)\n".utf8))
+                    exit(1)
+                }
             }
             do {
                 try await FazhiApp.configure(app, config: config)
