@@ -20,16 +20,22 @@ public enum FazhiApp {
             throw AppConfig.Problems(messages: ["FAZHI_METRIC_ROUNDING：没有这些指标：\(unknownFigures.joined(separator: "、"))（`fazhi metrics` 列出全部指标代码）"])
         }
 
+        // The app's own blocking pool, larger than the cores: SQLite runs every call on it, and a
+        // connection waiting for the write lock (busy_timeout) holds a thread while it waits; with
+        // only NIO's shared pool of one thread a core, the connection holding the lock could find no
+        // thread to finish on (found by ConcurrencyTests: 64 writers at once timed out).
+        app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
         switch config.database {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(Int64(config.databasePoolTimeoutSeconds))), as: .sqlite)
             try await applySQLitePragmas(app)
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema = config.postgresSchema { configuration.searchPath = [schema] }
-            app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .debug), as: .psql)
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: config.postgresConnectionsPerLoop,
+                                        connectionPoolTimeout: .seconds(Int64(config.databasePoolTimeoutSeconds)), sqlLogLevel: .debug), as: .psql)
             if let schema = config.postgresSchema {
                 try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
             }

@@ -154,7 +154,7 @@ public enum AuditLog {
                 // Serialises appenders so two rows never claim the same predecessor. The lock is
                 // keyed by the schema: counties in their own schemas of one database each have
                 // their own chain, and must not queue behind each other's appends.
-                try await sql.raw("SELECT pg_advisory_xact_lock(7243001, hashtext(current_schema()))").run()
+                try await sql.raw(SQLQueryString(WriterLock.sql)).run()
             }
             let last = try await sql.raw("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").first()
             let previousSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0

@@ -81,6 +81,12 @@ public struct AppConfig: Sendable {
     /// enforcement domain key (`FAZHI_PENALTY_DECISION_DAYS=market=90,public-security=30`), where a
     /// local rule differs from the built-in one. Keys are the enforcement module's domains.
     public var penaltyDecisionDays: [String: Int] = [:]
+    /// How long a request waits for a database connection before it fails. SQLite has one writer
+    /// and one connection per event loop, so a burst of writes queues: sixty seconds, not the
+    /// driver's ten (ConcurrencyTests).
+    public var databasePoolTimeoutSeconds: Int = 60
+    /// PostgreSQL connections per event loop (per CPU core) of one app server (docs/decisions.md).
+    public var postgresConnectionsPerLoop: Int = 4
 
     public init() {}
 
@@ -153,6 +159,8 @@ public struct AppConfig: Sendable {
                 }
             }
         }
+        int("FAZHI_DB_POOL_TIMEOUT", 1...600, into: &config.databasePoolTimeoutSeconds)
+        int("FAZHI_DB_CONNECTIONS_PER_CORE", 1...64, into: &config.postgresConnectionsPerLoop)
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)

@@ -12,6 +12,11 @@ public enum DatabaseFlavor: Sendable {
     }
 }
 
+/// The PostgreSQL lock every write transaction of a schema holds until it ends.
+public enum WriterLock {
+    public static let sql = "SELECT pg_advisory_xact_lock(7243001, hashtext(current_schema()))"
+}
+
 extension Database {
     public var sql: any SQLDatabase { self as! any SQLDatabase }
 
@@ -21,11 +26,20 @@ extension Database {
     /// On SQLite the transaction begins with `BEGIN IMMEDIATE`, which takes the write lock at once:
     /// Fluent's default deferred `BEGIN` fails with "database is locked" when a read inside it later
     /// upgrades to a write while another connection writes (docs/architecture.md, "Data").
+    ///
+    /// On PostgreSQL it begins by taking the schema's writer lock (the one the audit chain appends
+    /// under), so a service's read → check → write is never interleaved with another writer's on the
+    /// same county: under READ COMMITTED two steps on one case would otherwise both read its old
+    /// state and both pass the rules (found by ConcurrencyTests). Counties in their own schemas do
+    /// not wait for each other (docs/decisions.md).
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
         switch DatabaseFlavor(self) {
         case .postgres:
-            return try await transaction(body)
+            return try await transaction { tx in
+                try await tx.sql.raw(SQLQueryString(WriterLock.sql)).run()
+                return try await body(tx)
+            }
         case .sqlite:
             return try await withConnection { connection in
                 let sql = connection as! any SQLDatabase
