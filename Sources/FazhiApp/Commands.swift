@@ -49,13 +49,13 @@ struct UserCommand: AsyncCommand {
 /// `fazhi audit verify`: walks the hash chain and names the first row that does not fit.
 struct AuditCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "verify 或 anchor")
+        @Argument(name: "action", help: "verify、anchor 或 rekey")
         var action: String
         @Option(name: "anchor", help: "已公布的锚点（FAZHI-AUDIT-ANCHOR …）")
         var anchor: String?
     }
 
-    var help: String { "校验审计日志哈希链（fazhi audit verify [--anchor 锚点]）；签发链头锚点（fazhi audit anchor）" }
+    var help: String { "校验审计日志哈希链（fazhi audit verify [--anchor 锚点]）；签发链头锚点（fazhi audit anchor）；核验并封存升级前的旧链（fazhi audit rekey）" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let console = context.console
@@ -81,8 +81,17 @@ struct AuditCommand: AsyncCommand {
                 case .broken(let seq, let reason): throw CommandFailure("与锚点不符（第 \(seq) 条）：\(reason)")
                 }
             }
+        case "rekey":
+            switch try await AuditLog.rekey(by: Principal.system("审计链转换").auditActor, at: context.application.fazhi.now, on: db) {
+            case .sealed(let through, let marker):
+                console.print("旧链第1至\(through)条记录按SHA-256核验无误，已由第\(marker)条记录以密钥哈希链封存；fazhi audit verify 现应通过。")
+            case .alreadyKeyed(let rows):
+                console.print("审计链已是密钥哈希链（共 \(rows) 条），无需转换。")
+            case .refused(let reason):
+                throw CommandFailure(reason)
+            }
         default:
-            throw CommandFailure("未知操作“\(signature.action)”，可用：verify、anchor")
+            throw CommandFailure("未知操作“\(signature.action)”，可用：verify、anchor、rekey")
         }
     }
 }

@@ -63,6 +63,58 @@ import VaporTesting
         }
     }
 
+    /// Rows as an installation from before the keyed chain wrote them: plain SHA-256.
+    static func insertLegacy(_ sql: any SQLDatabase, seq: Int64, prev: String, detail: String) async throws -> AuditRow {
+        var row = AuditRow(seq: seq, occurredAt: "2025-06-0\(seq)T09:00:00.000+0800", actorID: "", actorName: "旧系统", unitID: "", ip: "",
+                           action: "unit.create", entityType: "unit", entityID: "U\(seq)", outcome: "ok", detail: detail, prevHash: prev, hash: "")
+        row.hash = row.legacyHash()
+        try await sql.raw("""
+            INSERT INTO audit_entries (id, seq, occurred_at, actor_id, actor_name, unit_id, ip, action, entity_type, entity_id, outcome, detail, prev_hash, hash) \
+            VALUES (\(bind: UUID()), \(bind: row.seq), \(bind: row.occurredAt), '', '旧系统', '', '', 'unit.create', 'unit', \(bind: row.entityID), 'ok', \
+            \(bind: row.detail), \(bind: row.prevHash), \(bind: row.hash))
+            """).run()
+        return row
+    }
+
+    @Test("fazhi audit rekey: a chain from before the key is verified as SHA-256 and sealed by a keyed row; a rewrite of an old row is then caught; a broken old chain is not sealed")
+    func rekeyLegacyChain() async throws {
+        try await TestApp.run(seeded: false) { t in
+            let sql = t.db as! any SQLDatabase
+            try await Self.dropTriggers(t.db)
+            try await sql.raw("DELETE FROM audit_entries").run()
+            var previous = AuditLog.genesisHash
+            for seq in Int64(1)...5 { previous = try await Self.insertLegacy(sql, seq: seq, prev: previous, detail: "旧记录\(seq)").hash }
+            // The upgraded server appended two keyed rows before anyone ran rekey.
+            for _ in 0..<2 { try await AuditLog.append(AuditEvent(action: "unit.update", entityType: "unit", detail: "升级后"), by: Principal.system().auditActor, at: t.services.now, on: t.db) }
+            guard case .broken(1, let reason) = try await AuditLog.verify(on: t.db) else { Issue.record("an unsealed old chain must not verify"); return }
+            #expect(reason.contains("fazhi audit rekey"))
+            #expect(try await AuditLog.rekey(by: Principal.system().auditActor, at: t.services.now, on: t.db) == .sealed(through: 5, marker: 8))
+            #expect(try await AuditLog.verify(on: t.db) == .intact(rows: 8))
+            try await AuditLog.append(AuditEvent(action: "unit.update", entityType: "unit", detail: "封存后"), by: Principal.system().auditActor, at: t.services.now, on: t.db)
+            #expect(try await AuditLog.verify(on: t.db) == .intact(rows: 9))
+            #expect(try await AuditLog.rekey(by: Principal.system().auditActor, at: t.services.now, on: t.db) == .alreadyKeyed(rows: 9))
+            // Someone rewrites old row 3 and recomputes the plain chain 3…5: the keyed row 6 no longer fits.
+            try await sql.raw("DELETE FROM audit_entries WHERE seq BETWEEN 3 AND 5").run()
+            previous = try #require(try await sql.raw("SELECT hash FROM audit_entries WHERE seq = 2").first()?.decode(column: "hash", as: String.self))
+            for seq in Int64(3)...5 { previous = try await Self.insertLegacy(sql, seq: seq, prev: previous, detail: seq == 3 ? "改写" : "旧记录\(seq)").hash }
+            #expect(try await AuditLog.verify(on: t.db) == .broken(seq: 6, reason: "第6条记录的前序哈希与第5条记录不符"))
+        }
+        try await TestApp.run(seeded: false) { t in
+            let sql = t.db as! any SQLDatabase
+            try await Self.dropTriggers(t.db)
+            try await sql.raw("DELETE FROM audit_entries").run()
+            let first = try await Self.insertLegacy(sql, seq: 1, prev: AuditLog.genesisHash, detail: "旧记录1")
+            _ = try await Self.insertLegacy(sql, seq: 2, prev: first.hash, detail: "旧记录2")
+            try await sql.raw("UPDATE audit_entries SET detail = '改写' WHERE seq = 2").run()
+            guard case .refused(let reason) = try await AuditLog.rekey(by: Principal.system().auditActor, at: t.services.now, on: t.db) else {
+                Issue.record("a broken old chain must not be sealed")
+                return
+            }
+            #expect(reason.contains("第2条"))
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM audit_entries").first()?.decode(column: "n", as: Int.self) == 2)
+        }
+    }
+
     @Test("an anchor signs the head: it checks while the chain stands, and finds a cut tail or a forged anchor")
     func anchors() async throws {
         try await TestApp.run { t in

@@ -96,6 +96,23 @@ public struct AuditRow: Sendable, Equatable, Codable {
         case hash
     }
 
+    public init(seq: Int64, occurredAt: String, actorID: String, actorName: String, unitID: String, ip: String, action: String,
+                entityType: String, entityID: String, outcome: String, detail: String, prevHash: String, hash: String) {
+        self.seq = seq
+        self.occurredAt = occurredAt
+        self.actorID = actorID
+        self.actorName = actorName
+        self.unitID = unitID
+        self.ip = ip
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.outcome = outcome
+        self.detail = detail
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
     /// The columns of an audit row, in the order `AuditRow` decodes them.
     public static let selectColumns = "seq, occurred_at, actor_id, actor_name, unit_id, ip, action, entity_type, entity_id, outcome, detail, prev_hash, hash"
 
@@ -111,7 +128,7 @@ public struct AuditRow: Sendable, Equatable, Codable {
     }
 
     /// The plain SHA-256 chain of installations from before the chain was keyed (`fazhi audit rekey`).
-    func legacyHash() -> String {
+    public func legacyHash() -> String {
         Data(SHA256.hash(data: Data((prevHash + canonical).utf8))).hexString
     }
 }
@@ -184,11 +201,72 @@ public enum AuditLog {
         case broken(seq: Int64, reason: String)
     }
 
+    /// The action of the row `rekey` appends.
+    public static let rekeyAction = "audit.rekey"
+
+    /// The last row of a plain SHA-256 chain that `fazhi audit rekey` verified and sealed: its
+    /// marker row is keyed (an attacker without the key cannot write one), names that row in
+    /// `entity_id`, and chains on from it, so rewriting any older row breaks the chain at the
+    /// first keyed row after it. 0 when there is no such marker.
+    static func legacyThrough(on database: any Database) async throws -> Int64 {
+        guard let marker = try await database.sql.raw("""
+            SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries WHERE action = \(bind: rekeyAction) ORDER BY seq LIMIT 1
+            """).first(decoding: AuditRow.self),
+            marker.computedHash() == marker.hash, let through = Int64(marker.entityID), through < marker.seq else { return 0 }
+        return through
+    }
+
+    public enum RekeyOutcome: Sendable, Equatable {
+        /// The plain chain of rows 1…`through` was intact; the marker row `marker` now seals it.
+        case sealed(through: Int64, marker: Int64)
+        case alreadyKeyed(rows: Int64)
+        case refused(String)
+    }
+
+    /// `fazhi audit rekey`: an installation whose rows predate the keyed chain (plain SHA-256)
+    /// gets its old rows verified under that scheme and sealed by a keyed marker row; from then
+    /// `verify` checks the old rows as plain SHA-256 and every later row as keyed. Nothing is
+    /// rewritten (the table is append-only). A broken old chain is refused, not sealed.
+    public static func rekey(by actor: AuditActor, at date: Date, on database: any Database) async throws -> RekeyOutcome {
+        switch try await verify(on: database) {
+        case .intact(let rows): return .alreadyKeyed(rows: rows)
+        case .broken: break
+        }
+        // Walk the rows: a plain prefix, then (rows appended after an upgrade) keyed ones.
+        var expectedSeq: Int64 = 1
+        var previousHash = genesisHash
+        var legacyEnd: Int64 = 0
+        while true {
+            let rows = try await database.sql.raw("""
+                SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries WHERE seq >= \(bind: expectedSeq) ORDER BY seq LIMIT 2000
+                """).all(decoding: AuditRow.self)
+            if rows.isEmpty { break }
+            for row in rows {
+                guard row.seq == expectedSeq, row.prevHash == previousHash else {
+                    return .refused("第\(expectedSeq)条记录缺失或前序哈希不符：旧链已断开，不能转换")
+                }
+                if legacyEnd == row.seq - 1 && row.legacyHash() == row.hash {
+                    legacyEnd = row.seq
+                } else if row.computedHash() != row.hash {
+                    return .refused("第\(row.seq)条记录的内容与其哈希不符（记录被修改）：旧链已断开，不能转换")
+                }
+                previousHash = row.hash
+                expectedSeq += 1
+            }
+        }
+        guard legacyEnd > 0 else { return .refused("没有可转换的旧链记录") }
+        let marker = try await append(AuditEvent(action: rekeyAction, entityType: "audit_chain", entityID: String(legacyEnd),
+                                                 detail: "第1至\(legacyEnd)条记录按旧算法（SHA-256）核验无误，以本条起的密钥哈希链封存"),
+                                      by: actor, at: date, on: database)
+        return .sealed(through: legacyEnd, marker: marker.seq)
+    }
+
     /// Walks the chain in order and names the first row that does not fit.
     public static func verify(on database: any Database, batchSize: Int = 2000,
                               progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
         var expectedSeq: Int64 = 1
         var previousHash = genesisHash
+        let legacy = try await legacyThrough(on: database)
         while true {
             let rows = try await database.sql.raw("""
                 SELECT \(unsafeRaw: AuditRow.selectColumns) FROM audit_entries WHERE seq >= \(bind: expectedSeq) \
@@ -202,7 +280,10 @@ public enum AuditLog {
                 if row.prevHash != previousHash {
                     return .broken(seq: row.seq, reason: "第\(row.seq)条记录的前序哈希与第\(row.seq - 1)条记录不符")
                 }
-                if row.computedHash() != row.hash {
+                if (row.seq <= legacy ? row.legacyHash() : row.computedHash()) != row.hash {
+                    if legacy == 0 && row.seq == 1 && row.legacyHash() == row.hash {
+                        return .broken(seq: 1, reason: "审计记录早于密钥哈希链（旧算法SHA-256）：请先运行 fazhi audit rekey 核验并封存旧链")
+                    }
                     return .broken(seq: row.seq, reason: "第\(row.seq)条记录的内容与其哈希不符（记录被修改）")
                 }
                 previousHash = row.hash
