@@ -53,7 +53,7 @@ enum DeadlineAPI {
         }
         router.api(.GET, "calendar/day", permission: DeadlinePermissions.calendarView, doc: APIDoc("某日是否为工作日", query: [
             ("date", "日期 YYYY-MM-DD"),
-        ], response: .object([("date", .string("日期")), ("workday", .boolean("是否工作日")), ("kind", .string("工作日/周末/某假期/调休上班日")),
+        ], required: ["date"], response: .object([("date", .string("日期")), ("workday", .boolean("是否工作日")), ("kind", .string("工作日/周末/某假期/调休上班日")),
                               ("covered", .boolean("该年节假日安排是否已录入")), ("calendarVersion", .integer("日历版本"))], required: ["date", "workday"]))) { req async throws -> DayDTO in
             let text = req.query[String.self, at: "date"] ?? ""
             guard let date = CivilDate(text) else {

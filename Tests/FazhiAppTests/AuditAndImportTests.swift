@@ -257,7 +257,7 @@ import VaporTesting
         }
     }
 
-    @Test("openapi.json is OpenAPI 3.1 and lists every API route with its method")
+    @Test("openapi.json is OpenAPI 3.1 and lists every API route with its method and real formats; an undeclared method is 405 with Allow")
     func openAPI() async throws {
         try await TestApp.run(seeded: false) { t in
             try await t.app.testing().test(.GET, "/api/v1/openapi.json") { response in
@@ -272,7 +272,19 @@ import VaporTesting
                     }.joined(separator: "/")
                     #expect(paths[path]?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(path) missing from openapi.json")
                 }
+                // Record ids are UUIDs, and a required date says so (schemathesis generates from these).
+                let unit = try #require(paths["/api/v1/units/{id}"]?["get"] as? [String: Any])
+                let parameter = try #require((unit["parameters"] as? [[String: Any]])?.first)
+                #expect((parameter["schema"] as? [String: String])?["format"] == "uuid")
+                let day = try #require(paths["/api/v1/calendar/day"]?["get"] as? [String: Any])
+                let date = try #require((day["parameters"] as? [[String: Any]])?.first)
+                #expect(date["required"] as? Bool == true && (date["schema"] as? [String: String])?["format"] == "date")
             }
+            // A method the path does not have: 405 with the ones it has; an unknown path stays 404.
+            try await t.app.testing().test(.TRACE, "/api/v1/units") { response in
+                #expect(response.status == .methodNotAllowed && response.headers.first(name: .allow) == "GET, POST")
+            }
+            try await t.app.testing().test(.DELETE, "/api/v1/no-such-thing") { #expect($0.status == .notFound) }
         }
     }
 

@@ -116,9 +116,17 @@ public enum OpenAPIDocument {
             }.joined(separator: "/")
             var parameters: [[String: Any]] = route.path.compactMap { component in
                 guard case .parameter(let name) = component else { return nil }
-                return ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]
+                // Every record of the API is named by its UUID.
+                return ["name": name, "in": "path", "required": true, "schema": name == "id" ? ["type": "string", "format": "uuid"] : ["type": "string"]]
             }
-            parameters += doc.queryParameters.map { ["name": $0.name, "in": "query", "required": false, "description": $0.description, "schema": ["type": "string"]] }
+            parameters += doc.queryParameters.map { parameter in
+                // A date the operation parses strictly is described as one; the others are read
+                // leniently (a bad page number is clamped, an unknown filter ignored), so strings.
+                let schema: [String: Any] = doc.requiredQuery.contains(parameter.name) && parameter.name == "date"
+                    ? ["type": "string", "format": "date"] : ["type": "string"]
+                return ["name": parameter.name, "in": "query", "required": doc.requiredQuery.contains(parameter.name),
+                        "description": parameter.description, "schema": schema]
+            }
             var operation: [String: Any] = [
                 "summary": doc.summary,
                 "operationId": route.method.rawValue.lowercased() + path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""),
@@ -128,6 +136,7 @@ public enum OpenAPIDocument {
                     route.method == .POST ? "201" : "200": ["description": "成功", "content": ["application/json": ["schema": doc.response.json]]],
                     "401": ["description": "未提供有效令牌", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]],
                     "403": ["description": "无权限或超出管理范围", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]],
+                    "404": ["description": "记录不存在", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]],
                     "422": ["description": "校验失败", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]],
                 ] as [String: Any],
                 "security": [["bearer": [String]()]],

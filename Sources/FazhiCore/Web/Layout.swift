@@ -107,6 +107,23 @@ public struct ErrorResponder: AsyncMiddleware {
         }
     }
 
+    /// The methods registered for the request's path, when none matched its method.
+    static func allowedMethods(for req: Request) -> [String] {
+        let parts = req.url.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var methods = Set<String>()
+        for route in req.application.routes.all where route.path.count == parts.count {
+            let matches = zip(route.path, parts).allSatisfy { component, part in
+                switch component {
+                case .constant(let text): return text == part
+                case .parameter: return true
+                case .anything, .catchall: return true
+                }
+            }
+            if matches { methods.insert(route.method.rawValue) }
+        }
+        return methods.sorted()
+    }
+
     func render(_ error: any Error, for req: Request) async -> Response {
         var status = HTTPResponseStatus.internalServerError
         var detail = "服务器内部错误，已记录日志。请稍后重试或联系系统管理员。"
@@ -132,6 +149,11 @@ public struct ErrorResponder: AsyncMiddleware {
         case let file as ImportFileError:
             status = .badRequest
             detail = file.description
+        case let abort as any AbortError where abort.status == .notFound && req.route == nil && !Self.allowedMethods(for: req).isEmpty:
+            // The path exists with other methods: 405 with the methods it has (RFC 9110 §15.5.6).
+            status = .methodNotAllowed
+            detail = "该地址不支持 \(req.method.rawValue) 方法"
+            headers.replaceOrAdd(name: .allow, value: Self.allowedMethods(for: req).joined(separator: ", "))
         case let abort as any AbortError:
             status = abort.status
             headers = abort.headers

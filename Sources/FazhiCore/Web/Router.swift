@@ -8,10 +8,14 @@ public struct APIDoc: Sendable {
     /// A JSON Schema (as a Swift value) for the success response body.
     public var response: JSONSchema
     public var requestBody: JSONSchema?
+    /// Query parameters the operation refuses to run without.
+    public var requiredQuery: Set<String>
 
-    public init(_ summary: String, query: [(name: String, description: String)] = [], response: JSONSchema, requestBody: JSONSchema? = nil) {
+    public init(_ summary: String, query: [(name: String, description: String)] = [], required: Set<String> = [], response: JSONSchema,
+                requestBody: JSONSchema? = nil) {
         self.summary = summary
         self.queryParameters = query
+        self.requiredQuery = required
         self.response = response
         self.requestBody = requestBody
     }
