@@ -19,6 +19,7 @@ public struct PenaltyCaseImporter: Importer {
     public var columns: [ImportColumn] {
         [
             ImportColumn("案号", required: true, note: "不得重复"),
+            ImportColumn("历史违规说明", required: false, note: "过去的案件确有违反法定程序的（如未经法制审核作出重大决定），如实说明；填写后该行按实际情况导入，违法情形记为监督发现的问题并计入统计；不填则违反规则的行被拒绝"),
             ImportColumn("办案单位编码", required: true, note: "已确认的行政执法主体"),
             ImportColumn("当事人类型", required: true, note: "自然人/法人/其他组织"),
             ImportColumn("当事人", required: true, note: "加密保存"),
@@ -69,6 +70,8 @@ public struct PenaltyCaseImporter: Importer {
         var number: Int
         var lead: [String: String]
         var steps: [(order: Int, action: PenaltyAction, reviewer: String?)]
+        /// The ledger's statement of a historical breach (历史违规说明), if any.
+        var breach: String?
     }
 
     static let partyKinds = ["自然人": "natural", "法人": "legal", "其他组织": "other"]
@@ -154,7 +157,9 @@ public struct PenaltyCaseImporter: Importer {
             // Steps in the order of the procedure; a date out of that order is the service's to refuse.
             // Sorted by step, and within a step in the order added (告知, then 要求/放弃听证).
             let ordered = steps.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
-            rows.append(Row(number: number, lead: lead, steps: ordered.map { (order: $0.0, action: $0.1, reviewer: $0.2) }))
+            let breach = value("历史违规说明")
+            if breach.count > 500 { error("历史违规说明", "不能超过500个字符") }
+            rows.append(Row(number: number, lead: lead, steps: ordered.map { (order: $0.0, action: $0.1, reviewer: $0.2) }, breach: breach.isEmpty ? nil : breach))
         }
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
         let prepared = rows
@@ -178,7 +183,7 @@ public struct PenaltyCaseImporter: Importer {
                                 // may only review.
                                 actor = try await Self.reviewer(named: name, unitPath: created.unitPath, importer: principal, services: services, on: db)
                             }
-                            try await PenaltyCaseService.perform(step.action, on: created.id!, by: actor, services: services, on: db)
+                            try await PenaltyCaseService.perform(step.action, on: created.id!, by: actor, services: services, on: db, historicalBreach: row.breach)
                         }
                     } catch let failure as ValidationFailure {
                         problems += failure.errors.map { ImportRowError(row: row.number, column: column, message: "\($0.label)：\($0.message)") }
@@ -187,7 +192,7 @@ public struct PenaltyCaseImporter: Importer {
                     }
                 }
                 if !problems.isEmpty { throw ImportRejected(errors: problems) }
-                try await AuditLog.append(AuditEvent(action: "enforcement.case-import", entityType: "penalty_case", detail: "导入行政处罚案件\(prepared.count)件"),
+                try await AuditLog.append(AuditEvent(action: "enforcement.case-import", entityType: "penalty_case", detail: "导入行政处罚案件\(prepared.count)件" + (prepared.contains { $0.breach != nil } ? "，其中\(prepared.filter { $0.breach != nil }.count)件说明了历史违规" : "")),
                                           by: principal.auditActor, at: services.now, on: db)
             }
         } catch let rejected as ImportRejected {

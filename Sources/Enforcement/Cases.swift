@@ -359,14 +359,35 @@ public enum PenaltyCaseService {
 
     /// Records one step: loads the case and the facts the step needs, applies `PenaltyRules`, and
     /// writes the case, its clocks, its publication, the timeline and the audit row in one transaction.
+    ///
+    /// `historicalBreach` is only for a ledger row that states a breach of the law in the county's
+    /// past (the import column 历史违规说明): the step is recorded as it happened and each breach is
+    /// kept as a `PenaltyCaseFinding` with that statement, audited.
     @discardableResult
-    public static func perform(_ action: PenaltyAction, on caseID: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> PenaltyCase {
+    public static func perform(_ action: PenaltyAction, on caseID: UUID, by principal: Principal, services: FazhiServices, on db: any Database,
+                               historicalBreach: String? = nil) async throws -> PenaltyCase {
         let stamp = services.now
         let today = CivilDateTime(stamp).date
         return try await db.write { tx in
             let row = try await find(caseID, for: principal, on: tx)
-            let facts = try await loadFacts(for: action, case: row, today: today, by: principal, services: services, on: tx)
+            var facts = try await loadFacts(for: action, case: row, today: today, by: principal, services: services, on: tx)
+            facts.recordingHistory = historicalBreach != nil
             let step = try PenaltyRules.apply(action, to: row.state, facts: facts)
+            for finding in step.findings {
+                let record = PenaltyCaseFinding()
+                record.caseID = row.id!
+                record.unitPath = row.unitPath
+                record.caseNumber = row.caseNumber
+                record.step = action.label
+                record.happenedOn = action.date.description
+                record.finding = finding
+                record.statement = historicalBreach ?? ""
+                record.createdAt = stamp
+                try await record.create(on: tx)
+                try await AuditLog.append(AuditEvent(action: "enforcement.case-finding", entityType: "penalty_case", entityID: row.id!.uuidString,
+                                                     detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: finding)),
+                                          by: principal.auditActor, at: stamp, on: tx)
+            }
             row.apply(step.state)
             row.updatedAt = stamp
             try await row.update(on: tx)

@@ -31,12 +31,12 @@ public enum EnforcementModule {
             ActionPages.register(router)
             EnforcementStatisticsPage.register(router)
         },
-        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all + ActionMetrics.all + TrainingMetrics.all + FineMetrics.all,
+        metrics: EnforcementMetrics.all + PenaltyMetrics.all + PublicationMetrics.all + DiscretionMetrics.all + ActionMetrics.all + TrainingMetrics.all + FineMetrics.all + FindingMetrics.all,
         importers: [OfficerImporter(), MatterImporter(), PenaltyCaseImporter()],
         demoSeed: { context in try await EnforcementDemo.seed(context) },
         clockKinds: PenaltyClocks.all + PublicationClocks.all + ActionClocks.all,
         dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }],
-        unitPathColumns: [UnitPathColumn("penalty_cases"), UnitPathColumn("enforcement_actions"), UnitPathColumn("enforcement_bodies"), UnitPathColumn("enforcement_matters"), UnitPathColumn("enforcement_officers"), UnitPathColumn("officer_certificates"), UnitPathColumn("officer_exams"), UnitPathColumn("officer_years"), UnitPathColumn("discretion_benchmarks"), UnitPathColumn("lenience_items"), UnitPathColumn("enforcement_publications")]
+        unitPathColumns: [UnitPathColumn("penalty_cases"), UnitPathColumn("enforcement_actions"), UnitPathColumn("enforcement_bodies"), UnitPathColumn("enforcement_matters"), UnitPathColumn("enforcement_officers"), UnitPathColumn("officer_certificates"), UnitPathColumn("officer_exams"), UnitPathColumn("officer_years"), UnitPathColumn("discretion_benchmarks"), UnitPathColumn("lenience_items"), UnitPathColumn("enforcement_publications"), UnitPathColumn("penalty_case_findings")]
     )
 
 

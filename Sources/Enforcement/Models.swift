@@ -227,6 +227,7 @@ enum EnforcementMigrations {
         // 行政处罚法第六十条: the period is the domain's (🏷); bodies registered before are general.
         AddColumns("enforcement.012.body-domain", table: "enforcement_bodies", ["domain TEXT NOT NULL DEFAULT 'general'"]),
         AddDecisionDue(),
+        CreateFindings(),
     ]
 }
 

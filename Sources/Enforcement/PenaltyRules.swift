@@ -147,6 +147,10 @@ public struct PenaltyFacts: Sendable {
     public var calendar: WorkCalendar?
     /// The day the decision currently on `/gongshi` was published, if one is.
     public var publishedOn: CivilDate?
+    /// An imported ledger row that states a historical breach (the column 历史违规说明): the law's
+    /// gates do not refuse the step but record what it breached as findings, so a county brings in
+    /// its true, imperfect past and supervision sees it. Never set for steps taken on the platform.
+    public var recordingHistory = false
     /// 🏷 The decision clock of the body's enforcement domain (行政处罚法第六十条: ninety days unless a
     /// law, regulation or 规章 says otherwise), opened at 立案.
     public var decisionClock: ClockKind = PenaltyClocks.decision
@@ -180,6 +184,9 @@ public struct PenaltyStep: Sendable {
     public var state: PenaltyCaseState
     public var effects: [PenaltyEffect]
     public var detail: String
+    /// The gates of the law this step breached, each with its article: only for a ledger row that
+    /// states the breach (`PenaltyFacts.recordingHistory`); otherwise a breach is refused.
+    public var findings: [String] = []
 }
 
 public enum PenaltyRules {
@@ -218,6 +225,19 @@ public enum PenaltyRules {
         func require(_ allowed: Set<PenaltyStatus>, _ why: String) throws(ValidationFailure) {
             guard allowed.contains(status) else { throw fail("action", "操作", "案件当前为“\(status.label)”，不能\(action.label)：\(why)") }
         }
+        var findings: [String] = []
+        /// A gate of the law (its message cites the article): refused on the platform; for an
+        /// imported row that states the breach, recorded as a finding and passed.
+        func gate(_ field: String, _ label: String, _ message: String) throws(ValidationFailure) {
+            guard facts.recordingHistory else { throw fail(field, label, message) }
+            findings.append(message)
+        }
+        /// A step before which the law requires another (告知 before a decision): the same.
+        func requireOrRecord(_ allowed: Set<PenaltyStatus>, breachedFrom: Set<PenaltyStatus>, _ why: String) throws(ValidationFailure) {
+            if allowed.contains(status) { return }
+            guard facts.recordingHistory, breachedFrom.contains(status) else { try require(allowed, why); return }
+            findings.append("案件当时为“\(status.label)”即\(action.label)：\(why)")
+        }
         var detail = action.label
         switch action {
         case .file(_, let numbers, let major, let complex, let summary):
@@ -227,17 +247,17 @@ public enum PenaltyRules {
             try require([.lead], "只有案源可以立案")
             let end = limitationEnd(violationOn: row.violationOn, graveHarm: row.graveHarm)
             if row.discoveredOn > end {
-                throw fail("discoveredOn", "发现日期", "违法行为发生于\(row.violationOn)，至\(end)未被发现，依行政处罚法第三十六条不再给予行政处罚（\(row.graveHarm ? "五年" : "二年")）")
+                try gate("discoveredOn", "发现日期", "违法行为发生于\(row.violationOn)，至\(end)未被发现，依行政处罚法第三十六条不再给予行政处罚（\(row.graveHarm ? "五年" : "二年")）")
             }
             let distinct = Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }).sorted()
-            guard distinct.count >= 2 else { throw fail("officers", "执法人员", "执法人员不得少于两人（行政处罚法第四十二条），请填写至少两个执法证号") }
+            if distinct.count < 2 { try gate("officers", "执法人员", "执法人员不得少于两人（行政处罚法第四十二条），请填写至少两个执法证号") }
             var officerIDs: [UUID] = []
             for number in distinct {
                 guard let certificate = facts.certificates[number] else {
                     throw fail("officers", "执法人员", "没有执法证号为“\(number)”的行政执法证")
                 }
-                guard certificate.qualified else {
-                    throw fail("officers", "执法人员", "执法证“\(number)”在\(date)不是有效状态（\(certificate.statusLabel)），持证人不能办案（行政处罚法第四十二条）")
+                if !certificate.qualified {
+                    try gate("officers", "执法人员", "执法证“\(number)”在\(date)不是有效状态（\(certificate.statusLabel)），持证人不能办案（行政处罚法第四十二条）")
                 }
                 guard certificate.unitPath.hasPrefix(facts.unitPath) || facts.unitPath.hasPrefix(certificate.unitPath) else {
                     throw fail("officers", "执法人员", "执法证“\(number)”的持证人不属于办案单位")
@@ -275,8 +295,8 @@ public enum PenaltyRules {
             guard date >= notified else { throw fail("on", "日期", "不能早于告知日期 \(notified)") }
             if requesting {
                 guard let calendar = facts.calendar, let end = hearingRequestEnd(notifiedOn: notified, calendar: calendar) else { throw fail("on", "日期", "工作日历未覆盖告知后的日期，请先导入工作日历") }
-                guard date <= end else {
-                    throw fail("on", "日期", "当事人应当在告知后五日内提出听证要求（行政处罚法第六十四条第一项、第八十五条：工作日），期限至\(end)届满")
+                if date > end {
+                    try gate("on", "日期", "当事人应当在告知后五日内提出听证要求（行政处罚法第六十四条第一项、第八十五条：工作日），期限至\(end)届满")
                 }
                 row.hearingRequestedOn = date
             } else {
@@ -303,26 +323,26 @@ public enum PenaltyRules {
             let party = row.isNaturalPerson ? "公民" : "法人或者其他组织"
             if row.summary {
                 // 第四十四条 applies to the summary procedure too: the party is told before the decision.
-                try require([.notified], "简易程序当场作出决定前，也应当告知当事人拟作出的处罚内容及事实、理由、依据和陈述申辩权利（行政处罚法第四十四条）")
+                try requireOrRecord([.notified], breachedFrom: [.filed], "简易程序当场作出决定前，也应当告知当事人拟作出的处罚内容及事实、理由、依据和陈述申辩权利（行政处罚法第四十四条）")
                 // 第五十一条: on the spot only a warning or a fine up to 200 元 (citizens) / 3,000 元 (organisations).
                 let limit = row.isNaturalPerson ? 200 : 3000
                 if let fine, fine > limit {
-                    throw fail("fine", "罚款", "简易程序只能对\(party)处\(limit)元以下罚款或者警告（行政处罚法第五十一条），请按普通程序办理")
+                    try gate("fine", "罚款", "简易程序只能对\(party)处\(limit)元以下罚款或者警告（行政处罚法第五十一条），请按普通程序办理")
                 }
             } else {
-                try require([.notified, .reviewed], "立案、调查、告知后才能作出决定（行政处罚法第四十四条）")
+                try requireOrRecord([.notified, .reviewed], breachedFrom: [.filed], "立案、调查、告知后才能作出决定（行政处罚法第四十四条）")
                 // 第六十三条, 第六十四条: no decision while the party may still ask for a hearing, and none
                 // before a requested hearing has been held.
                 if row.hearingRight && row.hearingOn == nil {
                     if let requested = row.hearingRequestedOn {
-                        throw fail("action", "操作", "当事人已于\(requested)要求听证，应当组织听证后再作出决定（行政处罚法第六十三条、第六十四条）")
+                        try gate("action", "操作", "当事人已于\(requested)要求听证，应当组织听证后再作出决定（行政处罚法第六十三条、第六十四条）")
                     }
-                    if row.hearingWaivedOn == nil, let notified = row.notifiedOn {
+                    if row.hearingRequestedOn == nil, row.hearingWaivedOn == nil, let notified = row.notifiedOn {
                         guard let calendar = facts.calendar, let end = hearingRequestEnd(notifiedOn: notified, calendar: calendar) else {
                             throw fail("on", "日期", "工作日历未覆盖告知后的日期，请先导入工作日历")
                         }
                         if date <= end {
-                            throw fail("on", "日期", "当事人可以在告知后五日内要求听证（行政处罚法第六十四条第一项、第八十五条：工作日），期限至\(end)届满；期限内不得作出决定，除非当事人书面放弃听证")
+                            try gate("on", "日期", "当事人可以在告知后五日内要求听证（行政处罚法第六十四条第一项、第八十五条：工作日），期限至\(end)届满；期限内不得作出决定，除非当事人书面放弃听证")
                         }
                     }
                 }
@@ -330,11 +350,11 @@ public enum PenaltyRules {
             // 🏷 The amount threshold: a large fine makes the decision 重大 even if it was not flagged at 立案.
             let threshold = row.isNaturalPerson ? facts.majorFinePersonYuan : facts.majorFineOrganisationYuan
             if let fine, fine >= threshold, row.reviewOn == nil {
-                throw fail("fine", "罚款", "对\(party)罚款\(threshold)元以上属于本地规定的重大执法决定，未经法制审核不得作出决定（行政处罚法第五十八条第一款第四项），请先告知并提交法制审核")
+                try gate("fine", "罚款", "对\(party)罚款\(threshold)元以上属于本地规定的重大执法决定，未经法制审核不得作出决定（行政处罚法第五十八条第一款第四项），请先告知并提交法制审核")
             }
             if !penalty, fine != nil { throw fail("fine", "罚款", "不予行政处罚决定不能有罚款") }
             if row.major && !row.isNaturalPerson && facts.enterpriseImpactRequired && row.impactAssessedOn == nil {
-                throw fail("action", "操作", "对企业作出重大行政处罚决定前，应当评估对企业生产经营的影响并记录（🏷 本地涉企行政执法规定），请先记录涉企经济影响评估")
+                try gate("action", "操作", "对企业作出重大行政处罚决定前，应当评估对企业生产经营的影响并记录（🏷 本地涉企行政执法规定），请先记录涉企经济影响评估")
             }
             if let discretion {
                 let checked: DiscretionOutcome
@@ -355,10 +375,10 @@ public enum PenaltyRules {
                 if let item = checked.lenience { detail += "；适用\(item.listLabel)\(item.code)：\(discretion.lenienceReason ?? "")" }
             }
             if row.major && row.reviewOn == nil {
-                throw fail("action", "操作", "本案属于行政处罚法第五十八条规定的情形，未经法制审核或者审核未通过的，不得作出决定")
+                try gate("action", "操作", "本案属于行政处罚法第五十八条规定的情形，未经法制审核或者审核未通过的，不得作出决定")
             }
             if row.complex && row.deliberationOn == nil {
-                throw fail("action", "操作", "情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定（行政处罚法第五十七条第二款）")
+                try gate("action", "操作", "情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定（行政处罚法第五十七条第二款）")
             }
             if let fine, fine < 0 { throw fail("fine", "罚款", "不能为负数") }
             guard !decision.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "决定内容", "须写明处罚种类和依据") }
@@ -402,8 +422,8 @@ public enum PenaltyRules {
             // 第六十四条第二项: notified at least seven (working, 第八十五条) days before the hearing.
             guard let calendar = facts.calendar else { throw fail("on", "日期", "工作日历未载入") }
             let between = calendar.workdays(after: noticeOn, through: date.adding(days: -1))
-            guard between >= 7 else {
-                throw fail("noticeOn", "听证通知日期", "应当在举行听证的七日前通知当事人（行政处罚法第六十四条第二项、第八十五条：工作日），\(noticeOn)通知至\(date)听证只隔\(between)个工作日")
+            if between < 7 {
+                try gate("noticeOn", "听证通知日期", "应当在举行听证的七日前通知当事人（行政处罚法第六十四条第二项、第八十五条：工作日），\(noticeOn)通知至\(date)听证只隔\(between)个工作日")
             }
             guard !record.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("text", "听证笔录", "须记录听证情况（第六十四条第八项：听证应当制作笔录）") }
             effects.append(.completeClock(PenaltyClocks.hearingRequest, reason: "已举行听证"))
@@ -462,6 +482,7 @@ public enum PenaltyRules {
             effects.append(.withdrawPublication(reason: "决定已\(change.label)：\(row.changeReason ?? "")"))
             effects.append(.completeClock(PublicationClocks.withdrawal, reason: "已撤回"))
         }
-        return PenaltyStep(state: row, effects: effects, detail: detail)
+        if !findings.isEmpty { detail += "（历史违规：\(findings.joined(separator: "；"))）" }
+        return PenaltyStep(state: row, effects: effects, detail: detail, findings: findings)
     }
 }

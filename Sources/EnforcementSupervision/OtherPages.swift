@@ -343,3 +343,21 @@ enum ComplaintPages {
         return Layout.page(req, title: "执法投诉 \(row.number)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }
 }
+
+/// 历史违规: breaches of the law that units stated when importing their past cases (the ledger
+/// column 历史违规说明), each with the article the rules found; supervision follows them up.
+enum FindingPages {
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, "supervision/findings", permission: SupervisionPermissions.read) { req async throws -> Response in
+            let query = ListQuery(req, path: "/supervision/findings", keys: ["page"])
+            let page = try await EnforcementRecords.findings(for: try req.caller, page: PageRequest(number: query.page, size: 50), on: req.db)
+            return Layout.page(req, title: "导入历史中的违法情形", content: [
+                el("p", text: "各单位导入过去的执法台账时，如实说明了违反法定程序的情形；系统按规则核对出的问题列于此，供执法监督跟进。"),
+                UI.table(caption: "违法情形（共\(page.total)项）", columns: [UI.Column("案号"), UI.Column("环节"), UI.Column("日期"), UI.Column("核对出的问题"), UI.Column("单位说明")],
+                         rows: page.items.map { [link($0.caseNumber, $0.link), .text($0.step), .text($0.happenedOn), .text($0.finding), .text($0.statement)] },
+                         query: query),
+                UI.pagination(page, query: query),
+            ])
+        }
+    }
+}

@@ -38,12 +38,14 @@ public enum SupervisionModule {
             MenuEntry(title: "双随机抽查", path: "/supervision/inspections", permission: SupervisionPermissions.read, section: "执法监督"),
             MenuEntry(title: "两法衔接", path: "/supervision/transfers", permission: SupervisionPermissions.read, section: "执法监督"),
             MenuEntry(title: "执法投诉", path: "/supervision/complaints", permission: SupervisionPermissions.manage, section: "执法监督"),
+            MenuEntry(title: "历史违法情形", path: "/supervision/findings", permission: SupervisionPermissions.read, section: "执法监督"),
         ],
         routes: { router in
             ReviewPages.register(router)
             InspectionPages.register(router)
             TransferPages.register(router)
             ComplaintPages.register(router)
+            FindingPages.register(router)
         },
         metrics: SupervisionMetrics.all,
         importers: [InspectionTargetImporter()],

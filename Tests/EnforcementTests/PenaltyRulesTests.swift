@@ -202,6 +202,32 @@ struct PenaltyRulesTests {
         #expect(step.detail.contains("30日（批准人：局长王某）"))
     }
 
+    @Test("imported history: a row that states its breach passes the law's gates with each breach as a finding (article cited); structure still refuses; on the platform the same steps are refused")
+    func historicalBreaches() throws {
+        var history = facts()
+        history.recordingHistory = true
+        // 第四十二条: one officer.
+        let oneOfficer = PenaltyAction.file(on: day("2026-01-12"), certificateNumbers: ["A-1"], major: true, complex: false)
+        #expect(refusal(oneOfficer, on: lead())?.message(for: "officers")?.contains("第四十二条") == true)
+        let filed = try PenaltyRules.apply(oneOfficer, to: lead(), facts: history)
+        #expect(filed.findings.count == 1 && filed.findings[0].contains("第四十二条"))
+        #expect(filed.detail.contains("历史违规"))
+        // 第四十四条 and 第五十八条: a major decision without 告知 or review.
+        let decide = PenaltyAction.decide(on: day("2026-02-10"), fineYuan: 100, decision: "罚款")
+        #expect(refusal(decide, on: filed.state) != nil)
+        let decided = try PenaltyRules.apply(decide, to: filed.state, facts: history)
+        #expect(decided.state.status == .decided && decided.state.reviewOn == nil)
+        #expect(decided.findings.contains { $0.contains("第四十四条") } && decided.findings.contains { $0.contains("第五十八条") })
+        // Structure is not a breach of the law: a lead cannot be decided, history or not.
+        #expect(throws: ValidationFailure.self) { try PenaltyRules.apply(decide, to: lead(), facts: history) }
+        // Input errors stay errors: a decision without its text.
+        #expect(throws: ValidationFailure.self) {
+            try PenaltyRules.apply(.decide(on: day("2026-02-10"), fineYuan: 100, decision: " "), to: filed.state, facts: history)
+        }
+        // A step that breaches nothing records no finding.
+        #expect(try PenaltyRules.apply(file, to: lead(), facts: history).findings.isEmpty)
+    }
+
     @Test("不予立案 needs a reason and a lead")
     func drop() throws {
         #expect(refusal(.drop(on: day("2026-01-12"), reason: " "), on: lead())?.message(for: "reason") == "不予立案须写明理由")

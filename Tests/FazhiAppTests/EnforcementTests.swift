@@ -443,6 +443,52 @@ import FazhiDeadlines
         }
     }
 
+    @Test("a ledger row that states its historical breach lands as it happened: the breach is a finding with its article, audited, listed for supervision and counted; the figures say the decision was unreviewed")
+    func historicalBreachImport() async throws {
+        try await TestApp.run { t in
+            try await officer(t, "07001", certificate: "HIS-A", expires: "2028-12-31")
+            try await officer(t, "07002", certificate: "HIS-B", expires: "2028-12-31")
+            let importer = PenaltyCaseImporter()
+            let header = importer.columns.map(\.header)
+            func table(_ rows: [[String: String]]) throws -> ImportTable {
+                try TableReader.read(Data(([header.joined(separator: ",")] + rows.map { row in header.map { row[$0] ?? "" }.joined(separator: ",") })
+                    .joined(separator: "\n").utf8), filename: "ledger.csv")
+            }
+            var row = ["案号": "示市监罚〔2025〕901号", "办案单位编码": "SFX-SCJG", "当事人类型": "法人", "当事人": "示范县某建材公司", "违法行为": "销售不合格建材",
+                       "违法行为发生日期": "2025-09-01", "发现日期": "2025-09-05", "立案日期": "2025-09-08", "执法证号": "HIS-A、HIS-B", "重大执法决定": "是",
+                       "告知日期": "2025-09-20", "涉企影响评估日期": "2025-09-25", "决定日期": "2025-10-15", "罚款": "80000", "决定内容": "依法罚款"]
+            let officerPrincipal = try #require(try await AccountService.principal(user: try await t.user("officer.scjg"), channel: .session(id: UUID(), csrfToken: "", mustEnrollTOTP: false),
+                                                                                    tokenPermissions: nil, ip: "test", services: t.services, on: t.db))
+            let scjg = try await t.unit("SFX-SCJG")
+            let scope = MetricScope(year: 2025, unitPath: scjg.path, unitName: "市场监管局")
+            let reviewedRate = try #require(t.services.metrics.definition("enforcement.major-reviewed-rate"))
+            let before = try await t.services.metrics.evaluate(reviewedRate, scope: scope, on: t.db)
+            // Without a statement the row is refused, as before.
+            let refused = try await importer.run(try table([row]), by: officerPrincipal, services: t.services, on: t.db)
+            #expect(refused.rowsWritten == 0 && refused.errors.contains { $0.column == "决定日期" && $0.message.contains("第五十八条") })
+            row["历史违规说明"] = "2025年重大决定未送法制审核，已于2026年整改"
+            let landed = try await importer.run(try table([row]), by: officerPrincipal, services: t.services, on: t.db)
+            #expect(landed.errors.isEmpty && landed.rowsWritten == 1)
+            let imported = try #require(try await PenaltyCase.query(on: t.db).filter(\.$caseNumber == "示市监罚〔2025〕901号").first())
+            #expect(imported.caseStatus == .decided && imported.reviewOn == nil)
+            let findings = try await PenaltyCaseFinding.query(on: t.db).filter(\.$caseID == imported.id!).all()
+            #expect(findings.count == 2)
+            #expect(findings.contains { $0.step == "作出决定" && $0.finding.contains("第五十八条") && $0.statement.contains("已于2026年整改") })
+            #expect(try await AuditEntryQueries.page(.init(action: "enforcement.case-finding"), page: PageRequest(number: 1), on: t.db).items
+                .filter { $0.entityID == imported.id!.uuidString }.count == 2)
+            // Counted honestly: one more major decision, and it was not reviewed.
+            let after = try await t.services.metrics.evaluate(reviewedRate, scope: scope, on: t.db)
+            #expect(after.denominator == (before.denominator ?? 0) + 1 && after.numerator == before.numerator ?? 0)
+            let breaches = try #require(t.services.metrics.definition("enforcement.historical-breaches"))
+            #expect(try await breaches.compute(scope, t.db) == .count(2))
+            #expect(try await breaches.records.first(scope, on: t.db).allSatisfy { $0.title.hasPrefix("示市监罚〔2025〕901号") })
+            // Supervision sees them.
+            let (supervisor, _) = try await t.login("supervisor")
+            let page = try await t.request(supervisor, .GET, "/supervision/findings").body.string
+            #expect(page.contains("示市监罚〔2025〕901号") && page.contains("第五十八条") && page.contains("已于2026年整改"))
+        }
+    }
+
     @Test("行政许可法 (5/20+10/10 working days) and 行政强制法 (two officers, 24-hour approval, 30 days extended once by 30) run through their steps and clocks")
     func licencesAndCoercion() async throws {
         try await TestApp.run { t in
