@@ -212,37 +212,13 @@ public enum ReviewService {
     /// drawn file has no reviewer outside its unit.
     @discardableResult
     public static func create(_ input: CampaignInput, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReviewCampaign {
-        var validator = Validator()
-        let title = validator.required(input.title, field: "title", label: "评查名称", maxLength: 100)
-        let from = CivilDate((input.periodFrom ?? "").trimmingCharacters(in: .whitespaces))
-        let to = CivilDate((input.periodTo ?? "").trimmingCharacters(in: .whitespaces))
-        if from == nil { validator.add("periodFrom", "结案日期起", "应为有效日期（YYYY-MM-DD）") }
-        if to == nil { validator.add("periodTo", "结案日期止", "应为有效日期（YYYY-MM-DD）") }
-        if let from, let to, to < from { validator.add("periodTo", "结案日期止", "不能早于起始日期") }
-        let seedText = (input.seed ?? "").trimmingCharacters(in: .whitespaces)
-        var seed: UInt64 = 0
-        if seedText.isEmpty {
-            seed = UInt64.random(in: 1...9_999_999_999)
-        } else if let value = UInt64(seedText) {
-            seed = value
-        } else {
-            validator.add("seed", "随机种子", "应为非负整数（例如当日福利彩票开奖号码），或留空由系统生成")
-        }
-        let rate = Int((input.ratePercent ?? "").trimmingCharacters(in: .whitespaces))
-        if rate == nil || !(1...100).contains(rate!) { validator.add("ratePercent", "抽取比例", "应为1至100之间的整数（%）") }
-        let minimum = Int((input.minimumPerStratum ?? "").trimmingCharacters(in: .whitespaces))
-        if minimum == nil || !(0...100).contains(minimum!) { validator.add("minimumPerStratum", "每层至少抽取", "应为0至100之间的整数") }
-        var rubric = Rubric.standard
-        if let text = input.rubric, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            let (parsed, problems) = Rubric.parse(text)
-            if let parsed { rubric = parsed } else { validator.add("rubric", "评查标准", problems.joined(separator: "；")) }
-        }
-        let logins = (input.reviewers ?? "").split(whereSeparator: { ",，、 \n".contains($0) }).map(String.init)
-        if logins.isEmpty { validator.add("reviewers", "评查人员", "至少指定一名评查人员（账号）") }
-        try validator.check()
+        let plan = try ReviewRules.plan(input, generatedSeed: UInt64.random(in: 1...9_999_999_999))
+        let title = plan.title, seed = plan.seed, rubric = plan.rubric
+        let rate = plan.ratePercent, minimum = plan.minimumPerStratum, from = plan.from, to = plan.to
+        let logins = plan.reviewerLogins
         var reviewers: [ReviewerAssignment.Reviewer] = []
         var names: [UUID: String] = [:]
-        for login in Array(Set(logins)).sorted() {
+        for login in logins {
             guard let account = try await UserAccount.query(on: db).filter(\.$loginName == login).filter(\.$active == true).first(),
                   let role = account.roleValue, [.supervisor, .legalReviewer].contains(role),
                   let unit = try await OrgUnit.find(account.unitID, on: db) else {
@@ -252,9 +228,9 @@ public enum ReviewService {
             names[account.id!] = "\(account.displayName)（\(unit.name)）"
         }
         let today = CivilDateTime(services.now).date
-        let population = try await Self.population(from: from!, to: to!, on: db)
-        guard !population.isEmpty else { throw fail("periodFrom", "结案日期", "\(from!)至\(to!)没有结案的案卷可供抽取") }
-        let sampling = StratifiedSample(seed: seed, ratePercent: rate!, minimumPerStratum: minimum!)
+        let population = try await Self.population(from: from, to: to, on: db)
+        guard !population.isEmpty else { throw fail("periodFrom", "结案日期", "\(from)至\(to)没有结案的案卷可供抽取") }
+        let sampling = StratifiedSample(seed: seed, ratePercent: rate, minimumPerStratum: minimum)
         let drawn = sampling.draw(population).flatMap(\.drawn)
         let drawnIDs = drawn.compactMap { UUID(uuidString: $0.id) }
         let records = try await EnforcementRecords.files(drawnIDs, on: db).mapValues { (unitID: $0.unitID, unitPath: $0.unitPath) }
@@ -269,11 +245,11 @@ public enum ReviewService {
             let records = found
             let campaign = ReviewCampaign()
             campaign.title = title
-            campaign.periodFrom = from!.description
-            campaign.periodTo = to!.description
+            campaign.periodFrom = from.description
+            campaign.periodTo = to.description
             campaign.seed = String(chosenSeed)
-            campaign.ratePercent = rate!
-            campaign.minimumPerStratum = minimum!
+            campaign.ratePercent = rate
+            campaign.minimumPerStratum = minimum
             campaign.rubricJSON = String(decoding: try JSONEncoder().encode(chosenRubric), as: UTF8.self)
             campaign.populationJSON = String(decoding: try JSONEncoder().encode(population.sorted { $0.caseNumber < $1.caseNumber }), as: UTF8.self)
             campaign.status = "reviewing"
@@ -297,7 +273,7 @@ public enum ReviewService {
                 try await item.create(on: tx)
             }
             try await AuditLog.append(AuditEvent(action: "supervision.review-draw", entityType: "review_campaign", entityID: campaign.id!.uuidString,
-                                                 detail: "\(title)：总体\(population.count)卷，种子\(chosenSeed)，比例\(rate!)%，每层至少\(minimum!)卷，抽取\(drawn.count)卷"),
+                                                 detail: "\(title)：总体\(population.count)卷，种子\(chosenSeed)，比例\(rate)%，每层至少\(minimum)卷，抽取\(drawn.count)卷"),
                                       by: principal.auditActor, at: services.now, on: tx)
             return campaign
         }
@@ -335,34 +311,12 @@ public enum ReviewService {
                 throw ScopeDenied(entityType: "review_file", entityID: fileID.uuidString)
             }
             let campaign = try await find(file.$campaign.id, on: tx)
-            guard principal.userID == file.reviewerID else { throw fail("reviewer", "评查人员", "本卷由\(file.reviewerName)评查，其他人员不能评分") }
-            guard !campaign.finished else { throw fail("campaign", "评查活动", "评查已结束，不能再修改评分") }
-            guard !file.reviewed else { throw fail("campaign", "评查", "本卷已于\(file.reviewedOn!)评分") }
-            let rubric = campaign.rubric
-            var validator = Validator()
-            let vetoCodes = Set(rubric.vetoItems.map(\.code))
-            let vetoes = Array(Set(input.vetoes)).sorted()
-            for code in vetoes where !vetoCodes.contains(code) { validator.add("vetoes", "否决项", "没有编号为“\(code)”的否决项") }
-            var scores: [String: Int] = [:]
-            for item in rubric.scoredItems {
-                let text = (input.scores[item.code] ?? "").trimmingCharacters(in: .whitespaces)
-                guard let value = Int(text), (0...item.points).contains(value) else {
-                    validator.add("score-\(item.code)", item.title, "得分应为0至\(item.points)之间的整数")
-                    continue
-                }
-                scores[item.code] = value
-            }
-            let problems = (input.problems ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            let total = scores.values.reduce(0, +)
-            let grade = rubric.grade(total: total, vetoed: !vetoes.isEmpty)
-            if (grade == .fail || !vetoes.isEmpty || total < 100) && problems.isEmpty {
-                validator.add("problems", "发现的问题", "扣分或否决的案卷须写明发现的问题，作为整改依据")
-            }
-            if problems.count > 2000 { validator.add("problems", "发现的问题", "不能超过2000字") }
-            try validator.check()
+            let state = ReviewRules.FileState(reviewerID: file.reviewerID, reviewerName: file.reviewerName, reviewedOn: file.reviewedOn, campaignFinished: campaign.finished)
+            let score = try ReviewRules.score(state, rubric: campaign.rubric, input: input, by: principal.userID)
+            let vetoes = score.vetoes, scores = score.scores, total = score.total, grade = score.grade, problems = score.problems ?? ""
             file.vetoes = vetoes.joined(separator: ",")
             file.scoresJSON = String(decoding: try JSONEncoder().encode(scores), as: UTF8.self)
-            file.total = vetoes.isEmpty ? total : 0
+            file.total = total
             file.grade = grade.rawValue
             file.problems = problems.nilIfEmpty
             file.reviewedOn = today.description
@@ -399,20 +353,13 @@ public enum ReviewService {
             guard let task = try await RectificationTask.find(taskID, on: tx), principal.covers(unitPath: task.unitPath) else {
                 throw ScopeDenied(entityType: "rectification_task", entityID: taskID.uuidString)
             }
-            guard task.doneOn == nil else { throw fail("response", "整改情况", "已于\(task.doneOn!)报告整改") }
-            var validator = Validator()
-            let text = validator.required(response, field: "response", label: "整改情况", maxLength: 2000)
-            let day = CivilDate((date ?? "").trimmingCharacters(in: .whitespaces))
-            if day == nil { validator.add("on", "整改完成日期", "应为有效日期（YYYY-MM-DD）") }
-            if let day, day > today { validator.add("on", "整改完成日期", "不能晚于今天") }
-            if let day, day < CivilDate(task.assignedOn)! { validator.add("on", "整改完成日期", "不能早于交办日期 \(task.assignedOn)") }
-            try validator.check()
-            task.doneOn = day!.description
+            let (day, text) = try ReviewRules.rectify(doneOn: task.doneOn, assignedOn: CivilDate(task.assignedOn)!, response: response, on: date, today: today)
+            task.doneOn = day.description
             task.response = text
             try await task.update(on: tx)
-            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: day!), reason: "已报告整改"), kind: SupervisionClocks.rectification.key, record: task.clockRecord, by: principal, services: services, on: tx)
+            try await ClockService.recordOnOpen(.complete(CivilDateTime(date: day), reason: "已报告整改"), kind: SupervisionClocks.rectification.key, record: task.clockRecord, by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "supervision.rectify", entityType: "rectification_task", entityID: task.id!.uuidString,
-                                                 detail: AuditEvent.stepDetail(task.caseNumber, on: day!.description, text: text)), by: principal.auditActor, at: services.now, on: tx)
+                                                 detail: AuditEvent.stepDetail(task.caseNumber, on: day.description, text: text)), by: principal.auditActor, at: services.now, on: tx)
             return task
         }
     }
@@ -422,9 +369,8 @@ public enum ReviewService {
     public static func finish(_ id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReviewCampaign {
         try await db.write { tx in
             let campaign = try await find(id, on: tx)
-            guard !campaign.finished else { throw fail("campaign", "评查活动", "评查已结束") }
             let open = try await ReviewFile.query(on: tx).filter(\.$campaign.$id == id).filter(\.$reviewedOn == nil).count()
-            guard open == 0 else { throw fail("campaign", "评查活动", "还有\(open)卷未评分，不能结束评查") }
+            try ReviewRules.finish(finished: campaign.finished, unscored: open)
             campaign.status = "finished"
             campaign.finishedOn = CivilDateTime(services.now).date.description
             try await campaign.update(on: tx)
