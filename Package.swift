@@ -168,6 +168,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FazhiCoreTests",
             dependencies: ["FazhiCore"],
             swiftSettings: swiftSettings

@@ -140,3 +140,22 @@ enum ReportMigrations {
         }
     }
 }
+
+extension AnnualReport {
+    /// The report as `ReportRules` sees it.
+    var state: ReportState {
+        ReportState(status: reportStatus, year: year, text: text, number: number, approvedOn: approvedOn, approvedBy: approvedBy,
+                    sentOn: sentOn, sentTo: sentTo, publishedOn: publishedOn)
+    }
+
+    func apply(_ state: ReportState) {
+        status = state.status.rawValue
+        text = state.text
+        number = state.number
+        approvedOn = state.approvedOn
+        approvedBy = state.approvedBy
+        sentOn = state.sentOn
+        sentTo = state.sentTo
+        publishedOn = state.publishedOn
+    }
+}

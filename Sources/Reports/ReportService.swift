@@ -121,73 +121,47 @@ public enum ReportService {
         case publish
     }
 
+    /// Loads the report and what the step reads, applies `ReportRules`, and writes the report, its
+    /// frozen figures, its clock and its audit row in one transaction (read, check and write together:
+    /// the state checked is the state written over).
     @discardableResult
     public static func perform(_ action: Action, on id: UUID, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> AnnualReport {
         let today = CivilDateTime(services.now).date
-        // Read, check and write in one transaction: the state checked is the state written over.
         return try await db.write { tx in
             let row = try await find(id, for: principal, on: tx)
-            var detail = ""
+            var facts = ReportFacts(today: today, canApprove: principal.has(ReportPermissions.approve))
             switch action {
-            case .save(let text, let number):
-                guard [.draft, .review].contains(row.reportStatus) else { throw fail("text", "报告", "报告已批准，数字和文字不能再改") }
-                row.text = try checkText(text, field: "text", label: "报告正文", services: services)
-                row.number = (number ?? "").trimmingCharacters(in: .whitespaces).nilIfEmpty
-                detail = "修改正文（\(row.text.count)字）"
+            case .save(let text, _):
+                facts.unknownFigures = ReportRenderer.unknownKeys(in: (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines), registry: services.metrics)
             case .submit:
-                guard row.reportStatus == .draft else { throw fail("status", "状态", "只有起草中的报告可以提交审核") }
-                let waiting = try await ReportContribution.query(on: tx).filter(\.$reportID == id).all().filter(\.isOutstanding)
-                guard waiting.isEmpty else {
-                    throw fail("status", "状态", "以下分项材料尚未报送或采用：" + waiting.map { "\($0.unitName)（\($0.section)，\($0.contributionStatus.label)）" }.joined(separator: "、")
-                                + "；请采用、退回或撤回后再提交审核")
-                }
-                row.status = ReportStatus.review.rawValue
-                detail = "提交审核"
-            case .approve(let official):
-                guard principal.has(ReportPermissions.approve) else { throw fail("status", "状态", "没有批准年度报告的权限") }
-                guard row.reportStatus == .review else { throw fail("status", "状态", "审核中的报告才能批准") }
-                guard let name = official?.trimmingCharacters(in: .whitespaces).nilIfEmpty else {
-                    throw fail("official", "批准人", "须写明批准报告的党政主要负责人（法治政府建设与责任落实督察工作规定）")
-                }
-                let scope = MetricScope(year: row.year, unitPath: row.unitPath, unitName: row.unitName)
-                let figures = try await ReportRenderer.evaluate(row.text, scope: scope, registry: services.metrics, on: tx)
-                row.figuresJSON = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
-                row.status = ReportStatus.approved.rawValue
-                row.approvedOn = today.description
-                row.approvedBy = name
-                detail = "\(name)批准，固定数字\(figures.count)项"
-            case .send(let recipients):
-                guard principal.has(ReportPermissions.approve) else { throw fail("status", "状态", "没有报送年度报告的权限") }
-                guard [.approved, .published].contains(row.reportStatus) else { throw fail("status", "状态", "批准后才能报送") }
-                guard row.sentOn == nil else { throw fail("status", "状态", "已于\(row.sentOn!)报送") }
-                guard let to = recipients?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty, to.count <= 200 else {
-                    throw fail("to", "报送对象", "不能为空（如“县委、县人大常委会”），不超过200字（法治政府建设与责任落实督察工作规定）")
-                }
-                row.sentOn = today.description
-                row.sentTo = to
-                detail = "报送\(to)\(today.description > row.submitBy ? "（晚于\(row.submitBy)）" : "")"
-            case .publish:
-                guard principal.has(ReportPermissions.approve) else { throw fail("status", "状态", "没有公开年度报告的权限") }
-                guard row.reportStatus == .approved else { throw fail("status", "状态", "批准后才能公开") }
-                row.status = ReportStatus.published.rawValue
-                row.publishedOn = today.description
-                detail = "在公开网站公布\(today.description > row.publishBy ? "（晚于\(row.publishBy)）" : "")"
+                facts.outstandingInputs = try await ReportContribution.query(on: tx).filter(\.$reportID == id).all().filter(\.isOutstanding)
+                    .map { "\($0.unitName)（\($0.section)，\($0.contributionStatus.label)）" }
+            default: break
             }
+            let step = try ReportRules.apply(action, to: row.state, facts: facts)
+            row.apply(step.state)
             row.updatedAt = services.now
-            let summary = detail
-            let finishing: ClockKind? = switch action {
-            case .send: ReportClocks.submit
-            case .publish: ReportClocks.publish
-            default: nil
+            var detail = step.detail
+            for effect in step.effects {
+                switch effect {
+                case .freezeFigures:
+                    let scope = MetricScope(year: row.year, unitPath: row.unitPath, unitName: row.unitName)
+                    let figures = try await ReportRenderer.evaluate(row.text, scope: scope, registry: services.metrics, on: tx)
+                    row.figuresJSON = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
+                    detail += "，固定数字\(figures.count)项"
+                case .completeClock, .anchorAuditChain: break
+                }
             }
             try await row.update(on: tx)
-            if let finishing, let clock = try await ClockService.openClock(kind: finishing.key, record: row.clockRecord, on: tx) {
-                try await ClockService.record(.complete(CivilDateTime(services.now), reason: summary), on: clock.id!, by: principal, services: services, on: tx)
+            for case .completeClock(let key) in step.effects {
+                if let clock = try await ClockService.openClock(kind: key, record: row.clockRecord, on: tx) {
+                    try await ClockService.record(.complete(CivilDateTime(services.now), reason: detail), on: clock.id!, by: principal, services: services, on: tx)
+                }
             }
-            try await AuditLog.append(AuditEvent(action: "reports.step", entityType: "annual_report", entityID: row.id!.uuidString, detail: "\(row.title)：\(summary)"),
+            try await AuditLog.append(AuditEvent(action: "reports.step", entityType: "annual_report", entityID: row.id!.uuidString, detail: "\(row.title)：\(detail)"),
                                       by: principal.auditActor, at: services.now, on: tx)
             // A published report comes with a signed head of the audit chain, listed on /gongshi/audit.
-            if case .publish = action { _ = try await AuditLog.anchor(at: services.now, on: tx) }
+            if step.effects.contains(.anchorAuditChain) { _ = try await AuditLog.anchor(at: services.now, on: tx) }
             return row
         }
     }
