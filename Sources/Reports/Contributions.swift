@@ -68,6 +68,20 @@ public final class ReportContribution: Model, @unchecked Sendable {
     public var link: String { "/reports/inputs/\(id!)" }
     public var contributionStatus: ContributionStatus { ContributionStatus(rawValue: status) ?? .requested }
     public var isOutstanding: Bool { [.requested, .submitted].contains(contributionStatus) }
+
+    /// The input as `ContributionRules` sees it.
+    var state: ContributionState {
+        ContributionState(status: contributionStatus, unitName: unitName, section: section, due: due, text: text, note: note,
+                          submittedBy: submittedBy, submittedOn: submittedOn)
+    }
+
+    func apply(_ state: ContributionState) {
+        status = state.status.rawValue
+        text = state.text
+        note = state.note
+        submittedBy = state.submittedBy
+        submittedOn = state.submittedOn
+    }
 }
 
 enum ContributionMigrations {
@@ -184,14 +198,17 @@ public enum ContributionService {
             validator.add("due", "截止日期", "应为有效日期（YYYY-MM-DD）")
         }
         try validator.check()
-        let existing = try await ReportContribution.query(on: db).filter(\.$reportID == reportID).filter(\.$section == heading).all()
-        let taken = units.filter { unit in existing.contains { $0.unitID == unit.id && $0.isOutstanding } }
-        if !taken.isEmpty {
-            throw fail("unitCodes", "报送单位", "以下单位已有该章节的待办征集：" + taken.map(\.name).joined(separator: "、"))
-        }
         let stamp = services.now
         let asking = units
         return try await db.write { tx in
+            // Checked again inside the transaction that writes: the report still a draft, and no
+            // unit already asked for this section (two drafters at once ask once).
+            guard try await AnnualReport.find(reportID, on: tx)?.reportStatus == .draft else { throw fail("status", "状态", "报告已提交审核，不能再征集分项材料") }
+            let existing = try await ReportContribution.query(on: tx).filter(\.$reportID == reportID).filter(\.$section == heading).all()
+            let taken = asking.filter { unit in existing.contains { $0.unitID == unit.id && $0.isOutstanding } }
+            if !taken.isEmpty {
+                throw fail("unitCodes", "报送单位", "以下单位已有该章节的待办征集：" + taken.map(\.name).joined(separator: "、"))
+            }
             var rows: [ReportContribution] = []
             for unit in asking {
                 let row = ReportContribution()
@@ -237,76 +254,44 @@ public enum ContributionService {
         case withdraw(reason: String?)
     }
 
+    /// Loads the input and its report, applies `ContributionRules` and writes the input, the
+    /// report's text, the unit's clock and the audit row, all inside one transaction.
     @discardableResult
     public static func perform(_ action: Action, on id: UUID, by principal: Principal, services: FazhiServices,
                                on db: any Database) async throws -> ReportContribution {
-        let row = try await find(id, for: principal, on: db)
         let stamp = services.now
         let now = CivilDateTime(stamp)
         return try await db.write { tx in
+            let row = try await find(id, for: principal, on: tx)
             guard let report = try await AnnualReport.find(row.reportID, on: tx) else { throw ScopeDenied(entityType: "annual_report", entityID: row.reportID.uuidString) }
-            func drafterOnly() throws {
-                guard principal.covers(unitPath: report.unitPath) else { throw ScopeDenied(entityType: "annual_report", entityID: report.id!.uuidString) }
+            var facts = ContributionFacts(today: now.date, actorName: principal.auditActor.name, isDrafter: principal.covers(unitPath: report.unitPath),
+                                          reportStatus: report.reportStatus, reportText: report.text)
+            if case .submit(let text) = action {
+                facts.unknownFigures = ReportRenderer.unknownKeys(in: (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines), registry: services.metrics)
             }
-            func completeClock(_ reason: String) async throws {
-                try await ClockService.recordOnOpen(.complete(now, reason: reason), kind: ReportClocks.contribution.key, record: row.clockRecord, by: principal, services: services, on: tx)
+            guard let step = try ContributionRules.apply(action, to: row.state, facts: facts) else {
+                throw ScopeDenied(entityType: "annual_report", entityID: report.id!.uuidString)
             }
-            var detail: String
-            switch action {
-            case .submit(let text):
-                guard row.contributionStatus == .requested else { throw fail("status", "状态", "\(row.contributionStatus.label)，不能再报送") }
-                guard report.reportStatus == .draft else { throw fail("status", "状态", "报告已提交审核，不再接收分项材料") }
-                row.text = try ReportService.checkText(text, field: "text", label: "分项材料", services: services)
-                if row.text!.split(separator: "\n").contains(where: { ReportOutline.headingLevel($0) != nil }) {
-                    throw fail("text", "分项材料", "不能包含标题行（以 # 开头）：材料写入“\(row.section)”章节之下")
+            row.apply(step.state)
+            for effect in step.effects {
+                switch effect {
+                case .completeClock(let reason):
+                    try await ClockService.recordOnOpen(.complete(now, reason: reason), kind: ReportClocks.contribution.key, record: row.clockRecord,
+                                                        by: principal, services: services, on: tx)
+                case .reopenClock(let reason):
+                    try await ClockService.open(kind: ReportClocks.contribution.key, unitID: row.unitID, title: "\(report.year)年度报告分项材料：\(row.section)（退回修改）",
+                                                record: row.clockRecord, start: now, startReason: reason, fixedDate: CivilDate(row.due),
+                                                by: principal, services: services, on: tx)
+                case .replaceReportText(let text):
+                    report.text = text
+                    report.updatedAt = stamp
+                    try await report.update(on: tx)
                 }
-                row.status = ContributionStatus.submitted.rawValue
-                row.submittedBy = principal.auditActor.name
-                row.submittedOn = now.date.description
-                row.note = nil
-                try await completeClock("已报送")
-                detail = "\(row.unitName)报送“\(row.section)”（\(row.text!.count)字）\(now.date.description > row.due ? "，晚于截止日期\(row.due)" : "")"
-            case .merge:
-                try drafterOnly()
-                guard row.contributionStatus == .submitted else { throw fail("status", "状态", "\(row.contributionStatus.label)，只有已报送的材料可以采用") }
-                guard [.draft, .review].contains(report.reportStatus) else { throw fail("status", "状态", "报告已批准，文字不能再改") }
-                guard let merged = ReportOutline.merging(row.text ?? "", under: row.section, into: report.text) else {
-                    throw fail("section", "章节", "报告中已没有标题为“\(row.section)”的章节，请先恢复该标题或撤回后重新征集")
-                }
-                report.text = merged
-                report.updatedAt = stamp
-                try await report.update(on: tx)
-                row.status = ContributionStatus.merged.rawValue
-                detail = "采用\(row.unitName)的“\(row.section)”材料，写入报告"
-            case .sendBack(let back):
-                try drafterOnly()
-                guard row.contributionStatus == .submitted else { throw fail("status", "状态", "\(row.contributionStatus.label)，只有已报送的材料可以退回") }
-                guard let reason = back?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty, reason.count <= 500 else {
-                    throw fail("reason", "退回理由", "不能为空，且不超过500字")
-                }
-                row.status = ContributionStatus.requested.rawValue
-                row.note = reason
-                try await ClockService.open(kind: ReportClocks.contribution.key, unitID: row.unitID, title: "\(report.year)年度报告分项材料：\(row.section)（退回修改）",
-                                            record: row.clockRecord, start: now, startReason: "退回修改：\(reason)", fixedDate: CivilDate(row.due),
-                                            by: principal, services: services, on: tx)
-                detail = "退回\(row.unitName)的“\(row.section)”材料：\(reason)"
-            case .withdraw(let why):
-                try drafterOnly()
-                guard row.contributionStatus == .requested || row.contributionStatus == .submitted else {
-                    throw fail("status", "状态", "\(row.contributionStatus.label)，不能撤回")
-                }
-                guard let reason = why?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty, reason.count <= 500 else {
-                    throw fail("reason", "撤回理由", "不能为空，且不超过500字")
-                }
-                row.status = ContributionStatus.withdrawn.rawValue
-                row.note = reason
-                try await completeClock("起草单位撤回征集：\(reason)")
-                detail = "撤回向\(row.unitName)征集的“\(row.section)”材料：\(reason)"
             }
             row.updatedAt = stamp
             try await row.update(on: tx)
             try await AuditLog.append(AuditEvent(action: "reports.input.step", entityType: "report_contribution", entityID: row.id!.uuidString,
-                                                 detail: "\(report.title)：\(detail)"), by: principal.auditActor, at: stamp, on: tx)
+                                                 detail: "\(report.title)：\(step.detail)"), by: principal.auditActor, at: stamp, on: tx)
             return row
         }
     }

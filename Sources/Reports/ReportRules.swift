@@ -132,3 +132,133 @@ public enum ReportRules {
         return ReportStep(state: row, effects: effects, detail: detail)
     }
 }
+
+/// A department's or township's input to a report, as `ContributionRules` sees it.
+public struct ContributionState: Sendable, Equatable {
+    public var status: ContributionStatus
+    public var unitName: String
+    public var section: String
+    public var due: String
+    public var text: String?
+    public var note: String?
+    public var submittedBy: String?
+    public var submittedOn: String?
+
+    public init(status: ContributionStatus, unitName: String, section: String, due: String, text: String? = nil, note: String? = nil,
+                submittedBy: String? = nil, submittedOn: String? = nil) {
+        self.status = status
+        self.unitName = unitName
+        self.section = section
+        self.due = due
+        self.text = text
+        self.note = note
+        self.submittedBy = submittedBy
+        self.submittedOn = submittedOn
+    }
+}
+
+public struct ContributionFacts: Sendable {
+    public var today: CivilDate
+    public var actorName: String
+    /// The caller drafts the report (its unit covers the report's): merges, returns, withdraws.
+    public var isDrafter: Bool
+    public var reportStatus: ReportStatus
+    /// The report's text as it stands (merging writes into it).
+    public var reportText: String
+    /// Placeholders in a submitted text that no module registers.
+    public var unknownFigures: [String] = []
+
+    public init(today: CivilDate, actorName: String, isDrafter: Bool, reportStatus: ReportStatus, reportText: String) {
+        self.today = today
+        self.actorName = actorName
+        self.isDrafter = isDrafter
+        self.reportStatus = reportStatus
+        self.reportText = reportText
+    }
+}
+
+public enum ContributionEffect: Sendable, Equatable {
+    /// The unit's clock for this input is done.
+    case completeClock(reason: String)
+    /// Returned for revision: the unit's clock runs again to the same due date.
+    case reopenClock(reason: String)
+    /// The report's text with the input merged under its section.
+    case replaceReportText(String)
+}
+
+public struct ContributionStep: Sendable {
+    public var state: ContributionState
+    public var effects: [ContributionEffect]
+    public var detail: String
+}
+
+public enum ContributionRules {
+    static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
+        ValidationFailure(field: field, label: label, message: message)
+    }
+
+    /// A reason given for returning or withdrawing: present and at most 500 characters.
+    static func reason(_ text: String?, label: String) throws(ValidationFailure) -> String {
+        let reason = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 500 else { throw fail("reason", label, "不能为空，且不超过500字") }
+        return reason
+    }
+
+    /// Returns nil when the step is the drafter's and the caller does not draft the report: the
+    /// service answers that as out of scope (403), not as a rule.
+    public static func apply(_ action: ContributionService.Action, to current: ContributionState,
+                             facts: ContributionFacts) throws(ValidationFailure) -> ContributionStep? {
+        var row = current
+        var effects: [ContributionEffect] = []
+        let today = facts.today.description
+        let detail: String
+        switch action {
+        case .submit(let text):
+            guard row.status == .requested else { throw fail("status", "状态", "\(row.status.label)，不能再报送") }
+            guard facts.reportStatus == .draft else { throw fail("status", "状态", "报告已提交审核，不再接收分项材料") }
+            let body = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !body.isEmpty else { throw fail("text", "分项材料", "不能为空") }
+            guard body.count <= 100_000 else { throw fail("text", "分项材料", "不能超过10万字") }
+            guard facts.unknownFigures.isEmpty else {
+                throw fail("text", "分项材料", "没有以下指标：" + facts.unknownFigures.map { "{\($0)}" }.joined(separator: "、") + "（指标代码见“统计指标”页）")
+            }
+            if body.split(separator: "\n").contains(where: { ReportOutline.headingLevel($0) != nil }) {
+                throw fail("text", "分项材料", "不能包含标题行（以 # 开头）：材料写入“\(row.section)”章节之下")
+            }
+            row.text = body
+            row.status = .submitted
+            row.submittedBy = facts.actorName
+            row.submittedOn = today
+            row.note = nil
+            effects.append(.completeClock(reason: "已报送"))
+            detail = "\(row.unitName)报送“\(row.section)”（\(body.count)字）\(today > row.due ? "，晚于截止日期\(row.due)" : "")"
+        case .merge:
+            guard facts.isDrafter else { return nil }
+            guard row.status == .submitted else { throw fail("status", "状态", "\(row.status.label)，只有已报送的材料可以采用") }
+            guard [.draft, .review].contains(facts.reportStatus) else { throw fail("status", "状态", "报告已批准，文字不能再改") }
+            guard let merged = ReportOutline.merging(row.text ?? "", under: row.section, into: facts.reportText) else {
+                throw fail("section", "章节", "报告中已没有标题为“\(row.section)”的章节，请先恢复该标题或撤回后重新征集")
+            }
+            row.status = .merged
+            effects.append(.replaceReportText(merged))
+            detail = "采用\(row.unitName)的“\(row.section)”材料，写入报告"
+        case .sendBack(let back):
+            guard facts.isDrafter else { return nil }
+            guard row.status == .submitted else { throw fail("status", "状态", "\(row.status.label)，只有已报送的材料可以退回") }
+            let why = try reason(back, label: "退回理由")
+            row.status = .requested
+            row.note = why
+            effects.append(.reopenClock(reason: "退回修改：\(why)"))
+            detail = "退回\(row.unitName)的“\(row.section)”材料：\(why)"
+        case .withdraw(let text):
+            guard facts.isDrafter else { return nil }
+            guard row.status == .requested || row.status == .submitted else { throw fail("status", "状态", "\(row.status.label)，不能撤回") }
+            let why = try reason(text, label: "撤回理由")
+            row.status = .withdrawn
+            row.note = why
+            effects.append(.completeClock(reason: "起草单位撤回征集：\(why)"))
+            detail = "撤回向\(row.unitName)的“\(row.section)”材料：\(why)"
+        }
+        return ContributionStep(state: row, effects: effects, detail: detail)
+    }
+}

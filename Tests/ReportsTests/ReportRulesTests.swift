@@ -67,3 +67,58 @@ private func refusal(_ action: ReportService.Action, on state: ReportState, fact
         #expect(try ReportRules.apply(.send(to: "县委"), to: ReportState(status: .published, year: 2025), facts: facts()).state.sentOn == "2026-02-20")
     }
 }
+
+@Suite struct ContributionRulesTests {
+    static let report = "# 一、主要举措\n全县推进依法行政。\n# 二、存在的不足\n仍有差距。"
+
+    static func facts(drafter: Bool = true, status: ReportStatus = .draft, unknown: [String] = [], on day: String = "2026-02-10") -> ContributionFacts {
+        var facts = ContributionFacts(today: CivilDate(day)!, actorName: "冯乡干", isDrafter: drafter, reportStatus: status, reportText: report)
+        facts.unknownFigures = unknown
+        return facts
+    }
+
+    static let requested = ContributionState(status: .requested, unitName: "城关镇", section: "一、主要举措", due: "2026-02-15")
+
+    static func refusal(_ action: ContributionService.Action, on state: ContributionState, facts: ContributionFacts = facts()) -> ValidationFailure? {
+        do {
+            _ = try ContributionRules.apply(action, to: state, facts: facts)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a unit submits its part once, while the report is a draft, without headings or unknown figures; late is said; its clock completes")
+    func submit() throws {
+        let step = try #require(try ContributionRules.apply(.submit(text: " 城关镇办结行政复议{reconsideration.concluded}件。 "), to: Self.requested, facts: Self.facts(on: "2026-02-16")))
+        #expect(step.state.status == .submitted && step.state.text == "城关镇办结行政复议{reconsideration.concluded}件。" && step.state.submittedBy == "冯乡干")
+        #expect(step.effects == [.completeClock(reason: "已报送")] && step.detail.contains("晚于截止日期2026-02-15"))
+        #expect(Self.refusal(.submit(text: "x"), on: step.state)?.message(for: "status") == "已报送，待采用，不能再报送")
+        #expect(Self.refusal(.submit(text: "x"), on: Self.requested, facts: Self.facts(status: .review))?.message(for: "status") == "报告已提交审核，不再接收分项材料")
+        #expect(Self.refusal(.submit(text: "# 新标题\n内容"), on: Self.requested)?.message(for: "text")?.contains("不能包含标题行") == true)
+        #expect(Self.refusal(.submit(text: "{x.y}"), on: Self.requested, facts: Self.facts(unknown: ["x.y"]))?.message(for: "text")?.contains("{x.y}") == true)
+        #expect(Self.refusal(.submit(text: " "), on: Self.requested)?.message(for: "text") == "不能为空")
+    }
+
+    @Test("the drafter merges a submitted part under its section, returns it with a reason (the clock runs again) or withdraws the request; others cannot")
+    func drafterSteps() throws {
+        let submitted = ContributionState(status: .submitted, unitName: "城关镇", section: "一、主要举措", due: "2026-02-15", text: "城关镇调解纠纷12件。")
+        let merged = try #require(try ContributionRules.apply(.merge, to: submitted, facts: Self.facts()))
+        guard case .replaceReportText(let text)? = merged.effects.first else { Issue.record("no merged text"); return }
+        #expect(text.contains("城关镇调解纠纷12件。") && text.range(of: "城关镇")!.lowerBound < text.range(of: "# 二、存在的不足")!.lowerBound)
+        #expect(merged.state.status == .merged)
+        #expect(try ContributionRules.apply(.merge, to: submitted, facts: Self.facts(drafter: false)) == nil)
+        #expect(Self.refusal(.merge, on: Self.requested)?.message(for: "status") == "待报送，只有已报送的材料可以采用")
+        #expect(Self.refusal(.merge, on: submitted, facts: Self.facts(status: .approved))?.message(for: "status") == "报告已批准，文字不能再改")
+        let orphan = ContributionState(status: .submitted, unitName: "城关镇", section: "三、已删除的章节", due: "2026-02-15", text: "x")
+        #expect(Self.refusal(.merge, on: orphan)?.message(for: "section")?.contains("三、已删除的章节") == true)
+        let back = try #require(try ContributionRules.apply(.sendBack(reason: "请补充数字"), to: submitted, facts: Self.facts()))
+        #expect(back.state.status == .requested && back.state.note == "请补充数字" && back.effects == [.reopenClock(reason: "退回修改：请补充数字")])
+        #expect(Self.refusal(.sendBack(reason: " "), on: submitted)?.message(for: "reason") == "不能为空，且不超过500字")
+        #expect(Self.refusal(.sendBack(reason: "x"), on: Self.requested)?.message(for: "status") == "待报送，只有已报送的材料可以退回")
+        let withdrawn = try #require(try ContributionRules.apply(.withdraw(reason: "本年不设该部分"), to: Self.requested, facts: Self.facts()))
+        #expect(withdrawn.state.status == .withdrawn && withdrawn.effects == [.completeClock(reason: "起草单位撤回征集：本年不设该部分")])
+        #expect(Self.refusal(.withdraw(reason: "x"), on: withdrawn.state)?.message(for: "status") == "已撤回，不能撤回")
+        #expect(Self.refusal(.withdraw(reason: String(repeating: "理", count: 501)), on: Self.requested)?.message(for: "reason") != nil)
+    }
+}
