@@ -228,6 +228,11 @@ enum EnforcementMigrations {
         AddColumns("enforcement.012.body-domain", table: "enforcement_bodies", ["domain TEXT NOT NULL DEFAULT 'general'"]),
         AddDecisionDue(),
         CreateFindings(),
+        // The figures count decided and filed cases by date (issue 16: figures in seconds).
+        AddIndexes("enforcement.015.figure-indexes", [
+            ("penalty_cases_decided_on", "penalty_cases", ["decided_on"]), ("penalty_cases_filed_on", "penalty_cases", ["filed_on"]),
+            ("enforcement_actions_decided_on", "enforcement_actions", ["kind", "decided_on"]),
+        ]),
     ]
 }
 

@@ -204,7 +204,12 @@ enum ReconsiderationMigrations {
     static let all: [any Migration] = [CreateCases(), CreateOpinions(), CreateAttachments(), AddStatutoryGates(), ClockRecordBackfill(name: "reconsideration.005.clock-records", patterns: [
         .init(prefix: "/reconsideration/", fragment: "#opinion-", type: ReconsiderationOpinion.schema),
         .init(prefix: "/reconsideration/", type: ReconsiderationCase.schema),
-    ]), AddDecisionDue()]
+    ]), AddDecisionDue(),
+    // The figures count by receipt and by conclusion, with the intake and the outcome (issue 16).
+    AddIndexes("reconsideration.007.figure-indexes", [
+        ("reconsideration_cases_received", "reconsideration_cases", ["received_on", "intake", "status"]),
+        ("reconsideration_cases_outcome", "reconsideration_cases", ["outcome_on", "outcome"]),
+    ])]
 }
 
 extension ReconsiderationCase: ClockOwner {}

@@ -280,3 +280,26 @@ struct CreateLoginThrottle: AsyncMigration {
         try await database.schema("login_attempts").delete()
     }
 }
+
+/// A migration that only adds indexes (`CREATE INDEX IF NOT EXISTS`), for the date ranges the
+/// figures count by: each entry is the index's name, its table and its columns in order.
+public struct AddIndexes: AsyncMigration {
+    public let name: String
+    let indexes: [(name: String, table: String, columns: [String])]
+
+    public init(_ name: String, _ indexes: [(name: String, table: String, columns: [String])]) {
+        self.name = name
+        self.indexes = indexes
+    }
+
+    public func prepare(on database: any Database) async throws {
+        for index in indexes {
+            let columns = index.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+            try await database.sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: columns))").run()
+        }
+    }
+
+    public func revert(on database: any Database) async throws {
+        for index in indexes.reversed() { try await database.sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: index.name)").run() }
+    }
+}
