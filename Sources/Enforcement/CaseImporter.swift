@@ -206,13 +206,17 @@ public struct PenaltyCaseImporter: Importer {
     static func reviewer(named name: String, unitPath: String, importer: Principal, services: FazhiServices, on db: any Database) async throws -> Principal {
         let candidates = try await UserAccount.query(on: db).group(.or) { $0.filter(\.$loginName == name).filter(\.$displayName == name) }
             .filter(\.$active == true).all()
-        for account in candidates where account.roleValue == .legalReviewer {
-            if let principal = try await AccountService.principal(user: account, channel: .ledger(importedBy: importer.auditActor), tokenPermissions: nil,
-                                                                  ip: importer.ip, services: services, on: db),
-               principal.covers(unitPath: unitPath) {
-                return principal
-            }
+        // Written as a plain loop with no early return: returning a Principal from inside the loop
+        // around the await crashes the Swift 6 compiler's ownership verifier in release builds.
+        let actor = importer.auditActor, ip = importer.ip
+        var chosen: Principal?
+        for account in candidates {
+            guard chosen == nil, account.roleValue == .legalReviewer else { continue }
+            let found = try await AccountService.principal(user: account, channel: .ledger(importedBy: actor), tokenPermissions: nil,
+                                                           ip: ip, services: services, on: db)
+            if let found, found.covers(unitPath: unitPath) { chosen = found }
         }
+        if let chosen { return chosen }
         return Principal.ledger(name, permission: EnforcementPermissions.review, role: .legalReviewer, unitPath: unitPath, importedBy: importer)
     }
 
