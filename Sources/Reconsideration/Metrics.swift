@@ -2,6 +2,7 @@ import FazhiCalendar
 import FazhiCore
 import FazhiDeadlines
 import Fluent
+import SQLKit
 import Foundation
 
 /// The reconsideration figures of the annual report (docs/law.md §12). Applications are counted in
@@ -95,11 +96,32 @@ enum ReconsiderationMetrics {
                   } }),
         ]
         list += opinionMetrics
+        // The counts by outcome are one family: one GROUP BY per scope and year, not one COUNT each.
         for outcome in CaseOutcome.allCases {
-            list.append(count("concluded.\(outcome.rawValue)", "办结：\(outcome.label)", "本年度以“\(outcome.label)”结案的件数（\(outcome.article)）", { scope, db in
+            let query: @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase> = { scope, db in
                 concluded(scope, on: db).filter(\.$outcome == outcome.rawValue)
-            }))
+            }
+            list.append(MetricDefinition(key: "reconsideration.concluded.\(outcome.rawValue)", label: "办结：\(outcome.label)",
+                                         definition: "本年度以“\(outcome.label)”结案的件数（\(outcome.article)）", unit: .piece, compute: { scope, db in
+                .count(try await outcomeCounts(scope, on: db)[outcome.rawValue] ?? 0)
+            }, records: .query({ scope, db in query(scope, db).sort(\.$caseNumber) }, ref)))
         }
         return list
+    }
+
+    /// Cases concluded in the scope's year, counted by outcome in one statement.
+    static func outcomeCounts(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
+        try await MetricFamilyCache.counts("reconsideration.outcomes", scope: scope) {
+            let (start, end) = bounds(scope)
+            var select = db.sql.select().column("outcome").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from(ReconsiderationCase.schema)
+                .where("outcome_on", .greaterThanOrEqual, SQLBind(start)).where("outcome_on", .lessThan, SQLBind(end))
+                .where("outcome", .isNot, SQLLiteral.null)
+            if let path = scope.unitPath { select = select.where("respondent_path", .like, SQLBind(path + "%")) }
+            let rows = try await select.groupBy("outcome").all()
+            var counts: [String: Int] = [:]
+            for row in rows { counts[try row.decode(column: "outcome", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            return counts
+        }
     }
 }

@@ -264,11 +264,18 @@ public struct MetricsRegistry: Sendable {
     }
 
     public func evaluateAll(scope: MetricScope, on db: any Database) async throws -> [MetricResult] {
-        var results: [MetricResult] = []
-        for definition in definitions {
-            results.append(try await evaluate(definition, scope: scope, on: db))
+        try await evaluate(definitions, scope: scope, on: db)
+    }
+
+    /// Several figures, sharing one read per figure family (`MetricFamilyCache`).
+    public func evaluate(_ chosen: [MetricDefinition], scope: MetricScope, on db: any Database) async throws -> [MetricResult] {
+        try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) {
+            var results: [MetricResult] = []
+            for definition in chosen {
+                results.append(try await evaluate(definition, scope: scope, on: db))
+            }
+            return results
         }
-        return results
     }
 
     /// Fixed digits ("75.80", not "75.8"), as reports print rates.
@@ -308,5 +315,28 @@ extension QueryBuilder {
     /// `column` is the model's own column name, written by the module, never from a request.
     public func sumOfIntegers(_ column: String) async throws -> Int {
         try await aggregate(.custom(SQLRaw("CAST(COALESCE(SUM(\(column)), 0) AS BIGINT) AS \"aggregate\"")), as: Int.self).get()
+    }
+}
+
+/// One statement for a family of figures (the counts by outcome, say): within one `evaluateAll`,
+/// the family's grouped counts are read once per scope and each figure takes its own, instead of
+/// one `COUNT` per figure. Outside `evaluateAll` (one figure alone) the family is simply read.
+public final class MetricFamilyCache: @unchecked Sendable {
+    @TaskLocal public static var current: MetricFamilyCache?
+
+    private let lock = NSLock()
+    private var values: [String: [String: Int]] = [:]
+
+    public init() {}
+
+    /// The family's counts for `scope`, by group value, read with `read` at most once per evaluation.
+    public static func counts(_ family: String, scope: MetricScope,
+                              read: () async throws -> [String: Int]) async throws -> [String: Int] {
+        guard let cache = current else { return try await read() }
+        let key = "\(family)|\(scope.year)|\(scope.unitPath ?? "")"
+        if let found = cache.lock.withLock({ cache.values[key] }) { return found }
+        let counts = try await read()
+        cache.lock.withLock { cache.values[key] = counts }
+        return counts
     }
 }
