@@ -60,10 +60,10 @@ enum ReconsiderationMetrics {
     static var all: [MetricDefinition] {
         var list: [MetricDefinition] = [
             count("received", "收到行政复议申请", "本年度收到的行政复议申请件数（按收到申请日期）", { received($0, on: $1) }),
-            count("accepted", "受理", "本年度收到的申请中决定受理（含依第三十条视为受理）的件数", withIntake("accepted")),
-            count("refused", "不予受理", "本年度收到的申请中决定不予受理的件数（行政复议法第三十条）", withIntake("refused")),
-            count("referred", "告知向有权机关申请", "本年度收到的申请中告知申请人向有权机关提出的件数（行政复议法第三十条）", withIntake("referred")),
-            count("deemed-withdrawn", "逾期未补正视为撤回", "本年度收到的申请中无正当理由逾期不补正、视为放弃的件数（行政复议法第三十一条）", withIntake("deemedWithdrawn")),
+            intakeCount("accepted", "受理", "本年度收到的申请中决定受理（含依第三十条视为受理）的件数", "accepted"),
+            intakeCount("refused", "不予受理", "本年度收到的申请中决定不予受理的件数（行政复议法第三十条）", "refused"),
+            intakeCount("referred", "告知向有权机关申请", "本年度收到的申请中告知申请人向有权机关提出的件数（行政复议法第三十条）", "referred"),
+            intakeCount("deemed-withdrawn", "逾期未补正视为撤回", "本年度收到的申请中无正当理由逾期不补正、视为放弃的件数（行政复议法第三十一条）", "deemedWithdrawn"),
             count("suspended-in-intake", "受理前中止", "本年度收到、尚未作出受理决定即中止的件数", { scope, db in
                 received(scope, on: db).filter(\.$intake == nil).filter(\.$status == CaseStatus.suspended.rawValue)
             }),
@@ -109,19 +109,33 @@ enum ReconsiderationMetrics {
         return list
     }
 
-    /// Cases concluded in the scope's year, counted by outcome in one statement.
-    static func outcomeCounts(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
-        try await MetricFamilyCache.counts("reconsideration.outcomes", scope: scope) {
+    /// A count of the year's applications by what their review decided: one family, one GROUP BY.
+    static func intakeCount(_ key: String, _ label: String, _ definition: String, _ intake: String) -> MetricDefinition {
+        let query = withIntake(intake)
+        return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
+            .count(try await groupedCounts("reconsideration.intakes", column: "intake", dated: "received_on", scope, on: db)[intake] ?? 0)
+        }, records: .query({ scope, db in query(scope, db).sort(\.$caseNumber) }, ref))
+    }
+
+    /// The scope's cases whose `dated` column falls in its year, counted by `column` in one
+    /// statement (read once per evaluation through `MetricFamilyCache`).
+    static func groupedCounts(_ family: String, column: String, dated: String, _ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
+        try await MetricFamilyCache.counts(family, scope: scope) {
             let (start, end) = bounds(scope)
-            var select = db.sql.select().column("outcome").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            var select = db.sql.select().column(SQLIdentifier(column)).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(ReconsiderationCase.schema)
-                .where("outcome_on", .greaterThanOrEqual, SQLBind(start)).where("outcome_on", .lessThan, SQLBind(end))
-                .where("outcome", .isNot, SQLLiteral.null)
+                .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
+                .where(SQLIdentifier(column), .isNot, SQLLiteral.null)
             if let path = scope.unitPath { select = select.where("respondent_path", .like, SQLBind(path + "%")) }
-            let rows = try await select.groupBy("outcome").all()
+            let rows = try await select.groupBy(SQLIdentifier(column)).all()
             var counts: [String: Int] = [:]
-            for row in rows { counts[try row.decode(column: "outcome", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+            for row in rows { counts[try row.decode(column: column, as: String.self)] = try row.decode(column: "n", as: Int.self) }
             return counts
         }
+    }
+
+    /// Cases concluded in the scope's year, counted by outcome in one statement.
+    static func outcomeCounts(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
+        try await groupedCounts("reconsideration.outcomes", column: "outcome", dated: "outcome_on", scope, on: db)
     }
 }
