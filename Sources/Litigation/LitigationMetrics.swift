@@ -1,5 +1,6 @@
 import FazhiCore
 import Fluent
+import FluentSQL
 import Foundation
 
 /// The litigation figures of the annual report (docs/law.md §9, §12).
@@ -31,12 +32,15 @@ enum LitigationMetrics {
 
     @Sendable static func ref(_ row: Lawsuit) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: "\(row.court) \(row.caseNumber)", link: row.link) }
 
-    static func refs(_ rows: [Lawsuit]) -> [MetricRecordRef] { rows.map(ref) }
-
-    /// The lawsuits those hearings belong to (only their ids are read).
-    static func heardCases(_ query: QueryBuilder<LawsuitHearing>, on db: any Database) async throws -> [MetricRecordRef] {
-        let ids = Set(try await query.all(\.$lawsuit.$id))
-        return refs(try await Lawsuit.query(on: db).filter(\.$id ~~ Array(ids)).all())
+    /// The scope's lawsuits heard in its year (a head present, if `headAppeared`): the records behind
+    /// the hearing figures, counted and paged by the database (an `EXISTS` over the hearings).
+    static func heardCases(_ scope: MetricScope, headAppeared: Bool = false, on db: any Database) -> QueryBuilder<Lawsuit> {
+        let (start, end) = bounds(scope)
+        let head: SQLQueryString = headAppeared ? " AND h.head_appeared = \(bind: true)" : ""
+        return lawsuits(scope, on: db).filter(.sql(embed: """
+            EXISTS (SELECT 1 FROM lawsuit_hearings h WHERE h.lawsuit_id = lawsuits.id \
+            AND h.held_on >= \(bind: start) AND h.held_on < \(bind: end)\(head))
+            """)).sort(\.$filedOn)
     }
 
     static func count(_ key: String, _ label: String, _ definition: String,
@@ -60,18 +64,12 @@ enum LitigationMetrics {
             }, records: .query({ scope, db in concluded(scope, on: db).filter(\.$lost == true) }, ref)),
             MetricDefinition(key: "litigation.hearings", label: "开庭次数", definition: "本年度开庭审理的次数", unit: .times, compute: { scope, db in
                 .count(try await hearings(scope, on: db).count())
-            }, records: { scope, db in
-                try await heardCases(hearings(scope, on: db), on: db)
-            }),
+            }, records: .query({ scope, db in heardCases(scope, on: db) }, ref)),
             MetricDefinition(key: "litigation.head-appearance-rate", label: "行政机关负责人出庭应诉率",
                              definition: "负责人出庭的庭审次数 ÷ 开庭审理次数 × 100%（按庭次；⚠️ 无全国统一公式，按案件计算见下一项）",
                              unit: .percent, compute: { scope, db in
-                let total = try await hearings(scope, on: db).count()
-                guard total > 0 else { return .missing }
-                return .ratio(numerator: try await hearings(scope, on: db).filter(\.$headAppeared == true).count(), denominator: total)
-            }, records: { scope, db in
-                try await heardCases(hearings(scope, on: db).filter(\.$headAppeared == true), on: db)
-            }),
+                try await .countedRatio({ hearings(scope, on: db) }) { $0.filter(\.$headAppeared == true) }
+            }, records: .query({ scope, db in heardCases(scope, headAppeared: true, on: db) }, ref)),
             MetricDefinition(key: "litigation.head-appearance-rate-by-case", label: "行政机关负责人出庭应诉率（按案件）",
                              definition: "本年度开庭的案件中负责人至少出庭一次的案件数 ÷ 本年度开庭的案件数 × 100%",
                              unit: .percent, compute: { scope, db in
@@ -80,9 +78,7 @@ enum LitigationMetrics {
                 guard cases > 0 else { return .missing }
                 let appeared = try await hearings(scope, on: db).filter(\.$headAppeared == true).unique().count(\.$lawsuit.$id)
                 return .ratio(numerator: appeared, denominator: cases)
-            }, records: { scope, db in
-                try await heardCases(hearings(scope, on: db).filter(\.$headAppeared == true), on: db)
-            }),
+            }, records: .query({ scope, db in heardCases(scope, headAppeared: true, on: db) }, ref)),
         ]
     }
 }

@@ -147,15 +147,14 @@ extension ReconsiderationMetrics {
             if let path = scope.unitPath { query.filter(\.$recipientPath =~ path) }
             return query
         }
+        @Sendable func opinionRef(_ row: ReconsiderationOpinion) -> MetricRecordRef {
+            MetricRecordRef(id: row.id!.uuidString, title: "意见书 \(row.issuedOn)", link: row.link)
+        }
         return [
             MetricDefinition(key: "reconsideration.opinions", label: "制发行政复议意见书", definition: "本年度制发的行政复议意见书份数（行政复议法第七十六条）",
-                             unit: .piece, compute: { scope, db in .count(try await issued(scope, db).count()) }, records: { scope, db in
-                try await issued(scope, db).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "意见书 \($0.issuedOn)", link: $0.link) }
-            }),
+                             unit: .piece, compute: { scope, db in .count(try await issued(scope, db).count()) }, records: .query({ scope, db in issued(scope, db).sort(\.$issuedOn) }, opinionRef)),
             MetricDefinition(key: "reconsideration.opinions-replied", label: "意见书已报送纠正情况", definition: "本年度制发的意见书中已报送纠正情况的份数",
-                             unit: .piece, compute: { scope, db in .count(try await issued(scope, db).filter(\.$repliedOn != nil).count()) }, records: { scope, db in
-                try await issued(scope, db).filter(\.$repliedOn != nil).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "意见书 \($0.issuedOn)", link: $0.link) }
-            }),
+                             unit: .piece, compute: { scope, db in .count(try await issued(scope, db).filter(\.$repliedOn != nil).count()) }, records: .query({ scope, db in issued(scope, db).filter(\.$repliedOn != nil).sort(\.$issuedOn) }, opinionRef)),
         ]
     }
 }
