@@ -149,11 +149,6 @@ public struct ErrorResponder: AsyncMiddleware {
         case let file as ImportFileError:
             status = .badRequest
             detail = file.description
-        case let abort as any AbortError where abort.status == .notFound && req.route == nil && !Self.allowedMethods(for: req).isEmpty:
-            // The path exists with other methods: 405 with the methods it has (RFC 9110 §15.5.6).
-            status = .methodNotAllowed
-            detail = "该地址不支持 \(req.method.rawValue) 方法"
-            headers.replaceOrAdd(name: .allow, value: Self.allowedMethods(for: req).joined(separator: ", "))
         case let abort as any AbortError:
             status = abort.status
             headers = abort.headers
@@ -162,6 +157,13 @@ public struct ErrorResponder: AsyncMiddleware {
             if status == .payloadTooLarge { detail = "上传内容过大" }
             // Our own refusals carry Chinese reasons; a bare 400 is Vapor failing to decode the request.
             if status == .badRequest { detail = "请求格式错误：\(abort.reason)" }
+            // No route matched, but the path exists with other methods: 405 with the methods it has
+            // (RFC 9110 §15.5.6). The routes are walked only on this path.
+            if abort.status == .notFound, req.route == nil, case let allowed = Self.allowedMethods(for: req), !allowed.isEmpty {
+                status = .methodNotAllowed
+                detail = "该地址不支持 \(req.method.rawValue) 方法"
+                headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+            }
         case let decoding as DecodingError:
             status = .badRequest
             detail = "请求格式错误：\(decoding.localizedDescription)"
