@@ -390,6 +390,10 @@ public enum PenaltyCaseService {
             }
             row.apply(step.state)
             row.updatedAt = stamp
+            // The decision's due date as the clock stands now, before the clock is completed below.
+            if step.effects.contains(where: { if case .completeClock(let kind, _) = $0 { kind.key == PenaltyClocks.decision.key } else { false } }) {
+                row.decisionDueOn = try await decisionDue(row, decidedOn: action.date, services: services, on: tx)?.description
+            }
             try await row.update(on: tx)
             let date = action.date
             var detail = step.detail
@@ -402,10 +406,6 @@ public enum PenaltyCaseService {
                 case .completeClock(let kind, let reason):
                     // A held publication is not yet public: its clock runs on until it is confirmed.
                     if held && (kind.key == PublicationClocks.decision.key || kind.key == PublicationClocks.otherDecision.key) { continue }
-                    if kind.key == PenaltyClocks.decision.key {
-                        row.decisionDueOn = try await decisionDue(row, decidedOn: date, services: services, on: tx)?.description
-                        try await row.update(on: tx)
-                    }
                     try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: reason), kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
                 case .publish(let due, let note):
                     let unit = try await OrgUnit.find(row.unitID, on: tx)
