@@ -4,7 +4,7 @@ import Foundation
 
 /// A breach of the law in a county's imported history (the ledger column 历史违规说明): the step
 /// was recorded as it happened, and what it breached is kept here, shown on the case, listed for
-/// supervision and counted in the figures (docs/law.md §13; docs/import.md).
+/// supervision and counted in the figures (docs/import.md; docs/law.md §14).
 public final class PenaltyCaseFinding: Model, @unchecked Sendable {
     public static let schema = "penalty_case_findings"
 

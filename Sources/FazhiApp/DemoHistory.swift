@@ -101,6 +101,7 @@ enum DemoHistory {
             default:
                 let concluded = received.adding(days: 20 + random.below(35))
                 row.merge(["审查结果": "受理", "审查日期": received.adding(days: 2).description, "程序": "普通程序",
+                           "发送副本日期": received.adding(days: 4).description, "答复日期": received.adding(days: 14).description,
                            "结案方式": outcomes[random.below(outcomes.count)], "结案日期": concluded.description,
                            "送达日期": concluded.adding(days: 3).description, "归档日期": concluded.adding(days: 10).description]) { $1 }
             }

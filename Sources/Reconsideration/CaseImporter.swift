@@ -5,8 +5,13 @@ import Fluent
 import Foundation
 
 /// Imports a reconsideration ledger (台账) from CSV or XLSX with Chinese headers: one row per case,
-/// in whatever state it reached. All or nothing, every bad row reported. Cases still open get the
-/// clock of the step they are at; concluded cases keep their dates and are counted from them.
+/// in whatever state it reached. Each row is replayed through `CaseService` and so through
+/// `ReconsiderationRules`, step by step in the order of the procedure — registration, 补正, the
+/// intake decision, the copy to the respondent, its reply, an extension, the conclusion, service,
+/// archiving — exactly as if the officer had recorded it on the platform: the same clocks, timeline
+/// and audit rows, and a step the statute does not allow is refused with its article. A row whose
+/// 历史违规说明 states the breach is brought in as it happened, each breach kept as a finding
+/// (docs/import.md). All or nothing, every bad row reported.
 public struct CaseImporter: Importer {
     public init() {}
 
@@ -34,41 +39,42 @@ public struct CaseImporter: Importer {
             ImportColumn("执法领域", required: false, note: "如 市场监管、生态环境"),
             ImportColumn("行政行为日期", required: false, note: "YYYY-MM-DD"),
             ImportColumn("行政复议请求", required: true, note: ""),
+            ImportColumn("通知补正日期", required: false, note: "发出补正通知的日期（行政复议法第三十一条）；视为撤回的必填"),
+            ImportColumn("收到补正日期", required: false, note: "收到补正材料的日期；补正后受理、不予受理、告知或中止的必填"),
             ImportColumn("审查结果", required: false, note: "审查中/待补正/受理/不予受理/告知/视为撤回/中止；空为审查中"),
             ImportColumn("审查日期", required: false, note: "受理、不予受理、告知、视为撤回、通知补正或中止的日期"),
             ImportColumn("审查理由", required: false, note: "不予受理理由、有权机关、补正事项或中止理由"),
             ImportColumn("程序", required: false, note: "普通程序/简易程序（受理的必填）"),
+            ImportColumn("简易程序情形", required: false, note: SummaryGround.allCases.map(\.label).joined(separator: "/") + "（简易程序的必填，行政复议法第五十三条）"),
+            ImportColumn("发送副本日期", required: false, note: "向被申请人发送申请书副本的日期（普通程序作出决定的必填，行政复议法第四十八条）"),
+            ImportColumn("答复日期", required: false, note: "收到被申请人书面答复的日期"),
             ImportColumn("是否延长", required: false, note: "是/否（简易程序不得延长）"),
+            ImportColumn("延长日期", required: false, note: "批准延长的日期；空则按原审理期限届满之日记录"),
+            ImportColumn("延长日数", required: false, note: "1–30，空为30（行政复议法第六十二条第一款）"),
+            ImportColumn("延长批准人", required: false, note: "行政复议机构负责人"),
             ImportColumn("结案方式", required: false, note: CaseOutcome.allCases.map(\.label).joined(separator: "/")),
             ImportColumn("结案日期", required: false, note: "YYYY-MM-DD"),
             ImportColumn("被申请人自行纠正", required: false, note: "是/否（仅撤回申请时）"),
             ImportColumn("送达日期", required: false, note: "YYYY-MM-DD"),
             ImportColumn("归档日期", required: false, note: "YYYY-MM-DD"),
+            ImportColumn("历史违规说明", required: false, note: "过去的案件确有违反法定程序的（如普通程序未发送申请书副本即作出决定），如实说明；填写后该行按实际情况导入，违法情形记为监督发现的问题并计入统计；不填则违反规则的行被拒绝"),
         ]
+    }
+
+    /// One step of a row's replay, with the ledger column a refusal belongs to.
+    enum Step: Sendable {
+        case action(CaseAction, column: String)
+        /// 是否延长 without 延长日期: recorded on the last day of the original decision period (or
+        /// the day of the conclusion, if earlier), which the transaction reads from the case's clock.
+        case undatedExtension(days: Int, approver: String, notAfter: CivilDate?)
     }
 
     struct Row: Sendable {
         var number: Int
         var input: ApplicationInput
-        var received: CivilDate
-        var intake: String
-        var intakeOn: CivilDate?
-        var intakeReason: String?
-        var procedure: Procedure?
-        var extended: Bool
-        var outcome: CaseOutcome?
-        var outcomeOn: CivilDate?
-        var selfCorrected: Bool
-        var servedOn: CivilDate?
-        var archivedOn: CivilDate?
-        var respondent: OrgUnit
-        var name: String
-        var id: String?
-        var kind: ApplicantKind
-        var channel: ApplicationChannel
-        var category: ActCategory
-        var actOn: CivilDate?
-        var request: String
+        var steps: [Step]
+        /// The ledger's statement of a historical breach (历史违规说明), if any.
+        var breach: String?
     }
 
     public func run(_ table: ImportTable, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> ImportReport {
@@ -77,7 +83,6 @@ public struct CaseImporter: Importer {
         let today = CivilDateTime(services.now).date
         var rows: [Row] = []
         var numbers: [String: Int] = [:]
-        var units: [String: OrgUnit] = [:]
         for (index, cells) in table.rows.enumerated() {
             let number = ImportTable.rowNumber(index)
             func value(_ header: String) -> String { table.value(cells, header).trimmingCharacters(in: .whitespaces) }
@@ -107,22 +112,12 @@ public struct CaseImporter: Importer {
                           "applicantID": "证件号码", "actCategory": "被申请行为类别", "actOn": "行政行为日期", "request": "行政复议请求"]
             for item in validator.errors { error(labels[item.field] ?? item.label, item.message) }
             let caseNumber = value("案号")
-            if caseNumber.isEmpty { error("案号", "不能为空") } else if let first = numbers[caseNumber] {
+            if caseNumber.isEmpty { error("案号", "不能为空") } else if caseNumber.count > 60 { error("案号", "不能超过60个字符") } else if let first = numbers[caseNumber] {
                 error("案号", "“\(caseNumber)”与第\(first)行重复")
             } else {
                 numbers[caseNumber] = number
             }
-            let code = value("被申请人单位编码")
-            var respondent = units[code]
-            if respondent == nil, !code.isEmpty {
-                respondent = try await UnitService.find(code: code, on: database)
-                units[code] = respondent
-            }
-            if code.isEmpty { error("被申请人单位编码", "不能为空") } else if respondent == nil {
-                error("被申请人单位编码", "没有编码为“\(code)”的单位")
-            } else if !principal.covers(unitPath: respondent!.path) {
-                error("被申请人单位编码", "“\(code)”不在您的管辖范围内")
-            }
+            if value("被申请人单位编码").isEmpty { error("被申请人单位编码", "不能为空") }
             let intakeText = value("审查结果")
             let intake = Self.intakeLabels[intakeText]
             if intake == nil { error("审查结果", "应为以下之一：" + Self.intakeLabels.keys.sorted().joined(separator: "、")) }
@@ -130,8 +125,16 @@ public struct CaseImporter: Importer {
             if let intake, !intake.isEmpty, intakeOn == nil { error("审查日期", "审查结果为“\(intakeText)”时必填") }
             if let intakeOn, let received = checked.receivedOn, intakeOn < received { error("审查日期", "不能早于收到申请日期") }
             let reason = value("审查理由")
-            if intake == "refused" && reason.isEmpty { error("审查理由", "不予受理须说明理由（行政复议法第三十条）") }
-            if intake == "referred" && reason.isEmpty { error("审查理由", "告知须写明有权机关（行政复议法第三十条）") }
+            if reason.count > 500 { error("审查理由", "不能超过500个字符") }
+            let noticeOn = date("通知补正日期")
+            let correctedOn = date("收到补正日期")
+            if intake == "deemedWithdrawn" && noticeOn == nil {
+                error("通知补正日期", "视为撤回的必填：逾期不补正才视为撤回，补正期限自收到补正通知之日起计算（行政复议法第三十一条第二款）")
+            }
+            if noticeOn != nil, correctedOn == nil, let intake, ["accepted", "refused", "referred", "suspended"].contains(intake) {
+                error("收到补正日期", "通知补正后\(intakeText)的，须填写收到补正材料的日期（行政复议法第三十一条：审查期限自收到补正材料之日起重新计算）")
+            }
+            if correctedOn != nil && noticeOn == nil { error("通知补正日期", "有收到补正日期时必填") }
             let procedureText = value("程序")
             var procedure: Procedure?
             if !procedureText.isEmpty {
@@ -139,8 +142,22 @@ public struct CaseImporter: Importer {
                 if procedure == nil { error("程序", "应为“普通程序”或“简易程序”") }
             }
             if intake == "accepted" && procedure == nil && procedureText.isEmpty { error("程序", "受理的案件须写明普通程序或简易程序") }
+            let groundText = value("简易程序情形")
+            var ground: SummaryGround?
+            if !groundText.isEmpty {
+                ground = SummaryGround.allCases.first { $0.label == groundText || $0.rawValue == groundText }
+                if ground == nil { error("简易程序情形", "应为以下之一：" + SummaryGround.allCases.map(\.label).joined(separator: "、")) }
+            }
+            let copyOn = date("发送副本日期"), replyOn = date("答复日期")
             let extended = yes("是否延长")
             if extended && procedure == .summary { error("是否延长", "简易程序不得延长审理期限（行政复议法第六十二条第二款）") }
+            let extendOn = date("延长日期")
+            let daysText = value("延长日数")
+            var extensionDays = 30
+            if !daysText.isEmpty {
+                if let days = Int(daysText), (1...30).contains(days) { extensionDays = days } else { error("延长日数", "应为1到30的整数（行政复议法第六十二条第一款）") }
+            }
+            if !extended && (extendOn != nil || !daysText.isEmpty || !value("延长批准人").isEmpty) { error("是否延长", "填写了延长日期、日数或批准人时应为“是”") }
             let outcomeText = value("结案方式")
             var outcome: CaseOutcome?
             if !outcomeText.isEmpty {
@@ -148,6 +165,10 @@ public struct CaseImporter: Importer {
                     ?? (outcomeText == "调解" ? .mediation : nil)
                 if outcome == nil { error("结案方式", "应为以下之一：" + CaseOutcome.allCases.map(\.label).joined(separator: "、")) }
                 if intake != "accepted" { error("结案方式", "只有受理的案件才能结案（不予受理、告知、视为撤回不是结案方式）") }
+            }
+            if intake != "accepted" {
+                for column in ["发送副本日期", "答复日期"] where !value(column).isEmpty { error(column, "只有受理的案件才有此项") }
+                if extended { error("是否延长", "只有受理的案件才能延长审理期限") }
             }
             let outcomeOn = date("结案日期")
             if outcome != nil && outcomeOn == nil { error("结案日期", "有结案方式时必填") }
@@ -163,118 +184,95 @@ public struct CaseImporter: Importer {
             if archivedOn != nil && servedOn == nil && (intake == "accepted" || intake == "" || intake == "suspended" || intake == "awaitingCorrection") {
                 error("归档日期", "受理的案件送达后才能归档")
             }
-            if let respondent, let received = checked.receivedOn, let kind = checked.kind, let channel = checked.channel, let category = checked.category, let intake {
-                rows.append(Row(number: number, input: input, received: received, intake: intake, intakeOn: intakeOn, intakeReason: reason.nilIfEmpty,
-                                procedure: procedure, extended: extended, outcome: outcome, outcomeOn: outcomeOn, selfCorrected: selfCorrected,
-                                servedOn: servedOn, archivedOn: archivedOn, respondent: respondent, name: checked.name, id: checked.id,
-                                kind: kind, channel: channel, category: category, actOn: checked.actOn, request: checked.request))
+            let breach = value("历史违规说明")
+            if breach.count > 500 { error("历史违规说明", "不能超过500个字符") }
+
+            // The replay, in the order of the procedure.
+            var steps: [Step] = []
+            let items = (intake == "awaitingCorrection" || intake == "deemedWithdrawn" ? reason : "").nilIfEmpty ?? "（台账未载明补正事项）"
+            if let notice = noticeOn ?? (intake == "awaitingCorrection" ? intakeOn : nil) {
+                steps.append(.action(.requestCorrection(on: notice, items: items), column: noticeOn == nil ? "审查日期" : "通知补正日期"))
+                if let correctedOn { steps.append(.action(.receiveCorrection(on: correctedOn), column: "收到补正日期")) }
             }
+            if let intake, let intakeOn {
+                switch intake {
+                case "accepted": steps.append(.action(.accept(on: intakeOn, procedure: procedure ?? .ordinary, major: false, summaryGround: ground), column: "审查日期"))
+                case "refused": steps.append(.action(.refuse(on: intakeOn, reason: reason), column: "审查理由"))
+                case "referred": steps.append(.action(.refer(on: intakeOn, body: reason), column: "审查理由"))
+                case "deemedWithdrawn": steps.append(.action(.deemWithdrawn(on: intakeOn), column: "审查日期"))
+                case "suspended":
+                    let suspension = SuspensionGround.allCases.first { $0.label == reason || $0.rawValue == reason } ?? .other
+                    steps.append(.action(.suspend(on: intakeOn, ground: suspension, reason: reason), column: "审查理由"))
+                default: break
+                }
+            }
+            if intake == "accepted" {
+                if let copyOn { steps.append(.action(.sendCopy(on: copyOn), column: "发送副本日期")) }
+                if let replyOn { steps.append(.action(.receiveReply(on: replyOn), column: "答复日期")) }
+                if extended {
+                    let approver = value("延长批准人").nilIfEmpty ?? "（台账未载明批准人）"
+                    if let extendOn {
+                        steps.append(.action(.extend(on: extendOn, days: extensionDays, approver: approver, reason: "台账记载：经批准延长审理期限"), column: "延长日期"))
+                    } else {
+                        steps.append(.undatedExtension(days: extensionDays, approver: approver, notAfter: outcomeOn))
+                    }
+                }
+                if let outcome, let outcomeOn { steps.append(.action(.conclude(on: outcomeOn, outcome: outcome, selfCorrected: selfCorrected, note: ""), column: "结案方式")) }
+                if let servedOn { steps.append(.action(.serve(on: servedOn), column: "送达日期")) }
+            }
+            if let archivedOn { steps.append(.action(.archive(on: archivedOn), column: "归档日期")) }
+            rows.append(Row(number: number, input: input, steps: steps, breach: breach.nilIfEmpty))
         }
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors.sorted { ($0.row, $0.column) < ($1.row, $1.column) }) }
 
         let prepared = rows
         let stamp = services.now
-        let cipher = services.cipher
         do {
             try await database.write { db in
-                let calendar = try await CalendarService.current(services: services, on: db)
-                var rowErrors: [ImportRowError] = []
+                var problems: [ImportRowError] = []
                 let existing = Set(try await ReconsiderationCase.query(on: db).filter(\.$caseNumber ~~ prepared.map { $0.input.caseNumber ?? "" }).all().map(\.caseNumber))
                 for row in prepared where existing.contains(row.input.caseNumber ?? "") {
-                    rowErrors.append(ImportRowError(row: row.number, column: "案号", message: "“\(row.input.caseNumber ?? "")”已在系统中"))
+                    problems.append(ImportRowError(row: row.number, column: "案号", message: "“\(row.input.caseNumber ?? "")”已在系统中"))
                 }
-                if !rowErrors.isEmpty { throw ImportRejected(errors: rowErrors) }
+                if !problems.isEmpty { throw ImportRejected(errors: problems) }
+                let calendar = try await CalendarService.current(services: services, on: db)
                 for row in prepared {
-                    let record = ReconsiderationCase()
-                    record.caseNumber = row.input.caseNumber ?? ""
-                    record.receivedOn = row.received.description
-                    record.channel = row.channel.rawValue
-                    record.applicantKind = row.kind.rawValue
-                    record.applicantNameSealed = try cipher.seal(row.name)
-                    record.applicantNameMasked = row.kind == .naturalPerson ? Masking.personName(row.name) : row.name
-                    if let id = row.id {
-                        record.applicantIDSealed = try cipher.seal(id)
-                        record.applicantIDMasked = row.kind == .naturalPerson ? Masking.residentID(id) : id
-                        record.applicantIDHash = cipher.searchHash(id)
-                    }
-                    record.agent = row.input.agent?.nilIfEmpty
-                    record.thirdParties = row.input.thirdParties?.nilIfEmpty
-                    record.respondentID = row.respondent.id!
-                    record.respondentPath = row.respondent.path
-                    record.actCategory = row.category.rawValue
-                    record.enforcementDomain = row.input.enforcementDomain?.nilIfEmpty
-                    record.actOn = row.actOn?.description
-                    record.request = row.request
-                    record.major = false
-                    record.extended = row.extended
-                    record.extendedDays = row.extended ? 30 : 0
-                    record.selfCorrected = row.selfCorrected
-                    record.procedure = row.procedure?.rawValue
-                    record.intakeReason = row.intakeReason
-                    switch row.intake {
-                    case "accepted", "refused", "referred", "deemedWithdrawn":
-                        record.intake = row.intake
-                        record.intakeOn = row.intakeOn?.description
-                    default:
-                        break
-                    }
-                    let status: CaseStatus
-                    switch row.intake {
-                    case "accepted":
-                        if row.archivedOn != nil { status = .archived } else if row.servedOn != nil { status = .served } else if row.outcome != nil { status = .decided } else { status = .underReview }
-                    case "refused": status = row.archivedOn != nil ? .archived : .refused
-                    case "referred": status = row.archivedOn != nil ? .archived : .referred
-                    case "deemedWithdrawn": status = row.archivedOn != nil ? .archived : .deemedWithdrawn
-                    case "awaitingCorrection": status = .awaitingCorrection
-                    case "suspended": status = .suspended
-                    default: status = .received
-                    }
-                    record.status = status.rawValue
-                    if status == .suspended { record.statusBeforeSuspension = CaseStatus.received.rawValue }
-                    record.outcome = row.outcome?.rawValue
-                    record.outcomeOn = row.outcomeOn?.description
-                    record.servedOn = row.servedOn?.description
-                    record.archivedOn = row.archivedOn?.description
-                    if record.accepted && record.outcomeOn != nil {
-                        record.decisionDueOn = ReconsiderationClocks.decisionDue(importedCase: record, calendar: calendar)?.description
-                    }
-                    record.createdAt = stamp
-                    record.updatedAt = stamp
-                    try await record.create(on: db)
-                    let event = ReconsiderationEvent()
-                    event.$reconsiderationCase.id = record.id!
-                    event.action = "import"
-                    event.happenedOn = row.received.description
-                    event.detail = "从台账导入（第\(row.number)行）：\(status.label)\(row.outcome.map { "，\($0.label)" } ?? "")"
-                    event.actor = principal.auditActor.name
-                    event.createdAt = stamp
-                    try await event.create(on: db)
-                    // The clock of the step an open case is at.
-                    var clockKind: ClockKind?
-                    var start = row.received
-                    switch status {
-                    case .received: clockKind = ReconsiderationClocks.acceptance
-                    case .awaitingCorrection: clockKind = ReconsiderationClocks.correction; start = row.intakeOn ?? row.received
-                    case .underReview: clockKind = ReconsiderationClocks.decision(row.procedure ?? .ordinary); start = row.intakeOn ?? row.received
-                    default: clockKind = nil
-                    }
-                    if let clockKind {
-                        let opened = try await ClockService.open(kind: clockKind.key, unitID: row.respondent.id, title: "\(record.caseNumber) \(clockKind.rule.title)",
-                                                                 record: record.clockRecord, start: CivilDateTime(date: start), startReason: "导入", by: principal, services: services, on: db)
-                        if status == .underReview && row.extended {
-                            try await ClockService.record(.extend(start, by: .days(30), approver: "导入台账", reason: "台账标明已延长"), on: opened.id!,
-                                                          by: principal, services: services, on: db)
+                    var column = "案号"
+                    do {
+                        let created = try await CaseService.register(row.input, by: principal, services: services, on: db)
+                        for step in row.steps {
+                            let action: CaseAction
+                            switch step {
+                            case .action(let recorded, let stepColumn):
+                                column = stepColumn
+                                action = recorded
+                            case .undatedExtension(let days, let approver, let notAfter):
+                                column = "是否延长"
+                                let clock = try await ClockService.openClock(kind: ReconsiderationClocks.decisionOrdinary.key, record: created.clockRecord, on: db)
+                                let due = try clock?.clock.dueDate(calendar: calendar) ?? today
+                                action = .extend(on: min(due, notAfter ?? due, today), days: days, approver: approver,
+                                                 reason: "台账记载已延长审理期限，未载明延长日期：按原审理期限届满之日记录")
+                            }
+                            _ = try await CaseService.performWithWarnings(action, on: created.id!, by: principal, services: services, on: db, historicalBreach: row.breach)
                         }
+                    } catch let failure as ValidationFailure {
+                        let labels = ["caseNumber": "案号", "respondentCode": "被申请人单位编码"]
+                        problems += failure.errors.map {
+                            column == "案号" ? ImportRowError(row: row.number, column: labels[$0.field] ?? $0.label, message: $0.message)
+                                : ImportRowError(row: row.number, column: column, message: "\($0.label)：\($0.message)")
+                        }
+                    } catch is ScopeDenied {
+                        problems.append(ImportRowError(row: row.number, column: "被申请人单位编码", message: "“\(row.input.respondentCode ?? "")”不在您的管辖范围内"))
                     }
                 }
+                if !problems.isEmpty { throw ImportRejected(errors: problems.sorted { ($0.row, $0.column) < ($1.row, $1.column) }) }
+                let stated = prepared.filter { $0.breach != nil }.count
                 try await AuditLog.append(AuditEvent(action: "reconsideration.import", entityType: "reconsideration_case",
-                                                     detail: "导入行政复议案件\(prepared.count)件"),
+                                                     detail: "导入行政复议案件\(prepared.count)件" + (stated > 0 ? "，其中\(stated)件说明了历史违规" : "")),
                                           by: principal.auditActor, at: stamp, on: db)
             }
         } catch let rejected as ImportRejected {
             return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: rejected.errors)
-        } catch let failure as ValidationFailure {
-            return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: failure.errors.map { ImportRowError(row: 0, column: $0.label, message: $0.message) })
         }
         return ImportReport(rowsRead: table.rows.count, rowsWritten: prepared.count, errors: [])
     }

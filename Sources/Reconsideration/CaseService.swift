@@ -269,8 +269,12 @@ public enum CaseService {
     }
 
     /// `perform`, also returning what the officer should check again (recorded in the timeline too).
+    ///
+    /// `historicalBreach` is only for a ledger row that states a breach of the statute in the
+    /// county's past (the import column 历史违规说明): the step is recorded as it happened and each
+    /// breach is kept as a `ReconsiderationFinding` with that statement, audited.
     public static func performWithWarnings(_ action: CaseAction, on caseID: UUID, by principal: Principal, services: FazhiServices,
-                                           on db: any Database) async throws -> (row: ReconsiderationCase, warnings: [String]) {
+                                           on db: any Database, historicalBreach: String? = nil) async throws -> (row: ReconsiderationCase, warnings: [String]) {
         let stamp = services.now
         return try await db.write { tx in
             let row = try await find(caseID, for: principal, on: tx)
@@ -279,6 +283,7 @@ public enum CaseService {
                 try await ClockService.openClock(kind: kind.key, record: row.clockRecord, on: tx)?.clock.dueDate(calendar: calendar)
             }
             var facts = ReconsiderationFacts(now: CivilDateTime(stamp), calendar: calendar)
+            facts.recordingHistory = historicalBreach != nil
             switch action {
             case .accept, .requestCorrection, .refuse, .refer: facts.acceptanceDue = try await due(ReconsiderationClocks.acceptance)
             case .deemWithdrawn, .extendCorrection: facts.correctionDue = try await due(ReconsiderationClocks.correction)
@@ -286,6 +291,21 @@ public enum CaseService {
             default: break
             }
             let step = try ReconsiderationRules.apply(action, to: row.state, facts: facts)
+            for finding in step.findings {
+                let record = ReconsiderationFinding()
+                record.caseID = row.id!
+                record.respondentPath = row.respondentPath
+                record.caseNumber = row.caseNumber
+                record.step = action.label
+                record.happenedOn = action.date.description
+                record.finding = finding
+                record.statement = historicalBreach ?? ""
+                record.createdAt = stamp
+                try await record.create(on: tx)
+                try await AuditLog.append(AuditEvent(action: "reconsideration.finding", entityType: "reconsideration_case", entityID: row.id!.uuidString,
+                                                     detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: finding)),
+                                          by: principal.auditActor, at: stamp, on: tx)
+            }
             for effect in step.effects {
                 switch effect {
                 case .record(let kind, let event):
@@ -345,9 +365,12 @@ extension ReconsiderationCase {
         state.extended = extended
         state.extendedDays = extendedDays
         state.correctionRequestedOn = day(correctionRequestedOn)
+        state.correctionReceivedOn = day(correctionReceivedOn)
         state.summaryGround = summaryGround.flatMap(SummaryGround.init(rawValue:))
         state.copyReceivedOn = day(copyReceivedOn)
         state.suspensionGround = suspensionGround.flatMap(SuspensionGround.init(rawValue:))
+        state.suspendedOn = day(suspendedOn)
+        state.suspensionNote = suspensionNote
         state.actCategory = ActCategory(rawValue: actCategory)
         state.copySentOn = day(copySentOn)
         state.replyOn = day(replyOn)
@@ -372,9 +395,12 @@ extension ReconsiderationCase {
         extended = state.extended
         extendedDays = state.extendedDays
         correctionRequestedOn = state.correctionRequestedOn?.description
+        correctionReceivedOn = state.correctionReceivedOn?.description
         summaryGround = state.summaryGround?.rawValue
         copyReceivedOn = state.copyReceivedOn?.description
         suspensionGround = state.suspensionGround?.rawValue
+        suspendedOn = state.suspendedOn?.description
+        suspensionNote = state.suspensionNote
         copySentOn = state.copySentOn?.description
         replyOn = state.replyOn?.description
         hearingOn = state.hearingOn?.description

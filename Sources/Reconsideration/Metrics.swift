@@ -26,6 +26,14 @@ enum ReconsiderationMetrics {
         return base(scope, on: db).filter(\.$outcomeOn >= start).filter(\.$outcomeOn < end)
     }
 
+    /// Breaches stated in imported ledgers, by the year of the step.
+    static func findings(_ scope: MetricScope, on db: any Database) -> QueryBuilder<ReconsiderationFinding> {
+        let (start, end) = bounds(scope)
+        let query = ReconsiderationFinding.query(on: db).filter(\.$happenedOn >= start).filter(\.$happenedOn < end)
+        if let path = scope.unitPath { query.filter(\.$respondentPath =~ path) }
+        return query
+    }
+
     @Sendable static func ref(_ row: ReconsiderationCase) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.caseNumber, link: row.link) }
 
     static func count(_ key: String, _ label: String, _ definition: String,
@@ -96,6 +104,12 @@ enum ReconsiderationMetrics {
                   } }),
         ]
         list += opinionMetrics
+        list.append(MetricDefinition(key: "reconsideration.historical-breaches", label: "导入历史中的违法情形（行政复议）",
+                                     definition: "本年度导入的行政复议台账中，经规则核对并由复议机构说明的违反法定程序情形数（每项一条，如普通程序未发送申请书副本即作出决定）",
+                                     unit: .item, compute: { scope, db in .count(try await findings(scope, on: db).count()) },
+                                     records: .query({ scope, db in findings(scope, on: db).sort(\.$caseNumber).sort(\.$happenedOn) }) {
+                                         MetricRecordRef(id: $0.id!.uuidString, title: "\($0.caseNumber) \($0.step)：\($0.finding)", link: "/reconsideration/\($0.caseID)")
+                                     }))
         // The counts by outcome are one family: one GROUP BY per scope and year, not one COUNT each.
         for outcome in CaseOutcome.allCases {
             let query: @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase> = { scope, db in

@@ -40,12 +40,17 @@ public final class ReconsiderationCase: Model, @unchecked Sendable {
     @Field(key: "extended_days") public var extendedDays: Int
     /// 第三十一条第一款: the one 补正 notice.
     @OptionalField(key: "correction_requested_on") public var correctionRequestedOn: String?
+    /// 第三十一条: the day the supplement arrived.
+    @OptionalField(key: "correction_received_on") public var correctionReceivedOn: String?
     /// 第五十三条: why the summary procedure applies.
     @OptionalField(key: "summary_ground") public var summaryGround: String?
     /// 第四十八条, 第五十四条: the day the respondent received the copy.
     @OptionalField(key: "copy_received_on") public var copyReceivedOn: String?
     /// 第三十九条第一款: the ground of the current or last 中止.
     @OptionalField(key: "suspension_ground") public var suspensionGround: String?
+    /// The day of the current or last 中止, and the reason written with it.
+    @OptionalField(key: "suspended_on") public var suspendedOn: String?
+    @OptionalField(key: "suspension_note") public var suspensionNote: String?
     @OptionalField(key: "copy_sent_on") public var copySentOn: String?
     @OptionalField(key: "reply_on") public var replyOn: String?
     @OptionalField(key: "hearing_on") public var hearingOn: String?
@@ -187,7 +192,9 @@ enum ReconsiderationMigrations {
 
         func prepare(on database: any Database) async throws {
             try await database.sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN decision_due_on TEXT").run()
-            let rows = try await ReconsiderationCase.query(on: database).filter(\.$intake == "accepted").filter(\.$outcomeOn != nil).all()
+            // Only the columns this migration knows of: later migrations add others to the model.
+            let rows = try await ReconsiderationCase.query(on: database).filter(\.$intake == "accepted").filter(\.$outcomeOn != nil)
+                .field(\.$id).field(\.$procedure).field(\.$intakeOn).field(\.$extended).field(\.$extendedDays).all()
             guard !rows.isEmpty else { return }
             let calendar = try await CalendarService.load(on: database)
             for row in rows {
@@ -209,7 +216,73 @@ enum ReconsiderationMigrations {
     AddIndexes("reconsideration.007.figure-indexes", [
         ("reconsideration_cases_received", "reconsideration_cases", ["received_on", "intake", "status"]),
         ("reconsideration_cases_outcome", "reconsideration_cases", ["outcome_on", "outcome"]),
-    ])]
+    ]), AddHistoricalFindings()]
+
+    /// The supplement's arrival (so that an exported ledger replays), and the breaches an imported
+    /// ledger states (历史违规说明), kept as findings.
+    struct AddHistoricalFindings: AsyncMigration {
+        var name: String { "reconsideration.008.historical-findings" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN correction_received_on TEXT").run()
+            try await database.sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN suspended_on TEXT").run()
+            try await database.sql.raw("ALTER TABLE reconsideration_cases ADD COLUMN suspension_note TEXT").run()
+            try await database.sql.raw("""
+                UPDATE reconsideration_cases SET suspended_on = (SELECT MAX(e.happened_on) FROM reconsideration_events e
+                WHERE e.case_id = reconsideration_cases.id AND e.action = 'suspend')
+                """).run()
+            try await database.sql.raw("""
+                UPDATE reconsideration_cases SET correction_received_on = (SELECT MAX(e.happened_on) FROM reconsideration_events e
+                WHERE e.case_id = reconsideration_cases.id AND e.action = 'receive-correction')
+                """).run()
+            try await database.schema(ReconsiderationFinding.schema)
+                .id()
+                .field("case_id", .uuid, .required, .references(ReconsiderationCase.schema, "id"))
+                .field("respondent_path", .string, .required)
+                .field("case_number", .string, .required)
+                .field("step", .string, .required)
+                .field("happened_on", .string, .required)
+                .field("finding", .string, .required)
+                .field("statement", .string, .required)
+                .field("created_at", .datetime, .required)
+                .create()
+            try await database.sql.raw("CREATE INDEX reconsideration_findings_case ON reconsideration_findings (case_id)").run()
+            try await database.sql.raw("CREATE INDEX reconsideration_findings_year ON reconsideration_findings (happened_on)").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema(ReconsiderationFinding.schema).delete()
+            try await database.sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN correction_received_on").run()
+            try await database.sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN suspended_on").run()
+            try await database.sql.raw("ALTER TABLE reconsideration_cases DROP COLUMN suspension_note").run()
+        }
+    }
+}
+
+/// A breach of the statute in a county's imported history (the ledger column 历史违规说明): the
+/// step was recorded as it happened, and what it breached is kept here, shown on the case, listed
+/// for supervision and counted in the figures (docs/import.md; docs/law.md §14).
+public final class ReconsiderationFinding: Model, @unchecked Sendable {
+    public static let schema = "reconsideration_findings"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "case_id") public var caseID: UUID
+    @Field(key: "respondent_path") public var respondentPath: String
+    @Field(key: "case_number") public var caseNumber: String
+    /// The step that breached (its label) and the day it was taken.
+    @Field(key: "step") public var step: String
+    @Field(key: "happened_on") public var happenedOn: String
+    /// What the rules found, with the article.
+    @Field(key: "finding") public var finding: String
+    /// What the importing officer wrote about it in the ledger.
+    @Field(key: "statement") public var statement: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}
+
+extension ReconsiderationFinding: UnitScoped {
+    public static var unitPathField: KeyPath<ReconsiderationFinding, FieldProperty<ReconsiderationFinding, String>> { \.$respondentPath }
 }
 
 extension ReconsiderationCase: ClockOwner {}

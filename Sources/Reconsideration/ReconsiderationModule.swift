@@ -35,6 +35,7 @@ public enum ReconsiderationModule {
         importers: [CaseImporter()],
         demoSeed: { context in try await ReconsiderationDemo.seed(context) },
         clockKinds: ReconsiderationClocks.all,
-        unitPathColumns: [UnitPathColumn("reconsideration_cases", "respondent_path"), UnitPathColumn("reconsideration_opinions", "recipient_path")]
+        unitPathColumns: [UnitPathColumn("reconsideration_cases", "respondent_path"), UnitPathColumn("reconsideration_opinions", "recipient_path"),
+                          UnitPathColumn("reconsideration_findings", "respondent_path")]
     )
 }

@@ -403,6 +403,14 @@ enum ReconsiderationPages {
                 [.text($0.happenedOn), .text($0.detail), .text($0.actor)]
             }),
         ]
+        let findings = try await ReconsiderationFinding.query(on: req.db).filter(\.$caseID == row.id!).sort(\.$happenedOn).all()
+        if !findings.isEmpty {
+            content.append(el("h2", text: "历史违法情形"))
+            content.append(UI.simpleTable(caption: "导入台账时经规则核对、由复议机构如实说明的违反法定程序情形（计入统计“导入历史中的违法情形”）",
+                                          headers: ["日期", "环节", "违法情形", "台账说明"], rows: findings.map {
+                [.text($0.happenedOn), .text($0.step), .text($0.finding), .text($0.statement)]
+            }))
+        }
         let attachments = try await ReconsiderationAttachment.query(on: req.db).filter(\.$reconsiderationCase.$id == row.id!).sort(\.$createdAt).all()
         content += AttachmentPages.section(row, attachments: attachments, canUpload: principal.has(ReconsiderationPermissions.handle), csrf: req.csrfToken)
         if !opinions.isEmpty {

@@ -28,6 +28,9 @@ public struct ReconsiderationState: Sendable, Equatable {
     /// 第四十八条, 第五十四条: the day the respondent received the copy.
     public var copyReceivedOn: CivilDate?
     public var suspensionGround: SuspensionGround?
+    /// The day of the current or last 中止, and the reason written with it.
+    public var suspendedOn: CivilDate?
+    public var suspensionNote: String?
     public var actCategory: ActCategory?
     public var copySentOn: CivilDate?
     public var replyOn: CivilDate?
@@ -37,6 +40,8 @@ public struct ReconsiderationState: Sendable, Equatable {
     public var selfCorrected = false
     public var servedOn: CivilDate?
     public var archivedOn: CivilDate?
+    /// 第三十一条: the day the applicant's supplement arrived (the review period runs again from it).
+    public var correctionReceivedOn: CivilDate?
 
     public init(caseNumber: String, status: CaseStatus, receivedOn: CivilDate) {
         self.caseNumber = caseNumber
@@ -54,6 +59,10 @@ public struct ReconsiderationFacts: Sendable {
     public var acceptanceDue: CivilDate?
     public var correctionDue: CivilDate?
     public var decisionDue: CivilDate?
+    /// An imported ledger row that states a historical breach (the column 历史违规说明): the
+    /// statute's gates do not refuse the step but record what it breached as findings, so a county
+    /// brings in its true, imperfect past and it is counted. Never set for steps taken on the platform.
+    public var recordingHistory = false
 
     public init(now: CivilDateTime, calendar: WorkCalendar, acceptanceDue: CivilDate? = nil, correctionDue: CivilDate? = nil,
                 decisionDue: CivilDate? = nil) {
@@ -81,6 +90,9 @@ public struct ReconsiderationStep: Sendable {
     public var detail: String
     /// Things the officer should check again: recorded with the step, never a refusal.
     public var warnings: [String] = []
+    /// The statute's gates this step breached, each with its article: only for a ledger row that
+    /// states the breach (`ReconsiderationFacts.recordingHistory`); otherwise a breach is refused.
+    public var findings: [String] = []
 }
 
 public enum ReconsiderationRules {
@@ -111,6 +123,13 @@ public enum ReconsiderationRules {
         func require(_ allowed: Set<CaseStatus>, _ why: String) throws(ValidationFailure) {
             guard allowed.contains(status) else { throw fail("action", "操作", "案件当前为“\(status.label)”，不能\(action.label)：\(why)") }
         }
+        var findings: [String] = []
+        /// A gate of the statute (its message cites the article): refused on the platform; for an
+        /// imported row that states the breach, recorded as a finding and passed.
+        func gate(_ field: String, _ label: String, _ message: String) throws(ValidationFailure) {
+            guard facts.recordingHistory else { throw fail(field, label, message) }
+            findings.append(message)
+        }
         func record(_ kind: ClockKind, _ event: ClockEvent) { effects.append(.record(kind, event)) }
         func open(_ kind: ClockKind, from start: CivilDate, reason: String) { effects.append(.open(kind, from: start, reason: reason)) }
         // A step recorded for today completes its clocks at the present minute; a past one at midnight.
@@ -118,7 +137,7 @@ public enum ReconsiderationRules {
         /// 第三十条第三款: once the review period has run out without a refusal, the application is accepted.
         func requireReviewPeriodOpen() throws(ValidationFailure) {
             if let due = facts.acceptanceDue, date > due {
-                throw fail("on", "日期", "审查期限已于\(due)届满，行政复议机关未作出不予受理决定的，审查期限届满之日起视为受理（行政复议法第三十条第三款），不能再\(action.label)；请记录受理")
+                try gate("on", "日期", "审查期限已于\(due)届满，行政复议机关未作出不予受理决定的，审查期限届满之日起视为受理（行政复议法第三十条第三款），不能再\(action.label)；请记录受理")
             }
         }
         /// A receipt date lies between the sending and today.
@@ -167,10 +186,11 @@ public enum ReconsiderationRules {
             // 第三十一条: the review period runs again from the day the supplement arrives.
             open(ReconsiderationClocks.acceptance, from: date, reason: "收到补正材料，审查期限重新计算")
             row.status = .received
+            row.correctionReceivedOn = date
         case .deemWithdrawn:
             try require([.awaitingCorrection], "未通知补正")
             if let due = facts.correctionDue, date <= due {
-                throw fail("on", "日期", "补正期限至\(due)届满，届满前不能视为撤回（行政复议法第三十一条第二款：无正当理由逾期不补正的，视为放弃）")
+                try gate("on", "日期", "补正期限至\(due)届满，届满前不能视为撤回（行政复议法第三十一条第二款：无正当理由逾期不补正的，视为放弃）")
             }
             record(ReconsiderationClocks.correction, .complete(completeAt, reason: "逾期未补正"))
             row.status = .deemedWithdrawn
@@ -180,7 +200,7 @@ public enum ReconsiderationRules {
             try require([.received], "只有待审查的申请可以受理")
             if procedure == .summary && major { throw fail("procedure", "程序", "重大、疑难、复杂案件不适用简易程序（行政复议法第五十三条）") }
             if procedure == .summary && summaryGround == nil {
-                throw fail("summaryGround", "适用简易程序的情形", "适用简易程序须事实清楚、权利义务关系明确、争议不大，且属于当场作出、警告或者通报批评、款额三千元以下、政府信息公开案件之一；或者当事人各方同意（行政复议法第五十三条）")
+                try gate("summaryGround", "适用简易程序的情形", "适用简易程序须事实清楚、权利义务关系明确、争议不大，且属于当场作出、警告或者通报批评、款额三千元以下、政府信息公开案件之一；或者当事人各方同意（行政复议法第五十三条）")
             }
             var start = date
             if let due = facts.acceptanceDue, date > due {
@@ -245,8 +265,10 @@ public enum ReconsiderationRules {
             try require([.underReview], "受理后才能听证")
             let notice = calendar.workdays(after: noticeOn, through: hearingOn)
             // 第五十一条: notice at least five (working) days before the hearing.
-            guard hearingOn > noticeOn, calendar.workdays(after: noticeOn, through: hearingOn.adding(days: -1)) >= 5 else {
-                throw fail("hearingOn", "听证日期", "应当在举行听证的五日（工作日）前书面通知当事人（行政复议法第五十一条），通知日与听证日之间只有\(max(0, notice - 1))个工作日")
+            let message = "应当在举行听证的五日（工作日）前书面通知当事人（行政复议法第五十一条），通知日与听证日之间只有\(max(0, notice - 1))个工作日"
+            guard hearingOn > noticeOn else { throw fail("hearingOn", "听证日期", message) }
+            if calendar.workdays(after: noticeOn, through: hearingOn.adding(days: -1)) < 5 {
+                try gate("hearingOn", "听证日期", message)
             }
             row.hearingOn = hearingOn
             detail += "：\(hearingOn)举行听证"
@@ -260,6 +282,8 @@ public enum ReconsiderationRules {
             if ground.endsCaseAfterSixtyDays { open(ReconsiderationClocks.suspensionLimit, from: date, reason: "中止（\(ground.article)）") }
             row.statusBeforeSuspension = status
             row.suspensionGround = ground
+            row.suspendedOn = date
+            row.suspensionNote = note.nilIfEmpty
             row.status = .suspended
             detail += "：\(ground.label)（\(ground.article)）\(note.isEmpty ? "" : "；\(note)")"
         case .resume:
@@ -283,7 +307,7 @@ public enum ReconsiderationRules {
             }
             guard !approver.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("approver", "批准人", "须经行政复议机构的负责人批准（行政复议法第六十二条第一款）") }
             if let due = facts.decisionDue, date > due {
-                throw fail("on", "日期", "审理期限已于\(due)届满，期限届满后不能再延长（行政复议法第六十二条第一款）")
+                try gate("on", "日期", "审理期限已于\(due)届满，期限届满后不能再延长（行政复议法第六十二条第一款）")
             }
             record(ReconsiderationClocks.decisionOrdinary, .extend(date, by: .days(days), approver: approver, reason: reason))
             row.extended = true
@@ -318,11 +342,11 @@ public enum ReconsiderationRules {
                     : (status == .suspended ? "案件中止期间不能作出决定，请先恢复审理（行政复议法第三十九条）" : "案件已结案"))
             }
             if outcome.isDecision, outcome != .dismissApplication, row.procedure == .ordinary, row.copySentOn == nil {
-                throw fail("outcome", "结案方式", "作出决定前应当向被申请人发送申请书副本、听取答复（行政复议法第四十八条）")
+                try gate("outcome", "结案方式", "作出决定前应当向被申请人发送申请书副本、听取答复（行政复议法第四十八条）")
             }
             // 第五十条: a major, difficult or complex case is heard before it is decided.
             if row.major, outcome.isDecision, outcome != .dismissApplication, row.hearingOn == nil {
-                throw fail("outcome", "结案方式", "重大、疑难、复杂的行政复议案件，行政复议机构应当组织听证（行政复议法第五十条第一款），请先通知并举行听证")
+                try gate("outcome", "结案方式", "重大、疑难、复杂的行政复议案件，行政复议机构应当组织听证（行政复议法第五十条第一款），请先通知并举行听证")
             }
             if selfCorrected && outcome != .withdrawal { throw fail("selfCorrected", "被申请人自行纠正", "只适用于因被申请人改变原行政行为而撤回申请的情形") }
             if let warning = outcome.warning(actCategory: row.actCategory) { warnings.append(warning) }
@@ -347,6 +371,7 @@ public enum ReconsiderationRules {
             row.archivedOn = date
         }
         if !warnings.isEmpty { detail += "（提示：\(warnings.joined(separator: "；"))）" }
-        return ReconsiderationStep(state: row, effects: effects, detail: detail, warnings: warnings)
+        if !findings.isEmpty { detail += "（历史违规：\(findings.joined(separator: "；"))）" }
+        return ReconsiderationStep(state: row, effects: effects, detail: detail, warnings: warnings, findings: findings)
     }
 }

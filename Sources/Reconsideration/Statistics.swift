@@ -81,6 +81,12 @@ enum ReconsiderationStatistics {
         let codes = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.code) })
         let cipher = req.fazhi.cipher
         let intake: [String: String] = ["accepted": "受理", "refused": "不予受理", "referred": "告知", "deemedWithdrawn": "视为撤回"]
+        // The breach statements of imported history, so that the exported ledger replays elsewhere.
+        var statements: [UUID: String] = [:]
+        for finding in try await ReconsiderationFinding.scoped(for: principal, on: req.db).filter(\.$caseID ~~ rows.compactMap(\.id)).all()
+        where !finding.statement.isEmpty {
+            statements[finding.caseID] = finding.statement
+        }
         let headers = CaseImporter().columns.map(\.header)
         let lines: [[String]] = try rows.map { row in
             let status = row.caseStatus
@@ -91,7 +97,12 @@ enum ReconsiderationStatistics {
                 "证件号码": try row.applicantIDSealed.map { try cipher.open($0) } ?? "", "代理人": row.agent ?? "", "第三人": row.thirdParties ?? "",
                 "被申请人单位编码": codes[row.respondentID] ?? "", "被申请行为类别": ActCategory(rawValue: row.actCategory)?.label ?? row.actCategory,
                 "执法领域": row.enforcementDomain ?? "", "行政行为日期": row.actOn ?? "", "行政复议请求": row.request, "审查结果": intakeText,
-                "审查日期": row.intakeOn ?? "", "审查理由": row.intakeReason ?? "", "程序": row.caseProcedure?.label ?? "", "是否延长": row.extended ? "是" : "否",
+                "审查日期": row.intakeOn ?? (status == .awaitingCorrection ? row.correctionRequestedOn : status == .suspended ? row.suspendedOn : nil) ?? "",
+                "审查理由": row.intakeReason ?? (status == .suspended ? row.suspensionNote ?? row.suspensionGround.flatMap(SuspensionGround.init(rawValue:))?.label : nil) ?? "",
+                "通知补正日期": row.correctionRequestedOn ?? "", "收到补正日期": row.correctionReceivedOn ?? "",
+                "程序": row.caseProcedure?.label ?? "", "简易程序情形": row.summaryGround.flatMap(SummaryGround.init(rawValue:))?.label ?? "",
+                "发送副本日期": row.copySentOn ?? "", "答复日期": row.replyOn ?? "", "是否延长": row.extended ? "是" : "否",
+                "延长日数": row.extended && row.extendedDays > 0 ? String(row.extendedDays) : "", "历史违规说明": statements[row.id!] ?? "",
                 "结案方式": row.caseOutcome?.label ?? "", "结案日期": row.outcomeOn ?? "", "被申请人自行纠正": row.selfCorrected ? "是" : "否",
                 "送达日期": row.servedOn ?? "", "归档日期": row.archivedOn ?? "",
             ]

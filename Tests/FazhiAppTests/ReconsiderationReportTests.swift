@@ -37,6 +37,11 @@ import Testing
                 "执法领域": "市场监管", "行政复议请求": "撤销处罚决定", "审查结果": row.intake, "审查日期": row.intake == "审查中" ? "" : (row.intakeOn ?? row.received),
                 "审查理由": row.reason, "程序": row.intake == "受理" ? row.procedure : "", "结案方式": row.outcome, "结案日期": row.outcomeOn,
                 "被申请人自行纠正": row.selfCorrected,
+                // What the replay through the rules needs: the 补正 notice before 视为撤回 (第三十一条),
+                // the summary procedure's ground (第五十三条), the copy before a decision (第四十八条).
+                "通知补正日期": row.intake == "视为撤回" ? row.received : "",
+                "简易程序情形": row.intake == "受理" && row.procedure == "简易程序" ? "当事人各方同意适用简易程序" : "",
+                "发送副本日期": row.intake == "受理" && !row.outcome.isEmpty ? CivilDate(row.intakeOn ?? row.received)!.adding(days: 2).description : "",
             ]
             lines.append(header.map { cells[$0] ?? "" }.joined(separator: ","))
         }

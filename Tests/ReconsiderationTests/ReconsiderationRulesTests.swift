@@ -324,3 +324,50 @@ struct ReconsiderationRulesTests {
         #expect(ReconsiderationRules.applicationWarnings(actOn: nil, receivedOn: day("2026-03-09"), calendar: calendar).isEmpty)
     }
 }
+
+/// An imported ledger row that states its breach (历史违规说明).
+private func history(today: String = "2026-09-30", acceptanceDue: String? = nil, correctionDue: String? = nil, decisionDue: String? = nil) -> ReconsiderationFacts {
+    var facts = facts(today: today, acceptanceDue: acceptanceDue, correctionDue: correctionDue, decisionDue: decisionDue)
+    facts.recordingHistory = true
+    return facts
+}
+
+@Suite("行政复议 history replayed from a ledger")
+struct ReconsiderationHistoryTests {
+    @Test("a stated breach of a statutory gate is recorded as a finding with its article, not refused; the same step on the platform is refused")
+    func gatesBecomeFindings() throws {
+        let accepted = try run([acceptOrdinary])
+        let uphold = CaseAction.conclude(on: day("2026-04-01"), outcome: .uphold, selfCorrected: false, note: "")
+        #expect(refusal(uphold, on: accepted)?.message(for: "outcome")?.contains("第四十八条") == true)
+        let step = try ReconsiderationRules.apply(uphold, to: accepted, facts: history())
+        #expect(step.state.status == .decided && step.state.outcome == .uphold)
+        #expect(step.findings.count == 1 && step.findings[0].contains("第四十八条"))
+        #expect(step.detail.contains("历史违规"))
+
+        // 第三十条第三款: a refusal after the review period; 第五十三条: summary without a ground;
+        // 第三十一条第二款: 视为撤回 before the period ran out; 第六十二条: an extension after it.
+        let lateRefusal = try ReconsiderationRules.apply(.refuse(on: day("2026-03-20"), reason: "超过申请期限"), to: received(),
+                                                         facts: history(acceptanceDue: "2026-03-09"))
+        #expect(lateRefusal.state.status == .refused && lateRefusal.findings.first?.contains("第三十条第三款") == true)
+        let summary = try ReconsiderationRules.apply(.accept(on: day("2026-03-05"), procedure: .summary, major: false), to: received(), facts: history())
+        #expect(summary.state.procedure == .summary && summary.findings.first?.contains("第五十三条") == true)
+        let awaiting = try run([.requestCorrection(on: day("2026-03-03"), items: "身份证明")])
+        let early = try ReconsiderationRules.apply(.deemWithdrawn(on: day("2026-03-10")), to: awaiting, facts: history(correctionDue: "2026-03-17"))
+        #expect(early.state.status == .deemedWithdrawn && early.findings.first?.contains("第三十一条第二款") == true)
+        let lateExtension = try ReconsiderationRules.apply(.extend(on: day("2026-05-20"), days: 30, approver: "负责人", reason: "复杂"), to: accepted,
+                                                           facts: history(decisionDue: "2026-05-04"))
+        #expect(lateExtension.state.extendedDays == 30 && lateExtension.findings.first?.contains("第六十二条第一款") == true)
+    }
+
+    @Test("a stated breach does not open the gates of the case's state or of the facts: those are refused even from a ledger")
+    func stateGatesStayClosed() throws {
+        let uphold = CaseAction.conclude(on: day("2026-04-01"), outcome: .uphold, selfCorrected: false, note: "")
+        #expect(refusal(uphold, on: received(), facts: history())?.message(for: "action")?.contains("第三十条") == true)
+        #expect(refusal(.accept(on: day("2026-03-05"), procedure: .summary, major: true), on: received(), facts: history())?.message(for: "procedure")?.contains("第五十三条") == true)
+        let summary = try run([.accept(on: day("2026-03-05"), procedure: .summary, major: false, summaryGround: .consent)])
+        #expect(refusal(.extend(on: day("2026-03-20"), days: 10, approver: "负责人", reason: "复杂"), on: summary, facts: history())?.message(for: "action")?.contains("第六十二条第二款") == true)
+        #expect(refusal(.refuse(on: day("2026-03-04"), reason: " "), on: received(), facts: history())?.message(for: "reason")?.contains("第三十条第一款") == true)
+        // Without a breach, a ledger step records no finding.
+        #expect(try ReconsiderationRules.apply(acceptOrdinary, to: received(), facts: history()).findings.isEmpty)
+    }
+}
