@@ -183,14 +183,14 @@ enum LitigationStatistics {
     ], required: ["id", "court", "caseNumber", "filedOn"])
 
     static func registerAPI(_ router: ModuleRouter) {
-        router.api(.GET, LitigationAPIRoute.list.rawValue, permission: LitigationPermissions.read, doc: APIDoc("管辖范围内的行政诉讼案件（原告脱敏）", query: [("year", "立案年度")],
+        router.api(.GET, LitigationAPIRoute.list, permission: LitigationPermissions.read, doc: APIDoc("管辖范围内的行政诉讼案件（原告脱敏）", query: [("year", "立案年度")],
                                                                                                response: .array(schema))) { req async throws -> [LawsuitDTO] in
             let principal = try req.caller
             let query = Lawsuit.scoped(for: principal, on: req.db)
             if let year = req.queryYear() { query.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
             return try await query.sort(\.$filedOn).limit(1000).all().map(LawsuitDTO.init)
         }
-        router.api(.GET, LitigationAPIRoute.lawsuit.rawValue, permission: LitigationPermissions.read, doc: APIDoc("单个行政诉讼案件（原告脱敏）", response: schema)) { req async throws -> LawsuitDTO in
+        router.api(.GET, LitigationAPIRoute.lawsuit, permission: LitigationPermissions.read, doc: APIDoc("单个行政诉讼案件（原告脱敏）", response: schema)) { req async throws -> LawsuitDTO in
             LawsuitDTO(try await LawsuitService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db))
         }
     }

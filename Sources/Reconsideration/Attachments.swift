@@ -55,7 +55,7 @@ enum AttachmentPages {
     }
 
     static func register(_ router: ModuleRouter) {
-        router.page(.POST, "reconsideration/:id/attachments", permission: ReconsiderationPermissions.handle, body: .collect(maxSize: "12mb")) { req async throws -> Response in
+        router.page(.POST, ReconsiderationRoute.attachments, permission: ReconsiderationPermissions.handle, body: .collect(maxSize: "12mb")) { req async throws -> Response in
             let principal = try req.caller
             let row = try await CaseService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
             let upload = try req.content.decode(Upload.self)
@@ -88,7 +88,7 @@ enum AttachmentPages {
             }
             return Layout.redirect(req, to: row.link, notice: "已上传附件“\(name)”")
         }
-        router.page(.GET, "reconsideration/:id/attachments/:attachment", permission: ReconsiderationPermissions.read) { req async throws -> Response in
+        router.page(.GET, ReconsiderationRoute.attachmentsRecord, permission: ReconsiderationPermissions.read) { req async throws -> Response in
             let principal = try req.caller
             let row = try await CaseService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
             guard let attachment = try await ReconsiderationAttachment.find(try req.parameters.require("attachment", as: UUID.self), on: req.db),

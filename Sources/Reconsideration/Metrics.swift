@@ -108,7 +108,7 @@ enum ReconsiderationMetrics {
                                      definition: "本年度导入的行政复议台账中，经规则核对并由复议机构说明的违反法定程序情形数（每项一条，如普通程序未发送申请书副本即作出决定）",
                                      unit: .item, compute: { scope, db in .count(try await findings(scope, on: db).count()) },
                                      records: .query({ scope, db in findings(scope, on: db).sort(\.$caseNumber).sort(\.$happenedOn) }) {
-                                         MetricRecordRef(id: $0.id!.uuidString, title: "\($0.caseNumber) \($0.step)：\($0.finding)", link: "/reconsideration/\($0.caseID)")
+                                         MetricRecordRef(id: $0.id!.uuidString, title: "\($0.caseNumber) \($0.step)：\($0.finding)", link: ReconsiderationRoute.record.path($0.caseID))
                                      }))
         // The counts by outcome are one family: one GROUP BY per scope and year, not one COUNT each.
         for outcome in CaseOutcome.allCases {

@@ -72,7 +72,7 @@ public final class ReconsiderationCase: Model, @unchecked Sendable {
     public var caseOutcome: CaseOutcome? { outcome.flatMap(CaseOutcome.init(rawValue:)) }
     public var caseProcedure: Procedure? { procedure.flatMap(Procedure.init(rawValue:)) }
     public var accepted: Bool { intake == "accepted" }
-    public var link: String { "/reconsideration/\(id!)" }
+    public var link: String { ReconsiderationRoute.record.path(id!) }
 }
 
 /// The case's own timeline (the audit trail holds the same, hash-chained, for inspectors).

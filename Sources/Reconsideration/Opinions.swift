@@ -25,7 +25,7 @@ public final class ReconsiderationOpinion: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/reconsideration/\($reconsiderationCase.id)#opinion-\(id!)" }
+    public var link: String { ReconsiderationRoute.record.path($reconsiderationCase.id) + "#opinion-\(id!)" }
 }
 
 extension ReconsiderationMigrations {

@@ -29,7 +29,7 @@ public enum ReconsiderationModule {
         migrations: ReconsiderationMigrations.all,
         permissions: ReconsiderationPermissions.all,
         grants: ReconsiderationPermissions.grants,
-        menu: [MenuEntry(title: "行政复议", path: "/reconsideration", permission: ReconsiderationPermissions.read, section: "业务办理")],
+        menu: [MenuEntry(title: "行政复议", route: ReconsiderationRoute.list, permission: ReconsiderationPermissions.read, section: "业务办理")],
         routes: { router in ReconsiderationPages.register(router) },
         metrics: ReconsiderationMetrics.all,
         importers: [CaseImporter()],

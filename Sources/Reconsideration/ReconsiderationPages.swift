@@ -6,7 +6,7 @@ import Foundation
 import Vapor
 
 enum ReconsiderationPages {
-    struct ApplicationForm: Content {
+    struct ApplicationForm: Sendable {
         var caseNumber: String?
         var receivedOn: String?
         var channel: String?
@@ -21,6 +21,15 @@ enum ReconsiderationPages {
         var actOn: String?
         var request: String?
 
+        init(receivedOn: String? = nil) { self.receivedOn = receivedOn }
+
+        init(_ fields: FormFields) {
+            caseNumber = fields["caseNumber"]; receivedOn = fields["receivedOn"]; channel = fields["channel"]
+            applicantKind = fields["applicantKind"]; applicantName = fields["applicantName"]; applicantID = fields["applicantID"]
+            agent = fields["agent"]; thirdParties = fields["thirdParties"]; respondentCode = fields["respondentCode"]
+            actCategory = fields["actCategory"]; enforcementDomain = fields["enforcementDomain"]; actOn = fields["actOn"]; request = fields["request"]
+        }
+
         var input: ApplicationInput {
             ApplicationInput(caseNumber: caseNumber, receivedOn: receivedOn, channel: channel, applicantKind: applicantKind, applicantName: applicantName,
                              applicantID: applicantID, agent: agent, thirdParties: thirdParties, respondentCode: respondentCode, actCategory: actCategory,
@@ -28,170 +37,101 @@ enum ReconsiderationPages {
         }
     }
 
-    struct ActionForm: Content {
-        var action: String?
-        var on: String?
-        var text: String?
-        var procedure: String?
-        var major: String?
-        var days: String?
-        var approver: String?
-        var outcome: String?
-        var selfCorrected: String?
-        var hearingOn: String?
-        var receivedOn: String?
-        var ground: String?
-        var summaryGround: String?
-    }
 
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "reconsideration", permission: ReconsiderationPermissions.read) { req in try await list(req) }
-        router.page(.GET, "reconsideration/new", permission: ReconsiderationPermissions.handle) { req in
+        router.page(.GET, ReconsiderationRoute.list, permission: ReconsiderationPermissions.read) { req in try await list(req) }
+        router.page(.GET, ReconsiderationRoute.new, permission: ReconsiderationPermissions.handle) { req in
             formPage(req, form: ApplicationForm(receivedOn: CivilDateTime(req.fazhi.now).date.description), failure: nil)
         }
-        router.page(.POST, "reconsideration/new", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
-            let form = try req.content.decode(ApplicationForm.self)
-            do {
-                let (row, warnings) = try await CaseService.registerWithWarnings(form.input, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: (["已登记 \(row.caseNumber)，受理审查期限开始计算"] + warnings).joined(separator: "。提示："))
-            } catch let failure as ValidationFailure {
-                return formPage(req, form: form, failure: failure)
-            }
+        router.form(ReconsiderationRoute.new, permission: ReconsiderationPermissions.handle, submit: { req, fields in
+            let (row, warnings) = try await CaseService.registerWithWarnings(ApplicationForm(fields).input, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: (["已登记 \(row.caseNumber)，受理审查期限开始计算"] + warnings).joined(separator: "。提示："))
+        }, reshow: { req, fields, failure in formPage(req, form: ApplicationForm(fields), failure: failure) })
+        router.page(.GET, ReconsiderationRoute.importPage, permission: ReconsiderationPermissions.importCases) { req in
+            ImportPages.page(req, importer: CaseImporter(), action: ReconsiderationRoute.importPage.path(), report: nil)
         }
-        router.page(.GET, "reconsideration/import", permission: ReconsiderationPermissions.importCases) { req in
-            ImportPages.page(req, importer: CaseImporter(), action: "/reconsideration/import", report: nil)
-        }
-        router.page(.GET, "reconsideration/import/template.csv", permission: ReconsiderationPermissions.importCases) { _ in
+        router.page(.GET, ReconsiderationRoute.importTemplateCsv, permission: ReconsiderationPermissions.importCases) { _ in
             ImportPages.template(CaseImporter())
         }
-        router.page(.POST, "reconsideration/import", permission: ReconsiderationPermissions.importCases, body: .collect(maxSize: "20mb")) { req in
-            try await ImportPages.handle(req, importer: CaseImporter(), action: "/reconsideration/import")
+        router.page(.POST, ReconsiderationRoute.importPage, permission: ReconsiderationPermissions.importCases, body: .collect(maxSize: "20mb")) { req in
+            try await ImportPages.handle(req, importer: CaseImporter(), action: ReconsiderationRoute.importPage.path())
         }
-        router.page(.GET, "reconsideration/statistics", permission: ReconsiderationPermissions.read) { req in try await ReconsiderationStatistics.page(req) }
-        router.page(.GET, "reconsideration/export.csv", permission: ReconsiderationPermissions.importCases) { req in try await ReconsiderationStatistics.exportCSV(req) }
+        router.page(.GET, ReconsiderationRoute.statistics, permission: ReconsiderationPermissions.read) { req in try await ReconsiderationStatistics.page(req) }
+        router.page(.GET, ReconsiderationRoute.exportCsv, permission: ReconsiderationPermissions.importCases) { req in try await ReconsiderationStatistics.exportCSV(req) }
         ReconsiderationStatistics.registerAPI(router)
         AttachmentPages.register(router)
-        router.page(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.GET, "reconsideration/:id/documents/:kind", permission: ReconsiderationPermissions.handle) { req in try await document(req) }
-        router.page(.POST, "reconsideration/:id/opinions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
-            struct Form: Content { var on: String?; var recipientCode: String?; var text: String?; var receivedOn: String? }
+        router.page(.GET, ReconsiderationRoute.record, permission: ReconsiderationPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.GET, ReconsiderationRoute.documentsRecord, permission: ReconsiderationPermissions.handle) { req in try await document(req) }
+        let reshow: @Sendable (Request, FormFields, ValidationFailure) async throws -> Response = { req, _, failure in try await show(req, failure: failure) }
+        router.form(ReconsiderationRoute.opinions, permission: ReconsiderationPermissions.handle, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(Form.self)
-            do {
-                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
-                }
-                let receivedText = (form.receivedOn ?? "").trimmingCharacters(in: .whitespaces)
-                var receivedOn: CivilDate?
-                if !receivedText.isEmpty {
-                    guard let parsed = CivilDate(receivedText) else { throw ValidationFailure(field: "receivedOn", label: "收文机关收到日期", message: "应为有效日期（YYYY-MM-DD）") }
-                    receivedOn = parsed
-                }
-                try await OpinionService.issue(caseID: id, recipientCode: form.recipientCode, issuedOn: date, receivedOn: receivedOn, content: form.text ?? "",
-                                               by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已制发意见书，六十日报送期限开始计算")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
-            }
-        }
-        router.page(.POST, "reconsideration/:id/opinions/:opinion/received", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
-            struct Form: Content { var on: String? }
+            try await OpinionService.issue(caseID: id, recipientCode: fields.optionalText("recipientCode"), issuedOn: try fields.date("on", label: "日期"),
+                                           receivedOn: try fields.optionalDate("receivedOn", label: "收文机关收到日期"), content: fields.text("text"),
+                                           by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReconsiderationRoute.record.path(id), notice: "已制发意见书，六十日报送期限开始计算")
+        }, reshow: reshow)
+        router.form(ReconsiderationRoute.opinionsReceived, permission: ReconsiderationPermissions.handle, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(Form.self)
-            do {
-                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
-                }
-                try await OpinionService.recordReceipt(opinionID: try req.parameters.require("opinion", as: UUID.self), on: date, by: try req.caller,
-                                                       services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已记录收文机关收到意见书的日期，六十日期限自该日起计算")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
-            }
-        }
-        router.page(.POST, "reconsideration/:id/opinions/:opinion/reply", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
-            struct Form: Content { var on: String?; var text: String? }
+            try await OpinionService.recordReceipt(opinionID: try req.parameters.require("opinion", as: UUID.self), on: try fields.date("on", label: "日期"),
+                                                   by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReconsiderationRoute.record.path(id), notice: "已记录收文机关收到意见书的日期，六十日期限自该日起计算")
+        }, reshow: reshow)
+        router.form(ReconsiderationRoute.opinionsReply, permission: ReconsiderationPermissions.handle, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(Form.self)
-            do {
-                guard let date = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
-                }
-                try await OpinionService.recordReply(opinionID: try req.parameters.require("opinion", as: UUID.self), on: date, reply: form.text ?? "",
-                                                     by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: "已记录纠正情况报告")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
-            }
-        }
-        router.page(.POST, "reconsideration/:id/actions", permission: ReconsiderationPermissions.handle) { req async throws -> Response in
+            try await OpinionService.recordReply(opinionID: try req.parameters.require("opinion", as: UUID.self), on: try fields.date("on", label: "日期"),
+                                                 reply: fields.text("text"), by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReconsiderationRoute.record.path(id), notice: "已记录纠正情况报告")
+        }, reshow: reshow)
+        router.form(ReconsiderationRoute.actions, permission: ReconsiderationPermissions.handle, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(ActionForm.self)
-            do {
-                let action = try parse(form)
-                let (_, warnings) = try await CaseService.performWithWarnings(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reconsideration/\(id)", notice: (["已记录：\(action.label)"] + warnings).joined(separator: "。提示："))
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
-            }
-        }
+            let action = try parse(fields)
+            let (_, warnings) = try await CaseService.performWithWarnings(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReconsiderationRoute.record.path(id), notice: (["已记录：\(action.label)"] + warnings).joined(separator: "。提示："))
+        }, reshow: reshow)
     }
 
-    static func parse(_ form: ActionForm) throws -> CaseAction {
-        var validator = Validator()
-        let on = CivilDate((form.on ?? "").trimmingCharacters(in: .whitespaces))
-        if on == nil { validator.add("on", "日期", "应为有效日期（YYYY-MM-DD）") }
-        let text = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.count > 1000 { validator.add("text", "说明", "不能超过1000个字符") }
-        try validator.check()
-        let date = on!
-        /// An optional date field: nil when empty, refused when not a date.
-        func optionalDate(_ value: String?, _ field: String, _ label: String) throws -> CivilDate? {
-            let trimmed = (value ?? "").trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { return nil }
-            guard let date = CivilDate(trimmed) else { throw ValidationFailure(field: field, label: label, message: "应为有效日期（YYYY-MM-DD）") }
-            return date
-        }
-        switch form.action ?? "" {
+    /// The step a case page's form asks for, its fields read with one wording for every date.
+    static func parse(_ form: FormFields) throws -> CaseAction {
+        let text = form.text("text")
+        if text.count > 1000 { throw ValidationFailure(field: "text", label: "说明", message: "不能超过1000个字符") }
+        let date = try form.date("on", label: "日期")
+        switch form.text("action") {
         case "request-correction":
-            return .requestCorrection(on: date, items: text, receivedOn: try optionalDate(form.receivedOn, "receivedOn", "申请人收到通知日期"))
+            return .requestCorrection(on: date, items: text, receivedOn: try form.optionalDate("receivedOn", label: "申请人收到通知日期"))
         case "correction-notice-received": return .correctionNoticeReceived(on: date)
         case "extend-correction":
-            guard let days = Int((form.days ?? "").trimmingCharacters(in: .whitespaces)) else {
+            guard let days = Int(form.text("days")) else {
                 throw ValidationFailure(field: "days", label: "延长工作日", message: "应为1到20的整数")
             }
             return .extendCorrection(on: date, workdays: days, reason: text)
         case "receive-correction": return .receiveCorrection(on: date)
         case "deem-withdrawn": return .deemWithdrawn(on: date)
         case "accept":
-            guard let procedure = Procedure(rawValue: form.procedure ?? "") else { throw ValidationFailure(field: "procedure", label: "程序", message: "请选择普通程序或简易程序") }
-            let ground = SummaryGround(rawValue: form.summaryGround ?? "")
-            return .accept(on: date, procedure: procedure, major: form.major == "1", summaryGround: procedure == .summary ? ground : nil)
+            guard let procedure = Procedure(rawValue: form.text("procedure")) else { throw ValidationFailure(field: "procedure", label: "程序", message: "请选择普通程序或简易程序") }
+            let ground = SummaryGround(rawValue: form.text("summaryGround"))
+            return .accept(on: date, procedure: procedure, major: form.flag("major"), summaryGround: procedure == .summary ? ground : nil)
         case "refuse": return .refuse(on: date, reason: text)
         case "refer": return .refer(on: date, body: text)
-        case "send-copy": return .sendCopy(on: date, receivedOn: try optionalDate(form.receivedOn, "receivedOn", "被申请人收到日期"))
+        case "send-copy": return .sendCopy(on: date, receivedOn: try form.optionalDate("receivedOn", label: "被申请人收到日期"))
         case "copy-received": return .copyReceived(on: date)
         case "receive-reply": return .receiveReply(on: date)
         case "schedule-hearing":
-            guard let hearing = CivilDate((form.hearingOn ?? "").trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationFailure(field: "hearingOn", label: "听证日期", message: "应为有效日期（YYYY-MM-DD）")
-            }
-            return .scheduleHearing(noticeOn: date, hearingOn: hearing)
+            return .scheduleHearing(noticeOn: date, hearingOn: try form.date("hearingOn", label: "听证日期"))
         case "suspend":
-            guard let ground = SuspensionGround(rawValue: form.ground ?? "") else {
+            guard let ground = SuspensionGround(rawValue: form.text("ground")) else {
                 throw ValidationFailure(field: "ground", label: "中止情形", message: "请选择行政复议法第三十九条第一款所列的中止情形")
             }
             return .suspend(on: date, ground: ground, reason: text)
-        case "convert-to-ordinary": return .convertToOrdinary(on: date, approver: form.approver ?? "", reason: text)
+        case "convert-to-ordinary": return .convertToOrdinary(on: date, approver: form.text("approver"), reason: text)
         case "resume": return .resume(on: date)
         case "extend":
-            guard let days = Int((form.days ?? "").trimmingCharacters(in: .whitespaces)) else {
+            guard let days = Int(form.text("days")) else {
                 throw ValidationFailure(field: "days", label: "延长天数", message: "应为1到30的整数（行政复议法第六十二条第一款）")
             }
-            return .extend(on: date, days: days, approver: form.approver ?? "", reason: text)
+            return .extend(on: date, days: days, approver: form.text("approver"), reason: text)
         case "conclude":
-            guard let outcome = CaseOutcome(rawValue: form.outcome ?? "") else { throw ValidationFailure(field: "outcome", label: "结案方式", message: "请选择结案方式") }
-            return .conclude(on: date, outcome: outcome, selfCorrected: form.selfCorrected == "1", note: text)
+            guard let outcome = CaseOutcome(rawValue: form.text("outcome")) else { throw ValidationFailure(field: "outcome", label: "结案方式", message: "请选择结案方式") }
+            return .conclude(on: date, outcome: outcome, selfCorrected: form.flag("selfCorrected"), note: text)
         case "serve": return .serve(on: date)
         case "archive": return .archive(on: date)
         default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
@@ -200,7 +140,7 @@ enum ReconsiderationPages {
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: "/reconsideration", keys: ["status", "year", "q", "page"])
+        let query = ListQuery(req, path: ReconsiderationRoute.list.path(), keys: ["status", "year", "q", "page"])
         let builder = ReconsiderationCase.scoped(for: principal, on: req.db)
         if let status = query["status"], CaseStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
         if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
@@ -212,15 +152,15 @@ enum ReconsiderationPages {
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         let page = Page(items: rows, total: total, request: request)
         var actions: [Node] = []
-        if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", "/reconsideration/new", [.cls("button")])) }
-        actions.append(link("分项统计", "/reconsideration/statistics"))
+        if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", ReconsiderationRoute.new.path(), [.cls("button")])) }
+        actions.append(link("分项统计", ReconsiderationRoute.statistics.path()))
         if principal.has(ReconsiderationPermissions.importCases) {
-            actions.append(link("导入台账", "/reconsideration/import"))
-            actions.append(link("导出台账（CSV）", "/reconsideration/export.csv" + (query["year"].map { "?year=\($0)" } ?? "")))
+            actions.append(link("导入台账", ReconsiderationRoute.importPage.path()))
+            actions.append(link("导出台账（CSV）", ReconsiderationRoute.exportCsv.path() + (query["year"].map { "?year=\($0)" } ?? "")))
         }
         return Layout.page(req, title: "行政复议", content: [
             el("div", [.cls("actions")], actions),
-            el("form", [Attribute("method", "get"), Attribute("action", "/reconsideration"), .cls("filters"), Attribute("role", "search")], [
+            el("form", [Attribute("method", "get"), Attribute("action", ReconsiderationRoute.list.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.field("案号", name: "q", value: query["q"]),
                 UI.field("收到年度", name: "year", value: query["year"]),
                 UI.select("状态", name: "status", options: CaseStatus.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
@@ -242,7 +182,7 @@ enum ReconsiderationPages {
         }
         return Layout.page(req, title: "登记行政复议申请", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.errorSummary(failure),
-            UI.form(action: "/reconsideration/new", csrf: req.csrfToken, [
+            UI.form(action: ReconsiderationRoute.new.path(), csrf: req.csrfToken, [
                 field("案号", "caseNumber", form.caseNumber, hint: "留空则自动编号，如“（2026）复字第1号”"),
                 field("收到申请日期", "receivedOn", form.receivedOn, type: "date", required: true, hint: "受理审查的五个工作日自次日起计算（行政复议法第三十条）"),
                 UI.select("申请方式", name: "channel", options: ApplicationChannel.allCases.map { ($0.rawValue, $0.label) }, selected: form.channel,
@@ -266,7 +206,7 @@ enum ReconsiderationPages {
 
     /// The forms for the steps the case's state allows.
     static func actionForms(_ row: ReconsiderationCase, csrf: String, today: String) -> [Node] {
-        let action = "/reconsideration/\(row.id!)/actions"
+        let action = ReconsiderationRoute.actions.path(row.id!)
         func form(_ key: String, _ title: String, _ fields: [Node]) -> Node {
             el("details", [.cls("action")], [
                 el("summary", text: title),

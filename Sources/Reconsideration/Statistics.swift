@@ -60,7 +60,7 @@ enum ReconsiderationStatistics {
             })
         }
         return Layout.page(req, title: "行政复议统计（\(year)年）", content: [
-            el("form", [Attribute("method", "get"), Attribute("action", "/reconsideration/statistics"), .cls("filters"), Attribute("role", "search")], [
+            el("form", [Attribute("method", "get"), Attribute("action", ReconsiderationRoute.statistics.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.field("年度", name: "year", value: String(year)), el("div", [.cls("field")], [el("button", [.type("submit")], text: "查看")]),
             ]),
             el("p", [], [.text("收到、受理按收到申请日期计；办结、纠错、调解和解按结案日期计。全部指标及其定义见"), link("统计指标", "/figures?year=\(year)"), .text("。")]),
@@ -172,7 +172,7 @@ enum ReconsiderationStatistics {
     ], required: ["id", "caseNumber", "receivedOn", "status"])
 
     static func registerAPI(_ router: ModuleRouter) {
-        router.api(.GET, "reconsideration", permission: ReconsiderationPermissions.read, doc: APIDoc("管辖范围内的行政复议案件（申请人脱敏；分页）", query: [
+        router.api(.GET, ReconsiderationAPIRoute.list, permission: ReconsiderationPermissions.read, doc: APIDoc("管辖范围内的行政复议案件（申请人脱敏；分页）", query: [
             ("year", "收到申请的年度"), ("status", "状态代码"), ("page", "页码"), ("pageSize", "每页条数（≤200）"),
         ], response: .object([("items", .array(caseSchema)), ("total", .integer("总数"))], required: ["items", "total"]))) { req async throws -> CasePage in
             let principal = try req.caller
@@ -184,10 +184,10 @@ enum ReconsiderationStatistics {
             let rows = try await query.sort(\.$receivedOn).sort(\.$caseNumber).range(request.offset..<(request.offset + request.size)).all()
             return CasePage(items: rows.map(CaseDTO.init), total: total)
         }
-        router.api(.GET, "reconsideration/:id", permission: ReconsiderationPermissions.read, doc: APIDoc("单个行政复议案件（申请人脱敏）", response: caseSchema)) { req async throws -> CaseDTO in
+        router.api(.GET, ReconsiderationAPIRoute.record, permission: ReconsiderationPermissions.read, doc: APIDoc("单个行政复议案件（申请人脱敏）", response: caseSchema)) { req async throws -> CaseDTO in
             CaseDTO(try await CaseService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db))
         }
-        router.api(.GET, "reconsideration/statistics", permission: ReconsiderationPermissions.read, doc: APIDoc("某年度按被申请人、行为类别、执法领域的分项统计", query: [
+        router.api(.GET, ReconsiderationAPIRoute.statistics, permission: ReconsiderationPermissions.read, doc: APIDoc("某年度按被申请人、行为类别、执法领域的分项统计", query: [
             ("year", "年度"),
         ], response: .object([("year", .integer("年度")), ("byRespondent", .array(.object([("title", .string("名称")), ("received", .integer("收到"))], required: []))),
                               ("byCategory", .array(.object([], required: []))), ("byDomain", .array(.object([], required: [])))], required: ["year"]))) { req async throws -> Breakdown in

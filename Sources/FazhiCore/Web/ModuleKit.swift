@@ -66,6 +66,20 @@ extension ModuleRouter {
         page(method, route.rawValue, permission: permission, body: body, allowsPendingStep: allowsPendingStep, use: handler)
     }
 
+    /// `api(_:_:permission:doc:…)` for a typed route (the enum's paths are relative to `/api/v1`).
+    @discardableResult
+    public func api<Route: RouteTemplate, R: AsyncResponseEncodable>(_ method: HTTPMethod, _ route: Route, permission: Permission, doc: APIDoc,
+                                                                     use handler: @escaping @Sendable (Request) async throws -> R) -> Vapor.Route {
+        api(method, route.rawValue, permission: permission, doc: doc, use: handler)
+    }
+
+    /// `open(_:_:…)` for a typed route: a page anyone may call, declared as such on purpose.
+    @discardableResult
+    public func open<Route: RouteTemplate, R: AsyncResponseEncodable>(_ method: HTTPMethod, _ route: Route, body: HTTPBodyStreamStrategy = .collect,
+                                                                      use handler: @escaping @Sendable (Request) async throws -> R) -> Vapor.Route {
+        open(method, route.rawValue, body: body, use: handler)
+    }
+
     /// A form action (POST): the fields are read with `FormFields`; a `ValidationFailure` from
     /// `submit` re-shows the page through `reshow`, with the message next to its field, and nothing
     /// is written (the service's transaction rolled back).
