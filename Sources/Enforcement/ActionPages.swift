@@ -7,8 +7,8 @@ import Vapor
 
 enum ActionPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "enforcement/actions", permission: EnforcementPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, "enforcement/actions", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.GET, EnforcementRoute.actions, permission: EnforcementPermissions.read) { req in try await list(req, values: [:], failure: nil) }
+        router.page(.POST, EnforcementRoute.actions, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 guard let kind = ActionKind(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "类别", message: "请选择行政强制措施、行政许可或行政检查") }
@@ -20,8 +20,8 @@ enum ActionPages {
                 return try await list(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "enforcement/actions/:id", permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, "enforcement/actions/:id", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.GET, EnforcementRoute.actionsRecord, permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, EnforcementRoute.actionsRecord, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
@@ -51,7 +51,7 @@ enum ActionPages {
                 default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
                 }
                 try await ActionService.perform(step, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/enforcement/actions/\(id)", notice: "已记录：\(step.label)")
+                return Layout.redirect(req, to: EnforcementRoute.actionsRecord.path(id), notice: "已记录：\(step.label)")
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure)
             }
@@ -66,7 +66,7 @@ enum ActionPages {
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: "/enforcement/actions", keys: ["kind", "page"])
+        let query = ListQuery(req, path: EnforcementRoute.actions.path(), keys: ["kind", "page"])
         let builder = EnforcementAction.scoped(for: principal, on: req.db)
         if let kind = query["kind"], ActionKind(rawValue: kind) != nil { builder.filter(\.$kind == kind) }
         let request = PageRequest(number: query.page)
@@ -74,7 +74,7 @@ enum ActionPages {
         let rows = try await builder.sort(\.$startedOn, .descending).range(request.offset..<(request.offset + request.size)).all()
         var content: [Node] = [
             UI.errorSummary(failure),
-            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/actions"), .cls("filters"), Attribute("role", "search")], [
+            el("form", [Attribute("method", "get"), Attribute("action", EnforcementRoute.actions.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.select("类别", name: "kind", options: ActionKind.allCases.map { ($0.rawValue, $0.label) }, selected: query["kind"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
@@ -87,7 +87,7 @@ enum ActionPages {
             func field(_ label: String, _ name: String, type: String = "text") -> Node {
                 UI.field(label, name: name, value: values[name], type: type, error: failure?.message(for: name), required: true)
             }
-            content += [el("h2", text: "登记"), UI.form(action: "/enforcement/actions", csrf: req.csrfToken, [
+            content += [el("h2", text: "登记"), UI.form(action: EnforcementRoute.actions.path(), csrf: req.csrfToken, [
                 UI.select("类别", name: "kind", options: ActionKind.allCases.map { ($0.rawValue, $0.label) }, selected: values["kind"], error: failure?.message(for: "kind"),
                           required: true, includeBlank: "请选择"),
                 field("编号", "number"), field("实施单位编码", "unitCode"),
@@ -193,7 +193,7 @@ enum EnforcementStatisticsPage {
                        "enforcement.coercive-decisions", "enforcement.licence-decisions", "enforcement.inspection-records"]
 
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "enforcement/statistics", permission: EnforcementPermissions.read) { req in try await page(req) }
+        router.page(.GET, EnforcementRoute.statistics, permission: EnforcementPermissions.read) { req in try await page(req) }
     }
 
     static func page(_ req: Request) async throws -> Response {
@@ -220,7 +220,7 @@ enum EnforcementStatisticsPage {
         rows.append(total)
         return Layout.page(req, title: "\(year)年行政执法统计", content: [
             el("p", text: "各项数字即指标登记中的同名指标，按单位（含下属单位）计算；“—”表示无数据。定义见“指标”页。"),
-            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/statistics"), .cls("filters")], [
+            el("form", [Attribute("method", "get"), Attribute("action", EnforcementRoute.statistics.path()), .cls("filters")], [
                 UI.field("年度", name: "year", value: String(year)), el("div", [.cls("field")], [el("button", [.type("submit")], text: "查看")]),
             ]),
             UI.simpleTable(caption: "按执法主体", headers: ["单位"] + definitions.map { "\($0.label)（\($0.unit.rawValue)）" }, rows: rows),

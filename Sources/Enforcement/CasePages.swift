@@ -7,9 +7,9 @@ import Vapor
 
 enum PenaltyCasePages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "enforcement/cases", permission: EnforcementPermissions.read) { req in try await list(req) }
-        router.page(.GET, "enforcement/cases/new", permission: EnforcementPermissions.manage) { req in leadForm(req, values: ["discoveredOn": CivilDateTime(req.fazhi.now).date.description], failure: nil) }
-        router.page(.POST, "enforcement/cases/new", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.GET, EnforcementRoute.cases, permission: EnforcementPermissions.read) { req in try await list(req) }
+        router.page(.GET, EnforcementRoute.casesNew, permission: EnforcementPermissions.manage) { req in leadForm(req, values: ["discoveredOn": CivilDateTime(req.fazhi.now).date.description], failure: nil) }
+        router.page(.POST, EnforcementRoute.casesNew, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let row = try await PenaltyCaseService.registerLead(caseNumber: values["caseNumber"], unitCode: values["unitCode"], partyKind: values["partyKind"],
@@ -21,14 +21,14 @@ enum PenaltyCasePages {
                 return leadForm(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "enforcement/cases/:id", permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, "enforcement/cases/:id/actions", permission: EnforcementPermissions.manage) { req in try await act(req) }
-        router.page(.POST, "enforcement/cases/:id/review", permission: EnforcementPermissions.review) { req in try await act(req) }
-        router.page(.POST, "enforcement/cases/:id/publication/release", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.GET, EnforcementRoute.casesRecord, permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, EnforcementRoute.casesActions, permission: EnforcementPermissions.manage) { req in try await act(req) }
+        router.page(.POST, EnforcementRoute.casesReview, permission: EnforcementPermissions.review) { req in try await act(req) }
+        router.page(.POST, EnforcementRoute.casesPublicationRelease, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             do {
                 try await PublicationService.release(caseID: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/enforcement/cases/\(id)", notice: "已确认，决定已公示")
+                return Layout.redirect(req, to: EnforcementRoute.casesRecord.path(id), notice: "已确认，决定已公示")
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure)
             }
@@ -87,7 +87,7 @@ enum PenaltyCasePages {
             default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
             }
             try await PenaltyCaseService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-            return Layout.redirect(req, to: "/enforcement/cases/\(id)", notice: "已记录：\(action.label)")
+            return Layout.redirect(req, to: EnforcementRoute.casesRecord.path(id), notice: "已记录：\(action.label)")
         } catch let failure as ValidationFailure {
             return try await show(req, failure: failure)
         }
@@ -95,7 +95,7 @@ enum PenaltyCasePages {
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: "/enforcement/cases", keys: ["status", "page"])
+        let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page"])
         let builder = PenaltyCase.scoped(for: principal, on: req.db)
         if let status = query["status"], PenaltyStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
         let request = PageRequest(number: query.page)
@@ -103,11 +103,11 @@ enum PenaltyCasePages {
         let rows = try await builder.sort(\.$discoveredOn, .descending).range(request.offset..<(request.offset + request.size)).all()
         let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.unitID)))).all().map { ($0.id!, $0.name) })
         var actions: [Node] = []
-        if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", "/enforcement/cases/new", [.cls("button")])) }
-        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入案件台账", "/enforcement/cases/import", [.cls("button secondary")])) }
+        if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", EnforcementRoute.casesNew.path(), [.cls("button")])) }
+        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入案件台账", EnforcementRoute.casesImport.path(), [.cls("button secondary")])) }
         return Layout.page(req, title: "行政处罚案件", content: [
             el("div", [.cls("actions")], actions),
-            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/cases"), .cls("filters"), Attribute("role", "search")], [
+            el("form", [Attribute("method", "get"), Attribute("action", EnforcementRoute.cases.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.select("状态", name: "status", options: PenaltyStatus.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
@@ -124,7 +124,7 @@ enum PenaltyCasePages {
         }
         return Layout.page(req, title: "登记案源", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.errorSummary(failure),
-            UI.form(action: "/enforcement/cases/new", csrf: req.csrfToken, [
+            UI.form(action: EnforcementRoute.casesNew.path(), csrf: req.csrfToken, [
                 field("案号", "caseNumber", required: true), field("办案单位编码", "unitCode", required: true),
                 UI.select("当事人类型", name: "partyKind", options: [("natural", "自然人"), ("legal", "法人"), ("other", "其他组织")], selected: values["partyKind"],
                           error: failure?.message(for: "partyKind"), required: true, includeBlank: "请选择"),

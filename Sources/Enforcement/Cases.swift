@@ -95,7 +95,7 @@ public final class PenaltyCase: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/enforcement/cases/\(id!)" }
+    public var link: String { EnforcementRoute.casesRecord.path(id!) }
     public var caseStatus: PenaltyStatus { PenaltyStatus(rawValue: status) ?? .lead }
     public var officers: [UUID] { officerIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) } }
 }

@@ -419,7 +419,7 @@ enum DiscretionMetrics {
             }, records: { scope, db in
                 let query = LenienceItem.query(on: db).filter(\.$active == true).filter(\.$createdAt < scope.interval.end)
                 if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return try await query.sort(\.$code).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.violation)", link: "/enforcement/benchmarks") }
+                return try await query.sort(\.$code).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.violation)", link: EnforcementRoute.benchmarks.path()) }
             }),
             MetricDefinition(key: "enforcement.lenient-cases", label: "适用清单从宽处理的案件", definition: "本年度作出决定时适用首违不罚或四张清单事项的案件数", unit: .piece, compute: { scope, db in
                 .count(try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$lenienceItemID != nil).count())

@@ -7,28 +7,28 @@ import Vapor
 /// Discretion benchmarks and lenience lists: kept by the bodies, published on the public site.
 enum DiscretionPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "enforcement/benchmarks", permission: EnforcementPermissions.read) { req in try await page(req, values: [:], failure: nil) }
-        router.page(.POST, "enforcement/benchmarks", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.GET, EnforcementRoute.benchmarks, permission: EnforcementPermissions.read) { req in try await page(req, values: [:], failure: nil) }
+        router.page(.POST, EnforcementRoute.benchmarks, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let row = try await DiscretionService.publish(code: values["code"], unitCode: values["unitCode"], violation: values["violation"], basis: values["basis"],
                                                               effectiveFrom: values["effectiveFrom"], tiers: values["tiers"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/enforcement/benchmarks", notice: "已发布裁量基准 \(row.code) 第\(row.version)版")
+                return Layout.redirect(req, to: EnforcementRoute.benchmarks.path(), notice: "已发布裁量基准 \(row.code) 第\(row.version)版")
             } catch let failure as ValidationFailure {
                 return try await page(req, values: values, failure: failure)
             }
         }
-        router.page(.POST, "enforcement/lenience", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.POST, EnforcementRoute.lenience, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let item = try await DiscretionService.addLenienceItem(code: values["code"], unitCode: values["unitCode"], list: values["list"], violation: values["violation"],
                                                                        conditions: values["conditions"], basis: values["basis"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/enforcement/benchmarks", notice: "已列入\(item.listValue.label)：\(item.code)")
+                return Layout.redirect(req, to: EnforcementRoute.benchmarks.path(), notice: "已列入\(item.listValue.label)：\(item.code)")
             } catch let failure as ValidationFailure {
                 return try await page(req, values: values, failure: failure)
             }
         }
-        router.open(.GET, "gongshi/benchmarks") { req in try await publicPage(req) }
+        router.open(.GET, PortalRoute.benchmarks) { req in try await publicPage(req) }
     }
 
     static func tables(_ benchmarks: [DiscretionBenchmark], _ items: [LenienceItem], names: [UUID: String]) -> [Node] {
@@ -55,14 +55,14 @@ enum DiscretionPages {
     static func page(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let (benchmarks, items, names) = try await load(req.db)
-        var content: [Node] = [UI.errorSummary(failure), link("公开页面", "/gongshi/benchmarks")] + tables(benchmarks, items, names: names)
+        var content: [Node] = [UI.errorSummary(failure), link("公开页面", PortalRoute.benchmarks.path())] + tables(benchmarks, items, names: names)
         if principal.has(EnforcementPermissions.manage) {
             func field(_ label: String, _ name: String, type: String = "text", hint: String? = nil) -> Node {
                 UI.field(label, name: name, value: values[name], type: type, error: failure?.message(for: name), required: true, hint: hint)
             }
             content += [
                 el("h2", text: "发布裁量基准（同一编码再次发布即为新版本）"),
-                UI.form(action: "/enforcement/benchmarks", csrf: req.csrfToken, [
+                UI.form(action: EnforcementRoute.benchmarks.path(), csrf: req.csrfToken, [
                     field("违法行为编码", "code"), field("制定单位编码", "unitCode"), field("违法行为", "violation"), field("处罚依据", "basis"),
                     field("施行日期", "effectiveFrom", type: "date"),
                     el("div", [.cls("field")], [
@@ -74,7 +74,7 @@ enum DiscretionPages {
                     el("button", [.type("submit")], text: "发布"),
                 ]),
                 el("h2", text: "列入清单"),
-                UI.form(action: "/enforcement/lenience", csrf: req.csrfToken, [
+                UI.form(action: EnforcementRoute.lenience.path(), csrf: req.csrfToken, [
                     field("事项编码", "code"), field("制定单位编码", "unitCode"),
                     UI.select("清单", name: "list", options: LenienceList.allCases.map { ($0.rawValue, $0.label) }, selected: values["list"], error: failure?.message(for: "list"),
                               required: true, includeBlank: "请选择"),
@@ -90,7 +90,7 @@ enum DiscretionPages {
         let (benchmarks, items, names) = try await load(req.db)
         let html = Layout.document(title: "行政裁量权基准与包容审慎监管清单", siteName: "\(req.fazhi.config.siteName) · 行政执法公示", principal: nil, menu: [],
                                    currentPath: req.url.path, csrf: "", notice: nil,
-                                   content: [el("p", text: "裁量基准应当向社会公布（行政处罚法第三十四条）。")] + tables(benchmarks, items, names: names) + [link("行政执法决定公示", "/gongshi")])
+                                   content: [el("p", text: "裁量基准应当向社会公布（行政处罚法第三十四条）。")] + tables(benchmarks, items, names: names) + [link("行政执法决定公示", PortalRoute.index.path())])
         return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
     }
 }

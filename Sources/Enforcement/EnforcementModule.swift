@@ -16,12 +16,12 @@ public enum EnforcementModule {
         permissions: EnforcementPermissions.all,
         grants: EnforcementPermissions.grants,
         menu: [
-            MenuEntry(title: "执法主体与权责清单", path: "/enforcement", permission: EnforcementPermissions.read, section: "业务办理"),
-            MenuEntry(title: "执法人员", path: "/enforcement/officers", permission: EnforcementPermissions.read, section: "业务办理"),
-            MenuEntry(title: "行政处罚案件", path: "/enforcement/cases", permission: EnforcementPermissions.read, section: "业务办理"),
-            MenuEntry(title: "强制、许可与检查", path: "/enforcement/actions", permission: EnforcementPermissions.read, section: "业务办理"),
-            MenuEntry(title: "执法统计", path: "/enforcement/statistics", permission: EnforcementPermissions.read, section: "业务办理"),
-            MenuEntry(title: "裁量基准与清单", path: "/enforcement/benchmarks", permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "执法主体与权责清单", route: EnforcementRoute.list, permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "执法人员", route: EnforcementRoute.officers, permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "行政处罚案件", route: EnforcementRoute.cases, permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "强制、许可与检查", route: EnforcementRoute.actions, permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "执法统计", route: EnforcementRoute.statistics, permission: EnforcementPermissions.read, section: "业务办理"),
+            MenuEntry(title: "裁量基准与清单", route: EnforcementRoute.benchmarks, permission: EnforcementPermissions.read, section: "业务办理"),
         ],
         routes: { router in
             EnforcementPages.register(router)
@@ -92,11 +92,11 @@ enum EnforcementMetrics {
             }, records: { scope, db in
                 let rows = try await bodies(scope, on: db).all()
                 let units = try await OrgUnit.query(on: db).filter(\.$id ~~ rows.map(\.unitID)).all()
-                return units.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: "/enforcement") }
+                return units.map { MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: EnforcementRoute.list.path()) }
             }),
             MetricDefinition(key: "enforcement.matters", label: "权责清单事项", definition: "年末在用的行政执法事项数（含委托乡镇实施的）", unit: .item, compute: { scope, db in
                 .count(try await matters(scope, on: db).count())
-            }, records: .query({ scope, db in matters(scope, on: db).sort(\.$code) }) { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.name)", link: "/enforcement") }),
+            }, records: .query({ scope, db in matters(scope, on: db).sort(\.$code) }) { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.name)", link: EnforcementRoute.list.path()) }),
             MetricDefinition(key: "enforcement.officers", label: "行政执法人员", definition: "年末在岗的行政执法人员数", unit: .person, compute: { scope, db in
                 .count(try await officers(scope, on: db).count())
             }, records: .query({ scope, db in officers(scope, on: db) }, ref)),

@@ -6,10 +6,10 @@ import Vapor
 
 enum EnforcementPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "enforcement", permission: EnforcementPermissions.read) { req in try await overview(req) }
-        router.page(.GET, "enforcement/officers", permission: EnforcementPermissions.read) { req in try await officers(req) }
-        router.page(.GET, "enforcement/officers/new", permission: EnforcementPermissions.manage) { req in officerForm(req, values: [:], failure: nil) }
-        router.page(.POST, "enforcement/officers/new", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.GET, EnforcementRoute.list, permission: EnforcementPermissions.read) { req in try await overview(req) }
+        router.page(.GET, EnforcementRoute.officers, permission: EnforcementPermissions.read) { req in try await officers(req) }
+        router.page(.GET, EnforcementRoute.officersNew, permission: EnforcementPermissions.manage) { req in officerForm(req, values: [:], failure: nil) }
+        router.page(.POST, EnforcementRoute.officersNew, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let officer = try await OfficerService.register(.init(name: values["name"], idNumber: values["idNumber"], unitCode: values["unitCode"], post: values["post"]),
@@ -19,38 +19,38 @@ enum EnforcementPages {
                 return officerForm(req, values: values, failure: failure)
             }
         }
-        for (path, importer) in [("enforcement/officers/import", OfficerImporter() as any Importer), ("enforcement/matters/import", MatterImporter()),
-                                 ("enforcement/cases/import", PenaltyCaseImporter())] {
-            router.page(.GET, path, permission: EnforcementPermissions.importRegisters) { req in ImportPages.page(req, importer: importer, action: "/" + path, report: nil) }
-            router.page(.GET, path + "/template.csv", permission: EnforcementPermissions.importRegisters) { _ in ImportPages.template(importer) }
-            router.page(.POST, path, permission: EnforcementPermissions.importRegisters, body: .collect(maxSize: "20mb")) { req in
-                try await ImportPages.handle(req, importer: importer, action: "/" + path)
+        for (route, template, importer) in [(EnforcementRoute.officersImport, EnforcementRoute.officersImportTemplateCsv, OfficerImporter() as any Importer),
+                                            (.mattersImport, .mattersImportTemplateCsv, MatterImporter()), (.casesImport, .casesImportTemplateCsv, PenaltyCaseImporter())] {
+            router.page(.GET, route, permission: EnforcementPermissions.importRegisters) { req in ImportPages.page(req, importer: importer, action: route.path(), report: nil) }
+            router.page(.GET, template, permission: EnforcementPermissions.importRegisters) { _ in ImportPages.template(importer) }
+            router.page(.POST, route, permission: EnforcementPermissions.importRegisters, body: .collect(maxSize: "20mb")) { req in
+                try await ImportPages.handle(req, importer: importer, action: route.path())
             }
         }
-        router.page(.GET, "enforcement/officers/:id", permission: EnforcementPermissions.read) { req in try await officer(req, failure: nil) }
-        router.page(.POST, "enforcement/officers/:id/certificates", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.GET, EnforcementRoute.officersRecord, permission: EnforcementPermissions.read) { req in try await officer(req, failure: nil) }
+        router.page(.POST, EnforcementRoute.officersCertificates, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
                 try await OfficerService.addCertificate(.init(kind: values["kind"], number: values["number"], issuedOn: values["issuedOn"], expiresOn: values["expiresOn"],
                                                               status: values["status"]), to: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/enforcement/officers/\(id)", notice: "已登记证件")
+                return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "已登记证件")
             } catch let failure as ValidationFailure {
                 return try await officer(req, failure: failure)
             }
         }
-        router.page(.POST, "enforcement/officers/:id/years", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.POST, EnforcementRoute.officersYears, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
                 try await TrainingService.record(officerID: id, year: values["year"], hours: values["hours"], review: values["review"], note: values["note"],
                                                  by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/enforcement/officers/\(id)", notice: "已登记培训与审验")
+                return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "已登记培训与审验")
             } catch let failure as ValidationFailure {
                 return try await officer(req, failure: failure)
             }
         }
-        router.page(.POST, "enforcement/officers/:id/certificates/:certificate/status", permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.page(.POST, EnforcementRoute.officersCertificatesStatus, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
@@ -60,7 +60,7 @@ enum EnforcementPages {
                 _ = try await OfficerService.find(id, for: try req.caller, on: req.db)
                 try await OfficerService.setStatus(try req.parameters.require("certificate", as: UUID.self), to: status, reason: values["reason"] ?? "",
                                                    by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/enforcement/officers/\(id)", notice: "证件状态已改为\(status.label)")
+                return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "证件状态已改为\(status.label)")
             } catch let failure as ValidationFailure {
                 return try await officer(req, failure: failure)
             }
@@ -78,7 +78,7 @@ enum EnforcementPages {
         let unitIDs = Set(bodyRows.map(\.unitID) + matterRows.compactMap(\.delegatedUnitID))
         let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(unitIDs)).all().map { ($0.id!, $0.name) })
         var actions: [Node] = []
-        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入权责清单", "/enforcement/matters/import")) }
+        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入权责清单", EnforcementRoute.mattersImport.path())) }
         return Layout.page(req, title: "执法主体与权责清单", content: [
             el("div", [.cls("actions")], actions),
             UI.simpleTable(caption: "行政执法主体", headers: ["主体", "确认日期", "依据", "执法领域（处罚决定期限）", "事项数", "其中委托乡镇"], rows: bodyRows.sorted { (names[$0.unitID] ?? "") < (names[$1.unitID] ?? "") }.map { body in
@@ -96,7 +96,7 @@ enum EnforcementPages {
 
     static func officers(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: "/enforcement/officers", keys: ["status", "page"])
+        let query = ListQuery(req, path: EnforcementRoute.officers.path(), keys: ["status", "page"])
         let builder = EnforcementOfficer.scoped(for: principal, on: req.db).filter(\.$active == true)
         let all = try await builder.all()
         let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ all.compactMap(\.id)).all()
@@ -116,12 +116,12 @@ enum EnforcementPages {
         let page = Page(items: Array(filtered.dropFirst(request.offset).prefix(request.size)), total: filtered.count, request: request)
         let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(all.map(\.unitID)))).all().map { ($0.id!, $0.name) })
         var actions: [Node] = []
-        if principal.has(EnforcementPermissions.manage) { actions.append(link("登记执法人员", "/enforcement/officers/new", [.cls("button")])) }
-        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入人员与证件", "/enforcement/officers/import")) }
+        if principal.has(EnforcementPermissions.manage) { actions.append(link("登记执法人员", EnforcementRoute.officersNew.path(), [.cls("button")])) }
+        if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入人员与证件", EnforcementRoute.officersImport.path())) }
         let labels = ["valid": "有效", "expiring": "即将到期（\(req.fazhi.config.certificateWarnDays)日内）", "invalid": "无效（过期、暂扣或注销）", "none": "无执法证"]
         return Layout.page(req, title: "执法人员", content: [
             el("div", [.cls("actions")], actions),
-            el("form", [Attribute("method", "get"), Attribute("action", "/enforcement/officers"), .cls("filters"), Attribute("role", "search")], [
+            el("form", [Attribute("method", "get"), Attribute("action", EnforcementRoute.officers.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.select("执法证", name: "status", options: ["valid", "expiring", "invalid", "none"].map { ($0, labels[$0]!) }, selected: query["status"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
@@ -140,7 +140,7 @@ enum EnforcementPages {
     static func officerForm(_ req: Request, values: [String: String], failure: ValidationFailure?) -> Response {
         Layout.page(req, title: "登记执法人员", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.errorSummary(failure),
-            UI.form(action: "/enforcement/officers/new", csrf: req.csrfToken, [
+            UI.form(action: EnforcementRoute.officersNew.path(), csrf: req.csrfToken, [
                 UI.field("姓名", name: "name", value: values["name"], error: failure?.message(for: "name"), required: true, hint: "加密保存"),
                 UI.field("身份证号码", name: "idNumber", value: values["idNumber"], error: failure?.message(for: "idNumber"), required: true, hint: "加密保存，列表脱敏"),
                 UI.field("所在单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true),
@@ -214,7 +214,7 @@ enum EnforcementPages {
         return el("section", [.cls("widget"), .aria("labelledby", "certificates-heading")], [
             el("h2", [.id("certificates-heading")], text: "执法证件"),
             el("p", text: "在岗执法人员 \(officers.count) 人：执法证 \(req.fazhi.config.certificateWarnDays) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
-            el("p", [], [link("查看即将到期", "/enforcement/officers?status=expiring"), .text(" · "), link("查看无有效执法证", "/enforcement/officers?status=invalid")]),
+            el("p", [], [link("查看即将到期", EnforcementRoute.officers.path() + "?status=expiring"), .text(" · "), link("查看无有效执法证", EnforcementRoute.officers.path() + "?status=invalid")]),
         ])
     }
 }

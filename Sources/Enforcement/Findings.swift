@@ -67,7 +67,7 @@ enum FindingMetrics {
                              definition: "本年度导入的执法台账中，经规则核对并由办案单位说明的违法程序情形数（每项一条，如未经法制审核作出重大决定）",
                              unit: .item, compute: { scope, db in .count(try await query(scope, on: db).count()) },
                              records: .query({ scope, db in query(scope, on: db).sort(\.$caseNumber).sort(\.$happenedOn) }) {
-                                 MetricRecordRef(id: $0.id!.uuidString, title: "\($0.caseNumber) \($0.step)：\($0.finding)", link: "/enforcement/cases/\($0.caseID)")
+                                 MetricRecordRef(id: $0.id!.uuidString, title: "\($0.caseNumber) \($0.step)：\($0.finding)", link: EnforcementRoute.casesRecord.path($0.caseID))
                              }),
         ]
     }
@@ -91,7 +91,7 @@ extension EnforcementRecords {
         let rows = try await query.sort(\.$happenedOn, .descending).sort(\.$caseNumber).range(page.offset..<(page.offset + page.size)).all()
         return FazhiCore.Page(items: rows.map {
             Finding(caseNumber: $0.caseNumber, step: $0.step, happenedOn: $0.happenedOn, finding: $0.finding, statement: $0.statement,
-                    link: "/enforcement/cases/\($0.caseID)")
+                    link: EnforcementRoute.casesRecord.path($0.caseID))
         }, total: total, request: page)
     }
 }

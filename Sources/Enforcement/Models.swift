@@ -98,7 +98,7 @@ public final class EnforcementOfficer: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/enforcement/officers/\(id!)" }
+    public var link: String { EnforcementRoute.officersRecord.path(id!) }
 }
 
 public final class OfficerCertificate: Model, @unchecked Sendable {

@@ -66,7 +66,7 @@ public final class EnforcementAction: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/enforcement/actions/\(id!)" }
+    public var link: String { EnforcementRoute.actionsRecord.path(id!) }
     public var actionKind: ActionKind { ActionKind(rawValue: kind) ?? .inspection }
     public var actionStatus: ActionStatus { ActionStatus(rawValue: status) ?? .received }
 }

@@ -35,7 +35,7 @@ public final class EnforcementPublication: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var publicLink: String { "/gongshi/\(id!)" }
+    public var publicLink: String { PortalRoute.decision.path(id!) }
     /// Public by its due date (a held publication is not public yet).
     public var onTime: Bool { heldReason == nil && publishedOn <= dueOn }
 }
@@ -172,8 +172,8 @@ extension EnforcementMigrations {
 /// The public site: published enforcement decisions, redacted, no login (三项制度 行政执法公示).
 enum PublicSitePages {
     static func register(_ router: ModuleRouter) {
-        router.open(.GET, "gongshi") { req in try await list(req) }
-        router.open(.GET, "gongshi/:id") { req in try await show(req) }
+        router.open(.GET, PortalRoute.index) { req in try await list(req) }
+        router.open(.GET, PortalRoute.decision) { req in try await show(req) }
     }
 
     static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: [Node]) -> Response {
@@ -183,7 +183,7 @@ enum PublicSitePages {
     }
 
     static func list(_ req: Request) async throws -> Response {
-        let query = ListQuery(req, path: "/gongshi", keys: ["page"])
+        let query = ListQuery(req, path: PortalRoute.index.path(), keys: ["page"])
         let builder = EnforcementPublication.query(on: req.db).filter(\.$withdrawnOn == nil).filter(\.$heldReason == nil)
         let request = PageRequest(number: query.page)
         let total = try await builder.count()
@@ -198,17 +198,17 @@ enum PublicSitePages {
             UI.simpleTable(caption: "行政许可、行政强制决定", headers: ["类别", "编号", "决定（已脱敏）", "决定日期", "公开日期"], rows: actions.map {
                 [.text($0.actionKind.label), .text($0.number), .text($0.publicText ?? ""), .text($0.decidedOn ?? ""), .text($0.publishedOn ?? "")]
             }),
-            link("行政裁量权基准与清单", "/gongshi/benchmarks"), link("双随机抽查结果", "/gongshi/inspections"),
+            link("行政裁量权基准与清单", PortalRoute.benchmarks.path()), link("双随机抽查结果", PortalRoute.inspections.path()),
         ])
     }
 
     static func show(_ req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self), let row = try await EnforcementPublication.find(id, on: req.db), row.heldReason == nil else {
-            return page(req, title: "未找到", status: .notFound, [el("p", text: "没有这条公示信息。"), link("返回公示列表", "/gongshi")])
+            return page(req, title: "未找到", status: .notFound, [el("p", text: "没有这条公示信息。"), link("返回公示列表", PortalRoute.index.path())])
         }
         if let withdrawn = row.withdrawnOn {
             return page(req, title: "信息已撤回", status: .gone, [
-                el("p", text: "\(row.unitName)\(row.caseNumber)的决定信息已于\(withdrawn)撤回（行政处罚法第四十八条第二款）。"), link("返回公示列表", "/gongshi"),
+                el("p", text: "\(row.unitName)\(row.caseNumber)的决定信息已于\(withdrawn)撤回（行政处罚法第四十八条第二款）。"), link("返回公示列表", PortalRoute.index.path()),
             ])
         }
         return page(req, title: "\(row.title) \(row.caseNumber)", [
@@ -217,7 +217,7 @@ enum PublicSitePages {
                 ("决定内容", .text(row.decision)), ("罚款", .text(row.fineYuan.map { "\($0)元" } ?? "—")), ("决定日期", .text(row.decidedOn)), ("公开日期", .text(row.publishedOn)),
                 ("救济途径", .text("不服本决定的，可以自收到决定书之日起六十日内申请行政复议，或者六个月内提起行政诉讼。")),
             ]),
-            link("返回公示列表", "/gongshi"),
+            link("返回公示列表", PortalRoute.index.path()),
         ])
     }
 }
@@ -255,7 +255,7 @@ enum PublicationMetrics {
                              unit: .piece, compute: { scope, db in
                 .count(try await published(scope, on: db).count())
             }, records: .query({ scope, db in published(scope, on: db).sort(\.$publishedOn) }) {
-                MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: "/enforcement/cases/\($0.caseID)")
+                MetricRecordRef(id: $0.id!.uuidString, title: $0.caseNumber, link: EnforcementRoute.casesRecord.path($0.caseID))
             }),
             MetricDefinition(key: "enforcement.publication-on-time-rate", label: "执法决定按时公示率",
                              definition: "本年度作出的决定中在规定期限内（处罚决定7个工作日、不予处罚决定20个工作日）公示的比例；公示前被撤销或确认无效的不计",

@@ -30,7 +30,7 @@ public final class ReviewCampaign: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/supervision/reviews/\(id!)" }
+    public var link: String { SupervisionRoute.reviewsRecord.path(id!) }
     public var rubric: Rubric { (try? JSONDecoder().decode(Rubric.self, from: Data(rubricJSON.utf8))) ?? .standard }
     public var population: [ReviewableFile] { (try? JSONDecoder().decode([ReviewableFile].self, from: Data(populationJSON.utf8))) ?? [] }
     public var sampling: StratifiedSample { StratifiedSample(seed: UInt64(seed) ?? 0, ratePercent: ratePercent, minimumPerStratum: minimumPerStratum) }
@@ -85,7 +85,7 @@ public final class RectificationTask: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/supervision/rectifications/\(id!)" }
+    public var link: String { SupervisionRoute.rectificationsRecord.path(id!) }
 }
 
 enum SupervisionMigrations {

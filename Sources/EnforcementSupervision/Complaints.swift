@@ -75,7 +75,7 @@ public final class EnforcementComplaint: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/supervision/complaints/\(id!)" }
+    public var link: String { SupervisionRoute.complaintsRecord.path(id!) }
     public var complaintStatus: ComplaintStatus { ComplaintStatus(rawValue: status) ?? .received }
 }
 

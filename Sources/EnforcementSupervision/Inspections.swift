@@ -39,7 +39,7 @@ public final class InspectionPlan: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/supervision/inspections/\(id!)" }
+    public var link: String { SupervisionRoute.inspectionsRecord.path(id!) }
 }
 
 /// One drawn target with its two inspectors, and the result once inspected.
@@ -60,7 +60,7 @@ public final class InspectionDraw: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/supervision/inspections/draws/\(id!)" }
+    public var link: String { SupervisionRoute.inspectionsDrawsRecord.path(id!) }
 }
 
 /// What an inspection found (the usual result categories of 双随机 publications).

@@ -34,8 +34,8 @@ enum SupervisionUI {
 
 enum InspectionPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "supervision/inspections", permission: SupervisionPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, "supervision/inspections", permission: SupervisionPermissions.inspect) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.inspections, permission: SupervisionPermissions.read) { req in try await list(req, values: [:], failure: nil) }
+        router.page(.POST, SupervisionRoute.inspections, permission: SupervisionPermissions.inspect) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let plan = try await InspectionService.createPlan(unitCode: values["unitCode"], title: values["title"], matter: values["matter"], seed: values["seed"],
@@ -46,15 +46,15 @@ enum InspectionPages {
             }
         }
         let importer = InspectionTargetImporter()
-        router.page(.GET, "supervision/inspections/import", permission: SupervisionPermissions.inspect) { req in
-            ImportPages.page(req, importer: importer, action: "/supervision/inspections/import", report: nil)
+        router.page(.GET, SupervisionRoute.inspectionsImport, permission: SupervisionPermissions.inspect) { req in
+            ImportPages.page(req, importer: importer, action: SupervisionRoute.inspectionsImport.path(), report: nil)
         }
-        router.page(.GET, "supervision/inspections/import/template.csv", permission: SupervisionPermissions.inspect) { _ in ImportPages.template(importer) }
-        router.page(.POST, "supervision/inspections/import", permission: SupervisionPermissions.inspect, body: .collect(maxSize: "20mb")) { req in
-            try await ImportPages.handle(req, importer: importer, action: "/supervision/inspections/import")
+        router.page(.GET, SupervisionRoute.inspectionsImportTemplateCsv, permission: SupervisionPermissions.inspect) { _ in ImportPages.template(importer) }
+        router.page(.POST, SupervisionRoute.inspectionsImport, permission: SupervisionPermissions.inspect, body: .collect(maxSize: "20mb")) { req in
+            try await ImportPages.handle(req, importer: importer, action: SupervisionRoute.inspectionsImport.path())
         }
-        router.page(.GET, "supervision/inspections/:id", permission: SupervisionPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, "supervision/inspections/draws/:id", permission: SupervisionPermissions.inspect) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.inspectionsRecord, permission: SupervisionPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, SupervisionRoute.inspectionsDrawsRecord, permission: SupervisionPermissions.inspect) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             guard let draw = try await InspectionDraw.find(id, on: req.db) else { throw ScopeDenied(entityType: "inspection_draw", entityID: id.uuidString) }
@@ -64,13 +64,13 @@ enum InspectionPages {
                 } else {
                     try await InspectionService.recordResult(id, result: values["result"], on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
                 }
-                return Layout.redirect(req, to: "/supervision/inspections/\(draw.$plan.id)", notice: "已记录")
+                return Layout.redirect(req, to: SupervisionRoute.inspectionsRecord.path(draw.$plan.id), notice: "已记录")
             } catch let failure as ValidationFailure {
                 req.parameters.set("id", to: draw.$plan.id.uuidString)
                 return try await show(req, failure: failure)
             }
         }
-        router.open(.GET, "gongshi/inspections") { req in try await publicResults(req) }
+        router.open(.GET, PortalRoute.inspections) { req in try await publicResults(req) }
     }
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
@@ -83,7 +83,7 @@ enum InspectionPages {
             UI.simpleTable(caption: "双随机抽查计划", headers: ["计划", "单位", "抽查事项", "名录库", "抽取", "随机种子", "抽取日期"], rows: plans.map { plan in
                 [link(plan.title, plan.link), .text(names[plan.unitID] ?? ""), .text(plan.matter), .text("\(plan.poolSize)户"), .text("\(plan.targetCount)户"), .text(plan.seed), .text(plan.drawnOn)]
             }),
-            link("公开的抽查结果", "/gongshi/inspections"),
+            link("公开的抽查结果", PortalRoute.inspections.path()),
         ]
         if principal.has(SupervisionPermissions.inspect) {
             func field(_ label: String, _ name: String, hint: String? = nil, required: Bool = true) -> Node {
@@ -92,8 +92,8 @@ enum InspectionPages {
             content += [
                 el("h2", text: "新建抽查计划"),
                 el("p", text: "从本单位检查对象名录库随机抽取检查对象，并从持有效执法证的人员中为每户随机选派两名检查人员（优化营商环境条例第五十四条）。种子公布后任何人可复核。"),
-                link("导入检查对象名录", "/supervision/inspections/import"),
-                UI.form(action: "/supervision/inspections", csrf: req.csrfToken, [
+                link("导入检查对象名录", SupervisionRoute.inspectionsImport.path()),
+                UI.form(action: SupervisionRoute.inspections.path(), csrf: req.csrfToken, [
                     field("检查单位编码", "unitCode"), field("计划名称", "title"), field("抽查事项", "matter"), field("抽取户数", "count"),
                     field("随机种子", "seed", hint: "非负整数；留空由系统生成并公布", required: false),
                     el("button", [.type("submit")], text: "抽取"),
@@ -114,11 +114,11 @@ enum InspectionPages {
         let rows: [[Node]] = draws.map { draw in
             var action: Node = .text("—")
             if canAct && draw.inspectedOn == nil {
-                action = SupervisionUI.stepForm(req, action: "/supervision/inspections/draws/\(draw.id!)", key: "result", title: "记录结果", [
+                action = SupervisionUI.stepForm(req, action: SupervisionRoute.inspectionsDrawsRecord.path(draw.id!), key: "result", title: "记录结果", [
                     UI.select("检查结果", name: "result", options: InspectionResult.allCases.map { ($0.rawValue, $0.label) }, selected: nil, includeBlank: "请选择"),
                 ])
             } else if canAct && draw.publishedOn == nil {
-                action = SupervisionUI.stepForm(req, action: "/supervision/inspections/draws/\(draw.id!)", key: "publish", title: "公示结果", [])
+                action = SupervisionUI.stepForm(req, action: SupervisionRoute.inspectionsDrawsRecord.path(draw.id!), key: "publish", title: "公示结果", [])
             }
             return [.text(draw.targetName), .text(draw.creditCode), .text(draw.inspectors), .text(draw.inspectedOn ?? "—"),
                     .text(draw.result.flatMap(InspectionResult.init(rawValue:))?.label ?? "—"), .text(draw.dueOn ?? "—"), .text(draw.publishedOn ?? "—"), action]
@@ -144,7 +144,7 @@ enum InspectionPages {
                 [.text(draw.targetName), .text(draw.creditCode), .text(plans[draw.$plan.id]?.matter ?? ""), .text(draw.inspectedOn ?? ""),
                  .text(draw.result.flatMap(InspectionResult.init(rawValue:))?.label ?? ""), .text(draw.publishedOn ?? "")]
             }),
-            link("行政执法决定公示", "/gongshi"),
+            link("行政执法决定公示", PortalRoute.index.path()),
         ])
         return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
     }
@@ -152,8 +152,8 @@ enum InspectionPages {
 
 enum TransferPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "supervision/transfers", permission: SupervisionPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, "supervision/transfers", permission: SupervisionPermissions.inspect) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.transfers, permission: SupervisionPermissions.read) { req in try await list(req, values: [:], failure: nil) }
+        router.page(.POST, SupervisionRoute.transfers, permission: SupervisionPermissions.inspect) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let row = try await TransferService.report(caseNumber: values["caseNumber"], unitCode: values["unitCode"], suspect: values["suspect"], offence: values["offence"],
@@ -163,8 +163,8 @@ enum TransferPages {
                 return try await list(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "supervision/transfers/:id", permission: SupervisionPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, "supervision/transfers/:id", permission: SupervisionPermissions.inspect) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.transfersRecord, permission: SupervisionPermissions.read) { req in try await show(req, failure: nil) }
+        router.page(.POST, SupervisionRoute.transfersRecord, permission: SupervisionPermissions.inspect) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
@@ -183,7 +183,7 @@ enum TransferPages {
                 default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
                 }
                 try await TransferService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/supervision/transfers/\(id)", notice: "已记录：\(action.label)")
+                return Layout.redirect(req, to: SupervisionRoute.transfersRecord.path(id), notice: "已记录：\(action.label)")
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure)
             }
@@ -205,7 +205,7 @@ enum TransferPages {
                 UI.field(label, name: name, value: values[name], type: type, error: failure?.message(for: name), required: true)
             }
             content += [el("h2", text: "登记涉嫌犯罪案件"), el("p", text: "执法人员发现涉嫌犯罪的，报告本机关负责人；负责人自接到报告之日起三日内决定，批准的二十四小时内移送公安机关（行政执法机关移送涉嫌犯罪案件的规定第五条）。行政处罚不能代替移送（第十一条）。"),
-                        UI.form(action: "/supervision/transfers", csrf: req.csrfToken, [
+                        UI.form(action: SupervisionRoute.transfers.path(), csrf: req.csrfToken, [
                             field("案号", "caseNumber"), field("移送单位编码", "unitCode"), field("涉嫌犯罪的当事人", "suspect"), field("涉嫌罪名", "offence"),
                             field("报告日期", "reportedOn", type: "date"), el("button", [.type("submit")], text: "登记"),
                         ])]
@@ -248,8 +248,8 @@ enum TransferPages {
 
 enum ComplaintPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "supervision/complaints", permission: SupervisionPermissions.manage) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, "supervision/complaints", permission: SupervisionPermissions.manage) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.complaints, permission: SupervisionPermissions.manage) { req in try await list(req, values: [:], failure: nil) }
+        router.page(.POST, SupervisionRoute.complaints, permission: SupervisionPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let row = try await ComplaintService.register(number: values["number"], source: values["source"], complainant: values["complainant"],
@@ -260,8 +260,8 @@ enum ComplaintPages {
                 return try await list(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "supervision/complaints/:id", permission: SupervisionPermissions.manage) { req in try await show(req, failure: nil) }
-        router.page(.POST, "supervision/complaints/:id", permission: SupervisionPermissions.manage) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.complaintsRecord, permission: SupervisionPermissions.manage) { req in try await show(req, failure: nil) }
+        router.page(.POST, SupervisionRoute.complaintsRecord, permission: SupervisionPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
@@ -280,7 +280,7 @@ enum ComplaintPages {
                 default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
                 }
                 try await ComplaintService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/supervision/complaints/\(id)", notice: "已记录：\(action.label)")
+                return Layout.redirect(req, to: SupervisionRoute.complaintsRecord.path(id), notice: "已记录：\(action.label)")
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure)
             }
@@ -299,7 +299,7 @@ enum ComplaintPages {
                 [link($0.number, $0.link), .text(ComplaintSource(rawValue: $0.source)?.label ?? $0.source), .text(names[$0.aboutUnitID] ?? ""), .text($0.receivedOn), .text($0.complaintStatus.label)]
             }),
             el("h2", text: "登记投诉"),
-            UI.form(action: "/supervision/complaints", csrf: req.csrfToken, [
+            UI.form(action: SupervisionRoute.complaints.path(), csrf: req.csrfToken, [
                 field("投诉编号", "number"),
                 UI.select("来源", name: "source", options: ComplaintSource.allCases.map { ($0.rawValue, $0.label) }, selected: values["source"], error: failure?.message(for: "source"), required: true, includeBlank: "请选择"),
                 field("投诉人", "complainant", required: false, hint: "可匿名；加密保存"), field("被投诉单位编码", "aboutUnitCode"), field("投诉内容", "content"),
@@ -348,8 +348,8 @@ enum ComplaintPages {
 /// column 历史违规说明), each with the article the rules found; supervision follows them up.
 enum FindingPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "supervision/findings", permission: SupervisionPermissions.read) { req async throws -> Response in
-            let query = ListQuery(req, path: "/supervision/findings", keys: ["page"])
+        router.page(.GET, SupervisionRoute.findings, permission: SupervisionPermissions.read) { req async throws -> Response in
+            let query = ListQuery(req, path: SupervisionRoute.findings.path(), keys: ["page"])
             let page = try await EnforcementRecords.findings(for: try req.caller, page: PageRequest(number: query.page, size: 50), on: req.db)
             return Layout.page(req, title: "导入历史中的违法情形", content: [
                 el("p", text: "各单位导入过去的执法台账时，如实说明了违反法定程序的情形；系统按规则核对出的问题列于此，供执法监督跟进。"),

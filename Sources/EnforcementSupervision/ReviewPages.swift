@@ -8,11 +8,11 @@ import Vapor
 
 enum ReviewPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "supervision/reviews", permission: SupervisionPermissions.read) { req in try await list(req) }
-        router.page(.GET, "supervision/reviews/new", permission: SupervisionPermissions.manage) { req in
+        router.page(.GET, SupervisionRoute.reviews, permission: SupervisionPermissions.read) { req in try await list(req) }
+        router.page(.GET, SupervisionRoute.reviewsNew, permission: SupervisionPermissions.manage) { req in
             form(req, values: ["ratePercent": "10", "minimumPerStratum": "1", "rubric": Rubric.standard.text], failure: nil)
         }
-        router.page(.POST, "supervision/reviews/new", permission: SupervisionPermissions.manage) { req async throws -> Response in
+        router.page(.POST, SupervisionRoute.reviewsNew, permission: SupervisionPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let campaign = try await ReviewService.create(.init(title: values["title"], periodFrom: values["periodFrom"], periodTo: values["periodTo"], seed: values["seed"],
@@ -24,43 +24,43 @@ enum ReviewPages {
                 return form(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "supervision/reviews/:id", permission: SupervisionPermissions.read) { req in try await show(req) }
-        router.page(.GET, "supervision/reviews/:id/population.csv", permission: SupervisionPermissions.read) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.reviewsRecord, permission: SupervisionPermissions.read) { req in try await show(req) }
+        router.page(.GET, SupervisionRoute.reviewsPopulationCsv, permission: SupervisionPermissions.read) { req async throws -> Response in
             let campaign = try await ReviewService.find(try req.parameters.require("id", as: UUID.self), on: req.db)
             let response = Response(status: .ok, body: .init(data: StratifiedSample.csv(campaign.population)))
             response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
             response.headers.contentDisposition = .init(.attachment, filename: "review-population-\(campaign.seed).csv")
             return response
         }
-        router.page(.POST, "supervision/reviews/:id/finish", permission: SupervisionPermissions.manage) { req async throws -> Response in
+        router.page(.POST, SupervisionRoute.reviewsFinish, permission: SupervisionPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             do {
                 try await ReviewService.finish(id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/supervision/reviews/\(id)", notice: "评查已结束")
+                return Layout.redirect(req, to: SupervisionRoute.reviewsRecord.path(id), notice: "评查已结束")
             } catch let failure as ValidationFailure {
-                return Layout.redirect(req, to: "/supervision/reviews/\(id)", notice: failure.summary)
+                return Layout.redirect(req, to: SupervisionRoute.reviewsRecord.path(id), notice: failure.summary)
             }
         }
-        router.page(.GET, "supervision/reviews/files/:id", permission: SupervisionPermissions.read) { req in try await file(req, values: [:], failure: nil) }
-        router.page(.POST, "supervision/reviews/files/:id", permission: SupervisionPermissions.review) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.reviewsFilesRecord, permission: SupervisionPermissions.read) { req in try await file(req, values: [:], failure: nil) }
+        router.page(.POST, SupervisionRoute.reviewsFilesRecord, permission: SupervisionPermissions.review) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             let vetoes = values.filter { $0.key.hasPrefix("veto-") && $0.value == "1" }.map { String($0.key.dropFirst(5)) }
             let scores = Dictionary(uniqueKeysWithValues: values.filter { $0.key.hasPrefix("score-") }.map { (String($0.key.dropFirst(6)), $0.value) })
             do {
                 let row = try await ReviewService.score(id, .init(vetoes: vetoes, scores: scores, problems: values["problems"]), by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/supervision/reviews/files/\(id)", notice: "已评分：\(row.gradeValue?.label ?? "")")
+                return Layout.redirect(req, to: SupervisionRoute.reviewsFilesRecord.path(id), notice: "已评分：\(row.gradeValue?.label ?? "")")
             } catch let failure as ValidationFailure {
                 return try await file(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "supervision/rectifications/:id", permission: SupervisionPermissions.read) { req in try await task(req, failure: nil) }
-        router.page(.POST, "supervision/rectifications/:id", permission: SupervisionPermissions.rectify) { req async throws -> Response in
+        router.page(.GET, SupervisionRoute.rectificationsRecord, permission: SupervisionPermissions.read) { req in try await task(req, failure: nil) }
+        router.page(.POST, SupervisionRoute.rectificationsRecord, permission: SupervisionPermissions.rectify) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
                 try await ReviewService.rectify(id, response: values["response"], on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/supervision/rectifications/\(id)", notice: "已报告整改情况")
+                return Layout.redirect(req, to: SupervisionRoute.rectificationsRecord.path(id), notice: "已报告整改情况")
             } catch let failure as ValidationFailure {
                 return try await task(req, failure: failure)
             }
@@ -74,7 +74,7 @@ enum ReviewPages {
         if let user = principal.userID { mine = try await ReviewFile.query(on: req.db).filter(\.$reviewerID == user).filter(\.$reviewedOn == nil).sort(\.$caseNumber).all() }
         let tasks = try await RectificationTask.query(on: req.db).filter(\.$doneOn == nil).sort(\.$dueOn).all().filter { principal.covers(unitPath: $0.unitPath) }
         var actions: [Node] = []
-        if principal.has(SupervisionPermissions.manage) { actions.append(link("新建评查活动", "/supervision/reviews/new", [.cls("button")])) }
+        if principal.has(SupervisionPermissions.manage) { actions.append(link("新建评查活动", SupervisionRoute.reviewsNew.path(), [.cls("button")])) }
         return Layout.page(req, title: "案卷评查", content: [
             el("div", [.cls("actions")], actions),
             UI.simpleTable(caption: "评查活动", headers: ["名称", "结案期间", "随机种子", "抽取", "状态"], rows: campaigns.map { campaign in
@@ -83,7 +83,7 @@ enum ReviewPages {
             }),
             el("h2", text: "待我评查的案卷"),
             mine.isEmpty ? el("p", text: "没有待评查的案卷。") : UI.simpleTable(caption: "分配给本人的案卷（不含本单位案卷）", headers: ["案号", "单位", "类型"], rows: mine.map {
-                [link($0.caseNumber, "/supervision/reviews/files/\($0.id!)"), .text($0.unitName), .text($0.kind)]
+                [link($0.caseNumber, SupervisionRoute.reviewsFilesRecord.path($0.id!)), .text($0.unitName), .text($0.kind)]
             }),
             el("h2", text: "待整改"),
             tasks.isEmpty ? el("p", text: "没有待整改的问题。") : UI.simpleTable(caption: "评查发现的问题（整改期限三十日）", headers: ["案号", "问题", "期限"], rows: tasks.map {
@@ -99,7 +99,7 @@ enum ReviewPages {
         return Layout.page(req, title: "新建评查活动", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.errorSummary(failure),
             el("p", text: "从期间内结案的案卷中按单位和案件类型分层随机抽取。种子在抽取前公布（例如采用当日福利彩票开奖号码），任何人可用公布的案卷总体和种子复核抽样结果（fazhi review-sample）。"),
-            UI.form(action: "/supervision/reviews/new", csrf: req.csrfToken, [
+            UI.form(action: SupervisionRoute.reviewsNew.path(), csrf: req.csrfToken, [
                 field("评查名称", "title", required: true),
                 field("结案日期起", "periodFrom", type: "date", required: true), field("结案日期止", "periodTo", type: "date", required: true),
                 field("随机种子", "seed", hint: "非负整数；留空由系统生成并公布"),
@@ -148,7 +148,7 @@ enum ReviewPages {
             UI.simpleTable(caption: "分层抽样", headers: ["层（单位编码|类型）", "总体", "抽取"], rows: strata.map { [.text($0.key), .text(String($0.population)), .text(String($0.drawn.count))] }),
             UI.simpleTable(caption: "各单位评查结果", headers: ["单位", "已评/抽取", "平均分", "优秀", "合格", "不合格", "整改完成/问题"], rows: results),
             UI.simpleTable(caption: "抽取的案卷", headers: ["案号", "单位", "类型", "评查人员", "得分", "等次"], rows: visible.map { file in
-                [link(file.caseNumber, "/supervision/reviews/files/\(file.id!)"), .text(file.unitName), .text(file.kind), .text(file.reviewerName),
+                [link(file.caseNumber, SupervisionRoute.reviewsFilesRecord.path(file.id!)), .text(file.unitName), .text(file.kind), .text(file.reviewerName),
                  .text(file.reviewed ? (file.vetoes?.isEmpty == false ? "否决" : String(file.total ?? 0)) : "待评"), .text(file.gradeValue?.label ?? "—")]
             }),
         ]
@@ -192,7 +192,7 @@ enum ReviewPages {
             }
             fields.append(UI.field("发现的问题", name: "problems", value: values["problems"], error: failure?.message(for: "problems"), hint: "扣分或否决的须写明；将交办单位在三十日内整改"))
             fields.append(el("button", [.type("submit")], text: "提交评分"))
-            content += [el("h2", text: "评分"), UI.form(action: "/supervision/reviews/files/\(file.id!)", csrf: req.csrfToken, fields)]
+            content += [el("h2", text: "评分"), UI.form(action: SupervisionRoute.reviewsFilesRecord.path(file.id!), csrf: req.csrfToken, fields)]
         }
         return Layout.page(req, title: "评查 \(file.caseNumber)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }

@@ -34,11 +34,11 @@ public enum SupervisionModule {
         permissions: SupervisionPermissions.all,
         grants: SupervisionPermissions.grants,
         menu: [
-            MenuEntry(title: "案卷评查", path: "/supervision/reviews", permission: SupervisionPermissions.read, section: "执法监督"),
-            MenuEntry(title: "双随机抽查", path: "/supervision/inspections", permission: SupervisionPermissions.read, section: "执法监督"),
-            MenuEntry(title: "两法衔接", path: "/supervision/transfers", permission: SupervisionPermissions.read, section: "执法监督"),
-            MenuEntry(title: "执法投诉", path: "/supervision/complaints", permission: SupervisionPermissions.manage, section: "执法监督"),
-            MenuEntry(title: "历史违法情形", path: "/supervision/findings", permission: SupervisionPermissions.read, section: "执法监督"),
+            MenuEntry(title: "案卷评查", route: SupervisionRoute.reviews, permission: SupervisionPermissions.read, section: "执法监督"),
+            MenuEntry(title: "双随机抽查", route: SupervisionRoute.inspections, permission: SupervisionPermissions.read, section: "执法监督"),
+            MenuEntry(title: "两法衔接", route: SupervisionRoute.transfers, permission: SupervisionPermissions.read, section: "执法监督"),
+            MenuEntry(title: "执法投诉", route: SupervisionRoute.complaints, permission: SupervisionPermissions.manage, section: "执法监督"),
+            MenuEntry(title: "历史违法情形", route: SupervisionRoute.findings, permission: SupervisionPermissions.read, section: "执法监督"),
         ],
         routes: { router in
             ReviewPages.register(router)
@@ -129,7 +129,7 @@ enum SupervisionMetrics {
     }
 
     @Sendable static func fileRef(_ row: ReviewFile) -> MetricRecordRef {
-        MetricRecordRef(id: row.id!.uuidString, title: "\(row.caseNumber)（\(row.unitName)）", link: "/supervision/reviews/\(row.$campaign.id)")
+        MetricRecordRef(id: row.id!.uuidString, title: "\(row.caseNumber)（\(row.unitName)）", link: SupervisionRoute.reviewsRecord.path(row.$campaign.id))
     }
 
     @Sendable static func taskRef(_ row: RectificationTask) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.caseNumber, link: row.link) }
@@ -137,7 +137,7 @@ enum SupervisionMetrics {
     @Sendable static func complaintRef(_ row: EnforcementComplaint) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.number, link: row.link) }
 
     @Sendable static func drawRef(_ row: InspectionDraw) -> MetricRecordRef {
-        MetricRecordRef(id: row.id!.uuidString, title: row.targetName, link: "/supervision/inspections/\(row.$plan.id)")
+        MetricRecordRef(id: row.id!.uuidString, title: row.targetName, link: SupervisionRoute.inspectionsRecord.path(row.$plan.id))
     }
 
     static var all: [MetricDefinition] {

@@ -29,7 +29,7 @@ public final class CriminalTransfer: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/supervision/transfers/\(id!)" }
+    public var link: String { SupervisionRoute.transfersRecord.path(id!) }
     public var transferStatus: TransferStatus { TransferStatus(rawValue: status) ?? .reported }
 }
 

@@ -8,8 +8,8 @@ import Vapor
 /// Health, readiness, Prometheus metrics and the stylesheet.
 enum OperationsRoutes {
     static func register(_ router: ModuleRouter) {
-        router.open(.GET, "healthz") { _ in "ok" }
-        router.open(.GET, "readyz") { req async throws -> Response in
+        router.open(.GET, OperationsRoute.healthz) { _ in "ok" }
+        router.open(.GET, OperationsRoute.readyz) { req async throws -> Response in
             do {
                 _ = try await (req.db as! any SQLDatabase).raw("SELECT 1 AS ok").first()
                 return Response(status: .ok, body: "ready")
@@ -17,12 +17,12 @@ enum OperationsRoutes {
                 return Response(status: .serviceUnavailable, body: "database unreachable")
             }
         }
-        router.open(.GET, "metrics") { _ async throws -> Response in
+        router.open(.GET, OperationsRoute.metrics) { _ async throws -> Response in
             let response = Response(status: .ok, body: .init(string: RequestMetrics.shared.exposition()))
             response.headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
             return response
         }
-        router.open(.GET, "static/app.css") { _ async throws -> Response in
+        router.open(.GET, CoreRoute.stylesheet) { _ async throws -> Response in
             let response = Response(status: .ok, body: .init(string: Stylesheet.css))
             response.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
             response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")

@@ -8,16 +8,16 @@ import Vapor
 /// year (JSON in the `fazhi-calendar/1` format, the same file `fazhi calendar import` reads).
 enum CalendarPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "calendar", permission: DeadlinePermissions.calendarView) { req in try await show(req) }
-        router.page(.GET, "calendar/export.json", permission: DeadlinePermissions.calendarView) { req async throws -> Response in
+        router.page(.GET, DeadlineRoute.calendar, permission: DeadlinePermissions.calendarView) { req in try await show(req) }
+        router.page(.GET, DeadlineRoute.calendarExportJson, permission: DeadlinePermissions.calendarView) { req async throws -> Response in
             let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
             let response = Response(status: .ok, body: .init(data: calendar.file.encoded()))
             response.headers.contentType = .json
             response.headers.contentDisposition = .init(.attachment, filename: "fazhi-calendar-v\(calendar.version).json")
             return response
         }
-        router.page(.GET, "calendar/import", permission: DeadlinePermissions.calendarManage) { req in importPage(req, problems: [], text: nil) }
-        router.page(.POST, "calendar/import", permission: DeadlinePermissions.calendarManage, body: .collect(maxSize: "2mb")) { req async throws -> Response in
+        router.page(.GET, DeadlineRoute.calendarImport, permission: DeadlinePermissions.calendarManage) { req in importPage(req, problems: [], text: nil) }
+        router.page(.POST, DeadlineRoute.calendarImport, permission: DeadlinePermissions.calendarManage, body: .collect(maxSize: "2mb")) { req async throws -> Response in
             struct Upload: Content {
                 var file: File?
                 var text: String?
@@ -33,7 +33,7 @@ enum CalendarPages {
             do {
                 let file = try CalendarFile.parse(data)
                 let result = try await CalendarService.install(file, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/calendar", notice: "已生成工作日历第\(result.version)版（\(result.summary)）；\(result.moved.count)项未办结期限的届满日随之变动")
+                return Layout.redirect(req, to: DeadlineRoute.calendar.path(), notice: "已生成工作日历第\(result.version)版（\(result.summary)）；\(result.moved.count)项未办结期限的届满日随之变动")
             } catch let error as CalendarDataError {
                 try await audit(req, problems: error.problems)
                 return importPage(req, problems: error.problems, text: upload.text)
@@ -64,7 +64,7 @@ enum CalendarPages {
             ]),
             el("p", text: "每年国务院办公厅发布次年节假日安排后，录入该年度的放假日期（假期）和调休上班日。文件中的年度将新增或整体替换现行日历中的同一年度，生成新版本；所有未办结期限随即重新计算，届满日变动的逐项记入审计日志并提示承办单位。"),
             el("p", text: "规则：假期不得重叠；调休上班日须为周六或周日且不得落在假期内；所有日期须在所属年度内（跨年假期请拆分到两个年度）。"),
-            UI.form(action: "/calendar/import", csrf: req.csrfToken, multipart: true, [
+            UI.form(action: DeadlineRoute.calendarImport.path(), csrf: req.csrfToken, multipart: true, [
                 el("div", [.cls("field")], [
                     el("label", [Attribute("for", "f-file")], text: "日历文件（JSON）"),
                     .void("input", [.id("f-file"), .name("file"), .type("file"), Attribute("accept", ".json,application/json")]),
@@ -77,7 +77,7 @@ enum CalendarPages {
             ]),
             el("h2", text: "格式示例"),
             el("pre", text: example),
-            link("下载现行日历（JSON，可作模板）", "/calendar/export.json"),
+            link("下载现行日历（JSON，可作模板）", DeadlineRoute.calendarExportJson.path()),
         ])
     }
 
@@ -89,7 +89,7 @@ enum CalendarPages {
         let year = calendar.years[requestedYear] != nil ? requestedYear : (calendar.coveredYears?.upperBound ?? today.year)
         var content: [Node] = []
         if principal.has(DeadlinePermissions.calendarManage) {
-            content.append(el("div", [.cls("actions")], [link("导入年度日历", "/calendar/import", [.cls("button")])]))
+            content.append(el("div", [.cls("actions")], [link("导入年度日历", DeadlineRoute.calendarImport.path(), [.cls("button")])]))
         }
         if let text = req.query[String.self, at: "date"] {
             if let date = CivilDate(text.trimmingCharacters(in: .whitespaces)) {
@@ -100,7 +100,7 @@ enum CalendarPages {
                 content.append(el("p", [.cls("error"), Attribute("role", "alert")], text: "日期：“\(text)”不是有效日期，应为 YYYY-MM-DD"))
             }
         }
-        content.append(el("form", [Attribute("method", "get"), Attribute("action", "/calendar"), .cls("filters"), Attribute("role", "search")], [
+        content.append(el("form", [Attribute("method", "get"), Attribute("action", DeadlineRoute.calendar.path()), .cls("filters"), Attribute("role", "search")], [
             UI.field("查询某日是否为工作日", name: "date", value: req.query[String.self, at: "date"], type: "date"),
             UI.select("年度", name: "year", options: calendar.years.keys.sorted().map { (String($0), "\($0)年") }, selected: String(year)),
             el("div", [.cls("field")], [el("button", [.type("submit")], text: "查询")]),

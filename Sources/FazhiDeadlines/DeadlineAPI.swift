@@ -39,7 +39,7 @@ enum DeadlineAPI {
     ], required: ["id", "kind", "title", "rule", "start", "state"])
 
     static func register(_ router: ModuleRouter) {
-        router.api(.GET, "deadlines", permission: DeadlinePermissions.view, doc: APIDoc("管辖范围内未办结的法定期限（逾期、临期在前）", query: [
+        router.api(.GET, DeadlineAPIRoute.list, permission: DeadlinePermissions.view, doc: APIDoc("管辖范围内未办结的法定期限（逾期、临期在前）", query: [
             ("status", "overdue/soon/paused/running"), ("module", "模块代码"),
         ], response: .array(clockSchema))) { req async throws -> [ClockDTO] in
             let views = try await ClockService.openClocks(for: try req.caller, services: req.fazhi, on: req.db)
@@ -51,7 +51,7 @@ enum DeadlineAPI {
                          state: view.result.state.rawValue, stateLabel: view.result.state.label, warning: view.result.warning.label)
             }
         }
-        router.api(.GET, "calendar/day", permission: DeadlinePermissions.calendarView, doc: APIDoc("某日是否为工作日", query: [
+        router.api(.GET, DeadlineAPIRoute.calendarDay, permission: DeadlinePermissions.calendarView, doc: APIDoc("某日是否为工作日", query: [
             ("date", "日期 YYYY-MM-DD"),
         ], required: ["date"], response: .object([("date", .string("日期")), ("workday", .boolean("是否工作日")), ("kind", .string("工作日/周末/某假期/调休上班日")),
                               ("covered", .boolean("该年节假日安排是否已录入")), ("calendarVersion", .integer("日历版本"))], required: ["date", "workday"]))) { req async throws -> DayDTO in

@@ -25,13 +25,13 @@ public enum DeadlinePages {
     }
 
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "deadlines", permission: DeadlinePermissions.view) { req in try await list(req) }
-        router.page(.GET, "deadlines/new", permission: DeadlinePermissions.manage) { req async throws -> Response in
+        router.page(.GET, DeadlineRoute.list, permission: DeadlinePermissions.view) { req in try await list(req) }
+        router.page(.GET, DeadlineRoute.new, permission: DeadlinePermissions.manage) { req async throws -> Response in
             var unit: OrgUnit?
             if let id = try req.caller.unitID { unit = try await OrgUnit.find(id, on: req.db) }
             return newPage(req, form: NewForm(unitCode: unit?.code), failure: nil)
         }
-        router.page(.POST, "deadlines/new", permission: DeadlinePermissions.manage) { req async throws -> Response in
+        router.page(.POST, DeadlineRoute.new, permission: DeadlinePermissions.manage) { req async throws -> Response in
             let form = try req.content.decode(NewForm.self)
             let principal = try req.caller
             do {
@@ -43,13 +43,13 @@ public enum DeadlinePages {
                 let row = try await ClockService.open(kind: form.kind ?? "", unitID: unit, title: form.title, record: nil,
                                                       start: startMoment(form.startDate, form.startTime), startReason: form.startReason,
                                                       by: principal, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/deadlines/\(row.id!)", notice: "已登记期限，届满日 \(row.dueDate ?? "—")")
+                return Layout.redirect(req, to: DeadlineRoute.record.path(row.id!), notice: "已登记期限，届满日 \(row.dueDate ?? "—")")
             } catch let failure as ValidationFailure {
                 return newPage(req, form: form, failure: failure)
             }
         }
-        router.page(.GET, "deadlines/:id", permission: DeadlinePermissions.view) { req in try await show(req, failure: nil, form: EventForm()) }
-        router.page(.POST, "deadlines/:id/events", permission: DeadlinePermissions.manage) { req async throws -> Response in
+        router.page(.GET, DeadlineRoute.record, permission: DeadlinePermissions.view) { req in try await show(req, failure: nil, form: EventForm()) }
+        router.page(.POST, DeadlineRoute.events, permission: DeadlinePermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let form = try req.content.decode(EventForm.self)
             let principal = try req.caller
@@ -60,7 +60,7 @@ public enum DeadlinePages {
                 }
                 let event = try parseEvent(form, clock: try row.clock, now: CivilDateTime(req.fazhi.now))
                 try await ClockService.record(event, on: id, by: principal, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/deadlines/\(id)", notice: "已记载：\(event.kind.label)")
+                return Layout.redirect(req, to: DeadlineRoute.record.path(id), notice: "已记载：\(event.kind.label)")
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure, form: form)
             }
@@ -158,7 +158,7 @@ public enum DeadlinePages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let services = req.fazhi
-        let query = ListQuery(req, path: "/deadlines", keys: ["status", "module", "unit", "page"])
+        let query = ListQuery(req, path: DeadlineRoute.list.path(), keys: ["status", "module", "unit", "page"])
         let all = try await ClockService.openClocks(for: principal, services: services, on: req.db)
         let unitIDs = Set(all.map(\.unitID))
         let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(unitIDs)).all()
@@ -187,7 +187,7 @@ public enum DeadlinePages {
         })
         let statusOptions = [("overdue", "已逾期"), ("soon", "临期"), ("paused", "已暂停"), ("running", "计时中")]
         let moduleOptions = Array(Set(all.map(\.moduleID))).sorted().map { ($0, moduleName($0, services)) }
-        let filters = el("form", [Attribute("method", "get"), Attribute("action", "/deadlines"), .cls("filters"), Attribute("role", "search")], [
+        let filters = el("form", [Attribute("method", "get"), Attribute("action", DeadlineRoute.list.path()), .cls("filters"), Attribute("role", "search")], [
             UI.select("状态", name: "status", options: statusOptions, selected: query["status"], includeBlank: "全部"),
             UI.select("来源", name: "module", options: moduleOptions, selected: query["module"], includeBlank: "全部"),
             UI.select("承办单位", name: "unit", options: units.sorted { $0.path < $1.path }.map { ($0.id!.uuidString, $0.name) }, selected: query["unit"], includeBlank: "全部"),
@@ -201,14 +201,14 @@ public enum DeadlinePages {
                 .text(view.clock.rule.period.unit == .hours ? view.clock.start.description : view.clock.start.date.description),
                 .text(dueText(view.result)),
                 el("span", [.cls(statusClass(view.result))], text: statusText(view.result)),
-                link("计算过程", "/deadlines/\(view.id)"),
+                link("计算过程", DeadlineRoute.record.path(view.id)),
             ]
         }
         let byUnit = Dictionary(grouping: all, by: \.unitID).sorted { (unitNames[$0.key] ?? "") < (unitNames[$1.key] ?? "") }
         let byModule = Dictionary(grouping: all, by: \.moduleID).sorted { $0.key < $1.key }
         let countColumns = ["未办结", "已逾期", "临期", "已暂停"]
         var actions: [Node] = []
-        if principal.has(DeadlinePermissions.manage) { actions.append(link("手工登记期限", "/deadlines/new", [.cls("button")])) }
+        if principal.has(DeadlinePermissions.manage) { actions.append(link("手工登记期限", DeadlineRoute.new.path(), [.cls("button")])) }
         return Layout.page(req, title: "期限预警", content: [
             el("div", [.cls("actions")], actions),
             summary,
@@ -233,7 +233,7 @@ public enum DeadlinePages {
         return Layout.page(req, title: "手工登记期限", status: failure == nil ? .ok : .unprocessableEntity, content: [
             el("p", text: "用于尚无业务模块的事项（如政府信息公开申请、人大代表建议）。事项名称请勿填写申请人姓名等个人信息。"),
             UI.errorSummary(failure),
-            UI.form(action: "/deadlines/new", csrf: req.csrfToken, [
+            UI.form(action: DeadlineRoute.new.path(), csrf: req.csrfToken, [
                 UI.select("期限类型", name: "kind", options: kinds.map { ($0.key, "\($0.rule.title)（\($0.rule.period.chinese)，\($0.rule.basis)）") },
                           selected: form.kind, error: failure?.message(for: "kind"), required: true, includeBlank: "请选择"),
                 UI.field("事项名称", name: "title", value: form.title, error: failure?.message(for: "title"), required: true, hint: "如“2026年第15号政府信息公开申请”"),
@@ -286,7 +286,7 @@ public enum DeadlinePages {
             content += [
                 el("h2", text: "记载事件"),
                 UI.errorSummary(failure),
-                UI.form(action: "/deadlines/\(row.id!)/events", csrf: req.csrfToken, [
+                UI.form(action: DeadlineRoute.events.path(row.id!), csrf: req.csrfToken, [
                     UI.select("事件", name: "kind", options: ClockEvent.Kind.allCases.map { ($0.rawValue, $0.label) }, selected: form.kind,
                               error: failure?.message(for: "kind"), required: true, includeBlank: "请选择"),
                     UI.field("日期", name: "date", value: form.date ?? CivilDateTime(services.now).date.description, type: "date", error: failure?.message(for: "date"), required: true,
@@ -329,7 +329,7 @@ public enum DeadlinePages {
                     el("li", [], [link(change.clock.title, change.clock.recordLink), .text("：\(change.oldDue ?? "—") → \(change.newDue ?? "—")（\(change.reason)）")])
                 }),
             ]),
-            link("查看全部期限", "/deadlines"),
+            link("查看全部期限", DeadlineRoute.list.path()),
         ])
     }
 }

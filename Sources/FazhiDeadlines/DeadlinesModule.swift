@@ -49,8 +49,8 @@ public enum DeadlinesModule {
         permissions: DeadlinePermissions.all,
         grants: DeadlinePermissions.grants,
         menu: [
-            MenuEntry(title: "期限预警", path: "/deadlines", permission: DeadlinePermissions.view, section: "工作台"),
-            MenuEntry(title: "工作日历", path: "/calendar", permission: DeadlinePermissions.calendarView, section: "工作台"),
+            MenuEntry(title: "期限预警", route: DeadlineRoute.list, permission: DeadlinePermissions.view, section: "工作台"),
+            MenuEntry(title: "工作日历", route: DeadlineRoute.calendar, permission: DeadlinePermissions.calendarView, section: "工作台"),
         ],
         routes: { router in
             DeadlinePages.register(router)

@@ -67,7 +67,7 @@ public final class StatutoryClock: Model, @unchecked Sendable {
         ledger = String(decoding: try encoder.encode(clock), as: UTF8.self)
     }
 
-    public var recordLink: String { link ?? "/deadlines/\(id!)" }
+    public var recordLink: String { link ?? DeadlineRoute.record.path(id!) }
 }
 
 /// A due date that moved because the calendar changed: shown to the clock's holder.

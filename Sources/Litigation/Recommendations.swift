@@ -138,7 +138,7 @@ enum LitigationStatistics {
             el("form", [Attribute("method", "get"), Attribute("action", LitigationRoute.statistics.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.field("年度", name: "year", value: String(year)), el("div", [.cls("field")], [el("button", [.type("submit")], text: "查看")]),
             ]),
-            el("p", [], [.text("新收按立案日期、审结与败诉按裁判日期、开庭按开庭日期计。全部指标及其定义见"), link("统计指标", "/figures?year=\(year)"), .text("。")]),
+            el("p", [], [.text("新收按立案日期、审结与败诉按裁判日期、开庭按开庭日期计。全部指标及其定义见"), link("统计指标", CoreRoute.figures.path() + "?year=\(year)"), .text("。")]),
             UI.simpleTable(caption: "按被告单位", headers: ["被告单位", "新收", "审结", "败诉", "开庭", "负责人出庭"], rows: lines.map {
                 [.text($0.unit), .text(String($0.filed)), .text(String($0.concluded)), .text(String($0.lost)), .text(String($0.hearings)), .text(String($0.headAppeared))]
             }),

@@ -63,7 +63,7 @@ enum ReconsiderationStatistics {
             el("form", [Attribute("method", "get"), Attribute("action", ReconsiderationRoute.statistics.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.field("年度", name: "year", value: String(year)), el("div", [.cls("field")], [el("button", [.type("submit")], text: "查看")]),
             ]),
-            el("p", [], [.text("收到、受理按收到申请日期计；办结、纠错、调解和解按结案日期计。全部指标及其定义见"), link("统计指标", "/figures?year=\(year)"), .text("。")]),
+            el("p", [], [.text("收到、受理按收到申请日期计；办结、纠错、调解和解按结案日期计。全部指标及其定义见"), link("统计指标", CoreRoute.figures.path() + "?year=\(year)"), .text("。")]),
             table("按被申请人", "被申请人", data.byRespondent),
             table("按被申请行为类别", "类别", data.byCategory),
             table("按执法领域", "执法领域", data.byDomain),

@@ -85,8 +85,8 @@ public final class AnnualReport: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/reports/\(id!)" }
-    public var publicLink: String { "/gongshi/reports/\(id!)" }
+    public var link: String { ReportRoute.record.path(id!) }
+    public var publicLink: String { PortalRoute.report.path(id!) }
     public var reportStatus: ReportStatus { ReportStatus(rawValue: status) ?? .draft }
     public var frozen: [MetricResult]? { figuresJSON.flatMap { try? JSONDecoder().decode([MetricResult].self, from: Data($0.utf8)) } }
 

@@ -57,8 +57,8 @@ enum CheckPages {
     }
 
     static func register(_ router: ModuleRouter) {
-        router.open(.GET, "gongshi/check-report") { req in page(req, text: "", result: nil, problem: nil) }
-        router.open(.POST, "gongshi/check-report", body: .collect(maxSize: "2mb")) { req async throws -> Response in
+        router.open(.GET, PortalRoute.checkReport) { req in page(req, text: "", result: nil, problem: nil) }
+        router.open(.POST, PortalRoute.checkReport, body: .collect(maxSize: "2mb")) { req async throws -> Response in
             guard req.fazhi.publicCheckLimiter.allow(req.clientIP, now: req.fazhi.now) else {
                 return page(req, text: "", result: nil, problem: "核对请求过于频繁：每个地址每分钟最多\(req.fazhi.config.publicChecksPerMinute)次，请稍后再试",
                             status: .tooManyRequests)
@@ -86,7 +86,7 @@ enum CheckPages {
             el("p", text: "粘贴或上传一份已发布的法治政府建设情况报告，平台找出其中的数字表述，按已知口径（受案率 = 受理 ÷ 收到，纠错率 = 纠错 ÷ 办结 …）或同句数字重算比率、同比变化、分项合计和未写基数的占比；四舍五入或截断任一得出即为一致。没有足够数字的，只标为无法核对，不判为错误。"),
         ]
         if let problem { content.append(el("div", [.cls("error-summary"), Attribute("role", "alert")], [el("p", text: problem)])) }
-        content.append(el("form", [Attribute("method", "post"), Attribute("action", "/gongshi/check-report"), Attribute("enctype", "multipart/form-data")], [
+        content.append(el("form", [Attribute("method", "post"), Attribute("action", PortalRoute.checkReport.path()), Attribute("enctype", "multipart/form-data")], [
             el("div", [.cls("field")], [
                 el("label", [Attribute("for", "text")], text: "报告全文"),
                 el("textarea", [.id("text"), .name("text"), Attribute("rows", "12")], text: text),

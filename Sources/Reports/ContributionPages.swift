@@ -9,20 +9,20 @@ import Vapor
 /// date; each unit sees its requests and deadlines on its dashboard and writes its part here.
 enum ContributionPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "reports/inputs", permission: ReportPermissions.manage) { req in try await list(req) }
-        router.page(.POST, "reports/:id/inputs", permission: ReportPermissions.manage) { req async throws -> Response in
+        router.page(.GET, ReportRoute.inputs, permission: ReportPermissions.manage) { req in try await list(req) }
+        router.page(.POST, ReportRoute.reportInputs, permission: ReportPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
                 let rows = try await ContributionService.request(reportID: id, unitCodes: values["unitCodes"], section: values["section"], request: values["request"],
                                                                  due: values["due"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reports/\(id)", notice: "已向\(rows.map(\.unitName).joined(separator: "、"))征集分项材料")
+                return Layout.redirect(req, to: ReportRoute.record.path(id), notice: "已向\(rows.map(\.unitName).joined(separator: "、"))征集分项材料")
             } catch let failure as ValidationFailure {
                 return try await ReportPages.show(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "reports/inputs/:id", permission: ReportPermissions.manage) { req in try await show(req, values: [:], failure: nil) }
-        router.page(.POST, "reports/inputs/:id", permission: ReportPermissions.manage) { req async throws -> Response in
+        router.page(.GET, ReportRoute.inputsRecord, permission: ReportPermissions.manage) { req in try await show(req, values: [:], failure: nil) }
+        router.page(.POST, ReportRoute.inputsRecord, permission: ReportPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
@@ -155,7 +155,7 @@ enum ContributionPages {
             el("h2", [.id("reports-heading")], text: "年度报告"),
             el("p", text: "待报送分项材料 \(waiting.count) 项\(waiting.first.map { "，最近截止 \($0.due)" } ?? "")；未公开的年度报告 \(unpublished.count) 份。"),
             items.isEmpty ? .empty : el("ul", [], items),
-            principal.has(ReportPermissions.manage) ? link("分项材料", "/reports/inputs") : .empty,
+            principal.has(ReportPermissions.manage) ? link("分项材料", ReportRoute.inputs.path()) : .empty,
         ])
     }
 }

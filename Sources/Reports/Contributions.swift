@@ -65,7 +65,7 @@ public final class ReportContribution: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var link: String { "/reports/inputs/\(id!)" }
+    public var link: String { ReportRoute.inputsRecord.path(id!) }
     public var contributionStatus: ContributionStatus { ContributionStatus(rawValue: status) ?? .requested }
     public var isOutstanding: Bool { [.requested, .submitted].contains(contributionStatus) }
 

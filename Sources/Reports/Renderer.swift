@@ -34,7 +34,7 @@ public struct RenderedReport: Sendable {
 
     /// Where a figure's records are listed.
     public func recordsLink(_ key: String) -> String {
-        "/figures/\(key)?year=\(year)" + (unitCode.map { "&unit=\($0)" } ?? "")
+        CoreRoute.figuresRecord.path(key) + "?year=\(year)" + (unitCode.map { "&unit=\($0)" } ?? "")
     }
 
     public func plain(_ segments: [Segment]) -> String {

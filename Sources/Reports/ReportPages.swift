@@ -7,8 +7,8 @@ import Vapor
 
 enum ReportPages {
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "reports", permission: ReportPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, "reports", permission: ReportPermissions.manage) { req async throws -> Response in
+        router.page(.GET, ReportRoute.list, permission: ReportPermissions.read) { req in try await list(req, values: [:], failure: nil) }
+        router.page(.POST, ReportRoute.list, permission: ReportPermissions.manage) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 let row = try await ReportService.create(year: values["year"], unitCode: values["unitCode"], by: try req.caller, services: req.fazhi, on: req.db)
@@ -17,18 +17,18 @@ enum ReportPages {
                 return try await list(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "reports/template", permission: ReportPermissions.template) { req in try await templatePage(req, text: nil, failure: nil) }
-        router.page(.POST, "reports/template", permission: ReportPermissions.template) { req async throws -> Response in
+        router.page(.GET, ReportRoute.template, permission: ReportPermissions.template) { req in try await templatePage(req, text: nil, failure: nil) }
+        router.page(.POST, ReportRoute.template, permission: ReportPermissions.template) { req async throws -> Response in
             let values = try req.content.decode([String: String].self)
             do {
                 _ = try await ReportService.saveTemplate(values["text"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reports/template", notice: "模板已保存")
+                return Layout.redirect(req, to: ReportRoute.template.path(), notice: "模板已保存")
             } catch let failure as ValidationFailure {
                 return try await templatePage(req, text: values["text"], failure: failure)
             }
         }
-        router.page(.GET, "reports/:id", permission: ReportPermissions.read) { req in try await show(req, values: [:], failure: nil) }
-        router.page(.POST, "reports/:id", permission: ReportPermissions.manage) { req async throws -> Response in
+        router.page(.GET, ReportRoute.record, permission: ReportPermissions.read) { req in try await show(req, values: [:], failure: nil) }
+        router.page(.POST, ReportRoute.record, permission: ReportPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let values = try req.content.decode([String: String].self)
             do {
@@ -42,12 +42,12 @@ enum ReportPages {
                 default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
                 }
                 try await ReportService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/reports/\(id)", notice: "已保存")
+                return Layout.redirect(req, to: ReportRoute.record.path(id), notice: "已保存")
             } catch let failure as ValidationFailure {
                 return try await show(req, values: values, failure: failure)
             }
         }
-        router.page(.GET, "reports/:id/export", permission: ReportPermissions.read) { req async throws -> Response in
+        router.page(.GET, ReportRoute.export, permission: ReportPermissions.read) { req async throws -> Response in
             let row = try await ReportService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db)
             let report = try await ReportService.render(row, services: req.fazhi, on: req.db)
             let format = req.query[String.self, at: "format"] ?? "docx"
@@ -66,8 +66,8 @@ enum ReportPages {
             response.headers.contentDisposition = .init(.attachment, filename: "report-\(row.year).\(suffix)")
             return response
         }
-        router.open(.GET, "gongshi/reports") { req in try await publicList(req) }
-        router.open(.GET, "gongshi/reports/:id") { req in try await publicShow(req) }
+        router.open(.GET, PortalRoute.reports) { req in try await publicList(req) }
+        router.open(.GET, PortalRoute.report) { req in try await publicShow(req) }
     }
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
@@ -82,13 +82,13 @@ enum ReportPages {
             }),
         ]
         if principal.has(ReportPermissions.manage) {
-            content += [el("h2", text: "新建报告"), UI.form(action: "/reports", csrf: req.csrfToken, [
+            content += [el("h2", text: "新建报告"), UI.form(action: ReportRoute.list.path(), csrf: req.csrfToken, [
                 UI.field("年度", name: "year", value: values["year"] ?? String(CivilDateTime(req.fazhi.now).date.year - 1), error: failure?.message(for: "year"), required: true),
                 UI.field("单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true, hint: "县（区）政府、部门或乡镇"),
                 el("button", [.type("submit")], text: "按模板新建"),
             ])]
         }
-        if principal.has(ReportPermissions.template) { content.append(link("编辑报告模板", "/reports/template")) }
+        if principal.has(ReportPermissions.template) { content.append(link("编辑报告模板", ReportRoute.template.path())) }
         return Layout.page(req, title: "法治政府建设年度报告", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }
 
@@ -124,7 +124,7 @@ enum ReportPages {
         return Layout.page(req, title: "年度报告模板", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.errorSummary(failure),
             el("p", text: "新建报告时复制此模板；已建的报告不受影响。最后修改：\(template.updatedBy)。"),
-            UI.form(action: "/reports/template", csrf: req.csrfToken, [textarea("text", "模板", text ?? template.text, failure: failure, hint: markupHint),
+            UI.form(action: ReportRoute.template.path(), csrf: req.csrfToken, [textarea("text", "模板", text ?? template.text, failure: failure, hint: markupHint),
                                                                        el("button", [.type("submit")], text: "保存")]),
         ])
     }
@@ -198,13 +198,13 @@ enum ReportPages {
         let rows = try await AnnualReport.query(on: req.db).filter(\.$status == ReportStatus.published.rawValue).sort(\.$year, .descending).sort(\.$unitName).all()
         return publicPage(req, title: "法治政府建设年度报告", [
             UI.simpleTable(caption: "已公开的年度报告", headers: ["报告", "公开日期"], rows: rows.map { [link($0.title, $0.publicLink), .text($0.publishedOn ?? "")] }),
-            link("核对一份报告中的数字", "/gongshi/check-report"),
+            link("核对一份报告中的数字", PortalRoute.checkReport.path()),
         ])
     }
 
     static func publicShow(_ req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self), let row = try await AnnualReport.find(id, on: req.db), row.reportStatus == .published else {
-            return publicPage(req, title: "未找到", status: .notFound, [el("p", text: "没有这份已公开的报告。"), link("返回", "/gongshi/reports")])
+            return publicPage(req, title: "未找到", status: .notFound, [el("p", text: "没有这份已公开的报告。"), link("返回", PortalRoute.reports.path())])
         }
         let report = try await ReportService.render(row, services: req.fazhi, on: req.db)
         return publicPage(req, title: report.title, [el("article", [.cls("report")], ReportFormats.html(report, linked: false))])

@@ -15,8 +15,8 @@ public enum ReportsModule {
                      ])],
         permissions: ReportPermissions.all,
         grants: ReportPermissions.grants,
-        menu: [MenuEntry(title: "年度报告", path: "/reports", permission: ReportPermissions.read, section: "工作台"),
-               MenuEntry(title: "报告分项材料", path: "/reports/inputs", permission: ReportPermissions.manage, section: "工作台")],
+        menu: [MenuEntry(title: "年度报告", route: ReportRoute.list, permission: ReportPermissions.read, section: "工作台"),
+               MenuEntry(title: "报告分项材料", route: ReportRoute.inputs, permission: ReportPermissions.manage, section: "工作台")],
         routes: { router in
             ReportPages.register(router)
             ContributionPages.register(router)

@@ -81,4 +81,41 @@ import Testing
         }
         #expect(sites >= 20)
     }
+
+    /// Every Swift file under `Sources/`, with its path relative to it.
+    static func allSources() throws -> [(path: String, text: String)] {
+        let base = root.appendingPathComponent("Sources")
+        guard let walker = FileManager.default.enumerator(atPath: base.path) else { return [] }
+        var files: [(String, String)] = []
+        for case let path as String in walker where path.hasSuffix(".swift") {
+            files.append((path, try String(contentsOf: base.appendingPathComponent(path), encoding: .utf8)))
+        }
+        return files.sorted { $0.0 < $1.0 }
+    }
+
+    @Test("routes are typed: none is registered with a path string, and no link spells a route's path outside the route enums (docs/modules.md §5)")
+    func typedRoutes() throws {
+        let files = try Self.allSources()
+        let routeFiles = files.filter { $0.path.hasSuffix("Routes.swift") || $0.path.hasSuffix("Route.swift") }
+        let casePattern = try NSRegularExpression(pattern: #"case \w+ = "([^"]*)""#)
+        var prefixes: Set<String> = []
+        for file in routeFiles {
+            for match in casePattern.matches(in: file.text, range: NSRange(file.text.startIndex..., in: file.text)) {
+                guard let range = Range(match.range(at: 1), in: file.text) else { continue }
+                if let first = file.text[range].split(separator: "/").first { prefixes.insert(String(first)) }
+            }
+        }
+        #expect(prefixes.isSuperset(of: ["reconsideration", "litigation", "enforcement", "supervision", "deadlines", "reports", "units", "gongshi"]), "\(prefixes)")
+        let registration = try NSRegularExpression(pattern: #"router\.(page|api|form|open)\((\.[A-Z]+, )?""#)
+        let link = try NSRegularExpression(pattern: #""/(\#(prefixes.sorted().joined(separator: "|")))(["/?#\\])"#)
+        for file in files where !routeFiles.contains(where: { $0.path == file.path }) {
+            for (number, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let text = String(line), whole = NSRange(text.startIndex..., in: text)
+                #expect(registration.firstMatch(in: text, range: whole) == nil, "\(file.path):\(number + 1) registers a route with a path string")
+                // Migrations keep the paths they were written against (`ClockRecordBackfill` prefixes).
+                if text.contains("prefix: \"") { continue }
+                #expect(link.firstMatch(in: text, range: whole) == nil, "\(file.path):\(number + 1) spells a route's path: \(text.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+    }
 }

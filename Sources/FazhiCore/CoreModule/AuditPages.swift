@@ -73,13 +73,13 @@ public enum AuditEntryQueries {
 
 enum AuditPages {
     static func filter(_ req: Request) -> (AuditEntryQueries.Filter, ListQuery) {
-        let query = ListQuery(req, path: "/audit", keys: ["action", "actor", "outcome", "from", "to", "page"])
+        let query = ListQuery(req, path: CoreRoute.audit.path(), keys: ["action", "actor", "outcome", "from", "to", "page"])
         return (AuditEntryQueries.Filter(action: query["action"], actor: query["actor"], outcome: query["outcome"], from: query["from"], to: query["to"]), query)
     }
 
     static func register(_ router: ModuleRouter) {
         // The public record of the audit chain's signed heads (docs/security.md, "Audit trail").
-        router.open(.GET, "gongshi/audit") { req async throws -> Response in
+        router.open(.GET, PortalRoute.audit) { req async throws -> Response in
             let anchors = try await AuditLog.anchors(on: req.db)
             let html = Layout.document(title: "审计日志锚点", siteName: req.fazhi.config.siteName, principal: nil, menu: [], currentPath: req.url.path,
                                        csrf: "", notice: nil, content: [
@@ -90,7 +90,7 @@ enum AuditPages {
             ])
             return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
         }
-        router.page(.GET, "audit", permission: CorePermissions.auditRead) { req async throws -> Response in
+        router.page(.GET, CoreRoute.audit, permission: CorePermissions.auditRead) { req async throws -> Response in
             let (filter, query) = filter(req)
             let page = try await AuditEntryQueries.page(filter, page: PageRequest(number: query.page, size: 50), on: req.db)
             let rows: [[Node]] = page.items.map { row in
@@ -98,11 +98,11 @@ enum AuditPages {
                  .text(row.entityType + (row.entityID.isEmpty ? "" : " " + row.entityID)), .text(row.outcome), .text(row.detail)]
             }
             var exportQuery = query
-            exportQuery.path = "/audit/export.csv"
+            exportQuery.path = CoreRoute.auditExportCsv.path()
             exportQuery.parameters["page"] = nil
             return Layout.page(req, title: "审计日志", content: [
                 el("p", text: "审计日志只能追加，不能修改或删除；每条记录的哈希链接前一条，可用 `fazhi audit verify` 校验。"),
-                el("form", [Attribute("method", "get"), Attribute("action", "/audit"), .cls("filters"), Attribute("role", "search")], [
+                el("form", [Attribute("method", "get"), Attribute("action", CoreRoute.audit.path()), .cls("filters"), Attribute("role", "search")], [
                     UI.field("操作（前缀）", name: "action", value: query["action"], hint: "如 auth. 或 unit."),
                     UI.field("操作人", name: "actor", value: query["actor"]),
                     UI.select("结果", name: "outcome", options: [("success", "成功"), ("failure", "失败"), ("denied", "拒绝")], selected: query["outcome"], includeBlank: "全部"),
@@ -116,7 +116,7 @@ enum AuditPages {
                 UI.pagination(page, query: query),
             ])
         }
-        router.page(.GET, "audit/export.csv", permission: CorePermissions.auditExport) { req async throws -> Response in
+        router.page(.GET, CoreRoute.auditExportCsv, permission: CorePermissions.auditExport) { req async throws -> Response in
             let (filter, _) = filter(req)
             let data = try await AuditEntryQueries.exportCSV(filter, on: req.db)
             let principal = try req.caller

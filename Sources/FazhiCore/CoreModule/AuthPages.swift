@@ -12,11 +12,11 @@ enum AuthPages {
     }
 
     static func register(_ router: ModuleRouter) {
-        router.open(.GET, "login") { req async throws -> Response in
-            if req.principal != nil { return req.redirect(to: "/") }
+        router.open(.GET, CoreRoute.login) { req async throws -> Response in
+            if req.principal != nil { return req.redirect(to: CoreRoute.dashboard.path()) }
             return loginPage(req, form: LoginForm(), error: nil)
         }
-        router.open(.POST, "login") { req async throws -> Response in
+        router.open(.POST, CoreRoute.login) { req async throws -> Response in
             try Gate.checkCSRF(req)
             let form = try req.content.decode(LoginForm.self)
             let services = req.fazhi
@@ -39,16 +39,16 @@ enum AuthPages {
                 return response
             }
         }
-        router.page(.POST, "logout", permission: .authenticated, allowsPendingStep: true) { req async throws -> Response in
+        router.page(.POST, CoreRoute.logout, permission: .authenticated, allowsPendingStep: true) { req async throws -> Response in
             let principal = try req.caller
             if case .session(let id, _, _) = principal.channel {
                 try await AccountService.endSession(id, reason: "logout", by: principal, services: req.fazhi, on: req.db)
             }
-            let response = Layout.redirect(req, to: "/login", notice: "已退出登录")
+            let response = Layout.redirect(req, to: CoreRoute.login.path(), notice: "已退出登录")
             response.cookies[Cookies.session(secure: req.fazhi.config.secureCookies)] = Cookies.make("", secure: req.fazhi.config.secureCookies, maxAge: 0)
             return response
         }
-        router.page(.GET, "", permission: CorePermissions.dashboardView) { req async throws -> Response in
+        router.page(.GET, CoreRoute.dashboard, permission: CorePermissions.dashboardView) { req async throws -> Response in
             try await dashboard(req)
         }
     }
@@ -65,7 +65,7 @@ enum AuthPages {
         let content: [Node] = [
             el("div", [.cls("login")], [
                 error.map { el("div", [.cls("error-summary"), Attribute("role", "alert")], [el("p", text: $0)]) } ?? .empty,
-                UI.form(action: "/login", csrf: token, [
+                UI.form(action: CoreRoute.login.path(), csrf: token, [
                     .void("input", [.type("hidden"), .name("next"), .value(safeNext(form.next ?? req.query[String.self, at: "next"]))]),
                     UI.field("登录名", name: "loginName", value: form.loginName, required: true, autocomplete: "username"),
                     UI.field("密码", name: "password", type: "password", required: true, autocomplete: "current-password"),
@@ -85,11 +85,11 @@ enum AuthPages {
         if principal.has(CorePermissions.unitsRead) {
             let query = OrgUnit.scoped(for: principal, on: req.db).filter(\.$active == true)
             let count = try await query.count()
-            cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "管辖范围内在用单位"), link("查看单位", "/units")]))
+            cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "管辖范围内在用单位"), link("查看单位", CoreRoute.units.path())]))
         }
         if principal.has(CorePermissions.auditRead) {
             let count = try await AuditEntryQueries.count(on: req.db)
-            cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", "/audit")]))
+            cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", CoreRoute.audit.path())]))
         }
         var widgets: [Node] = []
         for widget in req.fazhi.modules.flatMap(\.dashboardWidgets) where principal.has(widget.permission) {

@@ -48,7 +48,7 @@ enum CoreAPI {
     ], required: ["key", "label", "definition", "unit"])
 
     static func register(_ router: ModuleRouter) {
-        router.api(.GET, "me", permission: .authenticated, doc: APIDoc("当前令牌所属账户及其有效权限", response: .object([
+        router.api(.GET, CoreAPIRoute.me, permission: .authenticated, doc: APIDoc("当前令牌所属账户及其有效权限", response: .object([
             ("loginName", .string("登录名")), ("displayName", .string("姓名")), ("role", .nullable(.string("角色"))),
             ("unitID", .nullable(.string("单位ID"))), ("unitName", .string("单位名称")), ("permissions", .array(.string("权限代码"))),
         ], required: ["loginName", "permissions"]))) { req async throws -> MeDTO in
@@ -56,7 +56,7 @@ enum CoreAPI {
             return MeDTO(loginName: principal.loginName, displayName: principal.displayName, role: principal.role?.rawValue,
                          unitID: principal.unitID, unitName: principal.unitName, permissions: principal.permissions.sorted())
         }
-        router.api(.GET, "units", permission: CorePermissions.unitsRead, doc: APIDoc("管辖范围内的单位（分页）", query: [
+        router.api(.GET, CoreAPIRoute.units, permission: CorePermissions.unitsRead, doc: APIDoc("管辖范围内的单位（分页）", query: [
             ("q", "名称或编码包含"), ("kind", "单位类型代码"), ("inactive", "1=含已停用"), ("page", "页码"), ("pageSize", "每页条数（≤200）"),
         ], response: .object([("items", .array(unitSchema)), ("total", .integer("总数")), ("page", .integer("页码")), ("pageSize", .integer("每页条数"))],
                              required: ["items", "total"]))) { req async throws -> UnitPage in
@@ -66,10 +66,10 @@ enum CoreAPI {
                                                   includeInactive: req.query[String.self, at: "inactive"] == "1", sort: nil, page: request, on: req.db)
             return UnitPage(items: page.items.map(UnitDTO.init), total: page.total, page: request.number, pageSize: request.size)
         }
-        router.api(.GET, "units/:id", permission: CorePermissions.unitsRead, doc: APIDoc("单个单位", response: unitSchema)) { req async throws -> UnitDTO in
+        router.api(.GET, CoreAPIRoute.unitsRecord, permission: CorePermissions.unitsRead, doc: APIDoc("单个单位", response: unitSchema)) { req async throws -> UnitDTO in
             UnitDTO(try await UnitService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db))
         }
-        router.api(.POST, "units", permission: CorePermissions.unitsWrite, doc: APIDoc("新建单位", response: unitSchema, requestBody: .object([
+        router.api(.POST, CoreAPIRoute.units, permission: CorePermissions.unitsWrite, doc: APIDoc("新建单位", response: unitSchema, requestBody: .object([
             ("code", .string("单位编码")), ("name", .string("单位名称")), ("kind", .string("单位类型（代码或中文）")),
             ("parentCode", .string("上级单位编码")), ("uscc", .string("统一社会信用代码")), ("sortOrder", .integer("排序号")),
         ], required: ["code", "name", "kind"]))) { req async throws -> Response in
@@ -79,14 +79,14 @@ enum CoreAPI {
                                                     by: try req.caller, services: req.fazhi, on: req.db)
             return try await UnitDTO(unit).encodeResponse(status: .created, for: req)
         }
-        router.api(.GET, "metrics", permission: CorePermissions.metricsRead, doc: APIDoc("全部统计指标（某年度、某单位及下级）", query: [
+        router.api(.GET, CoreAPIRoute.metrics, permission: CorePermissions.metricsRead, doc: APIDoc("全部统计指标（某年度、某单位及下级）", query: [
             ("year", "年度，如2025"), ("unit", "单位编码（默认本人管辖范围）"),
         ], response: .object([("year", .integer("年度")), ("unit", .string("单位")), ("figures", .array(metricSchema))], required: ["year", "figures"]))) { req async throws -> MetricsDTO in
             let scope = try await FiguresPage.scope(req)
             let figures = try await req.fazhi.metrics.evaluateAll(scope: scope, on: req.db)
             return MetricsDTO(year: scope.year, unit: scope.unitName, figures: figures)
         }
-        router.api(.GET, "audit", permission: CorePermissions.auditRead, doc: APIDoc("审计日志（新的在前，分页）", query: [
+        router.api(.GET, CoreAPIRoute.audit, permission: CorePermissions.auditRead, doc: APIDoc("审计日志（新的在前，分页）", query: [
             ("action", "操作前缀"), ("outcome", "success/failure/denied"), ("from", "起始日期"), ("to", "截止日期"), ("page", "页码"),
         ], response: .array(.object([("seq", .integer("序号")), ("occurred_at", .string("时间")), ("action", .string("操作")),
                                      ("hash", .string("哈希"))], required: ["seq", "hash"])))) { req async throws -> [AuditRow] in
@@ -94,7 +94,7 @@ enum CoreAPI {
                                                   from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"])
             return try await AuditEntryQueries.page(filter, page: PageRequest(number: req.queryInt("page", in: RequestNumbers.pages), size: 100), on: req.db).items
         }
-        router.open(.GET, "api/v1/openapi.json") { req async throws -> Response in
+        router.open(.GET, CoreRoute.openAPIDocument) { req async throws -> Response in
             let data = try OpenAPIDocument.build(routes: req.application.routes.all, title: req.fazhi.config.siteName)
             let response = Response(status: .ok, body: .init(data: data))
             response.headers.contentType = .json

@@ -12,14 +12,14 @@ public enum CoreModule {
         permissions: CorePermissions.all + [.authenticated],
         grants: CorePermissions.grants,
         menu: [
-            MenuEntry(title: "工作台", path: "/", permission: CorePermissions.dashboardView, section: "工作台"),
-            MenuEntry(title: "统计指标", path: "/figures", permission: CorePermissions.metricsRead, section: "工作台"),
-            MenuEntry(title: "单位", path: "/units", permission: CorePermissions.unitsRead, section: "系统管理"),
-            MenuEntry(title: "账户", path: "/users", permission: CorePermissions.usersRead, section: "系统管理"),
-            MenuEntry(title: "角色与权限", path: "/roles", permission: CorePermissions.rolesRead, section: "系统管理"),
-            MenuEntry(title: "在线会话", path: "/sessions", permission: CorePermissions.sessionsManage, section: "系统管理"),
-            MenuEntry(title: "审计日志", path: "/audit", permission: CorePermissions.auditRead, section: "系统管理"),
-            MenuEntry(title: "个人中心", path: "/profile", permission: .authenticated, section: "我的"),
+            MenuEntry(title: "工作台", route: CoreRoute.dashboard, permission: CorePermissions.dashboardView, section: "工作台"),
+            MenuEntry(title: "统计指标", route: CoreRoute.figures, permission: CorePermissions.metricsRead, section: "工作台"),
+            MenuEntry(title: "单位", route: CoreRoute.units, permission: CorePermissions.unitsRead, section: "系统管理"),
+            MenuEntry(title: "账户", route: CoreRoute.users, permission: CorePermissions.usersRead, section: "系统管理"),
+            MenuEntry(title: "角色与权限", route: CoreRoute.roles, permission: CorePermissions.rolesRead, section: "系统管理"),
+            MenuEntry(title: "在线会话", route: CoreRoute.sessions, permission: CorePermissions.sessionsManage, section: "系统管理"),
+            MenuEntry(title: "审计日志", route: CoreRoute.audit, permission: CorePermissions.auditRead, section: "系统管理"),
+            MenuEntry(title: "个人中心", route: CoreRoute.profile, permission: .authenticated, section: "我的"),
         ],
         routes: { router in
             AuthPages.register(router)
@@ -45,7 +45,7 @@ enum CoreMetrics {
             .count(try await unitsQuery(kinds, scope: scope, on: db).count())
         }, records: { scope, db in
             try await unitsQuery(kinds, scope: scope, on: db).sort(\.$code).all().map {
-                MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: "/units/\($0.id!)")
+                MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: CoreRoute.unitsRecord.path($0.id!))
             }
         })
     }
@@ -69,7 +69,7 @@ enum CoreMetrics {
             .count(try await accountsQuery(scope: scope, on: db).count())
         }, records: { scope, db in
             try await accountsQuery(scope: scope, on: db).sort(\.$loginName).all().map {
-                MetricRecordRef(id: $0.id!.uuidString, title: $0.displayName, link: "/users/\($0.id!)")
+                MetricRecordRef(id: $0.id!.uuidString, title: $0.displayName, link: CoreRoute.usersRecord.path($0.id!))
             }
         }),
     ]

@@ -18,9 +18,9 @@ enum ProfilePages {
     }
 
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "profile", permission: .authenticated) { req in try await overview(req, newToken: nil, failure: nil) }
-        router.page(.GET, "profile/password", permission: .authenticated, allowsPendingStep: true) { req in passwordPage(req, failure: nil) }
-        router.page(.POST, "profile/password", permission: .authenticated, allowsPendingStep: true) { req async throws -> Response in
+        router.page(.GET, CoreRoute.profile, permission: .authenticated) { req in try await overview(req, newToken: nil, failure: nil) }
+        router.page(.GET, CoreRoute.profilePassword, permission: .authenticated, allowsPendingStep: true) { req in passwordPage(req, failure: nil) }
+        router.page(.POST, CoreRoute.profilePassword, permission: .authenticated, allowsPendingStep: true) { req async throws -> Response in
             let principal = try req.caller
             let form = try req.content.decode(PasswordForm.self)
             var keep: UUID?
@@ -31,10 +31,10 @@ enum ProfilePages {
             } catch let failure as ValidationFailure {
                 return passwordPage(req, failure: failure)
             }
-            return Layout.redirect(req, to: "/profile", notice: "密码已修改，其他会话已结束")
+            return Layout.redirect(req, to: CoreRoute.profile.path(), notice: "密码已修改，其他会话已结束")
         }
-        router.page(.GET, "profile/totp", permission: .authenticated, allowsPendingStep: true) { req in try await totpPage(req, failure: nil) }
-        router.page(.POST, "profile/totp", permission: .authenticated, allowsPendingStep: true) { req async throws -> Response in
+        router.page(.GET, CoreRoute.profileTotp, permission: .authenticated, allowsPendingStep: true) { req in try await totpPage(req, failure: nil) }
+        router.page(.POST, CoreRoute.profileTotp, permission: .authenticated, allowsPendingStep: true) { req async throws -> Response in
             let principal = try req.caller
             var sessionID: UUID?
             if case .session(let id, _, _) = principal.channel { sessionID = id }
@@ -44,14 +44,14 @@ enum ProfilePages {
             } catch let failure as ValidationFailure {
                 return try await totpPage(req, failure: failure)
             }
-            return Layout.redirect(req, to: "/profile", notice: "动态口令已启用，下次登录须填写")
+            return Layout.redirect(req, to: CoreRoute.profile.path(), notice: "动态口令已启用，下次登录须填写")
         }
-        router.page(.POST, "profile/sessions/:id/end", permission: .authenticated) { req async throws -> Response in
+        router.page(.POST, CoreRoute.profileSessionsEnd, permission: .authenticated) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             try await AccountService.endSession(id, reason: "ended_by_user", by: try req.caller, services: req.fazhi, on: req.db)
-            return Layout.redirect(req, to: "/profile", notice: "已结束该会话")
+            return Layout.redirect(req, to: CoreRoute.profile.path(), notice: "已结束该会话")
         }
-        router.page(.POST, "profile/tokens", permission: .authenticated) { req async throws -> Response in
+        router.page(.POST, CoreRoute.profileTokens, permission: .authenticated) { req async throws -> Response in
             let form = try req.content.decode(TokenForm.self)
             do {
                 let (token, _) = try await AccountService.createAPIToken(for: try req.caller, name: form.name, permissions: form.permissions ?? [],
@@ -61,10 +61,10 @@ enum ProfilePages {
                 return try await overview(req, newToken: nil, failure: failure)
             }
         }
-        router.page(.POST, "profile/tokens/:id/revoke", permission: .authenticated) { req async throws -> Response in
+        router.page(.POST, CoreRoute.profileTokensRevoke, permission: .authenticated) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             try await AccountService.revokeAPIToken(id, by: try req.caller, services: req.fazhi, on: req.db)
-            return Layout.redirect(req, to: "/profile", notice: "已吊销令牌")
+            return Layout.redirect(req, to: CoreRoute.profile.path(), notice: "已吊销令牌")
         }
     }
 
@@ -77,26 +77,26 @@ enum ProfilePages {
         if case .session(let id, _, _) = principal.channel { currentSession = id }
         let sessionRows: [[Node]] = sessions.map { session in
             [.text(DateText.minute(session.createdAt)), .text(DateText.minute(session.lastSeenAt)), .text(session.ip),
-             session.id == currentSession ? .text("当前会话") : UI.actionButton("结束", action: "/profile/sessions/\(session.id!)/end", csrf: req.csrfToken)]
+             session.id == currentSession ? .text("当前会话") : UI.actionButton("结束", action: CoreRoute.profileSessionsEnd.path(session.id!), csrf: req.csrfToken)]
         }
         let tokenRows: [[Node]] = tokens.map { token in
             [.text(token.name), el("code", text: token.permissions), .text(token.expiresAt.map(DateText.minute) ?? "—"),
-             UI.actionButton("吊销", action: "/profile/tokens/\(token.id!)/revoke", csrf: req.csrfToken)]
+             UI.actionButton("吊销", action: CoreRoute.profileTokensRevoke.path(token.id!), csrf: req.csrfToken)]
         }
         let grantable = req.fazhi.access.permissions.values.filter { principal.permissions.contains($0.key) }.sorted { $0.key < $1.key }
         return Layout.page(req, title: "个人中心", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.details([("登录名", .text(user.loginName)), ("姓名", .text(user.displayName)), ("单位", .text(principal.unitName)),
                         ("角色", .text(principal.role?.label ?? "未分配")), ("动态口令", .text(user.totpEnabled ? "已启用" : "未启用"))]),
-            el("div", [.cls("actions")], [link("修改密码", "/profile/password"), user.totpEnabled ? .empty : link("启用动态口令", "/profile/totp")]),
+            el("div", [.cls("actions")], [link("修改密码", CoreRoute.profilePassword.path()), user.totpEnabled ? .empty : link("启用动态口令", CoreRoute.profileTotp.path())]),
             el("h2", text: "我的会话"),
             UI.table(caption: "未结束的会话", columns: [UI.Column("登录时间"), UI.Column("最近活动"), UI.Column("来源地址"), UI.Column("操作")],
-                     rows: sessionRows, query: ListQuery(path: "/profile", parameters: [:])),
+                     rows: sessionRows, query: ListQuery(path: CoreRoute.profile.path(), parameters: [:])),
             el("h2", text: "API令牌"),
             newToken.map { el("div", [.cls("notice"), Attribute("role", "status")], [el("p", text: "新令牌（只显示这一次，请立即保存）："), el("code", text: $0)]) } ?? .empty,
             UI.table(caption: "有效的API令牌", columns: [UI.Column("名称"), UI.Column("权限"), UI.Column("到期"), UI.Column("操作")],
-                     rows: tokenRows, query: ListQuery(path: "/profile", parameters: [:])),
+                     rows: tokenRows, query: ListQuery(path: CoreRoute.profile.path(), parameters: [:])),
             UI.errorSummary(failure),
-            UI.form(action: "/profile/tokens", csrf: req.csrfToken, [
+            UI.form(action: CoreRoute.profileTokens.path(), csrf: req.csrfToken, [
                 el("h3", text: "新建API令牌"),
                 UI.field("令牌名称", name: "name", error: failure?.message(for: "name"), required: true),
                 el("fieldset", [], [el("legend", text: "权限（只能选择本人拥有的权限）")] + grantable.map { permission in
@@ -114,7 +114,7 @@ enum ProfilePages {
         return Layout.page(req, title: "修改密码", status: failure == nil ? .ok : .unprocessableEntity, content: [
             pending ? el("p", [.cls("error")], text: "初始密码须修改，或密码已超过有效期：请先修改密码。") : .empty,
             UI.errorSummary(failure),
-            UI.form(action: "/profile/password", csrf: req.csrfToken, [
+            UI.form(action: CoreRoute.profilePassword.path(), csrf: req.csrfToken, [
                 UI.field("当前密码", name: "current", type: "password", error: failure?.message(for: "current"), required: true, autocomplete: "current-password"),
                 UI.field("新密码", name: "password", type: "password", error: failure?.message(for: "password"), required: true,
                          hint: "至少12位，含大写字母、小写字母、数字、符号中的三类，不能与最近5次相同", autocomplete: "new-password"),
@@ -137,7 +137,7 @@ enum ProfilePages {
             el("p", text: "在手机验证器（支持TOTP的应用）中手动添加以下密钥，再输入它显示的6位数字。"),
             UI.details([("密钥", el("code", text: secret)), ("配置链接", el("code", text: uri))]),
             UI.errorSummary(failure),
-            UI.form(action: "/profile/totp", csrf: req.csrfToken, [
+            UI.form(action: CoreRoute.profileTotp.path(), csrf: req.csrfToken, [
                 UI.field("动态口令", name: "code", error: failure?.message(for: "code"), required: true, autocomplete: "one-time-code"),
                 el("button", [.type("submit")], text: "确认启用"),
             ]),

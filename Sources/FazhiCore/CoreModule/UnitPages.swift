@@ -18,60 +18,60 @@ enum UnitPages {
     }
 
     static func register(_ router: ModuleRouter) {
-        router.page(.GET, "units", permission: CorePermissions.unitsRead) { req in try await list(req) }
-        router.page(.GET, "units/new", permission: CorePermissions.unitsWrite) { req in
-            formPage(req, title: "新建单位", action: "/units/new", form: UnitForm(parentCode: req.query[String.self, at: "parent"]), failure: nil, editing: false)
+        router.page(.GET, CoreRoute.units, permission: CorePermissions.unitsRead) { req in try await list(req) }
+        router.page(.GET, CoreRoute.unitsNew, permission: CorePermissions.unitsWrite) { req in
+            formPage(req, title: "新建单位", action: CoreRoute.unitsNew.path(), form: UnitForm(parentCode: req.query[String.self, at: "parent"]), failure: nil, editing: false)
         }
-        router.page(.POST, "units/new", permission: CorePermissions.unitsWrite) { req async throws -> Response in
+        router.page(.POST, CoreRoute.unitsNew, permission: CorePermissions.unitsWrite) { req async throws -> Response in
             let form = try req.content.decode(UnitForm.self)
             do {
                 let unit = try await UnitService.create(form.input, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/units/\(unit.id!)", notice: "已新建单位“\(unit.name)”")
+                return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: "已新建单位“\(unit.name)”")
             } catch let failure as ValidationFailure {
-                return formPage(req, title: "新建单位", action: "/units/new", form: form, failure: failure, editing: false)
+                return formPage(req, title: "新建单位", action: CoreRoute.unitsNew.path(), form: form, failure: failure, editing: false)
             }
         }
-        router.page(.GET, "units/import", permission: CorePermissions.unitsImport) { req in
-            ImportPages.page(req, importer: UnitImporter(), action: "/units/import", report: nil)
+        router.page(.GET, CoreRoute.unitsImport, permission: CorePermissions.unitsImport) { req in
+            ImportPages.page(req, importer: UnitImporter(), action: CoreRoute.unitsImport.path(), report: nil)
         }
-        router.page(.GET, "units/import/template.csv", permission: CorePermissions.unitsImport) { req in
+        router.page(.GET, CoreRoute.unitsImportTemplateCsv, permission: CorePermissions.unitsImport) { req in
             ImportPages.template(UnitImporter())
         }
-        router.page(.POST, "units/import", permission: CorePermissions.unitsImport, body: .collect(maxSize: "10mb")) { req in
-            try await ImportPages.handle(req, importer: UnitImporter(), action: "/units/import")
+        router.page(.POST, CoreRoute.unitsImport, permission: CorePermissions.unitsImport, body: .collect(maxSize: "10mb")) { req in
+            try await ImportPages.handle(req, importer: UnitImporter(), action: CoreRoute.unitsImport.path())
         }
-        router.page(.GET, "units/:id", permission: CorePermissions.unitsRead) { req in try await show(req) }
-        router.page(.GET, "units/:id/edit", permission: CorePermissions.unitsWrite) { req async throws -> Response in
+        router.page(.GET, CoreRoute.unitsRecord, permission: CorePermissions.unitsRead) { req in try await show(req) }
+        router.page(.GET, CoreRoute.unitsEdit, permission: CorePermissions.unitsWrite) { req async throws -> Response in
             let unit = try await UnitService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db)
             let form = UnitForm(code: unit.code, name: unit.name, kind: unit.unitKind.label, uscc: unit.uscc, sortOrder: String(unit.sortOrder))
-            return formPage(req, title: "修改单位", action: "/units/\(unit.id!)/edit", form: form, failure: nil, editing: true)
+            return formPage(req, title: "修改单位", action: CoreRoute.unitsEdit.path(unit.id!), form: form, failure: nil, editing: true)
         }
-        router.page(.POST, "units/:id/edit", permission: CorePermissions.unitsWrite) { req async throws -> Response in
+        router.page(.POST, CoreRoute.unitsEdit, permission: CorePermissions.unitsWrite) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let form = try req.content.decode(UnitForm.self)
             do {
                 let unit = try await UnitService.update(id, form.input, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/units/\(unit.id!)", notice: "已保存")
+                return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: "已保存")
             } catch let failure as ValidationFailure {
-                return formPage(req, title: "修改单位", action: "/units/\(id)/edit", form: form, failure: failure, editing: true)
+                return formPage(req, title: "修改单位", action: CoreRoute.unitsEdit.path(id), form: form, failure: failure, editing: true)
             }
         }
-        router.page(.POST, "units/:id/move", permission: CorePermissions.unitsWrite) { req async throws -> Response in
+        router.page(.POST, CoreRoute.unitsMove, permission: CorePermissions.unitsWrite) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let parent = (try? req.content.get(String.self, at: "parentCode")) ?? ""
             do {
                 let unit = try await UnitService.move(id, toParentCode: parent, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: "/units/\(unit.id!)", notice: "已移动")
+                return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: "已移动")
             } catch let failure as ValidationFailure {
                 return try await show(req, failure: failure)
             }
         }
-        for (path, active) in [("deactivate", false), ("activate", true)] {
-            router.page(.POST, "units/:id/\(path)", permission: CorePermissions.unitsWrite) { req async throws -> Response in
+        for (route, active) in [(CoreRoute.unitsDeactivate, false), (.unitsActivate, true)] {
+            router.page(.POST, route, permission: CorePermissions.unitsWrite) { req async throws -> Response in
                 let id = try req.parameters.require("id", as: UUID.self)
                 do {
                     let unit = try await UnitService.setActive(id, active: active, by: try req.caller, services: req.fazhi, on: req.db)
-                    return Layout.redirect(req, to: "/units/\(unit.id!)", notice: active ? "已启用" : "已停用")
+                    return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: active ? "已启用" : "已停用")
                 } catch let failure as ValidationFailure {
                     return try await show(req, failure: failure)
                 }
@@ -80,7 +80,7 @@ enum UnitPages {
     }
 
     static func listQuery(_ req: Request) -> ListQuery {
-        ListQuery(req, path: "/units", keys: ["q", "kind", "inactive", "sort", "page"])
+        ListQuery(req, path: CoreRoute.units.path(), keys: ["q", "kind", "inactive", "sort", "page"])
     }
 
     static func list(_ req: Request) async throws -> Response {
@@ -89,7 +89,7 @@ enum UnitPages {
         let kind = query["kind"].flatMap(UnitKind.init(rawValue:))
         let page = try await UnitService.list(for: principal, search: query["q"], kind: kind, includeInactive: query["inactive"] == "1",
                                               sort: query.sort, page: PageRequest(number: query.page), on: req.db)
-        let filters = el("form", [Attribute("method", "get"), Attribute("action", "/units"), .cls("filters"), Attribute("role", "search")], [
+        let filters = el("form", [Attribute("method", "get"), Attribute("action", CoreRoute.units.path()), .cls("filters"), Attribute("role", "search")], [
             UI.field("名称或编码", name: "q", value: query["q"]),
             UI.select("单位类型", name: "kind", options: UnitKind.allCases.map { ($0.rawValue, $0.label) }, selected: query["kind"], includeBlank: "全部"),
             UI.select("状态", name: "inactive", options: [("", "仅在用"), ("1", "含已停用")], selected: query["inactive"] ?? ""),
@@ -98,15 +98,15 @@ enum UnitPages {
         let rows: [[Node]] = page.items.map { unit in
             [
                 .text(unit.code),
-                link(unit.name, "/units/\(unit.id!)"),
+                link(unit.name, CoreRoute.unitsRecord.path(unit.id!)),
                 .text(unit.unitKind.label),
                 .text(unit.uscc ?? "—"),
                 .text(unit.active ? "在用" : "已停用"),
             ]
         }
         var actions: [Node] = []
-        if principal.has(CorePermissions.unitsWrite) { actions.append(link("新建单位", "/units/new", [.cls("button")])) }
-        if principal.has(CorePermissions.unitsImport) { actions.append(link("从CSV/XLSX导入", "/units/import")) }
+        if principal.has(CorePermissions.unitsWrite) { actions.append(link("新建单位", CoreRoute.unitsNew.path(), [.cls("button")])) }
+        if principal.has(CorePermissions.unitsImport) { actions.append(link("从CSV/XLSX导入", CoreRoute.unitsImport.path())) }
         return Layout.page(req, title: "单位", content: [
             el("div", [.cls("actions")], actions),
             filters,
@@ -130,19 +130,19 @@ enum UnitPages {
                 ("名称", .text(unit.name)),
                 ("类型", .text(unit.unitKind.label)),
                 ("统一社会信用代码", .text(unit.uscc ?? "—")),
-                ("上级单位", parent.map { principal.covers(unitPath: $0.path) ? link($0.name, "/units/\($0.id!)") : .text($0.name) } ?? .text("—")),
+                ("上级单位", parent.map { principal.covers(unitPath: $0.path) ? link($0.name, CoreRoute.unitsRecord.path($0.id!)) : .text($0.name) } ?? .text("—")),
                 ("排序号", .text(String(unit.sortOrder))),
                 ("状态", .text(unit.active ? "在用" : "已停用")),
             ]),
         ]
         if principal.has(CorePermissions.unitsWrite) {
             content.append(el("div", [.cls("actions")], [
-                link("修改", "/units/\(unit.id!)/edit"),
-                link("新建下级单位", "/units/new?parent=\(unit.code)"),
-                UI.actionButton(unit.active ? "停用" : "启用", action: "/units/\(unit.id!)/\(unit.active ? "deactivate" : "activate")", csrf: req.csrfToken),
+                link("修改", CoreRoute.unitsEdit.path(unit.id!)),
+                link("新建下级单位", CoreRoute.unitsNew.path() + "?parent=\(unit.code)"),
+                UI.actionButton(unit.active ? "停用" : "启用", action: (unit.active ? CoreRoute.unitsDeactivate : .unitsActivate).path(unit.id!), csrf: req.csrfToken),
             ]))
             if unit.parentID != nil {
-                content.append(UI.form(action: "/units/\(unit.id!)/move", csrf: req.csrfToken, [
+                content.append(UI.form(action: CoreRoute.unitsMove.path(unit.id!), csrf: req.csrfToken, [
                     el("h2", text: "移动到其他上级单位"),
                     UI.field("新上级单位编码", name: "parentCode", error: failure?.message(for: "parentCode"), required: true),
                     el("button", [.type("submit"), .cls("secondary")], text: "移动"),
@@ -151,7 +151,7 @@ enum UnitPages {
         }
         content.append(el("h2", text: "下级单位（\(children.count)）"))
         content.append(el("ul", [], children.map { child in
-            el("li", [], [link(child.name, "/units/\(child.id!)"), .text("（\(child.unitKind.label)\(child.active ? "" : "，已停用")）")])
+            el("li", [], [link(child.name, CoreRoute.unitsRecord.path(child.id!)), .text("（\(child.unitKind.label)\(child.active ? "" : "，已停用")）")])
         }))
         return Layout.page(req, title: unit.name, status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }

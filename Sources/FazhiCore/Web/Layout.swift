@@ -10,14 +10,14 @@ public enum Layout {
             .void("meta", [Attribute("charset", "utf-8")]),
             .void("meta", [.name("viewport"), Attribute("content", "width=device-width, initial-scale=1")]),
             el("title", text: "\(title) - \(siteName)"),
-            .void("link", [Attribute("rel", "stylesheet"), .href("/static/app.css")]),
+            .void("link", [Attribute("rel", "stylesheet"), .href(CoreRoute.stylesheet.path())]),
         ])
         var bodyChildren: [Node] = [link("跳到正文", "#main", [.cls("skip")])]
         var headerChildren: [Node] = [el("a", [.cls("brand"), .href("/")], text: siteName)]
         if let principal, principal.userID != nil {
             headerChildren.append(el("div", [.cls("account")], [
-                link("\(principal.displayName)（\(principal.role?.label ?? "未分配角色")，\(principal.unitName)）", "/profile"),
-                UI.actionButton("退出登录", action: "/logout", csrf: csrf, style: "link"),
+                link("\(principal.displayName)（\(principal.role?.label ?? "未分配角色")，\(principal.unitName)）", CoreRoute.profile.path()),
+                UI.actionButton("退出登录", action: CoreRoute.logout.path(), csrf: csrf, style: "link"),
             ]))
         }
         bodyChildren.append(el("header", [.cls("top")], headerChildren))
@@ -85,7 +85,7 @@ public struct SecurityHeaders: AsyncMiddleware {
             // Served over HTTPS (the same setting as the Secure cookie): browsers keep to HTTPS for a year.
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
         }
-        if req.principal != nil, !req.url.path.hasPrefix("/static") {
+        if req.principal != nil, req.url.path != CoreRoute.stylesheet.path() {
             response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         }
         return response
@@ -171,7 +171,7 @@ public struct ErrorResponder: AsyncMiddleware {
             req.logger.report(error: error)
         }
         if status == .internalServerError { req.logger.error("unhandled error: \(String(reflecting: error))") }
-        if req.url.path.hasPrefix("/api/") {
+        if req.url.path.hasPrefix(APIRoot.path + "/") {
             let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail,
                                   instance: req.url.path, errors: fieldErrors.isEmpty ? nil : fieldErrors)
             let response = Response(status: status, headers: headers)

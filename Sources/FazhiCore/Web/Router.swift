@@ -146,14 +146,14 @@ public enum Gate {
         guard let principal = req.principal else {
             if kind == .web {
                 let next = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
-                throw RedirectTo("/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+                throw RedirectTo(CoreRoute.login.path() + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
             }
             throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "需要有效的API令牌（Authorization: Bearer …）")
         }
         if kind == .web, !allowsPendingStep, let step = principal.pendingStep {
             switch step {
-            case .enrollTOTP: throw RedirectTo("/profile/totp")
-            case .changePassword: throw RedirectTo("/profile/password")
+            case .enrollTOTP: throw RedirectTo(CoreRoute.profileTotp.path())
+            case .changePassword: throw RedirectTo(CoreRoute.profilePassword.path())
             }
         }
         guard principal.has(permission) else {
