@@ -8,54 +8,51 @@ import Vapor
 enum ActionPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, EnforcementRoute.actions, permission: EnforcementPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, EnforcementRoute.actions, permission: EnforcementPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                guard let kind = ActionKind(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "类别", message: "请选择行政强制措施、行政许可或行政检查") }
-                let row = try await ActionService.register(kind: kind, number: values["number"], unitCode: values["unitCode"], partyKind: values["partyKind"],
-                                                           party: values["party"], subject: values["subject"], startedOn: values["startedOn"],
-                                                           by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: "已登记 \(row.number)")
-            } catch let failure as ValidationFailure {
-                return try await list(req, values: values, failure: failure)
-            }
-        }
+        router.form(EnforcementRoute.actions, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            guard let kind = ActionKind(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "类别", message: "请选择行政强制措施、行政许可或行政检查") }
+            let row = try await ActionService.register(kind: kind, number: values["number"], unitCode: values["unitCode"], partyKind: values["partyKind"],
+                                                       party: values["party"], subject: values["subject"], startedOn: values["startedOn"],
+                                                       by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: "已登记 \(row.number)")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await list(req, values: values, failure: failure)
+        })
         router.page(.GET, EnforcementRoute.actionsRecord, permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, EnforcementRoute.actionsRecord, permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.form(EnforcementRoute.actionsRecord, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                let day = CivilDate((values["on"] ?? "").trimmingCharacters(in: .whitespaces))
-                guard let day else { throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）") }
-                let text = (values["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                let numbers = (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
-                let step: ActionStep
-                switch values["action"] ?? "" {
-                case "impose":
-                    let time = (values["time"] ?? "").trimmingCharacters(in: .whitespaces)
-                    step = .impose(on: day, measure: values["measure"] ?? "", certificateNumbers: numbers, approvedBy: values["approvedBy"],
-                                   at: time.isEmpty ? nil : CivilDateTime(date: day, minuteOfDay: Self.minutes(time)))
-                case "requestCorrection": step = .requestCorrection(on: day, items: text)
-                case "receiveCorrection": step = .receiveCorrection(on: day)
-                case "approve": step = .approve(at: CivilDateTime(date: day, minuteOfDay: Self.minutes(values["time"])), approver: text)
-                case "extendSeizure": step = .extendSeizure(on: day, days: Int(values["days"] ?? "") ?? 0, approver: values["approver"] ?? "", reason: text)
-                case "lift": step = .lift(on: day, reason: text)
-                case "accept": step = .accept(on: day)
-                case "refuse": step = .refuse(on: day, reason: text)
-                case "extendLicence": step = .extendLicence(on: day, approver: values["approver"] ?? "", reason: text)
-                case "decide": step = .decide(on: day, granted: values["granted"] != "0", decision: text)
-                case "issue": step = .issue(on: day)
-                case "inspect": step = .inspect(on: day, certificateNumbers: numbers, findings: text)
-                case "publish": step = .publish(on: day)
-                case "close": step = .close(on: day)
-                default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
-                }
-                try await ActionService.perform(step, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: EnforcementRoute.actionsRecord.path(id), notice: "已记录：\(step.label)")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
+            let day = CivilDate((values["on"] ?? "").trimmingCharacters(in: .whitespaces))
+            guard let day else { throw ValidationFailure(field: "on", label: "日期", message: FormFields.dateRule) }
+            let text = (values["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let numbers = (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
+            let step: ActionStep
+            switch values["action"] ?? "" {
+            case "impose":
+                let time = (values["time"] ?? "").trimmingCharacters(in: .whitespaces)
+                step = .impose(on: day, measure: values["measure"] ?? "", certificateNumbers: numbers, approvedBy: values["approvedBy"],
+                               at: time.isEmpty ? nil : CivilDateTime(date: day, minuteOfDay: Self.minutes(time)))
+            case "requestCorrection": step = .requestCorrection(on: day, items: text)
+            case "receiveCorrection": step = .receiveCorrection(on: day)
+            case "approve": step = .approve(at: CivilDateTime(date: day, minuteOfDay: Self.minutes(values["time"])), approver: text)
+            case "extendSeizure": step = .extendSeizure(on: day, days: Int(values["days"] ?? "") ?? 0, approver: values["approver"] ?? "", reason: text)
+            case "lift": step = .lift(on: day, reason: text)
+            case "accept": step = .accept(on: day)
+            case "refuse": step = .refuse(on: day, reason: text)
+            case "extendLicence": step = .extendLicence(on: day, approver: values["approver"] ?? "", reason: text)
+            case "decide": step = .decide(on: day, granted: values["granted"] != "0", decision: text)
+            case "issue": step = .issue(on: day)
+            case "inspect": step = .inspect(on: day, certificateNumbers: numbers, findings: text)
+            case "publish": step = .publish(on: day)
+            case "close": step = .close(on: day)
+            default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
             }
-        }
+            try await ActionService.perform(step, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: EnforcementRoute.actionsRecord.path(id), notice: "已记录：\(step.label)")
+        }, reshow: { req, fields, failure in
+            return try await show(req, failure: failure)
+        })
     }
 
     static func minutes(_ text: String?) -> Int {

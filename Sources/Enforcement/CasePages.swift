@@ -9,21 +9,21 @@ enum PenaltyCasePages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, EnforcementRoute.cases, permission: EnforcementPermissions.read) { req in try await list(req) }
         router.page(.GET, EnforcementRoute.casesNew, permission: EnforcementPermissions.manage) { req in leadForm(req, values: ["discoveredOn": CivilDateTime(req.fazhi.now).date.description], failure: nil) }
-        router.page(.POST, EnforcementRoute.casesNew, permission: EnforcementPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let row = try await PenaltyCaseService.registerLead(caseNumber: values["caseNumber"], unitCode: values["unitCode"], partyKind: values["partyKind"],
-                                                                    party: values["party"], violation: values["violation"], violationOn: values["violationOn"],
-                                                                    discoveredOn: values["discoveredOn"], graveHarm: values["graveHarm"] == "1",
-                                                                    by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: "已登记案源 \(row.caseNumber)")
-            } catch let failure as ValidationFailure {
-                return leadForm(req, values: values, failure: failure)
-            }
-        }
+        router.form(EnforcementRoute.casesNew, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            let row = try await PenaltyCaseService.registerLead(caseNumber: values["caseNumber"], unitCode: values["unitCode"], partyKind: values["partyKind"],
+                                                                party: values["party"], violation: values["violation"], violationOn: values["violationOn"],
+                                                                discoveredOn: values["discoveredOn"], graveHarm: values["graveHarm"] == "1",
+                                                                by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: "已登记案源 \(row.caseNumber)")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return leadForm(req, values: values, failure: failure)
+        })
         router.page(.GET, EnforcementRoute.casesRecord, permission: EnforcementPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, EnforcementRoute.casesActions, permission: EnforcementPermissions.manage) { req in try await act(req) }
-        router.page(.POST, EnforcementRoute.casesReview, permission: EnforcementPermissions.review) { req in try await act(req) }
+        let reshow: @Sendable (Request, FormFields, ValidationFailure) async throws -> Response = { req, _, failure in try await show(req, failure: failure) }
+        router.form(EnforcementRoute.casesActions, permission: EnforcementPermissions.manage, submit: act, reshow: reshow)
+        router.form(EnforcementRoute.casesReview, permission: EnforcementPermissions.review, submit: act, reshow: reshow)
         router.page(.POST, EnforcementRoute.casesPublicationRelease, permission: EnforcementPermissions.manage) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             do {
@@ -35,62 +35,55 @@ enum PenaltyCasePages {
         }
     }
 
-    static func act(_ req: Request) async throws -> Response {
+    /// One step of a case from its page's forms (the fields named as in `PenaltyAction`).
+    @Sendable static func act(_ req: Request, _ fields: FormFields) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        let values = try req.content.decode([String: String].self)
-        do {
-            guard let date = CivilDate((values["on"] ?? "").trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
+        let values = fields.values
+        let date = try fields.date("on", label: "日期")
+        let text = (values["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let action: PenaltyAction
+        switch values["action"] ?? "" {
+        case "file":
+            action = .file(on: date, certificateNumbers: (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init),
+                           major: values["major"] == "1", complex: values["complex"] == "1", summary: values["summary"] == "1")
+        case "drop": action = .drop(on: date, reason: text)
+        case "notify": action = .notify(on: date, hearingRight: values["hearingRight"] == "1")
+        case "review": action = .review(on: date, passed: values["passed"] != "0", opinion: text)
+        case "hearing-request": action = .requestHearing(on: date)
+        case "hearing-waiver": action = .waiveHearing(on: date)
+        case "deliberate": action = .deliberate(on: date, participants: text)
+        case "decide":
+            let fineText = (values["fine"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard fineText.isEmpty || Int(fineText) != nil else { throw ValidationFailure(field: "fine", label: "罚款", message: "应为整数（元）") }
+            let circumstances = Set(Circumstance.allCases.filter { values["c-\($0.rawValue)"] == "1" })
+            let code = (values["benchmarkCode"] ?? "").trimmingCharacters(in: .whitespaces)
+            let lenience = (values["lenienceCode"] ?? "").trimmingCharacters(in: .whitespaces)
+            let discretion = code.isEmpty && lenience.isEmpty && circumstances.isEmpty ? nil
+                : DiscretionInput(benchmarkCode: code, circumstances: circumstances, tier: DiscretionTier(rawValue: values["tier"] ?? ""),
+                                  outsideReason: values["outsideReason"], lenienceCode: lenience, lenienceReason: values["lenienceReason"])
+            action = .decide(on: date, fineYuan: Int(fineText), decision: text, penalty: values["penalty"] != "0", discretion: discretion)
+        case "impact": action = .assessImpact(on: date, assessment: text)
+        case "hearing":
+            let notice = try fields.date("noticeOn", label: "听证通知日期")
+            action = .hearing(on: date, noticeOn: notice, record: text)
+        case "publish": action = .publish(on: date)
+        case "change":
+            guard let kind = DecisionChange(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "变更方式", message: "请选择变更、撤销、确认违法或确认无效") }
+            action = .change(on: date, kind: kind, reason: text)
+        case "withdraw": action = .withdraw(on: date)
+        case "serve": action = .serve(on: date)
+        case "execute": action = .execute(on: date)
+        case "close": action = .close(on: date)
+        case "archive": action = .archive(on: date)
+        case "extend-decision":
+            guard let days = Int((values["days"] ?? "").trimmingCharacters(in: .whitespaces)), (1...366).contains(days) else {
+                throw ValidationFailure(field: "days", label: "延长日数", message: "应为1到366之间的整数")
             }
-            let text = (values["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            let action: PenaltyAction
-            switch values["action"] ?? "" {
-            case "file":
-                action = .file(on: date, certificateNumbers: (values["officers"] ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init),
-                               major: values["major"] == "1", complex: values["complex"] == "1", summary: values["summary"] == "1")
-            case "drop": action = .drop(on: date, reason: text)
-            case "notify": action = .notify(on: date, hearingRight: values["hearingRight"] == "1")
-            case "review": action = .review(on: date, passed: values["passed"] != "0", opinion: text)
-            case "hearing-request": action = .requestHearing(on: date)
-            case "hearing-waiver": action = .waiveHearing(on: date)
-            case "deliberate": action = .deliberate(on: date, participants: text)
-            case "decide":
-                let fineText = (values["fine"] ?? "").trimmingCharacters(in: .whitespaces)
-                guard fineText.isEmpty || Int(fineText) != nil else { throw ValidationFailure(field: "fine", label: "罚款", message: "应为整数（元）") }
-                let circumstances = Set(Circumstance.allCases.filter { values["c-\($0.rawValue)"] == "1" })
-                let code = (values["benchmarkCode"] ?? "").trimmingCharacters(in: .whitespaces)
-                let lenience = (values["lenienceCode"] ?? "").trimmingCharacters(in: .whitespaces)
-                let discretion = code.isEmpty && lenience.isEmpty && circumstances.isEmpty ? nil
-                    : DiscretionInput(benchmarkCode: code, circumstances: circumstances, tier: DiscretionTier(rawValue: values["tier"] ?? ""),
-                                      outsideReason: values["outsideReason"], lenienceCode: lenience, lenienceReason: values["lenienceReason"])
-                action = .decide(on: date, fineYuan: Int(fineText), decision: text, penalty: values["penalty"] != "0", discretion: discretion)
-            case "impact": action = .assessImpact(on: date, assessment: text)
-            case "hearing":
-                guard let notice = CivilDate((values["noticeOn"] ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationFailure(field: "noticeOn", label: "听证通知日期", message: "应为有效日期（YYYY-MM-DD）")
-                }
-                action = .hearing(on: date, noticeOn: notice, record: text)
-            case "publish": action = .publish(on: date)
-            case "change":
-                guard let kind = DecisionChange(rawValue: values["kind"] ?? "") else { throw ValidationFailure(field: "kind", label: "变更方式", message: "请选择变更、撤销、确认违法或确认无效") }
-                action = .change(on: date, kind: kind, reason: text)
-            case "withdraw": action = .withdraw(on: date)
-            case "serve": action = .serve(on: date)
-            case "execute": action = .execute(on: date)
-            case "close": action = .close(on: date)
-            case "archive": action = .archive(on: date)
-            case "extend-decision":
-                guard let days = Int((values["days"] ?? "").trimmingCharacters(in: .whitespaces)), (1...366).contains(days) else {
-                    throw ValidationFailure(field: "days", label: "延长日数", message: "应为1到366之间的整数")
-                }
-                action = .extendDecision(on: date, days: days, approver: (values["approver"] ?? "").trimmingCharacters(in: .whitespaces), reason: text)
-            default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
-            }
-            try await PenaltyCaseService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-            return Layout.redirect(req, to: EnforcementRoute.casesRecord.path(id), notice: "已记录：\(action.label)")
-        } catch let failure as ValidationFailure {
-            return try await show(req, failure: failure)
+            action = .extendDecision(on: date, days: days, approver: (values["approver"] ?? "").trimmingCharacters(in: .whitespaces), reason: text)
+        default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
         }
+        try await PenaltyCaseService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+        return Layout.redirect(req, to: EnforcementRoute.casesRecord.path(id), notice: "已记录：\(action.label)")
     }
 
     static func list(_ req: Request) async throws -> Response {

@@ -294,8 +294,8 @@ public enum PenaltyCaseService {
         if kind == nil { validator.add("partyKind", "当事人类型", "应为自然人、法人或其他组织") }
         let happened = CivilDate((violationOn ?? "").trimmingCharacters(in: .whitespaces))
         let discovered = CivilDate((discoveredOn ?? "").trimmingCharacters(in: .whitespaces))
-        if happened == nil { validator.add("violationOn", "违法行为发生（终了）日期", "应为有效日期（YYYY-MM-DD）") }
-        if discovered == nil { validator.add("discoveredOn", "发现日期", "应为有效日期（YYYY-MM-DD）") }
+        if happened == nil { validator.add("violationOn", "违法行为发生（终了）日期", FormFields.dateRule) }
+        if discovered == nil { validator.add("discoveredOn", "发现日期", FormFields.dateRule) }
         if let discovered, discovered > today { validator.add("discoveredOn", "发现日期", "不能晚于今天") }
         if let happened, let discovered, discovered < happened { validator.add("discoveredOn", "发现日期", "不能早于违法行为发生日期") }
         let code = validator.required(unitCode, field: "unitCode", label: "办案单位编码", maxLength: 32)

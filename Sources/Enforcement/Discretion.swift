@@ -286,7 +286,7 @@ public enum DiscretionService {
         let violation = validator.required(violation, field: "violation", label: "违法行为", maxLength: 200)
         let basis = validator.required(basis, field: "basis", label: "处罚依据", maxLength: 500)
         let from = CivilDate((effectiveFrom ?? "").trimmingCharacters(in: .whitespaces))
-        if from == nil { validator.add("effectiveFrom", "施行日期", "应为有效日期（YYYY-MM-DD）") }
+        if from == nil { validator.add("effectiveFrom", "施行日期", FormFields.dateRule) }
         let (tiers, problems) = parseTiers(text ?? "")
         if !problems.isEmpty { validator.add("tiers", "裁量档次", problems.joined(separator: "；")) }
         var unit: OrgUnit?

@@ -8,26 +8,24 @@ import Vapor
 enum DiscretionPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, EnforcementRoute.benchmarks, permission: EnforcementPermissions.read) { req in try await page(req, values: [:], failure: nil) }
-        router.page(.POST, EnforcementRoute.benchmarks, permission: EnforcementPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let row = try await DiscretionService.publish(code: values["code"], unitCode: values["unitCode"], violation: values["violation"], basis: values["basis"],
-                                                              effectiveFrom: values["effectiveFrom"], tiers: values["tiers"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: EnforcementRoute.benchmarks.path(), notice: "已发布裁量基准 \(row.code) 第\(row.version)版")
-            } catch let failure as ValidationFailure {
-                return try await page(req, values: values, failure: failure)
-            }
-        }
-        router.page(.POST, EnforcementRoute.lenience, permission: EnforcementPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let item = try await DiscretionService.addLenienceItem(code: values["code"], unitCode: values["unitCode"], list: values["list"], violation: values["violation"],
-                                                                       conditions: values["conditions"], basis: values["basis"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: EnforcementRoute.benchmarks.path(), notice: "已列入\(item.listValue.label)：\(item.code)")
-            } catch let failure as ValidationFailure {
-                return try await page(req, values: values, failure: failure)
-            }
-        }
+        router.form(EnforcementRoute.benchmarks, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            let row = try await DiscretionService.publish(code: values["code"], unitCode: values["unitCode"], violation: values["violation"], basis: values["basis"],
+                                                          effectiveFrom: values["effectiveFrom"], tiers: values["tiers"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: EnforcementRoute.benchmarks.path(), notice: "已发布裁量基准 \(row.code) 第\(row.version)版")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await page(req, values: values, failure: failure)
+        })
+        router.form(EnforcementRoute.lenience, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            let item = try await DiscretionService.addLenienceItem(code: values["code"], unitCode: values["unitCode"], list: values["list"], violation: values["violation"],
+                                                                   conditions: values["conditions"], basis: values["basis"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: EnforcementRoute.benchmarks.path(), notice: "已列入\(item.listValue.label)：\(item.code)")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await page(req, values: values, failure: failure)
+        })
         router.open(.GET, PortalRoute.benchmarks) { req in try await publicPage(req) }
     }
 

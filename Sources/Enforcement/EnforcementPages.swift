@@ -9,16 +9,15 @@ enum EnforcementPages {
         router.page(.GET, EnforcementRoute.list, permission: EnforcementPermissions.read) { req in try await overview(req) }
         router.page(.GET, EnforcementRoute.officers, permission: EnforcementPermissions.read) { req in try await officers(req) }
         router.page(.GET, EnforcementRoute.officersNew, permission: EnforcementPermissions.manage) { req in officerForm(req, values: [:], failure: nil) }
-        router.page(.POST, EnforcementRoute.officersNew, permission: EnforcementPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let officer = try await OfficerService.register(.init(name: values["name"], idNumber: values["idNumber"], unitCode: values["unitCode"], post: values["post"]),
-                                                                by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: officer.link, notice: "已登记执法人员 \(officer.nameMasked)")
-            } catch let failure as ValidationFailure {
-                return officerForm(req, values: values, failure: failure)
-            }
-        }
+        router.form(EnforcementRoute.officersNew, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            let officer = try await OfficerService.register(.init(name: values["name"], idNumber: values["idNumber"], unitCode: values["unitCode"], post: values["post"]),
+                                                            by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: officer.link, notice: "已登记执法人员 \(officer.nameMasked)")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return officerForm(req, values: values, failure: failure)
+        })
         for (route, template, importer) in [(EnforcementRoute.officersImport, EnforcementRoute.officersImportTemplateCsv, OfficerImporter() as any Importer),
                                             (.mattersImport, .mattersImportTemplateCsv, MatterImporter()), (.casesImport, .casesImportTemplateCsv, PenaltyCaseImporter())] {
             router.page(.GET, route, permission: EnforcementPermissions.importRegisters) { req in ImportPages.page(req, importer: importer, action: route.path(), report: nil) }
@@ -28,43 +27,37 @@ enum EnforcementPages {
             }
         }
         router.page(.GET, EnforcementRoute.officersRecord, permission: EnforcementPermissions.read) { req in try await officer(req, failure: nil) }
-        router.page(.POST, EnforcementRoute.officersCertificates, permission: EnforcementPermissions.manage) { req async throws -> Response in
+        router.form(EnforcementRoute.officersCertificates, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                try await OfficerService.addCertificate(.init(kind: values["kind"], number: values["number"], issuedOn: values["issuedOn"], expiresOn: values["expiresOn"],
-                                                              status: values["status"]), to: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "已登记证件")
-            } catch let failure as ValidationFailure {
-                return try await officer(req, failure: failure)
-            }
-        }
-        router.page(.POST, EnforcementRoute.officersYears, permission: EnforcementPermissions.manage) { req async throws -> Response in
+            try await OfficerService.addCertificate(.init(kind: values["kind"], number: values["number"], issuedOn: values["issuedOn"], expiresOn: values["expiresOn"],
+                                                          status: values["status"]), to: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "已登记证件")
+        }, reshow: { req, fields, failure in
+            return try await officer(req, failure: failure)
+        })
+        router.form(EnforcementRoute.officersYears, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                try await TrainingService.record(officerID: id, year: values["year"], hours: values["hours"], review: values["review"], note: values["note"],
-                                                 by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "已登记培训与审验")
-            } catch let failure as ValidationFailure {
-                return try await officer(req, failure: failure)
-            }
-        }
-        router.page(.POST, EnforcementRoute.officersCertificatesStatus, permission: EnforcementPermissions.manage) { req async throws -> Response in
+            try await TrainingService.record(officerID: id, year: values["year"], hours: values["hours"], review: values["review"], note: values["note"],
+                                             by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "已登记培训与审验")
+        }, reshow: { req, fields, failure in
+            return try await officer(req, failure: failure)
+        })
+        router.form(EnforcementRoute.officersCertificatesStatus, permission: EnforcementPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                guard let status = CertificateStatus(rawValue: values["status"] ?? "") else {
-                    throw ValidationFailure(field: "status", label: "证件状态", message: "应为有效、暂扣或注销")
-                }
-                _ = try await OfficerService.find(id, for: try req.caller, on: req.db)
-                try await OfficerService.setStatus(try req.parameters.require("certificate", as: UUID.self), to: status, reason: values["reason"] ?? "",
-                                                   by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "证件状态已改为\(status.label)")
-            } catch let failure as ValidationFailure {
-                return try await officer(req, failure: failure)
+            guard let status = CertificateStatus(rawValue: values["status"] ?? "") else {
+                throw ValidationFailure(field: "status", label: "证件状态", message: "应为有效、暂扣或注销")
             }
-        }
+            _ = try await OfficerService.find(id, for: try req.caller, on: req.db)
+            try await OfficerService.setStatus(try req.parameters.require("certificate", as: UUID.self), to: status, reason: values["reason"] ?? "",
+                                               by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: EnforcementRoute.officersRecord.path(id), notice: "证件状态已改为\(status.label)")
+        }, reshow: { req, fields, failure in
+            return try await officer(req, failure: failure)
+        })
     }
 
     static func today(_ req: Request) -> String { CivilDateTime(req.fazhi.now).date.description }

@@ -68,7 +68,7 @@ public struct OfficerImporter: Importer {
             if !value("考试日期").isEmpty || !value("考试成绩").isEmpty {
                 let date = CivilDate(value("考试日期").replacingOccurrences(of: "/", with: "-"))
                 let score = Int(value("考试成绩"))
-                if date == nil { error("考试日期", "应为有效日期（YYYY-MM-DD）") } else if date! > today { error("考试日期", "不能晚于今天") }
+                if date == nil { error("考试日期", FormFields.dateRule) } else if date! > today { error("考试日期", "不能晚于今天") }
                 if score == nil || !(0...100).contains(score!) { error("考试成绩", "应为0到100的整数") }
                 if let date, let score { exam = (date, score) }
             }

@@ -165,7 +165,7 @@ public enum ActionService {
         let partyKind = ["natural", "legal", "other"].contains(partyKind ?? "") ? partyKind! : nil
         if partyKind == nil { validator.add("partyKind", "当事人类型", "应为自然人、法人或其他组织") }
         let day = CivilDate((startedOn ?? "").trimmingCharacters(in: .whitespaces))
-        if day == nil { validator.add("startedOn", kind == .licence ? "收到申请日期" : "日期", "应为有效日期（YYYY-MM-DD）") }
+        if day == nil { validator.add("startedOn", kind == .licence ? "收到申请日期" : "日期", FormFields.dateRule) }
         if let day, day > today { validator.add("startedOn", "日期", "不能晚于今天") }
         var unit: OrgUnit?
         if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "实施单位编码", "没有编码为“\(code)”的单位") } }

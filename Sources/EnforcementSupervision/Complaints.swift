@@ -165,7 +165,7 @@ public enum ComplaintService {
         let code = validator.required(aboutUnitCode, field: "aboutUnitCode", label: "被投诉单位编码", maxLength: 32)
         let text = validator.required(content, field: "content", label: "投诉内容", maxLength: 2000)
         let day = CivilDate((receivedOn ?? "").trimmingCharacters(in: .whitespaces))
-        if day == nil { validator.add("receivedOn", "收到日期", "应为有效日期（YYYY-MM-DD）") }
+        if day == nil { validator.add("receivedOn", "收到日期", FormFields.dateRule) }
         if let day, day > today { validator.add("receivedOn", "收到日期", "不能晚于今天") }
         var unit: OrgUnit?
         if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("aboutUnitCode", "被投诉单位编码", "没有编码为“\(code)”的单位") } }

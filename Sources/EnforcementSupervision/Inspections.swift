@@ -238,7 +238,7 @@ public enum InspectionService {
             let value = InspectionResult(rawValue: result ?? "")
             if value == nil { validator.add("result", "检查结果", "请选择检查结果") }
             let day = CivilDate((dateText ?? "").trimmingCharacters(in: .whitespaces))
-            if day == nil { validator.add("on", "检查日期", "应为有效日期（YYYY-MM-DD）") }
+            if day == nil { validator.add("on", "检查日期", FormFields.dateRule) }
             if let day, day > today { validator.add("on", "检查日期", "不能晚于今天") }
             if let day, day < CivilDate(plan.drawnOn)! { validator.add("on", "检查日期", "不能早于抽取日期 \(plan.drawnOn)") }
             try validator.check()

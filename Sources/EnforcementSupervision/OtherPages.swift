@@ -25,26 +25,22 @@ enum SupervisionUI {
     }
 
     static func date(_ values: [String: String]) throws -> CivilDate {
-        guard let day = CivilDate((values["on"] ?? "").trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationFailure(field: "on", label: "日期", message: "应为有效日期（YYYY-MM-DD）")
-        }
-        return day
+        try FormFields(values).date("on", label: "日期")
     }
 }
 
 enum InspectionPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, SupervisionRoute.inspections, permission: SupervisionPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, SupervisionRoute.inspections, permission: SupervisionPermissions.inspect) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let plan = try await InspectionService.createPlan(unitCode: values["unitCode"], title: values["title"], matter: values["matter"], seed: values["seed"],
-                                                                  count: values["count"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: plan.link, notice: "已按种子\(plan.seed)抽取\(plan.targetCount)户")
-            } catch let failure as ValidationFailure {
-                return try await list(req, values: values, failure: failure)
-            }
-        }
+        router.form(SupervisionRoute.inspections, permission: SupervisionPermissions.inspect, submit: { req, fields in
+            let values = fields.values
+            let plan = try await InspectionService.createPlan(unitCode: values["unitCode"], title: values["title"], matter: values["matter"], seed: values["seed"],
+                                                              count: values["count"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: plan.link, notice: "已按种子\(plan.seed)抽取\(plan.targetCount)户")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await list(req, values: values, failure: failure)
+        })
         let importer = InspectionTargetImporter()
         router.page(.GET, SupervisionRoute.inspectionsImport, permission: SupervisionPermissions.inspect) { req in
             ImportPages.page(req, importer: importer, action: SupervisionRoute.inspectionsImport.path(), report: nil)
@@ -54,22 +50,22 @@ enum InspectionPages {
             try await ImportPages.handle(req, importer: importer, action: SupervisionRoute.inspectionsImport.path())
         }
         router.page(.GET, SupervisionRoute.inspectionsRecord, permission: SupervisionPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, SupervisionRoute.inspectionsDrawsRecord, permission: SupervisionPermissions.inspect) { req async throws -> Response in
+        router.form(SupervisionRoute.inspectionsDrawsRecord, permission: SupervisionPermissions.inspect, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
             guard let draw = try await InspectionDraw.find(id, on: req.db) else { throw ScopeDenied(entityType: "inspection_draw", entityID: id.uuidString) }
-            do {
-                if values["action"] == "publish" {
-                    try await InspectionService.publish(id, on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
-                } else {
-                    try await InspectionService.recordResult(id, result: values["result"], on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
-                }
-                return Layout.redirect(req, to: SupervisionRoute.inspectionsRecord.path(draw.$plan.id), notice: "已记录")
-            } catch let failure as ValidationFailure {
-                req.parameters.set("id", to: draw.$plan.id.uuidString)
-                return try await show(req, failure: failure)
+            if values["action"] == "publish" {
+                try await InspectionService.publish(id, on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
+            } else {
+                try await InspectionService.recordResult(id, result: values["result"], on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
             }
-        }
+            return Layout.redirect(req, to: SupervisionRoute.inspectionsRecord.path(draw.$plan.id), notice: "已记录")
+        }, reshow: { req, fields, failure in
+            let id = try req.parameters.require("id", as: UUID.self)
+            guard let draw = try await InspectionDraw.find(id, on: req.db) else { throw ScopeDenied(entityType: "inspection_draw", entityID: id.uuidString) }
+            req.parameters.set("id", to: draw.$plan.id.uuidString)
+            return try await show(req, failure: failure)
+        })
         router.open(.GET, PortalRoute.inspections) { req in try await publicResults(req) }
     }
 
@@ -153,41 +149,38 @@ enum InspectionPages {
 enum TransferPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, SupervisionRoute.transfers, permission: SupervisionPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, SupervisionRoute.transfers, permission: SupervisionPermissions.inspect) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let row = try await TransferService.report(caseNumber: values["caseNumber"], unitCode: values["unitCode"], suspect: values["suspect"], offence: values["offence"],
-                                                           reportedOn: values["reportedOn"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: "已登记，负责人须在三日内决定是否移送")
-            } catch let failure as ValidationFailure {
-                return try await list(req, values: values, failure: failure)
-            }
-        }
+        router.form(SupervisionRoute.transfers, permission: SupervisionPermissions.inspect, submit: { req, fields in
+            let values = fields.values
+            let row = try await TransferService.report(caseNumber: values["caseNumber"], unitCode: values["unitCode"], suspect: values["suspect"], offence: values["offence"],
+                                                       reportedOn: values["reportedOn"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: "已登记，负责人须在三日内决定是否移送")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await list(req, values: values, failure: failure)
+        })
         router.page(.GET, SupervisionRoute.transfersRecord, permission: SupervisionPermissions.read) { req in try await show(req, failure: nil) }
-        router.page(.POST, SupervisionRoute.transfersRecord, permission: SupervisionPermissions.inspect) { req async throws -> Response in
+        router.form(SupervisionRoute.transfersRecord, permission: SupervisionPermissions.inspect, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                let action: TransferAction
-                let yes = values["accepted"] == "1"
-                switch values["action"] ?? "" {
-                case "decide", "transfer":
-                    guard let at = CivilDateTime((values["at"] ?? "").replacingOccurrences(of: "T", with: " ")) ?? CivilDateTime((values["at"] ?? "").replacingOccurrences(of: " ", with: "T")) else {
-                        throw ValidationFailure(field: "at", label: "时间", message: "应为有效时间（YYYY-MM-DD HH:MM）")
-                    }
-                    action = values["action"] == "decide" ? .decide(at: at, transfer: values["transfer"] != "0", reason: values["text"] ?? "") : .transfer(at: at)
-                case "police": action = .policeAnswer(on: try SupervisionUI.date(values), accepted: yes)
-                case "reconsider": action = .reconsider(on: try SupervisionUI.date(values))
-                case "answer": action = .reconsiderAnswer(on: try SupervisionUI.date(values), accepted: yes)
-                case "exhibits": action = .exhibits(on: try SupervisionUI.date(values))
-                default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
+            let action: TransferAction
+            let yes = values["accepted"] == "1"
+            switch values["action"] ?? "" {
+            case "decide", "transfer":
+                guard let at = CivilDateTime((values["at"] ?? "").replacingOccurrences(of: "T", with: " ")) ?? CivilDateTime((values["at"] ?? "").replacingOccurrences(of: " ", with: "T")) else {
+                    throw ValidationFailure(field: "at", label: "时间", message: "应为有效时间（YYYY-MM-DD HH:MM）")
                 }
-                try await TransferService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: SupervisionRoute.transfersRecord.path(id), notice: "已记录：\(action.label)")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
+                action = values["action"] == "decide" ? .decide(at: at, transfer: values["transfer"] != "0", reason: values["text"] ?? "") : .transfer(at: at)
+            case "police": action = .policeAnswer(on: try SupervisionUI.date(values), accepted: yes)
+            case "reconsider": action = .reconsider(on: try SupervisionUI.date(values))
+            case "answer": action = .reconsiderAnswer(on: try SupervisionUI.date(values), accepted: yes)
+            case "exhibits": action = .exhibits(on: try SupervisionUI.date(values))
+            default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
             }
-        }
+            try await TransferService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: SupervisionRoute.transfersRecord.path(id), notice: "已记录：\(action.label)")
+        }, reshow: { req, fields, failure in
+            return try await show(req, failure: failure)
+        })
     }
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
@@ -249,42 +242,39 @@ enum TransferPages {
 enum ComplaintPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, SupervisionRoute.complaints, permission: SupervisionPermissions.manage) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, SupervisionRoute.complaints, permission: SupervisionPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let row = try await ComplaintService.register(number: values["number"], source: values["source"], complainant: values["complainant"],
-                                                              aboutUnitCode: values["aboutUnitCode"], content: values["content"], receivedOn: values["receivedOn"],
-                                                              by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: "已登记投诉 \(row.number)")
-            } catch let failure as ValidationFailure {
-                return try await list(req, values: values, failure: failure)
-            }
-        }
+        router.form(SupervisionRoute.complaints, permission: SupervisionPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            let row = try await ComplaintService.register(number: values["number"], source: values["source"], complainant: values["complainant"],
+                                                          aboutUnitCode: values["aboutUnitCode"], content: values["content"], receivedOn: values["receivedOn"],
+                                                          by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: "已登记投诉 \(row.number)")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await list(req, values: values, failure: failure)
+        })
         router.page(.GET, SupervisionRoute.complaintsRecord, permission: SupervisionPermissions.manage) { req in try await show(req, failure: nil) }
-        router.page(.POST, SupervisionRoute.complaintsRecord, permission: SupervisionPermissions.manage) { req async throws -> Response in
+        router.form(SupervisionRoute.complaintsRecord, permission: SupervisionPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                let day = try SupervisionUI.date(values)
-                let text = values["text"] ?? ""
-                let action: ComplaintAction
-                switch values["action"] ?? "" {
-                case "decline": action = .decline(on: day, reason: text)
-                case "accept": action = .accept(on: day)
-                case "conclude":
-                    guard let outcome = SupervisionOutcome(rawValue: values["outcome"] ?? "") else { throw ValidationFailure(field: "outcome", label: "监督结论", message: "请选择") }
-                    action = .conclude(on: day, outcome: outcome, findings: text)
-                case "rectified": action = .rectified(on: day, report: text)
-                case "discipline": action = .discipline(on: day, note: text)
-                case "close": action = .close(on: day)
-                default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
-                }
-                try await ComplaintService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: SupervisionRoute.complaintsRecord.path(id), notice: "已记录：\(action.label)")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure)
+            let day = try SupervisionUI.date(values)
+            let text = values["text"] ?? ""
+            let action: ComplaintAction
+            switch values["action"] ?? "" {
+            case "decline": action = .decline(on: day, reason: text)
+            case "accept": action = .accept(on: day)
+            case "conclude":
+                guard let outcome = SupervisionOutcome(rawValue: values["outcome"] ?? "") else { throw ValidationFailure(field: "outcome", label: "监督结论", message: "请选择") }
+                action = .conclude(on: day, outcome: outcome, findings: text)
+            case "rectified": action = .rectified(on: day, report: text)
+            case "discipline": action = .discipline(on: day, note: text)
+            case "close": action = .close(on: day)
+            default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
             }
-        }
+            try await ComplaintService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: SupervisionRoute.complaintsRecord.path(id), notice: "已记录：\(action.label)")
+        }, reshow: { req, fields, failure in
+            return try await show(req, failure: failure)
+        })
     }
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {

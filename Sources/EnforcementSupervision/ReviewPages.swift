@@ -12,18 +12,17 @@ enum ReviewPages {
         router.page(.GET, SupervisionRoute.reviewsNew, permission: SupervisionPermissions.manage) { req in
             form(req, values: ["ratePercent": "10", "minimumPerStratum": "1", "rubric": Rubric.standard.text], failure: nil)
         }
-        router.page(.POST, SupervisionRoute.reviewsNew, permission: SupervisionPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let campaign = try await ReviewService.create(.init(title: values["title"], periodFrom: values["periodFrom"], periodTo: values["periodTo"], seed: values["seed"],
-                                                                    ratePercent: values["ratePercent"], minimumPerStratum: values["minimumPerStratum"],
-                                                                    reviewers: values["reviewers"], rubric: values["rubric"]),
-                                                              by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: campaign.link, notice: "已按种子\(campaign.seed)抽取案卷并分配评查人员")
-            } catch let failure as ValidationFailure {
-                return form(req, values: values, failure: failure)
-            }
-        }
+        router.form(SupervisionRoute.reviewsNew, permission: SupervisionPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            let campaign = try await ReviewService.create(.init(title: values["title"], periodFrom: values["periodFrom"], periodTo: values["periodTo"], seed: values["seed"],
+                                                                ratePercent: values["ratePercent"], minimumPerStratum: values["minimumPerStratum"],
+                                                                reviewers: values["reviewers"], rubric: values["rubric"]),
+                                                          by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: campaign.link, notice: "已按种子\(campaign.seed)抽取案卷并分配评查人员")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return form(req, values: values, failure: failure)
+        })
         router.page(.GET, SupervisionRoute.reviewsRecord, permission: SupervisionPermissions.read) { req in try await show(req) }
         router.page(.GET, SupervisionRoute.reviewsPopulationCsv, permission: SupervisionPermissions.read) { req async throws -> Response in
             let campaign = try await ReviewService.find(try req.parameters.require("id", as: UUID.self), on: req.db)
@@ -42,29 +41,26 @@ enum ReviewPages {
             }
         }
         router.page(.GET, SupervisionRoute.reviewsFilesRecord, permission: SupervisionPermissions.read) { req in try await file(req, values: [:], failure: nil) }
-        router.page(.POST, SupervisionRoute.reviewsFilesRecord, permission: SupervisionPermissions.review) { req async throws -> Response in
+        router.form(SupervisionRoute.reviewsFilesRecord, permission: SupervisionPermissions.review, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
             let vetoes = values.filter { $0.key.hasPrefix("veto-") && $0.value == "1" }.map { String($0.key.dropFirst(5)) }
             let scores = Dictionary(uniqueKeysWithValues: values.filter { $0.key.hasPrefix("score-") }.map { (String($0.key.dropFirst(6)), $0.value) })
-            do {
-                let row = try await ReviewService.score(id, .init(vetoes: vetoes, scores: scores, problems: values["problems"]), by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: SupervisionRoute.reviewsFilesRecord.path(id), notice: "已评分：\(row.gradeValue?.label ?? "")")
-            } catch let failure as ValidationFailure {
-                return try await file(req, values: values, failure: failure)
-            }
-        }
+            let row = try await ReviewService.score(id, .init(vetoes: vetoes, scores: scores, problems: values["problems"]), by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: SupervisionRoute.reviewsFilesRecord.path(id), notice: "已评分：\(row.gradeValue?.label ?? "")")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await file(req, values: values, failure: failure)
+        })
         router.page(.GET, SupervisionRoute.rectificationsRecord, permission: SupervisionPermissions.read) { req in try await task(req, failure: nil) }
-        router.page(.POST, SupervisionRoute.rectificationsRecord, permission: SupervisionPermissions.rectify) { req async throws -> Response in
+        router.form(SupervisionRoute.rectificationsRecord, permission: SupervisionPermissions.rectify, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                try await ReviewService.rectify(id, response: values["response"], on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: SupervisionRoute.rectificationsRecord.path(id), notice: "已报告整改情况")
-            } catch let failure as ValidationFailure {
-                return try await task(req, failure: failure)
-            }
-        }
+            try await ReviewService.rectify(id, response: values["response"], on: values["on"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: SupervisionRoute.rectificationsRecord.path(id), notice: "已报告整改情况")
+        }, reshow: { req, fields, failure in
+            return try await task(req, failure: failure)
+        })
     }
 
     static func list(_ req: Request) async throws -> Response {

@@ -34,8 +34,8 @@ public enum ReviewRules {
         let title = validator.required(input.title, field: "title", label: "评查名称", maxLength: 100)
         let from = CivilDate((input.periodFrom ?? "").trimmingCharacters(in: .whitespaces))
         let to = CivilDate((input.periodTo ?? "").trimmingCharacters(in: .whitespaces))
-        if from == nil { validator.add("periodFrom", "结案日期起", "应为有效日期（YYYY-MM-DD）") }
-        if to == nil { validator.add("periodTo", "结案日期止", "应为有效日期（YYYY-MM-DD）") }
+        if from == nil { validator.add("periodFrom", "结案日期起", FormFields.dateRule) }
+        if to == nil { validator.add("periodTo", "结案日期止", FormFields.dateRule) }
         if let from, let to, to < from { validator.add("periodTo", "结案日期止", "不能早于起始日期") }
         let seedText = (input.seed ?? "").trimmingCharacters(in: .whitespaces)
         var seed = generatedSeed
@@ -121,7 +121,7 @@ public enum ReviewRules {
         var validator = Validator()
         let text = validator.required(response, field: "response", label: "整改情况", maxLength: 2000)
         let day = CivilDate((date ?? "").trimmingCharacters(in: .whitespaces))
-        if day == nil { validator.add("on", "整改完成日期", "应为有效日期（YYYY-MM-DD）") }
+        if day == nil { validator.add("on", "整改完成日期", FormFields.dateRule) }
         if let day, day > today { validator.add("on", "整改完成日期", "不能晚于今天") }
         if let day, day < assignedOn { validator.add("on", "整改完成日期", "不能早于交办日期 \(assignedOn)") }
         try check(validator)

@@ -152,7 +152,7 @@ public enum TransferService {
         let name = validator.required(suspect, field: "suspect", label: "涉嫌犯罪的当事人", maxLength: 100)
         let offenceText = validator.required(offence, field: "offence", label: "涉嫌罪名", maxLength: 100)
         let day = CivilDate((reportedOn ?? "").trimmingCharacters(in: .whitespaces))
-        if day == nil { validator.add("reportedOn", "报告日期", "应为有效日期（YYYY-MM-DD）") }
+        if day == nil { validator.add("reportedOn", "报告日期", FormFields.dateRule) }
         if let day, day > today { validator.add("reportedOn", "报告日期", "不能晚于今天") }
         var unit: OrgUnit?
         if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "移送单位编码", "没有编码为“\(code)”的单位") } }

@@ -39,7 +39,7 @@ public enum ClockService {
         if let start, start > now { validator.add("start", "起算日", "不能晚于当前时间 \(now)") }
         if let kind {
             let dated = kind.rule.period.unit == .date
-            if dated && fixedDate == nil { validator.add("due", "截止日期", "应为有效日期（YYYY-MM-DD）") }
+            if dated && fixedDate == nil { validator.add("due", "截止日期", FormFields.dateRule) }
             if !dated && fixedDate != nil { validator.add("due", "截止日期", "\(kind.rule.title)的期限由法定期间计算，不能指定日期") }
             if let override, dated || override.period.unit == .date || override.period.count < 1 {
                 validator.add("rule", "期限规则", "\(kind.rule.title)的期间应为法定的日数、工作日数或月数")

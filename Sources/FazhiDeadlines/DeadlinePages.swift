@@ -31,40 +31,34 @@ public enum DeadlinePages {
             if let id = try req.caller.unitID { unit = try await OrgUnit.find(id, on: req.db) }
             return newPage(req, form: NewForm(unitCode: unit?.code), failure: nil)
         }
-        router.page(.POST, DeadlineRoute.new, permission: DeadlinePermissions.manage) { req async throws -> Response in
-            let form = try req.content.decode(NewForm.self)
+        router.form(DeadlineRoute.new, permission: DeadlinePermissions.manage, decoding: NewForm.self, submit: { req, form in
             let principal = try req.caller
-            do {
-                let unit = try await unitID(code: form.unitCode, on: req.db)
-                let kind = req.fazhi.clockKind(form.kind ?? "")
-                guard kind?.manual ?? true else {
-                    throw ValidationFailure(field: "kind", label: "期限类型", message: "该类期限由所属模块的办理流程自动登记，不能手工登记")
-                }
-                let row = try await ClockService.open(kind: form.kind ?? "", unitID: unit, title: form.title, record: nil,
-                                                      start: startMoment(form.startDate, form.startTime), startReason: form.startReason,
-                                                      by: principal, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: DeadlineRoute.record.path(row.id!), notice: "已登记期限，届满日 \(row.dueDate ?? "—")")
-            } catch let failure as ValidationFailure {
-                return newPage(req, form: form, failure: failure)
+            let unit = try await unitID(code: form.unitCode, on: req.db)
+            let kind = req.fazhi.clockKind(form.kind ?? "")
+            guard kind?.manual ?? true else {
+                throw ValidationFailure(field: "kind", label: "期限类型", message: "该类期限由所属模块的办理流程自动登记，不能手工登记")
             }
-        }
+            let row = try await ClockService.open(kind: form.kind ?? "", unitID: unit, title: form.title, record: nil,
+                                                  start: startMoment(form.startDate, form.startTime), startReason: form.startReason,
+                                                  by: principal, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: DeadlineRoute.record.path(row.id!), notice: "已登记期限，届满日 \(row.dueDate ?? "—")")
+        }, reshow: { req, form, failure in
+            return newPage(req, form: form, failure: failure)
+        })
         router.page(.GET, DeadlineRoute.record, permission: DeadlinePermissions.view) { req in try await show(req, failure: nil, form: EventForm()) }
-        router.page(.POST, DeadlineRoute.events, permission: DeadlinePermissions.manage) { req async throws -> Response in
+        router.form(DeadlineRoute.events, permission: DeadlinePermissions.manage, decoding: EventForm.self, submit: { req, form in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(EventForm.self)
             let principal = try req.caller
             let row = try await ClockService.find(id, for: principal, on: req.db)
-            do {
-                guard req.fazhi.clockKind(row.kind)?.manual == true else {
-                    throw ValidationFailure(field: "kind", label: "事件", message: "该期限由所属模块的办理流程记载，请在业务记录中操作")
-                }
-                let event = try parseEvent(form, clock: try row.clock, now: CivilDateTime(req.fazhi.now))
-                try await ClockService.record(event, on: id, by: principal, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: DeadlineRoute.record.path(id), notice: "已记载：\(event.kind.label)")
-            } catch let failure as ValidationFailure {
-                return try await show(req, failure: failure, form: form)
+            guard req.fazhi.clockKind(row.kind)?.manual == true else {
+                throw ValidationFailure(field: "kind", label: "事件", message: "该期限由所属模块的办理流程记载，请在业务记录中操作")
             }
-        }
+            let event = try parseEvent(form, clock: try row.clock, now: CivilDateTime(req.fazhi.now))
+            try await ClockService.record(event, on: id, by: principal, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: DeadlineRoute.record.path(id), notice: "已记载：\(event.kind.label)")
+        }, reshow: { req, form, failure in
+            return try await show(req, failure: failure, form: form)
+        })
     }
 
     static func unitID(code: String?, on db: any Database) async throws -> UUID? {
@@ -85,7 +79,7 @@ public enum DeadlinePages {
         let kind = ClockEvent.Kind(rawValue: form.kind ?? "")
         if kind == nil { validator.add("kind", "事件", "请选择事件类型") }
         let date = CivilDate((form.date ?? "").trimmingCharacters(in: .whitespaces))
-        if date == nil { validator.add("date", "日期", "应为有效日期（YYYY-MM-DD）") }
+        if date == nil { validator.add("date", "日期", FormFields.dateRule) }
         let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.count > 200 { validator.add("reason", "事由", "不能超过200个字符") }
         var period: Period?

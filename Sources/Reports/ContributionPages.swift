@@ -10,36 +10,34 @@ import Vapor
 enum ContributionPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, ReportRoute.inputs, permission: ReportPermissions.manage) { req in try await list(req) }
-        router.page(.POST, ReportRoute.reportInputs, permission: ReportPermissions.manage) { req async throws -> Response in
+        router.form(ReportRoute.reportInputs, permission: ReportPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                let rows = try await ContributionService.request(reportID: id, unitCodes: values["unitCodes"], section: values["section"], request: values["request"],
-                                                                 due: values["due"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: ReportRoute.record.path(id), notice: "已向\(rows.map(\.unitName).joined(separator: "、"))征集分项材料")
-            } catch let failure as ValidationFailure {
-                return try await ReportPages.show(req, values: values, failure: failure)
-            }
-        }
+            let rows = try await ContributionService.request(reportID: id, unitCodes: values["unitCodes"], section: values["section"], request: values["request"],
+                                                             due: values["due"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReportRoute.record.path(id), notice: "已向\(rows.map(\.unitName).joined(separator: "、"))征集分项材料")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await ReportPages.show(req, values: values, failure: failure)
+        })
         router.page(.GET, ReportRoute.inputsRecord, permission: ReportPermissions.manage) { req in try await show(req, values: [:], failure: nil) }
-        router.page(.POST, ReportRoute.inputsRecord, permission: ReportPermissions.manage) { req async throws -> Response in
+        router.form(ReportRoute.inputsRecord, permission: ReportPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                let action: ContributionService.Action
-                switch values["action"] ?? "" {
-                case "submit": action = .submit(text: values["text"])
-                case "merge": action = .merge
-                case "return": action = .sendBack(reason: values["reason"])
-                case "withdraw": action = .withdraw(reason: values["reason"])
-                default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
-                }
-                let row = try await ContributionService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: row.contributionStatus.label)
-            } catch let failure as ValidationFailure {
-                return try await show(req, values: values, failure: failure)
+            let action: ContributionService.Action
+            switch values["action"] ?? "" {
+            case "submit": action = .submit(text: values["text"])
+            case "merge": action = .merge
+            case "return": action = .sendBack(reason: values["reason"])
+            case "withdraw": action = .withdraw(reason: values["reason"])
+            default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
             }
-        }
+            let row = try await ContributionService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: row.contributionStatus.label)
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await show(req, values: values, failure: failure)
+        })
     }
 
     static func scoped(_ req: Request) throws -> QueryBuilder<ReportContribution> {

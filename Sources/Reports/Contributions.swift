@@ -195,7 +195,7 @@ public enum ContributionService {
             if dueDate <= today { validator.add("due", "截止日期", "应晚于今天（\(today)）") }
             if dueDate.description >= report.submitBy { validator.add("due", "截止日期", "应早于报告的报送期限\(report.submitBy)（督察工作规定：3月1日前报送）") }
         } else {
-            validator.add("due", "截止日期", "应为有效日期（YYYY-MM-DD）")
+            validator.add("due", "截止日期", FormFields.dateRule)
         }
         try validator.check()
         let stamp = services.now

@@ -8,45 +8,42 @@ import Vapor
 enum ReportPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, ReportRoute.list, permission: ReportPermissions.read) { req in try await list(req, values: [:], failure: nil) }
-        router.page(.POST, ReportRoute.list, permission: ReportPermissions.manage) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                let row = try await ReportService.create(year: values["year"], unitCode: values["unitCode"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: row.link, notice: "已按模板新建 \(row.title)")
-            } catch let failure as ValidationFailure {
-                return try await list(req, values: values, failure: failure)
-            }
-        }
+        router.form(ReportRoute.list, permission: ReportPermissions.manage, submit: { req, fields in
+            let values = fields.values
+            let row = try await ReportService.create(year: values["year"], unitCode: values["unitCode"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: "已按模板新建 \(row.title)")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await list(req, values: values, failure: failure)
+        })
         router.page(.GET, ReportRoute.template, permission: ReportPermissions.template) { req in try await templatePage(req, text: nil, failure: nil) }
-        router.page(.POST, ReportRoute.template, permission: ReportPermissions.template) { req async throws -> Response in
-            let values = try req.content.decode([String: String].self)
-            do {
-                _ = try await ReportService.saveTemplate(values["text"], by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: ReportRoute.template.path(), notice: "模板已保存")
-            } catch let failure as ValidationFailure {
-                return try await templatePage(req, text: values["text"], failure: failure)
-            }
-        }
+        router.form(ReportRoute.template, permission: ReportPermissions.template, submit: { req, fields in
+            let values = fields.values
+            _ = try await ReportService.saveTemplate(values["text"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReportRoute.template.path(), notice: "模板已保存")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await templatePage(req, text: values["text"], failure: failure)
+        })
         router.page(.GET, ReportRoute.record, permission: ReportPermissions.read) { req in try await show(req, values: [:], failure: nil) }
-        router.page(.POST, ReportRoute.record, permission: ReportPermissions.manage) { req async throws -> Response in
+        router.form(ReportRoute.record, permission: ReportPermissions.manage, submit: { req, fields in
+            let values = fields.values
             let id = try req.parameters.require("id", as: UUID.self)
-            let values = try req.content.decode([String: String].self)
-            do {
-                let action: ReportService.Action
-                switch values["action"] ?? "" {
-                case "save": action = .save(text: values["text"], number: values["number"])
-                case "submit": action = .submit
-                case "approve": action = .approve(official: values["official"])
-                case "send": action = .send(to: values["to"])
-                case "publish": action = .publish
-                default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
-                }
-                try await ReportService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: ReportRoute.record.path(id), notice: "已保存")
-            } catch let failure as ValidationFailure {
-                return try await show(req, values: values, failure: failure)
+            let action: ReportService.Action
+            switch values["action"] ?? "" {
+            case "save": action = .save(text: values["text"], number: values["number"])
+            case "submit": action = .submit
+            case "approve": action = .approve(official: values["official"])
+            case "send": action = .send(to: values["to"])
+            case "publish": action = .publish
+            default: throw ValidationFailure(field: "action", label: "操作", message: "未知操作")
             }
-        }
+            try await ReportService.perform(action, on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReportRoute.record.path(id), notice: "已保存")
+        }, reshow: { req, fields, failure in
+            let values = fields.values
+            return try await show(req, values: values, failure: failure)
+        })
         router.page(.GET, ReportRoute.export, permission: ReportPermissions.read) { req async throws -> Response in
             let row = try await ReportService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db)
             let report = try await ReportService.render(row, services: req.fazhi, on: req.db)

@@ -51,16 +51,13 @@ enum ProfilePages {
             try await AccountService.endSession(id, reason: "ended_by_user", by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: CoreRoute.profile.path(), notice: "已结束该会话")
         }
-        router.page(.POST, CoreRoute.profileTokens, permission: .authenticated) { req async throws -> Response in
-            let form = try req.content.decode(TokenForm.self)
-            do {
-                let (token, _) = try await AccountService.createAPIToken(for: try req.caller, name: form.name, permissions: form.permissions ?? [],
-                                                                         days: form.days.flatMap { Int($0) }, unitCode: form.unitCode, services: req.fazhi, on: req.db)
-                return try await overview(req, newToken: token, failure: nil)
-            } catch let failure as ValidationFailure {
-                return try await overview(req, newToken: nil, failure: failure)
-            }
-        }
+        router.form(CoreRoute.profileTokens, permission: .authenticated, decoding: TokenForm.self, submit: { req, form in
+            let (token, _) = try await AccountService.createAPIToken(for: try req.caller, name: form.name, permissions: form.permissions ?? [],
+                                                                     days: form.days.flatMap { Int($0) }, unitCode: form.unitCode, services: req.fazhi, on: req.db)
+            return try await overview(req, newToken: token, failure: nil)
+        }, reshow: { req, form, failure in
+            return try await overview(req, newToken: nil, failure: failure)
+        })
         router.page(.POST, CoreRoute.profileTokensRevoke, permission: .authenticated) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             try await AccountService.revokeAPIToken(id, by: try req.caller, services: req.fazhi, on: req.db)

@@ -22,15 +22,12 @@ enum UnitPages {
         router.page(.GET, CoreRoute.unitsNew, permission: CorePermissions.unitsWrite) { req in
             formPage(req, title: "新建单位", action: CoreRoute.unitsNew.path(), form: UnitForm(parentCode: req.query[String.self, at: "parent"]), failure: nil, editing: false)
         }
-        router.page(.POST, CoreRoute.unitsNew, permission: CorePermissions.unitsWrite) { req async throws -> Response in
-            let form = try req.content.decode(UnitForm.self)
-            do {
-                let unit = try await UnitService.create(form.input, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: "已新建单位“\(unit.name)”")
-            } catch let failure as ValidationFailure {
-                return formPage(req, title: "新建单位", action: CoreRoute.unitsNew.path(), form: form, failure: failure, editing: false)
-            }
-        }
+        router.form(CoreRoute.unitsNew, permission: CorePermissions.unitsWrite, decoding: UnitForm.self, submit: { req, form in
+            let unit = try await UnitService.create(form.input, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: "已新建单位“\(unit.name)”")
+        }, reshow: { req, form, failure in
+            return formPage(req, title: "新建单位", action: CoreRoute.unitsNew.path(), form: form, failure: failure, editing: false)
+        })
         router.page(.GET, CoreRoute.unitsImport, permission: CorePermissions.unitsImport) { req in
             ImportPages.page(req, importer: UnitImporter(), action: CoreRoute.unitsImport.path(), report: nil)
         }
@@ -46,16 +43,14 @@ enum UnitPages {
             let form = UnitForm(code: unit.code, name: unit.name, kind: unit.unitKind.label, uscc: unit.uscc, sortOrder: String(unit.sortOrder))
             return formPage(req, title: "修改单位", action: CoreRoute.unitsEdit.path(unit.id!), form: form, failure: nil, editing: true)
         }
-        router.page(.POST, CoreRoute.unitsEdit, permission: CorePermissions.unitsWrite) { req async throws -> Response in
+        router.form(CoreRoute.unitsEdit, permission: CorePermissions.unitsWrite, decoding: UnitForm.self, submit: { req, form in
             let id = try req.parameters.require("id", as: UUID.self)
-            let form = try req.content.decode(UnitForm.self)
-            do {
-                let unit = try await UnitService.update(id, form.input, by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: "已保存")
-            } catch let failure as ValidationFailure {
-                return formPage(req, title: "修改单位", action: CoreRoute.unitsEdit.path(id), form: form, failure: failure, editing: true)
-            }
-        }
+            let unit = try await UnitService.update(id, form.input, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: CoreRoute.unitsRecord.path(unit.id!), notice: "已保存")
+        }, reshow: { req, form, failure in
+            let id = try req.parameters.require("id", as: UUID.self)
+            return formPage(req, title: "修改单位", action: CoreRoute.unitsEdit.path(id), form: form, failure: failure, editing: true)
+        })
         router.page(.POST, CoreRoute.unitsMove, permission: CorePermissions.unitsWrite) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)
             let parent = (try? req.content.get(String.self, at: "parentCode")) ?? ""

@@ -16,17 +16,14 @@ enum UserPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, CoreRoute.users, permission: CorePermissions.usersRead) { req in try await list(req) }
         router.page(.GET, CoreRoute.usersNew, permission: CorePermissions.usersWrite) { req in formPage(req, form: UserForm(), failure: nil) }
-        router.page(.POST, CoreRoute.usersNew, permission: CorePermissions.usersWrite) { req async throws -> Response in
-            let form = try req.content.decode(UserForm.self)
-            do {
-                let user = try await AccountService.createUser(loginName: form.loginName, displayName: form.displayName, unitCode: form.unitCode,
-                                                               password: form.password, role: nil, mustChangePassword: true,
-                                                               by: try req.caller, services: req.fazhi, on: req.db)
-                return Layout.redirect(req, to: CoreRoute.usersRecord.path(user.id!), notice: "已新建账户，请由安全管理员分配角色")
-            } catch let failure as ValidationFailure {
-                return formPage(req, form: form, failure: failure)
-            }
-        }
+        router.form(CoreRoute.usersNew, permission: CorePermissions.usersWrite, decoding: UserForm.self, submit: { req, form in
+            let user = try await AccountService.createUser(loginName: form.loginName, displayName: form.displayName, unitCode: form.unitCode,
+                                                           password: form.password, role: nil, mustChangePassword: true,
+                                                           by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: CoreRoute.usersRecord.path(user.id!), notice: "已新建账户，请由安全管理员分配角色")
+        }, reshow: { req, form, failure in
+            return formPage(req, form: form, failure: failure)
+        })
         router.page(.GET, CoreRoute.usersRecord, permission: CorePermissions.usersRead) { req in try await show(req) }
         router.page(.POST, CoreRoute.usersRole, permission: CorePermissions.rolesAssign) { req async throws -> Response in
             let id = try req.parameters.require("id", as: UUID.self)

@@ -98,6 +98,24 @@ extension ModuleRouter {
     }
 }
 
+extension ModuleRouter {
+    /// A form action (POST) whose fields decode into a typed form: `submit` gets the form, and a
+    /// `ValidationFailure` re-shows the page through `reshow` with what was typed.
+    @discardableResult
+    public func form<Route: RouteTemplate, Form: Decodable & Sendable>(_ route: Route, permission: Permission, decoding: Form.Type,
+                                                                       submit: @escaping @Sendable (Request, Form) async throws -> Response,
+                                                                       reshow: @escaping @Sendable (Request, Form, ValidationFailure) async throws -> Response) -> Vapor.Route {
+        page(.POST, route.rawValue, permission: permission) { req async throws -> Response in
+            let form = try req.content.decode(Form.self)
+            do {
+                return try await submit(req, form)
+            } catch let failure as ValidationFailure {
+                return try await reshow(req, form, failure)
+            }
+        }
+    }
+}
+
 extension MenuEntry {
     public init<Route: RouteTemplate>(title: String, route: Route, permission: Permission, section: String) {
         self.init(title: title, path: route.path(), permission: permission, section: section)
