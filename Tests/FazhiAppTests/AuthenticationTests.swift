@@ -3,11 +3,37 @@ import FazhiCore
 import Fluent
 import Reconsideration
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
 
 @Suite struct AuthenticationTests {
+    @Test("a resolved session is remembered for FAZHI_SESSION_CACHE_SECONDS: a change made behind the server's back shows after it, one made through the services at once")
+    func sessionCache() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("supervisor")
+            #expect(try await t.request(officer, .GET, "/units").status == .ok)
+            #expect(t.services.sessionCache.count == 1)
+            // Another server (here: SQL behind this one's back) ends the session: this server keeps
+            // the entry for at most the cache's seconds, then reads the database again.
+            try await (t.db as! any SQLDatabase).raw("UPDATE sessions SET ended_at = CURRENT_TIMESTAMP, end_reason = 'elsewhere'").run()
+            #expect(try await t.request(officer, .GET, "/units").status == .ok)
+            t.time.advance(by: Double(t.services.config.sessionCacheSeconds))
+            #expect(try await t.request(officer, .GET, "/units").status == .seeOther)
+
+            // Through the services, a change applies to the next request: a new role ends the account's
+            // sessions (docs/security.md), and the cached one with them.
+            let (admin, _) = try await t.login("supervisor")
+            #expect(try await t.request(admin, .GET, "/units").status == .ok)
+            let account = try #require(try await UserAccount.query(on: t.db).filter(\.$loginName == "supervisor").first())
+            try await AccountService.assignRole(account.id!, role: .townshipStaff, by: .system(), services: t.services, on: t.db)
+            #expect(t.services.sessionCache.count == 0)
+            let after = try await t.request(admin, .GET, "/units/new").status
+            #expect(after == .seeOther, "\(after)")
+        }
+    }
+
     @Test("docs/security.md: 5 failed logins lock the account for 15 minutes, and the lock is audited")
     func lockout() async throws {
         try await TestApp.run { t in

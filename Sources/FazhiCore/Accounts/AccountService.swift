@@ -47,7 +47,8 @@ public enum AccountService {
     public static func createUser(loginName rawLogin: String?, displayName rawName: String?, unitCode: String?, password: String?,
                                   role: Role?, mustChangePassword: Bool, by principal: Principal, services: FazhiServices,
                                   on database: any Database) async throws -> UserAccount {
-        try await database.write { db in
+        defer { services.sessionCache.removeAll() }
+        return try await database.write { db in
             var validator = Validator()
             let loginName = validator.required(rawLogin, field: "loginName", label: "登录名", maxLength: 32)
             if !loginName.isEmpty {
@@ -134,7 +135,8 @@ public enum AccountService {
 
     /// 三权分立: the security admin assigns roles; nobody assigns a role to their own account.
     public static func assignRole(_ userID: UUID, role: Role?, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
-        try await database.write { db in
+        defer { services.sessionCache.removeAll() }
+        return try await database.write { db in
             let (user, _) = try await findUser(userID, for: principal, on: db)
             if user.id == principal.userID {
                 throw ValidationFailure(field: "role", label: "角色", message: "不能修改本人的角色（三权分立）")
@@ -152,7 +154,8 @@ public enum AccountService {
     }
 
     public static func setActive(_ userID: UUID, active: Bool, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
-        try await database.write { db in
+        defer { services.sessionCache.removeAll() }
+        return try await database.write { db in
             let (user, _) = try await findUser(userID, for: principal, on: db)
             if user.id == principal.userID, !active {
                 throw ValidationFailure(field: "active", label: "状态", message: "不能停用本人的账户")
@@ -170,7 +173,8 @@ public enum AccountService {
     }
 
     public static func unlock(_ userID: UUID, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
-        try await database.write { db in
+        defer { services.sessionCache.removeAll() }
+        return try await database.write { db in
             let (user, _) = try await findUser(userID, for: principal, on: db)
             user.lockedUntil = nil
             user.failedLogins = 0
@@ -183,6 +187,7 @@ public enum AccountService {
     /// The security admin resets a forgotten password: a temporary one, shown once to the admin, that
     /// must be changed at the next login; the account's sessions end and its API tokens are revoked.
     public static func resetPassword(_ userID: UUID, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> String {
+        defer { services.sessionCache.removeAll() }
         // Three character classes and a digit, long enough for any configured minimum.
         let length = min(max(12, services.config.passwordPolicy.minimumLength), 60)
         let temporary = "Tmp-" + SecretToken.make(bytes: length).prefix(length) + "7"
@@ -208,7 +213,8 @@ public enum AccountService {
     /// The security admin resets a lost TOTP device: the secret is cleared, and a role that requires
     /// TOTP enrols a new device at its next login.
     public static func resetTOTP(_ userID: UUID, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
-        try await database.write { db in
+        defer { services.sessionCache.removeAll() }
+        return try await database.write { db in
             let (user, _) = try await findUser(userID, for: principal, on: db)
             user.totpSecret = nil
             user.totpEnabled = false
@@ -227,6 +233,7 @@ public enum AccountService {
     /// ends every session of the account but the current one (docs/security.md).
     public static func changePassword(_ userID: UUID, current: String?, new: String?, confirmation: String?,
                                       keepSession: UUID?, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
+        defer { services.sessionCache.removeAll() }
         // bcrypt runs off the event loop and before the write transaction, so no lock waits on it.
         guard let user = try await UserAccount.find(userID, on: database) else { throw ScopeDenied(entityType: "user", entityID: userID.uuidString) }
         var validator = Validator()
@@ -286,6 +293,7 @@ public enum AccountService {
 
     public static func login(loginName rawLoginName: String, password: String, totpCode: String?, ip: String, userAgent: String,
                              services: FazhiServices, on database: any Database) async throws -> LoginOutcome {
+        defer { services.sessionCache.removeAll() }
         let now = services.now
         let config = services.config
         let loginName = String(rawLoginName.prefix(loginNameLimit))
@@ -419,7 +427,8 @@ public enum AccountService {
     }
 
     public static func endSession(_ id: UUID, reason: String, by principal: Principal, services: FazhiServices, on database: any Database) async throws {
-        try await database.write { db in
+        defer { services.sessionCache.removeAll() }
+        return try await database.write { db in
             guard let session = try await LoginSession.find(id, on: db), session.endedAt == nil else { return }
             if session.userID != principal.userID, !principal.has(CorePermissions.sessionsManage) {
                 throw ScopeDenied(entityType: "session", entityID: id.uuidString)
@@ -461,7 +470,8 @@ public enum AccountService {
     /// Enables TOTP once the user proves their app produces the right code.
     public static func confirmTOTP(_ userID: UUID, code: String?, sessionID: UUID?, by principal: Principal,
                                    services: FazhiServices, on database: any Database) async throws {
-        try await database.write { db in
+        defer { services.sessionCache.removeAll() }
+        return try await database.write { db in
             guard let user = try await UserAccount.find(userID, on: db), !user.totpEnabled,
                   let sealed = user.totpSecret, let secret = Base32.decode(try services.cipher.open(sealed)) else {
                 throw ValidationFailure(field: "code", label: "动态口令", message: "请先生成密钥，或动态口令已启用")

@@ -47,6 +47,11 @@ public struct AppConfig: Sendable {
     public var publicChecksPerMinute: Int = 20
     public var loginRateWindowMinutes: Int = 10
     public var sessionIdleMinutes: Int = 30
+    /// How long a server remembers a resolved session cookie (its account, unit and permissions)
+    /// before reading them again: 0 turns the memory off. Any change to accounts, units or sessions
+    /// made through this server forgets everything at once; another server behind the same
+    /// database sees such a change within this many seconds (docs/deployment.md).
+    public var sessionCacheSeconds: Int = 5
     public var sessionAbsoluteHours: Int = 12
     public var passwordPolicy = PasswordPolicy()
     public var totpRequiredRoles: Set<Role> = [.systemAdmin, .securityAdmin, .auditAdmin]
@@ -166,6 +171,7 @@ public struct AppConfig: Sendable {
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)
         int("FAZHI_PUBLIC_CHECKS_PER_MINUTE", 1...10000, into: &config.publicChecksPerMinute)
         int("FAZHI_SESSION_IDLE_MINUTES", 1...1440, into: &config.sessionIdleMinutes)
+        int("FAZHI_SESSION_CACHE_SECONDS", 0...60, into: &config.sessionCacheSeconds)
         int("FAZHI_SESSION_ABSOLUTE_HOURS", 1...168, into: &config.sessionAbsoluteHours)
         int("FAZHI_PASSWORD_MIN_LENGTH", 8...64, into: &config.passwordPolicy.minimumLength)
         int("FAZHI_PASSWORD_EXPIRY_DAYS", 0...3650, into: &config.passwordPolicy.expiryDays)

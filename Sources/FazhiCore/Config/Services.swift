@@ -41,6 +41,8 @@ public struct FazhiServices: Sendable {
     public var clock: AppClock
     /// The working-day calendar last loaded from the database, per application.
     public let calendarCache = CalendarCache()
+    /// Resolved session cookies for a few seconds (`AppConfig.sessionCacheSeconds`).
+    public let sessionCache = SessionCache()
     /// Per-address limit on the public report checker (no login, real work per request).
     public let publicCheckLimiter: RateLimiter
 

@@ -1,5 +1,3 @@
-import FazhiCore
-
 /// Every page of the module: registered, linked and put in the menu from here only.
 public enum CoreRoute: String, RouteTemplate, CaseIterable {
     case dashboard = ""

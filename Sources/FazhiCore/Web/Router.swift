@@ -230,11 +230,23 @@ public struct SessionAuthenticator: AsyncMiddleware {
 
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let services = req.fazhi
-        if let token = req.cookies[Cookies.session(secure: services.config.secureCookies)]?.string,
-           let (session, user) = try await AccountService.resolveSession(token: token, services: services, on: req.db) {
-            req.principal = try await AccountService.principal(
+        let config = services.config
+        guard let token = req.cookies[Cookies.session(secure: config.secureCookies)]?.string else { return try await next.respond(to: req) }
+        let hash = SecretToken.hash(token)
+        let now = services.now
+        if var cached = services.sessionCache.entry(hash, now: now, ttl: config.sessionCacheSeconds, idleMinutes: config.sessionIdleMinutes,
+                                                    absoluteHours: config.sessionAbsoluteHours)?.principal {
+            cached.ip = req.clientIP
+            req.principal = cached
+        } else if let (session, user) = try await AccountService.resolveSession(token: token, services: services, on: req.db) {
+            let principal = try await AccountService.principal(
                 user: user, channel: .session(id: session.id!, csrfToken: session.csrfToken, mustEnrollTOTP: session.mustEnrollTOTP),
                 tokenPermissions: nil, ip: req.clientIP, services: services, on: req.db)
+            req.principal = principal
+            if let principal {
+                services.sessionCache.store(hash, .init(principal: principal, userID: user.id!, lastSeenAt: session.lastSeenAt, createdAt: session.createdAt,
+                                                        storedAt: now), ttl: config.sessionCacheSeconds)
+            }
         }
         return try await next.respond(to: req)
     }
