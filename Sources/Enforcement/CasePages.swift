@@ -3,6 +3,7 @@ import FazhiCore
 import FazhiDeadlines
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 enum PenaltyCasePages {
@@ -90,11 +91,16 @@ enum PenaltyCasePages {
         let principal = try req.caller
         let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page"])
         let builder = PenaltyCase.scoped(for: principal, on: req.db)
-        if let status = query["status"], PenaltyStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
+        let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
+        if let status = query["status"], PenaltyStatus(rawValue: status) != nil {
+            builder.filter(\.$status == status)
+            select.where("status", .equal, SQLBind(status))
+        }
         let request = PageRequest(number: query.page)
         let total = try await builder.count()
-        let rows = try await builder.sort(\.$discoveredOn, .descending).range(request.offset..<(request.offset + request.size)).all()
-        let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.unitID)))).all().map { ($0.id!, $0.name) })
+        let rows = try await select.columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "status")
+            .orderBy("discovered_on", .descending).orderBy("id").limit(request.size).offset(request.offset).all(decoding: CaseListRow.self)
+        let names = try await UnitNames.of(Set(rows.map(\.unitID)), on: req.db)
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", EnforcementRoute.casesNew.path(), [.cls("button")])) }
         if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入案件台账", EnforcementRoute.casesImport.path(), [.cls("button secondary")])) }
@@ -105,7 +111,7 @@ enum PenaltyCasePages {
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
             UI.table(caption: "行政处罚案件（当事人已脱敏）", columns: [UI.Column("案号"), UI.Column("办案单位"), UI.Column("当事人"), UI.Column("违法行为"), UI.Column("立案"), UI.Column("状态")],
-                     rows: rows.map { [link($0.caseNumber, $0.link), .text(names[$0.unitID] ?? "—"), .text($0.partyMasked), .text($0.violation), .text($0.filedOn ?? "—"), .text($0.caseStatus.label)] },
+                     rows: rows.map { [link($0.caseNumber, EnforcementRoute.casesRecord.path($0.id)), .text(names[$0.unitID] ?? "—"), .text($0.partyMasked), .text($0.violation), .text($0.filedOn ?? "—"), .text(PenaltyStatus(rawValue: $0.status)?.label ?? $0.status)] },
                      query: query),
             UI.pagination(Page(items: rows, total: total, request: request), query: query),
         ])
@@ -258,5 +264,21 @@ enum PenaltyCasePages {
         }
         if !forms.isEmpty { content += [el("h2", text: "办理")] + forms }
         return Layout.page(req, title: "行政处罚 \(row.caseNumber)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+}
+
+/// The columns the case list shows, read without building `PenaltyCase` models.
+struct CaseListRow: Decodable, Sendable {
+    var id: UUID
+    var caseNumber: String
+    var unitID: UUID
+    var partyMasked: String
+    var violation: String
+    var filedOn: String?
+    var status: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, violation, status
+        case caseNumber = "case_number", unitID = "unit_id", partyMasked = "party_masked", filedOn = "filed_on"
     }
 }

@@ -4,6 +4,7 @@ import FazhiDeadlines
 import Fluent
 import FluentSQL
 import Foundation
+import SQLKit
 import Vapor
 
 /// One enforcement decision as published on the public site (`/gongshi`), already redacted: what
@@ -187,16 +188,23 @@ enum PublicSitePages {
         let builder = EnforcementPublication.query(on: req.db).filter(\.$withdrawnOn == nil).filter(\.$heldReason == nil)
         let request = PageRequest(number: query.page)
         let total = try await builder.count()
-        let rows = try await builder.sort(\.$publishedOn, .descending).sort(\.$caseNumber).range(request.offset..<(request.offset + request.size)).all()
-        let actions = try await EnforcementAction.query(on: req.db).filter(\.$publishedOn != nil).sort(\.$publishedOn, .descending).limit(100).all()
+        // The shown columns only, without building a model per row (issue 16: the portal is read the most).
+        struct Decision: Decodable { var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String }
+        struct Action: Decodable { var kind: String; var number: String; var public_text: String?; var decided_on: String?; var published_on: String? }
+        let sql = req.db as! any SQLDatabase
+        let rows = try await sql.select().columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on").from(EnforcementPublication.schema)
+            .where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
+            .orderBy("published_on", .descending).orderBy("case_number").limit(request.size).offset(request.offset).all(decoding: Decision.self)
+        let actions = try await sql.select().columns("kind", "number", "public_text", "decided_on", "published_on").from(EnforcementAction.schema)
+            .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).all(decoding: Action.self)
         return page(req, title: "行政执法决定公示", [
             el("p", text: "依据行政处罚法第三十九条、第四十八条和行政执法公示制度公开。自然人当事人仅显示姓氏，身份证号码、电话号码已隐去。决定被变更、撤销或者确认违法、无效的，三个工作日内撤回。"),
             UI.table(caption: "已公开的行政执法决定", columns: [UI.Column("决定"), UI.Column("案号"), UI.Column("执法机关"), UI.Column("当事人"), UI.Column("决定日期"), UI.Column("公开日期")],
-                     rows: rows.map { [link($0.title, $0.publicLink), .text($0.caseNumber), .text($0.unitName), .text($0.party), .text($0.decidedOn), .text($0.publishedOn)] },
+                     rows: rows.map { [link($0.title, PortalRoute.decision.path($0.id)), .text($0.case_number), .text($0.unit_name), .text($0.party), .text($0.decided_on), .text($0.published_on)] },
                      query: query),
             UI.pagination(Page(items: rows, total: total, request: request), query: query),
             UI.simpleTable(caption: "行政许可、行政强制决定", headers: ["类别", "编号", "决定（已脱敏）", "决定日期", "公开日期"], rows: actions.map {
-                [.text($0.actionKind.label), .text($0.number), .text($0.publicText ?? ""), .text($0.decidedOn ?? ""), .text($0.publishedOn ?? "")]
+                [.text((ActionKind(rawValue: $0.kind) ?? .inspection).label), .text($0.number), .text($0.public_text ?? ""), .text($0.decided_on ?? ""), .text($0.published_on ?? "")]
             }),
             link("行政裁量权基准与清单", PortalRoute.benchmarks.path()), link("双随机抽查结果", PortalRoute.inspections.path()),
         ])

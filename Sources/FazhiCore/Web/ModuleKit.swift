@@ -1,6 +1,7 @@
 import FazhiCalendar
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 // The pieces every module is written with (docs/modules.md): scoped queries, typed routes, and one
@@ -21,6 +22,15 @@ extension UnitScoped {
         let query = Self.query(on: db)
         if let prefix = principal.scopePrefix { query.filter(unitPathField =~ prefix) }
         return query
+    }
+
+    /// The records in the caller's units as an SQL select, for a list that shows a few columns of
+    /// many rows: FluentKit reflects over every property of every model it decodes, which was 40% of
+    /// a list page's time (issue 16); a `Decodable` row struct of the shown columns is not.
+    public static func scopedSelect(for principal: Principal, on db: any Database) -> SQLSelectBuilder {
+        let select = (db as! any SQLDatabase).select().from(Self.schema)
+        if let prefix = principal.scopePrefix { select.where(SQLColumn(Self()[keyPath: unitPathField].key.description), .like, SQLBind(prefix + "%")) }
+        return select
     }
 
     /// One record by id, if the caller may see it; otherwise `ScopeDenied` (audited, shown as 403),
