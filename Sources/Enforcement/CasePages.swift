@@ -90,15 +90,15 @@ enum PenaltyCasePages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page"])
-        let builder = PenaltyCase.scoped(for: principal, on: req.db)
-        let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
-        if let status = query["status"], PenaltyStatus(rawValue: status) != nil {
-            builder.filter(\.$status == status)
-            select.where("status", .equal, SQLBind(status))
+        let status = query["status"].flatMap(PenaltyStatus.init(rawValue:))
+        func select() -> SQLSelectBuilder {
+            let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
+            if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
+            return select
         }
         let request = PageRequest(number: query.page)
-        let total = try await builder.count()
-        let rows = try await select.columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "status")
+        let total = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first(decodingColumn: "n", as: Int.self) ?? 0
+        let rows = try await select().columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "status")
             .orderBy("discovered_on", .descending).orderBy("id").limit(request.size).offset(request.offset).all(decoding: CaseListRow.self)
         let names = try await UnitNames.of(Set(rows.map(\.unitID)), on: req.db)
         var actions: [Node] = []

@@ -3,6 +3,7 @@ import FazhiCore
 import FazhiDeadlines
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 enum ReconsiderationPages {
@@ -141,15 +142,24 @@ enum ReconsiderationPages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: ReconsiderationRoute.list.path(), keys: ["status", "year", "q", "page"])
-        let builder = ReconsiderationCase.scoped(for: principal, on: req.db)
-        if let status = query["status"], CaseStatus(rawValue: status) != nil { builder.filter(\.$status == status) }
-        if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$receivedOn >= "\(year)-01-01").filter(\.$receivedOn < "\(year + 1)-01-01") }
-        if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }
+        // The shown columns through SQL, not a `ReconsiderationCase` model per row (issue 16).
+        let status = query["status"].flatMap(CaseStatus.init(rawValue:)), year = RequestNumbers.year(query["year"]), q = query["q"] ?? ""
+        func select() -> SQLSelectBuilder {
+            let select = ReconsiderationCase.scopedSelect(for: principal, on: req.db)
+            if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
+            if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
+            if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
+            return select
+        }
+        struct Row: Decodable {
+            var id: UUID; var case_number: String; var received_on: String; var applicant_name_masked: String; var respondent_id: UUID
+            var act_category: String; var status: String; var outcome: String?
+        }
         let request = PageRequest(number: query.page)
-        let total = try await builder.count()
-        let rows = try await builder.sort(\.$receivedOn, .descending).sort(\.$caseNumber, .descending).range(request.offset..<(request.offset + request.size)).all()
-        let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.respondentID)))).all()
-        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        let total = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first(decodingColumn: "n", as: Int.self) ?? 0
+        let rows = try await select().columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
+            .orderBy("received_on", .descending).orderBy("case_number", .descending).limit(request.size).offset(request.offset).all(decoding: Row.self)
+        let names = try await UnitNames.of(Set(rows.map(\.respondent_id)), on: req.db)
         let page = Page(items: rows, total: total, request: request)
         var actions: [Node] = []
         if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", ReconsiderationRoute.new.path(), [.cls("button")])) }
@@ -169,8 +179,9 @@ enum ReconsiderationPages {
             UI.table(caption: "行政复议案件（申请人信息已脱敏）", columns: [
                 UI.Column("案号"), UI.Column("收到日期"), UI.Column("申请人"), UI.Column("被申请人"), UI.Column("行为类别"), UI.Column("状态"), UI.Column("结案方式"),
             ], rows: page.items.map { row in
-                [link(row.caseNumber, row.link), .text(row.receivedOn), .text(row.applicantNameMasked), .text(names[row.respondentID] ?? "—"),
-                 .text(ActCategory(rawValue: row.actCategory)?.label ?? row.actCategory), .text(row.caseStatus.label), .text(row.caseOutcome?.label ?? "—")]
+                [link(row.case_number, ReconsiderationRoute.record.path(row.id)), .text(row.received_on), .text(row.applicant_name_masked), .text(names[row.respondent_id] ?? "—"),
+                 .text(ActCategory(rawValue: row.act_category)?.label ?? row.act_category), .text(CaseStatus(rawValue: row.status)?.label ?? row.status),
+                 .text(row.outcome.flatMap(CaseOutcome.init(rawValue:))?.label ?? "—")]
             }, query: query),
             UI.pagination(page, query: query),
         ])

@@ -23,13 +23,17 @@ public indirect enum Node: Sendable {
     func render(into output: inout String) {
         switch self {
         case .element(let name, let attributes, let children):
-            output += "<" + name
+            output += "<"
+            output += name
             for attribute in attributes { attribute.render(into: &output) }
             output += ">"
             for child in children { child.render(into: &output) }
-            output += "</" + name + ">"
+            output += "</"
+            output += name
+            output += ">"
         case .void(let name, let attributes):
-            output += "<" + name
+            output += "<"
+            output += name
             for attribute in attributes { attribute.render(into: &output) }
             output += ">"
         case .text(let text):
@@ -52,8 +56,13 @@ public struct Attribute: Sendable {
     }
 
     func render(into output: inout String) {
-        output += " " + name
-        if let value { output += "=\"" + escapeHTML(value) + "\"" }
+        output += " "
+        output += name
+        if let value {
+            output += "=\""
+            output += escapeHTML(value)
+            output += "\""
+        }
     }
 
     public static func cls(_ value: String) -> Attribute { Attribute("class", value) }
@@ -67,6 +76,8 @@ public struct Attribute: Sendable {
 }
 
 public func escapeHTML(_ text: String) -> String {
+    // Most text has nothing to escape: one pass over its bytes, no new string.
+    if !text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) { return text }
     var output = ""
     output.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
