@@ -101,8 +101,29 @@ public enum FazhiApp {
     }
 
     /// Applies pending migrations (demo and tests; operators run `fazhi migrate`).
+    /// Applies pending migrations. On PostgreSQL, processes that start together (several
+    /// `fazhi serve` behind one database) take turns, so each migration runs once.
     public static func migrate(_ app: Application) async throws {
-        try await app.autoMigrate()
+        try await exclusively(app) { try await app.autoMigrate() }
+    }
+
+    /// `body` while holding the schema's session advisory lock on PostgreSQL (a session lock belongs
+    /// to its connection: taken and released on the one held here); plainly on SQLite.
+    static func exclusively<T: Sendable>(_ app: Application, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard DatabaseFlavor(app.db) == .postgres else { return try await body() }
+        return try await app.db.withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            try await sql.raw("SELECT pg_advisory_lock(7243002, hashtext(current_schema()))").run()
+            let result: T
+            do {
+                result = try await body()
+            } catch {
+                try? await sql.raw("SELECT pg_advisory_unlock(7243002, hashtext(current_schema()))").run()
+                throw error
+            }
+            try await sql.raw("SELECT pg_advisory_unlock(7243002, hashtext(current_schema()))").run()
+            return result
+        }
     }
 
     /// Seeds the demo county and every module's demo records, once.
@@ -110,6 +131,11 @@ public enum FazhiApp {
     public static func seedDemo(_ app: Application, seed: UInt64 = 20260101) async throws -> [DemoCounty.DemoAccount]? {
         // Demo data is made-up people and cases with a published password: never in production.
         guard app.environment != .production else { throw CommandFailure(demoRefusedInProduction) }
+        // Two servers started together seed once: the second finds the county there.
+        return try await exclusively(app) { try await seedDemoUnlocked(app, seed: seed) }
+    }
+
+    static func seedDemoUnlocked(_ app: Application, seed: UInt64) async throws -> [DemoCounty.DemoAccount]? {
         if try await DemoCounty.isSeeded(on: app.db) { return nil }
         let services = app.fazhi
         // Each module's records in one transaction: the seed is all there or not at all, and
