@@ -233,6 +233,9 @@ enum EnforcementMigrations {
             ("penalty_cases_decided_on", "penalty_cases", ["decided_on"]), ("penalty_cases_filed_on", "penalty_cases", ["filed_on"]),
             ("enforcement_actions_decided_on", "enforcement_actions", ["kind", "decided_on"]),
         ]),
+        AddScopeIndexes("enforcement.016.scope-indexes", [
+            ("penalty_cases_scope", "penalty_cases", "unit_path"), ("enforcement_actions_scope", "enforcement_actions", "unit_path"),
+        ]),
     ]
 }
 

@@ -160,7 +160,7 @@ enum LitigationMigrations {
     static let all: [any Migration] = [CreateLawsuits(), CreateRecommendations(), ClockRecordBackfill(name: "litigation.003.clock-records", patterns: [
         .init(prefix: "/litigation/", fragment: "#recommendation-", type: LawsuitRecommendation.schema),
         .init(prefix: "/litigation/", type: Lawsuit.schema),
-    ])]
+    ]), AddScopeIndexes("litigation.004.scope-indexes", [("lawsuits_scope", "lawsuits", "defendant_path")])]
 }
 
 extension Lawsuit: ClockOwner {}

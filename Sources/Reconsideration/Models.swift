@@ -216,7 +216,8 @@ enum ReconsiderationMigrations {
     AddIndexes("reconsideration.007.figure-indexes", [
         ("reconsideration_cases_received", "reconsideration_cases", ["received_on", "intake", "status"]),
         ("reconsideration_cases_outcome", "reconsideration_cases", ["outcome_on", "outcome"]),
-    ]), AddHistoricalFindings()]
+    ]), AddHistoricalFindings(),
+    AddScopeIndexes("reconsideration.009.scope-indexes", [("reconsideration_cases_scope", "reconsideration_cases", "respondent_path")])]
 
     /// The supplement's arrival (so that an exported ledger replays), and the breaches an imported
     /// ledger states (历史违规说明), kept as findings.

@@ -303,3 +303,29 @@ public struct AddIndexes: AsyncMigration {
         for index in indexes.reversed() { try await database.sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: index.name)").run() }
     }
 }
+
+/// Indexes on unit-path columns that a prefix match (`unit_path LIKE '/county/%'`, how a scope is
+/// applied) can use: SQLite takes a LIKE prefix from a `COLLATE NOCASE` index, PostgreSQL from
+/// `text_pattern_ops`. One county's figures in a province database read that county's rows, not the
+/// province's (issue 16: 1.44 s → 0.19 s for one county of a hundred).
+public struct AddScopeIndexes: AsyncMigration {
+    public let name: String
+    let indexes: [(name: String, table: String, column: String)]
+
+    public init(_ name: String, _ indexes: [(name: String, table: String, column: String)]) {
+        self.name = name
+        self.indexes = indexes
+    }
+
+    public func prepare(on database: any Database) async throws {
+        let postgres = DatabaseFlavor(database) == .postgres
+        for index in indexes {
+            let column = "\"\(index.column)\" " + (postgres ? "text_pattern_ops" : "COLLATE NOCASE")
+            try await database.sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: column))").run()
+        }
+    }
+
+    public func revert(on database: any Database) async throws {
+        for index in indexes.reversed() { try await database.sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: index.name)").run() }
+    }
+}
