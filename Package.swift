@@ -134,7 +134,8 @@ let package = Package(
         .target(name: "FazhiMallocCounter"),
         .executableTarget(
             name: "fazhi-bench",
-            dependencies: ["FazhiCalendar", "FazhiMallocCounter"],
+            dependencies: ["FazhiCalendar", "FazhiMallocCounter", "FazhiApp", "FazhiCore", .product(name: "Vapor", package: "vapor"),
+                           .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings,
             // The allocation counter's malloc family must be visible to the shared libraries.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]

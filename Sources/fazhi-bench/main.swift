@@ -3,8 +3,11 @@ import FazhiMallocCounter
 import Foundation
 
 // `swift run -c release fazhi-bench [N]`: how long N (default 1,000,000) due-date computations take,
-// mixed rules, random starts over 2019–2026, with a fixed seed so runs are comparable. Prints
-// figures; asserts nothing (speed is measured here, never in the test suite).
+// mixed rules, random starts over 2019–2026, with a fixed seed so runs are comparable.
+// `swift run -c release fazhi-bench --database URL [--unit CODE] [--year 2025]`: every figure of the
+// province and of one county, each beside the same aggregates written by hand in SQL on the same
+// database in the same run (`FiguresBench`). Prints figures; asserts nothing (speed is measured
+// here, never in the test suite).
 
 struct SplitMix64 {
     var state: UInt64
@@ -24,7 +27,14 @@ func seconds(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-let n = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000
+let benchArguments = Array(CommandLine.arguments.dropFirst())
+if let index = benchArguments.firstIndex(of: "--database"), index + 1 < benchArguments.count {
+    func option(_ name: String) -> String? { benchArguments.firstIndex(of: name).flatMap { $0 + 1 < benchArguments.count ? benchArguments[$0 + 1] : nil } }
+    try await FiguresBench.run(database: benchArguments[index + 1], unitCode: option("--unit"), year: option("--year").flatMap(Int.init) ?? 2025)
+    exit(0)
+}
+
+let n = benchArguments.first.flatMap(Int.init) ?? 1_000_000
 let calendar = try WorkCalendar.bundled()
 let first = CivilDate(year: 2019, month: 1, day: 1)!
 let span = first.days(until: CivilDate(year: 2026, month: 12, day: 31)!) + 1
