@@ -231,9 +231,9 @@ enum FineMetrics {
         [
             MetricDefinition(key: "enforcement.fines", label: "罚款金额", definition: "本年度作出的行政处罚决定的罚款合计（万元）", unit: .tenThousandYuan, compute: { scope, db in
                 // SUM in the database; a year without decisions is missing, never 0.
-                guard try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).count() > 0 else { return .missing }
-                let yuan = try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).sumOfIntegers("fine_yuan")
-                return .amount(Decimal(yuan) / 10_000)
+                let decided = try await PenaltyMetrics.decided(scope, on: db)
+                guard (decided["decided"] ?? 0) > 0 else { return .missing }
+                return .amount(Decimal(decided["fines"] ?? 0) / 10_000)
             }, records: .query({ scope, db in PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$fineYuan != nil) }, PenaltyMetrics.ref)),
         ]
     }

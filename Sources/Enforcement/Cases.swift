@@ -3,6 +3,7 @@ import FazhiCore
 import FazhiDeadlines
 import Fluent
 import Foundation
+import SQLKit
 
 /// Where a penalty case stands (行政处罚法, ordinary procedure unless `summary`).
 public enum PenaltyStatus: String, Codable, Sendable, CaseIterable {
@@ -656,21 +657,48 @@ enum PenaltyMetrics {
 
     @Sendable static func ref(_ row: PenaltyCase) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.caseNumber, link: row.link) }
 
+    /// The year's decided cases counted once for the whole family (decisions, on time, major and
+    /// reviewed, fines): one statement instead of one per figure (issue 16).
+    static func decided(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
+        try await MetricFamilyCache.counts("enforcement.decided", scope: scope) {
+            var select = (db as! any SQLDatabase).select()
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "decided")
+                .column(SQLRaw("SUM(CASE WHEN decided_on <= decision_due_on THEN 1 ELSE 0 END)"), as: "on_time")
+                .column(SQLRaw("SUM(CASE WHEN major THEN 1 ELSE 0 END)"), as: "major")
+                .column(SQLRaw("SUM(CASE WHEN major AND review_on IS NOT NULL THEN 1 ELSE 0 END)"), as: "major_reviewed")
+                .column(SQLRaw("CAST(COALESCE(SUM(fine_yuan), 0) AS BIGINT)"), as: "fines")
+                .from(PenaltyCase.schema)
+                .where("decided_on", .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where("decided_on", .lessThan, SQLBind("\(scope.year + 1)-01-01"))
+            if let path = scope.unitPath { select = select.where("unit_path", .like, SQLBind(path + "%")) }
+            guard let row = try await select.first() else { return [:] }
+            var counts: [String: Int] = [:]
+            for key in ["decided", "on_time", "major", "major_reviewed", "fines"] { counts[key] = (try? row.decodeNil(column: key)) == true ? 0 : try row.decode(column: key, as: Int.self) }
+            return counts
+        }
+    }
+
+    /// A rate of the decided-cases family: missing when the denominator is 0, like `countedRatio`.
+    static func decidedRatio(_ numerator: String, of denominator: String, _ scope: MetricScope, _ db: any Database) async throws -> MetricValue {
+        let counts = try await decided(scope, on: db)
+        guard let total = counts[denominator], total > 0 else { return .missing }
+        return .ratio(numerator: counts[numerator] ?? 0, denominator: total)
+    }
+
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "enforcement.penalty-cases", label: "行政处罚立案", definition: "本年度立案的行政处罚案件数", unit: .piece, compute: { scope, db in
                 .count(try await cases(scope, db, by: \.$filedOn).count())
             }, records: .query({ scope, db in cases(scope, db, by: \.$filedOn) }, ref)),
             MetricDefinition(key: "enforcement.penalty-decisions", label: "作出行政处罚决定", definition: "本年度作出行政处罚决定的案件数", unit: .piece, compute: { scope, db in
-                .count(try await cases(scope, db, by: \.$decidedOn).count())
+                .count(try await decided(scope, on: db)["decided"] ?? 0)
             }, records: .query({ scope, db in cases(scope, db, by: \.$decidedOn) }, ref)),
             MetricDefinition(key: "enforcement.major-reviewed-rate", label: "重大执法决定法制审核率",
                              definition: "本年度作出的属于行政处罚法第五十八条情形的决定中经法制审核通过的比例（应为100%）", unit: .percent, compute: { scope, db in
-                try await .countedRatio({ cases(scope, db, by: \.$decidedOn).filter(\.$major == true) }) { $0.filter(\.$reviewOn != nil) }
+                try await decidedRatio("major_reviewed", of: "major", scope, db)
             }, records: .query({ scope, db in cases(scope, db, by: \.$decidedOn).filter(\.$major == true).sort(\.$caseNumber) }, ref)),
             MetricDefinition(key: "enforcement.decided-on-time-rate", label: "行政处罚按期决定率",
                              definition: "本年度作出的决定中在决定期限内（行政处罚法第六十条：自立案之日起九十日，法律、法规、规章另有规定的从其规定；依法延长的按延长后的期限，依法不计入的时间扣除）作出的比例", unit: .percent, compute: { scope, db in
-                try await .countedRatio({ cases(scope, db, by: \.$decidedOn) }) { $0.filter(\.$decidedOn, .lessThanOrEqual, \.$decisionDueOn) }
+                try await decidedRatio("on_time", of: "decided", scope, db)
             }, records: .query({ scope, db in
                 // The cases decided late (or without a due date), which are what the rate is short of.
                 cases(scope, db, by: \.$decidedOn).group(.or) { late in

@@ -70,6 +70,14 @@ enum FiguresBench {
             print(String(format: "%@: %d figures in %.3f s; the hand-written SQL floor (%d statements) %.3f s; ratio %.1f×",
                          scope.unitName, results.count, figureSeconds, floor.count, floorSeconds, figureSeconds / max(floorSeconds, 0.000_001)))
         }
+        // Where the province's time goes: the slowest figures one by one (a family's shared read is
+        // counted with its first figure).
+        var timings: [(String, Double)] = []
+        for definition in app.fazhi.metrics.definitions {
+            let (_, elapsed) = try await seconds { try await app.fazhi.metrics.evaluate([definition], scope: scopes[0], on: app.db) }
+            timings.append((definition.key, elapsed))
+        }
+        print("slowest figures (province, each alone): " + timings.sorted { $0.1 > $1.1 }.prefix(6).map { String(format: "%@ %.3f s", $0.0, $0.1) }.joined(separator: "; "))
         print("peak RSS: \(peakMB())")
         try await app.asyncShutdown()
     }
