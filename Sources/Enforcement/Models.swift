@@ -236,6 +236,8 @@ enum EnforcementMigrations {
         AddScopeIndexes("enforcement.016.scope-indexes", [
             ("penalty_cases_scope", "penalty_cases", "unit_path"), ("enforcement_actions_scope", "enforcement_actions", "unit_path"),
         ]),
+        // The publication figures ask, per decided case, for its first publication.
+        AddIndexes("enforcement.017.publication-case-index", [("enforcement_publications_case", "enforcement_publications", ["case_id", "published_on"])]),
     ]
 }
 
