@@ -6,11 +6,16 @@ records multiplied, with fixed seeds so runs compare. Bulk INSERT … SELECT ins
     swift run fazhi demo seed                          # or any migrated, seeded SQLite file
     scripts/bench/province.py data/province.sqlite --counties 100 --penalty 80 --reconsideration 3 --actions 40 --lawsuits 2
 
+On PostgreSQL give the URL (and --schema when the installation uses FAZHI_DATABASE_SCHEMA); the same
+copies are made by one SQL script run through `psql`:
+
+    scripts/bench/province.py postgres://u:p@127.0.0.1:5432/db --schema county --counties 100 --penalty 80
+
 Copies per county: penalty cases × --penalty (the demo county has ~80 over three years, so 80 gives
 ~6,400, the size of a busy district), reconsideration cases × --reconsideration, enforcement actions
 × --actions, lawsuits × --lawsuits. Prints the row counts and the time taken.
 """
-import argparse, random, sqlite3, time, uuid
+import argparse, random, sqlite3, subprocess, time, uuid
 
 TABLES = [  # table, unit id column, unit path column, number column, option
     ("penalty_cases", "unit_id", "unit_path", "case_number", "penalty"),
@@ -29,8 +34,11 @@ def main():
     parser.add_argument("--actions", type=int, default=40)
     parser.add_argument("--lawsuits", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--schema", default="public")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    if args.database.startswith("postgres"):
+        return postgres(args, rng)
     db = sqlite3.connect(args.database)
     started = time.time()
     columns = [row[1] for row in db.execute('PRAGMA table_info("units")')]
@@ -101,6 +109,76 @@ def main():
             print(f"{table}: {count:,} rows")
     db.execute("ANALYZE")
     db.close()
+    print(f"units: {len(units) * args.counties:,} in {args.counties} counties; written in {time.time() - started:.1f} s")
+
+
+def postgres(args, rng):
+    """The same copies on PostgreSQL: the maps are computed here, the rows copied by the server."""
+    url = args.database.split("?")[0]
+    def psql(sql, capture=True):
+        result = subprocess.run(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t", "-c", f"SET search_path TO {args.schema}; {sql}"],
+                                capture_output=capture, text=True, check=True)
+        return [line.split("\t") for line in result.stdout.strip().splitlines()] if capture else []
+    started = time.time()
+    units = psql("SELECT id, parent_id, path FROM units ORDER BY path")
+    if sum(1 for _, parent, _ in units if parent == "") != 1:
+        raise SystemExit("expected one county (a database with the demo county only)")
+    maps, paths = [], []
+    for unit_id, _, path in units:
+        maps.append(f"('{unit_id}', 0, '{unit_id}')")
+    for path in {u[2] for u in units}:
+        paths.append(f"('{path}', 0, '{path}')")
+    for county in range(1, args.counties):
+        mapping = {u[0]: str(uuid.UUID(int=rng.getrandbits(128), version=4)) for u in units}
+        for unit_id in mapping:
+            maps.append(f"('{unit_id}', {county}, '{mapping[unit_id]}')")
+        for path in {u[2] for u in units}:
+            new = path
+            for old, replacement in mapping.items():
+                new = new.replace(old.upper(), replacement.upper()).replace(old.lower(), replacement.lower())
+            paths.append(f"('{path}', {county}, '{new}')")
+    columns = [row[0] for row in psql(f"SELECT column_name FROM information_schema.columns WHERE table_schema = '{args.schema}' AND table_name = 'units' ORDER BY ordinal_position")]
+    def unit_value(column):
+        return {"id": "m.new", "parent_id": "pm.new", "path": "p.new", "code": "u.code || '-' || lpad(m.county::text, 3, '0')",
+                "name": "CASE WHEN u.parent_id IS NULL THEN u.name || lpad(m.county::text, 3, '0') ELSE u.name END",
+                "uscc": "CASE WHEN u.uscc IS NULL THEN NULL ELSE substr(u.uscc, 1, 8) || lpad(m.county::text, 3, '0') || lpad(u.n::text, 6, '0') || substr(u.uscc, 18) END",
+                }.get(column, f'u."{column}"')
+    script = [
+        f"SET search_path TO {args.schema};", "BEGIN;",
+        "CREATE TEMP TABLE unit_map (old uuid, county integer, new uuid);", "CREATE TEMP TABLE path_map (old text, county integer, new text);",
+        "INSERT INTO unit_map VALUES " + ", ".join(maps) + ";", "INSERT INTO path_map VALUES " + ", ".join(paths) + ";",
+        "CREATE INDEX ON unit_map (old, county); CREATE INDEX ON path_map (old, county);",
+        f"INSERT INTO units ({', '.join(chr(34) + c + chr(34) for c in columns)}) SELECT {', '.join(unit_value(c) for c in columns)} "
+        "FROM (SELECT row_number() OVER (ORDER BY path) AS n, * FROM units) u JOIN unit_map m ON m.old = u.id AND m.county > 0 "
+        "LEFT JOIN unit_map pm ON pm.old = u.parent_id AND pm.county = m.county JOIN path_map p ON p.old = u.path AND p.county = m.county;",
+    ]
+    for table, id_column, path_column, number_column, option in TABLES:
+        times = getattr(args, option)
+        if times <= 0:
+            continue
+        cols = [row[0] for row in psql(f"SELECT column_name FROM information_schema.columns WHERE table_schema = '{args.schema}' AND table_name = '{table}' ORDER BY ordinal_position")]
+        selected = []
+        for column in cols:
+            if column == "id":
+                selected.append("(lpad(to_hex(m.county), 8, '0') || '-' || lpad(to_hex(copies.n), 4, '0') || '-4000-8000-' || lpad(to_hex(s.seed_row), 12, '0'))::uuid")
+            elif column == number_column:
+                selected.append(f"s.\"{column}\" || '·' || m.county || '·' || copies.n")
+            elif column == id_column:
+                selected.append("m.new")
+            elif column == path_column:
+                selected.append("p.new")
+            else:
+                selected.append(f's."{column}"')
+        script += [
+            f'CREATE TEMP TABLE seed_{table} AS SELECT row_number() OVER () AS seed_row, * FROM "{table}";',
+            f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) SELECT {", ".join(selected)} FROM seed_{table} s '
+            f'CROSS JOIN generate_series(1, {times}) AS copies(n) JOIN unit_map m ON m.old = s."{id_column}" '
+            f'JOIN path_map p ON p.old = s."{path_column}" AND p.county = m.county;',
+        ]
+    script += ["COMMIT;", "ANALYZE units;"] + [f"ANALYZE \"{table}\";" for table, *_ in TABLES]
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q"], input="\n".join(script), text=True, check=True)
+    for table, *_ in TABLES:
+        print(f"{table}: {int(psql(f'SELECT COUNT(*) FROM {table}')[0][0]):,} rows")
     print(f"units: {len(units) * args.counties:,} in {args.counties} counties; written in {time.time() - started:.1f} s")
 
 
