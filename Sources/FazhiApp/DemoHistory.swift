@@ -12,7 +12,7 @@ import Reports
 /// each module's ledger importer where it has one, otherwise entered with their dates through the
 /// module's services, all rules applied. (Supervision's past years are its own demo's:
 /// `SupervisionDemo.history`.) Then last year's report is approved and published on the public site.
-enum DemoHistory {
+public enum DemoHistory {
     static func seed(_ context: DemoContext) async throws {
         let db = context.database, services = context.services
         let today = CivilDateTime(context.now).date
@@ -68,6 +68,16 @@ enum DemoHistory {
             try await ContributionService.perform(.submit(text: "推行“非现场执法”，全年办理占道经营等案件以说服教育为主，首违不罚案件逐月公示。"),
                                                   on: answered.id!, by: officer, services: services, on: db)
         }
+    }
+
+    /// `count` rows of a penalty-case ledger of `year` in the demo county's shape, for the import
+    /// benchmark (`fazhi-bench --import`): case numbers marked 罚测 so they never meet the demo's.
+    public static func benchPenaltyLedger(year: Int, count: Int, seed: UInt64, on db: any Database) async throws -> Data {
+        var random = SeededRandom(seed: seed)
+        let lines = try await penalties(year: year, count: max(2, count - 2), random: &random, db: db)
+        // Each line its own number (the demo's serials repeat beyond a hundred a body).
+        let numbered = lines.enumerated().map { index, line in index == 0 ? line : line.replacingOccurrences(of: "罚历〔", with: "罚测\(index)〔") }
+        return Data(numbered.joined(separator: "\n").utf8)
     }
 
     static func importTable(_ importer: any Importer, _ lines: [String], _ name: String, _ principal: Principal, _ context: DemoContext) async throws {

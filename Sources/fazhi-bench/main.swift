@@ -6,7 +6,8 @@ import Foundation
 // mixed rules, random starts over 2019–2026, with a fixed seed so runs are comparable.
 // `swift run -c release fazhi-bench --database URL [--unit CODE] [--year 2025]`: every figure of the
 // province and of one county, each beside the same aggregates written by hand in SQL on the same
-// database in the same run (`FiguresBench`). Prints figures; asserts nothing (speed is measured
+// database in the same run (`FiguresBench`). `--import N` instead imports an N-row penalty ledger
+// into that database (a scratch copy of the demo) and prints its rows/s beside a raw insert. Prints figures; asserts nothing (speed is measured
 // here, never in the test suite).
 
 struct SplitMix64 {
@@ -30,7 +31,8 @@ func seconds(_ body: () -> Void) -> Double {
 let benchArguments = Array(CommandLine.arguments.dropFirst())
 if let index = benchArguments.firstIndex(of: "--database"), index + 1 < benchArguments.count {
     func option(_ name: String) -> String? { benchArguments.firstIndex(of: name).flatMap { $0 + 1 < benchArguments.count ? benchArguments[$0 + 1] : nil } }
-    try await FiguresBench.run(database: benchArguments[index + 1], unitCode: option("--unit"), year: option("--year").flatMap(Int.init) ?? 2025)
+    try await FiguresBench.run(database: benchArguments[index + 1], unitCode: option("--unit"), year: option("--year").flatMap(Int.init) ?? 2025,
+                               importRows: option("--import").flatMap(Int.init))
     exit(0)
 }
 
