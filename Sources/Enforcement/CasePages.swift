@@ -100,7 +100,7 @@ enum PenaltyCasePages {
         let total = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first(decodingColumn: "n", as: Int.self) ?? 0
         let rows = try await select().columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "status")
             .orderBy("discovered_on", .descending).orderBy("id").limit(request.size).offset(request.offset).all(decoding: CaseListRow.self)
-        let names = try await UnitNames.of(Set(rows.map(\.unitID)), on: req.db)
+        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", EnforcementRoute.casesNew.path(), [.cls("button")])) }
         if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入案件台账", EnforcementRoute.casesImport.path(), [.cls("button secondary")])) }

@@ -159,7 +159,7 @@ enum ReconsiderationPages {
         let total = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first(decodingColumn: "n", as: Int.self) ?? 0
         let rows = try await select().columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
             .orderBy("received_on", .descending).orderBy("case_number", .descending).limit(request.size).offset(request.offset).all(decoding: Row.self)
-        let names = try await UnitNames.of(Set(rows.map(\.respondent_id)), on: req.db)
+        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: req.db)
         let page = Page(items: rows, total: total, request: request)
         var actions: [Node] = []
         if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", ReconsiderationRoute.new.path(), [.cls("button")])) }

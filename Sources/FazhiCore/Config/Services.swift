@@ -43,6 +43,8 @@ public struct FazhiServices: Sendable {
     public let calendarCache = CalendarCache()
     /// Resolved session cookies for a few seconds (`AppConfig.sessionCacheSeconds`).
     public let sessionCache = SessionCache()
+    /// Unit names for list pages, kept like the session cache.
+    public let unitNames = UnitNames()
     /// Per-address limit on the public report checker (no login, real work per request).
     public let publicCheckLimiter: RateLimiter
 

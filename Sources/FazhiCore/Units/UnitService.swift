@@ -132,7 +132,7 @@ public enum UnitService {
     /// there is one.
     @discardableResult
     public static func create(_ input: UnitInput, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> OrgUnit {
-        defer { services.sessionCache.removeAll() }
+        defer { services.sessionCache.removeAll(); services.unitNames.removeAll() }
         return try await database.write { db in
             var validator = Validator()
             let fields = validate(input, validator: &validator)
@@ -183,7 +183,7 @@ public enum UnitService {
     /// Edits code, name, USCC and sort order. The kind and the parent change only by `move`.
     @discardableResult
     public static func update(_ id: UUID, _ input: UnitInput, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> OrgUnit {
-        defer { services.sessionCache.removeAll() }
+        defer { services.sessionCache.removeAll(); services.unitNames.removeAll() }
         return try await database.write { db in
             let unit = try await find(id, for: principal, on: db)
             let before = UnitDTO(unit).auditText
@@ -210,7 +210,7 @@ public enum UnitService {
     /// Moves a unit and its whole subtree under a new parent.
     @discardableResult
     public static func move(_ id: UUID, toParentCode parentCode: String, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> OrgUnit {
-        defer { services.sessionCache.removeAll() }
+        defer { services.sessionCache.removeAll(); services.unitNames.removeAll() }
         return try await database.write { db in
             let unit = try await find(id, for: principal, on: db)
             let before = UnitDTO(unit).auditText
@@ -260,7 +260,7 @@ public enum UnitService {
     /// Stops a unit from taking new records. Units are never deleted: records point to them.
     @discardableResult
     public static func setActive(_ id: UUID, active: Bool, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> OrgUnit {
-        defer { services.sessionCache.removeAll() }
+        defer { services.sessionCache.removeAll(); services.unitNames.removeAll() }
         return try await database.write { db in
             let unit = try await find(id, for: principal, on: db)
             let before = UnitDTO(unit).auditText
