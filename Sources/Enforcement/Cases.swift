@@ -658,7 +658,8 @@ enum PenaltyMetrics {
     @Sendable static func ref(_ row: PenaltyCase) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.caseNumber, link: row.link) }
 
     /// The year's decided cases counted once for the whole family (decisions, on time, major and
-    /// reviewed, fines): one statement instead of one per figure (issue 16).
+    /// reviewed, fines, outside the benchmark, lenient, publication due and on time): one statement
+    /// instead of one or two per figure (issue 16).
     static func decided(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
         try await MetricFamilyCache.counts("enforcement.decided", scope: scope) {
             var select = (db as! any SQLDatabase).select()
@@ -667,12 +668,16 @@ enum PenaltyMetrics {
                 .column(SQLRaw("SUM(CASE WHEN major THEN 1 ELSE 0 END)"), as: "major")
                 .column(SQLRaw("SUM(CASE WHEN major AND review_on IS NOT NULL THEN 1 ELSE 0 END)"), as: "major_reviewed")
                 .column(SQLRaw("CAST(COALESCE(SUM(fine_yuan), 0) AS BIGINT)"), as: "fines")
+                .column(SQLRaw("SUM(CASE WHEN outside_benchmark THEN 1 ELSE 0 END)"), as: "outside")
+                .column(SQLRaw("SUM(CASE WHEN lenience_item_id IS NOT NULL THEN 1 ELSE 0 END)"), as: "lenient")
+                .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) THEN 1 ELSE 0 END)"), as: "publication_due")
+                .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) AND \(PublicationMetrics.firstPublishedOnTimeSQL) THEN 1 ELSE 0 END)"), as: "published_on_time")
                 .from(PenaltyCase.schema)
                 .where("decided_on", .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where("decided_on", .lessThan, SQLBind("\(scope.year + 1)-01-01"))
             if let path = scope.unitPath { select = select.where("unit_path", .like, SQLBind(path + "%")) }
             guard let row = try await select.first() else { return [:] }
             var counts: [String: Int] = [:]
-            for key in ["decided", "on_time", "major", "major_reviewed", "fines"] { counts[key] = (try? row.decodeNil(column: key)) == true ? 0 : try row.decode(column: key, as: Int.self) }
+            for key in ["decided", "on_time", "major", "major_reviewed", "fines", "outside", "lenient", "publication_due", "published_on_time"] { counts[key] = (try? row.decodeNil(column: key)) == true ? 0 : try row.decode(column: key, as: Int.self) }
             return counts
         }
     }

@@ -410,7 +410,7 @@ enum DiscretionMetrics {
         [
             MetricDefinition(key: "enforcement.decisions-outside-benchmark", label: "偏离裁量基准的决定",
                              definition: "本年度作出的行政处罚决定中，裁量档次或罚款数额不在裁量基准建议范围内（已书面说明理由并报送执法监督）的件数", unit: .piece, compute: { scope, db in
-                .count(try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$outsideBenchmark == true).count())
+                .count(try await PenaltyMetrics.decided(scope, on: db)["outside"] ?? 0)
             }, records: .query({ scope, db in PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$outsideBenchmark == true) }, PenaltyMetrics.ref)),
             MetricDefinition(key: "enforcement.lenience-items", label: "包容审慎监管清单事项", definition: "年末在用的首违不罚清单和四张清单事项数", unit: .item, compute: { scope, db in
                 let query = LenienceItem.query(on: db).filter(\.$active == true).filter(\.$createdAt < scope.interval.end)
@@ -422,7 +422,7 @@ enum DiscretionMetrics {
                 return try await query.sort(\.$code).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.code) \($0.violation)", link: EnforcementRoute.benchmarks.path()) }
             }),
             MetricDefinition(key: "enforcement.lenient-cases", label: "适用清单从宽处理的案件", definition: "本年度作出决定时适用首违不罚或四张清单事项的案件数", unit: .piece, compute: { scope, db in
-                .count(try await PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$lenienceItemID != nil).count())
+                .count(try await PenaltyMetrics.decided(scope, on: db)["lenient"] ?? 0)
             }, records: .query({ scope, db in PenaltyMetrics.cases(scope, db, by: \.$decidedOn).filter(\.$lenienceItemID != nil) }, PenaltyMetrics.ref)),
         ]
     }

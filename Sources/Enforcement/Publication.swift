@@ -251,11 +251,17 @@ enum PublicationMetrics {
     }
 
     /// The case's first publication (the earliest) was public by its due date.
-    static let firstPublishedOnTime = DatabaseQuery.Filter.sql(unsafeRaw: """
+    static let firstPublishedOnTimeSQL = """
         EXISTS (SELECT 1 FROM enforcement_publications p WHERE p.case_id = penalty_cases.id AND p.held_reason IS NULL \
         AND p.published_on <= p.due_on AND NOT EXISTS (SELECT 1 FROM enforcement_publications q \
         WHERE q.case_id = p.case_id AND q.published_on < p.published_on))
-        """)
+        """
+
+    /// `due` as an SQL condition on a `penalty_cases` row, for the decided-cases family.
+    static let dueSQL = """
+        (change_kind IS NULL OR change_kind NOT IN ('\(DecisionChange.annulled.rawValue)', '\(DecisionChange.void.rawValue)') \
+        OR EXISTS (SELECT 1 FROM enforcement_publications p WHERE p.case_id = penalty_cases.id))
+        """
 
     static var all: [MetricDefinition] {
         [
@@ -268,7 +274,7 @@ enum PublicationMetrics {
             MetricDefinition(key: "enforcement.publication-on-time-rate", label: "执法决定按时公示率",
                              definition: "本年度作出的决定中在规定期限内（处罚决定7个工作日、不予处罚决定20个工作日）公示的比例；公示前被撤销或确认无效的不计",
                              unit: .percent, compute: { scope, db in
-                try await .countedRatio({ due(scope, on: db) }) { $0.filter(firstPublishedOnTime) }
+                try await PenaltyMetrics.decidedRatio("published_on_time", of: "publication_due", scope, db)
             }, records: .query({ scope, db in due(scope, on: db).sort(\.$caseNumber) }, PenaltyMetrics.ref)),
         ]
     }

@@ -146,6 +146,10 @@ public enum ReportRenderer {
 
     /// The figures a text uses, for a year and a unit subtree, evaluated live.
     public static func evaluate(_ text: String, scope: MetricScope, registry: MetricsRegistry, on db: any Database) async throws -> [MetricResult] {
+        // One read per figure family for the whole report, trends included (`MetricFamilyCache`).
+        if MetricFamilyCache.current == nil {
+            return try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) { try await evaluate(text, scope: scope, registry: registry, on: db) }
+        }
         var results: [MetricResult] = []
         for key in keys(in: text) {
             guard let definition = registry.definition(key) else { continue }

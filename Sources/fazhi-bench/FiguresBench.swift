@@ -3,6 +3,7 @@ import Enforcement
 import FazhiCore
 import Fluent
 import Foundation
+import Reports
 import SQLKit
 import Vapor
 
@@ -117,6 +118,14 @@ enum FiguresBench {
             print(String(format: "%@: %d figures in %.3f s; the hand-written SQL floor (%d statements) %.3f s; ratio %.1f×",
                          scope.unitName, results.count, figureSeconds, floor.count, floorSeconds, figureSeconds / max(floorSeconds, 0.000_001)))
         }
+        // The county's annual report: the standard template's figures (with five-year trends) and its rendering.
+        let countyScope = scopes[1]
+        let (rendered, reportSeconds) = try await seconds {
+            let figures = try await ReportRenderer.evaluate(ReportTemplate.standardText, scope: countyScope, registry: app.fazhi.metrics, on: app.db)
+            return ReportRenderer.render(text: ReportTemplate.standardText, figures: figures, title: "\(county.name)\(year)年法治政府建设情况报告", number: nil,
+                                         unitName: county.name, unitCode: county.code, year: year, date: "\(year + 1)-03-01")
+        }
+        print(String(format: "annual report of %@ (standard template, %d blocks): %.3f s", county.name, rendered.blocks.count, reportSeconds))
         // Where the province's time goes: the slowest figures one by one (a family's shared read is
         // counted with its first figure).
         var timings: [(String, Double)] = []
