@@ -670,14 +670,19 @@ enum PenaltyMetrics {
                 .column(SQLRaw("CAST(COALESCE(SUM(fine_yuan), 0) AS BIGINT)"), as: "fines")
                 .column(SQLRaw("SUM(CASE WHEN outside_benchmark THEN 1 ELSE 0 END)"), as: "outside")
                 .column(SQLRaw("SUM(CASE WHEN lenience_item_id IS NOT NULL THEN 1 ELSE 0 END)"), as: "lenient")
-                .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) THEN 1 ELSE 0 END)"), as: "publication_due")
-                .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) AND \(PublicationMetrics.firstPublishedOnTimeSQL) THEN 1 ELSE 0 END)"), as: "published_on_time")
-                .from(PenaltyCase.schema)
+            if PublicationMetrics.inDecidedFamily(db) {
+                select = select
+                    .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) THEN 1 ELSE 0 END)"), as: "publication_due")
+                    .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) AND \(PublicationMetrics.firstPublishedOnTimeSQL) THEN 1 ELSE 0 END)"), as: "published_on_time")
+            }
+            select = select.from(PenaltyCase.schema)
                 .where("decided_on", .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where("decided_on", .lessThan, SQLBind("\(scope.year + 1)-01-01"))
             if let path = scope.unitPath { select = select.where("unit_path", .like, SQLBind(path + "%")) }
             guard let row = try await select.first() else { return [:] }
             var counts: [String: Int] = [:]
-            for key in ["decided", "on_time", "major", "major_reviewed", "fines", "outside", "lenient", "publication_due", "published_on_time"] { counts[key] = (try? row.decodeNil(column: key)) == true ? 0 : try row.decode(column: key, as: Int.self) }
+            let keys = ["decided", "on_time", "major", "major_reviewed", "fines", "outside", "lenient"]
+                + (PublicationMetrics.inDecidedFamily(db) ? ["publication_due", "published_on_time"] : [])
+            for key in keys { counts[key] = (try? row.decodeNil(column: key)) == true ? 0 : try row.decode(column: key, as: Int.self) }
             return counts
         }
     }
