@@ -134,17 +134,14 @@ enum ReconsiderationMetrics {
     /// The scope's cases whose `dated` column falls in its year, counted by `column` in one
     /// statement (read once per evaluation through `MetricFamilyCache`).
     static func groupedCounts(_ family: String, column: String, dated: String, _ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
-        try await MetricFamilyCache.counts(family, scope: scope) {
+        try await MetricFamilyCache.grouped(family, scope: scope) {
             let (start, end) = bounds(scope)
-            var select = db.sql.select().column(SQLIdentifier(column)).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            let select = db.sql.select().column(SQLIdentifier(column), as: "value").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(ReconsiderationCase.schema)
                 .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
                 .where(SQLIdentifier(column), .isNot, SQLLiteral.null)
-            if let path = scope.unitPath { select = select.where("respondent_path", .like, SQLBind(path + "%")) }
-            let rows = try await select.groupBy(SQLIdentifier(column)).all()
-            var counts: [String: Int] = [:]
-            for row in rows { counts[try row.decode(column: column, as: String.self)] = try row.decode(column: "n", as: Int.self) }
-            return counts
+            if let path = scope.unitPath { select.where("respondent_path", .like, SQLBind(path + "%")) }
+            return select.groupBy(SQLIdentifier(column))
         }
     }
 

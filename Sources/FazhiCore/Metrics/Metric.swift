@@ -2,6 +2,7 @@ import Fluent
 import FluentSQL
 import SQLKit
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The unit a figure is counted in, as the annual reports write it.
 public enum MetricUnit: String, Sendable, Codable, CaseIterable {
@@ -338,5 +339,25 @@ public final class MetricFamilyCache: @unchecked Sendable {
         let counts = try await read()
         cache.lock.withLock { cache.values[key] = counts }
         return counts
+    }
+
+    /// A family counted by one column in one statement: `select` selects the grouped value as
+    /// `value` and `COUNT(*)` as `n`, grouped by the value. The database does the counting; the
+    /// answer is one row per value (a handful), taken as the rows arrive.
+    public static func grouped(_ family: String, scope: MetricScope, _ select: @escaping @Sendable () -> SQLSelectBuilder) async throws -> [String: Int] {
+        try await counts(family, scope: scope) {
+            let counts = NIOLockedValueBox<[String: Int]>([:])
+            let failure = NIOLockedValueBox<(any Error)?>(nil)
+            try await select().run { row in
+                do {
+                    let value = try row.decode(column: "value", as: String.self), n = try row.decode(column: "n", as: Int.self)
+                    counts.withLockedValue { $0[value] = n }
+                } catch {
+                    failure.withLockedValue { $0 = error }
+                }
+            }
+            if let error = failure.withLockedValue({ $0 }) { throw error }
+            return counts.withLockedValue { $0 }
+        }
     }
 }
