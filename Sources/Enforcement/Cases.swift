@@ -682,7 +682,7 @@ enum PenaltyMetrics {
             var counts: [String: Int] = [:]
             let keys = ["decided", "on_time", "major", "major_reviewed", "fines", "outside", "lenient"]
                 + (PublicationMetrics.inDecidedFamily(db) ? ["publication_due", "published_on_time"] : [])
-            for key in keys { counts[key] = (try? row.decodeNil(column: key)) == true ? 0 : try row.decode(column: key, as: Int.self) }
+            for key in keys { counts[key] = try row.decode(column: key, as: Int?.self) ?? 0 }
             return counts
         }
     }
