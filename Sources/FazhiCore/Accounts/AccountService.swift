@@ -293,7 +293,6 @@ public enum AccountService {
 
     public static func login(loginName rawLoginName: String, password: String, totpCode: String?, ip: String, userAgent: String,
                              services: FazhiServices, on database: any Database) async throws -> LoginOutcome {
-        defer { services.sessionCache.removeAll() }
         let now = services.now
         let config = services.config
         let loginName = String(rawLoginName.prefix(loginNameLimit))
