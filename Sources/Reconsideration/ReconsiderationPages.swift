@@ -7,7 +7,7 @@ import SQLKit
 import Vapor
 
 enum ReconsiderationPages {
-    struct ApplicationForm: Sendable {
+    struct ApplicationForm: Content {
         var caseNumber: String?
         var receivedOn: String?
         var channel: String?
@@ -22,15 +22,6 @@ enum ReconsiderationPages {
         var actOn: String?
         var request: String?
 
-        init(receivedOn: String? = nil) { self.receivedOn = receivedOn }
-
-        init(_ fields: FormFields) {
-            caseNumber = fields["caseNumber"]; receivedOn = fields["receivedOn"]; channel = fields["channel"]
-            applicantKind = fields["applicantKind"]; applicantName = fields["applicantName"]; applicantID = fields["applicantID"]
-            agent = fields["agent"]; thirdParties = fields["thirdParties"]; respondentCode = fields["respondentCode"]
-            actCategory = fields["actCategory"]; enforcementDomain = fields["enforcementDomain"]; actOn = fields["actOn"]; request = fields["request"]
-        }
-
         var input: ApplicationInput {
             ApplicationInput(caseNumber: caseNumber, receivedOn: receivedOn, channel: channel, applicantKind: applicantKind, applicantName: applicantName,
                              applicantID: applicantID, agent: agent, thirdParties: thirdParties, respondentCode: respondentCode, actCategory: actCategory,
@@ -44,10 +35,10 @@ enum ReconsiderationPages {
         router.page(.GET, ReconsiderationRoute.new, permission: ReconsiderationPermissions.handle) { req in
             formPage(req, form: ApplicationForm(receivedOn: CivilDateTime(req.fazhi.now).date.description), failure: nil)
         }
-        router.form(ReconsiderationRoute.new, permission: ReconsiderationPermissions.handle, submit: { req, fields in
-            let (row, warnings) = try await CaseService.registerWithWarnings(ApplicationForm(fields).input, by: try req.caller, services: req.fazhi, on: req.db)
+        router.form(ReconsiderationRoute.new, permission: ReconsiderationPermissions.handle, decoding: ApplicationForm.self, submit: { req, form in
+            let (row, warnings) = try await CaseService.registerWithWarnings(form.input, by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: (["已登记 \(row.caseNumber)，受理审查期限开始计算"] + warnings).joined(separator: "。提示："))
-        }, reshow: { req, fields, failure in formPage(req, form: ApplicationForm(fields), failure: failure) })
+        }, reshow: { req, form, failure in formPage(req, form: form, failure: failure) })
         router.page(.GET, ReconsiderationRoute.importPage, permission: ReconsiderationPermissions.importCases) { req in
             ImportPages.page(req, importer: CaseImporter(), action: ReconsiderationRoute.importPage.path(), report: nil)
         }
@@ -156,7 +147,7 @@ enum ReconsiderationPages {
             var act_category: String; var status: String; var outcome: String?
         }
         let request = PageRequest(number: query.page)
-        let total = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first(decodingColumn: "n", as: Int.self) ?? 0
+        let total = try await select().countRows()
         let rows = try await select().columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
             .orderBy("received_on", .descending).orderBy("case_number", .descending).limit(request.size).offset(request.offset).all(decoding: Row.self)
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: req.db)
