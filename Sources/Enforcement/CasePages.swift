@@ -97,7 +97,7 @@ enum PenaltyCasePages {
             return select
         }
         let request = PageRequest(number: query.page)
-        let total = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first(decodingColumn: "n", as: Int.self) ?? 0
+        let total = try await select().countRows()
         let rows = try await select().columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "status")
             .orderBy("discovered_on", .descending).orderBy("id").limit(request.size).offset(request.offset).all(decoding: CaseListRow.self)
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)

@@ -190,8 +190,8 @@ enum PublicSitePages {
         struct Decision: Decodable { var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String }
         struct Action: Decodable { var kind: String; var number: String; var public_text: String?; var decided_on: String?; var published_on: String? }
         let sql = req.db as! any SQLDatabase
-        let total = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(EnforcementPublication.schema)
-            .where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null).first(decodingColumn: "n", as: Int.self) ?? 0
+        let total = try await sql.select().from(EnforcementPublication.schema)
+            .where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null).countRows()
         let rows = try await sql.select().columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on").from(EnforcementPublication.schema)
             .where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
             .orderBy("published_on", .descending).orderBy("case_number").limit(request.size).offset(request.offset).all(decoding: Decision.self)

@@ -43,6 +43,13 @@ extension UnitScoped {
     }
 }
 
+extension SQLSelectBuilder {
+    /// `COUNT(*)` of the rows the select's filters match: for a list's total beside `scopedSelect`.
+    public func countRows() async throws -> Int {
+        try await column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+}
+
 // MARK: Typed routes
 
 /// A module's routes as one enum whose raw values are the path patterns (`litigation/:id/steps`).
