@@ -25,6 +25,14 @@ TABLES = [  # table, unit id column, unit path column, number column, option
 ]
 
 
+def copied_columns(columns, id_column, path_column, number_column, new_id):
+    """The SELECT list copying a row into county `m.county`, copy `copies.n`: a new id, a suffixed
+    number, the county's unit id and path, every other column as it is."""
+    special = {"id": new_id, number_column: f"s.\"{number_column}\" || '·' || m.county || '·' || copies.n",
+               id_column: "m.new", path_column: "p.new"}
+    return [special.get(column, f's."{column}"') for column in columns]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("database")
@@ -87,19 +95,9 @@ def main():
                 continue
             cols = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
             db.execute(f'CREATE TEMP TABLE seed_{table} AS SELECT rowid AS seed_row, * FROM "{table}"')
-            selected = []
-            for column in cols:
-                if column == "id":
-                    # Deterministic and unique: county, copy and source row in the id's digits.
-                    selected.append("printf('%08X-%04X-4000-8000-%012X', m.county, copies.n, s.seed_row)")
-                elif column == number_column:
-                    selected.append(f"s.\"{column}\" || '·' || m.county || '·' || copies.n")
-                elif column == id_column:
-                    selected.append("m.new")
-                elif column == path_column:
-                    selected.append("p.new")
-                else:
-                    selected.append(f's."{column}"')
+            # Deterministic and unique: county, copy and source row in the id's digits.
+            selected = copied_columns(cols, id_column, path_column, number_column,
+                                      "printf('%08X-%04X-4000-8000-%012X', m.county, copies.n, s.seed_row)")
             db.execute(f"""
                 INSERT INTO "{table}" ({", ".join(f'"{c}"' for c in cols)})
                 WITH RECURSIVE copies(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM copies WHERE n < {times})
@@ -157,18 +155,8 @@ def postgres(args, rng):
         if times <= 0:
             continue
         cols = [row[0] for row in psql(f"SELECT column_name FROM information_schema.columns WHERE table_schema = '{args.schema}' AND table_name = '{table}' ORDER BY ordinal_position")]
-        selected = []
-        for column in cols:
-            if column == "id":
-                selected.append("(lpad(to_hex(m.county), 8, '0') || '-' || lpad(to_hex(copies.n), 4, '0') || '-4000-8000-' || lpad(to_hex(s.seed_row), 12, '0'))::uuid")
-            elif column == number_column:
-                selected.append(f"s.\"{column}\" || '·' || m.county || '·' || copies.n")
-            elif column == id_column:
-                selected.append("m.new")
-            elif column == path_column:
-                selected.append("p.new")
-            else:
-                selected.append(f's."{column}"')
+        selected = copied_columns(cols, id_column, path_column, number_column,
+                                  "(lpad(to_hex(m.county), 8, '0') || '-' || lpad(to_hex(copies.n), 4, '0') || '-4000-8000-' || lpad(to_hex(s.seed_row), 12, '0'))::uuid")
         script += [
             f'CREATE TEMP TABLE seed_{table} AS SELECT row_number() OVER () AS seed_row, * FROM "{table}";',
             f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) SELECT {", ".join(selected)} FROM seed_{table} s '
