@@ -56,7 +56,13 @@ final class PostgresAdmin: Sendable {
         app = Task {
             guard let url = TestDatabases.postgresURL else { throw TestSetupError("FAZHI_TEST_POSTGRES_URL is not set") }
             let app = try await Application.make(.testing)
-            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+            // Every test of the run asks for its copy the moment the template is ready, so the
+            // creates queue here. With one connection per event loop and the pool's default
+            // 10-second wait, the tail of that queue timed out on a slower CI machine (stop 22).
+            // The queue is bounded by the suite's size: a few connections and a long wait.
+            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url),
+                                        maxConnectionsPerEventLoop: 4,
+                                        connectionPoolTimeout: .minutes(10)), as: .psql)
             try await PostgresAdmin.removeLeftovers(on: app.db as! any SQLDatabase)
             return app
         }
