@@ -286,6 +286,17 @@ public enum PenaltyCaseService {
     public static func registerLead(caseNumber: String?, unitCode: String?, partyKind: String?, party: String?, violation: String?, violationOn: String?,
                                     discoveredOn: String?, graveHarm: Bool, by principal: Principal, services: FazhiServices,
                                     on db: any Database) async throws -> PenaltyCase {
+        try await db.write { tx in
+            try await registerLead(caseNumber: caseNumber, unitCode: unitCode, partyKind: partyKind, party: party, violation: violation,
+                                   violationOn: violationOn, discoveredOn: discoveredOn, graveHarm: graveHarm, by: principal,
+                                   store: TransactionStore(tx, services: services))
+        }
+    }
+
+    /// Registers a lead through `store`: one transaction on the platform, a ledger import's batch.
+    static func registerLead(caseNumber: String?, unitCode: String?, partyKind: String?, party: String?, violation: String?, violationOn: String?,
+                             discoveredOn: String?, graveHarm: Bool, by principal: Principal, store: any PenaltyStore) async throws -> PenaltyCase {
+        let services = store.services
         let today = CivilDateTime(services.now).date
         var validator = Validator()
         let number = validator.required(caseNumber, field: "caseNumber", label: "案号", maxLength: 60)
@@ -301,41 +312,40 @@ public enum PenaltyCaseService {
         if let happened, let discovered, discovered < happened { validator.add("discoveredOn", "发现日期", "不能早于违法行为发生日期") }
         let code = validator.required(unitCode, field: "unitCode", label: "办案单位编码", maxLength: 32)
         var unit: OrgUnit?
-        if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "办案单位编码", "没有编码为“\(code)”的单位") } }
+        if !code.isEmpty { unit = try await store.unit(code: code); if unit == nil { validator.add("unitCode", "办案单位编码", "没有编码为“\(code)”的单位") } }
         try validator.check()
         guard let unit, principal.covers(unitPath: unit.path) else { throw ScopeDenied(entityType: "unit", entityID: code) }
         let stamp = services.now
-        return try await db.write { tx in
-            guard try await EnforcementBody.query(on: tx).filter(\.$unitID == unit.id!).count() > 0 else {
-                throw fail("unitCode", "办案单位编码", "\(unit.name)不是已确认的行政执法主体")
-            }
-            if try await PenaltyCase.query(on: tx).filter(\.$caseNumber == number).count() > 0 { throw fail("caseNumber", "案号", "“\(number)”已存在") }
-            let row = PenaltyCase()
-            row.caseNumber = number
-            row.unitID = unit.id!
-            row.unitPath = unit.path
-            row.partyKind = kind!
-            row.partySealed = try services.cipher.seal(partyName)
-            row.partyMasked = kind == "natural" ? Masking.personName(partyName) : partyName
-            row.violation = violationText
-            row.violationOn = happened!.description
-            row.discoveredOn = discovered!.description
-            row.graveHarm = graveHarm
-            row.status = PenaltyStatus.lead.rawValue
-            row.officerIDs = ""
-            row.handledBy = principal.userID?.uuidString ?? "system"
-            row.major = false
-            row.complex = false
-            row.summary = false
-            row.noPenalty = false
-            row.outsideBenchmark = false
-            row.hearingRight = false
-            row.createdAt = stamp
-            row.updatedAt = stamp
-            try await row.create(on: tx)
-            try await log(row, "lead", on: discovered!, detail: "案源登记：\(violationText)", by: principal, stamp: stamp, on: tx)
-            return row
+        guard try await store.enforcementBody(unitID: unit.id!) != nil else {
+            throw fail("unitCode", "办案单位编码", "\(unit.name)不是已确认的行政执法主体")
         }
+        if try await store.caseNumberTaken(number) { throw fail("caseNumber", "案号", "“\(number)”已存在") }
+        let row = PenaltyCase()
+        row.id = UUID()
+        row.caseNumber = number
+        row.unitID = unit.id!
+        row.unitPath = unit.path
+        row.partyKind = kind!
+        row.partySealed = try services.cipher.seal(partyName)
+        row.partyMasked = kind == "natural" ? Masking.personName(partyName) : partyName
+        row.violation = violationText
+        row.violationOn = happened!.description
+        row.discoveredOn = discovered!.description
+        row.graveHarm = graveHarm
+        row.status = PenaltyStatus.lead.rawValue
+        row.officerIDs = ""
+        row.handledBy = principal.userID?.uuidString ?? "system"
+        row.major = false
+        row.complex = false
+        row.summary = false
+        row.noPenalty = false
+        row.outsideBenchmark = false
+        row.hearingRight = false
+        row.createdAt = stamp
+        row.updatedAt = stamp
+        try await store.insert(row)
+        try await log(row, "lead", on: discovered!, detail: "案源登记：\(violationText)", by: principal, stamp: stamp, store: store)
+        return row
     }
 
     public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> PenaltyCase {
@@ -345,17 +355,18 @@ public enum PenaltyCaseService {
         return row
     }
 
-    static func log(_ row: PenaltyCase, _ action: String, on date: CivilDate, detail: String, by principal: Principal, stamp: Date, on db: any Database) async throws {
+    static func log(_ row: PenaltyCase, _ action: String, on date: CivilDate, detail: String, by principal: Principal, stamp: Date, store: any PenaltyStore) async throws {
         let event = PenaltyCaseEvent()
+        event.id = UUID()
         event.$penaltyCase.id = row.id!
         event.action = action
         event.happenedOn = date.description
         event.detail = detail
         event.actor = principal.auditActor.name
         event.createdAt = stamp
-        try await event.create(on: db)
-        try await AuditLog.append(AuditEvent(action: "enforcement.case-\(action)", entityType: "penalty_case", entityID: row.id!.uuidString,
-                                             detail: AuditEvent.stepDetail(row.caseNumber, on: date.description, text: detail)), by: principal.auditActor, at: stamp, on: db)
+        try await store.insert(event)
+        try await store.audit(AuditEvent(action: "enforcement.case-\(action)", entityType: "penalty_case", entityID: row.id!.uuidString,
+                                         detail: AuditEvent.stepDetail(row.caseNumber, on: date.description, text: detail)), by: principal.auditActor)
     }
 
     /// Records one step: loads the case and the facts the step needs, applies `PenaltyRules`, and
@@ -367,91 +378,93 @@ public enum PenaltyCaseService {
     @discardableResult
     public static func perform(_ action: PenaltyAction, on caseID: UUID, by principal: Principal, services: FazhiServices, on db: any Database,
                                historicalBreach: String? = nil) async throws -> PenaltyCase {
-        let stamp = services.now
-        let today = CivilDateTime(stamp).date
-        return try await db.write { tx in
+        try await db.write { tx in
             let row = try await find(caseID, for: principal, on: tx)
-            var facts = try await loadFacts(for: action, case: row, today: today, by: principal, services: services, on: tx)
-            facts.recordingHistory = historicalBreach != nil
-            let step = try PenaltyRules.apply(action, to: row.state, facts: facts)
-            for finding in step.findings {
-                let record = PenaltyCaseFinding()
-                record.caseID = row.id!
-                record.unitPath = row.unitPath
-                record.caseNumber = row.caseNumber
-                record.step = action.label
-                record.happenedOn = action.date.description
-                record.finding = finding
-                record.statement = historicalBreach ?? ""
-                record.createdAt = stamp
-                try await record.create(on: tx)
-                try await AuditLog.append(AuditEvent(action: "enforcement.case-finding", entityType: "penalty_case", entityID: row.id!.uuidString,
-                                                     detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: finding)),
-                                          by: principal.auditActor, at: stamp, on: tx)
-            }
-            row.apply(step.state)
-            row.updatedAt = stamp
-            // The decision's due date as the clock stands now, before the clock is completed below.
-            if step.effects.contains(where: { if case .completeClock(let kind, _) = $0 { kind.key == PenaltyClocks.decision.key } else { false } }) {
-                row.decisionDueOn = try await decisionDue(row, decidedOn: action.date, services: services, on: tx)?.description
-            }
-            try await row.update(on: tx)
-            let date = action.date
-            var detail = step.detail
-            var held = false
-            for effect in step.effects {
-                switch effect {
-                case .openClock(let kind, let reason):
-                    try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord,
-                                                start: CivilDateTime(date: date), startReason: reason, rule: kind.rule, by: principal, services: services, on: tx)
-                case .completeClock(let kind, let reason):
-                    // A held publication is not yet public: its clock runs on until it is confirmed.
-                    if held && (kind.key == PublicationClocks.decision.key || kind.key == PublicationClocks.otherDecision.key) { continue }
-                    try await ClockService.recordOnOpen(.complete(CivilDateTime(date: date), reason: reason), kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
-                case .publish(let due, let note):
-                    let unit = try await OrgUnit.find(row.unitID, on: tx)
-                    let item = try PublicationService.publication(for: row, unitName: unit?.name ?? "", date: date, due: due, services: services)
-                    try await item.create(on: tx)
-                    detail += "：\(item.publicLink)\(note)"
-                    if let reason = item.heldReason {
-                        held = true
-                        detail += "（\(reason)，确认前不公开）"
-                    }
-                case .extendClock(let kind, let period, let approver, let reason):
-                    try await ClockService.recordOnOpen(.extend(date, by: period, approver: approver, reason: reason),
-                                                        kind: kind.key, record: row.clockRecord, by: principal, services: services, on: tx)
-                case .withdrawPublication(let reason):
-                    guard let item = try await PublicationService.current(caseID: row.id!, on: tx) else { continue }
-                    item.withdrawnOn = date.description
-                    item.withdrawReason = reason
-                    try await item.update(on: tx)
-                }
-            }
-            try await log(row, action.key, on: date, detail: detail, by: principal, stamp: stamp, on: tx)
+            try await step(action, case: row, by: principal, historicalBreach: historicalBreach, store: TransactionStore(tx, services: services))
             return row
         }
+    }
+
+    /// One step on a case already loaded, through `store`: the facts the step needs, `PenaltyRules`,
+    /// then the case, its clocks, its publication, the timeline and the audit rows.
+    static func step(_ action: PenaltyAction, case row: PenaltyCase, by principal: Principal, historicalBreach: String?,
+                     store: any PenaltyStore) async throws {
+        let services = store.services
+        let stamp = services.now
+        let today = CivilDateTime(stamp).date
+        var facts = try await loadFacts(for: action, case: row, today: today, by: principal, store: store)
+        facts.recordingHistory = historicalBreach != nil
+        let step = try PenaltyRules.apply(action, to: row.state, facts: facts)
+        for finding in step.findings {
+            let record = PenaltyCaseFinding()
+            record.id = UUID()
+            record.caseID = row.id!
+            record.unitPath = row.unitPath
+            record.caseNumber = row.caseNumber
+            record.step = action.label
+            record.happenedOn = action.date.description
+            record.finding = finding
+            record.statement = historicalBreach ?? ""
+            record.createdAt = stamp
+            try await store.insert(record)
+            try await store.audit(AuditEvent(action: "enforcement.case-finding", entityType: "penalty_case", entityID: row.id!.uuidString,
+                                             detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: finding)),
+                                  by: principal.auditActor)
+        }
+        row.apply(step.state)
+        row.updatedAt = stamp
+        // The decision's due date as the clock stands now, before the clock is completed below.
+        if step.effects.contains(where: { if case .completeClock(let kind, _) = $0 { kind.key == PenaltyClocks.decision.key } else { false } }) {
+            row.decisionDueOn = try await decisionDue(row, decidedOn: action.date, store: store)?.description
+        }
+        try await store.update(row)
+        let date = action.date
+        var detail = step.detail
+        var held = false
+        for effect in step.effects {
+            switch effect {
+            case .openClock(let kind, let reason):
+                try await store.openClock(kind, for: row, start: date, reason: reason, by: principal)
+            case .completeClock(let kind, let reason):
+                // A held publication is not yet public: its clock runs on until it is confirmed.
+                if held && (kind.key == PublicationClocks.decision.key || kind.key == PublicationClocks.otherDecision.key) { continue }
+                try await store.recordOnOpen(.complete(CivilDateTime(date: date), reason: reason), kind: kind.key, record: row.clockRecord, by: principal)
+            case .publish(let due, let note):
+                let item = try PublicationService.publication(for: row, unitName: try await store.unitName(row.unitID), date: date, due: due, services: services)
+                try await store.insert(item)
+                detail += "：\(item.publicLink)\(note)"
+                if let reason = item.heldReason {
+                    held = true
+                    detail += "（\(reason)，确认前不公开）"
+                }
+            case .extendClock(let kind, let period, let approver, let reason):
+                try await store.recordOnOpen(.extend(date, by: period, approver: approver, reason: reason), kind: kind.key, record: row.clockRecord, by: principal)
+            case .withdrawPublication(let reason):
+                guard let item = try await store.currentPublication(caseID: row.id!) else { continue }
+                item.withdrawnOn = date.description
+                item.withdrawReason = reason
+                try await store.update(item)
+            }
+        }
+        try await log(row, action.key, on: date, detail: detail, by: principal, stamp: stamp, store: store)
     }
 
     /// The last day of the case's decision period as it stands: its open decision clock's due date
     /// (with the domain's period, extensions and pauses; a paused clock is not late, so the day of
     /// the decision), or, for a case without one, the body's domain rule from 立案.
-    static func decisionDue(_ row: PenaltyCase, decidedOn: CivilDate, services: FazhiServices, on db: any Database) async throws -> CivilDate? {
-        if let open = try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: db) {
+    static func decisionDue(_ row: PenaltyCase, decidedOn: CivilDate, store: any PenaltyStore) async throws -> CivilDate? {
+        if let open = try await store.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord) {
             return open.dueDate.flatMap(CivilDate.init) ?? decidedOn
         }
-        let domain = try await EnforcementBody.query(on: db).filter(\.$unitID == row.unitID).first()?.penaltyDomain ?? PenaltyDomains.general
-        return try await decisionDue(filedOn: row.filedOn, rule: domain.decisionClock(config: services.config).rule, on: db)
-    }
-
-    static func decisionDue(filedOn: String?, rule: ClockRule, on db: any Database) async throws -> CivilDate? {
-        guard let filed = filedOn.flatMap(CivilDate.init) else { return nil }
-        return Clock(rule: rule, start: CivilDateTime(date: filed)).dueDate(calendar: try await CalendarService.load(on: db))
+        let domain = try await store.enforcementBody(unitID: row.unitID)?.penaltyDomain ?? PenaltyDomains.general
+        guard let filed = row.filedOn.flatMap(CivilDate.init) else { return nil }
+        return Clock(rule: domain.decisionClock(config: store.services.config).rule, start: CivilDateTime(date: filed)).dueDate(calendar: try await store.calendar())
     }
 
     /// What `PenaltyRules` reads besides the case, read inside the step's transaction.
     static func loadFacts(for action: PenaltyAction, case row: PenaltyCase, today: CivilDate, by principal: Principal,
-                          services: FazhiServices, on tx: any Database) async throws -> PenaltyFacts {
-        let config = services.config
+                          store: any PenaltyStore) async throws -> PenaltyFacts {
+        let config = store.services.config
         var facts = PenaltyFacts(
             today: today,
             actor: StepActor(userID: principal.userID?.uuidString, name: principal.auditActor.name,
@@ -461,19 +474,18 @@ public enum PenaltyCaseService {
         let date = action.date
         switch action {
         case .file(_, let numbers, _, _, _):
-            if let body = try await EnforcementBody.query(on: tx).filter(\.$unitID == row.unitID).first() {
+            if let body = try await store.enforcementBody(unitID: row.unitID) {
                 facts.decisionClock = body.penaltyDomain.decisionClock(config: config)
             }
             for number in Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) {
-                guard let certificate = try await OfficerCertificate.query(on: tx).filter(\.$number == number)
-                    .filter(\.$kind == CertificateKind.enforcement.rawValue).first() else { continue }
+                guard let certificate = try await store.certificate(number: number) else { continue }
                 var qualified = certificate.valid(on: date.description)
-                if qualified { qualified = try await OfficerService.qualified(certificate.$officer.id, on: date, db: tx) }
+                if qualified { qualified = try await store.qualified(officerID: certificate.$officer.id, on: date) }
                 facts.certificates[number] = CertificateFacts(officerID: certificate.$officer.id, qualified: qualified,
                                                               statusLabel: certificate.statusLabel(on: date.description), unitPath: certificate.unitPath)
             }
         case .extendDecision:
-            if let open = try await ClockService.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord, on: tx) {
+            if let open = try await store.openClock(kind: PenaltyClocks.decision.key, record: row.clockRecord) {
                 let clock = try open.clock
                 facts.decisionClock = ClockKind(key: PenaltyClocks.decision.key, moduleID: PenaltyClocks.decision.moduleID, rule: clock.rule)
                 facts.decisionExtensions = clock.events.filter { $0.kind == .extend }.compactMap(\.period)
@@ -481,7 +493,7 @@ public enum PenaltyCaseService {
             }
         case .decide(_, let fine, _, let penalty, let discretion?):
             do {
-                let checked = try await DiscretionService.evaluate(discretion, fine: fine, penalty: penalty, on: date, db: tx)
+                let checked = try await DiscretionService.evaluate(discretion, fine: fine, penalty: penalty, on: date, db: store.database)
                 facts.discretion = .success(DiscretionOutcome(
                     benchmark: checked.benchmark.map { ($0.id!.uuidString, $0.code, $0.version) }, tier: checked.tier,
                     proposal: checked.proposal.tiers, outside: checked.outside,
@@ -494,13 +506,13 @@ public enum PenaltyCaseService {
         }
         switch action {
         case .hearing, .publish, .decide, .requestHearing:
-            facts.calendar = try await CalendarService.current(services: services, on: tx)
+            facts.calendar = try await store.calendar()
         default:
             break
         }
         switch action {
         case .publish, .change, .withdraw:
-            facts.publishedOn = try await PublicationService.current(caseID: row.id!, on: tx).flatMap { CivilDate($0.publishedOn) }
+            facts.publishedOn = try await store.currentPublication(caseID: row.id!).flatMap { CivilDate($0.publishedOn) }
         default:
             break
         }

@@ -121,7 +121,7 @@ enum PublicationService {
             item.publishedOn = today.description
             try await item.update(on: tx)
             try await ClockService.recordOnOpen(.complete(CivilDateTime(stamp), reason: "人工确认后公示"), kind: PublicationClocks.kind(for: row).key, record: row.clockRecord, by: principal, services: services, on: tx)
-            try await PenaltyCaseService.log(row, "publication-release", on: today, detail: "核对脱敏内容后确认公示：\(item.publicLink)", by: principal, stamp: stamp, on: tx)
+            try await PenaltyCaseService.log(row, "publication-release", on: today, detail: "核对脱敏内容后确认公示：\(item.publicLink)", by: principal, stamp: stamp, store: TransactionStore(tx, services: services))
         }
     }
 

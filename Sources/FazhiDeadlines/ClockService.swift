@@ -29,6 +29,29 @@ public enum ClockService {
     public static func open(kind kindKey: String, unitID: UUID?, title: String?, record: ClockRecord?, start: CivilDateTime?, startReason: String?,
                             fixedDate: CivilDate? = nil, rule override: ClockRule? = nil, assigning: Bool = false,
                             by principal: Principal, services: FazhiServices, on db: any Database) async throws -> StatutoryClock {
+        var unit: OrgUnit?
+        if let unitID {
+            unit = try await OrgUnit.find(unitID, on: db)
+            if let found = unit, !assigning, !principal.covers(unitPath: found.path) { throw ScopeDenied(entityType: "unit", entityID: unitID.uuidString) }
+        }
+        let place = unit.map { (id: $0.id!, path: $0.path) }
+        return try await db.write { tx in
+            let calendar = try await CalendarService.current(services: services, on: tx)
+            let (row, audit) = try opening(kind: kindKey, unit: place, title: title, record: record, start: start,
+                                           startReason: startReason, fixedDate: fixedDate, rule: override, calendar: calendar, by: principal, services: services)
+            try await row.create(on: tx)
+            try await AuditLog.append(audit, by: principal.auditActor, at: row.createdAt, on: tx)
+            return row
+        }
+    }
+
+    /// A new clock's row, checked, with its id and the audit event of its opening; nothing is
+    /// written. `open` writes it at once; a ledger import collects many and writes them in batches,
+    /// so an imported clock is the same row a clock opened on the platform is. The caller has
+    /// checked that `unit` (id and path; nil when it does not exist) is one the principal may use.
+    public static func opening(kind kindKey: String, unit: (id: UUID, path: String)?, title: String?, record: ClockRecord?, start: CivilDateTime?,
+                               startReason: String?, fixedDate: CivilDate? = nil, rule override: ClockRule? = nil, calendar: WorkCalendar,
+                               by principal: Principal, services: FazhiServices) throws -> (row: StatutoryClock, audit: AuditEvent) {
         var validator = Validator()
         let kind = services.clockKind(kindKey)
         if kind == nil { validator.add("kind", "期限类型", "不是已登记的期限类型") }
@@ -45,41 +68,32 @@ public enum ClockService {
                 validator.add("rule", "期限规则", "\(kind.rule.title)的期间应为法定的日数、工作日数或月数")
             }
         }
-        var unit: OrgUnit?
-        if let unitID {
-            unit = try await OrgUnit.find(unitID, on: db)
-            if let found = unit, !assigning, !principal.covers(unitPath: found.path) { throw ScopeDenied(entityType: "unit", entityID: unitID.uuidString) }
-        }
         if unit == nil { validator.add("unit", "承办单位", "不存在") }
         try validator.check()
-        let rule = fixedDate.map { ClockRule(title: kind!.rule.title, period: .on($0), basis: kind!.rule.basis) } ?? override ?? kind!.rule
-        let clock = Clock(rule: rule, start: start!, startReason: reason)
+        guard let kind, let start, let unit else { throw ValidationFailure(field: "kind", label: "期限类型", message: "不是已登记的期限类型") }
+        let rule = fixedDate.map { ClockRule(title: kind.rule.title, period: .on($0), basis: kind.rule.basis) } ?? override ?? kind.rule
+        let clock = Clock(rule: rule, start: start, startReason: reason)
         let stamp = services.now
-        let unitID = unit!.id!, unitPath = unit!.path
-        return try await db.write { tx in
-            let calendar = try await CalendarService.current(services: services, on: tx)
-            let row = StatutoryClock()
-            row.kind = kind!.key
-            row.moduleID = kind!.moduleID
-            row.title = title
-            row.link = record?.link
-            row.recordType = record?.type
-            row.recordID = record?.id.uuidString
-            row.unitID = unitID
-            row.unitPath = unitPath
-            try row.store(clock)
-            row.dueDate = clock.dueDate(calendar: calendar)?.description
-            row.calendarVersion = calendar.version
-            row.closed = false
-            row.openedBy = principal.auditActor.name
-            row.createdAt = stamp
-            row.updatedAt = stamp
-            try await row.create(on: tx)
-            try await AuditLog.append(AuditEvent(action: "clock.open", entityType: "statutory_clock", entityID: row.id!.uuidString,
-                                                 detail: "\(rule.title)（\(rule.period.chinese)，\(rule.basis)）；起算 \(start!)；届满 \(row.dueDate ?? "暂停中")"),
-                                      by: principal.auditActor, at: stamp, on: tx)
-            return row
-        }
+        let row = StatutoryClock()
+        row.id = UUID()
+        row.kind = kind.key
+        row.moduleID = kind.moduleID
+        row.title = title
+        row.link = record?.link
+        row.recordType = record?.type
+        row.recordID = record?.id.uuidString
+        row.unitID = unit.id
+        row.unitPath = unit.path
+        try row.store(clock)
+        row.dueDate = clock.dueDate(calendar: calendar)?.description
+        row.calendarVersion = calendar.version
+        row.closed = false
+        row.openedBy = principal.auditActor.name
+        row.createdAt = stamp
+        row.updatedAt = stamp
+        let audit = AuditEvent(action: "clock.open", entityType: "statutory_clock", entityID: row.id!.uuidString,
+                               detail: "\(rule.title)（\(rule.period.chinese)，\(rule.basis)）；起算 \(start)；届满 \(row.dueDate ?? "暂停中")")
+        return (row, audit)
     }
 
     /// The open clock of a kind for a record, if any (modules keep no clock ids of their own).
@@ -117,38 +131,45 @@ public enum ClockService {
     @discardableResult
     public static func record(_ event: ClockEvent, on clockID: UUID, by principal: Principal, services: FazhiServices,
                               on db: any Database) async throws -> StatutoryClock {
-        let stamp = services.now
-        return try await db.write { tx in
+        try await db.write { tx in
             let row = try await find(clockID, for: principal, on: tx)
-            guard !row.closed else {
-                throw ValidationFailure(field: "kind", label: "事件", message: "该期限已办结，不能再记载")
-            }
-            var clock = try row.clock
-            if event.at > CivilDateTime(stamp) {
-                throw ValidationFailure(field: "date", label: "日期", message: "不能晚于当前时间")
-            }
-            clock.events.append(event)
-            let problems = clock.problems()
-            if !problems.isEmpty {
-                throw ValidationFailure(problems.map { FieldError(field: "kind", label: "事件", message: $0) })
-            }
             let calendar = try await CalendarService.current(services: services, on: tx)
-            let before = row.dueDate
-            try row.store(clock)
-            row.dueDate = clock.dueDate(calendar: calendar)?.description
-            row.calendarVersion = calendar.version
-            row.closed = event.kind == .complete
-            row.updatedAt = stamp
+            let audit = try recording(event, on: row, calendar: calendar, services: services)
             try await row.update(on: tx)
-            var detail = "\(event.kind.label) \(event.at)"
-            if let period = event.period { detail += " \(period.chinese)" }
-            if let approver = event.approver { detail += " 批准人：\(approver)" }
-            if !event.reason.isEmpty { detail += " 事由：\(event.reason)" }
-            detail += "；届满日 \(before ?? "无") → \(row.dueDate ?? "暂停中")"
-            try await AuditLog.append(AuditEvent(action: "clock.\(event.kind.rawValue)", entityType: "statutory_clock", entityID: row.id!.uuidString, detail: detail),
-                                      by: principal.auditActor, at: stamp, on: tx)
+            try await AuditLog.append(audit, by: principal.auditActor, at: row.updatedAt, on: tx)
             return row
         }
+    }
+
+    /// Appends `event` to the row's ledger in memory, checked, and returns the audit event; nothing
+    /// is written (`record` writes it; a ledger import writes its clocks in batches).
+    public static func recording(_ event: ClockEvent, on row: StatutoryClock, calendar: WorkCalendar,
+                                 services: FazhiServices) throws -> AuditEvent {
+        let stamp = services.now
+        guard !row.closed else {
+            throw ValidationFailure(field: "kind", label: "事件", message: "该期限已办结，不能再记载")
+        }
+        var clock = try row.clock
+        if event.at > CivilDateTime(stamp) {
+            throw ValidationFailure(field: "date", label: "日期", message: "不能晚于当前时间")
+        }
+        clock.events.append(event)
+        let problems = clock.problems()
+        if !problems.isEmpty {
+            throw ValidationFailure(problems.map { FieldError(field: "kind", label: "事件", message: $0) })
+        }
+        let before = row.dueDate
+        try row.store(clock)
+        row.dueDate = clock.dueDate(calendar: calendar)?.description
+        row.calendarVersion = calendar.version
+        row.closed = event.kind == .complete
+        row.updatedAt = stamp
+        var detail = "\(event.kind.label) \(event.at)"
+        if let period = event.period { detail += " \(period.chinese)" }
+        if let approver = event.approver { detail += " 批准人：\(approver)" }
+        if !event.reason.isEmpty { detail += " 事由：\(event.reason)" }
+        detail += "；届满日 \(before ?? "无") → \(row.dueDate ?? "暂停中")"
+        return AuditEvent(action: "clock.\(event.kind.rawValue)", entityType: "statutory_clock", entityID: row.id!.uuidString, detail: detail)
     }
 
     /// Recomputes every open clock against `calendar`; each due date that moves is stored, listed

@@ -165,7 +165,17 @@ public enum AuditLog {
     /// change and its row land together; outside one, it opens its own.
     @discardableResult
     public static func append(_ event: AuditEvent, by actor: AuditActor, at date: Date, on database: any Database) async throws -> AuditRow {
-        try await database.write { db in
+        try await append([AuditEntry(event, by: actor, at: date)], on: database)[0]
+    }
+
+    /// Appends rows in the order given, as one stretch of the chain: the batch form of
+    /// `append(_:by:at:on:)` for a ledger import's thousands of steps. The chain's end is read once
+    /// and the rows are inserted a few hundred to a statement; the hashes are the ones single
+    /// appends would have given.
+    @discardableResult
+    public static func append(_ entries: [AuditEntry], on database: any Database) async throws -> [AuditRow] {
+        if entries.isEmpty { return [] }
+        return try await database.write { db in
             let sql = db.sql
             if DatabaseFlavor(db) == .postgres {
                 // Serialises appenders so two rows never claim the same predecessor. The lock is
@@ -174,25 +184,37 @@ public enum AuditLog {
                 try await sql.raw(SQLQueryString(WriterLock.sql)).run()
             }
             let last = try await sql.raw("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").first()
-            let previousSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
-            let previousHash = try last?.decode(column: "hash", as: String.self) ?? genesisHash
-            var row = AuditRow(
-                seq: previousSeq + 1,
-                occurredAt: date.formatted(timestampFormat),
-                actorID: actor.id, actorName: actor.name, unitID: actor.unitID, ip: actor.ip,
-                action: event.action, entityType: event.entityType, entityID: event.entityID,
-                outcome: event.outcome.rawValue, detail: event.detail,
-                prevHash: previousHash, hash: "")
-            row.hash = row.computedHash()
-            try await sql.insert(into: "audit_entries")
-                .columns("id", "seq", "occurred_at", "actor_id", "actor_name", "unit_id", "ip", "action",
-                         "entity_type", "entity_id", "outcome", "detail", "prev_hash", "hash")
-                .values(SQLBind(UUID()), SQLBind(row.seq), SQLBind(row.occurredAt), SQLBind(row.actorID),
-                        SQLBind(row.actorName), SQLBind(row.unitID), SQLBind(row.ip), SQLBind(row.action),
-                        SQLBind(row.entityType), SQLBind(row.entityID), SQLBind(row.outcome),
-                        SQLBind(row.detail), SQLBind(row.prevHash), SQLBind(row.hash))
-                .run()
-            return row
+            var previousSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
+            var previousHash = try last?.decode(column: "hash", as: String.self) ?? genesisHash
+            var rows: [AuditRow] = []
+            rows.reserveCapacity(entries.count)
+            for entry in entries {
+                var row = AuditRow(
+                    seq: previousSeq + 1,
+                    occurredAt: entry.date.formatted(timestampFormat),
+                    actorID: entry.actor.id, actorName: entry.actor.name, unitID: entry.actor.unitID, ip: entry.actor.ip,
+                    action: entry.event.action, entityType: entry.event.entityType, entityID: entry.event.entityID,
+                    outcome: entry.event.outcome.rawValue, detail: entry.event.detail,
+                    prevHash: previousHash, hash: "")
+                row.hash = row.computedHash()
+                previousSeq = row.seq
+                previousHash = row.hash
+                rows.append(row)
+            }
+            // 14 binds a row: 400 rows stay under SQLite's and PostgreSQL's bind limits.
+            for start in stride(from: 0, to: rows.count, by: 400) {
+                var insert = sql.insert(into: "audit_entries")
+                    .columns("id", "seq", "occurred_at", "actor_id", "actor_name", "unit_id", "ip", "action",
+                             "entity_type", "entity_id", "outcome", "detail", "prev_hash", "hash")
+                for row in rows[start..<min(start + 400, rows.count)] {
+                    insert = insert.values(SQLBind(UUID()), SQLBind(row.seq), SQLBind(row.occurredAt), SQLBind(row.actorID),
+                                           SQLBind(row.actorName), SQLBind(row.unitID), SQLBind(row.ip), SQLBind(row.action),
+                                           SQLBind(row.entityType), SQLBind(row.entityID), SQLBind(row.outcome),
+                                           SQLBind(row.detail), SQLBind(row.prevHash), SQLBind(row.hash))
+                }
+                try await insert.run()
+            }
+            return rows
         }
     }
 
@@ -367,5 +389,18 @@ extension AuditLog {
             return .broken(seq: anchor.seq, reason: "第\(anchor.seq)条记录的哈希与锚点不符（锚点之前的记录被重写）")
         }
         return .intact(rows: anchor.seq)
+    }
+}
+
+/// One row to append: what happened, who did it, and when (`AuditLog.append(_:on:)`).
+public struct AuditEntry: Sendable {
+    public var event: AuditEvent
+    public var actor: AuditActor
+    public var date: Date
+
+    public init(_ event: AuditEvent, by actor: AuditActor, at date: Date) {
+        self.event = event
+        self.actor = actor
+        self.date = date
     }
 }

@@ -1,0 +1,264 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+
+/// Where a penalty case's step reads the facts around the case and writes what it did.
+///
+/// On the platform each step runs in its own transaction (`TransactionStore`). A ledger import
+/// replays thousands of rows against `LedgerStore`, which reads each fact once for the whole file
+/// and writes what the steps did in batches. Both run the same `PenaltyCaseService.registerLead`
+/// and `PenaltyCaseService.step`, so an imported case meets the same rules, opens the same clocks
+/// and leaves the same timeline and audit rows as a case recorded by hand
+/// (`PenaltyLedgerReplayTests` compares the two row for row).
+protocol PenaltyStore: AnyObject {
+    var services: FazhiServices { get }
+    /// The transaction, for the reads neither store keeps (the discretion benchmarks).
+    var database: any Database { get }
+
+    func unit(code: String) async throws -> OrgUnit?
+    func unitName(_ id: UUID) async throws -> String
+    func enforcementBody(unitID: UUID) async throws -> EnforcementBody?
+    func caseNumberTaken(_ number: String) async throws -> Bool
+    /// The enforcement certificate with that number, if any.
+    func certificate(number: String) async throws -> OfficerCertificate?
+    /// Whether the officer is active and holds an enforcement certificate valid on `day`.
+    func qualified(officerID: UUID, on day: CivilDate) async throws -> Bool
+    func calendar() async throws -> WorkCalendar
+    func openClock(kind: String, record: ClockRecord) async throws -> StatutoryClock?
+    func currentPublication(caseID: UUID) async throws -> EnforcementPublication?
+
+    func insert(_ row: PenaltyCase) async throws
+    func update(_ row: PenaltyCase) async throws
+    func insert(_ event: PenaltyCaseEvent) async throws
+    func insert(_ finding: PenaltyCaseFinding) async throws
+    func insert(_ publication: EnforcementPublication) async throws
+    func update(_ publication: EnforcementPublication) async throws
+    func openClock(_ kind: ClockKind, for row: PenaltyCase, start: CivilDate, reason: String, by principal: Principal) async throws
+    func recordOnOpen(_ event: ClockEvent, kind: String, record: ClockRecord, by principal: Principal) async throws
+    func audit(_ event: AuditEvent, by actor: AuditActor) async throws
+}
+
+/// One step on the platform: every read and write goes to the step's transaction at once.
+final class TransactionStore: PenaltyStore {
+    let database: any Database
+    let services: FazhiServices
+
+    init(_ database: any Database, services: FazhiServices) {
+        self.database = database
+        self.services = services
+    }
+
+    func unit(code: String) async throws -> OrgUnit? { try await UnitService.find(code: code, on: database) }
+    func unitName(_ id: UUID) async throws -> String { try await OrgUnit.find(id, on: database)?.name ?? "" }
+    func enforcementBody(unitID: UUID) async throws -> EnforcementBody? {
+        try await EnforcementBody.query(on: database).filter(\.$unitID == unitID).first()
+    }
+    func caseNumberTaken(_ number: String) async throws -> Bool {
+        try await PenaltyCase.query(on: database).filter(\.$caseNumber == number).count() > 0
+    }
+    func certificate(number: String) async throws -> OfficerCertificate? {
+        try await OfficerCertificate.query(on: database).filter(\.$number == number).filter(\.$kind == CertificateKind.enforcement.rawValue).first()
+    }
+    func qualified(officerID: UUID, on day: CivilDate) async throws -> Bool {
+        try await OfficerService.qualified(officerID, on: day, db: database)
+    }
+    func calendar() async throws -> WorkCalendar { try await CalendarService.current(services: services, on: database) }
+    func openClock(kind: String, record: ClockRecord) async throws -> StatutoryClock? {
+        try await ClockService.openClock(kind: kind, record: record, on: database)
+    }
+    func currentPublication(caseID: UUID) async throws -> EnforcementPublication? {
+        try await PublicationService.current(caseID: caseID, on: database)
+    }
+
+    func insert(_ row: PenaltyCase) async throws { try await row.create(on: database) }
+    func update(_ row: PenaltyCase) async throws { try await row.update(on: database) }
+    func insert(_ event: PenaltyCaseEvent) async throws { try await event.create(on: database) }
+    func insert(_ finding: PenaltyCaseFinding) async throws { try await finding.create(on: database) }
+    func insert(_ publication: EnforcementPublication) async throws { try await publication.create(on: database) }
+    func update(_ publication: EnforcementPublication) async throws { try await publication.update(on: database) }
+    func openClock(_ kind: ClockKind, for row: PenaltyCase, start: CivilDate, reason: String, by principal: Principal) async throws {
+        try await ClockService.open(kind: kind.key, unitID: row.unitID, title: "\(row.caseNumber) \(kind.rule.title)", record: row.clockRecord,
+                                    start: CivilDateTime(date: start), startReason: reason, rule: kind.rule, by: principal, services: services, on: database)
+    }
+    func recordOnOpen(_ event: ClockEvent, kind: String, record: ClockRecord, by principal: Principal) async throws {
+        try await ClockService.recordOnOpen(event, kind: kind, record: record, by: principal, services: services, on: database)
+    }
+    func audit(_ event: AuditEvent, by actor: AuditActor) async throws {
+        try await AuditLog.append(event, by: actor, at: services.now, on: database)
+    }
+}
+
+/// A ledger import's store. The facts the rules read are loaded once for the whole file (units,
+/// enforcement bodies, the case numbers already taken, the certificates the ledger names and their
+/// officers, the calendar); each row's case, clocks and publication live in memory while its steps
+/// run; what the steps wrote is inserted in batches by `flush`, inside the import's transaction,
+/// so the file still lands whole or not at all.
+final class LedgerStore: PenaltyStore {
+    let database: any Database
+    let services: FazhiServices
+    private var units: [String: OrgUnit] = [:]
+    private var unitNames: [UUID: String] = [:]
+    private var bodies: [UUID: EnforcementBody] = [:]
+    private var takenNumbers: Set<String> = []
+    private var certificates: [String: OfficerCertificate] = [:]
+    private var activeOfficers: Set<UUID> = []
+    private var officerCertificates: [UUID: [OfficerCertificate]] = [:]
+    private var workCalendar: WorkCalendar?
+
+    private var cases: [PenaltyCase] = []
+    private var events: [PenaltyCaseEvent] = []
+    private var findings: [PenaltyCaseFinding] = []
+    private var publications: [EnforcementPublication] = []
+    private var clocks: [StatutoryClock] = []
+    private var audits: [AuditEntry] = []
+    /// The open clocks and the current publication of the cases in memory.
+    private var openClocks: [String: StatutoryClock] = [:]
+    private var currentPublications: [UUID: EnforcementPublication] = [:]
+
+    /// Loads what the rows of a file will ask for: `unitCodes`, `caseNumbers` and the enforcement
+    /// `certificateNumbers` the file names.
+    init(services: FazhiServices, on database: any Database, unitCodes: Set<String>, caseNumbers: Set<String>,
+         certificateNumbers: Set<String>) async throws {
+        self.database = database
+        self.services = services
+        for chunk in Array(unitCodes).chunked(500) {
+            for unit in try await OrgUnit.query(on: database).filter(\.$code ~~ chunk).all() {
+                units[unit.code] = unit
+                unitNames[unit.id!] = unit.name
+            }
+        }
+        let unitIDs = units.values.compactMap(\.id)
+        for chunk in unitIDs.chunked(500) {
+            for body in try await EnforcementBody.query(on: database).filter(\.$unitID ~~ chunk).all() where bodies[body.unitID] == nil {
+                bodies[body.unitID] = body
+            }
+        }
+        for chunk in Array(caseNumbers).chunked(500) {
+            for row in try await PenaltyCase.query(on: database).filter(\.$caseNumber ~~ chunk).field(\.$id).field(\.$caseNumber).all() {
+                takenNumbers.insert(row.caseNumber)
+            }
+        }
+        var officerIDs: Set<UUID> = []
+        for chunk in Array(certificateNumbers).chunked(500) {
+            for certificate in try await OfficerCertificate.query(on: database).filter(\.$number ~~ chunk)
+                .filter(\.$kind == CertificateKind.enforcement.rawValue).all() where certificates[certificate.number] == nil {
+                certificates[certificate.number] = certificate
+                officerIDs.insert(certificate.$officer.id)
+            }
+        }
+        for chunk in Array(officerIDs).chunked(500) {
+            for officer in try await EnforcementOfficer.query(on: database).filter(\.$id ~~ chunk).filter(\.$active == true).all() {
+                activeOfficers.insert(officer.id!)
+            }
+            for certificate in try await OfficerCertificate.query(on: database).filter(\.$officer.$id ~~ chunk)
+                .filter(\.$kind == CertificateKind.enforcement.rawValue).all() {
+                officerCertificates[certificate.$officer.id, default: []].append(certificate)
+            }
+        }
+    }
+
+    func unit(code: String) async throws -> OrgUnit? { units[code] }
+    func unitName(_ id: UUID) async throws -> String {
+        if let name = unitNames[id] { return name }
+        let name = try await OrgUnit.find(id, on: database)?.name ?? ""
+        unitNames[id] = name
+        return name
+    }
+    func enforcementBody(unitID: UUID) async throws -> EnforcementBody? { bodies[unitID] }
+    func caseNumberTaken(_ number: String) async throws -> Bool { takenNumbers.contains(number) }
+    func certificate(number: String) async throws -> OfficerCertificate? { certificates[number] }
+    func qualified(officerID: UUID, on day: CivilDate) async throws -> Bool {
+        activeOfficers.contains(officerID) && (officerCertificates[officerID] ?? []).contains { $0.valid(on: day.description) }
+    }
+    func calendar() async throws -> WorkCalendar {
+        if let workCalendar { return workCalendar }
+        let loaded = try await CalendarService.current(services: services, on: database)
+        workCalendar = loaded
+        return loaded
+    }
+    private static func key(_ kind: String, _ record: ClockRecord) -> String { "\(record.type)|\(record.id.uuidString)|\(kind)" }
+    func openClock(kind: String, record: ClockRecord) async throws -> StatutoryClock? { openClocks[Self.key(kind, record)] }
+    func currentPublication(caseID: UUID) async throws -> EnforcementPublication? { currentPublications[caseID] }
+
+    func insert(_ row: PenaltyCase) async throws {
+        if row.id == nil { row.id = UUID() }
+        takenNumbers.insert(row.caseNumber)
+        cases.append(row)
+    }
+    /// The row is inserted by `flush` as it stands then.
+    func update(_ row: PenaltyCase) async throws {}
+    func insert(_ event: PenaltyCaseEvent) async throws { events.append(event) }
+    func insert(_ finding: PenaltyCaseFinding) async throws { findings.append(finding) }
+    func insert(_ publication: EnforcementPublication) async throws {
+        if publication.id == nil { publication.id = UUID() }
+        publications.append(publication)
+        currentPublications[publication.caseID] = publication
+    }
+    func update(_ publication: EnforcementPublication) async throws {
+        if publication.withdrawnOn != nil { currentPublications[publication.caseID] = nil }
+    }
+    func openClock(_ kind: ClockKind, for row: PenaltyCase, start: CivilDate, reason: String, by principal: Principal) async throws {
+        guard principal.covers(unitPath: row.unitPath) else { throw ScopeDenied(entityType: "unit", entityID: row.unitID.uuidString) }
+        let (clock, event) = try ClockService.opening(kind: kind.key, unit: (row.unitID, row.unitPath), title: "\(row.caseNumber) \(kind.rule.title)",
+                                                      record: row.clockRecord, start: CivilDateTime(date: start), startReason: reason,
+                                                      rule: kind.rule, calendar: try await calendar(), by: principal, services: services)
+        clocks.append(clock)
+        openClocks[Self.key(kind.key, row.clockRecord)] = clock
+        audits.append(AuditEntry(event, by: principal.auditActor, at: services.now))
+    }
+    func recordOnOpen(_ event: ClockEvent, kind: String, record: ClockRecord, by principal: Principal) async throws {
+        let key = Self.key(kind, record)
+        guard let clock = openClocks[key] else { return }
+        guard principal.covers(unitPath: clock.unitPath) else { throw ScopeDenied(entityType: "statutory_clock", entityID: clock.id!.uuidString) }
+        let audit = try ClockService.recording(event, on: clock, calendar: try await calendar(), services: services)
+        if clock.closed { openClocks[key] = nil }
+        audits.append(AuditEntry(audit, by: principal.auditActor, at: services.now))
+    }
+    func audit(_ event: AuditEvent, by actor: AuditActor) async throws {
+        audits.append(AuditEntry(event, by: actor, at: services.now))
+    }
+
+    /// Forgets what a refused row wrote: the file will not land, and the memory is freed.
+    func discardPending() {
+        cases.removeAll()
+        events.removeAll()
+        findings.removeAll()
+        publications.removeAll()
+        clocks.removeAll()
+        audits.removeAll()
+        openClocks.removeAll()
+        currentPublications.removeAll()
+    }
+
+    /// How many rows wait to be written.
+    var pending: Int { cases.count + events.count + findings.count + publications.count + clocks.count + audits.count }
+
+    /// Inserts what the steps so far wrote, cases before the rows that refer to them, and the audit
+    /// rows last in the order the steps appended them. Call it between rows, never inside one.
+    func flush() async throws {
+        try await Self.insertAll(cases, perStatement: 200, on: database)
+        try await Self.insertAll(events, perStatement: 800, on: database)
+        try await Self.insertAll(findings, perStatement: 800, on: database)
+        try await Self.insertAll(publications, perStatement: 400, on: database)
+        try await Self.insertAll(clocks, perStatement: 600, on: database)
+        try await AuditLog.append(audits, on: database)
+        discardPending()
+    }
+
+    /// Multi-row inserts of `perStatement` rows (each model's columns times that stay under the
+    /// databases' bind limits: 32,766 on SQLite, 65,535 on PostgreSQL).
+    static func insertAll<M: Model>(_ models: [M], perStatement: Int, on database: any Database) async throws {
+        for chunk in models.chunked(perStatement) {
+            try await chunk.create(on: database)
+        }
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}
