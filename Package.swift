@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnforcementTests",
-            dependencies: ["Enforcement", "FazhiCore", "FazhiCalendar"],
+            dependencies: ["Enforcement", "FazhiCore", "FazhiCalendar", "FazhiDeadlines"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

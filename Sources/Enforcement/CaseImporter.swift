@@ -95,7 +95,7 @@ public struct PenaltyCaseImporter: Importer {
         var seen: [String: Int] = [:]
         for (position, cells) in table.rows.enumerated() {
             let number = ImportTable.rowNumber(position)
-            func value(_ header: String) -> String { table.value(cells, header).trimmingCharacters(in: .whitespaces) }
+            func value(_ header: String) -> String { table.value(cells, header) }
             func error(_ column: String, _ message: String) { errors.append(ImportRowError(row: number, column: column, message: message)) }
             func date(_ header: String) -> CivilDate? {
                 let text = value(header).replacingOccurrences(of: "/", with: "-")

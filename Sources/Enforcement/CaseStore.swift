@@ -238,21 +238,13 @@ final class LedgerStore: PenaltyStore {
     /// Inserts what the steps so far wrote, cases before the rows that refer to them, and the audit
     /// rows last in the order the steps appended them. Call it between rows, never inside one.
     func flush() async throws {
-        try await Self.insertAll(cases, perStatement: 200, on: database)
-        try await Self.insertAll(events, perStatement: 800, on: database)
-        try await Self.insertAll(findings, perStatement: 800, on: database)
-        try await Self.insertAll(publications, perStatement: 400, on: database)
-        try await Self.insertAll(clocks, perStatement: 600, on: database)
+        try await PenaltyCase.insertAll(cases, on: database)
+        try await PenaltyCaseEvent.insertAll(events, on: database)
+        try await PenaltyCaseFinding.insertAll(findings, on: database)
+        try await EnforcementPublication.insertAll(publications, on: database)
+        try await StatutoryClock.insertAll(clocks, on: database)
         try await AuditLog.append(audits, on: database)
         discardPending()
-    }
-
-    /// Multi-row inserts of `perStatement` rows (each model's columns times that stay under the
-    /// databases' bind limits: 32,766 on SQLite, 65,535 on PostgreSQL).
-    static func insertAll<M: Model>(_ models: [M], perStatement: Int, on database: any Database) async throws {
-        for chunk in models.chunked(perStatement) {
-            try await chunk.create(on: database)
-        }
     }
 }
 

@@ -77,7 +77,9 @@ import Testing
         return [
             "cases": try await dump("SELECT * FROM penalty_cases WHERE id IN (\(imported))", skipping: ["id", "party_sealed"]),
             "events": try await dump("SELECT * FROM penalty_case_events WHERE case_id IN (\(imported))", skipping: ["id"]),
-            "clocks": try await dump("SELECT * FROM statutory_clocks WHERE record_type = 'penalty_cases' AND record_id IN (SELECT CAST(id AS TEXT) FROM penalty_cases WHERE id IN (\(imported)))", skipping: []),
+            // record_id is text, the case id a uuid: matched by the case number its id names.
+            "clocks": try await dump("SELECT * FROM statutory_clocks WHERE record_type = 'penalty_cases'", skipping: [])
+                .filter { $0.contains("record_id=case:") && ($0.contains("罚测") || $0.contains("〔2025〕B")) },
             "publications": try await dump("SELECT * FROM enforcement_publications WHERE case_id IN (\(imported))", skipping: []),
             "findings": try await dump("SELECT * FROM penalty_case_findings WHERE case_id IN (\(imported))", skipping: ["id"]),
             "audit": try await dump("SELECT * FROM audit_entries WHERE seq > \(afterSeq) ORDER BY seq", skipping: ["id", "hash", "prev_hash"], ordered: true),
