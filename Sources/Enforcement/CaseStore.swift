@@ -183,7 +183,7 @@ final class LedgerStore: PenaltyStore {
     func currentPublication(caseID: UUID) async throws -> EnforcementPublication? { currentPublications[caseID] }
 
     func insert(_ row: PenaltyCase) async throws {
-        if row.id == nil { row.id = UUID() }
+        if row.id == nil { row.id = .v4() }
         takenNumbers.insert(row.caseNumber)
         cases.append(row)
     }
@@ -192,7 +192,7 @@ final class LedgerStore: PenaltyStore {
     func insert(_ event: PenaltyCaseEvent) async throws { events.append(event) }
     func insert(_ finding: PenaltyCaseFinding) async throws { findings.append(finding) }
     func insert(_ publication: EnforcementPublication) async throws {
-        if publication.id == nil { publication.id = UUID() }
+        if publication.id == nil { publication.id = .v4() }
         publications.append(publication)
         currentPublications[publication.caseID] = publication
     }

@@ -321,7 +321,7 @@ public enum PenaltyCaseService {
         }
         if try await store.caseNumberTaken(number) { throw fail("caseNumber", "案号", "“\(number)”已存在") }
         let row = PenaltyCase()
-        row.id = UUID()
+        row.id = .v4()
         row.caseNumber = number
         row.unitID = unit.id!
         row.unitPath = unit.path
@@ -357,7 +357,7 @@ public enum PenaltyCaseService {
 
     static func log(_ row: PenaltyCase, _ action: String, on date: CivilDate, detail: String, by principal: Principal, stamp: Date, store: any PenaltyStore) async throws {
         let event = PenaltyCaseEvent()
-        event.id = UUID()
+        event.id = .v4()
         event.$penaltyCase.id = row.id!
         event.action = action
         event.happenedOn = date.description
@@ -397,7 +397,7 @@ public enum PenaltyCaseService {
         let step = try PenaltyRules.apply(action, to: row.state, facts: facts)
         for finding in step.findings {
             let record = PenaltyCaseFinding()
-            record.id = UUID()
+            record.id = .v4()
             record.caseID = row.id!
             record.unitPath = row.unitPath
             record.caseNumber = row.caseNumber

@@ -84,6 +84,7 @@ enum PublicationService {
         let name = try services.cipher.open(row.partySealed)
         let people = row.partyKind == "natural" ? [name] : []
         let item = EnforcementPublication()
+        item.id = .v4()
         item.caseID = row.id!
         item.unitID = row.unitID
         item.unitPath = row.unitPath

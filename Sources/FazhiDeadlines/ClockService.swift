@@ -75,7 +75,7 @@ public enum ClockService {
         let clock = Clock(rule: rule, start: start, startReason: reason)
         let stamp = services.now
         let row = StatutoryClock()
-        row.id = UUID()
+        row.id = .v4()
         row.kind = kind.key
         row.moduleID = kind.moduleID
         row.title = title

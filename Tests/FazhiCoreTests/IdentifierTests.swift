@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FazhiCore
 
@@ -58,5 +59,20 @@ import Testing
         #expect(Masking.residentID("11010519491231002X") == "110105********002X")
         #expect(Masking.phone("13812341234") == "138****1234")
         #expect(Masking.personName("张三丰") == "张**")
+    }
+}
+
+@Suite struct FastUUIDTests {
+    @Test("UUID.v4 gives version-4, RFC 4122 variant ids that do not repeat")
+    func versionAndVariant() {
+        var seen = Set<UUID>()
+        for _ in 0..<10_000 {
+            let id = UUID.v4()
+            let text = id.uuidString
+            #expect(Array(text)[14] == "4", "\(text)")
+            #expect("89AB".contains(Array(text)[19]), "\(text)")
+            seen.insert(id)
+        }
+        #expect(seen.count == 10_000)
     }
 }

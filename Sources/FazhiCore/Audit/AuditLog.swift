@@ -207,7 +207,7 @@ public enum AuditLog {
                     .columns("id", "seq", "occurred_at", "actor_id", "actor_name", "unit_id", "ip", "action",
                              "entity_type", "entity_id", "outcome", "detail", "prev_hash", "hash")
                 for row in rows[start..<min(start + 400, rows.count)] {
-                    insert = insert.values(SQLBind(UUID()), SQLBind(row.seq), SQLBind(row.occurredAt), SQLBind(row.actorID),
+                    insert = insert.values(SQLBind(UUID.v4()), SQLBind(row.seq), SQLBind(row.occurredAt), SQLBind(row.actorID),
                                            SQLBind(row.actorName), SQLBind(row.unitID), SQLBind(row.ip), SQLBind(row.action),
                                            SQLBind(row.entityType), SQLBind(row.entityID), SQLBind(row.outcome),
                                            SQLBind(row.detail), SQLBind(row.prevHash), SQLBind(row.hash))
