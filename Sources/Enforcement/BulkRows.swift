@@ -5,7 +5,7 @@ import Foundation
 // The batch inserts of a ledger import (`LedgerStore.flush`); `BulkInsertTests` checks the columns.
 
 extension PenaltyCase: BulkInsertable {
-    public static let bulkColumns = ["id", "case_number", "unit_id", "unit_path", "party_kind", "party_sealed", "party_masked", "violation", "violation_on", "discovered_on", "grave_harm", "status", "filed_on", "officer_ids", "handled_by", "major", "complex", "summary", "notified_on", "review_on", "reviewer", "deliberation_on", "fine_yuan", "decision", "decided_on", "decision_due_on", "served_on", "executed_on", "closed_on", "archived_on", "no_penalty", "changed_on", "change_kind", "change_reason", "benchmark_id", "discretion_tier", "proposed_tiers", "circumstances", "outside_benchmark", "outside_reason", "lenience_item_id", "lenience_reason", "impact_assessed_on", "impact_assessment", "hearing_notice_on", "hearing_on", "hearing_right", "hearing_requested_on", "hearing_waived_on", "created_at", "updated_at"]
+    public static let bulkColumns = ["id", "case_number", "unit_id", "unit_path", "party_kind", "party_sealed", "party_masked", "violation", "violation_on", "discovered_on", "grave_harm", "status", "filed_on", "officer_ids", "handled_by", "major", "complex", "summary", "notified_on", "review_on", "reviewer", "deliberation_on", "fine_yuan", "decision", "decided_on", "decision_due_on", "served_on", "executed_on", "closed_on", "archived_on", "no_penalty", "changed_on", "change_kind", "change_reason", "benchmark_id", "discretion_tier", "proposed_tiers", "circumstances", "outside_benchmark", "outside_reason", "lenience_item_id", "lenience_reason", "impact_assessed_on", "impact_assessment", "hearing_notice_on", "hearing_on", "hearing_right", "hearing_requested_on", "hearing_waived_on", "first_published_on", "published_on_time", "created_at", "updated_at"]
     public var bulkValues: [BulkValue] {
         [
             .uuid(id),
@@ -57,6 +57,8 @@ extension PenaltyCase: BulkInsertable {
             .bool(hearingRight),
             .text(hearingRequestedOn),
             .text(hearingWaivedOn),
+            .text(firstPublishedOn),
+            .bool(publishedOnTime),
             .date(createdAt),
             .date(updatedAt),
         ]

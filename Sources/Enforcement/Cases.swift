@@ -91,6 +91,12 @@ public final class PenaltyCase: Model, @unchecked Sendable {
     @Field(key: "hearing_right") public var hearingRight: Bool
     @OptionalField(key: "hearing_requested_on") public var hearingRequestedOn: String?
     @OptionalField(key: "hearing_waived_on") public var hearingWaivedOn: String?
+    /// The day of the case's first publication (公示), held or public, and whether that first
+    /// publication was public by its due date: kept with the case when a publication is written or
+    /// confirmed (`PublicationService.noteFirst`), so the publication figures count one column
+    /// (issue 16) instead of asking each case's publications.
+    @OptionalField(key: "first_published_on") public var firstPublishedOn: String?
+    @Field(key: "published_on_time") public var publishedOnTime: Bool
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -341,6 +347,7 @@ public enum PenaltyCaseService {
         row.noPenalty = false
         row.outsideBenchmark = false
         row.hearingRight = false
+        row.publishedOnTime = false
         row.createdAt = stamp
         row.updatedAt = stamp
         try await store.insert(row)
@@ -417,7 +424,6 @@ public enum PenaltyCaseService {
         if step.effects.contains(where: { if case .completeClock(let kind, _) = $0 { kind.key == PenaltyClocks.decision.key } else { false } }) {
             row.decisionDueOn = try await decisionDue(row, decidedOn: action.date, store: store)?.description
         }
-        try await store.update(row)
         let date = action.date
         var detail = step.detail
         var held = false
@@ -432,6 +438,7 @@ public enum PenaltyCaseService {
             case .publish(let due, let note):
                 let item = try PublicationService.publication(for: row, unitName: try await store.unitName(row.unitID), date: date, due: due, services: services)
                 try await store.insert(item)
+                PublicationService.noteFirst(item, on: row)
                 detail += "：\(item.publicLink)\(note)"
                 if let reason = item.heldReason {
                     held = true
@@ -446,6 +453,7 @@ public enum PenaltyCaseService {
                 try await store.update(item)
             }
         }
+        try await store.update(row)
         try await log(row, action.key, on: date, detail: detail, by: principal, stamp: stamp, store: store)
     }
 
@@ -613,18 +621,20 @@ extension EnforcementMigrations {
 
         func prepare(on database: any Database) async throws {
             try await database.sql.raw("ALTER TABLE penalty_cases ADD COLUMN decision_due_on TEXT").run()
-            let decided = try await PenaltyCase.query(on: database).filter(\.$decidedOn != nil).all()
+            // Only the columns this migration knows: a later column on the model is not there yet.
+            let decided = try await PenaltyCase.query(on: database).filter(\.$decidedOn != nil).field(\.$id).field(\.$filedOn).all()
             guard !decided.isEmpty else { return }
             let calendar = try await CalendarService.load(on: database)
             for row in decided {
                 let clock = try await StatutoryClock.query(on: database).filter(\.$recordType == PenaltyCase.schema)
                     .filter(\.$recordID == row.id!.uuidString).filter(\.$kind == PenaltyClocks.decision.key).first()
-                if let due = clock?.dueDate {
-                    row.decisionDueOn = due
+                var due: String?
+                if let clockDue = clock?.dueDate {
+                    due = clockDue
                 } else if let filed = row.filedOn.flatMap(CivilDate.init) {
-                    row.decisionDueOn = Clock(rule: PenaltyClocks.decision.rule, start: CivilDateTime(date: filed)).dueDate(calendar: calendar)?.description
+                    due = Clock(rule: PenaltyClocks.decision.rule, start: CivilDateTime(date: filed)).dueDate(calendar: calendar)?.description
                 }
-                try await row.update(on: database)
+                try await database.sql.update(PenaltyCase.schema).set("decision_due_on", to: SQLBind(due)).where("id", .equal, SQLBind(row.id!)).run()
             }
         }
 
@@ -682,18 +692,14 @@ enum PenaltyMetrics {
                 .column(SQLRaw("CAST(COALESCE(SUM(fine_yuan), 0) AS BIGINT)"), as: "fines")
                 .column(SQLRaw("SUM(CASE WHEN outside_benchmark THEN 1 ELSE 0 END)"), as: "outside")
                 .column(SQLRaw("SUM(CASE WHEN lenience_item_id IS NOT NULL THEN 1 ELSE 0 END)"), as: "lenient")
-            if PublicationMetrics.inDecidedFamily(db) {
-                select = select
-                    .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) THEN 1 ELSE 0 END)"), as: "publication_due")
-                    .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) AND \(PublicationMetrics.firstPublishedOnTimeSQL) THEN 1 ELSE 0 END)"), as: "published_on_time")
-            }
+                .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) THEN 1 ELSE 0 END)"), as: "publication_due")
+                .column(SQLRaw("SUM(CASE WHEN \(PublicationMetrics.dueSQL) AND \(PublicationMetrics.firstPublishedOnTimeSQL) THEN 1 ELSE 0 END)"), as: "published_on_time")
             select = select.from(PenaltyCase.schema)
                 .where("decided_on", .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where("decided_on", .lessThan, SQLBind("\(scope.year + 1)-01-01"))
             if let path = scope.unitPath { select = select.where("unit_path", .like, SQLBind(path + "%")) }
             guard let row = try await select.first() else { return [:] }
             var counts: [String: Int] = [:]
-            let keys = ["decided", "on_time", "major", "major_reviewed", "fines", "outside", "lenient"]
-                + (PublicationMetrics.inDecidedFamily(db) ? ["publication_due", "published_on_time"] : [])
+            let keys = ["decided", "on_time", "major", "major_reviewed", "fines", "outside", "lenient", "publication_due", "published_on_time"]
             for key in keys { counts[key] = try row.decode(column: key, as: Int?.self) ?? 0 }
             return counts
         }
@@ -709,7 +715,8 @@ enum PenaltyMetrics {
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "enforcement.penalty-cases", label: "行政处罚立案", definition: "本年度立案的行政处罚案件数", unit: .piece, compute: { scope, db in
-                .count(try await cases(scope, db, by: \.$filedOn).count())
+                // COUNT(filed_on), not COUNT(id): answered from the filed_on index alone (issue 16).
+                .count(try await cases(scope, db, by: \.$filedOn).count(\.$filedOn))
             }, records: .query({ scope, db in cases(scope, db, by: \.$filedOn) }, ref)),
             MetricDefinition(key: "enforcement.penalty-decisions", label: "作出行政处罚决定", definition: "本年度作出行政处罚决定的案件数", unit: .piece, compute: { scope, db in
                 .count(try await decided(scope, on: db)["decided"] ?? 0)

@@ -2,6 +2,7 @@ import FazhiCalendar
 import FazhiCore
 import FazhiDeadlines
 import Fluent
+import SQLKit
 import Foundation
 
 /// The ten kinds of enforcement matter of a power list (权责清单).
@@ -238,7 +239,28 @@ enum EnforcementMigrations {
         ]),
         // The publication figures ask, per decided case, for its first publication.
         AddIndexes("enforcement.017.publication-case-index", [("enforcement_publications_case", "enforcement_publications", ["case_id", "published_on"])]),
+        // The case keeps its first publication, so the publication figures read one table.
+        AddFirstPublication(),
+        // The year's publications of a unit's subtree (the publications figure, /gongshi by unit).
+        AddIndexes("enforcement.019.publication-date-index", [("enforcement_publications_published_on", "enforcement_publications", ["published_on", "held_reason"])]),
+        AddScopeIndexes("enforcement.020.publication-scope-index", [("enforcement_publications_scope", "enforcement_publications", "unit_path")]),
+        // One county's decided cases of a year: one range of one index (the decided-cases family).
+        AddScopeIndexes("enforcement.021.decided-scope-index", [("penalty_cases_scope_decided", "penalty_cases", "unit_path")], then: ["decided_on"]),
+        AddScopeIndexes("enforcement.022.filed-scope-index", [("penalty_cases_scope_filed", "penalty_cases", "unit_path")], then: ["filed_on"]),
     ]
+
+    struct AddFirstPublication: AsyncMigration {
+        var name: String { "enforcement.018.first-publication" }
+
+        func prepare(on database: any Database) async throws {
+            try await AddColumns(name, table: PenaltyCase.schema, ["first_published_on TEXT", "published_on_time BOOLEAN NOT NULL DEFAULT FALSE"]).prepare(on: database)
+            try await database.sql.raw(SQLQueryString(PublicationMetrics.firstFromPublicationsSQL)).run()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await AddColumns(name, table: PenaltyCase.schema, ["first_published_on TEXT", "published_on_time BOOLEAN NOT NULL DEFAULT FALSE"]).revert(on: database)
+        }
+    }
 }
 
 extension PenaltyCase: ClockOwner {}

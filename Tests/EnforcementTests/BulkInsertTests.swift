@@ -21,7 +21,7 @@ import Testing
         let row = PenaltyCase()
         row.id = UUID(); row.caseNumber = "1"; row.unitID = UUID(); row.unitPath = "/"; row.partyKind = "legal"; row.partySealed = ""; row.partyMasked = ""
         row.violation = ""; row.violationOn = ""; row.discoveredOn = ""; row.graveHarm = false; row.status = "lead"; row.officerIDs = ""; row.handledBy = ""
-        row.major = false; row.complex = false; row.summary = false; row.noPenalty = false; row.outsideBenchmark = false; row.hearingRight = false
+        row.major = false; row.complex = false; row.summary = false; row.noPenalty = false; row.outsideBenchmark = false; row.hearingRight = false; row.publishedOnTime = false
         row.createdAt = Date(); row.updatedAt = Date()
         Self.check(PenaltyCase.self, row)
         let event = PenaltyCaseEvent()

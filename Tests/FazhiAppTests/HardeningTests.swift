@@ -95,6 +95,45 @@ import VaporTesting
             #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi").body.string.contains("示市监罚〔2026〕41号"))
             #expect(try await StatutoryClock.find(clock.id!, on: t.db)?.closed == true)
             #expect(try await post("\(row.link)/publication/release", [:]).status == .unprocessableEntity)
+            // The case keeps its first publication: public from the confirmation, after its due date.
+            let confirmed = try #require(try await PenaltyCase.find(row.id!, on: t.db))
+            let shown = try #require(try await EnforcementPublication.query(on: t.db).filter(\.$caseID == row.id!).first())
+            #expect(confirmed.firstPublishedOn == shown.publishedOn && shown.publishedOn == "2026-03-02")
+            #expect(confirmed.publishedOnTime == (shown.publishedOn <= shown.dueOn))
+            try await PublicationFirstTests.keptEqualsPublications(t)
         }
+    }
+}
+
+/// The first publication each case keeps (`first_published_on`, `published_on_time`) is what its
+/// publications say: the publication figures read the kept columns (issue 16).
+@Suite struct PublicationFirstTests {
+    static func keptEqualsPublications(_ t: TestApp) async throws {
+        let sql = t.db as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT case_number, first_published_on AS kept_first, published_on_time AS kept_on_time,
+            (SELECT MIN(p.published_on) FROM enforcement_publications p WHERE p.case_id = penalty_cases.id) AS first,
+            EXISTS (SELECT 1 FROM enforcement_publications p WHERE p.case_id = penalty_cases.id AND p.held_reason IS NULL
+              AND p.published_on <= p.due_on AND NOT EXISTS (SELECT 1 FROM enforcement_publications q
+              WHERE q.case_id = p.case_id AND q.published_on < p.published_on)) AS on_time
+            FROM penalty_cases
+            """).all()
+        #expect(rows.count > 50)
+        var published = 0, late = 0
+        for row in rows {
+            let number = try row.decode(column: "case_number", as: String.self)
+            let first = try row.decode(column: "first", as: String?.self)
+            let onTime = try row.decode(column: "on_time", as: Bool.self)
+            #expect(try row.decode(column: "kept_first", as: String?.self) == first, "\(number)")
+            #expect(try row.decode(column: "kept_on_time", as: Bool.self) == onTime, "\(number)")
+            if first != nil { published += 1; if !onTime { late += 1 } }
+        }
+        // The demo has both kinds, so the comparison says something.
+        #expect(published > 20 && late > 0, "\(published) published, \(late) late")
+    }
+
+    @Test("on the demo county, each case's kept first publication equals what its publications say")
+    func demoCounty() async throws {
+        try await TestApp.run { t in try await Self.keptEqualsPublications(t) }
     }
 }

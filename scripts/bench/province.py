@@ -24,6 +24,13 @@ TABLES = [  # table, unit id column, unit path column, number column, option
     ("lawsuits", "defendant_id", "defendant_path", "case_number", "lawsuits"),
 ]
 
+# Rows that belong to a copied record, copied with it: table, parent table, the column naming the
+# parent, unit id, unit path and number columns. Each penalty case's publication (公示) goes with
+# the case, so the publication figures read as many publications as a real province has.
+CHILDREN = [
+    ("enforcement_publications", "penalty_cases", "case_id", "unit_id", "unit_path", "case_number"),
+]
+
 
 def copied_columns(columns, id_column, path_column, number_column, new_id):
     """The SELECT list copying a row into county `m.county`, copy `copies.n`: a new id, a suffixed
@@ -105,6 +112,22 @@ def main():
                 JOIN unit_map m ON m.old = s."{id_column}" JOIN path_map p ON p.old = s."{path_column}" AND p.county = m.county""")
             count = db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
             print(f"{table}: {count:,} rows")
+        for table, parent, parent_column, id_column, path_column, number_column in CHILDREN:
+            times = getattr(args, next(option for name, *_, option in TABLES if name == parent))
+            if times <= 0:
+                continue
+            cols = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+            db.execute(f'CREATE TEMP TABLE seed_{table} AS SELECT rowid AS seed_row, * FROM "{table}"')
+            selected = copied_columns(cols, id_column, path_column, number_column,
+                                      "printf('%08X-%04X-4001-8000-%012X', m.county, copies.n, s.seed_row)")
+            selected[cols.index(parent_column)] = "printf('%08X-%04X-4000-8000-%012X', m.county, copies.n, c.seed_row)"
+            db.execute(f"""
+                INSERT INTO "{table}" ({", ".join(f'"{c}"' for c in cols)})
+                WITH RECURSIVE copies(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM copies WHERE n < {times})
+                SELECT {", ".join(selected)} FROM seed_{table} s JOIN seed_{parent} c ON c.id = s."{parent_column}" CROSS JOIN copies
+                JOIN unit_map m ON m.old = s."{id_column}" JOIN path_map p ON p.old = s."{path_column}" AND p.county = m.county""")
+            count = db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            print(f"{table}: {count:,} rows")
     db.execute("ANALYZE")
     db.close()
     print(f"units: {len(units) * args.counties:,} in {args.counties} counties; written in {time.time() - started:.1f} s")
@@ -163,9 +186,23 @@ def postgres(args, rng):
             f'CROSS JOIN generate_series(1, {times}) AS copies(n) JOIN unit_map m ON m.old = s."{id_column}" '
             f'JOIN path_map p ON p.old = s."{path_column}" AND p.county = m.county;',
         ]
-    script += ["COMMIT;", "ANALYZE units;"] + [f"ANALYZE \"{table}\";" for table, *_ in TABLES]
+    for table, parent, parent_column, id_column, path_column, number_column in CHILDREN:
+        times = getattr(args, next(option for name, *_, option in TABLES if name == parent))
+        if times <= 0:
+            continue
+        cols = [row[0] for row in psql(f"SELECT column_name FROM information_schema.columns WHERE table_schema = '{args.schema}' AND table_name = '{table}' ORDER BY ordinal_position")]
+        selected = copied_columns(cols, id_column, path_column, number_column,
+                                  "(lpad(to_hex(m.county), 8, '0') || '-' || lpad(to_hex(copies.n), 4, '0') || '-4001-8000-' || lpad(to_hex(s.seed_row), 12, '0'))::uuid")
+        selected[cols.index(parent_column)] = "(lpad(to_hex(m.county), 8, '0') || '-' || lpad(to_hex(copies.n), 4, '0') || '-4000-8000-' || lpad(to_hex(c.seed_row), 12, '0'))::uuid"
+        script += [
+            f'CREATE TEMP TABLE seed_{table} AS SELECT row_number() OVER () AS seed_row, * FROM "{table}";',
+            f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) SELECT {", ".join(selected)} FROM seed_{table} s '
+            f'JOIN seed_{parent} c ON c.id = s."{parent_column}" CROSS JOIN generate_series(1, {times}) AS copies(n) JOIN unit_map m ON m.old = s."{id_column}" '
+            f'JOIN path_map p ON p.old = s."{path_column}" AND p.county = m.county;',
+        ]
+    script += ["COMMIT;", "ANALYZE units;"] + [f"ANALYZE \"{table}\";" for table, *_ in TABLES + CHILDREN]
     subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q"], input="\n".join(script), text=True, check=True)
-    for table, *_ in TABLES:
+    for table, *_ in TABLES + CHILDREN:
         print(f"{table}: {int(psql(f'SELECT COUNT(*) FROM {table}')[0][0]):,} rows")
     print(f"units: {len(units) * args.counties:,} in {args.counties} counties; written in {time.time() - started:.1f} s")
 

@@ -311,17 +311,21 @@ public struct AddIndexes: AsyncMigration {
 public struct AddScopeIndexes: AsyncMigration {
     public let name: String
     let indexes: [(name: String, table: String, column: String)]
+    /// Columns after the path (a date the figures count by), so one county's year is a range of
+    /// one index.
+    let then: [String]
 
-    public init(_ name: String, _ indexes: [(name: String, table: String, column: String)]) {
+    public init(_ name: String, _ indexes: [(name: String, table: String, column: String)], then: [String] = []) {
         self.name = name
         self.indexes = indexes
+        self.then = then
     }
 
     public func prepare(on database: any Database) async throws {
         let postgres = DatabaseFlavor(database) == .postgres
         for index in indexes {
-            let column = "\"\(index.column)\" " + (postgres ? "text_pattern_ops" : "COLLATE NOCASE")
-            try await database.sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: column))").run()
+            let columns = ["\"\(index.column)\" " + (postgres ? "text_pattern_ops" : "COLLATE NOCASE")] + then.map { "\"\($0)\"" }
+            try await database.sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: columns.joined(separator: ", ")))").run()
         }
     }
 
