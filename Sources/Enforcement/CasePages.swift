@@ -89,17 +89,18 @@ enum PenaltyCasePages {
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page"])
+        let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page", "after", "before"])
         let status = query["status"].flatMap(PenaltyStatus.init(rawValue:))
         func select() -> SQLSelectBuilder {
             let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
             if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
             return select
         }
-        let request = PageRequest(number: query.page)
-        let total = try await select().countRows()
-        let rows = try await select().columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "status")
-            .orderBy("discovered_on", .descending).orderBy("id").limit(request.size).offset(request.offset).all(decoding: CaseListRow.self)
+        // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
+        var page = try await select().columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
+            .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.uuidString) }
+        page.total = try await select().countRows(capped: ListCount.cap)
+        let rows = page.rows
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", EnforcementRoute.casesNew.path(), [.cls("button")])) }
@@ -113,7 +114,7 @@ enum PenaltyCasePages {
             UI.table(caption: "行政处罚案件（当事人已脱敏）", columns: [UI.Column("案号"), UI.Column("办案单位"), UI.Column("当事人"), UI.Column("违法行为"), UI.Column("立案"), UI.Column("状态")],
                      rows: rows.map { [link($0.caseNumber, EnforcementRoute.casesRecord.path($0.id)), .text(names[$0.unitID] ?? "—"), .text($0.partyMasked), .text($0.violation), .text($0.filedOn ?? "—"), .text(PenaltyStatus(rawValue: $0.status)?.label ?? $0.status)] },
                      query: query),
-            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            UI.cursorPagination(page, query: query),
         ])
     }
 
@@ -275,10 +276,11 @@ struct CaseListRow: Decodable, Sendable {
     var partyMasked: String
     var violation: String
     var filedOn: String?
+    var discoveredOn: String
     var status: String
 
     enum CodingKeys: String, CodingKey {
         case id, violation, status
-        case caseNumber = "case_number", unitID = "unit_id", partyMasked = "party_masked", filedOn = "filed_on"
+        case caseNumber = "case_number", unitID = "unit_id", partyMasked = "party_masked", filedOn = "filed_on", discoveredOn = "discovered_on"
     }
 }

@@ -247,6 +247,8 @@ enum EnforcementMigrations {
         // One county's decided cases of a year: one range of one index (the decided-cases family).
         AddScopeIndexes("enforcement.021.decided-scope-index", [("penalty_cases_scope_decided", "penalty_cases", "unit_path")], then: ["decided_on"]),
         AddScopeIndexes("enforcement.022.filed-scope-index", [("penalty_cases_scope_filed", "penalty_cases", "unit_path")], then: ["filed_on"]),
+        // The cases list, newest discovered first, paged by cursor.
+        AddIndexes("enforcement.023.list-order-index", [("penalty_cases_list_order", "penalty_cases", ["discovered_on", "id"])]),
     ]
 
     struct AddFirstPublication: AsyncMigration {

@@ -210,17 +210,19 @@ enum PublicSitePages {
     }
 
     static func list(_ req: Request) async throws -> Response {
-        let query = ListQuery(req, path: PortalRoute.index.path(), keys: ["page"])
-        let request = PageRequest(number: query.page)
+        let query = ListQuery(req, path: PortalRoute.index.path(), keys: ["page", "after", "before"])
         // The shown columns only, without building a model per row (issue 16: the portal is read the most).
-        struct Decision: Decodable { var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String }
+        struct Decision: Decodable, Sendable { var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String }
         struct Action: Decodable { var kind: String; var number: String; var public_text: String?; var decided_on: String?; var published_on: String? }
         let sql = req.db as! any SQLDatabase
-        let total = try await sql.select().from(EnforcementPublication.schema)
-            .where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null).countRows()
-        let rows = try await sql.select().columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on").from(EnforcementPublication.schema)
-            .where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
-            .orderBy("published_on", .descending).orderBy("case_number").limit(request.size).offset(request.offset).all(decoding: Decision.self)
+        func shown() -> SQLSelectBuilder {
+            sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
+        }
+        // Newest first, paged by cursor on (published_on, id): a province publishes millions.
+        var decisions = try await shown().columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
+            .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.uuidString) }
+        decisions.total = try await shown().countRows(capped: ListCount.cap)
+        let rows = decisions.rows
         let actions = try await sql.select().columns("kind", "number", "public_text", "decided_on", "published_on").from(EnforcementAction.schema)
             .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).all(decoding: Action.self)
         return page(req, title: "行政执法决定公示", [
@@ -228,7 +230,7 @@ enum PublicSitePages {
             UI.table(caption: "已公开的行政执法决定", columns: [UI.Column("决定"), UI.Column("案号"), UI.Column("执法机关"), UI.Column("当事人"), UI.Column("决定日期"), UI.Column("公开日期")],
                      rows: rows.map { [link($0.title, PortalRoute.decision.path($0.id)), .text($0.case_number), .text($0.unit_name), .text($0.party), .text($0.decided_on), .text($0.published_on)] },
                      query: query),
-            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            UI.cursorPagination(decisions, query: query),
             UI.simpleTable(caption: "行政许可、行政强制决定", headers: ["类别", "编号", "决定（已脱敏）", "决定日期", "公开日期"], rows: actions.map {
                 [.text((ActionKind(rawValue: $0.kind) ?? .inspection).label), .text($0.number), .text($0.public_text ?? ""), .text($0.decided_on ?? ""), .text($0.published_on ?? "")]
             }),

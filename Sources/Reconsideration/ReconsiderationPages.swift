@@ -132,7 +132,7 @@ enum ReconsiderationPages {
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: ReconsiderationRoute.list.path(), keys: ["status", "year", "q", "page"])
+        let query = ListQuery(req, path: ReconsiderationRoute.list.path(), keys: ["status", "year", "q", "page", "after", "before"])
         // The shown columns through SQL, not a `ReconsiderationCase` model per row (issue 16).
         let status = query["status"].flatMap(CaseStatus.init(rawValue:)), year = RequestNumbers.year(query["year"]), q = query["q"] ?? ""
         func select() -> SQLSelectBuilder {
@@ -142,16 +142,16 @@ enum ReconsiderationPages {
             if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
             return select
         }
-        struct Row: Decodable {
+        struct Row: Decodable, Sendable {
             var id: UUID; var case_number: String; var received_on: String; var applicant_name_masked: String; var respondent_id: UUID
             var act_category: String; var status: String; var outcome: String?
         }
-        let request = PageRequest(number: query.page)
-        let total = try await select().countRows()
-        let rows = try await select().columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
-            .orderBy("received_on", .descending).orderBy("case_number", .descending).limit(request.size).offset(request.offset).all(decoding: Row.self)
+        // Newest received first, paged by cursor on (received_on, case_number).
+        var page = try await select().columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
+            .cursorPage(key: "received_on", id: "case_number", uuid: false, query: query, decoding: Row.self) { ($0.received_on, $0.case_number) }
+        page.total = try await select().countRows(capped: ListCount.cap)
+        let rows = page.rows
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: req.db)
-        let page = Page(items: rows, total: total, request: request)
         var actions: [Node] = []
         if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", ReconsiderationRoute.new.path(), [.cls("button")])) }
         actions.append(link("分项统计", ReconsiderationRoute.statistics.path()))
@@ -169,12 +169,12 @@ enum ReconsiderationPages {
             ]),
             UI.table(caption: "行政复议案件（申请人信息已脱敏）", columns: [
                 UI.Column("案号"), UI.Column("收到日期"), UI.Column("申请人"), UI.Column("被申请人"), UI.Column("行为类别"), UI.Column("状态"), UI.Column("结案方式"),
-            ], rows: page.items.map { row in
+            ], rows: rows.map { row in
                 [link(row.case_number, ReconsiderationRoute.record.path(row.id)), .text(row.received_on), .text(row.applicant_name_masked), .text(names[row.respondent_id] ?? "—"),
                  .text(ActCategory(rawValue: row.act_category)?.label ?? row.act_category), .text(CaseStatus(rawValue: row.status)?.label ?? row.status),
                  .text(row.outcome.flatMap(CaseOutcome.init(rawValue:))?.label ?? "—")]
             }, query: query),
-            UI.pagination(page, query: query),
+            UI.cursorPagination(page, query: query),
         ])
     }
 

@@ -121,6 +121,28 @@ public enum UI {
         return el("nav", [.cls("pagination"), .aria("label", "分页")], [el("ul", [], items)])
     }
 
+    /// Previous and next links of a long list, by cursor (`SQLSelectBuilder.cursorPage`); the count
+    /// is shown up to `ListCount.cap`.
+    public static func cursorPagination<Row>(_ page: CursorPage<Row>, query: ListQuery) -> Node {
+        var items: [Node] = []
+        let plain: [String: String?] = ["after": nil, "before": nil]
+        if page.hasPrevious, let first = page.first {
+            let target = page.number - 1 <= 1 ? query.with(plain.merging(["page": nil]) { $1 }) : query.with(plain.merging(["before": first.text, "page": String(page.number - 1)]) { $1 })
+            items.append(el("li", [], [link("上一页", target, [Attribute("rel", "prev")])]))
+        }
+        let count: String
+        if let total = page.total {
+            count = "第\(page.number)/\(max((total + page.size - 1) / page.size, 1))页，共\(total)条"
+        } else {
+            count = "第\(page.number)页，共\(ListCount.cap)条以上"
+        }
+        items.append(el("li", [.aria("current", "page")], text: count))
+        if page.hasNext, let last = page.last {
+            items.append(el("li", [], [link("下一页", query.with(plain.merging(["after": last.text, "page": String(page.number + 1)]) { $1 }), [Attribute("rel", "next")])]))
+        }
+        return el("nav", [.cls("pagination"), .aria("label", "分页")], [el("ul", [], items)])
+    }
+
     public static func notice(_ text: String?) -> Node {
         guard let text, !text.isEmpty else { return .empty }
         return el("div", [.cls("notice"), Attribute("role", "status")], text: text)
