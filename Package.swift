@@ -148,6 +148,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "NormativeDocuments",
+            dependencies: ["FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NormativeDocumentsTests",
+            dependencies: ["NormativeDocuments", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EnforcementTests",
             dependencies: ["Enforcement", "FazhiCore", "FazhiCalendar", "FazhiDeadlines"],
