@@ -153,6 +153,16 @@ let package = Package(
             dependencies: ["FazhiCore", "FazhiCalendar"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "MajorDecisions",
+            dependencies: ["FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MajorDecisionsTests",
+            dependencies: ["MajorDecisions", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "NormativeDocumentsTests",
             dependencies: ["NormativeDocuments", "FazhiCore", "FazhiCalendar"],
