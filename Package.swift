@@ -33,6 +33,7 @@ let package = Package(
             name: "FazhiApp",
             dependencies: [
                 "FazhiCore",
+                "NormativeDocuments",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -150,7 +151,13 @@ let package = Package(
         ),
         .target(
             name: "NormativeDocuments",
-            dependencies: ["FazhiCore", "FazhiCalendar"],
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -3,6 +3,7 @@ import Enforcement
 import EnforcementSupervision
 import FazhiDeadlines
 import Litigation
+import NormativeDocuments
 import Reconsideration
 import Reports
 
@@ -14,5 +15,6 @@ public let installedModules: [FazhiModule] = [
     LitigationModule.manifest,
     EnforcementModule.manifest,
     SupervisionModule.manifest,
+    NormativeDocumentsModule.manifest,
     ReportsModule.manifest,
 ]

@@ -44,6 +44,7 @@ import VaporTesting
         "enforcement.review": [.legalReviewer],
         "supervision.read": staff, "supervision.manage": [.supervisor], "supervision.inspect": enforcers,
         "supervision.review": [.supervisor, .legalReviewer], "supervision.rectify": handlers,
+        "documents.read": staff, "documents.manage": enforcers, "documents.review": [.supervisor],
         "reports.read": staff, "reports.manage": enforcers, "reports.approve": [.supervisor], "reports.template": [.supervisor, .systemAdmin],
     ]
 

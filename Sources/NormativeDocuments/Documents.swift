@@ -1,0 +1,224 @@
+import FazhiCalendar
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+
+/// A 行政规范性文件 from its draft on: the state `DocumentRules` reads, kept column by column.
+public final class NormativeDocument: Model, @unchecked Sendable {
+    public static let schema = "normative_documents"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "title") public var title: String
+    /// The drafting unit (起草单位) and its path (the scope).
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "unit_path") public var unitPath: String
+    @Field(key: "affects_rights") public var affectsRights: Bool
+    @Field(key: "provisional") public var provisional: Bool
+    @Field(key: "stage") public var stage: String
+    @OptionalField(key: "consultation_from") public var consultationFrom: String?
+    @OptionalField(key: "consultation_due") public var consultationDue: String?
+    @OptionalField(key: "consultation_closed_on") public var consultationClosedOn: String?
+    @OptionalField(key: "consultation_exemption") public var consultationExemption: String?
+    @OptionalField(key: "review_submitted_on") public var reviewSubmittedOn: String?
+    @OptionalField(key: "review_opinion_on") public var reviewOpinionOn: String?
+    @OptionalField(key: "review_passed") public var reviewPassed: Bool?
+    @OptionalField(key: "deliberated_on") public var deliberatedOn: String?
+    @OptionalField(key: "number") public var number: String?
+    @OptionalField(key: "published_on") public var publishedOn: String?
+    @OptionalField(key: "effective_on") public var effectiveOn: String?
+    @OptionalField(key: "valid_until") public var validUntil: String?
+    @OptionalField(key: "filed_on") public var filedOn: String?
+    @OptionalField(key: "filing_due") public var filingDue: String?
+    @OptionalField(key: "repealed_on") public var repealedOn: String?
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "updated_at") public var updatedAt: Date
+
+    public init() {}
+
+    public var link: String { DocumentRoute.record.path(id!) }
+}
+
+extension NormativeDocument: UnitScoped {
+    public static var unitPathField: KeyPath<NormativeDocument, FieldProperty<NormativeDocument, String>> { \.$unitPath }
+}
+
+/// One line of a document's timeline.
+public final class NormativeDocumentEvent: Model, @unchecked Sendable {
+    public static let schema = "normative_document_events"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "document_id") public var documentID: UUID
+    @Field(key: "action") public var action: String
+    @OptionalField(key: "happened_on") public var happenedOn: String?
+    @Field(key: "detail") public var detail: String
+    @Field(key: "actor") public var actor: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}
+
+enum DocumentMigrations {
+    struct Create: AsyncMigration {
+        var name: String { "documents.001.create" }
+
+        func prepare(on database: any Database) async throws {
+            var schema = database.schema(NormativeDocument.schema).id()
+                .field("title", .string, .required)
+                .field("unit_id", .uuid, .required, .references("units", "id"))
+                .field("unit_path", .string, .required)
+                .field("affects_rights", .bool, .required)
+                .field("provisional", .bool, .required)
+                .field("stage", .string, .required)
+            for column in ["consultation_from", "consultation_due", "consultation_closed_on", "consultation_exemption", "review_submitted_on",
+                           "review_opinion_on", "deliberated_on", "number", "published_on", "effective_on", "valid_until", "filed_on", "filing_due", "repealed_on"] {
+                schema = schema.field(FieldKey(stringLiteral: column), .string)
+            }
+            try await schema.field("review_passed", .bool)
+                .field("created_at", .datetime, .required)
+                .field("updated_at", .datetime, .required)
+                .create()
+            try await database.schema(NormativeDocumentEvent.schema).id()
+                .field("document_id", .uuid, .required, .references(NormativeDocument.schema, "id"))
+                .field("action", .string, .required)
+                .field("happened_on", .string)
+                .field("detail", .string, .required)
+                .field("actor", .string, .required)
+                .field("created_at", .datetime, .required)
+                .create()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema(NormativeDocumentEvent.schema).delete()
+            try await database.schema(NormativeDocument.schema).delete()
+        }
+    }
+
+    static let all: [any Migration] = [Create()]
+}
+
+extension NormativeDocument {
+    /// The document as `DocumentRules` sees it.
+    var state: DocumentState {
+        func day(_ text: String?) -> CivilDate? { text.flatMap(CivilDate.init) }
+        var state = DocumentState(title: title, affectsRights: affectsRights, provisional: provisional)
+        state.stage = DocumentStage(rawValue: stage) ?? .drafting
+        state.consultationFrom = day(consultationFrom)
+        state.consultationDue = day(consultationDue)
+        state.consultationClosedOn = day(consultationClosedOn)
+        state.consultationExemption = consultationExemption
+        state.reviewSubmittedOn = day(reviewSubmittedOn)
+        state.reviewOpinionOn = day(reviewOpinionOn)
+        state.reviewPassed = reviewPassed
+        state.deliberatedOn = day(deliberatedOn)
+        state.number = number
+        state.publishedOn = day(publishedOn)
+        state.effectiveOn = day(effectiveOn)
+        state.validUntil = day(validUntil)
+        state.filedOn = day(filedOn)
+        state.filingDue = day(filingDue)
+        state.repealedOn = day(repealedOn)
+        return state
+    }
+
+    func apply(_ state: DocumentState) {
+        stage = state.stage.rawValue
+        consultationFrom = state.consultationFrom?.description
+        consultationDue = state.consultationDue?.description
+        consultationClosedOn = state.consultationClosedOn?.description
+        consultationExemption = state.consultationExemption
+        reviewSubmittedOn = state.reviewSubmittedOn?.description
+        reviewOpinionOn = state.reviewOpinionOn?.description
+        reviewPassed = state.reviewPassed
+        deliberatedOn = state.deliberatedOn?.description
+        number = state.number
+        publishedOn = state.publishedOn?.description
+        effectiveOn = state.effectiveOn?.description
+        validUntil = state.validUntil?.description
+        filedOn = state.filedOn?.description
+        filingDue = state.filingDue?.description
+        repealedOn = state.repealedOn?.description
+    }
+}
+
+public enum DocumentService {
+    /// Registers a draft of `unitCode` (the drafting unit).
+    @discardableResult
+    public static func create(title: String?, unitCode: String?, affectsRights: Bool, provisional: Bool, by principal: Principal,
+                              services: FazhiServices, on db: any Database) async throws -> NormativeDocument {
+        var validator = Validator()
+        let title = validator.required(title, field: "title", label: "文件名称", maxLength: 200)
+        let code = validator.required(unitCode, field: "unitCode", label: "起草单位编码", maxLength: 32)
+        var unit: OrgUnit?
+        if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "起草单位编码", "没有编码为“\(code)”的单位") } }
+        try validator.check()
+        guard let unit, principal.covers(unitPath: unit.path) else { throw ScopeDenied(entityType: "unit", entityID: code) }
+        let stamp = services.now
+        return try await db.write { tx in
+            let row = NormativeDocument()
+            row.id = .v4()
+            row.title = title
+            row.unitID = unit.id!
+            row.unitPath = unit.path
+            row.affectsRights = affectsRights
+            row.provisional = provisional
+            row.stage = DocumentStage.drafting.rawValue
+            row.createdAt = stamp
+            row.updatedAt = stamp
+            try await row.create(on: tx)
+            try await log(row, "create", on: nil, detail: "起草：\(title)（\(unit.name)）" + (affectsRights ? "，涉及公民、法人和其他组织权利义务" : ""), by: principal, stamp: stamp, on: tx)
+            return row
+        }
+    }
+
+    /// One step: loads the document, applies `DocumentRules` with the calendar, writes the document,
+    /// its timeline line and the audit row in one transaction. The legality review's opinion is the
+    /// justice bureau's (`documents.review`), not the drafting unit's.
+    @discardableResult
+    public static func perform(_ action: DocumentAction, on id: UUID, by principal: Principal, services: FazhiServices,
+                               on db: any Database) async throws -> DocumentStep {
+        if case .reviewOpinion = action, !principal.has(DocumentPermissions.review) {
+            throw ValidationFailure(field: "action", label: "操作", message: "合法性审核意见由司法行政部门出具（国办发〔2018〕115号）")
+        }
+        let stamp = services.now
+        return try await db.write { tx in
+            let row = try await NormativeDocument.find(id, for: principal, on: tx)
+            let calendar = try await CalendarService.current(services: services, on: tx)
+            let step = try DocumentRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar)
+            row.apply(step.state)
+            row.updatedAt = stamp
+            try await row.update(on: tx)
+            try await log(row, key(action), on: action.date, detail: ([step.detail] + step.warnings).joined(separator: "；"), by: principal, stamp: stamp, on: tx)
+            return step
+        }
+    }
+
+    static func key(_ action: DocumentAction) -> String {
+        switch action {
+        case .consult: "consult"
+        case .closeConsultation: "consultation-close"
+        case .skipConsultation: "consultation-skip"
+        case .submitReview: "review-submit"
+        case .reviewOpinion: "review-opinion"
+        case .deliberate: "deliberate"
+        case .publish: "publish"
+        case .file: "file"
+        case .repeal: "repeal"
+        }
+    }
+
+    static func log(_ row: NormativeDocument, _ action: String, on date: CivilDate?, detail: String, by principal: Principal, stamp: Date, on db: any Database) async throws {
+        let event = NormativeDocumentEvent()
+        event.id = .v4()
+        event.documentID = row.id!
+        event.action = action
+        event.happenedOn = date?.description
+        event.detail = detail
+        event.actor = principal.auditActor.name
+        event.createdAt = stamp
+        try await event.create(on: db)
+        try await AuditLog.append(AuditEvent(action: "documents.\(action)", entityType: NormativeDocument.schema, entityID: row.id!.uuidString,
+                                             detail: AuditEvent.stepDetail(row.title, on: date?.description ?? "", text: detail)),
+                                  by: principal.auditActor, at: stamp, on: db)
+    }
+}

@@ -1,0 +1,158 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+public enum DocumentPermissions {
+    public static let read = Permission("documents.read", "查看行政规范性文件")
+    public static let manage = Permission("documents.manage", "起草和办理行政规范性文件")
+    public static let review = Permission("documents.review", "出具规范性文件合法性审核意见")
+
+    static let all = [read, manage, review]
+
+    /// Departments and townships draft their own documents (unit scope); the justice bureau reviews all.
+    static let grants: [Role: [Permission]] = [
+        .supervisor: [read, manage, review],
+        .leader: [read],
+        .departmentOfficer: [read, manage],
+        .legalReviewer: [read],
+        .townshipStaff: [read, manage],
+    ]
+}
+
+/// 行政规范性文件: drafts through public comment, 合法性审核, 集体审议, publication and filing
+/// (`DocumentRules`). Built so far: the procedure, its pages and timeline; the public library,
+/// search, clocks, figures and import are issue 17's next steps.
+public enum NormativeDocumentsModule {
+    public static let manifest = FazhiModule(
+        id: "documents",
+        name: "行政规范性文件",
+        migrations: DocumentMigrations.all,
+        permissions: DocumentPermissions.all,
+        grants: DocumentPermissions.grants,
+        menu: [MenuEntry(title: "规范性文件", route: DocumentRoute.list, permission: DocumentPermissions.read, section: "依法决策")],
+        routes: { router in DocumentPages.register(router) },
+        unitPathColumns: [UnitPathColumn(NormativeDocument.schema)]
+    )
+}
+
+enum DocumentPages {
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, DocumentRoute.list, permission: DocumentPermissions.read) { req in try await list(req) }
+        router.page(.GET, DocumentRoute.new, permission: DocumentPermissions.manage) { req in newPage(req, values: [:], failure: nil) }
+        router.form(DocumentRoute.new, permission: DocumentPermissions.manage, submit: { req, fields in
+            let row = try await DocumentService.create(title: fields["title"], unitCode: fields["unitCode"], affectsRights: fields.flag("affectsRights"),
+                                                       provisional: fields.flag("provisional"), by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: row.link, notice: "已登记 \(row.title)")
+        }, reshow: { req, fields, failure in newPage(req, values: fields.values, failure: failure) })
+        router.page(.GET, DocumentRoute.record, permission: DocumentPermissions.read) { req in try await show(req, values: [:], failure: nil) }
+        router.form(DocumentRoute.steps, permission: DocumentPermissions.manage, submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let step = try await DocumentService.perform(try action(fields), on: id, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: DocumentRoute.record.path(id), notice: (["已记录：" + step.detail] + step.warnings).joined(separator: "；"))
+        }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+    }
+
+    /// The step the form names, with its fields.
+    static func action(_ fields: FormFields) throws(ValidationFailure) -> DocumentAction {
+        switch fields.text("step") {
+        case "consult": return .consult(on: try fields.date("on", label: "日期"))
+        case "close": return .closeConsultation(on: try fields.date("on", label: "日期"), summary: fields.text("text"))
+        case "skip": return .skipConsultation(reason: fields.text("text"))
+        case "submit": return .submitReview(on: try fields.date("on", label: "日期"))
+        case "opinion": return .reviewOpinion(on: try fields.date("on", label: "日期"), passed: fields.flag("passed"), opinion: fields.text("text"))
+        case "deliberate": return .deliberate(on: try fields.date("on", label: "日期"), meeting: fields.text("text"))
+        case "publish":
+            return .publish(on: try fields.date("on", label: "日期"), number: fields.text("number"), effectiveOn: try fields.date("effectiveOn", label: "施行日期"))
+        case "file": return .file(on: try fields.date("on", label: "日期"))
+        case "repeal": return .repeal(on: try fields.date("on", label: "日期"), reason: fields.text("text"))
+        default: throw ValidationFailure(field: "step", label: "操作", message: "请选择操作")
+        }
+    }
+
+    struct Row: Decodable, Sendable {
+        var id: UUID; var title: String; var unit_id: UUID; var stage: String; var number: String?; var published_on: String?
+    }
+
+    static func list(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let query = ListQuery(req, path: DocumentRoute.list.path(), keys: ["stage", "page"])
+        let stage = query["stage"].flatMap(DocumentStage.init(rawValue:))
+        func select() -> SQLSelectBuilder {
+            let select = NormativeDocument.scopedSelect(for: principal, on: req.db)
+            if let stage { select.where("stage", .equal, SQLBind(stage.rawValue)) }
+            return select
+        }
+        // A county issues tens of documents a year: a page number is enough here.
+        let request = PageRequest(number: query.page)
+        let total = try await select().countRows()
+        let rows = try await select().columns("id", "title", "unit_id", "stage", "number", "published_on")
+            .orderBy("created_at", .descending).orderBy("id", .descending).limit(request.size).offset(request.offset).all(decoding: Row.self)
+        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unit_id)), services: req.fazhi, on: req.db)
+        var actions: [Node] = []
+        if principal.has(DocumentPermissions.manage) { actions.append(link("起草文件", DocumentRoute.new.path(), [.cls("button")])) }
+        return Layout.page(req, title: "行政规范性文件", content: [
+            el("div", [.cls("actions")], actions),
+            el("form", [Attribute("method", "get"), Attribute("action", DocumentRoute.list.path()), .cls("filters"), Attribute("role", "search")], [
+                UI.select("阶段", name: "stage", options: DocumentStage.allCases.map { ($0.rawValue, $0.label) }, selected: query["stage"], includeBlank: "全部"),
+                el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
+            ]),
+            UI.table(caption: "行政规范性文件", columns: [UI.Column("文件名称"), UI.Column("起草单位"), UI.Column("阶段"), UI.Column("文号"), UI.Column("公布日期")],
+                     rows: rows.map { [link($0.title, DocumentRoute.record.path($0.id)), .text(names[$0.unit_id] ?? "—"),
+                                            .text(DocumentStage(rawValue: $0.stage)?.label ?? $0.stage), .text($0.number ?? "—"), .text($0.published_on ?? "—")] },
+                     query: query),
+            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+        ])
+    }
+
+    static func newPage(_ req: Request, values: [String: String], failure: ValidationFailure?) -> Response {
+        Layout.page(req, title: "起草行政规范性文件", status: failure == nil ? .ok : .unprocessableEntity, content: [
+            UI.errorSummary(failure),
+            UI.form(action: DocumentRoute.new.path(), csrf: req.csrfToken, [
+                UI.field("文件名称", name: "title", value: values["title"], error: failure?.message(for: "title"), required: true),
+                UI.field("起草单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true),
+                UI.select("是否涉及公民、法人和其他组织权利义务", name: "affectsRights", options: [("1", "是（应当公开征求意见）"), ("0", "否")], selected: values["affectsRights"] ?? "1"),
+                UI.select("暂行、试行", name: "provisional", options: [("0", "否（有效期5年）"), ("1", "是（有效期2年）")], selected: values["provisional"] ?? "0"),
+                el("button", [.type("submit")], text: "登记"),
+            ]),
+        ])
+    }
+
+    static func show(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
+        let principal = try req.caller
+        let id = try req.parameters.require("id", as: UUID.self)
+        let row = try await NormativeDocument.find(id, for: principal, on: req.db)
+        let events = try await NormativeDocumentEvent.query(on: req.db).filter(\.$documentID == id).sort(\.$createdAt).all()
+        let unit = try await OrgUnit.find(row.unitID, on: req.db)
+        let today = CivilDateTime(req.fazhi.now).date
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            UI.details([
+                ("起草单位", .text(unit?.name ?? "—")), ("阶段", .text(DocumentStage(rawValue: row.stage)?.label ?? row.stage)),
+                ("效力", .text(DocumentRules.standing(row.state, on: today))),
+                ("涉及权利义务", .text(row.affectsRights ? "是" : "否")), ("征求意见", .text(row.consultationFrom.map { "\($0) 至 \(row.consultationDue ?? "")" } ?? row.consultationExemption.map { "未征求：\($0)" } ?? "—")),
+                ("合法性审核", .text(row.reviewSubmittedOn.map { "\($0)送审" + (row.reviewOpinionOn.map { "，\($0)\(row.reviewPassed == true ? "通过" : "未通过")" } ?? "") } ?? "—")),
+                ("文号", .text(row.number ?? "—")), ("公布 / 施行", .text(row.publishedOn.map { "\($0) / \(row.effectiveOn ?? "")" } ?? "—")),
+                ("有效期至", .text(row.validUntil ?? "—")), ("备案", .text(row.filedOn.map { "\($0)报送" } ?? row.filingDue.map { "应于\($0)前报送" } ?? "—")),
+            ]),
+            UI.simpleTable(caption: "办理过程", headers: ["日期", "事项", "经办"], rows: events.map { [.text($0.happenedOn ?? "—"), .text($0.detail), .text($0.actor)] }),
+        ]
+        if principal.has(DocumentPermissions.manage) {
+            content.append(UI.form(action: DocumentRoute.steps.path(id), csrf: req.csrfToken, [
+                UI.select("操作", name: "step", options: [("consult", "公开征求意见"), ("close", "结束征求意见（写明采纳情况）"), ("skip", "不征求意见（写明理由）"),
+                                                       ("submit", "送合法性审核"), ("opinion", "合法性审核意见（司法行政部门）"), ("deliberate", "集体审议（写明会议）"),
+                                                       ("publish", "公布"), ("file", "报送备案"), ("repeal", "废止（写明理由）")],
+                          selected: values["step"], error: failure?.message(for: "step")),
+                UI.field("日期", name: "on", value: values["on"], type: "date", error: failure?.message(for: "on")),
+                UI.field("说明（采纳情况、理由、审核意见、会议）", name: "text", value: values["text"], error: failure?.message(for: "text") ?? failure?.message(for: "summary") ?? failure?.message(for: "reason") ?? failure?.message(for: "opinion") ?? failure?.message(for: "meeting")),
+                UI.select("审核结论", name: "passed", options: [("1", "通过"), ("0", "不通过")], selected: values["passed"] ?? "1"),
+                UI.field("文号", name: "number", value: values["number"], error: failure?.message(for: "number")),
+                UI.field("施行日期", name: "effectiveOn", value: values["effectiveOn"], type: "date", error: failure?.message(for: "effectiveOn")),
+                el("button", [.type("submit")], text: "记录"),
+            ]))
+        }
+        return Layout.page(req, title: row.title, status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+}

@@ -1,0 +1,9 @@
+import FazhiCore
+
+/// Every page of the normative-documents module: registered, linked and put in the menu from here only.
+public enum DocumentRoute: String, RouteTemplate, CaseIterable {
+    case list = "documents"
+    case new = "documents/new"
+    case record = "documents/:id"
+    case steps = "documents/:id/steps"
+}
