@@ -141,6 +141,20 @@ extension NormativeDocument {
     }
 }
 
+/// The periods a document's handlers are warned about on the deadline lists.
+public enum DocumentClocks {
+    /// The justice bureau's review (⚠️ 国办发〔2018〕115号: 最长不超过15个工作日), from submission.
+    public static let review = ClockKind(key: "documents.review", moduleID: "documents", rule: ClockRule(
+        title: "规范性文件合法性审核", period: .workdays(15), basis: "国办发〔2018〕115号"))
+    /// 备案 after publication (🏷 the province's period; default 30 days).
+    public static let filing = ClockKind(key: "documents.filing", moduleID: "documents", rule: ClockRule(
+        title: "规范性文件报送备案", period: .days(30), basis: "法规规章备案审查条例第二十五条及本省规定"))
+
+    public static let all = [review, filing]
+}
+
+extension NormativeDocument: ClockOwner {}
+
 public enum DocumentService {
     /// Registers a draft of `unitCode` (the drafting unit).
     @discardableResult
@@ -188,6 +202,22 @@ public enum DocumentService {
             row.apply(step.state)
             row.updatedAt = stamp
             try await row.update(on: tx)
+            switch action {
+            case .submitReview(let on):
+                try await ClockService.open(kind: DocumentClocks.review.key, unitID: row.unitID, title: "\(row.title) 合法性审核", record: row.clockRecord,
+                                            start: CivilDateTime(date: on), startReason: "送审", by: principal, services: services, on: tx)
+            case .reviewOpinion(let on, _, _):
+                try await ClockService.recordOnOpen(.complete(CivilDateTime(date: on), reason: "出具审核意见"), kind: DocumentClocks.review.key,
+                                                    record: row.clockRecord, by: principal, services: services, on: tx)
+            case .publish(let on, _, _):
+                try await ClockService.open(kind: DocumentClocks.filing.key, unitID: row.unitID, title: "\(row.title) 报送备案", record: row.clockRecord,
+                                            start: CivilDateTime(date: on), startReason: "公布", by: principal, services: services, on: tx)
+            case .file(let on):
+                try await ClockService.recordOnOpen(.complete(CivilDateTime(date: on), reason: "已报送备案"), kind: DocumentClocks.filing.key,
+                                                    record: row.clockRecord, by: principal, services: services, on: tx)
+            default:
+                break
+            }
             try await log(row, key(action), on: action.date, detail: ([step.detail] + step.warnings).joined(separator: "；"), by: principal, stamp: stamp, on: tx)
             return step
         }

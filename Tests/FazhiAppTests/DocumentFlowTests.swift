@@ -1,4 +1,5 @@
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 import NormativeDocuments
@@ -46,10 +47,19 @@ import VaporTesting
             let events = try await NormativeDocumentEvent.query(on: t.db).filter(\.$documentID == row.id!).sort(\.$createdAt).all().map(\.action)
             #expect(events == ["create", "consult", "consultation-close", "review-submit", "review-opinion", "deliberate", "publish", "file"])
             #expect(try await AuditEntryQueries.page(.init(action: "documents.publish"), page: PageRequest(number: 1), on: t.db).total == 1)
+            // The review and filing periods ran as clocks and were closed by the steps that end them.
+            let clocks = try await ClockService.clocks(record: done.clockRecord, on: t.db)
+            #expect(Set(clocks.map(\.kind)) == [DocumentClocks.review.key, DocumentClocks.filing.key] && clocks.count == 2)
+            let stillOpen = clocks.filter { !$0.closed }.count
+            #expect(stillOpen == 0)
+            // Submitted on the comment period's last day: fifteen working days from there reach past the opinion of 04-01.
+            let review = try #require(clocks.first { $0.kind == DocumentClocks.review.key })
+            #expect((review.dueDate ?? "") >= "2025-04-01")
             // Another township's staff do not see the market regulator's drafts.
             let (township, _) = try await t.login("staff.cg")
             #expect(try await t.request(township, .GET, "/documents/\(row.id!)").status == .forbidden)
-            #expect(!(try await t.request(township, .GET, "/documents").body.string.contains("免罚清单")))
+            let townshipList = try await t.request(township, .GET, "/documents").body.string
+            #expect(!townshipList.contains("免罚清单"))
         }
     }
 }
