@@ -96,17 +96,13 @@ extension SQLSelectBuilder {
     /// `cursorOf` reads a row's key and id.
     public func cursorPage<Row: Decodable & Sendable>(key: String, id: String = "id", uuid: Bool = true, query: ListQuery, size: Int = 20,
                                                       decoding: Row.Type, cursorOf: (Row) -> (key: String, id: String)) async throws -> CursorPage<Row> {
-        let cursor = ListCursor(query)
-        let request = PageRequest(number: query.page, size: size)
+        // A cursor whose id is not of the column's kind is ignored: the list starts from the page number.
+        var cursor = ListCursor(query)
         var boundID: (any SQLExpression)?
-        if let cursor {
-            if uuid {
-                guard let value = UUID(uuidString: cursor.id) else { return try await cursorPage(key: key, id: id, uuid: uuid, query: ListQuery(path: query.path, parameters: query.parameters.filter { $0.key != "after" && $0.key != "before" }), size: size, decoding: decoding, cursorOf: cursorOf) }
-                boundID = SQLBind(value)
-            } else {
-                boundID = SQLBind(cursor.id)
-            }
+        if let named = cursor {
+            if !uuid { boundID = SQLBind(named.id) } else if let value = UUID(uuidString: named.id) { boundID = SQLBind(value) } else { cursor = nil }
         }
+        let request = PageRequest(number: query.page, size: size)
         let backwards = cursor?.direction == .before
         if let cursor, let boundID {
             // (key, id) beyond the cursor in the reading direction, written so the key's index range applies.
