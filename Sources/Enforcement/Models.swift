@@ -254,13 +254,15 @@ enum EnforcementMigrations {
     struct AddFirstPublication: AsyncMigration {
         var name: String { "enforcement.018.first-publication" }
 
+        var columns: AddColumns { AddColumns(name, table: PenaltyCase.schema, ["first_published_on TEXT", "published_on_time BOOLEAN NOT NULL DEFAULT FALSE"]) }
+
         func prepare(on database: any Database) async throws {
-            try await AddColumns(name, table: PenaltyCase.schema, ["first_published_on TEXT", "published_on_time BOOLEAN NOT NULL DEFAULT FALSE"]).prepare(on: database)
+            try await columns.prepare(on: database)
             try await database.sql.raw(SQLQueryString(PublicationMetrics.firstFromPublicationsSQL)).run()
         }
 
         func revert(on database: any Database) async throws {
-            try await AddColumns(name, table: PenaltyCase.schema, ["first_published_on TEXT", "published_on_time BOOLEAN NOT NULL DEFAULT FALSE"]).revert(on: database)
+            try await columns.revert(on: database)
         }
     }
 }
