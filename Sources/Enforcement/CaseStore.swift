@@ -51,7 +51,7 @@ final class TransactionStore: PenaltyStore {
     }
 
     func unit(code: String) async throws -> OrgUnit? { try await UnitService.find(code: code, on: database) }
-    func unitName(_ id: UUID) async throws -> String { try await OrgUnit.find(id, on: database)?.name ?? "" }
+    func unitName(_ id: UUID) async throws -> String { try await services.unitNames.of([id], services: services, on: database)[id] ?? "" }
     func enforcementBody(unitID: UUID) async throws -> EnforcementBody? {
         try await EnforcementBody.query(on: database).filter(\.$unitID == unitID).first()
     }
@@ -162,9 +162,7 @@ final class LedgerStore: PenaltyStore {
     func unit(code: String) async throws -> OrgUnit? { units[code] }
     func unitName(_ id: UUID) async throws -> String {
         if let name = unitNames[id] { return name }
-        let name = try await OrgUnit.find(id, on: database)?.name ?? ""
-        unitNames[id] = name
-        return name
+        return try await services.unitNames.of([id], services: services, on: database)[id] ?? ""
     }
     func enforcementBody(unitID: UUID) async throws -> EnforcementBody? { bodies[unitID] }
     func caseNumberTaken(_ number: String) async throws -> Bool { takenNumbers.contains(number) }
