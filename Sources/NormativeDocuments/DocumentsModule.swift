@@ -126,12 +126,12 @@ enum DocumentPages {
         let id = try req.parameters.require("id", as: UUID.self)
         let row = try await NormativeDocument.find(id, for: principal, on: req.db)
         let events = try await NormativeDocumentEvent.query(on: req.db).filter(\.$documentID == id).sort(\.$createdAt).all()
-        let unit = try await OrgUnit.find(row.unitID, on: req.db)
+        let unitName = try await req.fazhi.unitNames.of([row.unitID], services: req.fazhi, on: req.db)[row.unitID]
         let today = CivilDateTime(req.fazhi.now).date
         var content: [Node] = [
             UI.errorSummary(failure),
             UI.details([
-                ("起草单位", .text(unit?.name ?? "—")), ("阶段", .text(DocumentStage(rawValue: row.stage)?.label ?? row.stage)),
+                ("起草单位", .text(unitName ?? "—")), ("阶段", .text(DocumentStage(rawValue: row.stage)?.label ?? row.stage)),
                 ("效力", .text(DocumentRules.standing(row.state, on: today))),
                 ("涉及权利义务", .text(row.affectsRights ? "是" : "否")), ("征求意见", .text(row.consultationFrom.map { "\($0) 至 \(row.consultationDue ?? "")" } ?? row.consultationExemption.map { "未征求：\($0)" } ?? "—")),
                 ("合法性审核", .text(row.reviewSubmittedOn.map { "\($0)送审" + (row.reviewOpinionOn.map { "，\($0)\(row.reviewPassed == true ? "通过" : "未通过")" } ?? "") } ?? "—")),
