@@ -2,9 +2,9 @@ import FazhiCalendar
 import FazhiCore
 import Foundation
 
-// 行政规范性文件 (normative documents) from draft to filing, as plain values: the service (not yet
-// written: issue 17) will load a document, apply these and write the result, its clocks and the
-// audit row in one transaction, as the other modules do (docs/modules.md §4). docs/law.md §15.
+// 行政规范性文件 (normative documents) from draft to filing, as plain values: `DocumentService` loads
+// a document, applies these and writes the result, its clocks and the audit row in one transaction,
+// as the other modules do (docs/modules.md §4). docs/law.md §15.
 //
 // Sources (docs/law.md §15): 国办发〔2018〕37号 (public consultation, 三统一 registration,
 // numbering and publication, a document not published cannot be relied on, regular 清理) ⚠️;
@@ -245,6 +245,25 @@ public enum DocumentRules {
             detail = "废止：\(reason)"
         }
         return DocumentStep(state: state, detail: detail, warnings: warnings)
+    }
+
+    /// A draft's text is saved as a new version only while the drafting unit holds it: the text put
+    /// out for comment, the one under review and the one published are the texts they were (a
+    /// document changed after its review needs a new review: 国办发〔2018〕115号 ⚠️).
+    public static func checkRevision(_ state: DocumentState) throws(ValidationFailure) {
+        guard state.stage == .drafting else {
+            throw fail("body", "文本", "只有起草中的文件可以修改文本（当前：\(state.stage.label)）；征求意见、审核中和已公布的文本不能改动，修改须退回起草后重新履行程序（国办发〔2018〕115号）")
+        }
+    }
+
+    /// An opinion from the public is taken while the draft is open for comment: from the day it was
+    /// put out through the last day of its period (国办发〔2018〕37号 ⚠️).
+    public static func checkComment(_ state: DocumentState, today: CivilDate) throws(ValidationFailure) {
+        guard state.stage == .consulting, let from = state.consultationFrom, let due = state.consultationDue else {
+            throw fail("body", "意见", "该文件当前未公开征求意见")
+        }
+        guard today >= from else { throw fail("body", "意见", "征求意见自\(from)开始") }
+        guard today <= due else { throw fail("body", "意见", "征求意见已于\(due)截止") }
     }
 
     /// The document's standing on a day (现行有效, 尚未施行, 已失效, 已废止), for lists and the public library.

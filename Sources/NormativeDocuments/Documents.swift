@@ -31,6 +31,13 @@ public final class NormativeDocument: Model, @unchecked Sendable {
     @OptionalField(key: "filed_on") public var filedOn: String?
     @OptionalField(key: "filing_due") public var filingDue: String?
     @OptionalField(key: "repealed_on") public var repealedOn: String?
+    /// The current text (the last version saved; frozen from publication).
+    @Field(key: "body") public var body: String
+    @OptionalField(key: "search_key") public var searchKey: Int64?
+    /// 采纳情况: how the opinions received were taken up, published when the comment period closes.
+    @OptionalField(key: "consultation_summary") public var consultationSummary: String?
+    /// 政策解读, published beside the document.
+    @OptionalField(key: "interpretation") public var interpretation: String?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -94,7 +101,7 @@ enum DocumentMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create()]
+    static let all: [any Migration] = [Create(), Texts()]
 }
 
 extension NormativeDocument {
@@ -177,9 +184,12 @@ public enum DocumentService {
             row.affectsRights = affectsRights
             row.provisional = provisional
             row.stage = DocumentStage.drafting.rawValue
+            row.body = ""
+            row.searchKey = DocumentSearch.rowid(row.id!)
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
+            try await DocumentSearch.index(row, on: tx)
             try await log(row, "create", on: nil, detail: "起草：\(title)（\(unit.name)）" + (affectsRights ? "，涉及公民、法人和其他组织权利义务" : ""), by: principal, stamp: stamp, on: tx)
             return row
         }
@@ -200,6 +210,7 @@ public enum DocumentService {
             let calendar = try await CalendarService.current(services: services, on: tx)
             let step = try DocumentRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar)
             row.apply(step.state)
+            if case .closeConsultation(_, let summary) = action { row.consultationSummary = summary }
             row.updatedAt = stamp
             try await row.update(on: tx)
             switch action {
@@ -236,6 +247,9 @@ public enum DocumentService {
         case .repeal: "repeal"
         }
     }
+
+    /// The timeline lines a citizen reads on the public page: the procedure's public facts, not who keyed them.
+    static let publicActions: Set<String> = ["consult", "consultation-close", "deliberate", "publish", "file", "repeal", "interpret"]
 
     static func log(_ row: NormativeDocument, _ action: String, on date: CivilDate?, detail: String, by principal: Principal, stamp: Date, on db: any Database) async throws {
         let event = NormativeDocumentEvent()

@@ -54,6 +54,43 @@ enum DocumentPages {
             let step = try await DocumentService.perform(try action(fields), on: id, by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: DocumentRoute.record.path(id), notice: (["已记录：" + step.detail] + step.warnings).joined(separator: "；"))
         }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.page(.GET, DocumentRoute.versions, permission: DocumentPermissions.read) { req in try await compare(req) }
+        router.form(DocumentRoute.versions, permission: DocumentPermissions.manage, body: .collect(maxSize: "1mb"), submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let version = try await DocumentService.revise(id, body: fields["body"], note: fields["note"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: DocumentRoute.record.path(id), notice: "已保存第\(version.number)稿")
+        }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.form(DocumentRoute.interpretation, permission: DocumentPermissions.manage, body: .collect(maxSize: "256kb"), submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            try await DocumentService.interpret(id, text: fields["interpretation"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: DocumentRoute.record.path(id), notice: "已发布政策解读")
+        }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        DocumentLibraryPages.register(router)
+    }
+
+    /// Two versions of the text side by side as one list of kept, removed and added lines.
+    static func compare(_ req: Request) async throws -> Response {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let row = try await NormativeDocument.find(id, for: try req.caller, on: req.db)
+        let versions = try await NormativeDocumentVersion.query(on: req.db).filter(\.$documentID == id).sort(\.$number).all()
+        let to = req.queryInt("to", in: 1...100_000) ?? versions.last?.number ?? 0
+        let from = req.queryInt("from", in: 0...100_000) ?? (to - 1)
+        let old = versions.first { $0.number == from }?.body ?? ""
+        guard let new = versions.first(where: { $0.number == to }) else {
+            return Layout.page(req, title: row.title, status: .notFound, content: [el("p", text: "没有第\(to)稿"), link("返回", row.link)])
+        }
+        let lines = TextDiff.lines(from: old, to: new.body)
+        return Layout.page(req, title: "\(row.title)：第\(from)稿与第\(to)稿对照", content: [
+            el("p", text: "删除\(lines.filter { $0.change == .removed }.count)行，增加\(lines.filter { $0.change == .added }.count)行。" + (new.note.isEmpty ? "" : "修改说明：\(new.note)")),
+            el("div", [.cls("diff")], lines.map { line in
+                switch line.change {
+                case .kept: el("p", text: line.text)
+                case .removed: el("p", [], [el("del", text: line.text)])
+                case .added: el("p", [], [el("ins", text: line.text)])
+                }
+            }),
+            link("返回", row.link),
+        ])
     }
 
     /// The step the form names, with its fields.
@@ -79,11 +116,13 @@ enum DocumentPages {
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: DocumentRoute.list.path(), keys: ["stage", "page"])
+        let query = ListQuery(req, path: DocumentRoute.list.path(), keys: ["stage", "q", "page"])
         let stage = query["stage"].flatMap(DocumentStage.init(rawValue:))
+        let words = DocumentSearch.words(query["q"])
         func select() -> SQLSelectBuilder {
             let select = NormativeDocument.scopedSelect(for: principal, on: req.db)
             if let stage { select.where("stage", .equal, SQLBind(stage.rawValue)) }
+            DocumentSearch.filter(select, words: words, on: req.db)
             return select
         }
         // A county issues tens of documents a year: a page number is enough here.
@@ -94,9 +133,11 @@ enum DocumentPages {
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unit_id)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
         if principal.has(DocumentPermissions.manage) { actions.append(link("起草文件", DocumentRoute.new.path(), [.cls("button")])) }
+        actions.append(link("公开的文件库", PortalRoute.documents.path()))
         return Layout.page(req, title: "行政规范性文件", content: [
             el("div", [.cls("actions")], actions),
             el("form", [Attribute("method", "get"), Attribute("action", DocumentRoute.list.path()), .cls("filters"), Attribute("role", "search")], [
+                UI.field("关键词（标题或正文）", name: "q", value: query["q"]),
                 UI.select("阶段", name: "stage", options: DocumentStage.allCases.map { ($0.rawValue, $0.label) }, selected: query["stage"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
@@ -126,6 +167,8 @@ enum DocumentPages {
         let id = try req.parameters.require("id", as: UUID.self)
         let row = try await NormativeDocument.find(id, for: principal, on: req.db)
         let events = try await NormativeDocumentEvent.query(on: req.db).filter(\.$documentID == id).sort(\.$createdAt).all()
+        let versions = try await NormativeDocumentVersion.query(on: req.db).filter(\.$documentID == id).sort(\.$number).all()
+        let comments = try await NormativeDocumentComment.query(on: req.db).filter(\.$documentID == id).sort(\.$receivedAt).limit(1_000).all()
         let unitName = try await req.fazhi.unitNames.of([row.unitID], services: req.fazhi, on: req.db)[row.unitID]
         let today = CivilDateTime(req.fazhi.now).date
         var content: [Node] = [
@@ -139,7 +182,37 @@ enum DocumentPages {
                 ("有效期至", .text(row.validUntil ?? "—")), ("备案", .text(row.filedOn.map { "\($0)报送" } ?? row.filingDue.map { "应于\($0)前报送" } ?? "—")),
             ]),
             UI.simpleTable(caption: "办理过程", headers: ["日期", "事项", "经办"], rows: events.map { [.text($0.happenedOn ?? "—"), .text($0.detail), .text($0.actor)] }),
+            UI.simpleTable(caption: "文本版本", headers: ["稿次", "保存时间", "修改说明", "经办", "对照"], rows: versions.map {
+                [.text("第\($0.number)稿"), .text(CivilDateTime($0.createdAt).description), .text($0.note), .text($0.actor),
+                 $0.number > 1 ? link("与第\($0.number - 1)稿对照", DocumentRoute.versions.path(id) + "?from=\($0.number - 1)&to=\($0.number)") : .text("—")]
+            }),
+            el("h2", text: "现行文本"),
+            el("div", [.cls("document-text")], TextDiff.split(row.body).map { el("p", text: $0) }),
         ]
+        if !comments.isEmpty {
+            content.append(UI.simpleTable(caption: "公众意见（\(comments.count)条）", headers: ["收到时间", "意见", "联系方式"], rows: comments.map {
+                [.text(CivilDateTime($0.receivedAt).description), .text($0.body), .text($0.contactMasked ?? "—")]
+            }))
+        }
+        if principal.has(DocumentPermissions.manage) && row.stage == DocumentStage.drafting.rawValue {
+            content.append(UI.form(action: DocumentRoute.versions.path(id), csrf: req.csrfToken, [
+                el("h2", text: "保存新稿"),
+                el("div", [.cls("field")], [
+                    el("label", [Attribute("for", "body")], text: "文本（每段一行）"),
+                    el("textarea", [.id("body"), .name("body"), Attribute("rows", "16")], text: values["body"] ?? row.body),
+                    failure?.message(for: "body").map { el("p", [.cls("error")], text: $0) } ?? .empty,
+                ]),
+                UI.field("修改说明", name: "note", value: values["note"], error: failure?.message(for: "note")),
+                el("button", [.type("submit")], text: "保存"),
+            ]))
+        }
+        if principal.has(DocumentPermissions.manage) && row.stage == DocumentStage.published.rawValue {
+            content.append(UI.form(action: DocumentRoute.interpretation.path(id), csrf: req.csrfToken, [
+                el("h2", text: "政策解读"),
+                UI.field("解读", name: "interpretation", value: values["interpretation"] ?? row.interpretation, error: failure?.message(for: "interpretation")),
+                el("button", [.type("submit")], text: "发布"),
+            ]))
+        }
         if principal.has(DocumentPermissions.manage) {
             content.append(UI.form(action: DocumentRoute.steps.path(id), csrf: req.csrfToken, [
                 UI.select("操作", name: "step", options: [("consult", "公开征求意见"), ("close", "结束征求意见（写明采纳情况）"), ("skip", "不征求意见（写明理由）"),

@@ -6,4 +6,7 @@ public enum DocumentRoute: String, RouteTemplate, CaseIterable {
     case new = "documents/new"
     case record = "documents/:id"
     case steps = "documents/:id/steps"
+    /// The versions of the text: GET compares two (`?from=1&to=2`), POST saves the next draft.
+    case versions = "documents/:id/versions"
+    case interpretation = "documents/:id/interpretation"
 }

@@ -121,4 +121,21 @@ private func refusal(_ action: DocumentAction, _ state: DocumentState) -> String
         #expect(published.validUntil == day("2027-03-31"))
         #expect(refusal(.file(on: day("2025-04-21")), published)?.contains("已于2025-04-20报送备案") == true)
     }
+
+    @Test("the text changes only while drafting; opinions are taken from the first to the last day of the comment period")
+    func revisionAndComment() throws {
+        #expect((try? DocumentRules.checkRevision(rights)) != nil)
+        let (consulting, _) = try run(rights, [.consult(on: day("2026-02-24"))])
+        let due = try #require(consulting.consultationDue)
+        for state in [consulting, try run(rights, [.skipConsultation(reason: "紧急"), .submitReview(on: day("2026-02-24"))]).0] {
+            do { try DocumentRules.checkRevision(state); Issue.record("revised at \(state.stage)") } catch { #expect(error.errors[0].message.contains("115号")) }
+        }
+        func comment(_ state: DocumentState, on date: CivilDate) -> String? {
+            do { try DocumentRules.checkComment(state, today: date); return nil } catch { return error.errors[0].message }
+        }
+        #expect(comment(consulting, on: day("2026-02-24")) == nil && comment(consulting, on: due) == nil)
+        #expect(comment(consulting, on: day("2026-02-23"))?.contains("自2026-02-24开始") == true)
+        #expect(comment(consulting, on: due.adding(days: 1))?.contains("截止") == true)
+        #expect(comment(rights, on: day("2026-02-24"))?.contains("未公开征求意见") == true)
+    }
 }

@@ -45,6 +45,8 @@ public struct AppConfig: Sendable {
     public var loginRateLimitPerIP: Int = 30
     /// Checks of a published report one address may ask the public site for in a minute.
     public var publicChecksPerMinute: Int = 20
+    /// Opinions on open drafts (征求意见) one address may send the public site in an hour.
+    public var publicCommentsPerHour: Int = 20
     public var loginRateWindowMinutes: Int = 10
     public var sessionIdleMinutes: Int = 30
     /// How long a server remembers a resolved session cookie (its account, unit and permissions)
@@ -170,6 +172,7 @@ public struct AppConfig: Sendable {
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)
         int("FAZHI_PUBLIC_CHECKS_PER_MINUTE", 1...10000, into: &config.publicChecksPerMinute)
+        int("FAZHI_PUBLIC_COMMENTS_PER_HOUR", 1...10000, into: &config.publicCommentsPerHour)
         int("FAZHI_SESSION_IDLE_MINUTES", 1...1440, into: &config.sessionIdleMinutes)
         int("FAZHI_SESSION_CACHE_SECONDS", 0...60, into: &config.sessionCacheSeconds)
         int("FAZHI_SESSION_ABSOLUTE_HOURS", 1...168, into: &config.sessionAbsoluteHours)

@@ -47,6 +47,8 @@ public struct FazhiServices: Sendable {
     public let unitNames = UnitNames()
     /// Per-address limit on the public report checker (no login, real work per request).
     public let publicCheckLimiter: RateLimiter
+    /// Per-address limit on opinions sent to open drafts from the public site.
+    public let publicCommentLimiter: RateLimiter
 
     public init(config: AppConfig, cipher: PersonalDataCipher, modules: [FazhiModule], clock: AppClock) {
         self.config = config
@@ -56,6 +58,7 @@ public struct FazhiServices: Sendable {
         self.modules = modules
         self.clock = clock
         self.publicCheckLimiter = RateLimiter(limit: config.publicChecksPerMinute, window: 60)
+        self.publicCommentLimiter = RateLimiter(limit: config.publicCommentsPerHour, window: 3600)
     }
 
     public var now: Date { clock.now() }

@@ -61,6 +61,11 @@ public enum PortalRoute: String, RouteTemplate, CaseIterable {
     case reports = "gongshi/reports"
     case report = "gongshi/reports/:id"
     case checkReport = "gongshi/check-report"
+    /// 行政规范性文件库 and drafts open for comment (NormativeDocuments).
+    case documents = "gongshi/documents"
+    case document = "gongshi/documents/:id"
+    case consultations = "gongshi/consultations"
+    case consultation = "gongshi/consultations/:id"
     /// The audit chain's published anchors (FazhiCore).
     case audit = "gongshi/audit"
 }

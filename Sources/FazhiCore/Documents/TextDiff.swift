@@ -41,7 +41,8 @@ public enum TextDiff {
         return result
     }
 
-    static func split(_ text: String) -> [String] {
+    /// A text's lines (its paragraphs), as the comparison reads them.
+    public static func split(_ text: String) -> [String] {
         text.isEmpty ? [] : text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
     }
 

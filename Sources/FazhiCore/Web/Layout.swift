@@ -58,6 +58,14 @@ public enum Layout {
         return response
     }
 
+    /// A page of the public site (no login, no menu): `section` names the part of the portal
+    /// ("政务公开", "行政执法公示") after the site's name.
+    public static func portal(_ req: Request, title: String, section: String, status: HTTPResponseStatus = .ok, content: [Node]) -> Response {
+        let html = document(title: title, siteName: "\(req.fazhi.config.siteName) · \(section)", principal: nil, menu: [], currentPath: req.url.path,
+                            csrf: "", notice: nil, content: content)
+        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+    }
+
     /// Redirects after a successful form, with a one-time notice shown on the next page.
     public static func redirect(_ req: Request, to location: String, notice: String? = nil) -> Response {
         let response = req.redirect(to: location, redirectType: .normal)
