@@ -34,6 +34,7 @@ let package = Package(
             dependencies: [
                 "FazhiCore",
                 "NormativeDocuments",
+                "MajorDecisions",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -162,7 +163,14 @@ let package = Package(
         ),
         .target(
             name: "MajorDecisions",
-            dependencies: ["FazhiCore", "FazhiCalendar"],
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -216,6 +224,8 @@ let package = Package(
                 "Litigation",
                 "Enforcement",
                 "EnforcementSupervision",
+                "NormativeDocuments",
+                "MajorDecisions",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

@@ -3,6 +3,7 @@ import Enforcement
 import EnforcementSupervision
 import FazhiDeadlines
 import Litigation
+import MajorDecisions
 import NormativeDocuments
 import Reconsideration
 import Reports
@@ -16,5 +17,6 @@ public let installedModules: [FazhiModule] = [
     EnforcementModule.manifest,
     SupervisionModule.manifest,
     NormativeDocumentsModule.manifest,
+    MajorDecisionsModule.manifest,
     ReportsModule.manifest,
 ]

@@ -2,9 +2,9 @@ import FazhiCalendar
 import FazhiCore
 import Foundation
 
-// 重大行政决策 (国务院令第713号, 重大行政决策程序暂行条例, in force 2019-09-01) as plain values: the
-// service (not yet written: issue 17) will load a decision, apply these and write the result, its
-// clocks and the audit row in one transaction (docs/modules.md §4). docs/law.md §16.
+// 重大行政决策 (国务院令第713号, 重大行政决策程序暂行条例, in force 2019-09-01) as plain values:
+// `DecisionService` loads a decision, applies these and writes the result, its timeline line and the
+// audit row in one transaction (docs/modules.md §4). docs/law.md §16.
 //
 // The five procedures are gates before 集体讨论决定: 公众参与, 专家论证, 风险评估 and 合法性审查 are
 // each done, or (where the 条例 lets the maker judge them unnecessary) waived with a recorded reason;
@@ -69,6 +69,11 @@ public struct DecisionState: Sendable, Equatable {
     public var headDecision: String?
     public var publishedOn: CivilDate?
     public var archivedOn: CivilDate?
+    /// Sent to the legality-review body (the justice bureau's queue), not yet answered.
+    public var legalitySubmittedOn: CivilDate?
+    /// 决策后评估 (第三十六条).
+    public var evaluatedOn: CivilDate?
+    public var evaluation: String?
 
     public init(title: String, inCatalogue: Bool) {
         self.title = title
@@ -94,6 +99,25 @@ public enum DecisionAction: Sendable, Equatable {
     case publish(on: CivilDate)
     /// 决策过程记录和材料归档 (第三十三条).
     case archive(on: CivilDate)
+    /// The draft sent to the legality-review body; its opinion is `legalityReview(from:` this day`…)`.
+    case submitLegalityReview(on: CivilDate)
+    /// 决策执行情况: the executing unit's report (第三十四条、第三十五条).
+    case track(on: CivilDate, note: String)
+    /// 决策后评估 (第三十六条).
+    case evaluate(on: CivilDate, result: String)
+    /// 责任追究 (第三十八条).
+    case accountability(on: CivilDate, note: String)
+
+    /// The day the step is dated, for the timeline.
+    public var date: CivilDate? {
+        switch self {
+        case .consult(_, let to, _, _), .expertReview(_, let to, _), .riskAssessment(_, let to, _), .legalityReview(_, let to, _): to
+        case .hearing(let heldOn, _): heldOn
+        case .waive: nil
+        case .discuss(let on, _, _), .publish(let on), .archive(let on), .submitLegalityReview(let on), .track(let on, _), .evaluate(let on, _),
+             .accountability(let on, _): on
+        }
+    }
 }
 
 public enum DecisionRules {
@@ -110,7 +134,7 @@ public enum DecisionRules {
         var state = current
         if state.discussedOn != nil {
             switch action {
-            case .publish, .archive: break
+            case .publish, .archive, .track, .evaluate, .accountability: break
             default: throw fail("action", "操作", "决策已于\(state.discussedOn!)集体讨论决定，程序不能再补记")
             }
         }
@@ -147,10 +171,14 @@ public enum DecisionRules {
         case .legalityReview(let from, let to, let opinion):
             try dated(from, to)
             if blank(opinion) { throw fail("opinion", "审查意见", "须写明合法性审查意见") }
+            if let submitted = state.legalitySubmittedOn, from != submitted {
+                throw fail("from", "送审日期", "合法性审查自\(submitted)送审起算")
+            }
             if calendar.workdays(after: from, through: to) < settings.legalityReviewWorkdays {
                 throw fail("to", "审查意见日期", "送请合法性审查应当保证必要的审查时间，一般不少于\(settings.legalityReviewWorkdays)个工作日（重大行政决策程序暂行条例第二十五条至第二十八条）")
             }
             state.procedures[.legalityReview] = .done(from: from, to: to, result: opinion)
+            state.legalitySubmittedOn = nil
         case .waive(let procedure, let reason):
             if procedure == .legalityReview {
                 throw fail("procedure", "程序", "决策草案提交决策机关讨论前，应当由负责合法性审查的部门进行合法性审查，不得以征求意见等方式代替（\(procedure.basis)）")
@@ -184,6 +212,25 @@ public enum DecisionRules {
             guard let discussed = state.discussedOn else { throw fail("action", "操作", "集体讨论决定后才能归档") }
             if on > today || on < discussed { throw fail("on", "日期", "应在集体讨论日期 \(discussed) 与今天之间") }
             state.archivedOn = on
+        case .submitLegalityReview(let on):
+            if on > today { throw fail("on", "日期", "不能晚于今天") }
+            if case .done? = state.procedures[.legalityReview] { throw fail("action", "操作", "已经过合法性审查") }
+            if state.legalitySubmittedOn != nil { throw fail("action", "操作", "已于\(state.legalitySubmittedOn!)送请合法性审查，尚待审查意见") }
+            state.legalitySubmittedOn = on
+        case .track(let on, let note):
+            guard let published = state.publishedOn else { throw fail("action", "操作", "决策公布后才能记录执行情况（重大行政决策程序暂行条例第三十四条）") }
+            if on > today || on < published { throw fail("on", "日期", "应在公布日期 \(published) 与今天之间") }
+            if blank(note) { throw fail("note", "执行情况", "须写明执行情况（重大行政决策程序暂行条例第三十四条、第三十五条）") }
+        case .evaluate(let on, let result):
+            guard let published = state.publishedOn else { throw fail("action", "操作", "决策公布并实施后才能评估（重大行政决策程序暂行条例第三十六条）") }
+            if on > today || on < published { throw fail("on", "日期", "应在公布日期 \(published) 与今天之间") }
+            if blank(result) { throw fail("result", "评估结论", "须写明决策后评估的结论（重大行政决策程序暂行条例第三十六条）") }
+            state.evaluatedOn = on
+            state.evaluation = result
+        case .accountability(let on, let note):
+            guard let discussed = state.discussedOn else { throw fail("action", "操作", "决策作出后才能记录责任追究（重大行政决策程序暂行条例第三十八条）") }
+            if on > today || on < discussed { throw fail("on", "日期", "应在集体讨论日期 \(discussed) 与今天之间") }
+            if blank(note) { throw fail("note", "责任追究", "须写明责任追究的对象和结果（重大行政决策程序暂行条例第三十八条）") }
         }
         return state
     }

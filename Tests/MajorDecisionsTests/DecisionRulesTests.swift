@@ -81,4 +81,28 @@ private func refusal(_ action: DecisionAction, _ state: DecisionState) -> String
         #expect(refusal(.discuss(on: day("2025-06-12"), meeting: "县政府常务会议", headDecision: "同意"), outside)?.contains("决策事项目录") == true)
         #expect(refusal(.publish(on: day("2025-06-20")), ready)?.contains("集体讨论决定后") == true)
     }
+
+    @Test("the legality review runs from the day it was sent; execution, evaluation and accountability come after the decision, each with its article")
+    func afterTheDecision() throws {
+        let sent = try apply([.submitLegalityReview(on: day("2025-05-26"))], to: plan)
+        #expect(refusal(.submitLegalityReview(on: day("2025-05-27")), sent)?.contains("已于2025-05-26送请") == true)
+        #expect(refusal(.legalityReview(from: day("2025-05-27"), to: day("2025-06-10"), opinion: "合法"), sent)?.contains("2025-05-26送审起算") == true)
+        let reviewed = try apply([.legalityReview(from: day("2025-05-26"), to: day("2025-06-06"), opinion: "合法")], to: sent)
+        #expect(reviewed.legalitySubmittedOn == nil)
+        #expect(refusal(.submitLegalityReview(on: day("2025-06-07")), reviewed)?.contains("已经过") == true)
+        #expect(refusal(.track(on: day("2025-06-10"), note: "按期推进"), reviewed)?.contains("第三十四条") == true)
+        #expect(refusal(.evaluate(on: day("2025-06-10"), result: "好"), reviewed)?.contains("第三十六条") == true)
+        #expect(refusal(.accountability(on: day("2025-06-10"), note: "无"), reviewed)?.contains("第三十八条") == true)
+        let decided = try apply([
+            .waive(.publicParticipation, reason: "内部管理事项"), .waive(.expertReview, reason: "不涉及专业技术"), .waive(.riskAssessment, reason: "无风险"),
+            .discuss(on: day("2025-06-12"), meeting: "县政府常务会议", headDecision: "同意"), .publish(on: day("2025-06-20")),
+        ], to: reviewed)
+        #expect(refusal(.track(on: day("2025-06-19"), note: "推进"), decided)?.contains("2025-06-20") == true)
+        #expect(refusal(.evaluate(on: day("2026-01-10"), result: " "), decided)?.contains("第三十六条") == true)
+        let evaluated = try apply([.track(on: day("2025-09-01"), note: "完成60%"), .evaluate(on: day("2026-01-10"), result: "达到预期"),
+                                   .accountability(on: day("2026-02-01"), note: "无")], to: decided)
+        #expect(evaluated.evaluatedOn == day("2026-01-10") && evaluated.evaluation == "达到预期")
+        // Waived procedures are lawful but not "all five carried out".
+        #expect(!DecisionRules.allProceduresDone(evaluated))
+    }
 }

@@ -66,6 +66,9 @@ public enum PortalRoute: String, RouteTemplate, CaseIterable {
     case document = "gongshi/documents/:id"
     case consultations = "gongshi/consultations"
     case consultation = "gongshi/consultations/:id"
+    /// 重大行政决策事项目录 and each decision's published procedure (MajorDecisions).
+    case decisions = "gongshi/decisions"
+    case majorDecision = "gongshi/decisions/:id"
     /// The audit chain's published anchors (FazhiCore).
     case audit = "gongshi/audit"
 }

@@ -1,0 +1,11 @@
+import FazhiCore
+
+/// Every page of the major-decisions module: registered, linked and put in the menu from here only.
+public enum DecisionRoute: String, RouteTemplate, CaseIterable {
+    case list = "decisions"
+    case new = "decisions/new"
+    /// POST: publish (or adjust) a unit's 决策事项目录 of a year.
+    case catalogue = "decisions/catalogue"
+    case record = "decisions/:id"
+    case steps = "decisions/:id/steps"
+}

@@ -1,0 +1,93 @@
+import FazhiCore
+import Fluent
+import Foundation
+import MajorDecisions
+import Testing
+import VaporTesting
+
+/// A major decision through the catalogue and the five procedures in the web UI: each skipped gate
+/// refused with its article, the legality opinion the justice bureau's, the result public (issue 17).
+@Suite struct DecisionFlowTests {
+    @Test("catalogue → consultation → expert, risk (waived with reason) → legality review → 常务会议 → publication, each gate refused with its article")
+    func throughThePages() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("officer.scjg")
+            let (bureau, _) = try await t.login("supervisor")
+            #expect(try await t.request(officer, .POST, "/decisions/new", form: ["title": "示范县农贸市场布局规划", "unitCode": "SFX-SCJG", "year": "2025"]).status == .seeOther)
+            let row = try #require(try await MajorDecision.query(on: t.db).filter(\.$title == "示范县农贸市场布局规划").first())
+            let id = row.id!
+            func step(_ browser: TestApp.Browser, _ form: [String: String]) async throws -> TestingHTTPResponse {
+                try await t.request(browser, .POST, "/decisions/\(id)/steps", form: form)
+            }
+            func refused(_ response: TestingHTTPResponse, _ article: String) -> Bool {
+                response.status == .unprocessableEntity && response.body.string.contains(article)
+            }
+            // Not in a published catalogue: no discussion (第三条).
+            #expect(refused(try await step(officer, ["step": "discuss", "on": "2025-06-01", "text": "县政府常务会议", "headDecision": "同意"]), "第三条"))
+            #expect(try await t.request(officer, .POST, "/decisions/catalogue", form: ["unitCode": "SFX-SCJG", "year": "2025", "on": "2025-01-20"]).status == .seeOther)
+            let again = try await t.request(officer, .POST, "/decisions/catalogue", form: ["unitCode": "SFX-SCJG", "year": "2025", "on": "2025-01-21"])
+            #expect(refused(again, "已于2025-01-20公布"))
+            #expect(try await MajorDecision.find(id, on: t.db)?.inCatalogue == true)
+
+            #expect(refused(try await step(officer, ["step": "consult", "from": "2025-02-01", "to": "2025-02-20", "text": "收到意见12条，采纳4条"]), "第十五条"))
+            #expect(try await step(officer, ["step": "consult", "from": "2025-02-01", "to": "2025-03-03", "text": "收到意见12条，采纳4条"]).status == .seeOther)
+            #expect(refused(try await step(officer, ["step": "waive", "procedure": "legalityReview", "text": "无需"]), "第二十五条"))
+            #expect(refused(try await step(officer, ["step": "waive", "procedure": "riskAssessment", "text": ""]), "第二十二条"))
+            #expect(try await step(officer, ["step": "waive", "procedure": "riskAssessment", "text": "不涉及社会稳定、公共安全"]).status == .seeOther)
+            #expect(try await step(officer, ["step": "expert", "from": "2025-03-05", "to": "2025-03-10", "text": "专家组同意"]).status == .seeOther)
+            // Discussed before the legality review: refused, naming what is missing.
+            #expect(refused(try await step(officer, ["step": "discuss", "on": "2025-04-01", "text": "县政府常务会议", "headDecision": "同意"]), "合法性审查"))
+            #expect(try await step(officer, ["step": "legality-submit", "on": "2025-03-11"]).status == .seeOther)
+            // The queue in the justice bureau shows it.
+            let waiting = try await MajorDecision.query(on: t.db).filter(\.$legalitySubmittedOn != nil).all().map(\.title)
+            #expect(waiting == ["示范县农贸市场布局规划"])
+            // The officer cannot write the opinion; the bureau cannot rush it (7 working days).
+            #expect(refused(try await step(officer, ["step": "legality", "from": "2025-03-11", "to": "2025-03-25", "text": "合法"]), "第二十五条"))
+            #expect(refused(try await step(bureau, ["step": "legality", "from": "2025-03-11", "to": "2025-03-13", "text": "合法"]), "7个工作日"))
+            #expect(try await step(bureau, ["step": "legality", "from": "2025-03-11", "to": "2025-03-25", "text": "合法，建议完善补偿条款"]).status == .seeOther)
+            // Not a 常务会议 or 全体会议 (第三十条).
+            #expect(refused(try await step(officer, ["step": "discuss", "on": "2025-04-01", "text": "局务会议", "headDecision": "同意"]), "第三十条"))
+            #expect(try await step(officer, ["step": "discuss", "on": "2025-04-01", "text": "县政府第12次常务会议", "headDecision": "同意，按审查意见修改后印发"]).status == .seeOther)
+            #expect(refused(try await step(officer, ["step": "expert", "from": "2025-04-02", "to": "2025-04-03", "text": "补充论证"]), "不能再补记"))
+            #expect(try await step(officer, ["step": "publish", "on": "2025-04-10"]).status == .seeOther)
+            #expect(try await step(officer, ["step": "evaluate", "on": "2026-01-15", "text": "达到预期效果"]).status == .seeOther)
+
+            let done = try #require(try await MajorDecision.find(id, on: t.db))
+            #expect(done.participationFrom == "2025-02-01" && done.riskWaived == "不涉及社会稳定、公共安全" && done.legalityTo == "2025-03-25"
+                && done.legalitySubmittedOn == nil && done.discussedOn == "2025-04-01" && done.publishedOn == "2025-04-10" && done.evaluatedOn == "2026-01-15")
+            let events = try await MajorDecisionEvent.query(on: t.db).filter(\.$decisionID == id).sort(\.$createdAt).all().map(\.action)
+            #expect(events == ["create", "catalogue", "consult", "waive", "expert-review", "legality-submit", "legality-review", "discuss", "publish", "evaluate"])
+            #expect(try await AuditEntryQueries.page(.init(action: "decisions.discuss"), page: PageRequest(number: 1), on: t.db).total == 1)
+
+            let anyone = TestApp.Browser()
+            let catalogue = try await t.request(anyone, .GET, "/gongshi/decisions?year=2025").body.string
+            #expect(catalogue.contains("示范县农贸市场布局规划") && catalogue.contains("已公布（2025-04-10）"))
+            let shown = try await t.request(anyone, .GET, "/gongshi/decisions/\(id)")
+            #expect(shown.status == .ok && shown.body.string.contains("依法不履行：不涉及社会稳定、公共安全") && shown.body.string.contains("县政府第12次常务会议"))
+            #expect(!shown.body.string.contains(try #require(t.accounts["officer.scjg"]).displayName))
+            // Another township's staff do not see the regulator's decisions.
+            let (township, _) = try await t.login("staff.cg")
+            #expect(try await t.request(township, .GET, "/decisions/\(id)").status == .forbidden)
+        }
+    }
+
+    @Test("a decision registered after its catalogue was published joins it only by a recorded adjustment; an unpublished decision is not public")
+    func catalogueAdjustment() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("officer.scjg")
+            #expect(try await t.request(officer, .POST, "/decisions/catalogue", form: ["unitCode": "SFX-SCJG", "year": "2026", "on": "2026-01-10"]).status == .seeOther)
+            #expect(try await t.request(officer, .POST, "/decisions/new", form: ["title": "示范县菜市场升级改造方案", "unitCode": "SFX-SCJG", "year": "2026"]).status == .seeOther)
+            let row = try #require(try await MajorDecision.query(on: t.db).filter(\.$title == "示范县菜市场升级改造方案").first())
+            #expect(row.inCatalogue == false)
+            let noReason = try await t.request(officer, .POST, "/decisions/\(row.id!)/steps", form: ["step": "include", "on": "2026-02-01", "text": ""])
+            #expect(noReason.status == .unprocessableEntity && noReason.body.string.contains("调整理由"))
+            let early = try await t.request(officer, .POST, "/decisions/\(row.id!)/steps", form: ["step": "include", "on": "2026-01-05", "text": "新增民生项目"])
+            #expect(early.status == .unprocessableEntity && early.body.string.contains("2026-01-10"))
+            #expect(try await t.request(officer, .POST, "/decisions/\(row.id!)/steps", form: ["step": "include", "on": "2026-02-01", "text": "新增民生项目"]).status == .seeOther)
+            let adjusted = try #require(try await MajorDecision.find(row.id!, on: t.db))
+            #expect(adjusted.inCatalogue && adjusted.cataloguedOn == "2026-02-01")
+            #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi/decisions/\(row.id!)").status == .notFound)
+            #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi/decisions?year=2026").body.string.contains("示范县菜市场升级改造方案"))
+        }
+    }
+}
