@@ -18,6 +18,7 @@ public enum MajorDecisionsModule {
         grants: DecisionPermissions.grants,
         menu: [MenuEntry(title: "重大行政决策", route: DecisionRoute.list, permission: DecisionPermissions.read, section: "依法决策")],
         routes: { router in DecisionPages.register(router) },
+        metrics: DecisionMetrics.all,
         unitPathColumns: [UnitPathColumn(MajorDecision.schema), UnitPathColumn(DecisionCatalogue.schema)]
     )
 }

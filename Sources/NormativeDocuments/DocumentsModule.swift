@@ -34,6 +34,7 @@ public enum NormativeDocumentsModule {
         grants: DocumentPermissions.grants,
         menu: [MenuEntry(title: "规范性文件", route: DocumentRoute.list, permission: DocumentPermissions.read, section: "依法决策")],
         routes: { router in DocumentPages.register(router) },
+        metrics: DocumentMetrics.all,
         clockKinds: DocumentClocks.all,
         unitPathColumns: [UnitPathColumn(NormativeDocument.schema)]
     )

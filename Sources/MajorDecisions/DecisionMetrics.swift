@@ -1,0 +1,48 @@
+import FazhiCore
+import Fluent
+import FluentSQL
+import Foundation
+
+/// The major-decision figures of the annual report's 依法决策 chapter (docs/documents.md).
+enum DecisionMetrics {
+    static func decisions(_ scope: MetricScope, on db: any Database) -> QueryBuilder<MajorDecision> {
+        let query = MajorDecision.query(on: db)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func dated(_ scope: MetricScope, _ field: KeyPath<MajorDecision, OptionalFieldProperty<MajorDecision, String>>,
+                      on db: any Database) -> QueryBuilder<MajorDecision> {
+        decisions(scope, on: db).filter(field >= "\(scope.year)-01-01").filter(field < "\(scope.year + 1)-01-01")
+    }
+
+    /// Decided in the year with all four procedures carried out (none waived): 履行全部法定程序.
+    static func allFive(_ scope: MetricScope, on db: any Database) -> QueryBuilder<MajorDecision> {
+        dated(scope, \.$discussedOn, on: db).filter(\.$participationTo != nil).filter(\.$expertTo != nil).filter(\.$riskTo != nil).filter(\.$legalityTo != nil)
+    }
+
+    @Sendable static func ref(_ row: MajorDecision) -> MetricRecordRef {
+        MetricRecordRef(id: row.id!.uuidString, title: row.title, link: row.link)
+    }
+
+    static func count(_ key: String, _ label: String, _ definition: String, unit: MetricUnit = .item,
+                      _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<MajorDecision>) -> MetricDefinition {
+        MetricDefinition(key: "decisions.\(key)", label: label, definition: definition, unit: unit, compute: { scope, db in
+            .count(try await query(scope, db).count())
+        }, records: .query({ scope, db in query(scope, db).sort(\.$createdAt) }, ref))
+    }
+
+    static var all: [MetricDefinition] {
+        [
+            count("catalogued", "列入决策事项目录", "本年度决策事项目录所列事项数（含目录调整列入的）", { scope, db in
+                decisions(scope, on: db).filter(\.$year == scope.year).filter(\.$inCatalogue == true)
+            }),
+            count("decided", "作出重大行政决策", "本年度经常务会议或全体会议集体讨论决定的事项数", { dated($0, \.$discussedOn, on: $1) }),
+            count("all-procedures", "履行全部五项法定程序的决策", "本年度作出的决策中公众参与、专家论证、风险评估、合法性审查均已履行（未依法免除任何一项）并经集体讨论决定的事项数",
+                  { allFive($0, on: $1) }),
+            count("consulted", "公开征求意见的决策", "本年度作出的决策中经公开征求意见的事项数", { dated($0, \.$discussedOn, on: $1).filter(\.$participationTo != nil) }),
+            count("legality-reviewed", "重大行政决策合法性审查", "本年度出具合法性审查意见的决策事项数", { dated($0, \.$legalityTo, on: $1) }),
+            count("evaluated", "开展决策后评估", "本年度完成决策后评估的事项数", { dated($0, \.$evaluatedOn, on: $1) }),
+        ]
+    }
+}
