@@ -35,6 +35,7 @@ let package = Package(
                 "FazhiCore",
                 "NormativeDocuments",
                 "MajorDecisions",
+                "LegalAffairs",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -173,6 +174,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "LegalAffairs",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                "NormativeDocuments",
+                "MajorDecisions",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LegalAffairsTests",
+            dependencies: ["LegalAffairs", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MajorDecisionsTests",
             dependencies: ["MajorDecisions", "FazhiCore", "FazhiCalendar"],
@@ -226,6 +246,7 @@ let package = Package(
                 "EnforcementSupervision",
                 "NormativeDocuments",
                 "MajorDecisions",
+                "LegalAffairs",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

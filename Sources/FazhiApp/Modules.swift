@@ -2,6 +2,7 @@ import FazhiCore
 import Enforcement
 import EnforcementSupervision
 import FazhiDeadlines
+import LegalAffairs
 import Litigation
 import MajorDecisions
 import NormativeDocuments
@@ -18,5 +19,6 @@ public let installedModules: [FazhiModule] = [
     SupervisionModule.manifest,
     NormativeDocumentsModule.manifest,
     MajorDecisionsModule.manifest,
+    LegalAffairsModule.manifest,
     ReportsModule.manifest,
 ]

@@ -128,6 +128,13 @@ public struct WorkCalendar: Sendable {
         return day
     }
 
+    /// The `count`-th working day after `date` (the 1st is `nextWorkday(after:)`).
+    public func workday(_ count: Int, after date: CivilDate) -> CivilDate {
+        var day = date
+        for _ in 0..<max(count, 0) { day = nextWorkday(after: day) }
+        return day
+    }
+
     /// Working days in (from, to], i.e. counted the way a working-day period is.
     public func workdays(after from: CivilDate, through to: CivilDate) -> Int {
         guard from < to else { return 0 }

@@ -19,6 +19,7 @@ public enum MajorDecisionsModule {
         menu: [MenuEntry(title: "重大行政决策", route: DecisionRoute.list, permission: DecisionPermissions.read, section: "依法决策")],
         routes: { router in DecisionPages.register(router) },
         metrics: DecisionMetrics.all,
+        demoSeed: { context in try await DecisionDemo.seed(context) },
         unitPathColumns: [UnitPathColumn(MajorDecision.schema), UnitPathColumn(DecisionCatalogue.schema)]
     )
 }

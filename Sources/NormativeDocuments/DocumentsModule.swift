@@ -35,6 +35,7 @@ public enum NormativeDocumentsModule {
         menu: [MenuEntry(title: "规范性文件", route: DocumentRoute.list, permission: DocumentPermissions.read, section: "依法决策")],
         routes: { router in DocumentPages.register(router) },
         metrics: DocumentMetrics.all,
+        demoSeed: { context in try await DocumentDemo.seed(context) },
         clockKinds: DocumentClocks.all,
         unitPathColumns: [UnitPathColumn(NormativeDocument.schema)]
     )

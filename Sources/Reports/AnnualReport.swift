@@ -1,6 +1,7 @@
 import FazhiCalendar
 import FazhiCore
 import Fluent
+import SQLKit
 import Foundation
 
 /// The template of the annual report: the five parts 法治政府建设与责任落实督察工作规定 requires, in
@@ -35,6 +36,10 @@ public final class ReportTemplate: Model, @unchecked Sendable {
     ## （四）依法做好行政应诉
     以本级政府及部门为被告的行政诉讼案件{litigation.cases}（{litigation.cases|同比}），审结{litigation.concluded}，败诉率{litigation.loss-rate}；行政机关负责人出庭应诉率{litigation.head-appearance-rate}。
     {litigation.cases|趋势}
+    ## （五）坚持科学民主依法决策
+    公布行政规范性文件{documents.issued}（{documents.issued|同比}），全部经合法性审核，审核{documents.reviewed}；公开征求意见{documents.consulted}；报送备案{documents.filed}，备案及时率{documents.filed-on-time-rate}。年末现行有效规范性文件{documents.in-force}，废止{documents.repealed}。
+    决策事项目录列入事项{decisions.catalogued}，作出重大行政决策{decisions.decided}，其中履行公众参与、专家论证、风险评估、合法性审查、集体讨论决定全部法定程序的{decisions.all-procedures}；经合法性审查{decisions.legality-reviewed}，开展决策后评估{decisions.evaluated}。
+    全年出具合法性审查意见{legal.reviews-total}，其中行政协议{legal.agreement-reviews}、合同{legal.contract-reviews}、其他事项{legal.other-reviews}，审查合同金额{legal.contract-amount}，审查意见采纳率{legal.opinions-adopted-rate}。法律顾问覆盖部门{legal.adviser-coverage-departments}、乡镇（街道）{legal.adviser-coverage-townships}、村（社区）{legal.adviser-coverage-villages}。
     # 二、存在的不足和原因
     （由起草单位填写。）
     # 三、党政主要负责人履行推进法治建设第一责任人职责情况
@@ -96,6 +101,46 @@ public final class AnnualReport: Model, @unchecked Sendable {
 }
 
 enum ReportMigrations {
+    /// Adds the 依法决策 part (issue 17) to a template still as the platform shipped it; an edited
+    /// template is left as its administrator wrote it.
+    struct DecisionChapter: AsyncMigration {
+        var name: String { "reports.004.decision-chapter" }
+
+        /// Frozen: the part as this migration added it.
+        static let chapter = """
+        ## （五）坚持科学民主依法决策
+        公布行政规范性文件{documents.issued}（{documents.issued|同比}），全部经合法性审核，审核{documents.reviewed}；公开征求意见{documents.consulted}；报送备案{documents.filed}，备案及时率{documents.filed-on-time-rate}。年末现行有效规范性文件{documents.in-force}，废止{documents.repealed}。
+        决策事项目录列入事项{decisions.catalogued}，作出重大行政决策{decisions.decided}，其中履行公众参与、专家论证、风险评估、合法性审查、集体讨论决定全部法定程序的{decisions.all-procedures}；经合法性审查{decisions.legality-reviewed}，开展决策后评估{decisions.evaluated}。
+        全年出具合法性审查意见{legal.reviews-total}，其中行政协议{legal.agreement-reviews}、合同{legal.contract-reviews}、其他事项{legal.other-reviews}，审查合同金额{legal.contract-amount}，审查意见采纳率{legal.opinions-adopted-rate}。法律顾问覆盖部门{legal.adviser-coverage-departments}、乡镇（街道）{legal.adviser-coverage-townships}、村（社区）{legal.adviser-coverage-villages}。
+
+        """
+
+        struct Row: Decodable { var id: UUID; var text: String }
+
+        /// The shipped templates' rows, read and written with SQL (a migration does not use model types).
+        func rewrite(_ database: any Database, _ change: (String) -> String?) async throws {
+            let sql = database as! any SQLDatabase
+            let rows = try await sql.select().columns("id", "text").from("report_templates").where("updated_by", .equal, SQLBind("平台默认")).all(decoding: Row.self)
+            for row in rows {
+                guard let text = change(row.text) else { continue }
+                try await sql.update("report_templates").set("text", to: SQLBind(text)).where("id", .equal, SQLBind(row.id)).run()
+            }
+        }
+
+        func prepare(on database: any Database) async throws {
+            try await rewrite(database) { text in
+                guard !text.contains("（五）坚持科学民主依法决策"), let range = text.range(of: "# 二、存在的不足和原因") else { return nil }
+                var text = text
+                text.insert(contentsOf: Self.chapter, at: range.lowerBound)
+                return text
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            try await rewrite(database) { $0.replacingOccurrences(of: Self.chapter, with: "") }
+        }
+    }
+
     struct Create: AsyncMigration {
         var name: String { "reports.001.annual-reports" }
 

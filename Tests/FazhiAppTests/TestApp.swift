@@ -93,6 +93,17 @@ struct TestApp {
         }
     }
 
+    /// A demo account as the services see it (system channel), for steps a test takes without pages.
+    func principal(_ login: String) async throws -> Principal {
+        let user = try #require(try await UserAccount.query(on: db).filter(\.$loginName == login).first())
+        return try #require(try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "test", services: services, on: db))
+    }
+
+    /// How many audit rows carry `action` (tests compare it before and after a step: the demo county has its own).
+    func auditCount(_ action: String) async throws -> Int {
+        try await AuditEntryQueries.page(.init(action: action), page: PageRequest(number: 1), on: db).total
+    }
+
     var db: any Database { app.db }
     var services: FazhiServices { app.fazhi }
 

@@ -63,6 +63,14 @@ public struct DemoContext: Sendable {
         self.services = services
         self.now = now
     }
+
+    /// A demo account as the services see it, for a module's seed to act as (system channel).
+    public func principal(_ login: String) async throws -> Principal {
+        guard let user = try await UserAccount.query(on: database).filter(\.$loginName == login).first(),
+              let principal = try await AccountService.principal(user: user, channel: .system, tokenPermissions: nil, ip: "local", services: services, on: database)
+        else { throw CommandFailure("演示账号 \(login) 不存在") }
+        return principal
+    }
 }
 
 /// A column of a module's table that copies a unit's path (`unit_path`, `respondent_path` …) so
