@@ -35,6 +35,7 @@ public enum NormativeDocumentsModule {
         menu: [MenuEntry(title: "规范性文件", route: DocumentRoute.list, permission: DocumentPermissions.read, section: "依法决策")],
         routes: { router in DocumentPages.register(router) },
         metrics: DocumentMetrics.all,
+        importers: [DocumentImporter()],
         demoSeed: { context in try await DocumentDemo.seed(context) },
         clockKinds: DocumentClocks.all,
         unitPathColumns: [UnitPathColumn(NormativeDocument.schema)]
@@ -67,6 +68,7 @@ enum DocumentPages {
             try await DocumentService.interpret(id, text: fields["interpretation"], by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: DocumentRoute.record.path(id), notice: "已发布政策解读")
         }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.imports(DocumentImporter(), page: DocumentRoute.importPage, template: DocumentRoute.importTemplate)
         DocumentLibraryPages.register(router)
     }
 
@@ -135,6 +137,7 @@ enum DocumentPages {
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unit_id)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
         if principal.has(DocumentPermissions.manage) { actions.append(link("起草文件", DocumentRoute.new.path(), [.cls("button")])) }
+        if principal.has(DocumentPermissions.review) { actions.append(link("导入文件目录", DocumentRoute.importPage.path())) }
         actions.append(link("公开的文件库", PortalRoute.documents.path()))
         return Layout.page(req, title: "行政规范性文件", content: [
             el("div", [.cls("actions")], actions),

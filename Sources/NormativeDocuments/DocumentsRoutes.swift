@@ -4,6 +4,8 @@ import FazhiCore
 public enum DocumentRoute: String, RouteTemplate, CaseIterable {
     case list = "documents"
     case new = "documents/new"
+    case importPage = "documents/import"
+    case importTemplate = "documents/import/template.csv"
     case record = "documents/:id"
     case steps = "documents/:id/steps"
     /// The versions of the text: GET compares two (`?from=1&to=2`), POST saves the next draft.

@@ -97,6 +97,16 @@ extension ModuleRouter {
         open(method, route.rawValue, body: body, use: handler)
     }
 
+    /// An importer's three routes: the upload page (GET), its template (GET, CSV) and the upload
+    /// (POST, up to 20 MB), each behind the importer's permission.
+    public func imports<Route: RouteTemplate>(_ importer: any Importer, page: Route, template: Route) {
+        self.page(.GET, page, permission: importer.permission) { req in ImportPages.page(req, importer: importer, action: page.path(), report: nil) }
+        self.page(.GET, template, permission: importer.permission) { _ in ImportPages.template(importer) }
+        self.page(.POST, page, permission: importer.permission, body: .collect(maxSize: "20mb")) { req in
+            try await ImportPages.handle(req, importer: importer, action: page.path())
+        }
+    }
+
     /// A form action (POST): the fields are read with `FormFields`; a `ValidationFailure` from
     /// `submit` re-shows the page through `reshow`, with the message next to its field, and nothing
     /// is written (the service's transaction rolled back).
