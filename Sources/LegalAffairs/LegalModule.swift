@@ -43,6 +43,7 @@ public enum LegalAffairsModule {
         ],
         routes: { router in LegalPages.register(router) },
         metrics: LegalMetrics.all,
+        importers: [ReviewLedgerImporter(), AdviserImporter()],
         demoSeed: { context in try await LegalDemo.seed(context) },
         clockKinds: LegalClocks.all,
         unitPathColumns: [UnitPathColumn(LegalityReview.schema), UnitPathColumn(LegalAdviserAssignment.schema), UnitPathColumn(LegalAdviser.schema)]
@@ -57,6 +58,8 @@ enum LegalPages {
                                                     amount: fields["amount"], submittedOn: fields["submittedOn"], by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: "已送审 \(row.title)")
         }, reshow: { req, fields, failure in try await queue(req, values: fields.values, failure: failure) })
+        router.imports(ReviewLedgerImporter(), page: LegalRoute.reviewsImport, template: LegalRoute.reviewsImportTemplate)
+        router.imports(AdviserImporter(), page: LegalRoute.advisersImport, template: LegalRoute.advisersImportTemplate)
         router.page(.GET, LegalRoute.review, permission: LegalPermissions.read) { req in try await show(req, values: [:], failure: nil) }
         router.form(LegalRoute.reviewSteps, permission: LegalPermissions.submit, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
@@ -139,6 +142,7 @@ enum LegalPages {
             }
             content.append(UI.form(action: LegalRoute.reviews.path(), csrf: req.csrfToken, [
                 el("h2", text: "送审合同、行政协议或其他事项"),
+                principal.has(LegalPermissions.review) ? link("导入审查台账", LegalRoute.reviewsImport.path()) : .empty,
                 UI.select("类别", name: "kind", options: ReviewKind.allCases.map { ($0.rawValue, $0.label) }, selected: values["kind"], error: failure?.message(for: "kind")),
                 field("名称", "title"), field("送审单位编码", "unitCode"), field("相对方", "counterparty", required: false),
                 field("金额（万元）", "amount", required: false), field("送审日期", "submittedOn", type: "date"),
@@ -214,6 +218,7 @@ enum LegalPages {
             content += [
                 UI.form(action: LegalRoute.advisers.path(), csrf: req.csrfToken, [
                     el("h2", text: "登记法律顾问或公职律师"),
+                    link("导入名册", LegalRoute.advisersImport.path()),
                     field("姓名", "name"),
                     UI.select("类别", name: "kind", options: AdviserKind.allCases.map { ($0.rawValue, $0.label) }, selected: values["kind"], error: failure?.message(for: "kind")),
                     field("所在律师事务所或单位", "employer"), field("联系电话", "contact", required: false),

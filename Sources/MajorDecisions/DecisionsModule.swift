@@ -19,6 +19,7 @@ public enum MajorDecisionsModule {
         menu: [MenuEntry(title: "重大行政决策", route: DecisionRoute.list, permission: DecisionPermissions.read, section: "依法决策")],
         routes: { router in DecisionPages.register(router) },
         metrics: DecisionMetrics.all,
+        importers: [DecisionImporter()],
         demoSeed: { context in try await DecisionDemo.seed(context) },
         unitPathColumns: [UnitPathColumn(MajorDecision.schema), UnitPathColumn(DecisionCatalogue.schema)]
     )
@@ -48,6 +49,7 @@ enum DecisionPages {
             }
             return Layout.redirect(req, to: DecisionRoute.record.path(id), notice: "已记录")
         }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.imports(DecisionImporter(), page: DecisionRoute.importPage, template: DecisionRoute.importTemplate)
         router.open(.GET, PortalRoute.decisions) { req in try await DecisionPortal.catalogue(req) }
         router.open(.GET, PortalRoute.majorDecision) { req in try await DecisionPortal.decision(req) }
     }
@@ -109,7 +111,10 @@ enum DecisionPages {
         let catalogues = try await DecisionCatalogue.scoped(for: principal, on: req.db).sort(\.$year, .descending).limit(50).all()
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unit_id)).union(catalogues.map(\.unitID)), services: req.fazhi, on: req.db)
         var content: [Node] = [UI.errorSummary(failure)]
-        if principal.has(DecisionPermissions.manage) { content.append(el("div", [.cls("actions")], [link("登记决策事项", DecisionRoute.new.path(), [.cls("button")])])) }
+        var actions: [Node] = []
+        if principal.has(DecisionPermissions.manage) { actions.append(link("登记决策事项", DecisionRoute.new.path(), [.cls("button")])) }
+        if principal.has(DecisionPermissions.review) { actions.append(link("导入决策事项目录", DecisionRoute.importPage.path())) }
+        content.append(el("div", [.cls("actions")], actions))
         content += [
             el("form", [Attribute("method", "get"), Attribute("action", DecisionRoute.list.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.field("目录年度", name: "year", value: query["year"], type: "number"),

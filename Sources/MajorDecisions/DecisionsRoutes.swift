@@ -4,6 +4,8 @@ import FazhiCore
 public enum DecisionRoute: String, RouteTemplate, CaseIterable {
     case list = "decisions"
     case new = "decisions/new"
+    case importPage = "decisions/import"
+    case importTemplate = "decisions/import/template.csv"
     /// POST: publish (or adjust) a unit's 决策事项目录 of a year.
     case catalogue = "decisions/catalogue"
     case record = "decisions/:id"
