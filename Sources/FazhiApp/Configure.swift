@@ -19,6 +19,8 @@ public enum FazhiApp {
         if !unknownFigures.isEmpty {
             throw AppConfig.Problems(messages: ["FAZHI_METRIC_ROUNDING：没有这些指标：\(unknownFigures.joined(separator: "、"))（`fazhi metrics` 列出全部指标代码）"])
         }
+        let ruleProblems = app.fazhi.ruleSettingProblems()
+        if !ruleProblems.isEmpty { throw AppConfig.Problems(messages: ruleProblems) }
 
         // The app's own blocking pool, larger than the cores: SQLite runs every call on it, and a
         // connection waiting for the write lock (busy_timeout) holds a thread while it waits; with

@@ -161,6 +161,21 @@ enum LegalMigrations {
     static let all: [any Migration] = [Create()]
 }
 
+/// The periods a province sets (🏷) for the legal-affairs module (docs/law.md §17).
+public enum LegalSettings {
+    public static let review = RuleSetting("legal.review-workdays", "合同及其他事项合法性审查期限（工作日）", default: 7, range: 1...60, basis: "本省（市）行政机关合法性审查规定")
+    public static let expiryWarning = RuleSetting("legal.adviser-expiry-warning-days", "法律顾问聘期届满提醒（日）", default: 60, range: 1...365, basis: "本平台默认")
+
+    public static let all = [review, expiryWarning]
+
+    public static func current(_ services: FazhiServices) -> LegalRuleSettings {
+        var settings = LegalRuleSettings()
+        settings.review = .workdays(services.rule(review))
+        settings.expiryWarningDays = services.rule(expiryWarning)
+        return settings
+    }
+}
+
 public enum LegalClocks {
     /// The review of a contract or other matter (🏷; ⚠️ local rules: 5 to 7 working days; default 7).
     public static let review = ClockKind(key: "legal.review", moduleID: "legal", rule: ClockRule(
@@ -206,8 +221,10 @@ public enum LegalService {
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
+            var rule = LegalClocks.review.rule
+            rule.period = LegalSettings.current(services).review
             try await ClockService.open(kind: LegalClocks.review.key, unitID: unit.id, title: "\(title) 合法性审查", record: row.clockRecord,
-                                        start: CivilDateTime(date: day), startReason: "送审", by: principal, services: services, on: tx)
+                                        start: CivilDateTime(date: day), startReason: "送审", rule: rule, by: principal, services: services, on: tx)
             try await AuditLog.append(AuditEvent(action: "legal.review-submit", entityType: LegalityReview.schema, entityID: row.id!.uuidString,
                                                  detail: "\(kind.label)送审：\(title)（\(unit.name)）"), by: principal.auditActor, at: stamp, on: tx)
             return row

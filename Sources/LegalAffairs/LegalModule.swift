@@ -46,7 +46,8 @@ public enum LegalAffairsModule {
         importers: [ReviewLedgerImporter(), AdviserImporter()],
         demoSeed: { context in try await LegalDemo.seed(context) },
         clockKinds: LegalClocks.all,
-        unitPathColumns: [UnitPathColumn(LegalityReview.schema), UnitPathColumn(LegalAdviserAssignment.schema), UnitPathColumn(LegalAdviser.schema)]
+        unitPathColumns: [UnitPathColumn(LegalityReview.schema), UnitPathColumn(LegalAdviserAssignment.schema), UnitPathColumn(LegalAdviser.schema)],
+        ruleSettings: LegalSettings.all
     )
 }
 
@@ -119,9 +120,10 @@ enum LegalPages {
         }
         for row in try await MajorDecision.scoped(for: principal, on: req.db).filter(\.$legalitySubmittedOn != nil).limit(500).all() {
             // The 条例 sets a minimum, not a limit: the opinion comes no earlier than this.
-            let earliest = CivilDate(row.legalitySubmittedOn ?? "").map { start in (0..<7).reduce(start) { day, _ in calendar.nextWorkday(after: day) } }
+            let minimum = req.fazhi.rule(DecisionSettings.legalityReview)
+            let earliest = CivilDate(row.legalitySubmittedOn ?? "").map { calendar.workday(minimum, after: $0) }
             waiting.append(Waiting(kind: "重大行政决策", title: row.title, link: row.link, unitID: row.unitID, submittedOn: row.legalitySubmittedOn ?? "",
-                                   due: earliest.map { "审查时间不少于7个工作日（\($0)）" } ?? "—"))
+                                   due: earliest.map { "审查时间不少于\(minimum)个工作日（\($0)）" } ?? "—"))
         }
         waiting.sort { ($0.submittedOn, $0.title) < ($1.submittedOn, $1.title) }
         let done = try await LegalityReview.scoped(for: principal, on: req.db).filter(\.$opinionOn != nil).sort(\.$opinionOn, .descending).limit(50).all()
@@ -205,7 +207,7 @@ enum LegalPages {
             UI.simpleTable(caption: "法律顾问覆盖（\(today)）", headers: ["单位类型", "已配备 / 单位数", "覆盖率"], rows: coverage),
             UI.simpleTable(caption: "法律顾问和公职律师名册", headers: ["姓名", "类别", "所在律所或单位", "联系电话", "聘期", "服务单位", "工作小时", "法律意见"], rows: rows.map { row in
                 let until = CivilDate(row.termTo)
-                let term = "\(row.termFrom) 至 \(row.termTo)" + (until.map { LegalRules.expiring(to: $0, on: today) ? "（即将到期，请续聘）" : ($0 < today ? "（已到期）" : "") } ?? "")
+                let term = "\(row.termFrom) 至 \(row.termTo)" + (until.map { LegalRules.expiring(to: $0, on: today, settings: LegalSettings.current(req.fazhi)) ? "（即将到期，请续聘）" : ($0 < today ? "（已到期）" : "") } ?? "")
                 return [.text(row.name), .text(AdviserKind(rawValue: row.kind)?.label ?? row.kind), .text(row.employer), .text(row.contactMasked ?? "—"), .text(term),
                         .text((served[row.id!] ?? []).compactMap { names[$0.unitID] }.sorted().joined(separator: "、")),
                         .text("\(byAdviser[row.id!]?.hours ?? 0)"), .text("\(byAdviser[row.id!]?.opinions ?? 0)")]

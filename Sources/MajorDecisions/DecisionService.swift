@@ -22,6 +22,25 @@ public enum DecisionPermissions {
     ]
 }
 
+/// The periods a province may make stricter (🏷): the 条例's are minimums (docs/law.md §16).
+public enum DecisionSettings {
+    public static let consultation = RuleSetting("decisions.consultation-days", "重大行政决策公开征求意见最短期限（日）", default: 30, range: 30...180,
+                                                 basis: "重大行政决策程序暂行条例第十五条")
+    public static let hearingNotice = RuleSetting("decisions.hearing-notice-days", "听证材料提前送达（日）", default: 7, range: 7...60, basis: "重大行政决策程序暂行条例第十六条")
+    public static let legalityReview = RuleSetting("decisions.legality-review-workdays", "合法性审查最短时间（工作日）", default: 7, range: 7...60,
+                                                   basis: "重大行政决策程序暂行条例第二十七条")
+
+    public static let all = [consultation, hearingNotice, legalityReview]
+
+    public static func current(_ services: FazhiServices) -> DecisionRuleSettings {
+        var settings = DecisionRuleSettings()
+        settings.consultationDays = services.rule(consultation)
+        settings.hearingNoticeDays = services.rule(hearingNotice)
+        settings.legalityReviewWorkdays = services.rule(legalityReview)
+        return settings
+    }
+}
+
 public enum DecisionService {
     /// Registers a decision of `unitCode` (the organ that decides) for the catalogue of `year`. If
     /// that catalogue is published already, the decision joins it only by an adjustment (`include`).
@@ -112,7 +131,7 @@ public enum DecisionService {
         return try await db.write { tx in
             let row = try await MajorDecision.find(id, for: principal, on: tx)
             let calendar = try await CalendarService.current(services: services, on: tx)
-            let state = try DecisionRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar)
+            let state = try DecisionRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar, settings: DecisionSettings.current(services))
             row.apply(state)
             row.updatedAt = stamp
             try await row.update(on: tx)

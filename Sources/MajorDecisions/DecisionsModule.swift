@@ -21,7 +21,8 @@ public enum MajorDecisionsModule {
         metrics: DecisionMetrics.all,
         importers: [DecisionImporter()],
         demoSeed: { context in try await DecisionDemo.seed(context) },
-        unitPathColumns: [UnitPathColumn(MajorDecision.schema), UnitPathColumn(DecisionCatalogue.schema)]
+        unitPathColumns: [UnitPathColumn(MajorDecision.schema), UnitPathColumn(DecisionCatalogue.schema)],
+        ruleSettings: DecisionSettings.all
     )
 }
 

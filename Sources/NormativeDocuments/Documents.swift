@@ -162,6 +162,30 @@ public enum DocumentClocks {
 
 extension NormativeDocument: ClockOwner {}
 
+/// The periods a province sets for documents (🏷), with the national defaults (docs/law.md §15).
+public enum DocumentSettings {
+    public static let consultation = RuleSetting("documents.consultation-workdays", "规范性文件公开征求意见期限（工作日）", default: 7, range: 1...60, basis: "国办发〔2018〕37号")
+    public static let reviewMinimum = RuleSetting("documents.review-minimum-workdays", "规范性文件合法性审核最短时间（工作日）", default: 5, range: 0...30, basis: "国办发〔2018〕115号")
+    public static let reviewLimit = RuleSetting("documents.review-limit-workdays", "规范性文件合法性审核期限（工作日）", default: 15, range: 1...60, basis: "国办发〔2018〕115号")
+    public static let filing = RuleSetting("documents.filing-days", "规范性文件报送备案期限（日）", default: 30, range: 1...180, basis: "法规规章备案审查条例第二十五条及本省规定")
+    public static let validity = RuleSetting("documents.validity-years", "规范性文件有效期（年）", default: 5, range: 1...10, basis: "本省规定")
+    public static let provisionalValidity = RuleSetting("documents.provisional-validity-years", "暂行、试行规范性文件有效期（年）", default: 2, range: 1...5, basis: "本省规定")
+
+    public static let all = [consultation, reviewMinimum, reviewLimit, filing, validity, provisionalValidity]
+
+    /// The rules' settings as this installation has them.
+    public static func current(_ services: FazhiServices) -> DocumentRuleSettings {
+        var settings = DocumentRuleSettings()
+        settings.consultation = .workdays(services.rule(consultation))
+        settings.reviewMinimum = .workdays(services.rule(reviewMinimum))
+        settings.reviewLimit = .workdays(services.rule(reviewLimit))
+        settings.filing = .days(services.rule(filing))
+        settings.validityYears = services.rule(validity)
+        settings.provisionalValidityYears = services.rule(provisionalValidity)
+        return settings
+    }
+}
+
 public enum DocumentService {
     /// Registers a draft of `unitCode` (the drafting unit).
     @discardableResult
@@ -208,21 +232,26 @@ public enum DocumentService {
         return try await db.write { tx in
             let row = try await NormativeDocument.find(id, for: principal, on: tx)
             let calendar = try await CalendarService.current(services: services, on: tx)
-            let step = try DocumentRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar)
+            let settings = DocumentSettings.current(services)
+            let step = try DocumentRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar, settings: settings)
             row.apply(step.state)
             if case .closeConsultation(_, let summary) = action { row.consultationSummary = summary }
             row.updatedAt = stamp
             try await row.update(on: tx)
             switch action {
             case .submitReview(let on):
+                var rule = DocumentClocks.review.rule
+                rule.period = settings.reviewLimit
                 try await ClockService.open(kind: DocumentClocks.review.key, unitID: row.unitID, title: "\(row.title) 合法性审核", record: row.clockRecord,
-                                            start: CivilDateTime(date: on), startReason: "送审", by: principal, services: services, on: tx)
+                                            start: CivilDateTime(date: on), startReason: "送审", rule: rule, by: principal, services: services, on: tx)
             case .reviewOpinion(let on, _, _):
                 try await ClockService.recordOnOpen(.complete(CivilDateTime(date: on), reason: "出具审核意见"), kind: DocumentClocks.review.key,
                                                     record: row.clockRecord, by: principal, services: services, on: tx)
             case .publish(let on, _, _):
+                var rule = DocumentClocks.filing.rule
+                rule.period = settings.filing
                 try await ClockService.open(kind: DocumentClocks.filing.key, unitID: row.unitID, title: "\(row.title) 报送备案", record: row.clockRecord,
-                                            start: CivilDateTime(date: on), startReason: "公布", by: principal, services: services, on: tx)
+                                            start: CivilDateTime(date: on), startReason: "公布", rule: rule, by: principal, services: services, on: tx)
             case .file(let on):
                 try await ClockService.recordOnOpen(.complete(CivilDateTime(date: on), reason: "已报送备案"), kind: DocumentClocks.filing.key,
                                                     record: row.clockRecord, by: principal, services: services, on: tx)

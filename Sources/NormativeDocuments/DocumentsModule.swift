@@ -38,7 +38,8 @@ public enum NormativeDocumentsModule {
         importers: [DocumentImporter()],
         demoSeed: { context in try await DocumentDemo.seed(context) },
         clockKinds: DocumentClocks.all,
-        unitPathColumns: [UnitPathColumn(NormativeDocument.schema)]
+        unitPathColumns: [UnitPathColumn(NormativeDocument.schema)],
+        ruleSettings: DocumentSettings.all
     )
 }
 
@@ -161,7 +162,8 @@ enum DocumentPages {
                 UI.field("文件名称", name: "title", value: values["title"], error: failure?.message(for: "title"), required: true),
                 UI.field("起草单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true),
                 UI.select("是否涉及公民、法人和其他组织权利义务", name: "affectsRights", options: [("1", "是（应当公开征求意见）"), ("0", "否")], selected: values["affectsRights"] ?? "1"),
-                UI.select("暂行、试行", name: "provisional", options: [("0", "否（有效期5年）"), ("1", "是（有效期2年）")], selected: values["provisional"] ?? "0"),
+                UI.select("暂行、试行", name: "provisional", options: [("0", "否（有效期\(req.fazhi.rule(DocumentSettings.validity))年）"),
+                                                                    ("1", "是（有效期\(req.fazhi.rule(DocumentSettings.provisionalValidity))年）")], selected: values["provisional"] ?? "0"),
                 el("button", [.type("submit")], text: "登记"),
             ]),
         ])

@@ -71,6 +71,10 @@ public struct AppConfig: Sendable {
     /// Per-figure rounding rules (`FAZHI_METRIC_ROUNDING=key=truncate:2,key2=half-up:1`): published
     /// reports both round and truncate, so an installation matches the convention it reports in.
     public var metricRounding: [String: RoundingRule] = [:]
+    /// The province's periods (🏷) where a module's rule lets a province set it:
+    /// `FAZHI_RULE_SETTINGS=documents.filing-days=15,legal.review-workdays=5`. The keys and their
+    /// bounds are the modules' (`FazhiModule.ruleSettings`), checked at start.
+    public var ruleSettings: [String: Int] = [:]
     /// A clock due within this many working days is flagged 临期 (`FAZHI_DEADLINE_WARN_WORKDAYS`).
     public var deadlineWarnWorkdays: Int = 3
     /// An enforcement certificate expiring within this many days is flagged (`FAZHI_CERTIFICATE_WARN_DAYS`).
@@ -215,6 +219,16 @@ public struct AppConfig: Sendable {
                     config.metricRounding[parts[0]] = rule
                 } else {
                     problems.append("FAZHI_METRIC_ROUNDING：“\(item)”应写成 指标代码=half-up:位数 或 指标代码=truncate:位数（位数0至6）")
+                }
+            }
+        }
+        if let spec = env["FAZHI_RULE_SETTINGS"], !spec.isEmpty {
+            for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-" || $0 == ".") }), let value = Int(parts[1]) {
+                    config.ruleSettings[parts[0]] = value
+                } else {
+                    problems.append("FAZHI_RULE_SETTINGS：“\(item)”应写成 规则代码=整数，例如 documents.filing-days=15")
                 }
             }
         }

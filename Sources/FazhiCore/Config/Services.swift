@@ -71,6 +71,21 @@ public struct FazhiServices: Sendable {
 
     public func clockKind(_ key: String) -> ClockKind? { clockKinds.first { $0.key == key } }
 
+    /// A province's setting (🏷) of a module's rule, or its default; bounded by the setting's range.
+    public func rule(_ setting: RuleSetting) -> Int {
+        guard let value = config.ruleSettings[setting.key] else { return setting.defaultValue }
+        return min(max(value, setting.range.lowerBound), setting.range.upperBound)
+    }
+
+    /// The `FAZHI_RULE_SETTINGS` entries no module declares or outside their range, as messages.
+    public func ruleSettingProblems() -> [String] {
+        let declared = Dictionary(modules.flatMap(\.ruleSettings).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        return config.ruleSettings.sorted { $0.key < $1.key }.compactMap { key, value in
+            guard let setting = declared[key] else { return "FAZHI_RULE_SETTINGS：没有规则“\(key)”，可设置的有 \(declared.keys.sorted().joined(separator: "、"))" }
+            return setting.range.contains(value) ? nil : "FAZHI_RULE_SETTINGS：\(key)（\(setting.label)）应在\(setting.range.lowerBound)至\(setting.range.upperBound)之间"
+        }
+    }
+
     public func hashPassword(_ password: String) throws -> String {
         try Bcrypt.hash(password, cost: config.bcryptCost)
     }

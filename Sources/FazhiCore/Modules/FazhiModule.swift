@@ -86,6 +86,26 @@ public struct UnitPathColumn: Sendable, Hashable {
     }
 }
 
+/// A period or number a province sets (🏷), with the national default: the module's rules read it
+/// through `FazhiServices.rule(_:)`; an installation sets it in `FAZHI_RULE_SETTINGS`.
+public struct RuleSetting: Sendable {
+    /// Unique across modules: "documents.filing-days".
+    public var key: String
+    public var label: String
+    public var defaultValue: Int
+    public var range: ClosedRange<Int>
+    /// Where the default comes from (shown in docs and refusals).
+    public var basis: String
+
+    public init(_ key: String, _ label: String, default defaultValue: Int, range: ClosedRange<Int>, basis: String) {
+        self.key = key
+        self.label = label
+        self.defaultValue = defaultValue
+        self.range = range
+        self.basis = basis
+    }
+}
+
 /// A module's manifest (decidim's component.rb): everything it plugs into the platform, in one
 /// value. `FazhiApp` loops over the list of manifests; adding a module touches one line there.
 public struct FazhiModule: Sendable {
@@ -105,6 +125,8 @@ public struct FazhiModule: Sendable {
     public var dashboardWidgets: [DashboardWidget]
     /// The module's copies of unit paths, rewritten when a unit moves.
     public var unitPathColumns: [UnitPathColumn]
+    /// The periods a province may set for this module's rules.
+    public var ruleSettings: [RuleSetting]
 
     public init(id: String, name: String, migrations: [any Migration] = [], permissions: [Permission] = [],
                 grants: [Role: [Permission]] = [:], menu: [MenuEntry] = [],
@@ -112,7 +134,7 @@ public struct FazhiModule: Sendable {
                 metrics: [MetricDefinition] = [], importers: [any Importer] = [],
                 demoSeed: (@Sendable (DemoContext) async throws -> Void)? = nil,
                 commands: [String: any AnyAsyncCommand] = [:], clockKinds: [ClockKind] = [],
-                dashboardWidgets: [DashboardWidget] = [], unitPathColumns: [UnitPathColumn] = []) {
+                dashboardWidgets: [DashboardWidget] = [], unitPathColumns: [UnitPathColumn] = [], ruleSettings: [RuleSetting] = []) {
         self.id = id
         self.name = name
         self.migrations = migrations
@@ -127,6 +149,7 @@ public struct FazhiModule: Sendable {
         self.clockKinds = clockKinds
         self.dashboardWidgets = dashboardWidgets
         self.unitPathColumns = unitPathColumns
+        self.ruleSettings = ruleSettings
     }
 }
 
