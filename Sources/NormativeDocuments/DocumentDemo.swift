@@ -87,10 +87,16 @@ enum DocumentDemo {
                 if year == today.year - 2 && number == 2 { repealable = row.id }
             }
         }
-        if let repealable {
-            try await DocumentService.perform(.repeal(on: CivilDate(year: today.year - 1, month: 11, day: 20)!, reason: "2025年度规范性文件清理：已被新办法替代"),
-                                              on: repealable, by: bureau, services: services, on: db)
+        // Last year's 清理: every document then in force reviewed, one repealed, the rest kept.
+        let cleanupDay = CivilDate(year: today.year - 1, month: 11, day: 20)!
+        let cleanup = try await CleanupService.start(title: "\(today.year - 1)年度规范性文件清理", on: "\(today.year - 1)-11-01", by: bureau, services: services, on: db)
+        for document in try await NormativeDocument.query(on: db).filter(\.$stage == DocumentStage.published.rawValue).filter(\.$publishedOn < "\(today.year - 1)-11-01")
+            .sort(\.$publishedOn).all() {
+            let repeal = document.id == repealable
+            try await CleanupService.decide(cleanup.id!, document: document.id!, result: repeal ? CleanupResult.repeal.rawValue : CleanupResult.keep.rawValue,
+                                            reason: repeal ? "已被新办法替代" : "", on: cleanupDay.description, by: bureau, services: services, on: db)
         }
+        try await CleanupService.finish(cleanup.id!, on: cleanupDay.adding(days: 10).description, by: bureau, services: services, on: db)
         // This year: revisions of three of them: a draft with two versions, one open for comment, one under review.
         func revision(_ index: Int) -> (unit: String, login: String, title: String, subject: String, rights: Bool) {
             var subject = subjects[index]

@@ -8,12 +8,13 @@ import Vapor
 /// A document's standing (效力状态) as an SQL condition on `normative_documents` for a day, so the
 /// public library filters in the database what `DocumentRules.standing` says of one document.
 enum DocumentStanding: String, CaseIterable {
-    case inForce = "in-force", pending, expired, repealed
+    case inForce = "in-force", pending, amended, expired, repealed
 
     var label: String {
         switch self {
         case .inForce: "现行有效"
         case .pending: "尚未施行"
+        case .amended: "已修改"
         case .expired: "已失效"
         case .repealed: "已废止"
         }
@@ -21,9 +22,10 @@ enum DocumentStanding: String, CaseIterable {
 
     func condition(today: String) -> SQLQueryString {
         switch self {
-        case .inForce: "stage = 'published' AND effective_on <= \(bind: today) AND (valid_until IS NULL OR valid_until >= \(bind: today))"
+        case .inForce: "stage = 'published' AND effective_on <= \(bind: today) AND (valid_until IS NULL OR valid_until >= \(bind: today)) AND (amended_on IS NULL OR amended_on > \(bind: today))"
         case .pending: "stage = 'published' AND effective_on > \(bind: today)"
-        case .expired: "stage = 'published' AND valid_until < \(bind: today)"
+        case .amended: "stage = 'published' AND amended_on <= \(bind: today)"
+        case .expired: "stage = 'published' AND valid_until < \(bind: today) AND (amended_on IS NULL OR amended_on > \(bind: today))"
         case .repealed: "stage = 'repealed'"
         }
     }
@@ -37,7 +39,24 @@ enum DocumentLibraryPages {
 
     static func register(_ router: ModuleRouter) {
         router.open(.GET, PortalRoute.documents) { req in try await library(req) }
-        router.open(.GET, PortalRoute.document) { req in try await document(req) }
+        router.open(.GET, PortalRoute.document) { req in try await document(req, values: [:], failure: nil) }
+        router.open(.POST, PortalRoute.document, body: .collect(maxSize: "64kb")) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let values = (try? req.content.decode([String: String].self)) ?? [:]
+            guard req.fazhi.publicCommentLimiter.allow(req.clientIP, now: req.fazhi.now) else {
+                return try await document(req, values: values, failure: ValidationFailure(field: "objection", label: "异议或审查建议",
+                    message: "提交过于频繁：每个地址每小时最多提交\(req.fazhi.config.publicCommentsPerHour)条，请稍后再试"), status: .tooManyRequests)
+            }
+            do {
+                try await ObjectionService.receive(on: id, body: values["objection"], contact: values["objectionContact"], from: req.clientIP, services: req.fazhi, on: req.db)
+            } catch let failure as ValidationFailure {
+                return try await document(req, values: values, failure: failure)
+            }
+            return Layout.portal(req, title: "审查建议已收到", section: section, content: [
+                el("p", text: "您的异议或审查建议已收到，备案审查机关将在\(req.fazhi.rule(DocumentSettings.objection))日内审查并答复。"),
+                link("返回文件", PortalRoute.document.path(id)),
+            ])
+        }
         router.open(.GET, PortalRoute.consultations) { req in try await consultations(req) }
         router.open(.GET, PortalRoute.consultation) { req in try await consultation(req, values: [:], failure: nil) }
         router.open(.POST, PortalRoute.consultation, body: .collect(maxSize: "64kb")) { req async throws -> Response in
@@ -61,7 +80,7 @@ enum DocumentLibraryPages {
 
     struct Listed: Decodable, Sendable {
         var id: UUID; var title: String; var unit_id: UUID; var stage: String; var number: String?; var published_on: String?
-        var effective_on: String?; var valid_until: String?; var repealed_on: String?; var body: String
+        var effective_on: String?; var valid_until: String?; var repealed_on: String?; var amended_on: String?; var body: String
     }
 
     static func standing(_ row: Listed, today: CivilDate) -> String {
@@ -70,6 +89,7 @@ enum DocumentLibraryPages {
         state.effectiveOn = row.effective_on.flatMap(CivilDate.init)
         state.validUntil = row.valid_until.flatMap(CivilDate.init)
         state.repealedOn = row.repealed_on.flatMap(CivilDate.init)
+        state.amendedOn = row.amended_on.flatMap(CivilDate.init)
         return DocumentRules.standing(state, on: today)
     }
 
@@ -103,7 +123,7 @@ enum DocumentLibraryPages {
         }
         let request = PageRequest(number: query.page)
         let total = try await select().countRows()
-        let rows = try await select().columns("id", "title", "unit_id", "stage", "number", "published_on", "effective_on", "valid_until", "repealed_on", "body")
+        let rows = try await select().columns("id", "title", "unit_id", "stage", "number", "published_on", "effective_on", "valid_until", "repealed_on", "amended_on", "body")
             .orderBy("published_on", .descending).orderBy("id", .descending).limit(request.size).offset(request.offset).all(decoding: Listed.self)
         struct Drafter: Decodable { var unit_id: UUID }
         let drafters = try await sql.select().distinct().column("unit_id").from(NormativeDocument.schema)
@@ -137,7 +157,7 @@ enum DocumentLibraryPages {
     }
 
     /// One published document: its text, standing, history and 解读.
-    static func document(_ req: Request) async throws -> Response {
+    static func document(_ req: Request, values: [String: String], failure: ValidationFailure?, status: HTTPResponseStatus? = nil) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self), let row = try await NormativeDocument.find(id, on: req.db),
               [DocumentStage.published.rawValue, DocumentStage.repealed.rawValue].contains(row.stage) else {
             return notFound(req, back: PortalRoute.documents.path(), title: "返回文件库")
@@ -156,11 +176,21 @@ enum DocumentLibraryPages {
         if let interpretation = row.interpretation {
             content += [el("h2", text: "政策解读"), el("div", [.cls("document-text")], TextDiff.split(interpretation).map { el("p", text: $0) })]
         }
-        content += [
-            UI.simpleTable(caption: "制定和效力变化", headers: ["日期", "事项"], rows: events.map { [.text($0.happenedOn ?? CivilDateTime($0.createdAt).date.description), .text($0.detail)] }),
-            link("返回文件库", PortalRoute.documents.path()),
-        ]
-        return Layout.portal(req, title: row.title, section: section, content: content)
+        if let by = row.amendedBy { content.append(el("p", [], [.text("本文件已于\(row.amendedOn ?? "")修改，见"), link("修改后的文件", PortalRoute.document.path(by))])) }
+        content.append(UI.simpleTable(caption: "制定和效力变化", headers: ["日期", "事项"], rows: events.map { [.text($0.happenedOn ?? CivilDateTime($0.createdAt).date.description), .text($0.detail)] }))
+        if row.stage == DocumentStage.published.rawValue {
+            content += [
+                el("h2", text: "提出异议或审查建议"),
+                UI.errorSummary(failure),
+                el("form", [Attribute("method", "post"), Attribute("action", PortalRoute.document.path(id))], [
+                    UI.field("认为本文件与法律、法规、规章相抵触或者不适当的，请写明理由", name: "objection", value: values["objection"], error: failure?.message(for: "objection"), required: true),
+                    UI.field("联系方式（选填，不公开）", name: "objectionContact", value: values["objectionContact"], error: failure?.message(for: "objectionContact")),
+                    el("button", [.type("submit")], text: "提交"),
+                ]),
+            ]
+        }
+        content.append(link("返回文件库", PortalRoute.documents.path()))
+        return Layout.portal(req, title: row.title, section: section, status: status ?? (failure == nil ? .ok : .unprocessableEntity), content: content)
     }
 
     /// `/gongshi/consultations`: drafts open for comment now, and the adoption summaries of those closed.

@@ -26,6 +26,16 @@ enum DocumentMetrics {
         return documents(scope, on: db).filter(\.$publishedOn != nil).filter(\.$effectiveOn <= last)
             .group(.or) { $0.filter(\.$validUntil == nil).filter(\.$validUntil >= last) }
             .group(.or) { $0.filter(\.$repealedOn == nil).filter(\.$repealedOn > last) }
+            .group(.or) { $0.filter(\.$amendedOn == nil).filter(\.$amendedOn > last) }
+    }
+
+    /// Documents given a 清理 verdict in the year (of `results`, or any).
+    static func cleaned(_ scope: MetricScope, results: [CleanupResult]?, on db: any Database) -> QueryBuilder<NormativeDocument> {
+        let kinds: SQLQueryString = results.map { " AND r.result IN (" + $0.map { "'\(unsafeRaw: $0.rawValue)'" }.joined(separator: ", ") + ")" } ?? ""
+        return documents(scope, on: db).filter(.sql(embed: """
+            EXISTS (SELECT 1 FROM document_cleanup_results r WHERE r.document_id = normative_documents.id \
+            AND r.decided_on >= \(bind: "\(scope.year)-01-01") AND r.decided_on < \(bind: "\(scope.year + 1)-01-01")\(kinds))
+            """))
     }
 
     @Sendable static func ref(_ row: NormativeDocument) -> MetricRecordRef {
@@ -52,6 +62,8 @@ enum DocumentMetrics {
             }, records: .query({ scope, db in dated(scope, \.$publishedOn, on: db).group(.or) { $0.filter(\.$filedOn == nil).filter(.sql(embed: "filed_on > filing_due")) } }, ref)),
             count("in-force", "现行有效规范性文件", "年末（12月31日）现行有效的文件件数：已施行、未届有效期、未废止", { inForce($0, on: $1) }),
             count("repealed", "废止规范性文件", "本年度废止的文件件数", { dated($0, \.$repealedOn, on: $1) }),
+            count("cleaned-up", "清理规范性文件", "本年度清理中作出结论的文件件数（继续有效、需要修改、废止、宣布失效）", { cleaned($0, results: nil, on: $1) }),
+            count("cleaned-up-removed", "清理后废止或宣布失效", "本年度清理中决定废止或宣布失效的文件件数", { cleaned($0, results: [.repeal, .invalidate], on: $1) }),
         ]
     }
 }

@@ -34,6 +34,20 @@ public enum DocumentStage: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// What a 清理 campaign decided for one document.
+public enum CleanupResult: String, Sendable, Codable, CaseIterable {
+    case keep, amend, repeal, invalidate
+
+    public var label: String {
+        switch self {
+        case .keep: "继续有效"
+        case .amend: "需要修改"
+        case .repeal: "废止"
+        case .invalidate: "宣布失效"
+        }
+    }
+}
+
 /// The periods a province sets (🏷) with the national defaults, each with its basis for the page.
 public struct DocumentRuleSettings: Sendable, Equatable {
     /// Public comment on a document that affects rights and duties (⚠️ 国办发〔2018〕37号: 一般不少于7个工作日).
@@ -75,6 +89,12 @@ public struct DocumentState: Sendable, Equatable {
     public var filedOn: CivilDate?
     public var filingDue: CivilDate?
     public var repealedOn: CivilDate?
+    /// 宣布失效: the day it was declared no longer in force (清理), with the reason.
+    public var invalidatedOn: CivilDate?
+    /// 已修改: the day a later document amending it was published.
+    public var amendedOn: CivilDate?
+    /// The filing body's 备案审查 result.
+    public var filingReview: String?
 
     public init(title: String, affectsRights: Bool, provisional: Bool = false) {
         self.title = title
@@ -103,11 +123,15 @@ public enum DocumentAction: Sendable, Equatable {
     /// 备案 with the filing bodies.
     case file(on: CivilDate)
     case repeal(on: CivilDate, reason: String)
+    /// 宣布失效 (a 清理 result): no longer in force from `on`.
+    case declareInvalid(on: CivilDate, reason: String)
+    /// The filing body's 备案审查 result.
+    case filingReview(on: CivilDate, result: String)
 
     public var date: CivilDate? {
         switch self {
         case .consult(let on), .closeConsultation(let on, _), .submitReview(let on), .reviewOpinion(let on, _, _), .deliberate(let on, _),
-             .publish(let on, _, _), .file(let on), .repeal(let on, _):
+             .publish(let on, _, _), .file(let on), .repeal(let on, _), .declareInvalid(let on, _), .filingReview(let on, _):
             on
         case .skipConsultation:
             nil
@@ -243,8 +267,31 @@ public enum DocumentRules {
             state.stage = .repealed
             state.repealedOn = on
             detail = "废止：\(reason)"
+        case .declareInvalid(let on, let reason):
+            guard state.stage == .published, let published = state.publishedOn else { throw fail("action", "操作", "只有已公布的文件可以宣布失效") }
+            guard state.invalidatedOn == nil else { throw fail("action", "操作", "已于\(state.invalidatedOn!)宣布失效") }
+            guard on >= published else { throw fail("on", "日期", "失效日期不能早于公布日期 \(published)") }
+            guard !blank(reason) else { throw fail("reason", "理由", "须写明宣布失效的理由（清理结果等）") }
+            state.invalidatedOn = on
+            // No longer in force from `on`: its validity ends the day before.
+            if state.validUntil.map({ $0 >= on }) ?? true { state.validUntil = on.adding(days: -1) }
+            detail = "宣布失效：\(reason)"
+        case .filingReview(_, let result):
+            guard state.filedOn != nil else { throw fail("action", "操作", "报送备案后才能记录备案审查结果") }
+            guard !blank(result) else { throw fail("result", "备案审查结果", "须写明备案审查结果") }
+            state.filingReview = result
+            detail = "备案审查结果：\(result)"
         }
         return DocumentStep(state: state, detail: detail, warnings: warnings)
+    }
+
+    /// A 清理 campaign's verdict on a document: kept (保留), to be amended (修改), repealed (废止) or
+    /// declared invalid (宣布失效); each but 保留 with its reason (国办发〔2018〕37号: 定期清理 ⚠️).
+    public static func checkCleanup(_ result: CleanupResult, reason: String, state: DocumentState, on day: CivilDate) throws(ValidationFailure) {
+        guard state.stage == .published, ["现行有效", "尚未施行"].contains(standing(state, on: day)) else {
+            throw fail("document", "文件", "只有现行有效的文件参加清理（当前：\(standing(state, on: day))）")
+        }
+        if result != .keep && blank(reason) { throw fail("reason", "理由", "清理结果为“\(result.label)”的，须写明理由") }
     }
 
     /// A draft's text is saved as a new version only while the drafting unit holds it: the text put
@@ -270,6 +317,7 @@ public enum DocumentRules {
     public static func standing(_ state: DocumentState, on day: CivilDate) -> String {
         if let repealed = state.repealedOn, repealed <= day { return "已废止" }
         guard state.stage == .published || state.stage == .repealed, let effective = state.effectiveOn else { return "未公布" }
+        if let amended = state.amendedOn, amended <= day { return "已修改" }
         if day < effective { return "尚未施行" }
         if let until = state.validUntil, day > until { return "已失效" }
         return "现行有效"

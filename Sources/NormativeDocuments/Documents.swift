@@ -38,6 +38,13 @@ public final class NormativeDocument: Model, @unchecked Sendable {
     @OptionalField(key: "consultation_summary") public var consultationSummary: String?
     /// 政策解读, published beside the document.
     @OptionalField(key: "interpretation") public var interpretation: String?
+    @OptionalField(key: "invalidated_on") public var invalidatedOn: String?
+    /// 已修改: the day the amending document was published, and which it is.
+    @OptionalField(key: "amended_on") public var amendedOn: String?
+    @OptionalField(key: "amended_by") public var amendedBy: UUID?
+    /// The document this one amends (its 修改决定 or revised text).
+    @OptionalField(key: "amends_id") public var amendsID: UUID?
+    @OptionalField(key: "filing_review") public var filingReview: String?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -101,12 +108,12 @@ enum DocumentMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create(), Texts()]
+    static let all: [any Migration] = [Create(), Texts(), Lifecycle()]
 }
 
 extension NormativeDocument {
     /// The document as `DocumentRules` sees it.
-    var state: DocumentState {
+    public var state: DocumentState {
         func day(_ text: String?) -> CivilDate? { text.flatMap(CivilDate.init) }
         var state = DocumentState(title: title, affectsRights: affectsRights, provisional: provisional)
         state.stage = DocumentStage(rawValue: stage) ?? .drafting
@@ -125,6 +132,9 @@ extension NormativeDocument {
         state.filedOn = day(filedOn)
         state.filingDue = day(filingDue)
         state.repealedOn = day(repealedOn)
+        state.invalidatedOn = day(invalidatedOn)
+        state.amendedOn = day(amendedOn)
+        state.filingReview = filingReview
         return state
     }
 
@@ -145,6 +155,9 @@ extension NormativeDocument {
         filedOn = state.filedOn?.description
         filingDue = state.filingDue?.description
         repealedOn = state.repealedOn?.description
+        invalidatedOn = state.invalidatedOn?.description
+        amendedOn = state.amendedOn?.description
+        filingReview = state.filingReview
     }
 }
 
@@ -157,7 +170,7 @@ public enum DocumentClocks {
     public static let filing = ClockKind(key: "documents.filing", moduleID: "documents", rule: ClockRule(
         title: "规范性文件报送备案", period: .days(30), basis: "法规规章备案审查条例第二十五条及本省规定"))
 
-    public static let all = [review, filing]
+    public static let all = [review, filing, objection]
 }
 
 extension NormativeDocument: ClockOwner {}
@@ -171,7 +184,7 @@ public enum DocumentSettings {
     public static let validity = RuleSetting("documents.validity-years", "规范性文件有效期（年）", default: 5, range: 1...10, basis: "本省规定")
     public static let provisionalValidity = RuleSetting("documents.provisional-validity-years", "暂行、试行规范性文件有效期（年）", default: 2, range: 1...5, basis: "本省规定")
 
-    public static let all = [consultation, reviewMinimum, reviewLimit, filing, validity, provisionalValidity]
+    public static let all = [consultation, reviewMinimum, reviewLimit, filing, validity, provisionalValidity, objection]
 
     /// The rules' settings as this installation has them.
     public static func current(_ services: FazhiServices) -> DocumentRuleSettings {
@@ -189,8 +202,14 @@ public enum DocumentSettings {
 public enum DocumentService {
     /// Registers a draft of `unitCode` (the drafting unit).
     @discardableResult
-    public static func create(title: String?, unitCode: String?, affectsRights: Bool, provisional: Bool, by principal: Principal,
+    public static func create(title: String?, unitCode: String?, affectsRights: Bool, provisional: Bool, amends: UUID? = nil, by principal: Principal,
                               services: FazhiServices, on db: any Database) async throws -> NormativeDocument {
+        if let amends {
+            let old = try await NormativeDocument.find(amends, for: principal, on: db)
+            guard old.stage == DocumentStage.published.rawValue, old.amendedOn == nil else {
+                throw ValidationFailure(field: "amends", label: "修改的文件", message: "只能修改已公布、尚未被修改的文件")
+            }
+        }
         var validator = Validator()
         let title = validator.required(title, field: "title", label: "文件名称", maxLength: 200)
         let code = validator.required(unitCode, field: "unitCode", label: "起草单位编码", maxLength: 32)
@@ -208,6 +227,7 @@ public enum DocumentService {
             row.affectsRights = affectsRights
             row.provisional = provisional
             row.stage = DocumentStage.drafting.rawValue
+            row.amendsID = amends
             row.body = ""
             row.searchKey = DocumentSearch.rowid(row.id!)
             row.createdAt = stamp
@@ -248,6 +268,13 @@ public enum DocumentService {
                 try await ClockService.recordOnOpen(.complete(CivilDateTime(date: on), reason: "出具审核意见"), kind: DocumentClocks.review.key,
                                                     record: row.clockRecord, by: principal, services: services, on: tx)
             case .publish(let on, _, _):
+                if let amends = row.amendsID, let old = try await NormativeDocument.find(amends, on: tx) {
+                    old.amendedOn = on.description
+                    old.amendedBy = row.id
+                    old.updatedAt = stamp
+                    try await old.update(on: tx)
+                    try await log(old, "amended", on: on, detail: "经《\(row.title)》（\(step.state.number ?? "")）修改", by: principal, stamp: stamp, on: tx)
+                }
                 var rule = DocumentClocks.filing.rule
                 rule.period = settings.filing
                 try await ClockService.open(kind: DocumentClocks.filing.key, unitID: row.unitID, title: "\(row.title) 报送备案", record: row.clockRecord,
@@ -274,11 +301,13 @@ public enum DocumentService {
         case .publish: "publish"
         case .file: "file"
         case .repeal: "repeal"
+        case .declareInvalid: "invalidate"
+        case .filingReview: "filing-review"
         }
     }
 
     /// The timeline lines a citizen reads on the public page: the procedure's public facts, not who keyed them.
-    static let publicActions: Set<String> = ["consult", "consultation-close", "deliberate", "publish", "file", "repeal", "interpret"]
+    static let publicActions: Set<String> = ["consult", "consultation-close", "deliberate", "publish", "file", "repeal", "interpret", "invalidate", "amended", "cleanup"]
 
     static func log(_ row: NormativeDocument, _ action: String, on date: CivilDate?, detail: String, by principal: Principal, stamp: Date, on db: any Database) async throws {
         let event = NormativeDocumentEvent()

@@ -38,7 +38,8 @@ public enum NormativeDocumentsModule {
         importers: [DocumentImporter()],
         demoSeed: { context in try await DocumentDemo.seed(context) },
         clockKinds: DocumentClocks.all,
-        unitPathColumns: [UnitPathColumn(NormativeDocument.schema)],
+        unitPathColumns: [UnitPathColumn(NormativeDocument.schema), UnitPathColumn(DocumentCleanup.schema), UnitPathColumn(DocumentCleanupResult.schema),
+                          UnitPathColumn(DocumentObjection.schema)],
         ruleSettings: DocumentSettings.all
     )
 }
@@ -46,10 +47,13 @@ public enum NormativeDocumentsModule {
 enum DocumentPages {
     static func register(_ router: ModuleRouter) {
         router.page(.GET, DocumentRoute.list, permission: DocumentPermissions.read) { req in try await list(req) }
-        router.page(.GET, DocumentRoute.new, permission: DocumentPermissions.manage) { req in newPage(req, values: [:], failure: nil) }
+        router.page(.GET, DocumentRoute.new, permission: DocumentPermissions.manage) { req in
+            newPage(req, values: ["amends": req.query[String.self, at: "amends"].flatMap(UUID.init(uuidString:))?.uuidString ?? ""], failure: nil)
+        }
         router.form(DocumentRoute.new, permission: DocumentPermissions.manage, submit: { req, fields in
             let row = try await DocumentService.create(title: fields["title"], unitCode: fields["unitCode"], affectsRights: fields.flag("affectsRights"),
-                                                       provisional: fields.flag("provisional"), by: try req.caller, services: req.fazhi, on: req.db)
+                                                       provisional: fields.flag("provisional"), amends: fields["amends"].flatMap(UUID.init(uuidString:)),
+                                                       by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: "已登记 \(row.title)")
         }, reshow: { req, fields, failure in newPage(req, values: fields.values, failure: failure) })
         router.page(.GET, DocumentRoute.record, permission: DocumentPermissions.read) { req in try await show(req, values: [:], failure: nil) }
@@ -70,6 +74,20 @@ enum DocumentPages {
             return Layout.redirect(req, to: DocumentRoute.record.path(id), notice: "已发布政策解读")
         }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
         router.imports(DocumentImporter(), page: DocumentRoute.importPage, template: DocumentRoute.importTemplate)
+        CleanupPages.register(router)
+        router.form(DocumentRoute.objection, permission: DocumentPermissions.review, submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            try await ObjectionService.answer(id, on: fields["on"], upheld: fields.flag("upheld"), text: fields["answer"], by: try req.caller, services: req.fazhi, on: req.db)
+            guard let row = try await DocumentObjection.find(id, on: req.db) else { throw ScopeDenied(entityType: DocumentObjection.schema, entityID: id.uuidString) }
+            return Layout.redirect(req, to: DocumentRoute.record.path(row.documentID), notice: "已答复")
+        }, reshow: { req, fields, failure in
+            let id = try req.parameters.require("id", as: UUID.self)
+            guard let row = try await DocumentObjection.find(id, on: req.db), try req.caller.covers(unitPath: row.unitPath) else {
+                throw ScopeDenied(entityType: DocumentObjection.schema, entityID: id.uuidString)
+            }
+            req.parameters.set("id", to: row.documentID.uuidString)
+            return try await show(req, values: fields.values, failure: failure)
+        })
         DocumentLibraryPages.register(router)
     }
 
@@ -111,6 +129,7 @@ enum DocumentPages {
             return .publish(on: try fields.date("on", label: "日期"), number: fields.text("number"), effectiveOn: try fields.date("effectiveOn", label: "施行日期"))
         case "file": return .file(on: try fields.date("on", label: "日期"))
         case "repeal": return .repeal(on: try fields.date("on", label: "日期"), reason: fields.text("text"))
+        case "filing-review": return .filingReview(on: try fields.date("on", label: "日期"), result: fields.text("text"))
         default: throw ValidationFailure(field: "step", label: "操作", message: "请选择操作")
         }
     }
@@ -138,7 +157,10 @@ enum DocumentPages {
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unit_id)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
         if principal.has(DocumentPermissions.manage) { actions.append(link("起草文件", DocumentRoute.new.path(), [.cls("button")])) }
-        if principal.has(DocumentPermissions.review) { actions.append(link("导入文件目录", DocumentRoute.importPage.path())) }
+        if principal.has(DocumentPermissions.review) {
+            actions.append(link("导入文件目录", DocumentRoute.importPage.path()))
+            actions.append(link("文件清理", DocumentRoute.cleanups.path()))
+        }
         actions.append(link("公开的文件库", PortalRoute.documents.path()))
         return Layout.page(req, title: "行政规范性文件", content: [
             el("div", [.cls("actions")], actions),
@@ -162,6 +184,8 @@ enum DocumentPages {
                 UI.field("文件名称", name: "title", value: values["title"], error: failure?.message(for: "title"), required: true),
                 UI.field("起草单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true),
                 UI.select("是否涉及公民、法人和其他组织权利义务", name: "affectsRights", options: [("1", "是（应当公开征求意见）"), ("0", "否")], selected: values["affectsRights"] ?? "1"),
+                el("input", [.type("hidden"), .name("amends"), .value(values["amends"] ?? "")]),
+                (values["amends"] ?? "").isEmpty ? .empty : el("p", text: "本文件修改已公布的文件：公布后，原文件的效力状态为“已修改”。"),
                 UI.select("暂行、试行", name: "provisional", options: [("0", "否（有效期\(req.fazhi.rule(DocumentSettings.validity))年）"),
                                                                     ("1", "是（有效期\(req.fazhi.rule(DocumentSettings.provisionalValidity))年）")], selected: values["provisional"] ?? "0"),
                 el("button", [.type("submit")], text: "登记"),
@@ -176,6 +200,7 @@ enum DocumentPages {
         let events = try await NormativeDocumentEvent.query(on: req.db).filter(\.$documentID == id).sort(\.$createdAt).all()
         let versions = try await NormativeDocumentVersion.query(on: req.db).filter(\.$documentID == id).sort(\.$number).all()
         let comments = try await NormativeDocumentComment.query(on: req.db).filter(\.$documentID == id).sort(\.$receivedAt).limit(1_000).all()
+        let objections = try await DocumentObjection.query(on: req.db).filter(\.$documentID == id).sort(\.$receivedOn).limit(1_000).all()
         let unitName = try await req.fazhi.unitNames.of([row.unitID], services: req.fazhi, on: req.db)[row.unitID]
         let today = CivilDateTime(req.fazhi.now).date
         var content: [Node] = [
@@ -196,6 +221,26 @@ enum DocumentPages {
             el("h2", text: "现行文本"),
             el("div", [.cls("document-text")], TextDiff.split(row.body).map { el("p", text: $0) }),
         ]
+        if let filingReview = row.filingReview { content.append(el("p", text: "备案审查结果：\(filingReview)")) }
+        if let amends = row.amendsID { content.append(el("p", [], [.text("本文件修改："), link("原文件", DocumentRoute.record.path(amends))])) }
+        if let by = row.amendedBy { content.append(el("p", [], [.text("已于\(row.amendedOn ?? "")修改："), link("修改文件", DocumentRoute.record.path(by))])) }
+        if row.stage == DocumentStage.published.rawValue && row.amendedOn == nil && principal.has(DocumentPermissions.manage) {
+            content.append(link("起草修改本文件的文件", DocumentRoute.new.path() + "?amends=\(id.uuidString)"))
+        }
+        if !objections.isEmpty {
+            content.append(UI.simpleTable(caption: "异议和审查建议（\(objections.count)条）", headers: ["收到日期", "内容", "联系方式", "答复"], rows: objections.map { objection in
+                var answer: Node = .text(objection.answeredOn.map { "\($0)：\(objection.upheld == true ? "成立" : "不成立")，\(objection.answer ?? "")" } ?? "待答复")
+                if objection.answeredOn == nil && principal.has(DocumentPermissions.review) {
+                    answer = UI.form(action: DocumentRoute.objection.path(objection.id!), csrf: req.csrfToken, [
+                        UI.field("日期", name: "on", value: values["on"], type: "date", error: failure?.message(for: "on")),
+                        UI.select("结论", name: "upheld", options: [("0", "不成立"), ("1", "成立，文件须纠正")], selected: values["upheld"]),
+                        UI.field("答复", name: "answer", value: values["answer"], error: failure?.message(for: "answer")),
+                        el("button", [.type("submit")], text: "答复"),
+                    ])
+                }
+                return [.text(objection.receivedOn), .text(objection.body), .text(objection.contactMasked ?? "—"), answer]
+            }))
+        }
         if !comments.isEmpty {
             content.append(UI.simpleTable(caption: "公众意见（\(comments.count)条）", headers: ["收到时间", "意见", "联系方式"], rows: comments.map {
                 [.text(CivilDateTime($0.receivedAt).description), .text($0.body), .text($0.contactMasked ?? "—")]
@@ -224,7 +269,7 @@ enum DocumentPages {
             content.append(UI.form(action: DocumentRoute.steps.path(id), csrf: req.csrfToken, [
                 UI.select("操作", name: "step", options: [("consult", "公开征求意见"), ("close", "结束征求意见（写明采纳情况）"), ("skip", "不征求意见（写明理由）"),
                                                        ("submit", "送合法性审核"), ("opinion", "合法性审核意见（司法行政部门）"), ("deliberate", "集体审议（写明会议）"),
-                                                       ("publish", "公布"), ("file", "报送备案"), ("repeal", "废止（写明理由）")],
+                                                       ("publish", "公布"), ("file", "报送备案"), ("filing-review", "备案审查结果"), ("repeal", "废止（写明理由）")],
                           selected: values["step"], error: failure?.message(for: "step")),
                 UI.field("日期", name: "on", value: values["on"], type: "date", error: failure?.message(for: "on")),
                 UI.field("说明（采纳情况、理由、审核意见、会议）", name: "text", value: values["text"], error: failure?.message(for: "text") ?? failure?.message(for: "summary") ?? failure?.message(for: "reason") ?? failure?.message(for: "opinion") ?? failure?.message(for: "meeting")),

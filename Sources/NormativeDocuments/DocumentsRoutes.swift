@@ -11,4 +11,11 @@ public enum DocumentRoute: String, RouteTemplate, CaseIterable {
     /// The versions of the text: GET compares two (`?from=1&to=2`), POST saves the next draft.
     case versions = "documents/:id/versions"
     case interpretation = "documents/:id/interpretation"
+    /// 清理 campaigns: the list (GET) and a new one (POST); one campaign, its verdicts (POST) and its end (POST).
+    case cleanups = "documents/cleanups"
+    case cleanup = "documents/cleanups/:id"
+    case cleanupResults = "documents/cleanups/:id/results"
+    case cleanupFinish = "documents/cleanups/:id/finish"
+    /// A citizen's 审查建议 and its answer (POST).
+    case objection = "documents/objections/:id"
 }

@@ -138,4 +138,32 @@ private func refusal(_ action: DocumentAction, _ state: DocumentState) -> String
         #expect(comment(consulting, on: due.adding(days: 1))?.contains("截止") == true)
         #expect(comment(rights, on: day("2026-02-24"))?.contains("未公开征求意见") == true)
     }
+
+    @Test("after publication: 宣布失效 ends validity the day before, 备案审查 only once filed, 清理 only of documents in force and with reasons")
+    func afterPublication() throws {
+        let (published, _) = try run(rights, [.consult(on: day("2025-03-03"))])
+        let due = try #require(published.consultationDue)
+        let (live, _) = try run(published, [
+            .closeConsultation(on: due, summary: "无意见"), .submitReview(on: due), .reviewOpinion(on: day("2025-04-01"), passed: true, opinion: "合法"),
+            .deliberate(on: day("2025-04-08"), meeting: "常务会议"), .publish(on: day("2025-04-10"), number: "示政规〔2025〕1号", effectiveOn: day("2025-05-01")),
+        ])
+        #expect(refusal(.filingReview(on: day("2025-05-01"), result: "无问题"), live)?.contains("报送备案后") == true)
+        let (filed, _) = try run(live, [.file(on: day("2025-04-20")), .filingReview(on: day("2025-05-10"), result: "未发现问题")])
+        #expect(filed.filingReview == "未发现问题")
+        #expect(refusal(.declareInvalid(on: day("2025-04-09"), reason: "清理"), live)?.contains("不能早于公布日期") == true)
+        #expect(refusal(.declareInvalid(on: day("2025-12-01"), reason: " "), live)?.contains("理由") == true)
+        let (invalid, _) = try run(live, [.declareInvalid(on: day("2025-12-01"), reason: "调整对象消失")])
+        #expect(invalid.validUntil == day("2025-11-30") && DocumentRules.standing(invalid, on: day("2025-12-01")) == "已失效")
+        #expect(DocumentRules.standing(invalid, on: day("2025-11-30")) == "现行有效")
+        func cleanup(_ result: CleanupResult, _ reason: String, _ state: DocumentState, on date: String) -> String? {
+            do { try DocumentRules.checkCleanup(result, reason: reason, state: state, on: day(date)); return nil } catch { return error.errors[0].message }
+        }
+        #expect(cleanup(.keep, "", live, on: "2025-11-01") == nil)
+        #expect(cleanup(.amend, "", live, on: "2025-11-01")?.contains("须写明理由") == true)
+        #expect(cleanup(.keep, "", invalid, on: "2025-12-02")?.contains("已失效") == true)
+        #expect(cleanup(.keep, "", rights, on: "2025-12-02")?.contains("未公布") == true)
+        var amended = live
+        amended.amendedOn = day("2025-09-01")
+        #expect(DocumentRules.standing(amended, on: day("2025-09-01")) == "已修改" && cleanup(.keep, "", amended, on: "2025-11-01")?.contains("已修改") == true)
+    }
 }
