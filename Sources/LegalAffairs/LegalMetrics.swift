@@ -2,6 +2,7 @@ import FazhiCalendar
 import FazhiCore
 import Fluent
 import FluentSQL
+import SQLKit
 import Foundation
 import MajorDecisions
 import NormativeDocuments
@@ -34,6 +35,24 @@ enum LegalMetrics {
         units(scope, kinds: kinds, on: db).filter(.sql(embed: """
             EXISTS (SELECT 1 FROM legal_adviser_assignments a JOIN legal_advisers d ON d.id = a.adviser_id \
             WHERE a.unit_id = units.id AND d.term_from <= \(bind: day.description) AND d.term_to >= \(bind: day.description))
+            """))
+    }
+
+    /// The services recorded in the year by advisers serving a unit of the scope.
+    static func services(_ scope: MetricScope, on db: any Database) -> QueryBuilder<LegalAdviserService> {
+        let query = LegalAdviserService.query(on: db).filter(\.$servedOn >= "\(scope.year)-01-01").filter(\.$servedOn < "\(scope.year + 1)-01-01")
+        if let path = scope.unitPath {
+            query.filter(.sql(embed: "EXISTS (SELECT 1 FROM legal_adviser_assignments a WHERE a.adviser_id = legal_adviser_services.adviser_id AND a.unit_path LIKE \(bind: path + "%"))"))
+        }
+        return query
+    }
+
+    /// The advisers with a service recorded in the year, for the records behind the figure.
+    static func advisersServing(_ scope: MetricScope, on db: any Database) -> QueryBuilder<LegalAdviser> {
+        let path: SQLQueryString = scope.unitPath.map { " AND EXISTS (SELECT 1 FROM legal_adviser_assignments a WHERE a.adviser_id = legal_advisers.id AND a.unit_path LIKE \(bind: $0 + "%"))" } ?? ""
+        return LegalAdviser.query(on: db).filter(.sql(embed: """
+            EXISTS (SELECT 1 FROM legal_adviser_services s WHERE s.adviser_id = legal_advisers.id \
+            AND s.served_on >= \(bind: "\(scope.year)-01-01") AND s.served_on < \(bind: "\(scope.year + 1)-01-01"))\(path)
             """))
     }
 
@@ -74,6 +93,12 @@ enum LegalMetrics {
                 return .amount(Decimal(yuan) / 10_000)
             }, records: .query({ scope, db in reviews(scope, on: db).filter(\.$amountYuan != nil).sort(\.$opinionOn) }, ref)),
         ]
+        figures.append(MetricDefinition(key: "legal.adviser-opinions", label: "法律顾问、公职律师出具法律意见",
+                                        definition: "本年度法律顾问和公职律师记录的出具法律意见件数之和", unit: .piece, compute: { scope, db in
+            .count(try await services(scope, on: db).sumOfIntegers("opinions"))
+        }, records: .query({ scope, db in advisersServing(scope, on: db).sort(\.$name) }, { row in
+            MetricRecordRef(id: row.id!.uuidString, title: "\(row.name)（\(row.employer)）", link: LegalRoute.advisers.path())
+        })))
         for (key, (label, kinds)) in zip(["departments", "townships", "villages"], coverageKinds) {
             figures.append(MetricDefinition(key: "legal.adviser-coverage-\(key)", label: "\(label)法律顾问覆盖率",
                                             definition: "年末（12月31日）有在聘法律顾问或公职律师服务的\(label)数 ÷ \(label)数 × 100%", unit: .percent, compute: { scope, db in

@@ -46,6 +46,7 @@ public enum LegalAffairsModule {
         importers: [ReviewLedgerImporter(), AdviserImporter()],
         demoSeed: { context in try await LegalDemo.seed(context) },
         clockKinds: LegalClocks.all,
+        dashboardWidgets: [DashboardWidget(id: "legal", permission: LegalPermissions.read) { req in try await LegalPages.widget(req) }],
         unitPathColumns: [UnitPathColumn(LegalityReview.schema), UnitPathColumn(LegalAdviserAssignment.schema), UnitPathColumn(LegalAdviser.schema)],
         ruleSettings: LegalSettings.all
     )
@@ -92,6 +93,21 @@ enum LegalPages {
                                                  by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: LegalRoute.advisers.path(), notice: "已记录")
         }, reshow: { req, fields, failure in try await advisers(req, values: fields.values, failure: failure) })
+    }
+
+    /// The dashboard card: reviews waiting for an opinion, advisers' terms ending soon.
+    static func widget(_ req: Request) async throws -> Node {
+        let principal = try req.caller
+        let today = CivilDateTime(req.fazhi.now).date
+        let warn = req.fazhi.rule(LegalSettings.expiryWarning)
+        let waiting = try await LegalityReview.scoped(for: principal, on: req.db).filter(\.$opinionOn == nil).count()
+        let expiring = try await LegalAdviser.scoped(for: principal, on: req.db).filter(\.$termTo >= today.description)
+            .filter(\.$termTo <= today.adding(days: warn).description).count()
+        return el("section", [.cls("widget"), .aria("labelledby", "legal-heading")], [
+            el("h2", [.id("legal-heading")], text: "合法性审查和法律顾问"),
+            el("p", text: "待审查的合同和其他事项 \(waiting) 件；法律顾问、公职律师聘期 \(warn) 日内届满 \(expiring) 人。"),
+            el("p", [], [link("审查队列", LegalRoute.reviews.path()), .text(" · "), link("法律顾问名册", LegalRoute.advisers.path())]),
+        ])
     }
 
     static func yuan(_ amount: Int64?) -> String {

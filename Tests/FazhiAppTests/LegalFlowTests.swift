@@ -112,6 +112,13 @@ import VaporTesting
             #expect(v2026.numerator == 0 && v2026.denominator == villages)
             let d2026 = try await Self.figure(t, "legal.adviser-coverage-departments", year: 2026)
             #expect(d2026.numerator == 1)
+            // The opinions recorded this year, for the county and for a township the adviser does not serve.
+            #expect(try await Self.figure(t, "legal.adviser-opinions").value == "2")
+            let dongling = try await t.unit("SFX-DL")
+            let definition = try #require(t.services.metrics.definition("legal.adviser-opinions"))
+            #expect(try await t.services.metrics.evaluate(definition, scope: MetricScope(year: 2026, unitPath: dongling.path, unitName: dongling.name), on: t.db).value == "0")
+            // The dashboard warns of the term ending in April.
+            #expect(try await t.request(bureau, .GET, "/").body.string.contains("60 日内届满 1 人"))
             // The roster page counts today's coverage: the adviser serves two villages now.
             #expect(page.contains("2 / \(villages)"))
         }
