@@ -154,6 +154,7 @@ let package = Package(
         .target(
             name: "NormativeDocuments",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 "FazhiCore",
                 "FazhiCalendar",
                 "FazhiDeadlines",

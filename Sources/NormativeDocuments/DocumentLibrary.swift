@@ -176,6 +176,9 @@ enum DocumentLibraryPages {
         if let interpretation = row.interpretation {
             content += [el("h2", text: "政策解读"), el("div", [.cls("document-text")], TextDiff.split(interpretation).map { el("p", text: $0) })]
         }
+        let attachments = try await DocumentAttachment.query(on: req.db).filter(\.$documentID == id).field(\.$id).field(\.$documentID).field(\.$kind)
+            .field(\.$filename).field(\.$size).sort(\.$createdAt).all()
+        content += DocumentAttachmentPages.section(row, attachments: attachments, publicPage: true, canUpload: false, csrf: "")
         if let by = row.amendedBy { content.append(el("p", [], [.text("本文件已于\(row.amendedOn ?? "")修改，见"), link("修改后的文件", PortalRoute.document.path(by))])) }
         content.append(UI.simpleTable(caption: "制定和效力变化", headers: ["日期", "事项"], rows: events.map { [.text($0.happenedOn ?? CivilDateTime($0.createdAt).date.description), .text($0.detail)] }))
         if row.stage == DocumentStage.published.rawValue {

@@ -108,7 +108,7 @@ enum DocumentMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create(), Texts(), Lifecycle()]
+    static let all: [any Migration] = [Create(), Texts(), Lifecycle(), Attachments()]
 }
 
 extension NormativeDocument {

@@ -75,6 +75,7 @@ enum DocumentPages {
         }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
         router.imports(DocumentImporter(), page: DocumentRoute.importPage, template: DocumentRoute.importTemplate)
         CleanupPages.register(router)
+        DocumentAttachmentPages.register(router)
         router.form(DocumentRoute.objection, permission: DocumentPermissions.review, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
             try await ObjectionService.answer(id, on: fields["on"], upheld: fields.flag("upheld"), text: fields["answer"], by: try req.caller, services: req.fazhi, on: req.db)
@@ -201,6 +202,8 @@ enum DocumentPages {
         let versions = try await NormativeDocumentVersion.query(on: req.db).filter(\.$documentID == id).sort(\.$number).all()
         let comments = try await NormativeDocumentComment.query(on: req.db).filter(\.$documentID == id).sort(\.$receivedAt).limit(1_000).all()
         let objections = try await DocumentObjection.query(on: req.db).filter(\.$documentID == id).sort(\.$receivedOn).limit(1_000).all()
+        let attachments = try await DocumentAttachment.query(on: req.db).filter(\.$documentID == id).field(\.$id).field(\.$documentID).field(\.$kind)
+            .field(\.$filename).field(\.$size).sort(\.$createdAt).all()
         let unitName = try await req.fazhi.unitNames.of([row.unitID], services: req.fazhi, on: req.db)[row.unitID]
         let today = CivilDateTime(req.fazhi.now).date
         var content: [Node] = [
@@ -221,6 +224,7 @@ enum DocumentPages {
             el("h2", text: "现行文本"),
             el("div", [.cls("document-text")], TextDiff.split(row.body).map { el("p", text: $0) }),
         ]
+        content += DocumentAttachmentPages.section(row, attachments: attachments, publicPage: false, canUpload: principal.has(DocumentPermissions.manage), csrf: req.csrfToken)
         if let filingReview = row.filingReview { content.append(el("p", text: "备案审查结果：\(filingReview)")) }
         if let amends = row.amendsID { content.append(el("p", [], [.text("本文件修改："), link("原文件", DocumentRoute.record.path(amends))])) }
         if let by = row.amendedBy { content.append(el("p", [], [.text("已于\(row.amendedOn ?? "")修改："), link("修改文件", DocumentRoute.record.path(by))])) }

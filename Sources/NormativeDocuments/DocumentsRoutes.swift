@@ -11,6 +11,9 @@ public enum DocumentRoute: String, RouteTemplate, CaseIterable {
     /// The versions of the text: GET compares two (`?from=1&to=2`), POST saves the next draft.
     case versions = "documents/:id/versions"
     case interpretation = "documents/:id/interpretation"
+    /// Files kept with a document: upload (POST) and one file (GET).
+    case attachments = "documents/:id/attachments"
+    case attachment = "documents/:id/attachments/:attachment"
     /// 清理 campaigns: the list (GET) and a new one (POST); one campaign, its verdicts (POST) and its end (POST).
     case cleanups = "documents/cleanups"
     case cleanup = "documents/cleanups/:id"

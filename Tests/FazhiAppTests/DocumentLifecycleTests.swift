@@ -114,3 +114,55 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct DocumentAttachmentTests {
+    func upload(_ t: TestApp, _ browser: TestApp.Browser, document: UUID, kind: String, filename: String, content: String) async throws -> TestingHTTPResponse {
+        var captured: TestingHTTPResponse?
+        try await t.app.testing().test(.POST, "/documents/\(document)/attachments", beforeRequest: { req in
+            req.headers.replaceOrAdd(name: .cookie, value: browser.cookieHeader)
+            let boundary = "fazhi-test-boundary"
+            req.headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.csrf)\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n\(kind)\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: text/plain\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+            req.body = ByteBuffer(string: body)
+        }, afterResponse: { captured = $0 })
+        return try #require(captured)
+    }
+
+    @Test("a 起草说明 uploaded with a draft is public once the document is published; other material stays with staff")
+    func publicOnceFiled() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("officer.scjg")
+            let officerPrincipal = try await t.principal("officer.scjg")
+            let draft = try await DocumentService.create(title: "附件测试办法", unitCode: "SFX-SCJG", affectsRights: false, provisional: false, by: officerPrincipal,
+                                                         services: t.services, on: t.db)
+            _ = try await t.request(officer, .GET, "/documents/\(draft.id!)")
+            #expect(try await upload(t, officer, document: draft.id!, kind: "draftingNote", filename: "起草说明.txt", content: "起草说明正文").status == .seeOther)
+            #expect(try await upload(t, officer, document: draft.id!, kind: "other", filename: "内部材料.txt", content: "内部材料").status == .seeOther)
+            let noKind = try await upload(t, officer, document: draft.id!, kind: "", filename: "x.txt", content: "x")
+            #expect(noKind.status == .unprocessableEntity)
+            let files = try await DocumentAttachment.query(on: t.db).filter(\.$documentID == draft.id!).all()
+            #expect(files.count == 2)
+            let note = try #require(files.first { $0.kind == "draftingNote" }), other = try #require(files.first { $0.kind == "other" })
+            #expect(String(decoding: note.data, as: UTF8.self) == "起草说明正文" && note.sha256.count == 64)
+            #expect(try await t.request(officer, .GET, "/documents/\(draft.id!)/attachments/\(other.id!)").body.string == "内部材料")
+            let anyone = TestApp.Browser()
+            // Not yet published: nothing public.
+            #expect(try await t.request(anyone, .GET, "/gongshi/documents/\(draft.id!)/attachments/\(note.id!)").status == .notFound)
+            let published = try await DocumentLifecycleTests.published(t, title: "附件测试已公布办法", number: "示市监规〔2026〕51号", published: "2026-02-02")
+            _ = try await t.request(officer, .GET, "/documents/\(published.id!)")
+            #expect(try await upload(t, officer, document: published.id!, kind: "draftingNote", filename: "说明.txt", content: "说明").status == .seeOther)
+            #expect(try await upload(t, officer, document: published.id!, kind: "other", filename: "内部.txt", content: "内部").status == .seeOther)
+            let uploaded = try await DocumentAttachment.query(on: t.db).filter(\.$documentID == published.id!).all()
+            let note2 = try #require(uploaded.first { $0.kind == "draftingNote" }), other2 = try #require(uploaded.first { $0.kind == "other" })
+            let page = try await t.request(anyone, .GET, "/gongshi/documents/\(published.id!)").body.string
+            #expect(page.contains("说明.txt") && !page.contains("内部.txt"))
+            let download = try await t.request(anyone, .GET, "/gongshi/documents/\(published.id!)/attachments/\(note2.id!)")
+            #expect(download.status == .ok && download.body.string == "说明" && download.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            #expect(try await t.request(anyone, .GET, "/gongshi/documents/\(published.id!)/attachments/\(other2.id!)").status == .notFound)
+            // Another document's file is not reached through this one.
+            #expect(try await t.request(anyone, .GET, "/gongshi/documents/\(published.id!)/attachments/\(note.id!)").status == .notFound)
+        }
+    }
+}

@@ -99,7 +99,7 @@ import VaporTesting
     static let open: Set<String> = [
         "GET /login", "POST /login", "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/app.css", "GET /api/v1/openapi.json", "GET /gongshi", "GET /gongshi/:id", "GET /gongshi/inspections", "GET /gongshi/benchmarks", "GET /gongshi/check-report", "POST /gongshi/check-report", "GET /gongshi/reports", "GET /gongshi/reports/:id", "GET /gongshi/audit",
         // 规范性文件库 and public consultation (issue 17): documents are public; an opinion needs no account.
-        "GET /gongshi/documents", "GET /gongshi/documents/:id", "POST /gongshi/documents/:id", "GET /gongshi/consultations", "GET /gongshi/consultations/:id", "POST /gongshi/consultations/:id",
+        "GET /gongshi/documents", "GET /gongshi/documents/:id", "POST /gongshi/documents/:id", "GET /gongshi/documents/:id/attachments/:attachment", "GET /gongshi/consultations", "GET /gongshi/consultations/:id", "POST /gongshi/consultations/:id",
         // 重大行政决策事项目录 and the published decisions (第三条、第三十二条).
         "GET /gongshi/decisions", "GET /gongshi/decisions/:id",
     ]

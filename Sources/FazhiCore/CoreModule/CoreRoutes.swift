@@ -64,6 +64,7 @@ public enum PortalRoute: String, RouteTemplate, CaseIterable {
     /// 行政规范性文件库 and drafts open for comment (NormativeDocuments).
     case documents = "gongshi/documents"
     case document = "gongshi/documents/:id"
+    case documentAttachment = "gongshi/documents/:id/attachments/:attachment"
     case consultations = "gongshi/consultations"
     case consultation = "gongshi/consultations/:id"
     /// 重大行政决策事项目录 and each decision's published procedure (MajorDecisions).
