@@ -50,40 +50,34 @@ public struct DecisionImporter: Importer {
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
         var rows: [Row] = []
         var catalogueDays: [String: (CivilDate, Int)] = [:]
-        for (position, cells) in table.rows.enumerated() {
-            let number = ImportTable.rowNumber(position)
-            func value(_ header: String) -> String { table.value(cells, header).trimmingCharacters(in: .whitespaces) }
-            func error(_ column: String, _ message: String) { errors.append(ImportRowError(row: number, column: column, message: message)) }
-            func date(_ header: String, required: Bool = false) -> CivilDate? {
-                let text = value(header).replacingOccurrences(of: "/", with: "-")
-                if text.isEmpty { if required { error(header, "必填") }; return nil }
-                guard let date = CivilDate(text) else { error(header, "“\(text)”不是有效日期（YYYY-MM-DD）"); return nil }
-                return date
-            }
+        for position in table.rows.indices {
+            var row = ImportRow(table, position: position)
             var steps: [(column: String, action: DecisionAction)] = []
-            if let from = date("征求意见开始日期"), let to = date("征求意见结束日期") {
-                steps.append(("征求意见结束日期", .consult(from: from, to: to, adoption: value("采纳情况"), shortReason: value("缩短期限理由").nilIfEmpty)))
+            if let from = row.date("征求意见开始日期"), let to = row.date("征求意见结束日期") {
+                steps.append(("征求意见结束日期", .consult(from: from, to: to, adoption: row.value("采纳情况"), shortReason: row.value("缩短期限理由").nilIfEmpty)))
             }
-            if let from = date("专家论证开始日期"), let to = date("专家论证结束日期") { steps.append(("专家论证意见", .expertReview(from: from, to: to, result: value("专家论证意见")))) }
-            if let from = date("风险评估开始日期"), let to = date("风险评估结束日期") { steps.append(("风险评估结论", .riskAssessment(from: from, to: to, result: value("风险评估结论")))) }
-            for item in value("不履行程序及理由").split(separator: "；").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            if let from = row.date("专家论证开始日期"), let to = row.date("专家论证结束日期") { steps.append(("专家论证意见", .expertReview(from: from, to: to, result: row.value("专家论证意见")))) }
+            if let from = row.date("风险评估开始日期"), let to = row.date("风险评估结束日期") { steps.append(("风险评估结论", .riskAssessment(from: from, to: to, result: row.value("风险评估结论")))) }
+            for item in row.value("不履行程序及理由").split(separator: "；").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
                 let parts = item.split(separator: "：", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let procedure = DecisionProcedure.allCases.first(where: { $0.label == parts[0] }) else {
-                    error("不履行程序及理由", "“\(item)”应写作“程序名称：理由”，程序为公众参与、专家论证、风险评估"); continue
+                    row.error("不履行程序及理由", "“\(item)”应写作“程序名称：理由”，程序为公众参与、专家论证、风险评估"); continue
                 }
                 steps.append(("不履行程序及理由", .waive(procedure, reason: parts[1])))
             }
-            if let sent = date("合法性审查送审日期") {
+            if let sent = row.date("合法性审查送审日期") {
                 steps.append(("合法性审查送审日期", .submitLegalityReview(on: sent)))
-                if let to = date("合法性审查意见日期") { steps.append(("合法性审查意见日期", .legalityReview(from: sent, to: to, opinion: value("合法性审查意见")))) }
+                if let to = row.date("合法性审查意见日期") { steps.append(("合法性审查意见日期", .legalityReview(from: sent, to: to, opinion: row.value("合法性审查意见")))) }
             }
-            if let on = date("集体讨论日期") { steps.append(("集体讨论日期", .discuss(on: on, meeting: value("会议"), headDecision: value("行政首长决定")))) }
-            if let on = date("公布日期") { steps.append(("公布日期", .publish(on: on))) }
-            guard let catalogued = date("目录公布日期", required: true) else { continue }
-            let key = value("决策机关编码") + "|" + value("目录年度")
-            if let (day, row) = catalogueDays[key], day != catalogued { error("目录公布日期", "与第\(row)行同一机关同一年度的目录公布日期（\(day)）不同") }
-            if catalogueDays[key] == nil { catalogueDays[key] = (catalogued, number) }
-            rows.append(Row(number: number, title: value("决策事项"), unitCode: value("决策机关编码"), year: value("目录年度"), catalogued: catalogued, steps: steps))
+            if let on = row.date("集体讨论日期") { steps.append(("集体讨论日期", .discuss(on: on, meeting: row.value("会议"), headDecision: row.value("行政首长决定")))) }
+            if let on = row.date("公布日期") { steps.append(("公布日期", .publish(on: on))) }
+            let catalogued = row.date("目录公布日期", required: true)
+            let key = row.value("决策机关编码") + "|" + row.value("目录年度")
+            if let catalogued, let (day, first) = catalogueDays[key], day != catalogued { row.error("目录公布日期", "与第\(first)行同一机关同一年度的目录公布日期（\(day)）不同") }
+            errors += row.errors
+            guard let catalogued else { continue }
+            if catalogueDays[key] == nil { catalogueDays[key] = (catalogued, row.number) }
+            rows.append(Row(number: row.number, title: row.value("决策事项"), unitCode: row.value("决策机关编码"), year: row.value("目录年度"), catalogued: catalogued, steps: steps))
         }
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors.sorted { ($0.row, $0.column) < ($1.row, $1.column) }) }
         let prepared = rows

@@ -208,17 +208,7 @@ public enum DecisionService {
                                              "waive", "discuss", "publish", "evaluate"]
 
     static func log(_ row: MajorDecision, _ action: String, on date: CivilDate?, detail: String, by principal: Principal, stamp: Date, on db: any Database) async throws {
-        let event = MajorDecisionEvent()
-        event.id = .v4()
-        event.decisionID = row.id!
-        event.action = action
-        event.happenedOn = date?.description
-        event.detail = detail
-        event.actor = principal.auditActor.name
-        event.createdAt = stamp
-        try await event.create(on: db)
-        try await AuditLog.append(AuditEvent(action: "decisions.\(action)", entityType: MajorDecision.schema, entityID: row.id!.uuidString,
-                                             detail: AuditEvent.stepDetail(row.title, on: date?.description ?? "", text: detail)),
-                                  by: principal.auditActor, at: stamp, on: db)
+        try await Timeline.append(MajorDecisionEvent.self, record: row.id!, title: row.title, entityType: MajorDecision.schema, module: "decisions",
+                                  action: action, on: date?.description, detail: detail, by: principal, stamp: stamp, on: db)
     }
 }

@@ -54,7 +54,7 @@ extension MajorDecision: UnitScoped {
 }
 
 /// One line of a decision's timeline.
-public final class MajorDecisionEvent: Model, @unchecked Sendable {
+public final class MajorDecisionEvent: TimelineEvent, @unchecked Sendable {
     public static let schema = "major_decision_events"
 
     @ID(key: .id) public var id: UUID?
@@ -66,6 +66,11 @@ public final class MajorDecisionEvent: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
+
+    public var recordID: UUID {
+        get { decisionID }
+        set { decisionID = newValue }
+    }
 }
 
 /// A decision-making organ's 决策事项目录 of a year, published after the same-level Party committee

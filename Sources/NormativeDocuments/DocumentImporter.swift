@@ -60,49 +60,36 @@ public struct DocumentImporter: Importer {
         var errors = headerErrors(table)
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
         var rows: [Row] = []
-        for (position, cells) in table.rows.enumerated() {
-            let number = ImportTable.rowNumber(position)
-            func value(_ header: String) -> String { table.value(cells, header).trimmingCharacters(in: .whitespaces) }
-            func error(_ column: String, _ message: String) { errors.append(ImportRowError(row: number, column: column, message: message)) }
-            func date(_ header: String, required: Bool = false) -> CivilDate? {
-                let text = value(header).replacingOccurrences(of: "/", with: "-")
-                if text.isEmpty { if required { error(header, "必填") }; return nil }
-                guard let date = CivilDate(text) else { error(header, "“\(text)”不是有效日期（YYYY-MM-DD）"); return nil }
-                return date
-            }
-            func yes(_ header: String) -> Bool {
-                switch value(header) {
-                case "是": return true
-                case "", "否": return false
-                default: error(header, "应为“是”或“否”"); return false
-                }
-            }
-            if value("文件名称").isEmpty { error("文件名称", "必填") }
-            if value("涉及权利义务").isEmpty { error("涉及权利义务", "必填：是或否") }
+        for position in table.rows.indices {
+            var row = ImportRow(table, position: position)
+            if row.value("文件名称").isEmpty { row.error("文件名称", "必填") }
+            if row.value("涉及权利义务").isEmpty { row.error("涉及权利义务", "必填：是或否") }
             var steps: [Step] = []
-            let from = date("征求意见开始日期"), to = date("征求意见结束日期")
+            let from = row.date("征求意见开始日期"), to = row.date("征求意见结束日期")
             if let from {
                 steps.append(Step(column: "征求意见开始日期", action: .consult(on: from)))
                 if let to {
-                    steps.append(Step(column: "征求意见结束日期", action: .closeConsultation(on: to, summary: value("采纳情况"))))
+                    steps.append(Step(column: "征求意见结束日期", action: .closeConsultation(on: to, summary: row.value("采纳情况"))))
                 } else {
-                    error("征求意见结束日期", "有征求意见开始日期时必填")
+                    row.error("征求意见结束日期", "有征求意见开始日期时必填")
                 }
-            } else if !value("未征求意见理由").isEmpty || to == nil {
-                steps.append(Step(column: "未征求意见理由", action: .skipConsultation(reason: value("未征求意见理由"))))
+            } else if !row.value("未征求意见理由").isEmpty || to == nil {
+                steps.append(Step(column: "未征求意见理由", action: .skipConsultation(reason: row.value("未征求意见理由"))))
             }
-            if let on = date("送审日期", required: true) { steps.append(Step(column: "送审日期", action: .submitReview(on: on))) }
-            if let on = date("审核意见日期", required: true) {
-                steps.append(Step(column: "审核意见", action: .reviewOpinion(on: on, passed: true, opinion: value("审核意见"))))
+            if let on = row.date("送审日期", required: true) { steps.append(Step(column: "送审日期", action: .submitReview(on: on))) }
+            if let on = row.date("审核意见日期", required: true) {
+                steps.append(Step(column: "审核意见", action: .reviewOpinion(on: on, passed: true, opinion: row.value("审核意见"))))
             }
-            if let on = date("集体审议日期", required: true) { steps.append(Step(column: "集体审议日期", action: .deliberate(on: on, meeting: value("审议会议")))) }
-            if let on = date("公布日期", required: true), let effective = date("施行日期", required: true) {
-                steps.append(Step(column: "公布日期", action: .publish(on: on, number: value("文号"), effectiveOn: effective)))
+            if let on = row.date("集体审议日期", required: true) { steps.append(Step(column: "集体审议日期", action: .deliberate(on: on, meeting: row.value("审议会议")))) }
+            if let on = row.date("公布日期", required: true), let effective = row.date("施行日期", required: true) {
+                steps.append(Step(column: "公布日期", action: .publish(on: on, number: row.value("文号"), effectiveOn: effective)))
             }
-            if let on = date("备案日期") { steps.append(Step(column: "备案日期", action: .file(on: on))) }
-            if let on = date("废止日期") { steps.append(Step(column: "废止日期", action: .repeal(on: on, reason: value("废止理由")))) }
-            rows.append(Row(number: number, title: value("文件名称"), unitCode: value("起草单位编码"), rights: yes("涉及权利义务"), provisional: yes("暂行试行"),
-                            body: value("正文").nilIfEmpty.map { $0.replacingOccurrences(of: "\r\n", with: "\n") }, steps: steps))
+            if let on = row.date("备案日期") { steps.append(Step(column: "备案日期", action: .file(on: on))) }
+            if let on = row.date("废止日期") { steps.append(Step(column: "废止日期", action: .repeal(on: on, reason: row.value("废止理由")))) }
+            let rights = row.yes("涉及权利义务"), provisional = row.yes("暂行试行")
+            errors += row.errors
+            rows.append(Row(number: row.number, title: row.value("文件名称"), unitCode: row.value("起草单位编码"), rights: rights, provisional: provisional,
+                            body: row.value("正文").nilIfEmpty.map { $0.replacingOccurrences(of: "\r\n", with: "\n") }, steps: steps))
         }
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors.sorted { ($0.row, $0.column) < ($1.row, $1.column) }) }
         let prepared = rows

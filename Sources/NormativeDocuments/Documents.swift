@@ -58,7 +58,7 @@ extension NormativeDocument: UnitScoped {
 }
 
 /// One line of a document's timeline.
-public final class NormativeDocumentEvent: Model, @unchecked Sendable {
+public final class NormativeDocumentEvent: TimelineEvent, @unchecked Sendable {
     public static let schema = "normative_document_events"
 
     @ID(key: .id) public var id: UUID?
@@ -70,6 +70,11 @@ public final class NormativeDocumentEvent: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
+
+    public var recordID: UUID {
+        get { documentID }
+        set { documentID = newValue }
+    }
 }
 
 enum DocumentMigrations {
@@ -310,17 +315,7 @@ public enum DocumentService {
     static let publicActions: Set<String> = ["consult", "consultation-close", "deliberate", "publish", "file", "repeal", "interpret", "invalidate", "amended", "cleanup"]
 
     static func log(_ row: NormativeDocument, _ action: String, on date: CivilDate?, detail: String, by principal: Principal, stamp: Date, on db: any Database) async throws {
-        let event = NormativeDocumentEvent()
-        event.id = .v4()
-        event.documentID = row.id!
-        event.action = action
-        event.happenedOn = date?.description
-        event.detail = detail
-        event.actor = principal.auditActor.name
-        event.createdAt = stamp
-        try await event.create(on: db)
-        try await AuditLog.append(AuditEvent(action: "documents.\(action)", entityType: NormativeDocument.schema, entityID: row.id!.uuidString,
-                                             detail: AuditEvent.stepDetail(row.title, on: date?.description ?? "", text: detail)),
-                                  by: principal.auditActor, at: stamp, on: db)
+        try await Timeline.append(NormativeDocumentEvent.self, record: row.id!, title: row.title, entityType: NormativeDocument.schema, module: "documents",
+                                  action: action, on: date?.description, detail: detail, by: principal, stamp: stamp, on: db)
     }
 }
