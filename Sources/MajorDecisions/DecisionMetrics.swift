@@ -41,6 +41,14 @@ enum DecisionMetrics {
             count("all-procedures", "履行全部五项法定程序的决策", "本年度作出的决策中公众参与、专家论证、风险评估、合法性审查均已履行（未依法免除任何一项）并经集体讨论决定的事项数",
                   { allFive($0, on: $1) }),
             count("consulted", "公开征求意见的决策", "本年度作出的决策中经公开征求意见的事项数", { dated($0, \.$discussedOn, on: $1).filter(\.$participationTo != nil) }),
+            MetricDefinition(key: "decisions.consultation-days", label: "决策公开征求意见平均天数",
+                             definition: "本年度作出的决策中公开征求意见的，征求意见起止日期相隔天数的平均值（一般不少于30日，重大行政决策程序暂行条例第十五条）",
+                             unit: .day, compute: { scope, db in
+                let consulted = { dated(scope, \.$discussedOn, on: db).filter(\.$participationDays != nil) }
+                let count = try await consulted().count()
+                guard count > 0 else { return .missing }
+                return .amount(Decimal(try await consulted().sumOfIntegers("participation_days")) / Decimal(count))
+            }, records: .query({ scope, db in dated(scope, \.$discussedOn, on: db).filter(\.$participationDays != nil).sort(\.$participationDays) }, ref)),
             count("legality-reviewed", "重大行政决策合法性审查", "本年度出具合法性审查意见的决策事项数", { dated($0, \.$legalityTo, on: $1) }),
             count("evaluated", "开展决策后评估", "本年度完成决策后评估的事项数", { dated($0, \.$evaluatedOn, on: $1) }),
         ]

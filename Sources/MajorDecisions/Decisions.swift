@@ -22,6 +22,8 @@ public final class MajorDecision: Model, @unchecked Sendable {
     @OptionalField(key: "participation_to") public var participationTo: String?
     @OptionalField(key: "participation_result") public var participationResult: String?
     @OptionalField(key: "participation_waived") public var participationWaived: String?
+    /// The consultation's length in days (from its first to its last day), kept for the figure.
+    @OptionalField(key: "participation_days") public var participationDays: Int?
     @OptionalField(key: "expert_from") public var expertFrom: String?
     @OptionalField(key: "expert_to") public var expertTo: String?
     @OptionalField(key: "expert_result") public var expertResult: String?
@@ -139,7 +141,30 @@ enum DecisionMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create()]
+    /// The consultation's length kept as a number, so the figure averages it in the database.
+    struct ParticipationDays: AsyncMigration {
+        var name: String { "decisions.002.participation-days" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema(MajorDecision.schema).field("participation_days", .int).update()
+            try await Self.fill(database)
+        }
+
+        /// Each recorded consultation's length, computed by the database from its two days.
+        static func fill(_ database: any Database) async throws {
+            let sql = database as! any SQLDatabase
+            let days: SQLQueryString = sql.dialect.name == "sqlite"
+                ? "CAST(julianday(participation_to) - julianday(participation_from) AS INTEGER)"
+                : "(CAST(participation_to AS date) - CAST(participation_from AS date))"
+            try await sql.raw("UPDATE major_decisions SET participation_days = \(days) WHERE participation_from IS NOT NULL AND participation_to IS NOT NULL").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema(MajorDecision.schema).deleteField("participation_days").update()
+        }
+    }
+
+    static let all: [any Migration] = [Create(), ParticipationDays()]
 }
 
 extension MajorDecision {
@@ -192,6 +217,7 @@ extension MajorDecision {
                 self[keyPath: columns.to] = to.description
                 self[keyPath: columns.result] = result
                 if let waived = columns.waived { self[keyPath: waived] = nil }
+                if procedure == .publicParticipation { participationDays = from.days(until: to) }
             case .waived(let reason)?:
                 if let waived = columns.waived { self[keyPath: waived] = reason }
             case nil:

@@ -120,6 +120,8 @@ extension DocumentClocks {
 }
 
 extension DocumentSettings {
+    /// How long before a document's validity ends the drafting unit is warned (评估 and 续期 or 修改 take months).
+    public static let expiryWarning = RuleSetting("documents.expiry-warning-days", "规范性文件有效期届满提醒（日）", default: 180, range: 1...730, basis: "本平台默认")
     public static let objection = RuleSetting("documents.objection-days", "规范性文件审查建议答复期限（日）", default: 30, range: 1...180, basis: "法规规章备案审查条例及本省规定")
 }
 

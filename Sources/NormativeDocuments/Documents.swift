@@ -189,7 +189,7 @@ public enum DocumentSettings {
     public static let validity = RuleSetting("documents.validity-years", "规范性文件有效期（年）", default: 5, range: 1...10, basis: "本省规定")
     public static let provisionalValidity = RuleSetting("documents.provisional-validity-years", "暂行、试行规范性文件有效期（年）", default: 2, range: 1...5, basis: "本省规定")
 
-    public static let all = [consultation, reviewMinimum, reviewLimit, filing, validity, provisionalValidity, objection]
+    public static let all = [consultation, reviewMinimum, reviewLimit, filing, validity, provisionalValidity, objection, expiryWarning]
 
     /// The rules' settings as this installation has them.
     public static func current(_ services: FazhiServices) -> DocumentRuleSettings {

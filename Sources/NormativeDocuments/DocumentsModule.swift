@@ -38,6 +38,7 @@ public enum NormativeDocumentsModule {
         importers: [DocumentImporter()],
         demoSeed: { context in try await DocumentDemo.seed(context) },
         clockKinds: DocumentClocks.all,
+        dashboardWidgets: [DashboardWidget(id: "documents", permission: DocumentPermissions.read) { req in try await DocumentPages.widget(req) }],
         unitPathColumns: [UnitPathColumn(NormativeDocument.schema), UnitPathColumn(DocumentCleanup.schema), UnitPathColumn(DocumentCleanupResult.schema),
                           UnitPathColumn(DocumentObjection.schema)],
         ruleSettings: DocumentSettings.all
@@ -141,13 +142,18 @@ enum DocumentPages {
 
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
-        let query = ListQuery(req, path: DocumentRoute.list.path(), keys: ["stage", "q", "page"])
+        let query = ListQuery(req, path: DocumentRoute.list.path(), keys: ["stage", "q", "expiring", "page"])
+        let expiringUntil = query["expiring"] == "1" ? CivilDateTime(req.fazhi.now).date.adding(days: req.fazhi.rule(DocumentSettings.expiryWarning)) : nil
         let stage = query["stage"].flatMap(DocumentStage.init(rawValue:))
         let words = DocumentSearch.words(query["q"])
         func select() -> SQLSelectBuilder {
             let select = NormativeDocument.scopedSelect(for: principal, on: req.db)
             if let stage { select.where("stage", .equal, SQLBind(stage.rawValue)) }
             DocumentSearch.filter(select, words: words, on: req.db)
+            if let expiringUntil {
+                select.where("stage", .equal, SQLBind(DocumentStage.published.rawValue)).where("valid_until", .greaterThanOrEqual, SQLBind(CivilDateTime(req.fazhi.now).date.description))
+                    .where("valid_until", .lessThanOrEqual, SQLBind(expiringUntil.description))
+            }
             return select
         }
         // A county issues tens of documents a year: a page number is enough here.
@@ -175,6 +181,21 @@ enum DocumentPages {
                                             .text(DocumentStage(rawValue: $0.stage)?.label ?? $0.stage), .text($0.number ?? "—"), .text($0.published_on ?? "—")] },
                      query: query),
             UI.pagination(Page(items: rows, total: total, request: request), query: query),
+        ])
+    }
+
+    /// The dashboard card: documents whose validity ends within the warning period (🏷).
+    static func widget(_ req: Request) async throws -> Node {
+        let principal = try req.caller
+        let today = CivilDateTime(req.fazhi.now).date
+        let days = req.fazhi.rule(DocumentSettings.expiryWarning)
+        let expiring = try await NormativeDocument.scoped(for: principal, on: req.db).filter(\.$stage == DocumentStage.published.rawValue)
+            .filter(\.$validUntil >= today.description).filter(\.$validUntil <= today.adding(days: days).description).count()
+        let reviewing = try await NormativeDocument.scoped(for: principal, on: req.db).filter(\.$stage == DocumentStage.reviewing.rawValue).count()
+        return el("section", [.cls("widget"), .aria("labelledby", "documents-heading")], [
+            el("h2", [.id("documents-heading")], text: "行政规范性文件"),
+            el("p", text: "有效期 \(days) 日内届满 \(expiring) 件（请评估后续期、修改或废止）；合法性审核中 \(reviewing) 件。"),
+            el("p", [], [link("查看即将届满", DocumentRoute.list.path() + "?expiring=1"), .text(" · "), link("审核中", DocumentRoute.list.path() + "?stage=reviewing")]),
         ])
     }
 

@@ -1,7 +1,9 @@
 import FazhiCore
 import Fluent
 import Foundation
-import MajorDecisions
+@testable import MajorDecisions
+import SQLKit
+import FazhiCalendar
 import Testing
 import VaporTesting
 
@@ -53,6 +55,8 @@ import VaporTesting
             #expect(try await step(officer, ["step": "evaluate", "on": "2026-01-15", "text": "达到预期效果"]).status == .seeOther)
 
             let done = try #require(try await MajorDecision.find(id, on: t.db))
+            // 2025-02-01 to 2025-03-03: thirty days.
+            #expect(done.participationDays == 30)
             #expect(done.participationFrom == "2025-02-01" && done.riskWaived == "不涉及社会稳定、公共安全" && done.legalityTo == "2025-03-25"
                 && done.legalitySubmittedOn == nil && done.discussedOn == "2025-04-01" && done.publishedOn == "2025-04-10" && done.evaluatedOn == "2026-01-15")
             let events = try await MajorDecisionEvent.query(on: t.db).filter(\.$decisionID == id).sort(\.$createdAt).all().map(\.action)
@@ -88,6 +92,27 @@ import VaporTesting
             #expect(adjusted.inCatalogue && adjusted.cataloguedOn == "2026-02-01")
             #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi/decisions/\(row.id!)").status == .notFound)
             #expect(try await t.request(TestApp.Browser(), .GET, "/gongshi/decisions?year=2026").body.string.contains("示范县菜市场升级改造方案"))
+        }
+    }
+
+    @Test("the average consultation length is the database's average of the kept lengths; the migration computes them on both databases")
+    func consultationDays() async throws {
+        try await TestApp.run { t in
+            let government = try await t.unit(DemoCounty.governmentCode)
+            let scope = MetricScope(year: 2025, unitPath: government.path, unitName: government.name)
+            let definition = try #require(t.services.metrics.definition("decisions.consultation-days"))
+            // The oracle: each decision of 2025's two days, counted in Swift.
+            let decided = try await MajorDecision.query(on: t.db).filter(\.$discussedOn >= "2025-01-01").filter(\.$discussedOn < "2026-01-01").all()
+            let lengths = decided.compactMap { row in row.participationFrom.flatMap(CivilDate.init).flatMap { from in row.participationTo.flatMap(CivilDate.init).map { from.days(until: $0) } } }
+            #expect(!lengths.isEmpty && decided.allSatisfy { $0.participationDays == nil || lengths.contains($0.participationDays!) })
+            let expected = RoundingRule.default.apply(Decimal(lengths.reduce(0, +)) / Decimal(lengths.count))
+            let result = try await t.services.metrics.evaluate(definition, scope: scope, on: t.db)
+            #expect(result.value == "\(expected)" || Decimal(string: result.value ?? "") == expected)
+            // Emptied, the migration's computation gives the same lengths back.
+            try await (t.db as! any SQLDatabase).raw("UPDATE major_decisions SET participation_days = NULL").run()
+            try await DecisionMigrations.ParticipationDays.fill(t.db)
+            let refilled = try await MajorDecision.query(on: t.db).filter(\.$discussedOn >= "2025-01-01").filter(\.$discussedOn < "2026-01-01").all()
+            #expect(Dictionary(uniqueKeysWithValues: refilled.map { ($0.id!, $0.participationDays) }) == Dictionary(uniqueKeysWithValues: decided.map { ($0.id!, $0.participationDays) }))
         }
     }
 }

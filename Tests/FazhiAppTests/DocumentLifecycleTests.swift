@@ -115,6 +115,28 @@ import VaporTesting
     }
 }
 
+@Suite struct DocumentExpiryTests {
+    @Test("a provisional document's two years end within the warning period: the dashboard and the list say so")
+    func expiring() async throws {
+        try await TestApp.run { t in
+            let officer = try await t.principal("officer.scjg"), bureau = try await t.principal("supervisor")
+            let row = try await DocumentService.create(title: "到期测试暂行办法", unitCode: "SFX-SCJG", affectsRights: false, provisional: true, by: officer, services: t.services, on: t.db)
+            try await DocumentService.perform(.skipConsultation(reason: "内部"), on: row.id!, by: officer, services: t.services, on: t.db)
+            try await DocumentService.perform(.submitReview(on: CivilDate("2024-03-01")!), on: row.id!, by: officer, services: t.services, on: t.db)
+            try await DocumentService.perform(.reviewOpinion(on: CivilDate("2024-03-11")!, passed: true, opinion: "合法"), on: row.id!, by: bureau, services: t.services, on: t.db)
+            try await DocumentService.perform(.deliberate(on: CivilDate("2024-03-15")!, meeting: "局务会议"), on: row.id!, by: officer, services: t.services, on: t.db)
+            try await DocumentService.perform(.publish(on: CivilDate("2024-04-01")!, number: "示市监规〔2024〕61号", effectiveOn: CivilDate("2024-05-01")!),
+                                              on: row.id!, by: officer, services: t.services, on: t.db)
+            #expect(try await NormativeDocument.find(row.id!, on: t.db)?.validUntil == "2026-04-30")
+            let (browser, _) = try await t.login("officer.scjg")
+            let dashboard = try await t.request(browser, .GET, "/").body.string
+            #expect(dashboard.contains("有效期 180 日内届满 1 件"))
+            let list = try await t.request(browser, .GET, "/documents?expiring=1").body.string
+            #expect(list.contains("到期测试暂行办法") && !list.contains("市场监管领域轻微违法行为不予行政处罚清单"))
+        }
+    }
+}
+
 @Suite struct DocumentAttachmentTests {
     func upload(_ t: TestApp, _ browser: TestApp.Browser, document: UUID, kind: String, filename: String, content: String) async throws -> TestingHTTPResponse {
         var captured: TestingHTTPResponse?

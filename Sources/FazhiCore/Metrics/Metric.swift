@@ -16,6 +16,7 @@ public enum MetricUnit: String, Sendable, Codable, CaseIterable {
     case percent = "%"
     case yuan = "元"
     case tenThousandYuan = "万元"
+    case day = "日"
 }
 
 /// How a rate is cut to its published digits. Published reports do both: 江汉区 2019 rounds, others
