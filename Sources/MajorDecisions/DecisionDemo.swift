@@ -73,5 +73,9 @@ enum DecisionDemo {
                                               by: bureau, services: services, on: db)
             try await DecisionService.perform(.submitLegalityReview(on: today), on: live[0].id!, by: bureau, services: services, on: db)
         }
+        // The other's draft is out for comment on the public site.
+        try await DecisionService.saveDraft(live[1].id!, text: "一、调整的必要性\n二、调整方案：居民用热价格不变，非居民用热价格每平方米上调1.5元\n三、配套措施", by: bureau,
+                                            services: services, on: db)
+        try await DecisionService.perform(.openConsultation(on: today.adding(days: -3)), on: live[1].id!, by: bureau, services: services, on: db)
     }
 }

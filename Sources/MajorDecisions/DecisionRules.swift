@@ -69,6 +69,8 @@ public struct DecisionState: Sendable, Equatable {
     public var headDecision: String?
     public var publishedOn: CivilDate?
     public var archivedOn: CivilDate?
+    /// A consultation open on the public site: from this day, its draft taking opinions (第十五条).
+    public var consultationOpenedOn: CivilDate?
     /// Sent to the legality-review body (the justice bureau's queue), not yet answered.
     public var legalitySubmittedOn: CivilDate?
     /// 决策后评估 (第三十六条).
@@ -99,6 +101,9 @@ public enum DecisionAction: Sendable, Equatable {
     case publish(on: CivilDate)
     /// 决策过程记录和材料归档 (第三十三条).
     case archive(on: CivilDate)
+    /// The draft put out for comment on the public site from `on` (第十五条: 通过政府网站等途径公布决策草案及其说明).
+    /// Closed by `consult(from:` that day`…)`, with the adoption summary.
+    case openConsultation(on: CivilDate)
     /// The draft sent to the legality-review body; its opinion is `legalityReview(from:` this day`…)`.
     case submitLegalityReview(on: CivilDate)
     /// 决策执行情况: the executing unit's report (第三十四条、第三十五条).
@@ -115,7 +120,7 @@ public enum DecisionAction: Sendable, Equatable {
         case .hearing(let heldOn, _): heldOn
         case .waive: nil
         case .discuss(let on, _, _), .publish(let on), .archive(let on), .submitLegalityReview(let on), .track(let on, _), .evaluate(let on, _),
-             .accountability(let on, _): on
+             .accountability(let on, _), .openConsultation(let on): on
         }
     }
 }
@@ -143,7 +148,16 @@ public enum DecisionRules {
             if to < from { throw fail("to", "日期", "结束日期不能早于开始日期 \(from)") }
         }
         switch action {
+        case .openConsultation(let on):
+            if on > today { throw fail("on", "日期", "不能晚于今天") }
+            if state.procedures[.publicParticipation] != nil || state.consultationOpenedOn != nil {
+                throw fail("action", "操作", "公众参与已经记录或正在征求意见")
+            }
+            state.consultationOpenedOn = on
         case .consult(let from, let to, let adoption, let shortReason):
+            if let opened = state.consultationOpenedOn, from != opened {
+                throw fail("from", "开始日期", "本次征求意见自\(opened)在网上公开，开始日期应为该日")
+            }
             try dated(from, to)
             let days = from.days(until: to)
             if days < settings.consultationDays && blank(shortReason) {
@@ -151,6 +165,7 @@ public enum DecisionRules {
             }
             if blank(adoption) { throw fail("adoption", "采纳情况", "须写明意见的采纳情况（重大行政决策程序暂行条例第十四条至第十八条）") }
             state.procedures[.publicParticipation] = .done(from: from, to: to, result: adoption + (blank(shortReason) ? "" : "（缩短期限的理由：\(shortReason!)）"))
+            state.consultationOpenedOn = nil
         case .hearing(let heldOn, let materialsOn):
             try dated(materialsOn, heldOn)
             if materialsOn.days(until: heldOn) < settings.hearingNoticeDays {
@@ -233,6 +248,14 @@ public enum DecisionRules {
             if blank(note) { throw fail("note", "责任追究", "须写明责任追究的对象和结果（重大行政决策程序暂行条例第三十八条）") }
         }
         return state
+    }
+
+    /// Whether the public may send an opinion on `day`: the consultation is open and its minimum
+    /// period (from the first day, `settings.consultationDays` days) has not run out. After that the
+    /// organ closes it with the adoption summary.
+    public static func takesOpinions(_ state: DecisionState, on day: CivilDate, settings: DecisionRuleSettings = DecisionRuleSettings()) -> Bool {
+        guard let opened = state.consultationOpenedOn else { return false }
+        return opened <= day && day <= opened.adding(days: settings.consultationDays)
     }
 
     /// Whether all five procedures were carried out (none waived): the figure "履行全部法定程序".

@@ -67,6 +67,7 @@ public enum DecisionService {
             row.year = year
             let catalogue = try await DecisionCatalogue.query(on: tx).filter(\.$unitID == unit.id!).filter(\.$year == year).first()
             row.inCatalogue = false
+            row.draft = ""
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
@@ -130,6 +131,9 @@ public enum DecisionService {
         let stamp = services.now
         return try await db.write { tx in
             let row = try await MajorDecision.find(id, for: principal, on: tx)
+            if case .openConsultation = action, row.draft.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw ValidationFailure(field: "draft", label: "决策草案", message: "公开征求意见应当公布决策草案及其说明（重大行政决策程序暂行条例第十五条），请先保存草案")
+            }
             let calendar = try await CalendarService.current(services: services, on: tx)
             let state = try DecisionRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar, settings: DecisionSettings.current(services))
             row.apply(state)
@@ -166,6 +170,64 @@ public enum DecisionService {
         }
     }
 
+    /// Saves the draft and its explanation (决策草案及其说明), until the consultation opens.
+    public static func saveDraft(_ id: UUID, text: String?, by principal: Principal, services: FazhiServices, on db: any Database) async throws {
+        var validator = Validator()
+        let text = validator.required(text, field: "draft", label: "决策草案", maxLength: 200_000)
+        try validator.check()
+        let stamp = services.now
+        try await db.write { tx in
+            let row = try await MajorDecision.find(id, for: principal, on: tx)
+            guard row.consultationOpenedOn == nil, row.participationFrom == nil, row.discussedOn == nil else {
+                throw ValidationFailure(field: "draft", label: "决策草案", message: "征求意见开始后草案不能改动")
+            }
+            row.draft = text
+            row.updatedAt = stamp
+            try await row.update(on: tx)
+            try await log(row, "draft", on: nil, detail: "保存决策草案（\(text.count)字）", by: principal, stamp: stamp, on: tx)
+        }
+    }
+
+    /// An opinion from the public site while the consultation takes them (`DecisionRules.takesOpinions`).
+    @discardableResult
+    public static func receiveComment(on id: UUID, body: String?, contact: String?, from address: String, services: FazhiServices,
+                                      on db: any Database) async throws -> DecisionComment {
+        var validator = Validator()
+        let text = validator.required(body, field: "body", label: "意见", maxLength: 5_000)
+        let contact = validator.optional(contact, field: "contact", label: "联系方式", maxLength: 100)
+        try validator.check()
+        let stamp = services.now
+        let sealed = try contact.map { try services.cipher.seal($0) }
+        return try await db.write { tx in
+            guard let row = try await MajorDecision.find(id, on: tx),
+                  DecisionRules.takesOpinions(row.state, on: CivilDateTime(stamp).date, settings: DecisionSettings.current(services)) else {
+                throw ValidationFailure(field: "body", label: "意见", message: "该决策草案当前未公开征求意见")
+            }
+            let comment = DecisionComment()
+            comment.id = .v4()
+            comment.decisionID = id
+            comment.body = text
+            comment.contactSealed = sealed
+            comment.contactMasked = contact.map { $0.allSatisfy { $0.isNumber || $0 == "-" || $0 == " " } ? Masking.phone($0) : Masking.address($0) }
+            comment.receivedAt = stamp
+            try await comment.create(on: tx)
+            try await AuditLog.append(AuditEvent(action: "decisions.comment", entityType: DecisionComment.schema, entityID: comment.id!.uuidString,
+                                                 detail: "公开征求意见：\(row.title)（\(text.count)字）"), by: .anonymous(ip: address), at: stamp, on: tx)
+            return comment
+        }
+    }
+
+    /// The decisions whose drafts take opinions today, for `/gongshi/consultations`.
+    @Sendable static func openConsultations(services: FazhiServices, on db: any Database) async throws -> [PublicConsultation] {
+        let today = CivilDateTime(services.now).date
+        let settings = DecisionSettings.current(services)
+        return try await MajorDecision.query(on: db).filter(\.$consultationOpenedOn != nil).sort(\.$consultationOpenedOn).limit(200).all()
+            .filter { DecisionRules.takesOpinions($0.state, on: today, settings: settings) }
+            .map { PublicConsultation(kind: "重大行政决策", title: $0.title, unitID: $0.unitID, from: $0.consultationOpenedOn ?? "",
+                                      due: CivilDate($0.consultationOpenedOn ?? "")?.adding(days: settings.consultationDays).description ?? "",
+                                      link: PortalRoute.majorDecision.path($0.id!)) }
+    }
+
     static func key(_ action: DecisionAction) -> String {
         switch action {
         case .consult: "consult"
@@ -181,6 +243,7 @@ public enum DecisionService {
         case .track: "track"
         case .evaluate: "evaluate"
         case .accountability: "accountability"
+        case .openConsultation: "consultation-open"
         }
     }
 
@@ -200,11 +263,12 @@ public enum DecisionService {
         case .track(_, let note): "执行情况：\(note)"
         case .evaluate(_, let result): "决策后评估：\(result)"
         case .accountability(_, let note): "责任追究：\(note)"
+        case .openConsultation(let on): "在政府网站公布决策草案，公开征求意见（自\(on)起）"
         }
     }
 
     /// The timeline lines the public page shows: the procedures' results and the decision, not who keyed them.
-    static let publicActions: Set<String> = ["catalogue", "catalogue-adjust", "consult", "hearing", "expert-review", "risk-assessment", "legality-review",
+    static let publicActions: Set<String> = ["catalogue", "catalogue-adjust", "consultation-open", "consult", "hearing", "expert-review", "risk-assessment", "legality-review",
                                              "waive", "discuss", "publish", "evaluate"]
 
     static func log(_ row: MajorDecision, _ action: String, on date: CivilDate?, detail: String, by principal: Principal, stamp: Date, on db: any Database) async throws {

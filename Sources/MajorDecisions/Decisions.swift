@@ -36,6 +36,9 @@ public final class MajorDecision: Model, @unchecked Sendable {
     @OptionalField(key: "legality_to") public var legalityTo: String?
     @OptionalField(key: "legality_result") public var legalityResult: String?
     @OptionalField(key: "legality_submitted_on") public var legalitySubmittedOn: String?
+    /// 决策草案及其说明, published for comment (第十五条).
+    @Field(key: "draft") public var draft: String
+    @OptionalField(key: "consultation_opened_on") public var consultationOpenedOn: String?
     @OptionalField(key: "discussed_on") public var discussedOn: String?
     @OptionalField(key: "meeting") public var meeting: String?
     @OptionalField(key: "head_decision") public var headDecision: String?
@@ -164,7 +167,30 @@ enum DecisionMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create(), ParticipationDays()]
+    /// The draft and its online consultation, with the public's opinions.
+    struct Consultation: AsyncMigration {
+        var name: String { "decisions.003.consultation" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema(MajorDecision.schema).field("draft", .string, .required, .sql(.default(""))).update()
+            try await database.schema(MajorDecision.schema).field("consultation_opened_on", .string).update()
+            try await database.schema(DecisionComment.schema).id()
+                .field("decision_id", .uuid, .required, .references(MajorDecision.schema, "id"))
+                .field("body", .string, .required)
+                .field("contact_sealed", .string)
+                .field("contact_masked", .string)
+                .field("received_at", .datetime, .required)
+                .create()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema(DecisionComment.schema).delete()
+            try await database.schema(MajorDecision.schema).deleteField("consultation_opened_on").update()
+            try await database.schema(MajorDecision.schema).deleteField("draft").update()
+        }
+    }
+
+    static let all: [any Migration] = [Create(), ParticipationDays(), Consultation()]
 }
 
 extension MajorDecision {
@@ -198,6 +224,7 @@ extension MajorDecision {
             }
         }
         state.legalitySubmittedOn = day(legalitySubmittedOn)
+        state.consultationOpenedOn = day(consultationOpenedOn)
         state.discussedOn = day(discussedOn)
         state.meeting = meeting
         state.headDecision = headDecision
@@ -225,6 +252,7 @@ extension MajorDecision {
             }
         }
         legalitySubmittedOn = state.legalitySubmittedOn?.description
+        consultationOpenedOn = state.consultationOpenedOn?.description
         discussedOn = state.discussedOn?.description
         meeting = state.meeting
         headDecision = state.headDecision
@@ -240,6 +268,22 @@ extension MajorDecision {
         if publishedOn != nil { return "已公布" }
         if discussedOn != nil { return "已决定" }
         if legalitySubmittedOn != nil { return "合法性审查中" }
+        if consultationOpenedOn != nil { return "公开征求意见中" }
         return inCatalogue ? "履行程序中" : "未列入目录"
     }
+}
+
+/// An opinion sent from the public site on a decision's draft open for comment; the contact is
+/// sealed and shown to staff only masked.
+public final class DecisionComment: Model, @unchecked Sendable {
+    public static let schema = "major_decision_comments"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "decision_id") public var decisionID: UUID
+    @Field(key: "body") public var body: String
+    @OptionalField(key: "contact_sealed") public var contactSealed: String?
+    @OptionalField(key: "contact_masked") public var contactMasked: String?
+    @Field(key: "received_at") public var receivedAt: Date
+
+    public init() {}
 }

@@ -22,7 +22,8 @@ public enum MajorDecisionsModule {
         importers: [DecisionImporter()],
         demoSeed: { context in try await DecisionDemo.seed(context) },
         unitPathColumns: [UnitPathColumn(MajorDecision.schema), UnitPathColumn(DecisionCatalogue.schema)],
-        ruleSettings: DecisionSettings.all
+        ruleSettings: DecisionSettings.all,
+        openConsultations: { services, db in try await DecisionService.openConsultations(services: services, on: db) }
     )
 }
 
@@ -50,9 +51,30 @@ enum DecisionPages {
             }
             return Layout.redirect(req, to: DecisionRoute.record.path(id), notice: "已记录")
         }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.form(DecisionRoute.draft, permission: DecisionPermissions.manage, body: .collect(maxSize: "1mb"), submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            try await DecisionService.saveDraft(id, text: fields["draft"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: DecisionRoute.record.path(id), notice: "已保存决策草案")
+        }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.open(.POST, PortalRoute.majorDecision, body: .collect(maxSize: "64kb")) { req async throws -> Response in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let values = (try? req.content.decode([String: String].self)) ?? [:]
+            guard req.fazhi.publicCommentLimiter.allow(req.clientIP, now: req.fazhi.now) else {
+                return try await DecisionPortal.decision(req, values: values, failure: ValidationFailure(field: "body", label: "意见",
+                    message: "提交过于频繁：每个地址每小时最多提交\(req.fazhi.config.publicCommentsPerHour)条意见，请稍后再试"), status: .tooManyRequests)
+            }
+            do {
+                try await DecisionService.receiveComment(on: id, body: values["body"], contact: values["contact"], from: req.clientIP, services: req.fazhi, on: req.db)
+            } catch let failure as ValidationFailure {
+                return try await DecisionPortal.decision(req, values: values, failure: failure)
+            }
+            return Layout.portal(req, title: "意见已收到", section: DecisionPortal.section, content: [
+                el("p", text: "您的意见已收到，感谢参与。征求意见结束后，决策机关将公布意见采纳情况。"), link("返回", PortalRoute.majorDecision.path(id)),
+            ])
+        }
         router.imports(DecisionImporter(), page: DecisionRoute.importPage, template: DecisionRoute.importTemplate)
         router.open(.GET, PortalRoute.decisions) { req in try await DecisionPortal.catalogue(req) }
-        router.open(.GET, PortalRoute.majorDecision) { req in try await DecisionPortal.decision(req) }
+        router.open(.GET, PortalRoute.majorDecision) { req in try await DecisionPortal.decision(req, values: [:], failure: nil) }
     }
 
     /// The step the form names, with its fields.
@@ -67,6 +89,7 @@ enum DecisionPages {
         case "expert": return .expertReview(from: try day("from", "开始日期"), to: try day("to", "结束日期"), result: text)
         case "risk": return .riskAssessment(from: try day("from", "开始日期"), to: try day("to", "结束日期"), result: text)
         case "legality-submit": return .submitLegalityReview(on: try day("on", "日期"))
+        case "consultation-open": return .openConsultation(on: try day("on", "日期"))
         case "legality": return .legalityReview(from: try day("from", "送审日期"), to: try day("to", "意见日期"), opinion: text)
         case "waive":
             guard let procedure = DecisionProcedure(rawValue: fields.text("procedure")) else {
@@ -175,6 +198,7 @@ enum DecisionPages {
         let events = try await MajorDecisionEvent.query(on: req.db).filter(\.$decisionID == id).sort(\.$createdAt).all()
         let unitName = try await req.fazhi.unitNames.of([row.unitID], services: req.fazhi, on: req.db)[row.unitID]
         let state = row.state
+        let comments = try await DecisionComment.query(on: req.db).filter(\.$decisionID == id).sort(\.$receivedAt).limit(1_000).all()
         var content: [Node] = [
             UI.errorSummary(failure),
             UI.details([
@@ -186,14 +210,32 @@ enum DecisionPages {
             ]),
             UI.simpleTable(caption: "法定程序", headers: ["程序", "情况", "依据"], rows: procedureRows(state)),
             UI.simpleTable(caption: "办理过程", headers: ["日期", "事项", "经办"], rows: events.map { [.text($0.happenedOn ?? "—"), .text($0.detail), .text($0.actor)] }),
+            el("h2", text: "决策草案及其说明"),
+            el("div", [.cls("document-text")], row.draft.split(separator: "\n", omittingEmptySubsequences: false).map { el("p", text: String($0)) }),
         ]
+        if !comments.isEmpty {
+            content.append(UI.simpleTable(caption: "公众意见（\(comments.count)条）", headers: ["收到时间", "意见", "联系方式"], rows: comments.map {
+                [.text(CivilDateTime($0.receivedAt).description), .text($0.body), .text($0.contactMasked ?? "—")]
+            }))
+        }
+        if principal.has(DecisionPermissions.manage) && row.consultationOpenedOn == nil && row.participationFrom == nil && row.discussedOn == nil {
+            content.append(UI.form(action: DecisionRoute.draft.path(id), csrf: req.csrfToken, [
+                el("div", [.cls("field")], [
+                    el("label", [Attribute("for", "draft")], text: "决策草案及其说明（每段一行）"),
+                    el("textarea", [.id("draft"), .name("draft"), Attribute("rows", "12")], text: values["draft"] ?? row.draft),
+                    failure?.message(for: "draft").map { el("p", [.cls("error")], text: $0) } ?? .empty,
+                ]),
+                el("button", [.type("submit")], text: "保存草案"),
+            ]))
+        }
         if principal.has(DecisionPermissions.manage) {
             func field(_ label: String, _ name: String, type: String = "text") -> Node {
                 UI.field(label, name: name, value: values[name], type: type, error: failure?.message(for: name))
             }
             content.append(UI.form(action: DecisionRoute.steps.path(id), csrf: req.csrfToken, [
                 UI.select("操作", name: "step", options: [
-                    ("include", "目录调整：列入已公布的目录（写明理由）"), ("consult", "公开征求意见（起止日期、采纳情况）"), ("hearing", "听证会（日期、材料送达日期）"),
+                    ("include", "目录调整：列入已公布的目录（写明理由）"), ("consultation-open", "在网上公布草案，公开征求意见（日期）"),
+                    ("consult", "公开征求意见结束或线下征求意见（起止日期、采纳情况）"), ("hearing", "听证会（日期、材料送达日期）"),
                     ("expert", "专家论证（起止日期、论证意见）"), ("risk", "风险评估（起止日期、评估结论）"), ("legality-submit", "送请合法性审查"),
                     ("legality", "合法性审查意见（司法行政部门）"), ("waive", "不履行某项程序（写明依据和理由）"),
                     ("discuss", "集体讨论决定（会议、行政首长决定）"), ("publish", "决策公布"), ("track", "执行情况"), ("evaluate", "决策后评估"),
@@ -231,25 +273,48 @@ enum DecisionPortal {
                 [.text(names[$0.unitID] ?? "—"), .text($0.publishedOn)]
             }),
             UI.simpleTable(caption: "决策事项", headers: ["决策事项", "决策机关", "列入日期", "进展"], rows: rows.map {
-                [$0.publishedOn == nil ? .text($0.title) : link($0.title, PortalRoute.majorDecision.path($0.id!)), .text(names[$0.unitID] ?? "—"),
-                 .text($0.cataloguedOn ?? ""), .text($0.publishedOn == nil ? "办理中" : "已公布（\($0.publishedOn!)）")]
+                [$0.publishedOn == nil && $0.consultationOpenedOn == nil ? .text($0.title) : link($0.title, PortalRoute.majorDecision.path($0.id!)),
+                 .text(names[$0.unitID] ?? "—"), .text($0.cataloguedOn ?? ""),
+                 .text($0.publishedOn.map { "已公布（\($0)）" } ?? ($0.consultationOpenedOn != nil ? "公开征求意见中" : "办理中"))]
             }),
         ])
     }
 
-    static func decision(_ req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let row = try await MajorDecision.find(id, on: req.db), row.publishedOn != nil else {
+    /// A published decision's procedures, or a draft open for comment with the form.
+    static func decision(_ req: Request, values: [String: String], failure: ValidationFailure?, status: HTTPResponseStatus? = nil) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let row = try await MajorDecision.find(id, on: req.db),
+              row.publishedOn != nil || row.consultationOpenedOn != nil else {
             return Layout.portal(req, title: "未找到", section: section, status: .notFound, content: [el("p", text: "没有这项已公布的决策。"), link("返回目录", PortalRoute.decisions.path())])
         }
         let events = try await MajorDecisionEvent.query(on: req.db).filter(\.$decisionID == id).filter(\.$action ~~ Array(DecisionService.publicActions))
             .sort(\.$createdAt).all()
         let unit = try await req.fazhi.unitNames.of([row.unitID], services: req.fazhi, on: req.db)[row.unitID] ?? "—"
-        return Layout.portal(req, title: row.title, section: section, content: [
+        let settings = DecisionSettings.current(req.fazhi)
+        var content: [Node] = [
+            UI.errorSummary(failure),
             UI.details([("决策机关", .text(unit)), ("目录年度", .text("\(row.year)")), ("集体讨论", .text("\(row.discussedOn ?? "") \(row.meeting ?? "")")),
-                        ("公布日期", .text(row.publishedOn ?? ""))]),
+                        ("公布日期", .text(row.publishedOn ?? "—"))]),
             UI.simpleTable(caption: "法定程序", headers: ["程序", "情况", "依据"], rows: DecisionPages.procedureRows(row.state)),
             UI.simpleTable(caption: "决策过程", headers: ["日期", "事项"], rows: events.map { [.text($0.happenedOn ?? CivilDateTime($0.createdAt).date.description), .text($0.detail)] }),
-            link("返回目录", PortalRoute.decisions.path()),
-        ])
+        ]
+        if let opened = row.consultationOpenedOn.flatMap(CivilDate.init) {
+            content += [
+                el("h2", text: "决策草案及其说明（征求意见稿）"),
+                el("p", text: "征求意见自\(opened)起，不少于\(settings.consultationDays)日（重大行政决策程序暂行条例第十五条）。您的联系方式仅用于决策机关联系您，不会公开。"),
+                el("div", [.cls("document-text")], row.draft.split(separator: "\n", omittingEmptySubsequences: false).map { el("p", text: String($0)) }),
+            ]
+            if DecisionRules.takesOpinions(row.state, on: CivilDateTime(req.fazhi.now).date, settings: settings) {
+                content += [
+                    el("form", [Attribute("method", "post"), Attribute("action", PortalRoute.majorDecision.path(id))], [
+                        UI.field("意见和建议", name: "body", value: values["body"], error: failure?.message(for: "body"), required: true),
+                        UI.field("联系方式（选填，不公开）", name: "contact", value: values["contact"], error: failure?.message(for: "contact")),
+                        el("button", [.type("submit")], text: "提交"),
+                    ]),
+                ]
+            }
+        }
+        content.append(link("返回目录", PortalRoute.decisions.path()))
+        return Layout.portal(req, title: row.title, section: section, status: status ?? (failure == nil ? .ok : .unprocessableEntity), content: content)
+
     }
 }

@@ -10,4 +10,6 @@ public enum DecisionRoute: String, RouteTemplate, CaseIterable {
     case catalogue = "decisions/catalogue"
     case record = "decisions/:id"
     case steps = "decisions/:id/steps"
+    /// POST: the draft and its explanation (决策草案及其说明), before it goes out for comment.
+    case draft = "decisions/:id/draft"
 }

@@ -200,11 +200,16 @@ enum DocumentLibraryPages {
     static func consultations(_ req: Request) async throws -> Response {
         let open = try await NormativeDocument.query(on: req.db).filter(\.$stage == DocumentStage.consulting.rawValue).sort(\.$consultationDue).limit(200).all()
         let closed = try await NormativeDocument.query(on: req.db).filter(\.$consultationSummary != nil).sort(\.$consultationClosedOn, .descending).limit(50).all()
-        let names = try await req.fazhi.unitNames.of(Set((open + closed).map(\.unitID)), services: req.fazhi, on: req.db)
-        return Layout.portal(req, title: "规范性文件公开征求意见", section: section, content: [
+        var others: [PublicConsultation] = []
+        for module in req.fazhi.modules { if let list = module.openConsultations { others += try await list(req.fazhi, req.db) } }
+        let names = try await req.fazhi.unitNames.of(Set((open + closed).map(\.unitID)).union(others.map(\.unitID)), services: req.fazhi, on: req.db)
+        return Layout.portal(req, title: "公开征求意见", section: section, content: [
             el("p", text: "涉及公民、法人和其他组织权利义务的规范性文件，起草单位应当公开征求意见（国办发〔2018〕37号）。您的联系方式仅用于起草单位联系您，不会公开。"),
             UI.simpleTable(caption: "正在征求意见", headers: ["文件", "起草单位", "征求意见期间"], rows: open.map {
                 [link($0.title, PortalRoute.consultation.path($0.id!)), .text(names[$0.unitID] ?? "—"), .text("\($0.consultationFrom ?? "") 至 \($0.consultationDue ?? "")")]
+            }),
+            UI.simpleTable(caption: "其他正在征求意见的草案", headers: ["类别", "名称", "起草或决策机关", "征求意见期间"], rows: others.map {
+                [.text($0.kind), link($0.title, $0.link), .text(names[$0.unitID] ?? "—"), .text("\($0.from) 至 \($0.due)")]
             }),
             UI.simpleTable(caption: "意见采纳情况", headers: ["文件", "起草单位", "截止", "采纳情况"], rows: closed.map {
                 [.text($0.title), .text(names[$0.unitID] ?? "—"), .text($0.consultationClosedOn ?? ""), .text($0.consultationSummary ?? "")]

@@ -116,3 +116,41 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct DecisionConsultationTests {
+    @Test("a decision's draft out for comment online: not without the draft (第十五条); opinions taken for the period, sealed; closed with the adoption summary from the day it opened")
+    func online() async throws {
+        try await TestApp.run { t in
+            let (officer, _) = try await t.login("officer.scjg")
+            #expect(try await t.request(officer, .POST, "/decisions/new", form: ["title": "示范县网上征求意见测试方案", "unitCode": "SFX-SCJG", "year": "2026"]).status == .seeOther)
+            let row = try #require(try await MajorDecision.query(on: t.db).filter(\.$title == "示范县网上征求意见测试方案").first())
+            let id = row.id!
+            let noDraft = try await t.request(officer, .POST, "/decisions/\(id)/steps", form: ["step": "consultation-open", "on": "2026-02-20"])
+            #expect(noDraft.status == .unprocessableEntity && noDraft.body.string.contains("第十五条"))
+            #expect(try await t.request(officer, .POST, "/decisions/\(id)/draft", form: ["draft": "一、背景\n二、方案：新建停车场三处"]).status == .seeOther)
+            #expect(try await t.request(officer, .POST, "/decisions/\(id)/steps", form: ["step": "consultation-open", "on": "2026-02-20"]).status == .seeOther)
+            let locked = try await t.request(officer, .POST, "/decisions/\(id)/draft", form: ["draft": "改动"])
+            #expect(locked.status == .unprocessableEntity)
+            let citizen = TestApp.Browser()
+            #expect(try await t.request(citizen, .GET, "/gongshi/consultations").body.string.contains("示范县网上征求意见测试方案"))
+            let page = try await t.request(citizen, .GET, "/gongshi/decisions/\(id)").body.string
+            #expect(page.contains("新建停车场三处") && page.contains("提交"))
+            let sent = try await t.request(citizen, .POST, "/gongshi/decisions/\(id)", form: ["body": "建议增加充电桩", "contact": "13522223333"], withCSRF: false)
+            #expect(sent.status == .ok && sent.body.string.contains("意见已收到"))
+            let comment = try #require(try await DecisionComment.query(on: t.db).filter(\.$decisionID == id).first())
+            #expect(comment.contactMasked == "135****3333" && !(comment.contactSealed ?? "").contains("13522223333"))
+            #expect(try await t.request(officer, .GET, "/decisions/\(id)").body.string.contains("建议增加充电桩"))
+            // Closed on a different first day: refused; from the day it opened, thirty days on: done.
+            let wrong = try await t.request(officer, .POST, "/decisions/\(id)/steps", form: ["step": "consult", "from": "2026-02-19", "to": "2026-03-01", "text": "采纳1条"])
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("2026-02-20"))
+            t.time.advance(by: 30 * 86_400)
+            let late = try await t.request(citizen, .POST, "/gongshi/decisions/\(id)", form: ["body": "迟到的意见"], withCSRF: false)
+            #expect(late.status == .unprocessableEntity && late.body.string.contains("未公开征求意见"))
+            let (again, _) = try await t.login("officer.scjg")
+            #expect(try await t.request(again, .POST, "/decisions/\(id)/steps", form: ["step": "consult", "from": "2026-02-20", "to": "2026-03-22", "text": "收到意见1条，采纳1条"]).status == .seeOther)
+            let closed = try #require(try await MajorDecision.find(id, on: t.db))
+            #expect(closed.consultationOpenedOn == nil && closed.participationDays == 30 && closed.participationResult == "收到意见1条，采纳1条")
+            #expect(!(try await t.request(citizen, .GET, "/gongshi/consultations").body.string.contains("示范县网上征求意见测试方案")))
+        }
+    }
+}

@@ -101,7 +101,7 @@ import VaporTesting
         // 规范性文件库 and public consultation (issue 17): documents are public; an opinion needs no account.
         "GET /gongshi/documents", "GET /gongshi/documents/:id", "POST /gongshi/documents/:id", "GET /gongshi/documents/:id/attachments/:attachment", "GET /gongshi/consultations", "GET /gongshi/consultations/:id", "POST /gongshi/consultations/:id",
         // 重大行政决策事项目录 and the published decisions (第三条、第三十二条).
-        "GET /gongshi/decisions", "GET /gongshi/decisions/:id",
+        "GET /gongshi/decisions", "GET /gongshi/decisions/:id", "POST /gongshi/decisions/:id",
     ]
 
     static func key(_ route: Route) -> String {

@@ -105,4 +105,17 @@ private func refusal(_ action: DecisionAction, _ state: DecisionState) -> String
         // Waived procedures are lawful but not "all five carried out".
         #expect(!DecisionRules.allProceduresDone(evaluated))
     }
+
+    @Test("an online consultation takes opinions from its first day for the minimum period; it closes from that day, and only once")
+    func onlineConsultation() throws {
+        let open = try apply([.openConsultation(on: day("2026-01-05"))], to: plan)
+        #expect(DecisionRules.takesOpinions(open, on: day("2026-01-05")) && DecisionRules.takesOpinions(open, on: day("2026-02-04")))
+        #expect(!DecisionRules.takesOpinions(open, on: day("2026-01-04")) && !DecisionRules.takesOpinions(open, on: day("2026-02-05")))
+        #expect(refusal(.openConsultation(on: day("2026-01-06")), open)?.contains("正在征求意见") == true)
+        #expect(refusal(.consult(from: day("2026-01-06"), to: day("2026-02-05"), adoption: "采纳", shortReason: nil), open)?.contains("2026-01-05") == true)
+        let closed = try apply([.consult(from: day("2026-01-05"), to: day("2026-02-04"), adoption: "采纳2条", shortReason: nil)], to: open)
+        #expect(closed.consultationOpenedOn == nil && !DecisionRules.takesOpinions(closed, on: day("2026-01-10")))
+        #expect(refusal(.openConsultation(on: day("2026-02-10")), closed)?.contains("已经记录") == true)
+        #expect(refusal(.openConsultation(on: day("2026-03-03")), plan)?.contains("不能晚于今天") == true)
+    }
 }

@@ -106,6 +106,27 @@ public struct RuleSetting: Sendable {
     }
 }
 
+/// A draft open for public comment on the public site, from any module: `/gongshi/consultations`
+/// lists every module's (`FazhiModule.openConsultations`).
+public struct PublicConsultation: Sendable {
+    public var kind: String
+    public var title: String
+    public var unitID: UUID
+    public var from: String
+    public var due: String
+    /// The public page that shows the draft and takes opinions.
+    public var link: String
+
+    public init(kind: String, title: String, unitID: UUID, from: String, due: String, link: String) {
+        self.kind = kind
+        self.title = title
+        self.unitID = unitID
+        self.from = from
+        self.due = due
+        self.link = link
+    }
+}
+
 /// A module's manifest (decidim's component.rb): everything it plugs into the platform, in one
 /// value. `FazhiApp` loops over the list of manifests; adding a module touches one line there.
 public struct FazhiModule: Sendable {
@@ -127,6 +148,8 @@ public struct FazhiModule: Sendable {
     public var unitPathColumns: [UnitPathColumn]
     /// The periods a province may set for this module's rules.
     public var ruleSettings: [RuleSetting]
+    /// The module's drafts open for public comment today (no login: nothing but public facts).
+    public var openConsultations: (@Sendable (FazhiServices, any Database) async throws -> [PublicConsultation])?
 
     public init(id: String, name: String, migrations: [any Migration] = [], permissions: [Permission] = [],
                 grants: [Role: [Permission]] = [:], menu: [MenuEntry] = [],
@@ -134,7 +157,8 @@ public struct FazhiModule: Sendable {
                 metrics: [MetricDefinition] = [], importers: [any Importer] = [],
                 demoSeed: (@Sendable (DemoContext) async throws -> Void)? = nil,
                 commands: [String: any AnyAsyncCommand] = [:], clockKinds: [ClockKind] = [],
-                dashboardWidgets: [DashboardWidget] = [], unitPathColumns: [UnitPathColumn] = [], ruleSettings: [RuleSetting] = []) {
+                dashboardWidgets: [DashboardWidget] = [], unitPathColumns: [UnitPathColumn] = [], ruleSettings: [RuleSetting] = [],
+                openConsultations: (@Sendable (FazhiServices, any Database) async throws -> [PublicConsultation])? = nil) {
         self.id = id
         self.name = name
         self.migrations = migrations
@@ -150,6 +174,7 @@ public struct FazhiModule: Sendable {
         self.dashboardWidgets = dashboardWidgets
         self.unitPathColumns = unitPathColumns
         self.ruleSettings = ruleSettings
+        self.openConsultations = openConsultations
     }
 }
 
