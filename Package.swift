@@ -189,6 +189,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Disclosure",
+            dependencies: ["FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DisclosureTests",
+            dependencies: ["Disclosure", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LegalAffairsTests",
             dependencies: ["LegalAffairs", "FazhiCore", "FazhiCalendar"],
