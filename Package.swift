@@ -36,6 +36,7 @@ let package = Package(
                 "NormativeDocuments",
                 "MajorDecisions",
                 "LegalAffairs",
+                "Disclosure",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -191,7 +192,14 @@ let package = Package(
         ),
         .target(
             name: "Disclosure",
-            dependencies: ["FazhiCore", "FazhiCalendar"],
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -258,6 +266,7 @@ let package = Package(
                 "NormativeDocuments",
                 "MajorDecisions",
                 "LegalAffairs",
+                "Disclosure",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

@@ -1,4 +1,5 @@
 import FazhiCore
+import Disclosure
 import Enforcement
 import EnforcementSupervision
 import FazhiDeadlines
@@ -20,5 +21,6 @@ public let installedModules: [FazhiModule] = [
     NormativeDocumentsModule.manifest,
     MajorDecisionsModule.manifest,
     LegalAffairsModule.manifest,
+    DisclosureModule.manifest,
     ReportsModule.manifest,
 ]

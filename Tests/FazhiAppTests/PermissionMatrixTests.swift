@@ -46,6 +46,7 @@ import VaporTesting
         "supervision.review": [.supervisor, .legalReviewer], "supervision.rectify": handlers,
         "documents.read": staff, "documents.manage": enforcers, "documents.review": [.supervisor],
         "decisions.read": staff, "decisions.manage": enforcers, "decisions.review": [.supervisor],
+        "disclosure.read": staff, "disclosure.handle": enforcers,
         "legal.read": staff, "legal.submit": enforcers, "legal.review": [.supervisor], "legal.advisers": [.supervisor],
         "reports.read": staff, "reports.manage": enforcers, "reports.approve": [.supervisor], "reports.template": [.supervisor, .systemAdmin],
     ]
