@@ -183,9 +183,9 @@ public struct MetricRecords: Sendable {
     public static func query<M: Model>(_ make: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<M>,
                                        _ reference: @escaping @Sendable (M) -> MetricRecordRef) -> MetricRecords {
         MetricRecords { scope, request, db in
-            let total = try await make(scope, db).count()
-            let rows = try await make(scope, db).sort(.id).range(request.offset..<(request.offset + request.size)).all()
-            return Page(items: rows.map(reference), total: total, request: request)
+            // Fluent's page: COUNT(*) of the query, then LIMIT/OFFSET for the one page.
+            let page = try await make(scope, db).sort(.id).page(withIndex: request.number, size: request.size)
+            return Page(items: page.items.map(reference), total: page.metadata.total, request: request)
         }
     }
 
