@@ -86,9 +86,7 @@ enum DiscretionPages {
 
     static func publicPage(_ req: Request) async throws -> Response {
         let (benchmarks, items, names) = try await load(req.db)
-        let html = Layout.document(title: "行政裁量权基准与包容审慎监管清单", siteName: "\(req.fazhi.config.siteName) · 行政执法公示", principal: nil, menu: [],
-                                   currentPath: req.url.path, csrf: "", notice: nil,
-                                   content: [el("p", text: "裁量基准应当向社会公布（行政处罚法第三十四条）。")] + tables(benchmarks, items, names: names) + [link("行政执法决定公示", PortalRoute.index.path())])
-        return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        return Layout.portal(req, title: "行政裁量权基准与包容审慎监管清单", section: "行政执法公示",
+                             content: [el("p", text: "裁量基准应当向社会公布（行政处罚法第三十四条）。")] + tables(benchmarks, items, names: names) + [link("行政执法决定公示", PortalRoute.index.path())])
     }
 }

@@ -204,9 +204,7 @@ enum PublicSitePages {
     }
 
     static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: [Node]) -> Response {
-        let html = Layout.document(title: title, siteName: "\(req.fazhi.config.siteName) · 行政执法公示", principal: nil, menu: [], currentPath: req.url.path,
-                                   csrf: "", notice: nil, content: content)
-        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        Layout.portal(req, title: title, section: "行政执法公示", status: status, content: content)
     }
 
     static func list(_ req: Request) async throws -> Response {

@@ -133,8 +133,7 @@ enum InspectionPages {
     static func publicResults(_ req: Request) async throws -> Response {
         let draws = try await InspectionDraw.query(on: req.db).filter(\.$publishedOn != nil).sort(\.$publishedOn, .descending).sort(\.$creditCode).limit(500).all()
         let plans = Dictionary(uniqueKeysWithValues: try await InspectionPlan.query(on: req.db).filter(\.$id ~~ Array(Set(draws.map { $0.$plan.id }))).all().map { ($0.id!, $0) })
-        let html = Layout.document(title: "双随机抽查结果公示", siteName: "\(req.fazhi.config.siteName) · 行政执法公示", principal: nil, menu: [], currentPath: req.url.path,
-                                   csrf: "", notice: nil, content: [
+        return Layout.portal(req, title: "双随机抽查结果公示", section: "行政执法公示", content: [
             el("p", text: "依据优化营商环境条例第五十四条公开随机抽查结果。"),
             UI.simpleTable(caption: "抽查结果", headers: ["检查对象", "统一社会信用代码", "抽查事项", "检查日期", "结果", "公示日期"], rows: draws.map { draw in
                 [.text(draw.targetName), .text(draw.creditCode), .text(plans[draw.$plan.id]?.matter ?? ""), .text(draw.inspectedOn ?? ""),
@@ -142,7 +141,6 @@ enum InspectionPages {
             }),
             link("行政执法决定公示", PortalRoute.index.path()),
         ])
-        return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
     }
 }
 

@@ -208,7 +208,7 @@ public enum DecisionService {
             comment.decisionID = id
             comment.body = text
             comment.contactSealed = sealed
-            comment.contactMasked = contact.map { $0.allSatisfy { $0.isNumber || $0 == "-" || $0 == " " } ? Masking.phone($0) : Masking.address($0) }
+            comment.contactMasked = contact.map(Masking.contact)
             comment.receivedAt = stamp
             try await comment.create(on: tx)
             try await AuditLog.append(AuditEvent(action: "decisions.comment", entityType: DecisionComment.schema, entityID: comment.id!.uuidString,

@@ -226,7 +226,7 @@ public enum ObjectionService {
             row.unitPath = document.unitPath
             row.body = text
             row.contactSealed = sealed
-            row.contactMasked = contact.map { $0.allSatisfy { $0.isNumber || $0 == "-" || $0 == " " } ? Masking.phone($0) : Masking.address($0) }
+            row.contactMasked = contact.map(Masking.contact)
             row.receivedOn = today.description
             try await row.create(on: tx)
             var rule = DocumentClocks.objection.rule

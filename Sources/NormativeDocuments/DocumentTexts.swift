@@ -210,7 +210,7 @@ extension DocumentService {
             comment.documentID = id
             comment.body = text
             comment.contactSealed = sealed
-            comment.contactMasked = contact.map { $0.allSatisfy { $0.isNumber || $0 == "-" || $0 == " " } ? Masking.phone($0) : Masking.address($0) }
+            comment.contactMasked = contact.map(Masking.contact)
             comment.receivedAt = stamp
             try await comment.create(on: tx)
             try await AuditLog.append(AuditEvent(action: "documents.comment", entityType: NormativeDocumentComment.schema, entityID: comment.id!.uuidString,

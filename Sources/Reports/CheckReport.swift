@@ -106,9 +106,7 @@ enum CheckPages {
                  .text([claim.computation, claim.difference.map { "相差 \($0)" }].compactMap { $0 }.joined(separator: "；")), .text(claim.note ?? "")]
             }))
         }
-        let html = Layout.document(title: "法治政府建设报告数字核对", siteName: "\(req.fazhi.config.siteName) · 公开", principal: nil, menu: [], currentPath: req.url.path,
-                                   csrf: "", notice: nil, content: content)
-        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        return Layout.portal(req, title: "法治政府建设报告数字核对", section: "公开", status: status, content: content)
     }
 
     static func order(_ verdict: ReportChecker.Verdict) -> Int {

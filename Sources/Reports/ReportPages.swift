@@ -186,9 +186,7 @@ enum ReportPages {
     }
 
     static func publicPage(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: [Node]) -> Response {
-        let html = Layout.document(title: title, siteName: "\(req.fazhi.config.siteName) · 政务公开", principal: nil, menu: [], currentPath: req.url.path,
-                                   csrf: "", notice: nil, content: content)
-        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        Layout.portal(req, title: title, section: "政务公开", status: status, content: content)
     }
 
     static func publicList(_ req: Request) async throws -> Response {

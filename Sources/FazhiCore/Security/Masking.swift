@@ -16,6 +16,12 @@ public enum Masking {
         return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
     }
 
+    /// Contact details a citizen typed (a phone number or anything else): a number as `phone`,
+    /// otherwise as `address`.
+    public static func contact(_ value: String) -> String {
+        value.allSatisfy { $0.isNumber || $0 == "-" || $0 == " " } ? phone(value) : address(value)
+    }
+
     /// A natural person's name: the family name stays (`张**`).
     public static func personName(_ value: String) -> String {
         let chars = Array(value)
