@@ -26,6 +26,8 @@ public enum DisclosureModule {
         grants: DisclosurePermissions.grants,
         menu: [MenuEntry(title: "依申请公开", route: DisclosureRoute.list, permission: DisclosurePermissions.read, section: "政务公开")],
         routes: { router in DisclosurePages.register(router) },
+        metrics: DisclosureMetrics.all,
+        demoSeed: { context in try await DisclosureDemo.seed(context) },
         clockKinds: DisclosureClocks.all,
         unitPathColumns: [UnitPathColumn(DisclosureRequest.schema)]
     )
@@ -63,7 +65,9 @@ enum DisclosurePages {
             return .extend(on: on, workdays: days, approver: fields.text("approver"))
         case "answer":
             guard let outcome = DisclosureOutcome(rawValue: fields.text("outcome")) else { throw ValidationFailure(field: "outcome", label: "办理结果", message: "请选择办理结果") }
-            return .answer(on: on, outcome: outcome)
+            let feeText = fields.text("fee").trimmingCharacters(in: .whitespaces)
+            guard let fee = feeText.isEmpty ? 0 : Int(feeText) else { throw ValidationFailure(field: "fee", label: "信息处理费", message: "应为整数（元）") }
+            return .answer(on: on, outcome: outcome, fee: fee)
         default: throw ValidationFailure(field: "step", label: "操作", message: "请选择操作")
         }
     }
@@ -138,6 +142,7 @@ enum DisclosurePages {
                           selected: values["step"], error: failure?.message(for: "step") ?? failure?.message(for: "action")),
                 field("日期", "on", type: "date"), field("补正事项", "text"), field("补正期限", "due", type: "date"),
                 field("延长工作日数", "workdays"), field("批准人（政府信息公开工作机构负责人）", "approver"),
+                field("信息处理费（元，不收取的不填）", "fee"),
                 UI.select("办理结果", name: "outcome", options: DisclosureOutcome.allCases.map { ($0.rawValue, "\($0.group.rawValue) \($0.label)") }, selected: values["outcome"],
                           error: failure?.message(for: "outcome")),
                 el("button", [.type("submit")], text: "记录"),

@@ -126,6 +126,8 @@ public struct RequestState: Sendable, Equatable {
     public var consultations: [(from: CivilDate, to: CivilDate?)] = []
     public var answeredOn: CivilDate?
     public var outcome: DisclosureOutcome?
+    /// 信息处理费 charged, in yuan (第四十二条).
+    public var fee = 0
 
     public init(receivedOn: CivilDate) { self.receivedOn = receivedOn }
 
@@ -133,7 +135,7 @@ public struct RequestState: Sendable, Equatable {
         a.receivedOn == b.receivedOn && a.correctionNoticeOn == b.correctionNoticeOn && a.correctionItems == b.correctionItems && a.correctionDue == b.correctionDue
             && a.correctionReceivedOn == b.correctionReceivedOn && a.extended?.on == b.extended?.on && a.extended?.workdays == b.extended?.workdays
             && a.consultations.map(\.from) == b.consultations.map(\.from) && a.consultations.map(\.to) == b.consultations.map(\.to)
-            && a.answeredOn == b.answeredOn && a.outcome == b.outcome
+            && a.answeredOn == b.answeredOn && a.outcome == b.outcome && a.fee == b.fee
     }
 }
 
@@ -146,7 +148,8 @@ public enum RequestAction: Sendable, Equatable {
     case endConsultation(on: CivilDate)
     /// The one extension (第三十三条第二款): at most 20 working days, approved by the head of the disclosure office.
     case extend(on: CivilDate, workdays: Int, approver: String)
-    case answer(on: CivilDate, outcome: DisclosureOutcome)
+    /// The answer, with the 信息处理费 charged if any (第四十二条).
+    case answer(on: CivilDate, outcome: DisclosureOutcome, fee: Int = 0)
 }
 
 public enum DisclosureRules {
@@ -155,6 +158,9 @@ public enum DisclosureRules {
     public static let extensionLimit = 20
     /// 第三十条: the 补正 notice's period.
     public static let correctionNotice = 7
+    /// 国办函〔2020〕109号: 100元 a request above an applicant's monthly free ten, rising by 100元 each
+    /// further ten; a fee above this bound is a typing error, not a charge.
+    public static let feeLimit = 100_000
 
     static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
         ValidationFailure(field: field, label: label, message: message)
@@ -181,6 +187,7 @@ public enum DisclosureRules {
     /// while a consultation runs, lengthened by the extension.
     public static func answerClock(_ state: RequestState) -> Clock {
         var events: [ClockEvent] = []
+        if let notice = state.correctionNoticeOn { events.append(.suspend(notice, reason: "告知补正（政府信息公开条例第三十条）")) }
         if let corrected = state.correctionReceivedOn { events.append(.restart(corrected, reason: "收到补正后的申请（政府信息公开条例第三十条）")) }
         for consultation in state.consultations {
             events.append(.suspend(consultation.from, reason: "征求第三方意见（政府信息公开条例第三十二条）"))
@@ -244,7 +251,11 @@ public enum DisclosureRules {
             let due = answerClock(state).dueDate(calendar: calendar)
             guard on <= today, due.map({ on <= $0 }) ?? true else { throw fail("on", "日期", "应在答复期限届满（\(due?.description ?? "")）前延长，且不晚于今天") }
             state.extended = (on, workdays, approver)
-        case .answer(let on, let outcome):
+        case .answer(let on, let outcome, let fee):
+            guard (0...feeLimit).contains(fee) else { throw fail("fee", "信息处理费", "应为0至\(feeLimit)元（政府信息公开条例第四十二条）") }
+            if fee > 0 && [.notHeld, .needsCreating, .stillUnclear, .notCorrected, .feeNotPaid].contains(outcome) || fee > 0 && outcome.group == .notProcessed {
+                throw fail("fee", "信息处理费", "未提供政府信息的答复不收取信息处理费（政府信息公开条例第四十二条）")
+            }
             guard on >= state.receivedOn, on <= today else { throw fail("on", "日期", "应在收到申请之日 \(state.receivedOn) 与今天之间") }
             if state.consultations.contains(where: { $0.to == nil }) { throw fail("action", "操作", "征求意见尚未结束") }
             switch outcome {
@@ -265,6 +276,7 @@ public enum DisclosureRules {
             }
             state.answeredOn = on
             state.outcome = outcome
+            state.fee = fee
         }
         return (state, warnings)
     }

@@ -33,6 +33,11 @@ public final class DisclosureRequest: Model, @unchecked Sendable {
     @Field(key: "consultations") public var consultations: String
     @OptionalField(key: "answered_on") public var answeredOn: String?
     @OptionalField(key: "outcome") public var outcome: String?
+    /// The answer's due date as the last step left it (disclosure.002): the on-time rate compares
+    /// it in SQL; nil while a 补正 or a consultation stops the clock.
+    @OptionalField(key: "answer_due_on") public var answerDueOn: String?
+    /// 信息处理费 charged with the answer, in yuan (第四十二条).
+    @Field(key: "fee_yuan") public var feeYuan: Int
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -54,6 +59,7 @@ public final class DisclosureRequest: Model, @unchecked Sendable {
         }
         state.answeredOn = answeredOn.flatMap(CivilDate.init)
         state.outcome = outcome.flatMap(DisclosureOutcome.init(rawValue:))
+        state.fee = feeYuan
         return state
     }
 
@@ -68,6 +74,7 @@ public final class DisclosureRequest: Model, @unchecked Sendable {
         consultations = state.consultations.map { "\($0.from)..\($0.to?.description ?? "")" }.joined(separator: ",")
         answeredOn = state.answeredOn?.description
         outcome = state.outcome?.rawValue
+        feeYuan = state.fee
     }
 }
 
@@ -136,7 +143,24 @@ enum DisclosureMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create()]
+    /// The stored due date and the fee.
+    struct DueAndFee: AsyncMigration {
+        var name: String { "disclosure.002.due-and-fee" }
+
+        func prepare(on database: any Database) async throws {
+            try await database.schema(DisclosureRequest.schema).field("answer_due_on", .string).update()
+            try await database.schema(DisclosureRequest.schema).field("fee_yuan", .int, .required, .sql(.default(0))).update()
+            let sql = database as! any SQLDatabase
+            try await sql.raw("CREATE INDEX disclosure_requests_answered ON disclosure_requests (unit_path, answered_on)").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            try await database.schema(DisclosureRequest.schema).deleteField("fee_yuan").update()
+            try await database.schema(DisclosureRequest.schema).deleteField("answer_due_on").update()
+        }
+    }
+
+    static let all: [any Migration] = [Create(), DueAndFee()]
 }
 
 public enum DisclosureClocks {
@@ -202,6 +226,9 @@ public enum DisclosureService {
             row.receivedOn = received.description
             row.content = text
             row.consultations = ""
+            row.feeYuan = 0
+            let calendar = try await CalendarService.current(services: services, on: tx)
+            row.answerDueOn = DisclosureRules.answerClock(RequestState(receivedOn: received)).dueDate(calendar: calendar)?.description
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
@@ -222,6 +249,7 @@ public enum DisclosureService {
             let calendar = try await CalendarService.current(services: services, on: tx)
             let step = try DisclosureRules.apply(action, to: row.state, today: CivilDateTime(stamp).date, calendar: calendar)
             row.apply(step.state)
+            row.answerDueOn = DisclosureRules.answerClock(step.state).dueDate(calendar: calendar)?.description
             row.updatedAt = stamp
             try await row.update(on: tx)
             let event: ClockEvent
@@ -242,9 +270,9 @@ public enum DisclosureService {
             case .extend(let on, let workdays, let approver):
                 event = .extend(on, by: .workdays(workdays), approver: approver, reason: "延长答复期限（政府信息公开条例第三十三条第二款）")
                 detail = "经\(approver)同意延长答复期限\(workdays)个工作日"
-            case .answer(let on, let outcome):
+            case .answer(let on, let outcome, let fee):
                 event = .complete(CivilDateTime(date: on), reason: outcome.label)
-                detail = "答复：\(outcome.group.rawValue) \(outcome.label)（\(outcome.basis)）"
+                detail = "答复：\(outcome.group.rawValue) \(outcome.label)（\(outcome.basis)）" + (fee > 0 ? "，收取信息处理费\(fee)元" : "")
             }
             try await ClockService.recordOnOpen(event, kind: DisclosureClocks.answer.key, record: row.clockRecord, by: principal, services: services, on: tx)
             try await log(row, key(action), on: CivilDate(event.at.date.description), detail: ([detail] + step.warnings).joined(separator: "；"), by: principal, stamp: stamp, on: tx)

@@ -56,6 +56,17 @@ public enum DemoHistory {
         try await ReportService.perform(.send(to: "县委、县人大常委会"), on: report.id!, by: supervisor, services: services, on: db)
         try await ReportService.perform(.publish, on: report.id!, by: supervisor, services: services, on: db)
 
+        // Last year's 政府信息公开工作年度报告 of the county government, its tables from the requests,
+        // documents, enforcement, reconsideration and litigation records; approved and published.
+        let disclosure = try await ReportService.create(year: String(today.year - 1), unitCode: DemoCounty.governmentCode, kind: .disclosure, by: supervisor,
+                                                        services: services, on: db)
+        let filled = disclosure.text.replacingOccurrences(of: "| 行政事业性收费 | （由起草单位填写） |", with: "| 行政事业性收费 | 126.4 |")
+        try await ReportService.perform(.save(text: filled, number: nil), on: disclosure.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.submit, on: disclosure.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.approve(official: "示范县人民政府办公室主任"), on: disclosure.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.send(to: "市人民政府办公室（政务公开主管部门）"), on: disclosure.id!, by: supervisor, services: services, on: db)
+        try await ReportService.perform(.publish, on: disclosure.id!, by: supervisor, services: services, on: db)
+
         // This year's draft, its parts asked of two departments and a town; one has already answered.
         let draft = try await ReportService.create(year: String(today.year), unitCode: DemoCounty.governmentCode, by: supervisor, services: services, on: db)
         let due = min(today.adding(days: 20), CivilDate(draft.submitBy)!.adding(days: -1))

@@ -50,7 +50,41 @@ enum LitigationMetrics {
         }, records: .query({ scope, db in query(scope, db).sort(\.$filedOn) }, ref))
     }
 
-    static var all: [MetricDefinition] {
+    static var all: [MetricDefinition] { core + disclosureCases }
+
+    /// Table 四 of the 政府信息公开 yearly report (政府信息公开条例第五十条第（三）项, docs/law.md §19):
+    /// the year's lawsuits over disclosure (案由含“政府信息公开”, filed in the year), brought directly or
+    /// after reconsideration (a reconsideration case number recorded), by their result at the year's
+    /// end. ⚠️ 维持 is 判决驳回诉讼请求; 纠正 a judgment the defendant lost; 其他 撤诉, 驳回起诉, 调解.
+    static var disclosureCases: [MetricDefinition] {
+        let kept = [Judgment.dismissClaims.rawValue]
+        let corrected = Judgment.allCases.filter(\.isLoss).map(\.rawValue)
+        let other = Judgment.allCases.filter { !$0.isLoss && $0 != .dismissClaims }.map(\.rawValue)
+        var list: [MetricDefinition] = []
+        for (route, routeLabel, afterReconsideration) in [("direct", "未经复议直接起诉", false), ("after-reconsideration", "复议后起诉", true)] {
+            let cases: @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit> = { scope, db in
+                let query = filed(scope, on: db).filter(\.$cause ~~ "政府信息公开")
+                return afterReconsideration ? query.filter(\.$reconsiderationCaseNumber != nil) : query.filter(\.$reconsiderationCaseNumber == nil)
+            }
+            func judged(_ kinds: [String]) -> @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit> {
+                { scope, db in cases(scope, db).filter(\.$judgmentOn < bounds(scope).1).filter(\.$judgment ~~ kinds) }
+            }
+            let rows: [(String, String, @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit>)] = [
+                ("upheld", "结果维持（判决驳回诉讼请求）", judged(kept)),
+                ("corrected", "结果纠正（被告败诉）", judged(corrected)),
+                ("other", "其他结果（撤诉、驳回起诉、调解）", judged(other)),
+                ("pending", "尚未审结", { scope, db in cases(scope, db).group(.or) { $0.filter(\.$judgmentOn == nil).filter(\.$judgmentOn >= bounds(scope).1) } }),
+                ("total", "总计", cases),
+            ]
+            for (key, label, query) in rows {
+                list.append(count("disclosure-\(route).\(key)", "政府信息公开行政诉讼（\(routeLabel)）：\(label)",
+                                  "本年度立案的、案由为政府信息公开、\(routeLabel)的行政诉讼案件中\(key == "total" ? "的全部" : "年末\(label)")件数（政府信息公开工作年度报告表四，政府信息公开条例第五十条第（三）项）", query))
+            }
+        }
+        return list
+    }
+
+    static var core: [MetricDefinition] {
         [
             count("cases", "行政诉讼案件（新收）", "本年度立案的、以本单位（含下级）为被告的行政诉讼案件数（各审级）", { filed($0, on: $1) }),
             count("concluded", "行政诉讼案件（审结）", "本年度作出判决、裁定或调解结案的案件数", { concluded($0, on: $1) }),

@@ -104,6 +104,7 @@ enum ReconsiderationMetrics {
                   } }),
         ]
         list += opinionMetrics
+        list += disclosureCases
         list.append(MetricDefinition(key: "reconsideration.historical-breaches", label: "导入历史中的违法情形（行政复议）",
                                      definition: "本年度导入的行政复议台账中，经规则核对并由复议机构说明的违反法定程序情形数（每项一条，如普通程序未发送申请书副本即作出决定）",
                                      unit: .item, compute: { scope, db in .count(try await findings(scope, on: db).count()) },
@@ -148,5 +149,42 @@ enum ReconsiderationMetrics {
     /// Cases concluded in the scope's year, counted by outcome in one statement.
     static func outcomeCounts(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
         try await groupedCounts("reconsideration.outcomes", column: "outcome", dated: "outcome_on", scope, on: db)
+    }
+
+    /// Table 四 of the 政府信息公开 yearly report (政府信息公开条例第五十条第（三）项, docs/law.md §19):
+    /// the year's applications against a disclosure answer (被申请行为类别“政府信息公开”, received in
+    /// the year), by their result at the year's end. ⚠️ 维持 counts 维持 and the two 驳回; 纠正 the direct
+    /// corrections; 其他 mediation, withdrawal, termination and applications not accepted.
+    static var disclosureCases: [MetricDefinition] {
+        let upheld = [CaseOutcome.uphold, .rejectClaim, .dismissApplication].map(\.rawValue)
+        let other = CaseOutcome.allCases.filter { !$0.isDirectCorrection && !upheld.contains($0.rawValue) }.map(\.rawValue)
+        let notAccepted = ["refused", "referred", "deemedWithdrawn"]
+        @Sendable func cases(_ scope: MetricScope, _ db: any Database) -> QueryBuilder<ReconsiderationCase> {
+            received(scope, on: db).filter(\.$actCategory == ActCategory.informationDisclosure.rawValue)
+        }
+        func decided(_ outcomes: [String]) -> @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase> {
+            { scope, db in cases(scope, db).filter(\.$outcomeOn < bounds(scope).1).filter(\.$outcome ~~ outcomes) }
+        }
+        let rows: [(String, String, String, @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>)] = [
+            ("upheld", "结果维持", "年末已作出维持或驳回决定的", decided(upheld)),
+            ("corrected", "结果纠正", "年末已作出变更、撤销、确认违法、责令履行、确认无效等纠错决定的", decided(CaseOutcome.allCases.filter(\.isDirectCorrection).map(\.rawValue))),
+            ("other", "其他结果", "年末已调解、撤回、终止或不予受理、告知向有权机关申请、视为撤回的", { scope, db in
+                let end = bounds(scope).1
+                return cases(scope, db).group(.or) { either in
+                    either.group(.and) { $0.filter(\.$outcomeOn < end).filter(\.$outcome ~~ other) }
+                        .group(.and) { $0.filter(\.$intakeOn < end).filter(\.$intake ~~ notAccepted) }
+                }
+            }),
+            ("pending", "尚未审结", "年末尚未结案的", { scope, db in
+                let end = bounds(scope).1
+                return cases(scope, db).group(.or) { $0.filter(\.$outcomeOn == nil).filter(\.$outcomeOn >= end) }
+                    .group(.or) { $0.filter(\.$intake == nil).filter(\.$intake !~ notAccepted).filter(\.$intakeOn == nil).filter(\.$intakeOn >= end) }
+            }),
+            ("total", "总计", "", { cases($0, $1) }),
+        ]
+        return rows.map { key, label, definition, query in
+            count("disclosure-cases.\(key)", "政府信息公开行政复议：\(label)",
+                  "本年度收到的、被申请行为类别为政府信息公开的行政复议申请" + (definition.isEmpty ? "" : "中，\(definition)") + "（政府信息公开工作年度报告表四，政府信息公开条例第五十条第（三）项）", query)
+        }
     }
 }

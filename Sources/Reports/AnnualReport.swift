@@ -18,6 +18,8 @@ public final class ReportTemplate: Model, @unchecked Sendable {
     @Field(key: "text") public var text: String
     @Field(key: "updated_by") public var updatedBy: String
     @Field(key: "updated_at") public var updatedAt: Date
+    /// Which report it makes (reports.005).
+    @Field(key: "kind") public var kind: String
 
     public init() {}
 
@@ -85,6 +87,8 @@ public final class AnnualReport: Model, @unchecked Sendable {
     /// 报送: the date the approved report was sent and to whom (reports.002).
     @OptionalField(key: "sent_on") public var sentOn: String?
     @OptionalField(key: "sent_to") public var sentTo: String?
+    /// `ReportKind` (reports.005).
+    @Field(key: "kind") public var kind: String
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -93,11 +97,17 @@ public final class AnnualReport: Model, @unchecked Sendable {
     public var link: String { ReportRoute.record.path(id!) }
     public var publicLink: String { PortalRoute.report.path(id!) }
     public var reportStatus: ReportStatus { ReportStatus(rawValue: status) ?? .draft }
+    public var reportKind: ReportKind { ReportKind(rawValue: kind) ?? .ruleOfLaw }
     public var frozen: [MetricResult]? { figuresJSON.flatMap { try? JSONDecoder().decode([MetricResult].self, from: Data($0.utf8)) } }
 
-    /// 督察工作规定: reported by 3月1日 and published by 4月1日 of the next year (docs/law.md §10).
-    public var submitBy: String { "\(year + 1)-03-01" }
-    public var publishBy: String { "\(year + 1)-04-01" }
+    /// The unit is the county (or its government), not a department or township: the disclosure
+    /// report's date differs (条例第四十九条).
+    var isGovernment: Bool { unitPath.split(separator: "/").count <= 2 }
+
+    /// 督察工作规定: reported by 3月1日 and published by 4月1日 of the next year (docs/law.md §10);
+    /// the disclosure report by 1月31日 or, the government's, 3月31日 (`ReportKind.deadlines`).
+    public var submitBy: String { reportKind.deadlines(year: year, government: isGovernment).submit }
+    public var publishBy: String { reportKind.deadlines(year: year, government: isGovernment).publish }
 }
 
 enum ReportMigrations {
@@ -176,7 +186,9 @@ enum ReportMigrations {
             template.text = ReportTemplate.standardText
             template.updatedBy = "平台默认"
             template.updatedAt = Date()
-            try await template.create(on: database)
+            // Before reports.005 the table has no kind: written with SQL, as the model now has one.
+            try await (database as! any SQLDatabase).insert(into: "report_templates").columns("id", "name", "text", "updated_by", "updated_at")
+                .values(SQLBind(UUID()), SQLBind(template.name), SQLBind(template.text), SQLBind(template.updatedBy), SQLBind(template.updatedAt)).run()
         }
 
         func revert(on database: any Database) async throws {
@@ -189,8 +201,10 @@ enum ReportMigrations {
 extension AnnualReport {
     /// The report as `ReportRules` sees it.
     var state: ReportState {
-        ReportState(status: reportStatus, year: year, text: text, number: number, approvedOn: approvedOn, approvedBy: approvedBy,
-                    sentOn: sentOn, sentTo: sentTo, publishedOn: publishedOn)
+        var state = ReportState(status: reportStatus, year: year, text: text, number: number, approvedOn: approvedOn, approvedBy: approvedBy,
+                                sentOn: sentOn, sentTo: sentTo, publishedOn: publishedOn)
+        state.deadlines = ReportDeadlines(submit: submitBy, publish: publishBy)
+        return state
     }
 
     func apply(_ state: ReportState) {

@@ -20,6 +20,9 @@ public struct RenderedReport: Sendable {
     public enum Block: Sendable, Equatable {
         case heading(level: Int, String)
         case paragraph([Segment])
+        /// A table written as `| a | b |` lines, the first its header (the statistical tables of
+        /// the 政府信息公开 yearly report); each cell is a line of segments.
+        case table([[[Segment]]])
     }
 
     public var title: String
@@ -66,11 +69,29 @@ public struct RenderedReport: Sendable {
                     }
                 }.joined())
                 lines.append("")
+            case .table(let rows):
+                for (index, row) in rows.enumerated() {
+                    lines.append("| " + row.map { cell in cell.map { segment -> String in
+                        if case .figure(let key, let text, _) = segment { return "[\(text)](\(recordsLink(key)))" }
+                        return plain([segment]).replacingOccurrences(of: "|", with: "｜")
+                    }.joined() }.joined(separator: " | ") + " |")
+                    if index == 0 { lines.append("|" + String(repeating: " --- |", count: row.count)) }
+                }
+                lines.append("")
             }
         }
         lines += ["\(unitName)", date, "", "## 附：数据说明", ""]
         lines += figures.map { "- \($0.label)（`\($0.key)`）：\(ReportRenderer.display($0))；\($0.definition)" }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    func spans(_ segments: [Segment], siteURL: String?) -> [OfficialDocument.Span] {
+        segments.map { segment in
+            switch segment {
+            case .figure(let key, let text, _): return OfficialDocument.Span(text, link: siteURL.map { $0 + recordsLink(key) })
+            default: return OfficialDocument.Span(plain([segment]))
+            }
+        }
     }
 
     /// The DOCX in 公文 layout, with an annex that names each figure's definition and record list.
@@ -84,12 +105,9 @@ public struct RenderedReport: Sendable {
             case .heading(let level, let text): out.append(.heading(level: level, text))
             case .paragraph(let segments):
                 guard let siteURL else { out.append(.paragraph(plain(segments))); continue }
-                out.append(.linked(segments.map { segment in
-                    switch segment {
-                    case .figure(let key, let text, _): return OfficialDocument.Span(text, link: siteURL + recordsLink(key))
-                    default: return OfficialDocument.Span(plain([segment]))
-                    }
-                }))
+                out.append(.linked(spans(segments, siteURL: siteURL)))
+            case .table(let rows):
+                out.append(.table(rows.map { $0.map { spans($0, siteURL: siteURL) } }))
             }
         }
         out.append(.flush(""))
@@ -102,8 +120,8 @@ public struct RenderedReport: Sendable {
 }
 
 public enum ReportRenderer {
-    /// `{key}`, `{key|同比}`, `{key|上年}`; a regex is not Sendable, so each use makes its own.
-    static var placeholder: Regex<(Substring, Substring, Substring?)> { #/\{([a-z0-9.\-]+)(?:\|(同比|上年|趋势))?\}/# }
+    /// `{key}`, `{key|同比}`, `{key|上年}`, `{key|数}` (the value without its unit, for table cells); a regex is not Sendable, so each use makes its own.
+    static var placeholder: Regex<(Substring, Substring, Substring?)> { #/\{([a-z0-9.\-]+)(?:\|(同比|上年|趋势|数))?\}/# }
 
     /// How many years a trend shows.
     public static let trendYears = 5
@@ -175,41 +193,74 @@ public enum ReportRenderer {
             if line.isEmpty { continue }
             if line.hasPrefix("## ") { blocks.append(.heading(level: 2, String(line.dropFirst(3)))); continue }
             if line.hasPrefix("# ") { blocks.append(.heading(level: 1, String(line.dropFirst(2)))); continue }
-            var segments: [RenderedReport.Segment] = []
-            var rest = Substring(line)
-            while let match = rest.firstMatch(of: placeholder) {
-                if match.range.lowerBound > rest.startIndex { segments.append(.text(String(rest[rest.startIndex..<match.range.lowerBound]))) }
-                let key = String(match.output.1)
-                if let result = byKey[key] {
-                    switch match.output.2.map(String.init) {
-                    case "同比":
-                        if let change = change(result) {
-                            segments.append(.figure(key: key, text: change, missing: false))
-                        } else if let previous = result.previousValue {
-                            // Last year's figure is there but a change cannot be a percentage of it (zero).
-                            segments.append(.figure(key: key, text: "上年为\(previous)\(result.unit)", missing: false))
-                        } else {
-                            segments.append(.figure(key: key, text: "上年无数据", missing: true))
-                        }
-                    case "趋势":
-                        let points = ((year - trendYears + 1)...year).map { past in
-                            RenderedReport.TrendPoint(year: past, value: byKey[trendKey(key, past)]?.value.flatMap { Decimal(string: $0) })
-                        }
-                        segments.append(.trend(key: key, label: result.label, unit: result.unit, points: points))
-                    case "上年":
-                        segments.append(.figure(key: key, text: result.previousValue.map { $0 + result.unit } ?? "【上年无数据】", missing: result.previousValue == nil))
-                    default:
-                        segments.append(.figure(key: key, text: display(result), missing: result.value == nil))
-                    }
-                } else {
-                    segments.append(.figure(key: key, text: "【未知指标：\(key)】", missing: true))
-                }
-                rest = rest[match.range.upperBound...]
+            if line.hasPrefix("|") {
+                var cells = tableCells(line)
+                cells.removeFirst()
+                if cells.last?.isEmpty == true { cells.removeLast() }
+                // A Markdown rule line (| --- |) only separates the header.
+                if cells.allSatisfy({ $0.allSatisfy { $0 == "-" || $0 == ":" } && !$0.isEmpty }) { continue }
+                let row = cells.map { segments(of: $0, byKey: byKey, year: year) }
+                if case .table(let rows) = blocks.last { blocks[blocks.count - 1] = .table(rows + [row]) } else { blocks.append(.table([row])) }
+                continue
             }
-            if !rest.isEmpty { segments.append(.text(String(rest))) }
-            blocks.append(.paragraph(segments))
+            blocks.append(.paragraph(segments(of: line, byKey: byKey, year: year)))
         }
         let used = keys(in: text).compactMap { byKey[$0] }
         return RenderedReport(title: title, number: number, unitName: unitName, unitCode: unitCode, year: year, date: date, blocks: blocks, figures: used)
+    }
+
+    /// A table line's cells: split at each `|` outside a `{…}` placeholder (`{key|数}` is one cell).
+    static func tableCells(_ line: String) -> [String] {
+        var cells: [String] = [], current = "", depth = 0
+        for char in line {
+            if char == "{" { depth += 1 } else if char == "}" { depth = max(0, depth - 1) }
+            if char == "|" && depth == 0 {
+                cells.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(char)
+            }
+        }
+        cells.append(current.trimmingCharacters(in: .whitespaces))
+        return cells
+    }
+
+    /// A line's text and figures.
+    static func segments(of line: String, byKey: [String: MetricResult], year: Int) -> [RenderedReport.Segment] {
+        var segments: [RenderedReport.Segment] = []
+        var rest = Substring(line)
+        while let match = rest.firstMatch(of: placeholder) {
+            if match.range.lowerBound > rest.startIndex { segments.append(.text(String(rest[rest.startIndex..<match.range.lowerBound]))) }
+            let key = String(match.output.1)
+            if let result = byKey[key] {
+                switch match.output.2.map(String.init) {
+                case "同比":
+                    if let change = change(result) {
+                        segments.append(.figure(key: key, text: change, missing: false))
+                    } else if let previous = result.previousValue {
+                        // Last year's figure is there but a change cannot be a percentage of it (zero).
+                        segments.append(.figure(key: key, text: "上年为\(previous)\(result.unit)", missing: false))
+                    } else {
+                        segments.append(.figure(key: key, text: "上年无数据", missing: true))
+                    }
+                case "趋势":
+                    let points = ((year - trendYears + 1)...year).map { past in
+                        RenderedReport.TrendPoint(year: past, value: byKey[trendKey(key, past)]?.value.flatMap { Decimal(string: $0) })
+                    }
+                    segments.append(.trend(key: key, label: result.label, unit: result.unit, points: points))
+                case "上年":
+                    segments.append(.figure(key: key, text: result.previousValue.map { $0 + result.unit } ?? "【上年无数据】", missing: result.previousValue == nil))
+                case "数":
+                    segments.append(.figure(key: key, text: result.value ?? "【无数据】", missing: result.value == nil))
+                default:
+                    segments.append(.figure(key: key, text: display(result), missing: result.value == nil))
+                }
+            } else {
+                segments.append(.figure(key: key, text: "【未知指标：\(key)】", missing: true))
+            }
+            rest = rest[match.range.upperBound...]
+        }
+        if !rest.isEmpty { segments.append(.text(String(rest))) }
+        return segments
     }
 }

@@ -10,7 +10,10 @@ enum ReportPages {
         router.page(.GET, ReportRoute.list, permission: ReportPermissions.read) { req in try await list(req, values: [:], failure: nil) }
         router.form(ReportRoute.list, permission: ReportPermissions.manage, submit: { req, fields in
             let values = fields.values
-            let row = try await ReportService.create(year: values["year"], unitCode: values["unitCode"], by: try req.caller, services: req.fazhi, on: req.db)
+            guard let kind = ReportKind(rawValue: values["kind"] ?? ReportKind.ruleOfLaw.rawValue) else {
+                throw ValidationFailure(field: "kind", label: "报告类别", message: "请选择报告类别")
+            }
+            let row = try await ReportService.create(year: values["year"], unitCode: values["unitCode"], kind: kind, by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: "已按模板新建 \(row.title)")
         }, reshow: { req, fields, failure in
             let values = fields.values
@@ -19,8 +22,9 @@ enum ReportPages {
         router.page(.GET, ReportRoute.template, permission: ReportPermissions.template) { req in try await templatePage(req, text: nil, failure: nil) }
         router.form(ReportRoute.template, permission: ReportPermissions.template, submit: { req, fields in
             let values = fields.values
-            _ = try await ReportService.saveTemplate(values["text"], by: try req.caller, services: req.fazhi, on: req.db)
-            return Layout.redirect(req, to: ReportRoute.template.path(), notice: "模板已保存")
+            let kind = templateKind(req)
+            _ = try await ReportService.saveTemplate(values["text"], kind: kind, by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: ReportRoute.template.path() + "?kind=\(kind.rawValue)", notice: "模板已保存")
         }, reshow: { req, fields, failure in
             let values = fields.values
             return try await templatePage(req, text: values["text"], failure: failure)
@@ -74,6 +78,7 @@ enum ReportPages {
         var content: [Node] = [
             UI.errorSummary(failure),
             el("p", text: "依据法治政府建设与责任落实督察工作规定，每年3月1日前报送上一年度报告，4月1日前向社会公开。报告中的数字全部由业务记录计算，批准后固定不变。"),
+            el("p", text: "政府信息公开工作年度报告依据政府信息公开条例第四十九条、第五十条，按国务院办公厅政府信息公开办公室统一格式编制：部门1月31日前报送并公开，县（区）政府3月31日前公开。"),
             UI.simpleTable(caption: "年度报告", headers: ["报告", "年度", "状态", "报送期限", "公开期限"], rows: rows.map { row in
                 [link(row.title, row.link), .text(String(row.year)), .text(row.reportStatus.label), .text(row.submitBy), .text(row.publishBy)]
             }),
@@ -82,11 +87,14 @@ enum ReportPages {
             content += [el("h2", text: "新建报告"), UI.form(action: ReportRoute.list.path(), csrf: req.csrfToken, [
                 UI.field("年度", name: "year", value: values["year"] ?? String(CivilDateTime(req.fazhi.now).date.year - 1), error: failure?.message(for: "year"), required: true),
                 UI.field("单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true, hint: "县（区）政府、部门或乡镇"),
+                UI.select("报告类别", name: "kind", options: ReportKind.allCases.map { ($0.rawValue, $0.label) }, selected: values["kind"], error: failure?.message(for: "kind")),
                 el("button", [.type("submit")], text: "按模板新建"),
             ])]
         }
-        if principal.has(ReportPermissions.template) { content.append(link("编辑报告模板", ReportRoute.template.path())) }
-        return Layout.page(req, title: "法治政府建设年度报告", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+        if principal.has(ReportPermissions.template) {
+            content += ReportKind.allCases.map { el("p", [], [link("编辑\($0.label)模板", ReportRoute.template.path() + "?kind=\($0.rawValue)")]) }
+        }
+        return Layout.page(req, title: "年度报告", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }
 
     /// The address links in a downloaded document point to: `FAZHI_SITE_URL`, or else the host the
@@ -116,12 +124,18 @@ enum ReportPages {
 
     static let markupHint = "“# ”开头为一级标题，“## ”为二级标题，其余每行一段。{指标代码} 为数字，{指标代码|同比} 为同比变化，{指标代码|上年} 为上年数字，{指标代码|趋势} 为近五年柱状图；指标代码见“统计指标”页。"
 
+    /// The template a page edits: `?kind=` (the 法治政府 report's when absent or unknown).
+    static func templateKind(_ req: Request) -> ReportKind {
+        req.query[String.self, at: "kind"].flatMap(ReportKind.init(rawValue:)) ?? .ruleOfLaw
+    }
+
     static func templatePage(_ req: Request, text: String?, failure: ValidationFailure?) async throws -> Response {
-        let template = try await ReportService.template(on: req.db)
-        return Layout.page(req, title: "年度报告模板", status: failure == nil ? .ok : .unprocessableEntity, content: [
+        let kind = templateKind(req)
+        let template = try await ReportService.template(kind, on: req.db)
+        return Layout.page(req, title: "\(kind.label)模板", status: failure == nil ? .ok : .unprocessableEntity, content: [
             UI.errorSummary(failure),
             el("p", text: "新建报告时复制此模板；已建的报告不受影响。最后修改：\(template.updatedBy)。"),
-            UI.form(action: ReportRoute.template.path(), csrf: req.csrfToken, [textarea("text", "模板", text ?? template.text, failure: failure, hint: markupHint),
+            UI.form(action: ReportRoute.template.path() + "?kind=\(kind.rawValue)", csrf: req.csrfToken, [textarea("text", "模板", text ?? template.text, failure: failure, hint: markupHint),
                                                                        el("button", [.type("submit")], text: "保存")]),
         ])
     }
@@ -191,7 +205,7 @@ enum ReportPages {
 
     static func publicList(_ req: Request) async throws -> Response {
         let rows = try await AnnualReport.query(on: req.db).filter(\.$status == ReportStatus.published.rawValue).sort(\.$year, .descending).sort(\.$unitName).all()
-        return publicPage(req, title: "法治政府建设年度报告", [
+        return publicPage(req, title: "年度报告", [
             UI.simpleTable(caption: "已公开的年度报告", headers: ["报告", "公开日期"], rows: rows.map { [link($0.title, $0.publicLink), .text($0.publishedOn ?? "")] }),
             link("核对一份报告中的数字", PortalRoute.checkReport.path()),
         ])
@@ -215,18 +229,21 @@ struct ReportCommand: AsyncCommand {
         var unit: String?
         @Option(name: "format", help: "html、docx、pdf 或 md（默认 docx）")
         var format: String?
+        @Option(name: "type", help: "rule-of-law（法治政府建设情况报告，默认）或 disclosure（政府信息公开工作年度报告）")
+        var type: String?
         @Option(name: "out", help: "输出文件")
         var out: String?
     }
 
-    var help: String { "生成年度法治政府建设情况报告（数字由记录计算）" }
+    var help: String { "生成年度法治政府建设情况报告或政府信息公开工作年度报告（数字由记录计算）" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         guard let year = signature.year, (2000...2100).contains(year) else { throw CommandFailure("--year：应为年份，例如 --year 2025") }
         guard let out = signature.out, !out.isEmpty else { throw CommandFailure("--out：请给出输出文件") }
         let format = signature.format ?? "docx"
-        let report = try await ReportService.render(year: year, unitCode: signature.unit, services: app.fazhi, on: app.db)
+        guard let kind = ReportKind(rawValue: signature.type ?? ReportKind.ruleOfLaw.rawValue) else { throw CommandFailure("--type：应为 rule-of-law 或 disclosure") }
+        let report = try await ReportService.render(year: year, unitCode: signature.unit, kind: kind, services: app.fazhi, on: app.db)
         let data: Data
         switch format {
         case "docx": data = try report.document(siteURL: app.fazhi.config.siteURL).docx()

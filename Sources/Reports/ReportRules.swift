@@ -30,9 +30,22 @@ public struct ReportState: Sendable, Equatable {
         self.publishedOn = publishedOn
     }
 
-    /// The 3月1日 and 4月1日 of the following year (期日: never moved for a holiday).
-    public var submitBy: String { "\(year + 1)-03-01" }
-    public var publishBy: String { "\(year + 1)-04-01" }
+    /// The report's 报送 and publication dates, if not the 法治政府 report's (`ReportKind.deadlines`).
+    public var deadlines: ReportDeadlines?
+
+    /// The 3月1日 and 4月1日 of the following year (期日: never moved for a holiday), unless `deadlines` says otherwise.
+    public var submitBy: String { deadlines?.submit ?? "\(year + 1)-03-01" }
+    public var publishBy: String { deadlines?.publish ?? "\(year + 1)-04-01" }
+}
+
+public struct ReportDeadlines: Sendable, Equatable {
+    public var submit: String
+    public var publish: String
+
+    public init(submit: String, publish: String) {
+        self.submit = submit
+        self.publish = publish
+    }
 }
 
 /// What a step reads besides the report.

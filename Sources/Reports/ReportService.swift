@@ -29,13 +29,14 @@ public enum ReportService {
         ValidationFailure(field: field, label: label, message: message)
     }
 
-    public static func template(on db: any Database) async throws -> ReportTemplate {
-        if let row = try await ReportTemplate.query(on: db).sort(\.$updatedAt, .descending).first() { return row }
+    public static func template(_ kind: ReportKind = .ruleOfLaw, on db: any Database) async throws -> ReportTemplate {
+        if let row = try await ReportTemplate.query(on: db).filter(\.$kind == kind.rawValue).sort(\.$updatedAt, .descending).first() { return row }
         let row = ReportTemplate()
-        row.name = "县（区）政府年度报告"
-        row.text = ReportTemplate.standardText
+        row.name = kind.templateName
+        row.text = kind.shippedText
         row.updatedBy = "平台默认"
         row.updatedAt = Date()
+        row.kind = kind.rawValue
         return row
     }
 
@@ -49,10 +50,10 @@ public enum ReportService {
         return body
     }
 
-    public static func saveTemplate(_ text: String?, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReportTemplate {
+    public static func saveTemplate(_ text: String?, kind: ReportKind = .ruleOfLaw, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> ReportTemplate {
         let body = try checkText(text, field: "text", label: "模板", services: services)
         return try await db.write { tx in
-            let row = try await template(on: tx)
+            let row = try await template(kind, on: tx)
             let before = row.text
             row.text = body
             row.updatedBy = principal.auditActor.name
@@ -66,7 +67,8 @@ public enum ReportService {
 
     /// A new draft for a year and a unit, from the current template.
     @discardableResult
-    public static func create(year yearText: String?, unitCode: String?, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> AnnualReport {
+    public static func create(year yearText: String?, unitCode: String?, kind: ReportKind = .ruleOfLaw, by principal: Principal, services: FazhiServices,
+                              on db: any Database) async throws -> AnnualReport {
         var validator = Validator()
         let current = CivilDateTime(services.now).date.year
         let year = Int((yearText ?? "").trimmingCharacters(in: .whitespaces))
@@ -76,17 +78,18 @@ public enum ReportService {
         if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "单位编码", "没有编码为“\(code)”的单位") } }
         try validator.check()
         guard let unit, principal.covers(unitPath: unit.path) else { throw ScopeDenied(entityType: "unit", entityID: code) }
-        let text = try await template(on: db).text
+        let text = try await template(kind, on: db).text
         return try await db.write { tx in
-            if try await AnnualReport.query(on: tx).filter(\.$year == year!).filter(\.$unitID == unit.id!).count() > 0 {
-                throw fail("year", "年度", "\(unit.name)\(year!)年度的报告已经存在")
+            if try await AnnualReport.query(on: tx).filter(\.$year == year!).filter(\.$unitID == unit.id!).filter(\.$kind == kind.rawValue).count() > 0 {
+                throw fail("year", "年度", "\(unit.name)\(year!)年度的\(kind.label)已经存在")
             }
             let row = AnnualReport()
             row.year = year!
             row.unitID = unit.id!
             row.unitPath = unit.path
             row.unitName = unit.name
-            row.title = "\(unit.name)\(year!)年法治政府建设情况报告"
+            row.title = kind.title(unitName: unit.name, year: year!)
+            row.kind = kind.rawValue
             row.text = text
             row.status = ReportStatus.draft.rawValue
             row.createdAt = services.now
@@ -182,7 +185,7 @@ public enum ReportService {
     }
 
     /// The CLI's report: the stored one for the year and unit if any, otherwise the template with live figures.
-    public static func render(year: Int, unitCode: String?, services: FazhiServices, on db: any Database) async throws -> RenderedReport {
+    public static func render(year: Int, unitCode: String?, kind: ReportKind = .ruleOfLaw, services: FazhiServices, on db: any Database) async throws -> RenderedReport {
         var unit: OrgUnit?
         if let unitCode {
             unit = try await UnitService.find(code: unitCode, on: db)
@@ -192,13 +195,13 @@ public enum ReportService {
             if unit == nil { unit = try await OrgUnit.query(on: db).filter(\.$parentID == nil).first() }
         }
         guard let unit else { throw CommandFailure("没有单位，请先导入单位") }
-        if let stored = try await AnnualReport.query(on: db).filter(\.$year == year).filter(\.$unitID == unit.id!).first() {
+        if let stored = try await AnnualReport.query(on: db).filter(\.$year == year).filter(\.$unitID == unit.id!).filter(\.$kind == kind.rawValue).first() {
             return try await render(stored, services: services, on: db)
         }
-        let text = try await template(on: db).text
+        let text = try await template(kind, on: db).text
         let scope = MetricScope(year: year, unitPath: unitCode == nil ? nil : unit.path, unitName: unit.name)
         let figures = try await ReportRenderer.evaluate(text, scope: scope, registry: services.metrics, on: db)
-        return ReportRenderer.render(text: text, figures: figures, title: "\(unit.name)\(year)年法治政府建设情况报告", number: nil, unitName: unit.name,
+        return ReportRenderer.render(text: text, figures: figures, title: kind.title(unitName: unit.name, year: year), number: nil, unitName: unit.name,
                                      unitCode: unitCode, year: year, date: ReportFormats.chineseDate(CivilDateTime(services.now).date.description))
     }
 }
@@ -215,22 +218,31 @@ public enum ReportFormats {
     /// The body as HTML: each figure links to its records (or, on the public site, carries its definition).
     public static func html(_ report: RenderedReport, linked: Bool) -> [Node] {
         let definitions = Dictionary(report.figures.map { ($0.key, $0.definition) }, uniquingKeysWith: { first, _ in first })
+        func node(_ segment: RenderedReport.Segment) -> Node {
+            switch segment {
+            case .text(let text): return .text(text)
+            case .trend(let key, let label, let unit, let points): return chart(key: key, label: label, unit: unit, points: points)
+            case .figure(let key, let text, let missing):
+                let classes = missing ? "figure missing" : "figure"
+                if linked { return el("a", [.cls(classes), .href(report.recordsLink(key)), Attribute("title", definitions[key] ?? key)], text: text) }
+                return el("span", [.cls(classes), Attribute("title", definitions[key] ?? key)], text: text)
+            }
+        }
         var nodes: [Node] = []
         if let number = report.number { nodes.append(el("p", [.cls("doc-number")], text: number)) }
         for block in report.blocks {
             switch block {
             case .heading(let level, let text): nodes.append(el(level <= 1 ? "h2" : "h3", text: text))
             case .paragraph(let segments):
-                nodes.append(el("p", [], segments.map { segment -> Node in
-                    switch segment {
-                    case .text(let text): return .text(text)
-                    case .trend(let key, let label, let unit, let points): return chart(key: key, label: label, unit: unit, points: points)
-                    case .figure(let key, let text, let missing):
-                        let classes = missing ? "figure missing" : "figure"
-                        if linked { return el("a", [.cls(classes), .href(report.recordsLink(key)), Attribute("title", definitions[key] ?? key)], text: text) }
-                        return el("span", [.cls(classes), Attribute("title", definitions[key] ?? key)], text: text)
-                    }
-                }))
+                nodes.append(el("p", [], segments.map(node)))
+            case .table(let rows):
+                guard let header = rows.first else { continue }
+                nodes.append(el("div", [.cls("table-scroll")], [el("table", [.cls("report-table")], [
+                    el("thead", [], [el("tr", [], header.map { el("th", [Attribute("scope", "col")], $0.map(node)) })]),
+                    el("tbody", [], rows.dropFirst().map { row in
+                        el("tr", [], row.enumerated().map { index, cell in index == 0 ? el("th", [Attribute("scope", "row")], cell.map(node)) : el("td", [], cell.map(node)) })
+                    }),
+                ])]))
             }
         }
         nodes.append(el("p", [.cls("signature")], text: report.unitName))

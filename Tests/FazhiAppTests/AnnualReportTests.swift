@@ -63,7 +63,7 @@ import ZIPFoundation
             let (leader, _) = try await t.login("leader")
             let page = try await t.request(leader, .GET, "/figures/reconsideration.received?year=2025&unit=\(DemoCounty.governmentCode)").body.string
             #expect(page.components(separatedBy: "<a href=\"/reconsideration/").count - 1 == Int(received.value!))
-            let stored = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).first())
+            let stored = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first())
             let (supervisor, _) = try await t.login("supervisor")
             #expect(try await t.request(supervisor, .GET, stored.link).body.string.contains("data-metric=\"reconsideration.received\""))
         }
@@ -113,7 +113,7 @@ import ZIPFoundation
             #expect(try await t.request(supervisor, .POST, "/reports", form: ["year": "2024", "unitCode": "SFX-GOV"]).status == .seeOther)
             let again = try await t.request(supervisor, .POST, "/reports", form: ["year": "2024", "unitCode": "SFX-GOV"])
             #expect(again.status == .unprocessableEntity && again.body.string.contains("已经存在"))
-            let row = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2024).first())
+            let row = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2024).filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first())
             let bad = try await t.request(supervisor, .POST, row.link, form: ["action": "save", "text": row.text + "\n全年{reconsideration.nonsense}。"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("{reconsideration.nonsense}"))
             #expect(try await t.request(supervisor, .POST, row.link, form: ["action": "save", "number": "示政报〔2026〕1号",
@@ -154,7 +154,7 @@ import ZIPFoundation
     func departmentInputsAndClocks() async throws {
         try await TestApp.run { t in
             // The demo's 2025 report was sent and published on 2026-03-02: 3月1日 was a Sunday and is not moved, so 报送 was a day late.
-            let published = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).first())
+            let published = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first())
             #expect(published.sentOn == "2026-03-02" && published.sentTo == "县委、县人大常委会")
             let reportClocks = try await StatutoryClock.query(on: t.db).filter(\.$link == published.link).all()
             #expect(Set(reportClocks.map(\.kind)) == ["reports.submit", "reports.publish"] && reportClocks.allSatisfy(\.closed))
@@ -165,7 +165,7 @@ import ZIPFoundation
             #expect(try #require(reportClocks.first { $0.kind == "reports.publish" }).dueDate == "2026-04-01")
 
             // The demo's 2026 draft asked 市场监管局, 综合执法局 and 城关镇 for (一); 综合执法局 has answered.
-            let draft = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2026).first())
+            let draft = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2026).filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first())
             let section = "（一）严格规范公正文明执法"
             func input(_ unitCode: String) async throws -> ReportContribution {
                 let unit = try await t.unit(unitCode)

@@ -39,22 +39,25 @@ import Testing
             let shipped = ReportTemplate.standardText.replacingOccurrences(of: ReportMigrations.DecisionChapter.chapter, with: "")
             #expect(shipped != ReportTemplate.standardText)
             let sql = t.db as! any SQLDatabase
-            try await sql.update("report_templates").set("text", to: SQLBind(shipped)).run()
+            try await sql.update("report_templates").set("text", to: SQLBind(shipped)).where("kind", .equal, SQLBind(ReportKind.ruleOfLaw.rawValue)).run()
             let edited = ReportTemplate()
             edited.name = "某部门模板"
             edited.text = shipped
             edited.updatedBy = "陈监督"
             edited.updatedAt = Date(timeIntervalSince1970: 0)
+            edited.kind = ReportKind.ruleOfLaw.rawValue
             try await edited.create(on: t.db)
             try await ReportMigrations.DecisionChapter().prepare(on: t.db)
-            let templates = try await ReportTemplate.query(on: t.db).all()
+            let templates = try await ReportTemplate.query(on: t.db).filter(\.$kind == ReportKind.ruleOfLaw.rawValue).all()
             #expect(templates.first { $0.updatedBy == "平台默认" }?.text == ReportTemplate.standardText)
+            // The disclosure template, shipped beside it, has no such part and is left as it is.
+            #expect(try await ReportService.template(.disclosure, on: t.db).text == ReportTemplate.disclosureText)
             #expect(templates.first { $0.id == edited.id }?.text == shipped)
             // Twice is once.
             try await ReportMigrations.DecisionChapter().prepare(on: t.db)
-            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").first()?.text == ReportTemplate.standardText)
+            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == ReportTemplate.standardText)
             try await ReportMigrations.DecisionChapter().revert(on: t.db)
-            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").first()?.text == shipped)
+            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == shipped)
         }
     }
 }

@@ -1,0 +1,83 @@
+import Disclosure
+import FazhiApp
+import FazhiCore
+import Fluent
+import Foundation
+import Reports
+import Testing
+import VaporTesting
+import ZIPFoundation
+
+/// The statutory 政府信息公开工作年度报告 (条例第五十条) from records: the demo's published report for
+/// last year balances and every cell opens its records (issue 18).
+@Suite struct DisclosureReportTests {
+    @Test("the demo's 2025 disclosure report: Table 三 balances in every column (新收 + 上年结转 = 办理结果总计 + 结转下年度), its rows add up across the columns, Table 四's groups add up, and each cell's records are as many as the cell says")
+    func demoReportBalances() async throws {
+        try await TestApp.run { t in
+            let stored = try #require(try await AnnualReport.query(on: t.db).filter(\.$year == 2025).filter(\.$kind == ReportKind.disclosure.rawValue).first())
+            #expect(stored.reportStatus == .published && stored.frozen != nil && stored.publishBy == "2026-03-31")
+            let report = try await ReportService.render(year: 2025, unitCode: DemoCounty.governmentCode, kind: .disclosure, services: t.services, on: t.db)
+            #expect(report.title == "示范县人民政府2025年政府信息公开工作年度报告")
+            var values: [String: Int] = [:]
+            for figure in report.figures { if let value = figure.value, let number = Int(value) { values[figure.key] = number } }
+            func cell(_ row: String, _ column: String) throws -> Int { try #require(values["disclosure.requests.\(row).\(column)"], "\(row).\(column)") }
+            let columns = DisclosureMetrics.Column.allCases.map(\.key)
+            let outcomeRows = DisclosureOutcome.allCases.map { DisclosureMetrics.Row.outcome($0).key }
+            #expect(columns.count == 7 && outcomeRows.count == 21)
+            for column in columns {
+                #expect(try cell("new", column) + cell("carried-in", column) == cell("answered", column) + cell("carried-out", column), "\(column)")
+                #expect(try outcomeRows.map { try cell($0, column) }.reduce(0, +) == cell("answered", column), "\(column)")
+            }
+            for row in ["new", "carried-in", "answered", "carried-out"] + outcomeRows {
+                #expect(try columns.dropLast().map { try cell(row, $0) }.reduce(0, +) == cell(row, "total"), "\(row)")
+            }
+            // Last year's December requests are this year's carried-in; this December's are carried out.
+            #expect(try cell("new", "total") >= 30 && cell("carried-in", "total") >= 1 && cell("carried-out", "total") >= 1)
+            #expect(try cell("new", "natural-person") > 0 && cell("new", "business") > 0 && cell("disclosed", "total") > 0 && cell("not-corrected", "total") > 0)
+            // Table 四: each group's results add up to its total.
+            for group in ["reconsideration.disclosure-cases", "litigation.disclosure-direct", "litigation.disclosure-after-reconsideration"] {
+                let parts = ["upheld", "corrected", "other", "pending"].compactMap { values["\(group).\($0)"] }
+                #expect(parts.count == 4 && parts.reduce(0, +) == values["\(group).total"], "\(group)")
+            }
+            #expect((values["reconsideration.disclosure-cases.total"] ?? 0) > 0)
+            // Each cell's records are the cell's number (paged from the database), and open from the report.
+            let government = try await t.unit(DemoCounty.governmentCode)
+            let scope = MetricScope(year: 2025, unitPath: government.path, unitName: government.name)
+            for key in ["new.total", "carried-in.total", "carried-out.total", "answered.natural-person", "disclosed.total", "partly-disclosed.total"] {
+                let definition = try #require(t.services.metrics.definition("disclosure.requests.\(key)"))
+                let page = try await definition.records.page(scope, PageRequest(number: 1, size: 200), t.db)
+                #expect(page.total == values["disclosure.requests.\(key)"], "\(key)")
+            }
+            let markdown = report.markdown
+            #expect(markdown.contains("| 一、本年新收政府信息公开申请数量 | [\(try cell("new", "natural-person"))](/figures/disclosure.requests.new.natural-person?year=2025&unit=\(DemoCounty.governmentCode))"))
+            #expect(markdown.contains("| 行政事业性收费 | 126.4 |"))
+            // The DOCX carries the tables as Word tables.
+            let docx = try Archive(data: try report.document().docx(), accessMode: .read)
+            var body = Data()
+            _ = try docx.extract(try #require(docx["word/document.xml"])) { body.append($0) }
+            #expect(String(decoding: body, as: UTF8.self).components(separatedBy: "<w:tbl>").count - 1 == 3)
+            // The public page: the tables, the figures not linked to staff pages, no applicant.
+            let page = try await t.request(TestApp.Browser(), .GET, stored.publicLink).body.string
+            #expect(page.contains("<table class=\"report-table\">") && page.contains("四、结转下年度继续办理") && !page.contains("/figures/"))
+            #expect(!page.contains("建国") && !page.contains("秀英"))
+        }
+    }
+
+    @Test("a department's draft from the disclosure template: its own requests only, due 31 January; a second disclosure report for the same year is refused, a 法治政府 report beside it is not")
+    func departmentDraft() async throws {
+        try await TestApp.run { t in
+            let supervisor = try await t.principal("supervisor")
+            let draft = try await ReportService.create(year: "2025", unitCode: "SFX-ZRZY", kind: .disclosure, by: supervisor, services: t.services, on: t.db)
+            #expect(draft.publishBy == "2026-01-31" && draft.text.contains("（七）总计"))
+            let report = try await ReportService.render(draft, services: t.services, on: t.db)
+            let ownNew = try await DisclosureRequest.query(on: t.db).filter(\.$unitPath =~ draft.unitPath)
+                .filter(\.$receivedOn >= "2025-01-01").filter(\.$receivedOn < "2026-01-01").count()
+            #expect(ownNew > 0 && report.figures.first { $0.key == "disclosure.requests.new.total" }?.value == String(ownNew))
+            await #expect(throws: ValidationFailure.self) {
+                try await ReportService.create(year: "2025", unitCode: "SFX-ZRZY", kind: .disclosure, by: supervisor, services: t.services, on: t.db)
+            }
+            let other = try await ReportService.create(year: "2025", unitCode: "SFX-ZRZY", kind: .ruleOfLaw, by: supervisor, services: t.services, on: t.db)
+            #expect(other.publishBy == "2026-04-01" && other.title.hasSuffix("法治政府建设情况报告"))
+        }
+    }
+}
