@@ -287,6 +287,12 @@ public enum ReportChecker {
             }
         }
         flushTable()
+        // A 政府信息公开 yearly report: its tables' identities, in place of the generic table checks on those rows.
+        let disclosure = DisclosureReportCheck.claims(lines)
+        if !disclosure.claims.isEmpty {
+            claims.removeAll { $0.note == "表格" && disclosure.lines.contains($0.paragraph - 1) }
+            claims += disclosure.claims
+        }
         return Result(claims: claims, limited: limited)
     }
 

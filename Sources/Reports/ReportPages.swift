@@ -156,8 +156,16 @@ enum ReportPages {
             el("p", [], [link("下载 DOCX", "\(row.link)/export?format=docx"), .text(" · "), link("PDF", "\(row.link)/export?format=pdf"), .text(" · "),
                          link("Markdown", "\(row.link)/export?format=md")]),
             el("article", [.cls("report")], [el("h2", text: report.title)] + ReportFormats.html(report, linked: true)),
-            el("h2", text: "期限"), try await clocks(req, record: row.clockRecord),
         ]
+        if row.reportKind == .disclosure {
+            // The national format's identities, checked on the report as it prints.
+            let checked = DisclosureReportCheck.claims(report.markdown.components(separatedBy: "\n")).claims
+            let wrong = checked.filter { $0.verdict == .inconsistent }
+            content += [el("h2", text: "勾稽关系"),
+                        el("p", [.cls(wrong.isEmpty ? "notice" : "error")], text: "勾稽关系：一致\(checked.count - wrong.count)处，不一致\(wrong.count)处（\(DisclosureReportCheck.note)）"),
+                        UI.simpleTable(caption: "不一致的勾稽关系", headers: ["关系", "计算"], rows: wrong.map { [.text($0.text), .text($0.computation ?? "")] })]
+        }
+        content += [el("h2", text: "期限"), try await clocks(req, record: row.clockRecord)]
         content += try await ContributionPages.section(req, report: row, values: values, failure: failure)
         if principal.has(ReportPermissions.manage) {
             switch row.reportStatus {
