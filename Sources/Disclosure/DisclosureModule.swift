@@ -12,6 +12,8 @@ public enum DisclosureRoute: String, RouteTemplate, CaseIterable {
     case new = "disclosure/new"
     case record = "disclosure/:id"
     case steps = "disclosure/:id/steps"
+    case release = "disclosure/:id/release"
+    case letter = "disclosure/:id/letter"
 }
 
 /// 政府信息公开 (依申请公开): requests from receipt to answer with their clocks (`DisclosureRules`).
@@ -49,6 +51,21 @@ enum DisclosurePages {
             let warnings = try await DisclosureService.perform(try action(fields), on: id, by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: DisclosureRoute.record.path(id), notice: (["已记录"] + warnings).joined(separator: "；"))
         }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.form(DisclosureRoute.release, permission: DisclosurePermissions.handle, submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            try await DisclosureService.release(id, summary: fields["summary"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: DisclosureRoute.record.path(id), notice: "答复已向社会公开")
+        }, reshow: { req, fields, failure in try await show(req, values: fields.values, failure: failure) })
+        router.page(.GET, DisclosureRoute.letter, permission: DisclosurePermissions.read) { req async throws -> Response in
+            let row = try await DisclosureRequest.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db)
+            let unit = try await req.fazhi.unitNames.of([row.unitID], services: req.fazhi, on: req.db)[row.unitID] ?? ""
+            let data = try DisclosureService.letter(row, unitName: unit, services: req.fazhi).docx()
+            let response = Response(status: .ok, body: .init(data: data))
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document")
+            response.headers.contentDisposition = .init(.attachment, filename: "\(row.number).docx")
+            return response
+        }
+        DisclosurePortal.register(router)
     }
 
     static func action(_ fields: FormFields) throws(ValidationFailure) -> RequestAction {
@@ -125,7 +142,8 @@ enum DisclosurePages {
             UI.details([
                 ("查询码", .text(row.number)), ("申请人", .text("\(row.applicantMasked)（\(ApplicantClass(rawValue: row.applicantClass)?.label ?? "")）")),
                 ("申请方式", .text(ReceiptChannel(rawValue: row.channel)?.label ?? row.channel)), ("收到申请之日", .text(row.receivedOn)),
-                ("申请内容", .text(row.content)), ("答复期限", .text(clock?.dueDate ?? "暂停中")),
+                ("申请内容", .text(row.content)), ("获取方式", .text(row.formWanted ?? "—")), ("来源", .text(row.source == "online" ? "网上申请" : "窗口登记")),
+                ("答复期限", .text(clock?.dueDate ?? (row.answeredOn == nil ? "暂停中" : "—"))),
                 ("办理结果", .text(row.outcome.flatMap(DisclosureOutcome.init(rawValue:)).map { "\($0.group.rawValue) \($0.label)（\($0.basis)）" } ?? "办理中")),
             ]),
             el("h2", text: "期限计算"),
@@ -147,6 +165,18 @@ enum DisclosurePages {
                           error: failure?.message(for: "outcome")),
                 el("button", [.type("submit")], text: "记录"),
             ]))
+        }
+        if row.answeredOn != nil {
+            content.append(el("p", [], [link("下载答复书（DOCX）", DisclosureRoute.letter.path(id))]))
+            if let released = row.releasedOn {
+                content.append(el("p", text: "已于\(released)依政府信息公开条例第四十四条向社会公开：\(row.publicSummary ?? "")"))
+            } else if principal.has(DisclosurePermissions.handle), [DisclosureOutcome.disclosed.rawValue, DisclosureOutcome.partlyDisclosed.rawValue].contains(row.outcome ?? "") {
+                content.append(UI.form(action: DisclosureRoute.release.path(id), csrf: req.csrfToken, [
+                    UI.field("公开内容摘要（不得含申请人信息）", name: "summary", value: values["summary"], error: failure?.message(for: "summary"), required: true,
+                             hint: "多个申请人就相同政府信息申请公开、且该信息可以公开的，可以纳入主动公开范围（政府信息公开条例第四十四条）"),
+                    el("button", [.type("submit")], text: "向社会公开答复"),
+                ]))
+            }
         }
         return Layout.page(req, title: "政府信息公开申请 \(row.number)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }

@@ -38,6 +38,15 @@ public final class DisclosureRequest: Model, @unchecked Sendable {
     @OptionalField(key: "answer_due_on") public var answerDueOn: String?
     /// 信息处理费 charged with the answer, in yuan (第四十二条).
     @Field(key: "fee_yuan") public var feeYuan: Int
+    /// The applicant's telephone or address, sealed (disclosure.003); the tracking page asks for its last four digits.
+    @OptionalField(key: "contact_sealed") public var contactSealed: String?
+    /// 获取信息的方式 the applicant asked for (纸质、电子邮件、自行查阅…; 第二十九条第二款第（三）项).
+    @OptionalField(key: "form_wanted") public var formWanted: String?
+    /// Where it came from: "staff" (registered by a clerk) or "online" (`/gongshi/disclosure`).
+    @Field(key: "source") public var source: String
+    /// 第四十四条: an answer many ask for, released to the public with a summary.
+    @OptionalField(key: "released_on") public var releasedOn: String?
+    @OptionalField(key: "public_summary") public var publicSummary: String?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -160,7 +169,26 @@ enum DisclosureMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create(), DueAndFee()]
+    /// Online requests and released answers.
+    struct Online: AsyncMigration {
+        var name: String { "disclosure.003.online" }
+
+        func prepare(on database: any Database) async throws {
+            for field in ["contact_sealed", "form_wanted", "released_on", "public_summary"] {
+                try await database.schema(DisclosureRequest.schema).field(FieldKey(stringLiteral: field), .string).update()
+            }
+            try await database.schema(DisclosureRequest.schema).field("source", .string, .required, .sql(.default("staff"))).update()
+            try await (database as! any SQLDatabase).raw("CREATE INDEX disclosure_requests_released ON disclosure_requests (released_on)").run()
+        }
+
+        func revert(on database: any Database) async throws {
+            for field in ["source", "public_summary", "released_on", "form_wanted", "contact_sealed"] {
+                try await database.schema(DisclosureRequest.schema).deleteField(FieldKey(stringLiteral: field)).update()
+            }
+        }
+    }
+
+    static let all: [any Migration] = [Create(), DueAndFee(), Online()]
 }
 
 public enum DisclosureClocks {
@@ -190,7 +218,8 @@ public enum DisclosureService {
     /// Registers a request received by `unitCode` (the receipt date by 第三十一条), opening its answer clock.
     @discardableResult
     public static func register(unitCode: String?, applicant: String?, applicantClass: String?, channel: String?, submittedOn: String?, signedOn: String?,
-                                confirmedOn: String?, content: String?, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> DisclosureRequest {
+                                confirmedOn: String?, content: String?, contact: String? = nil, form: String? = nil, source: String = "staff",
+                                by principal: Principal, services: FazhiServices, on db: any Database) async throws -> DisclosureRequest {
         var validator = Validator()
         let code = validator.required(unitCode, field: "unitCode", label: "受理机关编码", maxLength: 32)
         let name = validator.required(applicant, field: "applicant", label: "申请人", maxLength: 200)
@@ -199,6 +228,8 @@ public enum DisclosureService {
         let how = ReceiptChannel(rawValue: channel ?? "")
         if how == nil { validator.add("channel", "申请方式", "请选择申请方式") }
         let text = validator.required(content, field: "content", label: "申请内容", maxLength: 5_000)
+        let contact = validator.optional(contact, field: "contact", label: "联系电话", maxLength: 100)
+        let form = validator.optional(form, field: "form", label: "获取信息的方式", maxLength: 100)
         let submitted = CivilDate(validator.required(submittedOn, field: "submittedOn", label: "提交日期", maxLength: 10))
         if submitted == nil { validator.add("submittedOn", "提交日期", FormFields.dateRule) }
         var received: CivilDate?
@@ -213,6 +244,7 @@ public enum DisclosureService {
         try validator.check()
         guard let unit, let kind, let how, let received, principal.covers(unitPath: unit.path) else { throw ScopeDenied(entityType: "unit", entityID: code) }
         let sealed = try services.cipher.seal(name)
+        let sealedContact = try contact.map { try services.cipher.seal($0) }
         return try await db.write { tx in
             let row = DisclosureRequest()
             row.id = .v4()
@@ -227,6 +259,9 @@ public enum DisclosureService {
             row.content = text
             row.consultations = ""
             row.feeYuan = 0
+            row.contactSealed = sealedContact
+            row.formWanted = form
+            row.source = source
             let calendar = try await CalendarService.current(services: services, on: tx)
             row.answerDueOn = DisclosureRules.answerClock(RequestState(receivedOn: received)).dueDate(calendar: calendar)?.description
             row.createdAt = stamp

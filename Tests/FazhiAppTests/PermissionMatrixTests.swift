@@ -103,6 +103,8 @@ import VaporTesting
         "GET /gongshi/documents", "GET /gongshi/documents/:id", "POST /gongshi/documents/:id", "GET /gongshi/documents/:id/attachments/:attachment", "GET /gongshi/consultations", "GET /gongshi/consultations/:id", "POST /gongshi/consultations/:id",
         // 重大行政决策事项目录 and the published decisions (第三条、第三十二条).
         "GET /gongshi/decisions", "GET /gongshi/decisions/:id", "POST /gongshi/decisions/:id",
+        // 依申请公开 online (政府信息公开条例第二十九条), tracking by code and telephone, released answers (第四十四条).
+        "GET /gongshi/disclosure", "POST /gongshi/disclosure", "GET /gongshi/disclosure/track",
     ]
 
     static func key(_ route: Route) -> String {

@@ -70,6 +70,9 @@ public enum PortalRoute: String, RouteTemplate, CaseIterable {
     /// 重大行政决策事项目录 and each decision's published procedure (MajorDecisions).
     case decisions = "gongshi/decisions"
     case majorDecision = "gongshi/decisions/:id"
+    /// 依申请公开: the online request, its tracking, and answers released under 第四十四条 (Disclosure).
+    case disclosure = "gongshi/disclosure"
+    case disclosureTrack = "gongshi/disclosure/track"
     /// The audit chain's published anchors (FazhiCore).
     case audit = "gongshi/audit"
 }
