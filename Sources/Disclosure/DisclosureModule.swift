@@ -12,6 +12,8 @@ public enum DisclosureRoute: String, RouteTemplate, CaseIterable {
     case new = "disclosure/new"
     case record = "disclosure/:id"
     case steps = "disclosure/:id/steps"
+    case importPage = "disclosure/import"
+    case importTemplate = "disclosure/import/template.csv"
     case release = "disclosure/:id/release"
     case letter = "disclosure/:id/letter"
 }
@@ -29,6 +31,7 @@ public enum DisclosureModule {
         menu: [MenuEntry(title: "依申请公开", route: DisclosureRoute.list, permission: DisclosurePermissions.read, section: "政务公开")],
         routes: { router in DisclosurePages.register(router) },
         metrics: DisclosureMetrics.all,
+        importers: [RequestImporter()],
         demoSeed: { context in try await DisclosureDemo.seed(context) },
         clockKinds: DisclosureClocks.all,
         unitPathColumns: [UnitPathColumn(DisclosureRequest.schema)]
@@ -65,6 +68,7 @@ enum DisclosurePages {
             response.headers.contentDisposition = .init(.attachment, filename: "\(row.number).docx")
             return response
         }
+        router.imports(RequestImporter(), page: DisclosureRoute.importPage, template: DisclosureRoute.importTemplate)
         DisclosurePortal.register(router)
     }
 
@@ -98,7 +102,10 @@ enum DisclosurePages {
             .range(request.offset..<(request.offset + request.size)).all()
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
-        if principal.has(DisclosurePermissions.handle) { actions.append(link("登记申请", DisclosureRoute.new.path(), [.cls("button")])) }
+        if principal.has(DisclosurePermissions.handle) {
+            actions.append(link("登记申请", DisclosureRoute.new.path(), [.cls("button")]))
+            actions.append(link("导入台账", DisclosureRoute.importPage.path()))
+        }
         return Layout.page(req, title: "政府信息公开申请", content: [
             el("div", [.cls("actions")], actions),
             UI.table(caption: "政府信息公开申请", columns: [UI.Column("查询码"), UI.Column("受理机关"), UI.Column("申请人"), UI.Column("收到日期"), UI.Column("办理结果")],
