@@ -37,6 +37,7 @@ let package = Package(
                 "MajorDecisions",
                 "LegalAffairs",
                 "Disclosure",
+                "Suggestions",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -202,6 +203,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Suggestions",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SuggestionsTests",
+            dependencies: ["Suggestions", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DisclosureTests",
             dependencies: ["Disclosure", "FazhiCore", "FazhiCalendar"],
@@ -267,6 +285,7 @@ let package = Package(
                 "MajorDecisions",
                 "LegalAffairs",
                 "Disclosure",
+                "Suggestions",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

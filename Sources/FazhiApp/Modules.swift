@@ -9,6 +9,7 @@ import MajorDecisions
 import NormativeDocuments
 import Reconsideration
 import Reports
+import Suggestions
 
 /// The modules of this installation, in order. Adding a module is one line here.
 public let installedModules: [FazhiModule] = [
@@ -22,5 +23,6 @@ public let installedModules: [FazhiModule] = [
     MajorDecisionsModule.manifest,
     LegalAffairsModule.manifest,
     DisclosureModule.manifest,
+    SuggestionsModule.manifest,
     ReportsModule.manifest,
 ]

@@ -47,6 +47,7 @@ import VaporTesting
         "documents.read": staff, "documents.manage": enforcers, "documents.review": [.supervisor],
         "decisions.read": staff, "decisions.manage": enforcers, "decisions.review": [.supervisor],
         "disclosure.read": staff, "disclosure.handle": enforcers,
+        "suggestions.read": staff, "suggestions.handle": enforcers, "suggestions.assign": [.supervisor],
         "legal.read": staff, "legal.submit": enforcers, "legal.review": [.supervisor], "legal.advisers": [.supervisor],
         "reports.read": staff, "reports.manage": enforcers, "reports.approve": [.supervisor], "reports.template": [.supervisor, .systemAdmin],
     ]
@@ -105,6 +106,8 @@ import VaporTesting
         "GET /gongshi/decisions", "GET /gongshi/decisions/:id", "POST /gongshi/decisions/:id",
         // 依申请公开 online (政府信息公开条例第二十九条), tracking by code and telephone, released answers (第四十四条).
         "GET /gongshi/disclosure", "POST /gongshi/disclosure", "GET /gongshi/disclosure/track",
+        // 建议提案办理复文 released (代表建议、政协提案 answers are public documents).
+        "GET /gongshi/suggestions",
     ]
 
     static func key(_ route: Route) -> String {

@@ -24,6 +24,21 @@ extension UnitScoped {
         return query
     }
 
+    /// The records in the caller's units, and those a unit of theirs shares through a link table
+    /// (`table` with `recordColumn` naming the record and its own `unit_path`): a 建议提案 its lead
+    /// unit handles and its assisting units see. `table` and `recordColumn` are the module's own
+    /// names, never from a request.
+    public static func scoped(for principal: Principal, orLinkedThrough table: String, recordColumn: String, on db: any Database) -> QueryBuilder<Self> {
+        let query = Self.query(on: db)
+        if let prefix = principal.scopePrefix {
+            query.group(.or) { either in
+                either.filter(unitPathField =~ prefix)
+                    .filter(.sql(embed: "EXISTS (SELECT 1 FROM \(ident: table) l WHERE l.\(ident: recordColumn) = \(ident: Self.schema).id AND l.unit_path LIKE \(bind: prefix + "%"))"))
+            }
+        }
+        return query
+    }
+
     /// The records in the caller's units as an SQL select, for a list that shows a few columns of
     /// many rows: FluentKit reflects over every property of every model it decodes, which was 40% of
     /// a list page's time (issue 16); a `Decodable` row struct of the shown columns is not.
