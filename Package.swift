@@ -38,6 +38,7 @@ let package = Package(
                 "LegalAffairs",
                 "Disclosure",
                 "Suggestions",
+                "ServiceCatalogue",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -220,6 +221,22 @@ let package = Package(
             dependencies: ["Suggestions", "FazhiCore", "FazhiCalendar"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ServiceCatalogue",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServiceCatalogueTests",
+            dependencies: ["ServiceCatalogue", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DisclosureTests",
             dependencies: ["Disclosure", "FazhiCore", "FazhiCalendar"],
@@ -286,6 +303,7 @@ let package = Package(
                 "LegalAffairs",
                 "Disclosure",
                 "Suggestions",
+                "ServiceCatalogue",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

@@ -9,6 +9,7 @@ import MajorDecisions
 import NormativeDocuments
 import Reconsideration
 import Reports
+import ServiceCatalogue
 import Suggestions
 
 /// The modules of this installation, in order. Adding a module is one line here.
@@ -24,5 +25,6 @@ public let installedModules: [FazhiModule] = [
     LegalAffairsModule.manifest,
     DisclosureModule.manifest,
     SuggestionsModule.manifest,
+    ServiceCatalogueModule.manifest,
     ReportsModule.manifest,
 ]

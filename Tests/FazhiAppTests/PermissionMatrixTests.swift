@@ -48,6 +48,7 @@ import VaporTesting
         "decisions.read": staff, "decisions.manage": enforcers, "decisions.review": [.supervisor],
         "disclosure.read": staff, "disclosure.handle": enforcers,
         "suggestions.read": staff, "suggestions.handle": enforcers, "suggestions.assign": [.supervisor],
+        "services.read": staff, "services.manage": enforcers,
         "legal.read": staff, "legal.submit": enforcers, "legal.review": [.supervisor], "legal.advisers": [.supervisor],
         "reports.read": staff, "reports.manage": enforcers, "reports.approve": [.supervisor], "reports.template": [.supervisor, .systemAdmin],
     ]
@@ -108,6 +109,8 @@ import VaporTesting
         "GET /gongshi/disclosure", "POST /gongshi/disclosure", "GET /gongshi/disclosure/track",
         // 建议提案办理复文 released (代表建议、政协提案 answers are public documents).
         "GET /gongshi/suggestions",
+        // 政务服务事项目录 (public information).
+        "GET /gongshi/services",
     ]
 
     static func key(_ route: Route) -> String {
