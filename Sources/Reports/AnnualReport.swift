@@ -42,6 +42,12 @@ public final class ReportTemplate: Model, @unchecked Sendable {
     公布行政规范性文件{documents.issued}（{documents.issued|同比}），全部经合法性审核，审核{documents.reviewed}；公开征求意见{documents.consulted}；报送备案{documents.filed}，备案及时率{documents.filed-on-time-rate}。年末现行有效规范性文件{documents.in-force}，废止{documents.repealed}。
     决策事项目录列入事项{decisions.catalogued}，作出重大行政决策{decisions.decided}，其中履行公众参与、专家论证、风险评估、合法性审查、集体讨论决定全部法定程序的{decisions.all-procedures}；经合法性审查{decisions.legality-reviewed}，开展决策后评估{decisions.evaluated}。
     全年出具合法性审查意见{legal.reviews-total}，其中行政协议{legal.agreement-reviews}、合同{legal.contract-reviews}、其他事项{legal.other-reviews}，审查合同金额{legal.contract-amount}，审查意见采纳率{legal.opinions-adopted-rate}。法律顾问覆盖部门{legal.adviser-coverage-departments}、乡镇（街道）{legal.adviser-coverage-townships}、村（社区）{legal.adviser-coverage-villages}。
+    ## （六）全面推进政务公开
+    收到政府信息公开申请{disclosure.requests.new.total}（{disclosure.requests.new.total|同比}），上年结转{disclosure.requests.carried-in.total}，办结{disclosure.requests.answered.total}，其中予以公开{disclosure.requests.disclosed.total}、部分公开{disclosure.requests.partly-disclosed.total}；按时答复率{disclosure.on-time-rate}。
+    ## （七）自觉接受人大监督和政协民主监督
+    办理人大代表建议{suggestions.deputy-suggestions}、政协委员提案{suggestions.cppcc-proposals}，按时答复率{suggestions.on-time-rate}，代表委员满意率{suggestions.satisfaction-rate}；已经解决或者采纳的（A类）{suggestions.class-a}，因代表委员不满意重新办理{suggestions.rehandled}，公开办理复文{suggestions.released}。
+    ## （八）持续优化政务服务
+    年末政务服务事项{services.items}，马上办事项占比{services.on-the-spot-share}，全程网办事项占比{services.online-share}，最多跑一次事项占比{services.one-visit-share}，就近办事项占比{services.nearby-share}；承诺办结时限较法定时限压缩{services.compression-rate}，实行证明事项告知承诺的事项{services.commitment-items}。
     # 二、存在的不足和原因
     （由起草单位填写。）
     # 三、党政主要负责人履行推进法治建设第一责任人职责情况
@@ -148,6 +154,36 @@ enum ReportMigrations {
 
         func revert(on database: any Database) async throws {
             try await rewrite(database) { $0.replacingOccurrences(of: Self.chapter, with: "") }
+        }
+    }
+
+    /// Adds the 政务公开, 接受监督 and 政务服务 parts (issue 18) to a template still as shipped, after
+    /// the parts before them; an edited template is left as its administrator wrote it.
+    struct OpennessChapter: AsyncMigration {
+        var name: String { "reports.006.openness-chapter" }
+
+        /// Frozen: the parts as this migration adds them.
+        static let chapter = """
+        ## （六）全面推进政务公开
+        收到政府信息公开申请{disclosure.requests.new.total}（{disclosure.requests.new.total|同比}），上年结转{disclosure.requests.carried-in.total}，办结{disclosure.requests.answered.total}，其中予以公开{disclosure.requests.disclosed.total}、部分公开{disclosure.requests.partly-disclosed.total}；按时答复率{disclosure.on-time-rate}。
+        ## （七）自觉接受人大监督和政协民主监督
+        办理人大代表建议{suggestions.deputy-suggestions}、政协委员提案{suggestions.cppcc-proposals}，按时答复率{suggestions.on-time-rate}，代表委员满意率{suggestions.satisfaction-rate}；已经解决或者采纳的（A类）{suggestions.class-a}，因代表委员不满意重新办理{suggestions.rehandled}，公开办理复文{suggestions.released}。
+        ## （八）持续优化政务服务
+        年末政务服务事项{services.items}，马上办事项占比{services.on-the-spot-share}，全程网办事项占比{services.online-share}，最多跑一次事项占比{services.one-visit-share}，就近办事项占比{services.nearby-share}；承诺办结时限较法定时限压缩{services.compression-rate}，实行证明事项告知承诺的事项{services.commitment-items}。
+
+        """
+
+        func prepare(on database: any Database) async throws {
+            try await DecisionChapter().rewrite(database) { text in
+                guard !text.contains("（六）全面推进政务公开"), let range = text.range(of: "# 二、存在的不足和原因") else { return nil }
+                var text = text
+                text.insert(contentsOf: Self.chapter, at: range.lowerBound)
+                return text
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            try await DecisionChapter().rewrite(database) { $0.replacingOccurrences(of: Self.chapter, with: "") }
         }
     }
 

@@ -36,8 +36,10 @@ import Testing
     @Test("migration reports.004 adds the part to a template as shipped, leaves an edited one, and reverts")
     func migration() async throws {
         try await TestApp.run { t in
-            let shipped = ReportTemplate.standardText.replacingOccurrences(of: ReportMigrations.DecisionChapter.chapter, with: "")
-            #expect(shipped != ReportTemplate.standardText)
+            // The template as shipped before issue 17, and what reports.004 makes of it (reports.006's parts come later).
+            let current = ReportTemplate.standardText.replacingOccurrences(of: ReportMigrations.OpennessChapter.chapter, with: "")
+            let shipped = current.replacingOccurrences(of: ReportMigrations.DecisionChapter.chapter, with: "")
+            #expect(shipped != current && current != ReportTemplate.standardText)
             let sql = t.db as! any SQLDatabase
             try await sql.update("report_templates").set("text", to: SQLBind(shipped)).where("kind", .equal, SQLBind(ReportKind.ruleOfLaw.rawValue)).run()
             let edited = ReportTemplate()
@@ -49,13 +51,18 @@ import Testing
             try await edited.create(on: t.db)
             try await ReportMigrations.DecisionChapter().prepare(on: t.db)
             let templates = try await ReportTemplate.query(on: t.db).filter(\.$kind == ReportKind.ruleOfLaw.rawValue).all()
-            #expect(templates.first { $0.updatedBy == "平台默认" }?.text == ReportTemplate.standardText)
+            #expect(templates.first { $0.updatedBy == "平台默认" }?.text == current)
             // The disclosure template, shipped beside it, has no such part and is left as it is.
             #expect(try await ReportService.template(.disclosure, on: t.db).text == ReportTemplate.disclosureText)
             #expect(templates.first { $0.id == edited.id }?.text == shipped)
             // Twice is once.
             try await ReportMigrations.DecisionChapter().prepare(on: t.db)
+            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == current)
+            // reports.006 then adds 政务公开, 接受监督 and 政务服务 after it: the template as shipped now.
+            try await ReportMigrations.OpennessChapter().prepare(on: t.db)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == ReportTemplate.standardText)
+            #expect(try await ReportTemplate.query(on: t.db).filter(\.$id == edited.id!).first()?.text == shipped)
+            try await ReportMigrations.OpennessChapter().revert(on: t.db)
             try await ReportMigrations.DecisionChapter().revert(on: t.db)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == shipped)
         }

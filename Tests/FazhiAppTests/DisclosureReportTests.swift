@@ -83,4 +83,25 @@ import ZIPFoundation
             #expect(other.publishBy == "2026-04-01" && other.title.hasSuffix("法治政府建设情况报告"))
         }
     }
+
+    @Test("the 法治政府 report's 政务公开, 接受监督 and 政务服务 parts: last year's figures from the three modules, each with a value and a link to its records")
+    func annualReportParts() async throws {
+        try await TestApp.run { t in
+            let report = try await ReportService.render(year: 2025, unitCode: nil, services: t.services, on: t.db)
+            let markdown = report.markdown
+            #expect(markdown.contains("（六）全面推进政务公开") && markdown.contains("（八）持续优化政务服务"))
+            for key in ["disclosure.requests.new.total", "disclosure.on-time-rate", "suggestions.deputy-suggestions", "suggestions.cppcc-proposals",
+                        "suggestions.on-time-rate", "suggestions.satisfaction-rate", "services.items", "services.on-the-spot-share", "services.compression-rate"] {
+                let figure = try #require(report.figures.first { $0.key == key }, "\(key)")
+                #expect(figure.value != nil, "\(key)")
+                #expect(markdown.contains("(/figures/\(key)?year=2025&unit=\(DemoCounty.governmentCode))"), "\(key)")
+            }
+            // The deputies' and members' items add up to the items assigned.
+            func value(_ key: String) -> Int? { Int(report.figures.first { $0.key == key }?.value ?? "") }
+            let government = try await t.unit(DemoCounty.governmentCode)
+            let received = try #require(t.services.metrics.definition("suggestions.received"))
+            let total = try await received.compute(MetricScope(year: 2025, unitPath: government.path, unitName: government.name), t.db)
+            #expect(total == .count((value("suggestions.deputy-suggestions") ?? -1) + (value("suggestions.cppcc-proposals") ?? -1)))
+        }
+    }
 }
