@@ -60,6 +60,10 @@ import ZIPFoundation
             let page = try await t.request(TestApp.Browser(), .GET, stored.publicLink).body.string
             #expect(page.contains("<table class=\"report-table\">") && page.contains("四、结转下年度继续办理") && !page.contains("/figures/"))
             #expect(!page.contains("建国") && !page.contains("秀英"))
+            // A cell's link opens its records: the requests themselves.
+            let carried = try await t.request(try await t.login("supervisor").0, .GET, "/figures/disclosure.requests.carried-in.total?year=2025&unit=\(DemoCounty.governmentCode)")
+            let firstCarried = try #require(try await DisclosureRequest.query(on: t.db).filter(\.$receivedOn < "2025-01-01").filter(\.$answeredOn >= "2025-01-01").first())
+            #expect(carried.status == .ok && carried.body.string.contains(firstCarried.number))
             // The staff page checks the national identities on the report as printed: 7 + 7 column, 25 row and 3 group relations.
             let staff = try await t.request(try await t.login("supervisor").0, .GET, stored.link).body.string
             #expect(staff.contains("勾稽关系：一致42处，不一致0处"))
