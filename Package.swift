@@ -39,6 +39,7 @@ let package = Package(
                 "Disclosure",
                 "Suggestions",
                 "ServiceCatalogue",
+                "Mediation",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -237,6 +238,23 @@ let package = Package(
             dependencies: ["ServiceCatalogue", "FazhiCore", "FazhiCalendar"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Mediation",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MediationTests",
+            dependencies: ["Mediation", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DisclosureTests",
             dependencies: ["Disclosure", "FazhiCore", "FazhiCalendar"],
@@ -304,6 +322,7 @@ let package = Package(
                 "Disclosure",
                 "Suggestions",
                 "ServiceCatalogue",
+                "Mediation",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

@@ -8,6 +8,7 @@ import Litigation
 import MajorDecisions
 import NormativeDocuments
 import Reconsideration
+import Mediation
 import Reports
 import ServiceCatalogue
 import Suggestions
@@ -26,5 +27,6 @@ public let installedModules: [FazhiModule] = [
     DisclosureModule.manifest,
     SuggestionsModule.manifest,
     ServiceCatalogueModule.manifest,
+    MediationModule.manifest,
     ReportsModule.manifest,
 ]

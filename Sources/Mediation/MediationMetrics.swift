@@ -1,0 +1,77 @@
+import FazhiCore
+import Fluent
+import Foundation
+
+/// The figures of 矛盾纠纷化解 (docs/law.md §22): disputes accepted in the year (by level and
+/// source), ended with an agreement, the success rate, 司法确认 and performance; the bodies.
+enum MediationMetrics {
+    static func bounds(_ scope: MetricScope) -> (String, String) { ("\(scope.year)-01-01", "\(scope.year + 1)-01-01") }
+
+    static func base(_ scope: MetricScope, on db: any Database) -> QueryBuilder<Dispute> {
+        let query = Dispute.query(on: db)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func accepted(_ scope: MetricScope, on db: any Database) -> QueryBuilder<Dispute> {
+        let (start, end) = bounds(scope)
+        return base(scope, on: db).filter(\.$acceptedOn >= start).filter(\.$acceptedOn < end)
+    }
+
+    /// Ended in the year; an escalated dispute ends at its level and is counted again at the next.
+    static func ended(_ scope: MetricScope, on db: any Database) -> QueryBuilder<Dispute> {
+        let (start, end) = bounds(scope)
+        return base(scope, on: db).filter(\.$endedOn >= start).filter(\.$endedOn < end).filter(\.$outcome != MediationOutcome.escalated.rawValue)
+    }
+
+    static let successes = [MediationOutcome.writtenAgreement.rawValue, MediationOutcome.oralAgreement.rawValue]
+
+    @Sendable static func ref(_ row: Dispute) -> MetricRecordRef {
+        MetricRecordRef(id: row.id!.uuidString, title: "\(row.number) \(DisputeCategory(rawValue: row.category)?.label ?? "")纠纷 \(row.partiesMasked)", link: row.link)
+    }
+
+    static func count(_ key: String, _ label: String, _ definition: String, _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<Dispute>) -> MetricDefinition {
+        MetricDefinition(key: "mediation.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in .count(try await query(scope, db).count()) },
+                         records: .query({ scope, db in query(scope, db).sort(\.$acceptedOn) }, ref))
+    }
+
+    static var all: [MetricDefinition] {
+        var list: [MetricDefinition] = [
+            count("accepted", "受理矛盾纠纷", "本年度各级人民调解组织受理的纠纷件数（含上一级受理的移交纠纷）", { accepted($0, on: $1) }),
+            count("screened", "排查发现纠纷", "本年度受理的纠纷中排查发现、主动调解的件数", { accepted($0, on: $1).filter(\.$source == DisputeSource.screening.rawValue) }),
+            count("court-referred", "诉调对接纠纷", "本年度受理的人民法院委派、委托调解的纠纷件数", { accepted($0, on: $1).filter(\.$source == DisputeSource.court.rawValue) }),
+            count("resolved", "调解成功", "本年度达成调解协议（书面或口头，人民调解法第二十八条）的件数", { ended($0, on: $1).filter(\.$outcome ~~ successes) }),
+            MetricDefinition(key: "mediation.success-rate", label: "调解成功率", definition: "本年度调解成功件数 ÷ 本年度调结件数（移交上一级的不计）× 100%",
+                             unit: .percent, compute: { scope, db in
+                try await .countedRatio({ ended(scope, on: db) }) { $0.filter(\.$outcome ~~ successes) }
+            }, records: .query({ scope, db in ended(scope, on: db).filter(\.$outcome !~ successes).sort(\.$acceptedOn) }, ref)),
+            count("confirmations", "申请司法确认", "本年度申请司法确认的调解协议件数（人民调解法第三十三条）", { scope, db in
+                let (start, end) = bounds(scope)
+                return base(scope, on: db).filter(\.$confirmationAppliedOn >= start).filter(\.$confirmationAppliedOn < end)
+            }),
+            count("performed", "协议履行", "本年度调解协议已履行的件数", { scope, db in
+                let (start, end) = bounds(scope)
+                return base(scope, on: db).filter(\.$performedOn >= start).filter(\.$performedOn < end)
+            }),
+            MetricDefinition(key: "mediation.agreement-amount", label: "协议涉及金额", definition: "本年度调解成功的纠纷涉及金额合计（万元）", unit: .tenThousandYuan,
+                             compute: { scope, db in
+                .amount(Decimal(try await ended(scope, on: db).filter(\.$outcome ~~ successes).sumOfIntegers("amount_yuan")) / 10_000)
+            }, records: .query({ scope, db in ended(scope, on: db).filter(\.$outcome ~~ successes).filter(\.$amountYuan > 0).sort(\.$acceptedOn) }, ref)),
+        ]
+        for level in MediationLevel.allCases {
+            list.append(count("accepted.\(level.rawValue)", "受理矛盾纠纷（\(level.label)）", "本年度\(level.label)人民调解组织受理的纠纷件数",
+                              { accepted($0, on: $1).filter(\.$level == level.rawValue) }))
+        }
+        // ⚠️ The bodies as registered now: the list keeps no history of when a committee was set up.
+        list.append(MetricDefinition(key: "mediation.bodies", label: "人民调解组织", definition: "登记的人民调解组织数（三级及行业性、专业性；按当前名录）", unit: .count, compute: { scope, db in
+            let query = MediationBody.query(on: db)
+            if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+            return .count(try await query.count())
+        }, records: .list { scope, db in
+            let query = MediationBody.query(on: db)
+            if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+            return try await query.sort(\.$unitPath).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.name)（\($0.mediationLevel.label)）", link: MediationRoute.bodies.path()) }
+        }))
+        return list
+    }
+}
