@@ -40,6 +40,7 @@ let package = Package(
                 "Suggestions",
                 "ServiceCatalogue",
                 "Mediation",
+                "Oversight",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -255,6 +256,23 @@ let package = Package(
             dependencies: ["Mediation", "FazhiCore", "FazhiCalendar"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Oversight",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                "FazhiDeadlines",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OversightTests",
+            dependencies: ["Oversight", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DisclosureTests",
             dependencies: ["Disclosure", "FazhiCore", "FazhiCalendar"],
@@ -323,6 +341,7 @@ let package = Package(
                 "Suggestions",
                 "ServiceCatalogue",
                 "Mediation",
+                "Oversight",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

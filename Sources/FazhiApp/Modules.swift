@@ -9,6 +9,7 @@ import MajorDecisions
 import NormativeDocuments
 import Reconsideration
 import Mediation
+import Oversight
 import Reports
 import ServiceCatalogue
 import Suggestions
@@ -28,5 +29,6 @@ public let installedModules: [FazhiModule] = [
     SuggestionsModule.manifest,
     ServiceCatalogueModule.manifest,
     MediationModule.manifest,
+    OversightModule.manifest,
     ReportsModule.manifest,
 ]

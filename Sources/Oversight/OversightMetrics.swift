@@ -1,0 +1,62 @@
+import FazhiCore
+import Fluent
+import Foundation
+
+/// 法治督察's figures (docs/law.md §23): inspections, findings, rectified (销号), on time against the
+/// first period, and overdue at the year's end.
+enum OversightMetrics {
+    static func bounds(_ scope: MetricScope) -> (String, String) { ("\(scope.year)-01-01", "\(scope.year + 1)-01-01") }
+
+    static func findings(_ scope: MetricScope, on db: any Database) -> QueryBuilder<InspectionFinding> {
+        let query = InspectionFinding.query(on: db)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func found(_ scope: MetricScope, on db: any Database) -> QueryBuilder<InspectionFinding> {
+        let (start, end) = bounds(scope)
+        return findings(scope, on: db).filter(\.$foundOn >= start).filter(\.$foundOn < end)
+    }
+
+    static func closed(_ scope: MetricScope, on db: any Database) -> QueryBuilder<InspectionFinding> {
+        let (start, end) = bounds(scope)
+        return findings(scope, on: db).filter(\.$closedOn >= start).filter(\.$closedOn < end)
+    }
+
+    @Sendable static func ref(_ row: InspectionFinding) -> MetricRecordRef {
+        MetricRecordRef(id: row.id!.uuidString, title: "\(row.foundOn) \(String(row.problem.prefix(40)))", link: row.link)
+    }
+
+    static func count(_ key: String, _ label: String, _ definition: String, _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<InspectionFinding>) -> MetricDefinition {
+        MetricDefinition(key: "oversight.\(key)", label: label, definition: definition, unit: .item, compute: { scope, db in .count(try await query(scope, db).count()) },
+                         records: .query({ scope, db in query(scope, db).sort(\.$foundOn) }, ref))
+    }
+
+    static var all: [MetricDefinition] {
+        [
+            MetricDefinition(key: "oversight.inspections", label: "开展法治督察", definition: "本年度开展的督察（含上级督察反馈）次数", unit: .times, compute: { scope, db in
+                let query = Inspection.query(on: db).filter(\.$year == scope.year)
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return .count(try await query.count())
+            }, records: .list { scope, db in
+                let query = Inspection.query(on: db).filter(\.$year == scope.year)
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return try await query.sort(\.$startedOn).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.title, link: $0.link) }
+            }),
+            count("findings", "督察发现问题", "本年度督察发现的问题数", { found($0, on: $1) }),
+            count("closed", "问题整改销号", "本年度整改到位并销号的问题数", { closed($0, on: $1) }),
+            MetricDefinition(key: "oversight.on-time-rate", label: "督察问题按期整改率",
+                             definition: "本年度销号的问题中在首次整改期限内报送整改情况且未被退回的 ÷ 本年度销号问题数 × 100%", unit: .percent, compute: { scope, db in
+                try await .countedRatio({ closed(scope, on: db) }) { $0.filter(\.$returns == 0).filter(\.$submittedOn, .lessThanOrEqual, \.$firstDueOn) }
+            }, records: .query({ scope, db in
+                closed(scope, on: db).group(.or) { $0.filter(\.$returns > 0).filter(\.$submittedOn, .greaterThan, \.$firstDueOn) }.sort(\.$foundOn)
+            }, ref)),
+            count("overdue", "逾期未整改", "年末已过整改期限、尚未报送整改情况的问题数", { scope, db in
+                let (_, end) = bounds(scope)
+                return findings(scope, on: db).filter(\.$foundOn < end).filter(\.$dueOn < end)
+                    .group(.or) { $0.filter(\.$submittedOn == nil).filter(\.$submittedOn >= end) }
+                    .group(.or) { $0.filter(\.$closedOn == nil).filter(\.$closedOn >= end) }
+            }),
+        ]
+    }
+}

@@ -1,0 +1,51 @@
+import FazhiCore
+import FazhiDeadlines
+import Fluent
+import Foundation
+import Oversight
+import Testing
+import VaporTesting
+
+/// 法治督察 (issue 19): a finding's rectification deadline warns on the inspected unit's dashboard;
+/// the unit reports with evidence, the inspector closes it (销号); others cannot.
+@Suite struct OversightFlowTests {
+    @Test("a finding in the market bureau: its deadline on the bureau's dashboard, the report, 销号 by the inspector; another town cannot see it")
+    func rectification() async throws {
+        try await TestApp.run { t in
+            let (inspector, _) = try await t.login("supervisor")
+            #expect(try await t.request(inspector, .POST, "/oversight", form: ["title": "2026年一季度法治督察", "kind": "special", "startedOn": "2026-02-01",
+                                                                             "unitCode": "SFX-SFJ"]).status == .seeOther)
+            let inspection = try #require(try await Inspection.query(on: t.db).filter(\.$title == "2026年一季度法治督察").first())
+            let (officer, _) = try await t.login("officer.scjg")
+            func dueSoon() async throws -> Int {
+                let page = try await t.request(officer, .GET, "/").body.string
+                return Int(try #require(page.firstMatch(of: #/临期 (\d+) 项/#)).output.1) ?? -1
+            }
+            let soonBefore = try await dueSoon()
+            #expect(try await t.request(inspector, .POST, "/oversight/\(inspection.id!)/findings", form: ["unitCode": "SFX-SCJG", "category": "enforcement",
+                                                                                                         "description": "行政处罚决定未在七日内公示", "foundOn": "2026-02-03"]).status == .seeOther)
+            let finding = try #require(try await InspectionFinding.query(on: t.db).filter(\.$problem == "行政处罚决定未在七日内公示").first())
+            // 2026-02-03 + 30 days = 2026-03-05.
+            #expect(finding.dueOn == "2026-03-05")
+            // The bureau's dashboard counts one more item due soon; its deadline list names it with its date.
+            #expect(try await dueSoon() == soonBefore + 1)
+            let deadlines = try await t.request(officer, .GET, "/deadlines").body.string
+            #expect(deadlines.contains("督察整改：行政处罚决定未在七日内公示") && deadlines.contains("2026-03-05"))
+            func step(_ browser: TestApp.Browser, _ values: [String: String]) async throws -> TestingHTTPResponse {
+                try await t.request(browser, .POST, "/oversight/findings/\(finding.id!)/steps", form: values)
+            }
+            let thin = try await step(officer, ["step": "submit", "on": "2026-03-02", "text": "已整改"])
+            #expect(thin.status == .unprocessableEntity && thin.body.string.contains("佐证"))
+            #expect(try await step(officer, ["step": "close", "on": "2026-03-02"]).status == .unprocessableEntity)
+            #expect(try await step(officer, ["step": "submit", "on": "2026-03-02", "text": "已建立公示台账，补充公示决定12件，附公示截图"]).status == .seeOther)
+            #expect(try await ClockService.openClock(kind: OversightClocks.rectify.key, record: finding.clockRecord, on: t.db) == nil)
+            #expect(try await step(inspector, ["step": "close", "on": "2026-03-02"]).status == .seeOther)
+            #expect(try await InspectionFinding.find(finding.id!, on: t.db)?.status == FindingStatus.closed.rawValue)
+            let (leader, _) = try await t.login("leader")
+            #expect(try await step(leader, ["step": "talk", "on": "2026-03-02", "text": "约谈"]).status == .forbidden)
+            let (town, _) = try await t.login("staff.dl")
+            #expect(try await t.request(town, .GET, "/oversight/findings/\(finding.id!)").status == .forbidden)
+            #expect(try await t.auditCount("oversight.submit") >= 1)
+        }
+    }
+}
