@@ -41,6 +41,7 @@ let package = Package(
                 "ServiceCatalogue",
                 "Mediation",
                 "Oversight",
+                "LegalEducation",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -273,6 +274,22 @@ let package = Package(
             dependencies: ["Oversight", "FazhiCore", "FazhiCalendar"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "LegalEducation",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LegalEducationTests",
+            dependencies: ["LegalEducation", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DisclosureTests",
             dependencies: ["Disclosure", "FazhiCore", "FazhiCalendar"],
@@ -342,6 +359,7 @@ let package = Package(
                 "ServiceCatalogue",
                 "Mediation",
                 "Oversight",
+                "LegalEducation",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

@@ -9,6 +9,7 @@ import MajorDecisions
 import NormativeDocuments
 import Reconsideration
 import Mediation
+import LegalEducation
 import Oversight
 import Reports
 import ServiceCatalogue
@@ -30,5 +31,6 @@ public let installedModules: [FazhiModule] = [
     ServiceCatalogueModule.manifest,
     MediationModule.manifest,
     OversightModule.manifest,
+    LegalEducationModule.manifest,
     ReportsModule.manifest,
 ]

@@ -48,10 +48,15 @@ public final class ReportTemplate: Model, @unchecked Sendable {
     办理人大代表建议{suggestions.deputy-suggestions}、政协委员提案{suggestions.cppcc-proposals}，按时答复率{suggestions.on-time-rate}，代表委员满意率{suggestions.satisfaction-rate}；已经解决或者采纳的（A类）{suggestions.class-a}，因代表委员不满意重新办理{suggestions.rehandled}，公开办理复文{suggestions.released}。
     ## （八）持续优化政务服务
     年末政务服务事项{services.items}，马上办事项占比{services.on-the-spot-share}，全程网办事项占比{services.online-share}，最多跑一次事项占比{services.one-visit-share}，就近办事项占比{services.nearby-share}；承诺办结时限较法定时限压缩{services.compression-rate}，实行证明事项告知承诺的事项{services.commitment-items}。
+    ## （九）推进学法用法和法治宣传教育
+    政府常务会议会前学法{education.pre-meeting-study}，集体学法{education.study-sessions}；领导干部法律知识考试参考{education.exam-takers}，合格率{education.exam-pass-rate}。开展普法活动{education.events}，受众{education.audience}；公布谁执法谁普法责任清单{education.responsibility-lists}，命名民主法治示范村（社区）{education.model-villages}。
+    ## （十）预防化解矛盾纠纷
+    各级人民调解组织{mediation.bodies}受理矛盾纠纷{mediation.accepted}（{mediation.accepted|同比}），其中排查发现{mediation.screened}、法院委派委托{mediation.court-referred}；调解成功{mediation.resolved}，调解成功率{mediation.success-rate}，申请司法确认{mediation.confirmations}，协议涉及金额{mediation.agreement-amount}。
     # 二、存在的不足和原因
     （由起草单位填写。）
     # 三、党政主要负责人履行推进法治建设第一责任人职责情况
-    （由起草单位填写。）
+    主要负责人主持政府常务会议会前学法{education.pre-meeting-study}，部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}。
+    （由起草单位补充。）
     # 四、下一年度推进法治政府建设的主要安排
     （由起草单位填写。）
     # 五、其他需要报告的情况
@@ -184,6 +189,44 @@ enum ReportMigrations {
 
         func revert(on database: any Database) async throws {
             try await DecisionChapter().rewrite(database) { $0.replacingOccurrences(of: Self.chapter, with: "") }
+        }
+    }
+
+    /// Adds the 学法普法 and 矛盾纠纷化解 parts (issue 19) after the others, and writes part 三 (the
+    /// heads' duties) from records, to a template still as shipped; an edited one is left alone.
+    struct EducationChapter: AsyncMigration {
+        var name: String { "reports.007.education-chapter" }
+
+        /// Frozen: the parts as this migration adds them.
+        static let chapter = """
+        ## （九）推进学法用法和法治宣传教育
+        政府常务会议会前学法{education.pre-meeting-study}，集体学法{education.study-sessions}；领导干部法律知识考试参考{education.exam-takers}，合格率{education.exam-pass-rate}。开展普法活动{education.events}，受众{education.audience}；公布谁执法谁普法责任清单{education.responsibility-lists}，命名民主法治示范村（社区）{education.model-villages}。
+        ## （十）预防化解矛盾纠纷
+        各级人民调解组织{mediation.bodies}受理矛盾纠纷{mediation.accepted}（{mediation.accepted|同比}），其中排查发现{mediation.screened}、法院委派委托{mediation.court-referred}；调解成功{mediation.resolved}，调解成功率{mediation.success-rate}，申请司法确认{mediation.confirmations}，协议涉及金额{mediation.agreement-amount}。
+
+        """
+        static let dutyHeading = "# 三、党政主要负责人履行推进法治建设第一责任人职责情况\n"
+        static let dutyBefore = "（由起草单位填写。）"
+        static let dutyAfter = """
+        主要负责人主持政府常务会议会前学法{education.pre-meeting-study}，部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}。
+        （由起草单位补充。）
+        """
+
+        func prepare(on database: any Database) async throws {
+            try await DecisionChapter().rewrite(database) { text in
+                guard !text.contains("（九）推进学法用法和法治宣传教育"), let range = text.range(of: "# 二、存在的不足和原因"),
+                      let duty = text.range(of: Self.dutyHeading + Self.dutyBefore) else { return nil }
+                var text = text
+                text.replaceSubrange(duty, with: Self.dutyHeading + Self.dutyAfter)
+                text.insert(contentsOf: Self.chapter, at: range.lowerBound)
+                return text
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            try await DecisionChapter().rewrite(database) {
+                $0.replacingOccurrences(of: Self.chapter, with: "").replacingOccurrences(of: Self.dutyHeading + Self.dutyAfter, with: Self.dutyHeading + Self.dutyBefore)
+            }
         }
     }
 

@@ -37,9 +37,13 @@ import Testing
     func migration() async throws {
         try await TestApp.run { t in
             // The template as shipped before issue 17, and what reports.004 makes of it (reports.006's parts come later).
-            let current = ReportTemplate.standardText.replacingOccurrences(of: ReportMigrations.OpennessChapter.chapter, with: "")
+            typealias Later = ReportMigrations.EducationChapter
+            let beforeEducation = ReportTemplate.standardText.replacingOccurrences(of: Later.chapter, with: "")
+                .replacingOccurrences(of: Later.dutyHeading + Later.dutyAfter, with: Later.dutyHeading + Later.dutyBefore)
+            #expect(beforeEducation != ReportTemplate.standardText)
+            let current = beforeEducation.replacingOccurrences(of: ReportMigrations.OpennessChapter.chapter, with: "")
             let shipped = current.replacingOccurrences(of: ReportMigrations.DecisionChapter.chapter, with: "")
-            #expect(shipped != current && current != ReportTemplate.standardText)
+            #expect(shipped != current && current != beforeEducation)
             let sql = t.db as! any SQLDatabase
             try await sql.update("report_templates").set("text", to: SQLBind(shipped)).where("kind", .equal, SQLBind(ReportKind.ruleOfLaw.rawValue)).run()
             let edited = ReportTemplate()
@@ -58,10 +62,14 @@ import Testing
             // Twice is once.
             try await ReportMigrations.DecisionChapter().prepare(on: t.db)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == current)
-            // reports.006 then adds 政务公开, 接受监督 and 政务服务 after it: the template as shipped now.
+            // reports.006 then adds 政务公开, 接受监督 and 政务服务 after it, and reports.007 学法普法, 矛盾纠纷化解
+            // and part 三 from records: the template as shipped now.
             try await ReportMigrations.OpennessChapter().prepare(on: t.db)
+            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == beforeEducation)
+            try await ReportMigrations.EducationChapter().prepare(on: t.db)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == ReportTemplate.standardText)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$id == edited.id!).first()?.text == shipped)
+            try await ReportMigrations.EducationChapter().revert(on: t.db)
             try await ReportMigrations.OpennessChapter().revert(on: t.db)
             try await ReportMigrations.DecisionChapter().revert(on: t.db)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == shipped)
