@@ -42,6 +42,7 @@ let package = Package(
                 "Mediation",
                 "Oversight",
                 "LegalEducation",
+                "Indicators",
                 "FazhiDeadlines",
                 "Reconsideration",
                 "Litigation",
@@ -290,6 +291,22 @@ let package = Package(
             dependencies: ["LegalEducation", "FazhiCore", "FazhiCalendar"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Indicators",
+            dependencies: [
+                "FazhiCore",
+                "FazhiCalendar",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IndicatorsTests",
+            dependencies: ["Indicators", "FazhiCore", "FazhiCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DisclosureTests",
             dependencies: ["Disclosure", "FazhiCore", "FazhiCalendar"],
@@ -360,6 +377,7 @@ let package = Package(
                 "Mediation",
                 "Oversight",
                 "LegalEducation",
+                "Indicators",
                 "Reports",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "VaporTesting", package: "vapor"),

@@ -9,6 +9,7 @@ import MajorDecisions
 import NormativeDocuments
 import Reconsideration
 import Mediation
+import Indicators
 import LegalEducation
 import Oversight
 import Reports
@@ -32,5 +33,6 @@ public let installedModules: [FazhiModule] = [
     MediationModule.manifest,
     OversightModule.manifest,
     LegalEducationModule.manifest,
+    IndicatorsModule.manifest,
     ReportsModule.manifest,
 ]

@@ -15,6 +15,9 @@ import ZIPFoundation
     func onlineRequest() async throws {
         try await TestApp.run { t in
             let anonymous = TestApp.Browser()
+            // The form lists the agencies that answer requests.
+            let form0 = try await t.request(anonymous, .GET, "/gongshi/disclosure").body.string
+            #expect(form0.contains("<option value=\"SFX-ZJ\">示范县住房和城乡建设局</option>") && form0.contains("城关镇"))
             let form = ["unitCode": "SFX-ZJ", "applicant": "钱多多", "applicantClass": "naturalPerson", "contact": "13912345678",
                         "content": "某小区2025年规划许可证", "form": "电子邮件"]
             var missing = form

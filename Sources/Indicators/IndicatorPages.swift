@@ -1,0 +1,196 @@
+import FazhiCalendar
+import FazhiCore
+import Fluent
+import Foundation
+import Vapor
+
+enum IndicatorPages {
+    static func register(_ router: ModuleRouter) {
+        router.page(.GET, IndicatorRoute.list, permission: IndicatorPermissions.read) { req in try await list(req, values: [:], failure: nil) }
+        router.form(IndicatorRoute.list, permission: IndicatorPermissions.manage, submit: { req, fields in
+            guard let year = Int(fields.text("year")) else { throw ValidationFailure(field: "year", label: "年度", message: "应为年份") }
+            let system = try await IndicatorService.createSystem(year: year, name: "法治政府建设考核指标", rows: GenericIndicatorSystem.rows, by: try req.caller,
+                                                                 services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: system.link, notice: "已按通用指标体系建立\(year)年第\(system.version)版")
+        }, reshow: { req, fields, failure in try await list(req, values: fields.values, failure: failure) })
+        router.imports(IndicatorImporter(), page: IndicatorRoute.importPage, template: IndicatorRoute.importTemplate)
+        router.page(.GET, IndicatorRoute.system, permission: IndicatorPermissions.read) { req in try await system(req, values: [:], failure: nil) }
+        router.form(IndicatorRoute.system, permission: IndicatorPermissions.manage, submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            guard try await IndicatorSystem.find(id, on: req.db) != nil else { throw ScopeDenied(entityType: IndicatorSystem.schema, entityID: id.uuidString) }
+            try await IndicatorService.addIndicator(to: id, code: fields["code"], name: fields["name"], weight: fields["weight"], metric: fields["metric"], rule: fields["rule"],
+                                                    perUnit: fields.text("perUnit") != "no", by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: IndicatorRoute.system.path(id), notice: "已添加指标")
+        }, reshow: { req, fields, failure in try await system(req, values: fields.values, failure: failure) })
+        router.form(IndicatorRoute.assess, permission: IndicatorPermissions.manage, submit: { req, fields in
+            let id = try req.parameters.require("id", as: UUID.self)
+            guard try await IndicatorSystem.find(id, on: req.db) != nil else { throw ScopeDenied(entityType: IndicatorSystem.schema, entityID: id.uuidString) }
+            guard let indicator = try await Indicator.query(on: req.db).filter(\.$systemID == id).filter(\.$code == fields.text("indicator")).first() else {
+                throw ValidationFailure(field: "indicator", label: "指标代码", message: "本指标体系没有代码为“\(fields.text("indicator"))”的指标")
+            }
+            try await IndicatorService.assess(indicator.id!, unitCode: fields["unitCode"], evidence: fields["evidence"], points: fields["points"], reason: fields["reason"],
+                                              by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: IndicatorRoute.system.path(id), notice: "已评分")
+        }, reshow: { req, fields, failure in try await system(req, values: fields.values, failure: failure) })
+        router.page(.GET, IndicatorRoute.scores, permission: IndicatorPermissions.read) { req in try await scores(req) }
+        router.page(.GET, IndicatorRoute.unit, permission: IndicatorPermissions.read) { req in try await unitPage(req) }
+    }
+
+    static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
+        let systems = try await IndicatorSystem.query(on: req.db).sort(\.$year, .descending).sort(\.$version, .descending).all()
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            el("p", text: "每项指标或绑定统计指标按规则计分，或依佐证材料评分；各单位得分由实时记录计算，每一分都可追溯到统计指标及其记录。"),
+            UI.simpleTable(caption: "考核指标体系", headers: ["年度", "名称", "版本", "得分"], rows: systems.map {
+                [.text(String($0.year)), link($0.name, $0.link), .text("第\($0.version)版"), link("各单位得分", IndicatorRoute.scores.path($0.id!))]
+            }),
+        ]
+        if try req.caller.has(IndicatorPermissions.manage) {
+            content += [el("h2", text: "按通用指标体系新建"), UI.form(action: IndicatorRoute.list.path(), csrf: req.csrfToken, [
+                UI.field("年度", name: "year", value: values["year"], error: failure?.message(for: "year"), required: true), el("button", [.type("submit")], text: "新建"),
+            ]), link("导入指标体系", IndicatorRoute.importPage.path())]
+        }
+        return Layout.page(req, title: "考核指标", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+
+    static func find(_ req: Request) async throws -> IndicatorSystem {
+        let id = try req.parameters.require("id", as: UUID.self)
+        guard let system = try await IndicatorSystem.find(id, on: req.db) else { throw ScopeDenied(entityType: IndicatorSystem.schema, entityID: id.uuidString) }
+        return system
+    }
+
+    static func system(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
+        let system = try await find(req)
+        let indicators = try await Indicator.query(on: req.db).filter(\.$systemID == system.id!).all().sorted { $0.code.compare($1.code, options: .numeric) == .orderedAscending }
+        var content: [Node] = [
+            UI.errorSummary(failure),
+            el("p", [], [link("各单位得分", IndicatorRoute.scores.path(system.id!))]),
+            UI.simpleTable(caption: "指标", headers: ["代码", "名称", "分值", "统计指标", "评分规则", "计分范围"], rows: indicators.map {
+                [.text($0.code), .text($0.name), .text($0.weight), .text($0.metricKey ?? "—"), .text($0.scoringRule.label), .text($0.perUnit ? "各单位" : "全县")]
+            }),
+        ]
+        if try req.caller.has(IndicatorPermissions.manage) {
+            func field(_ label: String, _ name: String, hint: String? = nil) -> Node {
+                UI.field(label, name: name, value: values[name], error: failure?.message(for: name), hint: hint)
+            }
+            content += [
+                el("h2", text: "添加指标"),
+                UI.form(action: IndicatorRoute.system.path(system.id!), csrf: req.csrfToken, [
+                    field("代码", "code", hint: "如 3.4"), field("名称", "name"), field("分值", "weight"),
+                    field("统计指标代码", "metric", hint: "见“统计指标”页；依佐证评分的留空"),
+                    field("评分规则", "rule", hint: "threshold:100:higher（达到100得满分）、threshold:5:lower、linear:60:100 或 evidence"),
+                    UI.select("计分范围", name: "perUnit", options: [("yes", "各单位分别计分"), ("no", "全县统一计分")], selected: values["perUnit"]),
+                    el("button", [.type("submit")], text: "添加"),
+                ]),
+                el("h2", text: "依佐证评分"),
+                UI.form(action: IndicatorRoute.assess.path(system.id!), csrf: req.csrfToken, [
+                    field("指标代码", "indicator"), field("单位编码", "unitCode"), field("佐证材料", "evidence"), field("得分", "points"), field("评分理由", "reason"),
+                    el("button", [.type("submit")], text: "评分"),
+                ]),
+            ]
+        }
+        return Layout.page(req, title: "\(system.year)年\(system.name)（第\(system.version)版）", status: failure == nil ? .ok : .unprocessableEntity, content: content)
+    }
+
+    static func scores(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let system = try await find(req)
+        guard let county = try await IndicatorService.county(on: req.db) else { throw Abort(.notFound) }
+        let units = try await IndicatorService.units(on: req.db).filter { principal.covers(unitPath: $0.path) }
+        var rows: [(IndicatorService.UnitScore, Decimal)] = []
+        for unit in units {
+            let now = try await IndicatorService.score(system, unit: unit, year: system.year, county: county, services: req.fazhi, on: req.db)
+            let before = try await IndicatorService.score(system, unit: unit, year: system.year - 1, county: county, services: req.fazhi, on: req.db)
+            rows.append((now, before.total))
+        }
+        rows.sort { $0.0.total != $1.0.total ? $0.0.total > $1.0.total : $0.0.unit.path < $1.0.unit.path }
+        return Layout.page(req, title: "\(system.year)年考核得分", content: [
+            el("p", text: "按\(system.name)第\(system.version)版，以实时记录计算；上年一栏为同一指标体系用上年记录计算的得分。"),
+            UI.simpleTable(caption: "各单位得分", headers: ["名次", "单位", "得分", "满分", "上年", "变化"], rows: rows.enumerated().map { index, row in
+                let change = row.0.total - row.1
+                return [.text(String(index + 1)), link(row.0.unit.name, IndicatorRoute.unit.path(system.id!, row.0.unit.id!)), .text("\(row.0.total)"),
+                        .text("\(row.0.maximum)"), .text("\(row.1)"), .text(change == 0 ? "持平" : change > 0 ? "+\(change)" : "\(change)")]
+            }),
+        ])
+    }
+
+    static func unitPage(_ req: Request) async throws -> Response {
+        let principal = try req.caller
+        let system = try await find(req)
+        let unitID = try req.parameters.require("unit", as: UUID.self)
+        guard let unit = try await OrgUnit.find(unitID, on: req.db), principal.covers(unitPath: unit.path), let county = try await IndicatorService.county(on: req.db) else {
+            throw ScopeDenied(entityType: "unit", entityID: unitID.uuidString)
+        }
+        let score = try await IndicatorService.score(system, unit: unit, year: system.year, county: county, services: req.fazhi, on: req.db)
+        return Layout.page(req, title: "\(unit.name)\(system.year)年考核得分", content: [
+            el("p", text: "得分 \(score.total) / \(score.maximum)"),
+            UI.simpleTable(caption: "逐项得分", headers: ["代码", "指标", "得分", "分值", "计算"], rows: score.lines.map { line in
+                [.text(line.indicator.code), .text(line.indicator.name), .text("\(line.score.points)"), .text("\(line.score.weight)"),
+                 line.link.map { link(line.score.explanation, $0) } ?? .text(line.score.explanation)]
+            }),
+        ])
+    }
+
+    /// The dashboard card: the caller's unit's score this year, and the indicators it is losing most on.
+    static func widget(_ req: Request) async throws -> Node {
+        let principal = try req.caller
+        let year = CivilDateTime(req.fazhi.now).date.year
+        guard let unitID = principal.unitID, let unit = try await OrgUnit.find(unitID, on: req.db), let county = try await IndicatorService.county(on: req.db),
+              let system = try await IndicatorSystem.query(on: req.db).filter(\.$year == year).sort(\.$version, .descending).first() else { return .empty }
+        let score = try await IndicatorService.score(system, unit: unit, year: year, county: county, services: req.fazhi, on: req.db)
+        let losing = score.lines.filter { $0.score.lost > 0 }.sorted { $0.score.lost > $1.score.lost }.prefix(5)
+        return el("section", [.cls("widget"), .aria("labelledby", "indicators-heading")], [
+            el("h2", [.id("indicators-heading")], text: "考核指标"),
+            el("p", [], [.text("\(unit.name)\(year)年得分 \(score.total) / \(score.maximum)　"), link("逐项得分", IndicatorRoute.unit.path(system.id!, unit.id!))]),
+            losing.isEmpty ? el("p", text: "没有失分的指标。") : el("ul", [], losing.map { line in
+                el("li", [], [.text("\(line.indicator.code) \(line.indicator.name)：失\(line.score.lost)分（\(line.score.explanation)）")])
+            }),
+        ])
+    }
+}
+
+/// Imports an indicator system (CSV or XLSX): a new version for its year, all or nothing.
+public struct IndicatorImporter: Importer {
+    public init() {}
+
+    public var id: String { "indicators" }
+    public var title: String { "考核指标体系" }
+    public var permission: Permission { IndicatorPermissions.manage }
+
+    public var columns: [ImportColumn] {
+        [
+            ImportColumn("年度", required: true, note: "同一文件同一年度"), ImportColumn("体系名称", required: true, note: ""),
+            ImportColumn("代码", required: true, note: "如 1、1.2、1.2.3；有下级的为分类，不计分"), ImportColumn("名称", required: true, note: ""),
+            ImportColumn("分值", required: true, note: ""), ImportColumn("统计指标代码", required: false, note: "依佐证评分的留空"),
+            ImportColumn("评分规则", required: true, note: "threshold:目标:higher|lower、linear:下限:上限、evidence"),
+            ImportColumn("计分范围", required: false, note: "各单位（默认）或全县"),
+        ]
+    }
+
+    public func run(_ table: ImportTable, by principal: Principal, services: FazhiServices, on database: any Database) async throws -> ImportReport {
+        var errors = headerErrors(table)
+        if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
+        var rows: [(String, String, String, String?, String, Bool)] = []
+        var year: Int?, name = ""
+        for position in table.rows.indices {
+            var row = ImportRow(table, position: position)
+            guard let rowYear = Int(row.value("年度")) else { row.error("年度", "应为年份"); errors += row.errors; continue }
+            if let year, year != rowYear { row.error("年度", "同一文件应为同一年度（\(year)）") }
+            year = year ?? rowYear
+            name = row.value("体系名称")
+            rows.append((row.value("代码"), row.value("名称"), row.value("分值"), row.value("统计指标代码").nilIfEmpty, row.value("评分规则"), row.value("计分范围") != "全县"))
+            errors += row.errors
+        }
+        if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors) }
+        guard let year else { return ImportReport(rowsRead: 0, rowsWritten: 0, errors: []) }
+        do {
+            try await IndicatorService.createSystem(year: year, name: name, rows: rows, by: principal, services: services, on: database)
+        } catch let failure as ValidationFailure {
+            return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: failure.errors.map { item in
+                let number = Int(item.message.firstMatch(of: #/第(\d+)项/#)?.output.1 ?? "0") ?? 0
+                return ImportRowError(row: number + 1, column: item.label, message: item.message)
+            })
+        }
+        return ImportReport(rowsRead: table.rows.count, rowsWritten: rows.count, errors: [])
+    }
+}

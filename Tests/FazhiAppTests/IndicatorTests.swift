@@ -1,0 +1,77 @@
+import FazhiCore
+import Fluent
+import Foundation
+import Indicators
+import LegalEducation
+import Testing
+import VaporTesting
+
+/// 考核指标 (issue 19): the bureau binds an indicator to a figure; a unit's score follows its records
+/// at once; every point links to its figure's records; the unit sees what it is losing on.
+@Suite struct IndicatorTests {
+    @Test("an indicator bound to a figure: the education bureau scores 0 on it, records an event, and its score rises by the weight; the page traces the point to the figure")
+    func scoreFollowsRecords() async throws {
+        try await TestApp.run { t in
+            let (bureau, _) = try await t.login("supervisor")
+            let system = try #require(try await IndicatorSystem.query(on: t.db).filter(\.$year == 2026).first())
+            let unknown = try await t.request(bureau, .POST, "/indicators/\(system.id!)", form: ["code": "7.1", "name": "开展普法活动", "weight": "5",
+                                                                                              "metric": "education.nothing", "rule": "threshold:1:higher", "perUnit": "yes"])
+            #expect(unknown.status == .unprocessableEntity && unknown.body.string.contains("没有统计指标"))
+            #expect(try await t.request(bureau, .POST, "/indicators/\(system.id!)", form: ["code": "7.1", "name": "开展普法活动", "weight": "5",
+                                                                                          "metric": "education.events", "rule": "threshold:1:higher", "perUnit": "yes"]).status == .seeOther)
+            let unit = try await t.unit("SFX-JY")
+            let county = try #require(try await IndicatorService.county(on: t.db))
+            func line() async throws -> IndicatorService.Line {
+                let score = try await IndicatorService.score(system, unit: unit, year: 2026, county: county, services: t.services, on: t.db)
+                return try #require(score.lines.first { $0.indicator.code == "7.1" })
+            }
+            let before = try await IndicatorService.score(system, unit: unit, year: 2026, county: county, services: t.services, on: t.db)
+            #expect(try await line().score.points == 0)
+            let supervisor = try await t.principal("supervisor")
+            try await EducationServiceBridge.event(unitCode: "SFX-JY", by: supervisor, t: t)
+            let after = try await IndicatorService.score(system, unit: unit, year: 2026, county: county, services: t.services, on: t.db)
+            #expect(try await line().score.points == 5 && after.total == before.total + 5)
+            let page = try await t.request(bureau, .GET, "/indicators/\(system.id!)/units/\(unit.id!)").body.string
+            #expect(page.contains("/figures/education.events?year=2026&amp;unit=SFX-JY") && page.contains("得分 \(after.total) / \(after.maximum)"))
+            let ranking = try await t.request(bureau, .GET, "/indicators/\(system.id!)/scores")
+            #expect(ranking.status == .ok && ranking.body.string.contains("示范县教育局"))
+            // A department sees its own score and where it loses points on its dashboard.
+            let (officer, _) = try await t.login("officer.scjg")
+            let dashboard = try await t.request(officer, .GET, "/").body.string
+            #expect(dashboard.contains("示范县市场监督管理局2026年得分") && dashboard.contains("失"))
+        }
+    }
+
+    @Test("an evidence indicator is scored by the bureau within its weight, with a reason; a bound one cannot be")
+    func evidence() async throws {
+        try await TestApp.run { t in
+            let supervisor = try await t.principal("supervisor")
+            let system = try #require(try await IndicatorSystem.query(on: t.db).filter(\.$year == 2026).first())
+            let duty = try #require(try await Indicator.query(on: t.db).filter(\.$systemID == system.id!).filter(\.$code == "6.2").first())
+            let bound = try #require(try await Indicator.query(on: t.db).filter(\.$systemID == system.id!).filter(\.$code == "3.1").first())
+            await #expect(throws: ValidationFailure.self) {
+                try await IndicatorService.assess(duty.id!, unitCode: "SFX-JY", evidence: "述法报告", points: "4", reason: "完整", by: supervisor, services: t.services, on: t.db)
+            }
+            await #expect(throws: ValidationFailure.self) {
+                try await IndicatorService.assess(bound.id!, unitCode: "SFX-JY", evidence: "证件", points: "1", reason: "完整", by: supervisor, services: t.services, on: t.db)
+            }
+            try await IndicatorService.assess(duty.id!, unitCode: "SFX-JY", evidence: "述法报告", points: "2.5", reason: "报告未列整改措施", by: supervisor, services: t.services, on: t.db)
+            let unit = try await t.unit("SFX-JY")
+            let county = try #require(try await IndicatorService.county(on: t.db))
+            let score = try await IndicatorService.score(system, unit: unit, year: 2026, county: county, services: t.services, on: t.db)
+            #expect(score.lines.first { $0.indicator.code == "6.2" }?.score.points == Decimal(string: "2.5"))
+            // The maximum is the applicable leaves' points: a figure without records is out of it.
+            let leaves = GenericIndicatorSystem.rows.filter { row in !GenericIndicatorSystem.rows.contains { $0.0.hasPrefix(row.0 + ".") } }
+            let applicable = leaves.filter { row in !(score.lines.first { $0.indicator.code == row.0 }?.score.explanation.contains("不适用") ?? true) }
+            #expect(score.lines.count == leaves.count && score.maximum == applicable.map { Decimal(string: $0.2)! }.reduce(0, +) && score.maximum > 0)
+        }
+    }
+}
+
+/// A 普法 event recorded through the education module's service.
+enum EducationServiceBridge {
+    static func event(unitCode: String, by principal: Principal, t: TestApp) async throws {
+        try await LegalEducation.EducationService.record(kind: "event", unitCode: unitCode, on: "2026-03-01", title: "校园法治讲座", count: "400", passed: nil, level: nil,
+                                                         batch: nil, by: principal, services: t.services, on: t.db)
+    }
+}
