@@ -2,16 +2,19 @@ import FazhiCalendar
 import FazhiCore
 import Foundation
 
-// 学法 and 普法 as plain values (docs/law.md §24): each record's kind and what it must carry. Law
+// 学法 and 普法 as plain values (docs/law.md §24): each record's kind and what it must carry. The
+// head's 第一责任人 duty as the executive meetings' rule-of-law 议题 (法治政府建设与责任落实督察工作规定);
+// law
 // study before executive meetings (会前学法) and by the theory study group, leading cadres' law exams
 // with takers and passes, the heads' 述法, each unit's 谁执法谁普法 list, legal-education events with
 // their audience, and 民主法治示范村（社区） by level and batch.
 
 public enum EducationKind: String, Sendable, Codable, CaseIterable {
-    case preMeetingStudy, groupStudy, lecture, courtHearing, exam, dutyReport, responsibilityList, event, modelVillage
+    case ruleOfLawTopic, preMeetingStudy, groupStudy, lecture, courtHearing, exam, dutyReport, responsibilityList, event, modelVillage
 
     public var label: String {
         switch self {
+        case .ruleOfLawTopic: "常务会议研究法治建设议题"
         case .preMeetingStudy: "常务会议会前学法"
         case .groupStudy: "理论学习中心组学法"
         case .lecture: "法治专题讲座"
@@ -27,6 +30,7 @@ public enum EducationKind: String, Sendable, Codable, CaseIterable {
     /// What the record's count means, and whether it needs the second count.
     public var countLabel: String {
         switch self {
+        case .ruleOfLawTopic: "议题数"
         case .preMeetingStudy, .groupStudy, .lecture, .courtHearing: "参加人数"
         case .exam: "参考人数"
         case .dutyReport: "述法人数"

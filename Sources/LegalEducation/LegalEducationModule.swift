@@ -208,6 +208,7 @@ enum EducationMetrics {
 
     static var all: [MetricDefinition] {
         [
+            sum("rule-of-law-topics", "常务会议研究法治建设议题", "本年度政府常务会议研究法治建设的议题数（第一责任人履职）", [.ruleOfLawTopic], unit: .item),
             count("pre-meeting-study", "常务会议会前学法", "本年度政府常务会议会前学法次数", [.preMeetingStudy]),
             count("study-sessions", "集体学法", "本年度会前学法、中心组学法、专题讲座和旁听庭审次数", [.preMeetingStudy, .groupStudy, .lecture, .courtHearing]),
             sum("exam-takers", "法律知识考试参考人数", "本年度领导干部法律知识考试参考人数", [.exam], unit: .person),
@@ -290,6 +291,10 @@ enum EducationDemo {
         for (offset, year) in [today.year - 2, today.year - 1, today.year].enumerated() {
             for month in stride(from: 1, through: 12, by: 2) {
                 try await add(.preMeetingStudy, DemoCounty.governmentCode, CivilDate(year: year, month: month, day: 12)!, "学习\(topics[(month + offset) % topics.count])", 24 + month % 5)
+            }
+            for (index, month) in [3, 6, 9, 12].enumerated() {
+                try await add(.ruleOfLawTopic, DemoCounty.governmentCode, CivilDate(year: year, month: month, day: 20)!,
+                              ["研究年度法治政府建设工作要点", "听取行政复议工作情况汇报", "审议重大行政决策事项目录", "听取法治督察问题整改情况"][index], 1 + index % 2)
             }
             try await add(.groupStudy, DemoCounty.governmentCode, CivilDate(year: year, month: 6, day: 18)!, "习近平法治思想专题学习", 15)
             try await add(.courtHearing, "SFX-SFJ", CivilDate(year: year, month: 5, day: 20)!, "旁听行政诉讼案件庭审", 36)

@@ -8,6 +8,8 @@ import Vapor
 /// Every page of 法治督察: registered, linked and put in the menu from here only.
 public enum OversightRoute: String, RouteTemplate, CaseIterable {
     case list = "oversight"
+    case importPage = "oversight/import"
+    case importTemplate = "oversight/import/template.csv"
     case inspection = "oversight/:id"
     case findings = "oversight/:id/findings"
     case finding = "oversight/findings/:id"
@@ -26,6 +28,7 @@ public enum OversightModule {
         menu: [MenuEntry(title: "法治督察", route: OversightRoute.list, permission: OversightPermissions.read, section: "化解与监督")],
         routes: { router in OversightPages.register(router) },
         metrics: OversightMetrics.all,
+        importers: [FindingImporter()],
         demoSeed: { context in try await OversightDemo.seed(context) },
         clockKinds: OversightClocks.all,
         unitPathColumns: [UnitPathColumn(Inspection.schema), UnitPathColumn(InspectionFinding.schema)],
@@ -41,6 +44,7 @@ enum OversightPages {
                                                                   by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: "已建立 \(row.title)")
         }, reshow: { req, fields, failure in try await list(req, values: fields.values, failure: failure) })
+        router.imports(FindingImporter(), page: OversightRoute.importPage, template: OversightRoute.importTemplate)
         router.page(.GET, OversightRoute.inspection, permission: OversightPermissions.read) { req in try await inspection(req, values: [:], failure: nil) }
         router.form(OversightRoute.findings, permission: OversightPermissions.inspect, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
@@ -94,7 +98,7 @@ enum OversightPages {
             UI.pagination(Page(items: findings.items, total: findings.metadata.total, request: request), query: query),
         ]
         if principal.has(OversightPermissions.inspect) {
-            content += [el("h2", text: "新建督察"), UI.form(action: OversightRoute.list.path(), csrf: req.csrfToken, [
+            content += [link("导入督察问题整改台账", OversightRoute.importPage.path()), el("h2", text: "新建督察"), UI.form(action: OversightRoute.list.path(), csrf: req.csrfToken, [
                 UI.field("督察名称", name: "title", value: values["title"], error: failure?.message(for: "title"), required: true),
                 UI.select("类别", name: "kind", options: InspectionKind.allCases.map { ($0.rawValue, $0.label) }, selected: values["kind"], error: failure?.message(for: "kind")),
                 UI.field("开始日期", name: "startedOn", value: values["startedOn"], type: "date", error: failure?.message(for: "startedOn"), required: true),

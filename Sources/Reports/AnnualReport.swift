@@ -55,7 +55,7 @@ public final class ReportTemplate: Model, @unchecked Sendable {
     # 二、存在的不足和原因
     （由起草单位填写。）
     # 三、党政主要负责人履行推进法治建设第一责任人职责情况
-    主要负责人主持政府常务会议会前学法{education.pre-meeting-study}，部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}。
+    政府常务会议研究法治建设议题{education.rule-of-law-topics}，主要负责人主持会前学法{education.pre-meeting-study}，部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}。
     （由起草单位补充。）
     # 四、下一年度推进法治政府建设的主要安排
     （由起草单位填写。）
@@ -208,7 +208,7 @@ enum ReportMigrations {
         static let dutyHeading = "# 三、党政主要负责人履行推进法治建设第一责任人职责情况\n"
         static let dutyBefore = "（由起草单位填写。）"
         static let dutyAfter = """
-        主要负责人主持政府常务会议会前学法{education.pre-meeting-study}，部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}。
+        政府常务会议研究法治建设议题{education.rule-of-law-topics}，主要负责人主持会前学法{education.pre-meeting-study}，部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}。
         （由起草单位补充。）
         """
 

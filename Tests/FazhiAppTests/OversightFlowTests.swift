@@ -49,3 +49,31 @@ import VaporTesting
         }
     }
 }
+
+/// A past year's 督察问题整改台账 from a spreadsheet (issue 19): all or nothing, the rules replayed.
+@Suite struct FindingImportTests {
+    @Test("a ledger: a 销号 without a report refuses the file by row and column; corrected, the inspection is made once and its findings carried to 销号")
+    func ledger() async throws {
+        try await TestApp.run { t in
+            let importer = FindingImporter()
+            let bureau = try await t.principal("supervisor")
+            let header = importer.columns.map(\.header)
+            func row(_ problem: String, submitted: String, closed: String) -> [String] {
+                ["2024年法治政府建设督察", "年度督察", "2024-04-01", "SFX-SFJ", "SFX-ZJ", "行政规范性文件", problem, "2024-04-10", "",
+                 submitted, submitted.isEmpty ? "" : "已完成整改并附整改报告和文件清单", closed]
+            }
+            let refused = try await importer.run(try DecisionAndLegalImportTests.table(header, [row("甲问题", submitted: "2024-05-01", closed: "2024-05-10"),
+                                                                                                row("乙问题", submitted: "", closed: "2024-05-10")]),
+                                                 by: bureau, services: t.services, on: t.db)
+            #expect(refused.rowsWritten == 0 && refused.errors.map(\.row) == [3] && refused.errors.first?.column == "销号日期")
+            #expect(try await Inspection.query(on: t.db).filter(\.$title == "2024年法治政府建设督察").count() == 0)
+            let done = try await importer.run(try DecisionAndLegalImportTests.table(header, [row("甲问题", submitted: "2024-05-01", closed: "2024-05-10"),
+                                                                                             row("乙问题", submitted: "2024-05-20", closed: "2024-05-25")]),
+                                              by: bureau, services: t.services, on: t.db)
+            #expect(done.succeeded && done.rowsWritten == 2)
+            let inspection = try #require(try await Inspection.query(on: t.db).filter(\.$title == "2024年法治政府建设督察").first())
+            let findings = try await InspectionFinding.query(on: t.db).filter(\.$inspectionID == inspection.id!).all()
+            #expect(findings.count == 2 && findings.allSatisfy { $0.status == FindingStatus.closed.rawValue })
+        }
+    }
+}
