@@ -10,7 +10,7 @@ import Foundation
 // their audience, and 民主法治示范村（社区） by level and batch.
 
 public enum EducationKind: String, Sendable, Codable, CaseIterable {
-    case ruleOfLawTopic, preMeetingStudy, groupStudy, lecture, courtHearing, exam, dutyReport, responsibilityList, event, modelVillage
+    case ruleOfLawTopic, preMeetingStudy, groupStudy, lecture, courtHearing, exam, dutyReport, responsibilityList, event, site, modelVillage
 
     public var label: String {
         switch self {
@@ -23,6 +23,7 @@ public enum EducationKind: String, Sendable, Codable, CaseIterable {
         case .dutyReport: "述法"
         case .responsibilityList: "谁执法谁普法责任清单"
         case .event: "普法活动"
+        case .site: "法治宣传教育阵地"
         case .modelVillage: "民主法治示范村（社区）"
         }
     }
@@ -36,6 +37,7 @@ public enum EducationKind: String, Sendable, Codable, CaseIterable {
         case .dutyReport: "述法人数"
         case .responsibilityList: "清单事项数"
         case .event: "受众（人次）"
+        case .site: "阵地数"
         case .modelVillage: "—"
         }
     }

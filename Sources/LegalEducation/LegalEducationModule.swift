@@ -221,6 +221,7 @@ enum EducationMetrics {
             sum("duty-reports", "述法", "本年度部门、乡镇主要负责人述法人数", [.dutyReport], unit: .person),
             count("events", "普法活动", "本年度开展的普法活动场次", [.event]),
             sum("audience", "普法受众", "本年度普法活动受众人次", [.event], unit: .personTime),
+            sum("sites", "法治宣传教育阵地", "本年度建成的法治文化公园、广场、长廊等法治宣传教育阵地数", [.site], unit: .count),
             count("responsibility-lists", "谁执法谁普法责任清单", "本年度公布谁执法谁普法责任清单的单位数", [.responsibilityList], unit: .count),
             count("model-villages", "民主法治示范村（社区）", "本年度命名的民主法治示范村（社区）数", [.modelVillage], unit: .count),
         ]
@@ -306,6 +307,7 @@ enum EducationDemo {
             for (index, title) in ["宪法宣传周", "民法典宣传月", "法律进乡村", "法治文艺演出"].enumerated() {
                 try await add(.event, ["SFX-SFJ", "SFX-CG", "SFX-DL", "SFX-SCJG"][index], CivilDate(year: year, month: [12, 5, 8, 10][index], day: 4)!, title, 800 + index * 350 + offset * 100)
             }
+            try await add(.site, ["SFX-CG", "SFX-DL", "SFX-XH"][offset], CivilDate(year: year, month: 7, day: 1)!, ["城关镇法治文化广场", "东岭镇法治长廊", "西河镇宪法公园"][offset], 1)
             if offset < 2 {
                 try await add(.modelVillage, "SFX-CG-0\(offset + 1)", CivilDate(year: year, month: 9, day: 1)!, "城关镇第\(offset == 0 ? "一" : "二")村", 0, level: .provincial,
                               batch: "第\(offset + 8)批")

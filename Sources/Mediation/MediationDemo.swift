@@ -20,6 +20,8 @@ enum MediationDemo {
                                               fullTime: "2", by: bureau, services: services, on: db)
         try await MediationService.createBody(name: "示范县道路交通事故纠纷人民调解委员会", level: MediationLevel.professional.rawValue, unitCode: "SFX-SFJ",
                                               mediators: "5", fullTime: "2", by: bureau, services: services, on: db)
+        try await MediationService.createBody(name: "示范县市场监督管理局消费纠纷行政调解室", level: MediationLevel.administrative.rawValue, unitCode: "SFX-SCJG",
+                                              mediators: "4", fullTime: "1", by: bureau, services: services, on: db)
         var townships: [String] = []
         for township in DemoCounty.townships.prefix(6) {
             let name = "\(township.name)人民调解委员会"
@@ -32,7 +34,7 @@ enum MediationDemo {
             try await MediationService.createBody(name: name, level: MediationLevel.village.rawValue, unitCode: "SFX-CG-0\(index + 1)", mediators: "5", fullTime: "0",
                                                   by: bureau, services: services, on: db)
         }
-        let bodies = villages + townships + ["示范县医疗纠纷人民调解委员会", "示范县道路交通事故纠纷人民调解委员会", "示范县矛盾纠纷调处化解中心"]
+        let bodies = villages + townships + ["示范县医疗纠纷人民调解委员会", "示范县道路交通事故纠纷人民调解委员会", "示范县矛盾纠纷调处化解中心", "示范县市场监督管理局消费纠纷行政调解室"]
         var index = 0
         for (offset, year) in [today.year - 2, today.year - 1].enumerated() {
             for number in 0..<(40 + offset * 10) {
@@ -49,7 +51,7 @@ enum MediationDemo {
     }
 
     static func carry(index: Int, body: String, accepted: CivilDate, today: CivilDate, by bureau: Principal, services: FazhiServices, on db: any Database) async throws {
-        let category = body.contains("医疗") ? DisputeCategory.medical : body.contains("交通") ? .traffic : DisputeCategory.allCases[index % 12]
+        let category = body.contains("医疗") ? DisputeCategory.medical : body.contains("交通") ? .traffic : body.contains("消费") ? .consumer : DisputeCategory.allCases[index % 12]
         let source = DisputeSource.allCases[index % DisputeSource.allCases.count]
         let parties = "\(surnames[index % 10])某某、\(surnames[(index + 3) % 10])某某"
         let row = try await MediationService.accept(bodyName: body, source: source.rawValue, category: category.rawValue, parties: parties,

@@ -62,6 +62,18 @@ enum MediationMetrics {
             list.append(count("accepted.\(level.rawValue)", "受理矛盾纠纷（\(level.label)）", "本年度\(level.label)人民调解组织受理的纠纷件数",
                               { accepted($0, on: $1).filter(\.$level == level.rawValue) }))
         }
+        for level in MediationLevel.allCases {
+            list.append(MetricDefinition(key: "mediation.bodies.\(level.rawValue)", label: "调解组织（\(level.label)）", definition: "登记的\(level.label)调解组织数（按当前名录）",
+                                         unit: .count, compute: { scope, db in
+                let query = MediationBody.query(on: db).filter(\.$level == level.rawValue)
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return .count(try await query.count())
+            }, records: .list { scope, db in
+                let query = MediationBody.query(on: db).filter(\.$level == level.rawValue)
+                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+                return try await query.sort(\.$unitPath).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: MediationRoute.bodies.path()) }
+            }))
+        }
         // ⚠️ The bodies as registered now: the list keeps no history of when a committee was set up.
         list.append(MetricDefinition(key: "mediation.bodies", label: "人民调解组织", definition: "登记的人民调解组织数（三级及行业性、专业性；按当前名录）", unit: .count, compute: { scope, db in
             let query = MediationBody.query(on: db)

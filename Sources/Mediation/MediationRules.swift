@@ -11,6 +11,8 @@ import Foundation
 /// or a 行业性、专业性 body.
 public enum MediationLevel: String, Sendable, Codable, CaseIterable {
     case county, township, village, professional
+    /// A department's 行政调解 and 行政裁决, recorded alike (issue 19): not 人民调解, but counted beside it.
+    case administrative, adjudication
 
     public var label: String {
         switch self {
@@ -18,6 +20,8 @@ public enum MediationLevel: String, Sendable, Codable, CaseIterable {
         case .township: "乡镇（街道）级"
         case .village: "村（社区）级"
         case .professional: "行业性、专业性"
+        case .administrative: "行政调解"
+        case .adjudication: "行政裁决"
         }
     }
 
@@ -26,7 +30,7 @@ public enum MediationLevel: String, Sendable, Codable, CaseIterable {
         switch self {
         case .village: .township
         case .township, .professional: .county
-        case .county: nil
+        case .county, .administrative, .adjudication: nil
         }
     }
 }

@@ -15,7 +15,7 @@ public enum MediationService {
         var validator = Validator()
         let title = validator.required(name, field: "name", label: "调解组织名称", maxLength: 100)
         let kind = MediationLevel(rawValue: level ?? "") ?? MediationLevel.allCases.first { $0.label == level }
-        if kind == nil { validator.add("level", "层级", "应为县（区）级、乡镇（街道）级、村（社区）级或行业性、专业性") }
+        if kind == nil { validator.add("level", "层级", "应为县（区）级、乡镇（街道）级、村（社区）级、行业性专业性、行政调解或行政裁决") }
         let code = validator.required(unitCode, field: "unitCode", label: "所在单位编码", maxLength: 32)
         let count = Int((mediators ?? "").trimmingCharacters(in: .whitespaces)), full = Int((fullTime ?? "0").trimmingCharacters(in: .whitespaces).nilIfEmpty ?? "0")
         // 人民调解法第九条: a committee has three to nine members; professional bodies and centres may have more.

@@ -60,6 +60,10 @@ import VaporTesting
             let root = try await t.unit(DemoCounty.rootCode)
             let scope = MetricScope(year: 2026, unitPath: root.path, unitName: root.name)
             let ended = try await Dispute.query(on: t.db).filter(\.$endedOn >= "2026-01-01").filter(\.$endedOn < "2027-01-01").all().filter { $0.outcome != "escalated" }
+            // 行政调解 is recorded beside 人民调解 and counted by its own kind.
+            let administrative = try #require(t.services.metrics.definition("mediation.bodies.administrative"))
+            #expect(try await administrative.compute(scope, t.db) == .count(try await MediationBody.query(on: t.db).filter(\.$level == "administrative").count()))
+            #expect(try await MediationBody.query(on: t.db).filter(\.$level == "administrative").count() == 1)
             let rate = try #require(t.services.metrics.definition("mediation.success-rate"))
             #expect(try await rate.compute(scope, t.db) == .ratio(numerator: ended.filter { ["writtenAgreement", "oralAgreement"].contains($0.outcome ?? "") }.count,
                                                                   denominator: ended.count))
