@@ -24,6 +24,22 @@ enum MediationMetrics {
         return base(scope, on: db).filter(\.$endedOn >= start).filter(\.$endedOn < end).filter(\.$outcome != MediationOutcome.escalated.rawValue)
     }
 
+    /// The levels of 人民调解 (行政调解 and 行政裁决 are recorded beside it, not counted in it).
+    static let peoplesMediation: [MediationLevel] = [.county, .township, .village, .professional]
+
+    static func bodies(_ levels: [MediationLevel], _ scope: MetricScope, on db: any Database) -> QueryBuilder<MediationBody> {
+        let query = MediationBody.query(on: db).filter(\.$level ~~ levels.map(\.rawValue))
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func bodyCount(_ key: String, _ label: String, _ definition: String, _ levels: [MediationLevel]) -> MetricDefinition {
+        MetricDefinition(key: key, label: label, definition: definition, unit: .count, compute: { scope, db in .count(try await bodies(levels, scope, on: db).count()) },
+                         records: .query({ scope, db in bodies(levels, scope, on: db).sort(\.$unitPath) }) {
+                             MetricRecordRef(id: $0.id!.uuidString, title: "\($0.name)（\($0.mediationLevel.label)）", link: MediationRoute.bodies.path())
+                         })
+    }
+
     static let successes = [MediationOutcome.writtenAgreement.rawValue, MediationOutcome.oralAgreement.rawValue]
 
     @Sendable static func ref(_ row: Dispute) -> MetricRecordRef {
@@ -63,27 +79,10 @@ enum MediationMetrics {
                               { accepted($0, on: $1).filter(\.$level == level.rawValue) }))
         }
         for level in MediationLevel.allCases {
-            list.append(MetricDefinition(key: "mediation.bodies.\(level.rawValue)", label: "调解组织（\(level.label)）", definition: "登记的\(level.label)调解组织数（按当前名录）",
-                                         unit: .count, compute: { scope, db in
-                let query = MediationBody.query(on: db).filter(\.$level == level.rawValue)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return .count(try await query.count())
-            }, records: .list { scope, db in
-                let query = MediationBody.query(on: db).filter(\.$level == level.rawValue)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return try await query.sort(\.$unitPath).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: MediationRoute.bodies.path()) }
-            }))
+            list.append(bodyCount("mediation.bodies.\(level.rawValue)", "调解组织（\(level.label)）", "登记的\(level.label)调解组织数（按当前名录）", [level]))
         }
         // ⚠️ The bodies as registered now: the list keeps no history of when a committee was set up.
-        list.append(MetricDefinition(key: "mediation.bodies", label: "人民调解组织", definition: "登记的人民调解组织数（三级及行业性、专业性；按当前名录）", unit: .count, compute: { scope, db in
-            let query = MediationBody.query(on: db)
-            if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-            return .count(try await query.count())
-        }, records: .list { scope, db in
-            let query = MediationBody.query(on: db)
-            if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-            return try await query.sort(\.$unitPath).all().map { MetricRecordRef(id: $0.id!.uuidString, title: "\($0.name)（\($0.mediationLevel.label)）", link: MediationRoute.bodies.path()) }
-        }))
+        list.append(bodyCount("mediation.bodies", "人民调解组织", "登记的人民调解组织数（三级及行业性、专业性；按当前名录）", peoplesMediation))
         return list
     }
 }

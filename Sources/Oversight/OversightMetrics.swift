@@ -13,6 +13,12 @@ enum OversightMetrics {
         return query
     }
 
+    static func inspections(_ scope: MetricScope, on db: any Database) -> QueryBuilder<Inspection> {
+        let query = Inspection.query(on: db).filter(\.$year == scope.year)
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
     static func found(_ scope: MetricScope, on db: any Database) -> QueryBuilder<InspectionFinding> {
         let (start, end) = bounds(scope)
         return findings(scope, on: db).filter(\.$foundOn >= start).filter(\.$foundOn < end)
@@ -35,14 +41,8 @@ enum OversightMetrics {
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "oversight.inspections", label: "开展法治督察", definition: "本年度开展的督察（含上级督察反馈）次数", unit: .times, compute: { scope, db in
-                let query = Inspection.query(on: db).filter(\.$year == scope.year)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return .count(try await query.count())
-            }, records: .list { scope, db in
-                let query = Inspection.query(on: db).filter(\.$year == scope.year)
-                if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
-                return try await query.sort(\.$startedOn).all().map { MetricRecordRef(id: $0.id!.uuidString, title: $0.title, link: $0.link) }
-            }),
+                .count(try await inspections(scope, on: db).count())
+            }, records: .query({ scope, db in inspections(scope, on: db).sort(\.$startedOn) }) { MetricRecordRef(id: $0.id!.uuidString, title: $0.title, link: $0.link) }),
             count("findings", "督察发现问题", "本年度督察发现的问题数", { found($0, on: $1) }),
             count("closed", "问题整改销号", "本年度整改到位并销号的问题数", { closed($0, on: $1) }),
             MetricDefinition(key: "oversight.on-time-rate", label: "督察问题按期整改率",
