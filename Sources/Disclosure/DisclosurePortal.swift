@@ -63,11 +63,7 @@ extension DisclosureService {
             throw ValidationFailure(field: "letter", label: "答复书", message: "尚未答复")
         }
         let applicant = (try? services.cipher.open(row.applicantSealed)) ?? row.applicantMasked
-        func chinese(_ iso: String) -> String {
-            guard let day = CivilDate(iso) else { return iso }
-            let parts = day.components
-            return "\(parts.year)年\(parts.month)月\(parts.day)日"
-        }
+        func chinese(_ iso: String) -> String { CivilDate(iso)?.chinese ?? iso }
         var blocks: [OfficialDocument.Block] = [
             .flush("\(applicant)："),
             .paragraph("本机关于\(chinese(row.receivedOn))收到您提出的政府信息公开申请（查询码\(row.number)），申请获取“\(row.content)”。"
