@@ -210,9 +210,7 @@ public enum ReportService {
 public enum ReportFormats {
     /// "2026-03-02" → "2026年3月2日", as 公文 date their signature.
     public static func chineseDate(_ iso: String) -> String {
-        guard let day = CivilDate(iso) else { return iso }
-        let parts = day.components
-        return "\(parts.year)年\(parts.month)月\(parts.day)日"
+        CivilDate(iso)?.chinese ?? iso
     }
 
     /// The body as HTML: each figure links to its records (or, on the public site, carries its definition).
