@@ -25,11 +25,8 @@ enum IndicatorPages {
         router.form(IndicatorRoute.assess, permission: IndicatorPermissions.manage, submit: { req, fields in
             let id = try req.parameters.require("id", as: UUID.self)
             guard try await IndicatorSystem.find(id, on: req.db) != nil else { throw ScopeDenied(entityType: IndicatorSystem.schema, entityID: id.uuidString) }
-            guard let indicator = try await Indicator.query(on: req.db).filter(\.$systemID == id).filter(\.$code == fields.text("indicator")).first() else {
-                throw ValidationFailure(field: "indicator", label: "指标代码", message: "本指标体系没有代码为“\(fields.text("indicator"))”的指标")
-            }
-            try await IndicatorService.assess(indicator.id!, unitCode: fields["unitCode"], evidence: fields["evidence"], points: fields["points"], reason: fields["reason"],
-                                              by: try req.caller, services: req.fazhi, on: req.db)
+            try await IndicatorService.assess(in: id, code: fields.text("indicator"), unitCode: fields["unitCode"], evidence: fields["evidence"], points: fields["points"],
+                                              reason: fields["reason"], by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: IndicatorRoute.system.path(id), notice: "已评分")
         }, reshow: { req, fields, failure in try await system(req, values: fields.values, failure: failure) })
         router.page(.GET, IndicatorRoute.scores, permission: IndicatorPermissions.read) { req in try await scores(req) }

@@ -113,6 +113,15 @@ public enum IndicatorService {
         }
     }
 
+    /// An assessor's score of a unit's evidence for the indicator with `code` in a system.
+    public static func assess(in systemID: UUID, code: String, unitCode: String?, evidence: String?, points: String?, reason: String?, by principal: Principal,
+                              services: FazhiServices, on db: any Database) async throws {
+        guard let indicator = try await Indicator.query(on: db).filter(\.$systemID == systemID).filter(\.$code == code).first() else {
+            throw ValidationFailure(field: "indicator", label: "指标代码", message: "本指标体系没有代码为“\(code)”的指标")
+        }
+        try await assess(indicator.id!, unitCode: unitCode, evidence: evidence, points: points, reason: reason, by: principal, services: services, on: db)
+    }
+
     /// An assessor's score of a unit's evidence.
     public static func assess(_ indicatorID: UUID, unitCode: String?, evidence: String?, points: String?, reason: String?, by principal: Principal, services: FazhiServices,
                               on db: any Database) async throws {
