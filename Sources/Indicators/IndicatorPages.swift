@@ -30,7 +30,47 @@ enum IndicatorPages {
             return Layout.redirect(req, to: IndicatorRoute.system.path(id), notice: "已评分")
         }, reshow: { req, fields, failure in try await system(req, values: fields.values, failure: failure) })
         router.page(.GET, IndicatorRoute.scores, permission: IndicatorPermissions.read) { req in try await scores(req) }
-        router.page(.GET, IndicatorRoute.unit, permission: IndicatorPermissions.read) { req in try await unitPage(req) }
+        router.page(.GET, IndicatorRoute.unit, permission: IndicatorPermissions.read) { req in try await unitPage(req, values: [:], failure: nil) }
+        router.page(.POST, IndicatorRoute.evidence, permission: IndicatorPermissions.evidence, body: .collect(maxSize: "12mb")) { req async throws -> Response in
+            let (system, unit) = try await systemAndUnit(req)
+            let upload = try req.content.decode(EvidenceUpload.self)
+            do {
+                guard let code = upload.indicator, let indicator = try await Indicator.query(on: req.db).filter(\.$systemID == system.id!).filter(\.$code == code).first() else {
+                    throw ValidationFailure(field: "indicator", label: "指标", message: "请选择依佐证评分的指标")
+                }
+                let file = upload.file.flatMap { $0.data.readableBytes > 0 ? EvidenceFile(filename: $0.filename, data: Data(buffer: $0.data)) : nil }
+                try await IndicatorService.submitEvidence(indicator.id!, unit: unit, statement: upload.statement, file: file, by: try req.caller, services: req.fazhi, on: req.db)
+                return Layout.redirect(req, to: IndicatorRoute.unit.path(system.id!, unit.id!), notice: "已提交佐证材料，待评分")
+            } catch let failure as ValidationFailure {
+                return try await unitPage(req, values: ["indicator": upload.indicator ?? "", "statement": upload.statement ?? ""], failure: failure)
+            }
+        }
+        router.page(.GET, IndicatorRoute.evidenceFile, permission: IndicatorPermissions.read) { req async throws -> Response in
+            let (_, unit) = try await systemAndUnit(req)
+            let id = try req.parameters.require("evidence", as: UUID.self)
+            guard let row = try await IndicatorEvidence.find(id, on: req.db), row.unitID == unit.id, let data = row.data, let name = row.filename else { throw Abort(.notFound) }
+            let response = Response(status: .ok, body: .init(data: data))
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "octet-stream")
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"evidence-\(id.uuidString.prefix(8))\"; filename*=UTF-8''\(encoded)")
+            return response
+        }
+    }
+
+    struct EvidenceUpload: Content {
+        var indicator: String?
+        var statement: String?
+        var file: File?
+    }
+
+    /// The system and the unit of a unit route, the unit within the caller's scope.
+    static func systemAndUnit(_ req: Request) async throws -> (IndicatorSystem, OrgUnit) {
+        let system = try await find(req)
+        let unitID = try req.parameters.require("unit", as: UUID.self)
+        guard let unit = try await OrgUnit.find(unitID, on: req.db), try req.caller.covers(unitPath: unit.path) else {
+            throw ScopeDenied(entityType: "unit", entityID: unitID.uuidString)
+        }
+        return (system, unit)
     }
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
@@ -111,21 +151,44 @@ enum IndicatorPages {
         ])
     }
 
-    static func unitPage(_ req: Request) async throws -> Response {
+    static func unitPage(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let system = try await find(req)
-        let unitID = try req.parameters.require("unit", as: UUID.self)
-        guard let unit = try await OrgUnit.find(unitID, on: req.db), principal.covers(unitPath: unit.path), let county = try await IndicatorService.county(on: req.db) else {
-            throw ScopeDenied(entityType: "unit", entityID: unitID.uuidString)
-        }
+        let (system, unit) = try await systemAndUnit(req)
+        guard let county = try await IndicatorService.county(on: req.db) else { throw Abort(.notFound) }
         let score = try await IndicatorService.score(system, unit: unit, year: system.year, county: county, services: req.fazhi, on: req.db)
-        return Layout.page(req, title: "\(unit.name)\(system.year)年考核得分", content: [
+        let evidenceLines = score.lines.filter { $0.indicator.scoringRule == .evidence }
+        let submitted = try await IndicatorService.latestEvidence(unitID: unit.id!, indicators: evidenceLines.compactMap(\.indicator.id), on: req.db)
+        var content: [Node] = [
+            UI.errorSummary(failure),
             el("p", text: "得分 \(score.total) / \(score.maximum)"),
             UI.simpleTable(caption: "逐项得分", headers: ["代码", "指标", "得分", "分值", "计算"], rows: score.lines.map { line in
                 [.text(line.indicator.code), .text(line.indicator.name), .text("\(line.score.points)"), .text("\(line.score.weight)"),
                  line.link.map { link(line.score.explanation, $0) } ?? .text(line.score.explanation)]
             }),
-        ])
+        ]
+        if !evidenceLines.isEmpty {
+            content.append(UI.simpleTable(caption: "佐证材料", headers: ["代码", "指标", "最近提交", "附件"], rows: evidenceLines.map { line in
+                let row = submitted[line.indicator.id!]
+                return [.text(line.indicator.code), .text(line.indicator.name),
+                        .text(row.map { "\(CivilDateTime($0.submittedAt).date) \($0.submittedBy)：\($0.statement)" } ?? "未提交"),
+                        row.flatMap { evidence in evidence.filename.map { link($0, IndicatorRoute.evidenceFile.path(system.id!, unit.id!, evidence.id!)) } } ?? .text("—")]
+            }))
+            if principal.has(IndicatorPermissions.evidence) {
+                content += [
+                    el("h2", text: "提交佐证材料"),
+                    UI.form(action: IndicatorRoute.evidence.path(system.id!, unit.id!), csrf: req.csrfToken, multipart: true, [
+                        UI.select("指标", name: "indicator", options: evidenceLines.map { ($0.indicator.code, "\($0.indicator.code) \($0.indicator.name)") }, selected: values["indicator"]),
+                        UI.field("佐证说明", name: "statement", value: values["statement"], error: failure?.message(for: "statement"), required: true, hint: "做了什么、材料在哪里；不超过5000字"),
+                        el("div", [.cls("field")], [
+                            el("label", [Attribute("for", "f-evidence-file")], text: "附件（可选，不超过10MB）"),
+                            .void("input", [.id("f-evidence-file"), .name("file"), .type("file")]),
+                        ]),
+                        el("button", [.type("submit")], text: "提交"),
+                    ]),
+                ]
+            }
+        }
+        return Layout.page(req, title: "\(unit.name)\(system.year)年考核得分", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }
 
     /// The dashboard card: the caller's unit's score this year, and the indicators it is losing most on.

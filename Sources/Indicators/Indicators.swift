@@ -92,7 +92,7 @@ enum IndicatorMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create()]
+    static let all: [any Migration] = [Create(), Evidence()]
 }
 
 public enum IndicatorPermissions {
@@ -100,10 +100,13 @@ public enum IndicatorPermissions {
     /// The justice bureau defines systems and assesses evidence.
     public static let manage = Permission("indicators.manage", "维护考核指标、评分")
 
-    static let all = [read, manage]
+    /// A department or township submits its own evidence for an evidence indicator.
+    public static let evidence = Permission("indicators.evidence", "提交考核佐证材料")
+
+    static let all = [read, manage, evidence]
 
     static let grants: [Role: [Permission]] = [
-        .supervisor: [read, manage], .leader: [read], .departmentOfficer: [read], .legalReviewer: [read], .townshipStaff: [read],
+        .supervisor: [read, manage, evidence], .leader: [read], .departmentOfficer: [read, evidence], .legalReviewer: [read], .townshipStaff: [read, evidence],
     ]
 }
 

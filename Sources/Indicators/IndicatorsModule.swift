@@ -12,6 +12,8 @@ public enum IndicatorRoute: String, RouteTemplate, CaseIterable {
     case scores = "indicators/:id/scores"
     case assess = "indicators/:id/assess"
     case unit = "indicators/:id/units/:unit"
+    case evidence = "indicators/:id/units/:unit/evidence"
+    case evidenceFile = "indicators/:id/units/:unit/evidence/:evidence"
 }
 
 /// 考核指标: systems per year, indicators bound to figures or scored from evidence, each unit's score
@@ -28,7 +30,7 @@ public enum IndicatorsModule {
         importers: [IndicatorImporter()],
         demoSeed: { context in try await IndicatorService.demo(context) },
         dashboardWidgets: [DashboardWidget(id: "indicators", permission: IndicatorPermissions.read) { req in try await IndicatorPages.widget(req) }],
-        unitPathColumns: [UnitPathColumn(IndicatorAssessment.schema)]
+        unitPathColumns: [UnitPathColumn(IndicatorAssessment.schema), UnitPathColumn(IndicatorEvidence.schema)]
     )
 }
 
@@ -131,20 +133,27 @@ public enum IndicatorService {
         }
         var validator = Validator()
         let code = validator.required(unitCode, field: "unitCode", label: "单位编码", maxLength: 32)
-        let text = validator.required(evidence, field: "evidence", label: "佐证材料", maxLength: 5_000)
-        let value = Decimal(string: (points ?? "").trimmingCharacters(in: .whitespaces))
-        if value == nil { validator.add("points", "得分", "应为数字") }
         var unit: OrgUnit?
         if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "单位编码", "没有编码为“\(code)”的单位") } }
+        // What the unit submitted stands as the evidence unless the assessor writes what else was seen.
+        var submitted: IndicatorEvidence?
+        if let unit { submitted = try await latestEvidence(unitID: unit.id!, indicators: [indicatorID], on: db)[indicatorID] }
+        var text = (evidence ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty, let submitted { text = "单位\(CivilDateTime(submitted.submittedAt).date)提交：\(submitted.statement)" }
+        if text.isEmpty { validator.add("evidence", "佐证材料", "单位尚未提交佐证材料，请写明评分所依据的材料") }
+        if text.count > 5_000 { text = String(text.prefix(5_000)) }
+        let value = Decimal(string: (points ?? "").trimmingCharacters(in: .whitespaces))
+        if value == nil { validator.add("points", "得分", "应为数字") }
         try validator.check()
         let score = try IndicatorRules.assess(points: value!, weight: indicator.points, reason: reason ?? "")
         guard let unit else { return }
+        let evidenceText = text
         try await db.write { tx in
             let row = try await IndicatorAssessment.query(on: tx).filter(\.$indicatorID == indicatorID).filter(\.$unitID == unit.id!).first() ?? IndicatorAssessment()
             row.indicatorID = indicatorID
             row.unitID = unit.id!
             row.unitPath = unit.path
-            row.evidence = text
+            row.evidence = evidenceText
             row.points = "\(score.points)"
             row.reason = reason ?? ""
             row.assessor = principal.auditActor.name
@@ -178,15 +187,22 @@ public enum IndicatorService {
     public static func score(_ system: IndicatorSystem, unit: OrgUnit, year: Int, county: OrgUnit, services: FazhiServices, on db: any Database) async throws -> UnitScore {
         let indicators = leaves(try await Indicator.query(on: db).filter(\.$systemID == system.id!).all())
         let assessments = try await IndicatorAssessment.query(on: db).filter(\.$unitID == unit.id!).filter(\.$indicatorID ~~ indicators.compactMap(\.id)).all()
+        let evidence = try await latestEvidence(unitID: unit.id!, indicators: indicators.filter { $0.scoringRule == .evidence }.compactMap(\.id), on: db)
         var lines: [Line] = []
         try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) {
             for indicator in indicators {
                 if indicator.scoringRule == .evidence {
+                    let submitted = evidence[indicator.id!]
                     if let assessment = assessments.first(where: { $0.indicatorID == indicator.id }) {
+                        let resubmitted = submitted.map { $0.submittedAt > assessment.createdAt } ?? false
                         lines.append(Line(indicator: indicator, score: IndicatorScore(points: Decimal(string: assessment.points) ?? 0, weight: indicator.points,
-                                                                                     explanation: "依佐证评分：\(assessment.reason)（\(assessment.assessor)）"), link: nil))
+                                                                                     explanation: "依佐证评分：\(assessment.reason)（\(assessment.assessor)）"
+                                                                                         + (resubmitted ? "；单位其后重新提交了佐证材料，待重新评分" : "")), link: nil))
+                    } else if let submitted {
+                        lines.append(Line(indicator: indicator, score: IndicatorScore(points: 0, weight: indicator.points,
+                                                                                     explanation: "已于\(CivilDateTime(submitted.submittedAt).date)提交佐证材料，待评分"), link: nil))
                     } else {
-                        lines.append(Line(indicator: indicator, score: IndicatorScore(points: 0, weight: indicator.points, explanation: "尚未评分"), link: nil))
+                        lines.append(Line(indicator: indicator, score: IndicatorScore(points: 0, weight: indicator.points, explanation: "尚未提交佐证材料"), link: nil))
                     }
                     continue
                 }
@@ -212,7 +228,7 @@ public enum IndicatorService {
         return try await OrgUnit.query(on: db).filter(\.$parentID == nil).first()
     }
 
-    /// The demo: the generic system for last year and this year, one 述法 assessed.
+    /// The demo: the generic system for last year and this year, last year's 述法 assessed, this year's sent by one unit.
     static func demo(_ context: DemoContext) async throws {
         let principal = try await context.principal("supervisor")
         let today = CivilDateTime(context.now).date
@@ -224,6 +240,13 @@ public enum IndicatorService {
         for (code, points) in [("SFX-SCJG", "3"), ("SFX-ZHZF", "2"), ("SFX-CG", "3")] {
             try await assess(duty.id!, unitCode: code, evidence: "主要负责人年度述法报告及会议记录", points: points, reason: points == "3" ? "述法报告完整，按时召开述法会议" : "述法报告未列整改措施",
                              by: principal, services: context.services, on: context.database)
+        }
+        // This year: the 综合执法局 has sent its 述法 evidence, not yet scored.
+        if let current = try await IndicatorSystem.query(on: context.database).filter(\.$year == today.year).first(),
+           let live = try await Indicator.query(on: context.database).filter(\.$systemID == current.id!).filter(\.$code == "6.2").first(),
+           let unit = try await UnitService.find(code: "SFX-ZHZF", on: context.database) {
+            try await submitEvidence(live.id!, unit: unit, statement: "局长于\(today.year)年1月在县政府常务会议上述法，述法报告及会议纪要已归档", file: nil,
+                                     by: try await context.principal("officer.zhzf"), services: context.services, on: context.database)
         }
     }
 }

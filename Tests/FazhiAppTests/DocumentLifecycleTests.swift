@@ -139,17 +139,7 @@ import VaporTesting
 
 @Suite struct DocumentAttachmentTests {
     func upload(_ t: TestApp, _ browser: TestApp.Browser, document: UUID, kind: String, filename: String, content: String) async throws -> TestingHTTPResponse {
-        var captured: TestingHTTPResponse?
-        try await t.app.testing().test(.POST, "/documents/\(document)/attachments", beforeRequest: { req in
-            req.headers.replaceOrAdd(name: .cookie, value: browser.cookieHeader)
-            let boundary = "fazhi-test-boundary"
-            req.headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
-            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.csrf)\r\n"
-                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n\(kind)\r\n"
-                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: text/plain\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
-            req.body = ByteBuffer(string: body)
-        }, afterResponse: { captured = $0 })
-        return try #require(captured)
+        try await t.upload(browser, "/documents/\(document)/attachments", fields: ["kind": kind], file: ("file", filename, content))
     }
 
     @Test("a 起草说明 uploaded with a draft is public once the document is published; other material stays with staff")

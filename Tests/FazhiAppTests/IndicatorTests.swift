@@ -68,6 +68,74 @@ import VaporTesting
     }
 }
 
+extension IndicatorTests {
+    @Test("a department submits its own evidence with a file; the bureau scores it from what was submitted; another unit can neither submit for it nor read its file")
+    func unitEvidence() async throws {
+        try await TestApp.run { t in
+            let system = try #require(try await IndicatorSystem.query(on: t.db).filter(\.$year == 2026).first())
+            let unit = try await t.unit("SFX-SCJG"), other = try await t.unit("SFX-JY")
+            let (officer, _) = try await t.login("officer.scjg")
+            let page = "/indicators/\(system.id!)/units/\(unit.id!)"
+            #expect(try await t.request(officer, .GET, page).body.string.contains("尚未提交佐证材料"))
+            // Without a statement: the form comes back naming the field, nothing is written.
+            let empty = try await t.upload(officer, page + "/evidence", fields: ["indicator": "6.2", "statement": ""], file: nil)
+            #expect(empty.status == .unprocessableEntity && empty.body.string.contains("佐证说明"))
+            // A bound indicator takes no evidence.
+            let bound = try await t.upload(officer, page + "/evidence", fields: ["indicator": "3.1", "statement": "持证名单"], file: nil)
+            #expect(bound.status == .unprocessableEntity && bound.body.string.contains("只有依佐证评分的指标"))
+            #expect(try await IndicatorEvidence.query(on: t.db).filter(\.$unitID == unit.id!).count() == 0)
+            let audited = try await t.auditCount("indicators.evidence")
+            let sent = try await t.upload(officer, page + "/evidence", fields: ["indicator": "6.2", "statement": "局长2026年2月述法，报告见附件"],
+                                          file: ("file", "述法报告.txt", "述法报告正文"))
+            #expect(sent.status == .seeOther)
+            let evidence = try #require(try await IndicatorEvidence.query(on: t.db).filter(\.$unitID == unit.id!).first())
+            #expect(evidence.unitPath == unit.path && evidence.sha256?.count == 64 && evidence.filename == "述法报告.txt")
+            #expect(try await t.auditCount("indicators.evidence") == audited + 1)
+            let after = try await t.request(officer, .GET, page).body.string
+            #expect(after.contains("提交佐证材料，待评分") && after.contains("述法报告.txt"))
+            let file = try await t.request(officer, .GET, page + "/evidence/\(evidence.id!)")
+            #expect(file.status == .ok && file.body.string == "述法报告正文")
+            // Another unit's page and file are out of the officer's scope.
+            #expect(try await t.upload(officer, "/indicators/\(system.id!)/units/\(other.id!)/evidence", fields: ["indicator": "6.2", "statement": "x"], file: nil).status == .forbidden)
+            #expect(try await t.request(officer, .GET, "/indicators/\(system.id!)/units/\(other.id!)/evidence/\(evidence.id!)").status == .forbidden)
+            #expect(try await t.request(officer, .GET, "/indicators/\(system.id!)/units/\(unit.id!)/evidence/\(UUID())").status == .notFound)
+            // The bureau scores it; without its own note the unit's statement is the evidence.
+            let (bureau, _) = try await t.login("supervisor")
+            #expect(try await t.request(bureau, .POST, "/indicators/\(system.id!)/assess", form: ["indicator": "6.2", "unitCode": "SFX-SCJG", "evidence": "",
+                                                                                                "points": "3", "reason": "述法报告完整"]).status == .seeOther)
+            let assessment = try #require(try await IndicatorAssessment.query(on: t.db).filter(\.$unitID == unit.id!).filter(\.$indicatorID == evidence.indicatorID).first())
+            #expect(assessment.evidence.contains("局长2026年2月述法"))
+            // With nothing submitted, the assessor must say what was seen.
+            let blind = try await t.request(bureau, .POST, "/indicators/\(system.id!)/assess", form: ["indicator": "6.2", "unitCode": "SFX-JY", "evidence": "",
+                                                                                                   "points": "3", "reason": "完整"])
+            #expect(blind.status == .unprocessableEntity && blind.body.string.contains("单位尚未提交佐证材料"))
+            let county = try #require(try await IndicatorService.county(on: t.db))
+            let score = try await IndicatorService.score(system, unit: unit, year: 2026, county: county, services: t.services, on: t.db)
+            #expect(score.lines.first { $0.indicator.code == "6.2" }?.score.points == 3)
+        }
+    }
+}
+
+extension IndicatorTests {
+    @Test("an indicator system imported as JSON becomes the next version of its year; a bad rule rejects the whole file with the row named")
+    func jsonImport() async throws {
+        try await TestApp.run { t in
+            let (bureau, _) = try await t.login("supervisor")
+            _ = try await t.request(bureau, .GET, "/indicators/import")
+            let bad = #"[{"年度": 2027, "体系名称": "县考核", "代码": "1", "名称": "执法", "分值": 10, "统计指标代码": "enforcement.certification-rate", "评分规则": "linear:50", "计分范围": "各单位"}]"#
+            let refused = try await t.upload(bureau, "/indicators/import", fields: [:], file: ("file", "system.json", bad))
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("评分规则"))
+            #expect(try await IndicatorSystem.query(on: t.db).filter(\.$year == 2027).count() == 0)
+            let good = #"[{"年度": 2027, "体系名称": "县考核", "代码": "1", "名称": "执法", "分值": 10, "统计指标代码": null, "评分规则": "evidence"},"#
+                + #" {"年度": 2027, "体系名称": "县考核", "代码": "1.1", "名称": "持证率", "分值": 6, "统计指标代码": "enforcement.certification-rate", "评分规则": "threshold:100:higher", "计分范围": "全县"}]"#
+            #expect(try await t.upload(bureau, "/indicators/import", fields: [:], file: ("file", "system.json", good)).status == .ok)
+            let system = try #require(try await IndicatorSystem.query(on: t.db).filter(\.$year == 2027).first())
+            let rows = try await Indicator.query(on: t.db).filter(\.$systemID == system.id!).sort(\.$code).all()
+            #expect(rows.map(\.code) == ["1", "1.1"] && rows[1].perUnit == false && rows[1].points == 6)
+        }
+    }
+}
+
 /// A 普法 event recorded through the education module's service.
 enum EducationServiceBridge {
     static func event(unitCode: String, by principal: Principal, t: TestApp) async throws {

@@ -49,7 +49,7 @@ import VaporTesting
         "disclosure.read": staff, "disclosure.handle": enforcers,
         "suggestions.read": staff, "suggestions.handle": enforcers, "suggestions.assign": [.supervisor],
         "services.read": staff, "services.manage": enforcers,
-        "indicators.read": staff, "indicators.manage": [.supervisor],
+        "indicators.read": staff, "indicators.manage": [.supervisor], "indicators.evidence": enforcers,
         "education.read": staff, "education.record": enforcers,
         "oversight.read": staff, "oversight.inspect": [.supervisor], "oversight.rectify": [.departmentOfficer, .townshipStaff],
         "mediation.read": [.supervisor, .leader, .townshipStaff], "mediation.handle": [.supervisor, .townshipStaff], "mediation.bodies": [.supervisor],

@@ -149,6 +149,27 @@ struct TestApp {
         return response
     }
 
+    /// A multipart form post (with the CSRF token): text fields and one file.
+    func upload(_ browser: Browser, _ path: String, fields: [String: String], file: (name: String, filename: String, content: String)?) async throws -> TestingHTTPResponse {
+        var captured: TestingHTTPResponse?
+        try await app.testing().test(.POST, path, beforeRequest: { req in
+            req.headers.replaceOrAdd(name: .cookie, value: browser.cookieHeader)
+            let boundary = "fazhi-test-boundary"
+            req.headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+            var body = ""
+            for (name, value) in fields.merging(["_csrf": browser.csrf], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+            }
+            if let file {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: text/plain\r\n\r\n\(file.content)\r\n"
+            }
+            req.body = ByteBuffer(string: body + "--\(boundary)--\r\n")
+        }, afterResponse: { captured = $0 })
+        let response = try #require(captured)
+        browser.absorb(response)
+        return response
+    }
+
     /// Logs in through the form, with the account's TOTP code when it has one.
     @discardableResult
     func login(_ loginName: String, password: String = DemoCounty.password, browser: Browser = Browser(), totp: String? = nil) async throws -> (Browser, TestingHTTPResponse) {

@@ -157,3 +157,28 @@ import ZIPFoundation
         #expect(RoundingRule(spec: "ceil:1") == nil)
     }
 }
+
+@Suite struct JSONTableReaderTests {
+    @Test("an array of objects is a table: keys are headers, values text, booleans 是/否, null empty")
+    func reads() throws {
+        let json = #"[{"代码": "1.1", "分值": 4, "全县": false, "备注": null}, {"代码": "1.2", "分值": 2.5, "全县": true, "新列": "x"}]"#
+        let table = try TableReader.read(Data(json.utf8), filename: "upload.bin")
+        #expect(table.headers == ["代码", "全县", "分值", "备注", "新列"])
+        #expect(table.value(table.rows[0], "分值") == "4")
+        #expect(table.value(table.rows[1], "分值") == "2.5")
+        #expect(table.value(table.rows[0], "全县") == "否")
+        #expect(table.value(table.rows[1], "全县") == "是")
+        #expect(table.value(table.rows[0], "备注") == "")
+        #expect(table.value(table.rows[0], "新列") == "")
+        #expect(table.value(table.rows[1], "新列") == "x")
+    }
+
+    @Test("nested values, a non-array and broken JSON are refused with a message, never dropped")
+    func refuses() throws {
+        for text in [#"[{"a": {"b": 1}}]"#, #"{"a": 1}"#, #"[1, 2]"#, "[{\"a\": ", "[]"] {
+            #expect(throws: ImportFileError.self) { try TableReader.read(Data(text.utf8), filename: "x.json") }
+        }
+        // A CSV whose first cell is not “[” is still read as CSV.
+        #expect(try TableReader.read(Data("a,b\n1,2".utf8), filename: "x.csv").rows == [["1", "2"]])
+    }
+}

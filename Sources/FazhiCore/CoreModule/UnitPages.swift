@@ -195,7 +195,7 @@ public enum ImportPages {
             }
         }
         if let fileError { content.append(el("div", [.cls("error-summary"), Attribute("role", "alert")], [el("p", text: fileError)])) }
-        content.append(el("p", text: "上传CSV（UTF-8）或XLSX文件，第一行为表头。全部行校验通过才写入；任何一行有误则一条也不写入，并列出每一行的问题。"))
+        content.append(el("p", text: "上传CSV（UTF-8）或XLSX文件，第一行为表头；也可上传JSON（对象数组，键为列名）。全部行校验通过才写入；任何一行有误则一条也不写入，并列出每一行的问题。"))
         content.append(el("p", [], [link("下载导入模板（CSV）", action + "/template.csv")]))
         content.append(UI.table(caption: "列说明", columns: [UI.Column("列名"), UI.Column("必填"), UI.Column("说明")],
                                 rows: importer.columns.map { [.text($0.header), .text($0.required ? "是" : "否"), .text($0.note)] },
@@ -203,7 +203,7 @@ public enum ImportPages {
         content.append(UI.form(action: action, csrf: req.csrfToken, multipart: true, [
             el("div", [.cls("field")], [
                 el("label", [Attribute("for", "f-file")], text: "文件"),
-                .void("input", [.id("f-file"), .name("file"), .type("file"), Attribute("accept", ".csv,.xlsx"), .flag("required")]),
+                .void("input", [.id("f-file"), .name("file"), .type("file"), Attribute("accept", ".csv,.xlsx,.json"), .flag("required")]),
             ]),
             el("button", [.type("submit")], text: "导入"),
         ]))

@@ -57,18 +57,71 @@ public enum ImportFileError: Error, CustomStringConvertible {
     }
 }
 
-/// Reads CSV (RFC 4180, UTF-8 with or without BOM) and XLSX (the first worksheet).
+/// Reads CSV (RFC 4180, UTF-8 with or without BOM), XLSX (the first worksheet) and JSON (an array of
+/// objects whose keys are the column headers: what a province system sends through the API).
 public enum TableReader {
     public static func read(_ data: Data, filename: String) throws -> ImportTable {
         let isZip = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
         let table: ImportTable
         if isZip || filename.lowercased().hasSuffix(".xlsx") {
             table = try XLSXReader.read(data)
+        } else if filename.lowercased().hasSuffix(".json") || JSONTableReader.looksLikeJSON(data) {
+            table = try JSONTableReader.read(data)
         } else {
             table = try CSVReader.read(data)
         }
         guard !table.headers.isEmpty else { throw ImportFileError.empty }
         return table
+    }
+}
+
+/// A JSON array of flat objects as a table: the headers are the keys in the order first met, each
+/// value as text (numbers as written, true/false as 是/否, null as empty). Nested values are refused
+/// with the row and key named, so nothing is silently dropped.
+public enum JSONTableReader {
+    /// Starts (after white space and a BOM) with `[`: a CSV's first cell cannot.
+    static func looksLikeJSON(_ data: Data) -> Bool {
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        return bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[")
+    }
+
+    public static func read(_ data: Data) throws -> ImportTable {
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let value: Any
+        do { value = try JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]) } catch {
+            throw ImportFileError.unreadable("不是有效的JSON")
+        }
+        guard let objects = value as? [Any] else { throw ImportFileError.unreadable("JSON应为对象数组：[{\"列名\": \"值\"}, …]") }
+        var headers: [String] = [], positions: [String: Int] = [:]
+        var rows: [[String: String]] = []
+        for (index, element) in objects.enumerated() {
+            guard let object = element as? [String: Any] else { throw ImportFileError.unreadable("第\(index + 1)个元素不是对象") }
+            var row: [String: String] = [:]
+            // Keys sorted so that the header order does not depend on the dictionary's.
+            for key in object.keys.sorted() {
+                let header = key.trimmingCharacters(in: .whitespaces)
+                guard let text = cell(object[key]!) else { throw ImportFileError.unreadable("第\(index + 1)个对象的“\(key)”不是文字、数字、布尔值或null") }
+                if positions[header] == nil { positions[header] = headers.count; headers.append(header) }
+                row[header] = text
+            }
+            rows.append(row)
+        }
+        guard !headers.isEmpty else { throw ImportFileError.empty }
+        return ImportTable(headers: headers, rows: rows.map { row in headers.map { row[$0] ?? "" } })
+    }
+
+    static func cell(_ value: Any) -> String? {
+        switch value {
+        case is NSNull: return ""
+        case let text as String: return text
+        case let number as NSNumber:
+            // JSONSerialization gives true and false as numbers of type `char` ("c"); no JSON number is one.
+            if String(cString: number.objCType) == "c" { return number.boolValue ? "是" : "否" }
+            return number.stringValue
+        default: return nil
+        }
     }
 }
 
