@@ -19,6 +19,7 @@ public struct DisputeImporter: Importer {
             ImportColumn("纠纷类型", required: true, note: DisputeCategory.allCases.map(\.label).joined(separator: "、")),
             ImportColumn("当事人", required: true, note: "以顿号分隔，加密保存"), ImportColumn("简要情况", required: true, note: ""),
             ImportColumn("涉及金额", required: false, note: "元"), ImportColumn("受理日期", required: true, note: "YYYY-MM-DD"),
+            ImportColumn("调解员", required: false, note: "该调解组织登记的调解员姓名"),
             ImportColumn("调解日期", required: false, note: "多次的以分号分隔"),
             ImportColumn("结果", required: false, note: "书面协议、口头协议、调解不成、撤回"),
             ImportColumn("结案日期", required: false, note: ""), ImportColumn("告知途径", required: false, note: "调解不成的必填：诉讼、仲裁、行政"),
@@ -34,7 +35,7 @@ public struct DisputeImporter: Importer {
         for position in table.rows.indices {
             var row = ImportRow(table, position: position)
             var cells: [String: String] = [:]
-            for column in ["调解组织", "纠纷来源", "纠纷类型", "当事人", "简要情况", "涉及金额", "受理日期"] { cells[column] = row.value(column) }
+            for column in ["调解组织", "纠纷来源", "纠纷类型", "当事人", "简要情况", "涉及金额", "受理日期", "调解员"] { cells[column] = row.value(column) }
             var steps: [(String, DisputeStep)] = []
             for text in row.value("调解日期").split(separator: "；").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
                 if let day = CivilDate(text) { steps.append(("调解日期", .session(on: day))) } else { row.error("调解日期", "“\(text)”不是有效日期") }
@@ -68,7 +69,7 @@ public struct DisputeImporter: Importer {
         }
         if !errors.isEmpty { return ImportReport(rowsRead: table.rows.count, rowsWritten: 0, errors: errors.sorted { ($0.row, $0.column) < ($1.row, $1.column) }) }
         let rows = prepared
-        let labels = ["body": "调解组织", "source": "纠纷来源", "category": "纠纷类型", "parties": "当事人", "summary": "简要情况", "amount": "涉及金额", "acceptedOn": "受理日期"]
+        let labels = ["body": "调解组织", "source": "纠纷来源", "category": "纠纷类型", "parties": "当事人", "summary": "简要情况", "amount": "涉及金额", "acceptedOn": "受理日期", "mediator": "调解员"]
         do {
             try await database.write { db in
                 var problems: [ImportRowError] = []
@@ -77,7 +78,8 @@ public struct DisputeImporter: Importer {
                     do {
                         let dispute = try await MediationService.accept(bodyName: row.cells["调解组织"], source: row.cells["纠纷来源"], category: row.cells["纠纷类型"],
                                                                         parties: row.cells["当事人"], summary: row.cells["简要情况"], amount: row.cells["涉及金额"],
-                                                                        acceptedOn: row.cells["受理日期"], by: principal, services: services, on: db)
+                                                                        acceptedOn: row.cells["受理日期"], mediator: row.cells["调解员"], by: principal,
+                                                                        services: services, on: db)
                         for (name, step) in row.steps {
                             column = name
                             try await MediationService.perform(step, on: dispute.id!, by: principal, services: services, on: db)

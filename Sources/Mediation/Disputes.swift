@@ -59,6 +59,8 @@ public final class Dispute: Model, @unchecked Sendable {
     @OptionalField(key: "revisited_on") public var revisitedOn: String?
     /// The dispute it was escalated from, at the level below.
     @OptionalField(key: "escalated_from") public var escalatedFrom: UUID?
+    /// The mediator leading it, registered in its body.
+    @OptionalField(key: "mediator_id") public var mediatorID: UUID?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -161,7 +163,7 @@ enum MediationMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create()]
+    static let all: [any Migration] = [Create(), Mediators()]
 }
 
 public enum MediationClocks {

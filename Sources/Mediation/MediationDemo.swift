@@ -35,28 +35,44 @@ enum MediationDemo {
                                                   by: bureau, services: services, on: db)
         }
         let bodies = villages + townships + ["示范县医疗纠纷人民调解委员会", "示范县道路交通事故纠纷人民调解委员会", "示范县矛盾纠纷调处化解中心", "示范县市场监督管理局消费纠纷行政调解室"]
+        // Two mediators on each body's register, the first full-time.
+        var register: [String: [String]] = [:]
+        for (position, body) in bodies.enumerated() {
+            for seat in 0..<2 {
+                let name = mediatorNames[(position * 2 + seat) % mediatorNames.count]
+                try await MediationService.addMediator(bodyName: body, name: name, fullTime: seat == 0, background: backgrounds[(position + seat) % backgrounds.count],
+                                                       by: bureau, services: services, on: db)
+                register[body, default: []].append(name)
+            }
+        }
         var index = 0
         for (offset, year) in [today.year - 2, today.year - 1].enumerated() {
             for number in 0..<(40 + offset * 10) {
                 let accepted = CivilDate(year: year, month: 1 + number % 11, day: 3 + (number * 7) % 24)!
-                try await carry(index: index, body: bodies[index % bodies.count], accepted: accepted, today: today, by: bureau, services: services, on: db)
+                try await carry(index: index, body: bodies[index % bodies.count], mediator: register[bodies[index % bodies.count]]?[index % 2], accepted: accepted, today: today,
+                                by: bureau, services: services, on: db)
                 index += 1
             }
         }
         for number in 0..<8 {
             let accepted = today.adding(days: -3 - number * 4)
-            try await carry(index: index, body: bodies[index % bodies.count], accepted: accepted, today: today, by: bureau, services: services, on: db)
+            try await carry(index: index, body: bodies[index % bodies.count], mediator: register[bodies[index % bodies.count]]?[index % 2], accepted: accepted, today: today,
+                            by: bureau, services: services, on: db)
             index += 1
         }
     }
 
-    static func carry(index: Int, body: String, accepted: CivilDate, today: CivilDate, by bureau: Principal, services: FazhiServices, on db: any Database) async throws {
+    static let mediatorNames = ["张建国", "王秀英", "李明华", "赵丽娟", "刘德胜", "陈静", "杨志强", "黄淑芬", "周国平", "吴晓燕", "郑长林", "孙桂兰", "马永福", "朱红梅",
+                                "胡文斌", "郭玉兰", "何建军", "高凤英", "林海", "罗春花", "梁振华", "宋秀兰", "谢国庆", "韩雪"]
+    static let backgrounds = ["退休法官", "律师", "村干部", "退休教师", "基层法律服务工作者", "人民陪审员"]
+
+    static func carry(index: Int, body: String, mediator: String?, accepted: CivilDate, today: CivilDate, by bureau: Principal, services: FazhiServices, on db: any Database) async throws {
         let category = body.contains("医疗") ? DisputeCategory.medical : body.contains("交通") ? .traffic : body.contains("消费") ? .consumer : DisputeCategory.allCases[index % 12]
         let source = DisputeSource.allCases[index % DisputeSource.allCases.count]
         let parties = "\(surnames[index % 10])某某、\(surnames[(index + 3) % 10])某某"
         let row = try await MediationService.accept(bodyName: body, source: source.rawValue, category: category.rawValue, parties: parties,
                                                     summary: "双方因\(category.label)事项发生纠纷", amount: String((index % 7) * 3_000), acceptedOn: accepted.description,
-                                                    by: bureau, services: services, on: db)
+                                                    mediator: mediator, by: bureau, services: services, on: db)
         func step(_ step: DisputeStep, _ on: CivilDate, toBody: String? = nil) async throws -> Bool {
             guard on <= today else { return false }
             try await MediationService.perform(step, on: row.id!, toBody: toBody, by: bureau, services: services, on: db)

@@ -40,6 +40,22 @@ enum MediationMetrics {
                          })
     }
 
+    static func mediators(_ scope: MetricScope, fullTimeOnly: Bool, on db: any Database) -> QueryBuilder<Mediator> {
+        let query = Mediator.query(on: db).join(MediationBody.self, on: \Mediator.$bodyID == \MediationBody.$id)
+            .filter(MediationBody.self, \.$level ~~ peoplesMediation.map(\.rawValue))
+        if fullTimeOnly { query.filter(\.$fullTime == true) }
+        if let path = scope.unitPath { query.filter(\.$unitPath =~ path) }
+        return query
+    }
+
+    static func mediatorCount(_ key: String, _ label: String, _ definition: String, fullTimeOnly: Bool) -> MetricDefinition {
+        MetricDefinition(key: key, label: label, definition: definition, unit: .person, compute: { scope, db in
+            .count(try await mediators(scope, fullTimeOnly: fullTimeOnly, on: db).count())
+        }, records: .query({ scope, db in mediators(scope, fullTimeOnly: fullTimeOnly, on: db).sort(\.$unitPath).sort(\.$name) }) {
+            MetricRecordRef(id: $0.id!.uuidString, title: "\($0.name)（\($0.fullTime ? "专职" : "兼职")）", link: MediationRoute.bodies.path())
+        })
+    }
+
     static let successes = [MediationOutcome.writtenAgreement.rawValue, MediationOutcome.oralAgreement.rawValue]
 
     @Sendable static func ref(_ row: Dispute) -> MetricRecordRef {
@@ -78,6 +94,20 @@ enum MediationMetrics {
             list.append(count("accepted.\(level.rawValue)", "受理矛盾纠纷（\(level.label)）", "本年度\(level.label)人民调解组织受理的纠纷件数",
                               { accepted($0, on: $1).filter(\.$level == level.rawValue) }))
         }
+        for category in DisputeCategory.allCases {
+            list.append(count("accepted.type.\(category.rawValue)", "受理\(category.label)纠纷", "本年度受理的\(category.label)纠纷件数",
+                              { accepted($0, on: $1).filter(\.$category == category.rawValue) }))
+        }
+        for source in DisputeSource.allCases {
+            list.append(count("accepted.source.\(source.rawValue)", "受理纠纷（\(source.label)）", "本年度受理的纠纷中来源为\(source.label)的件数",
+                              { accepted($0, on: $1).filter(\.$source == source.rawValue) }))
+        }
+        for level in MediationLevel.allCases {
+            list.append(count("resolved.\(level.rawValue)", "调解成功（\(level.label)）", "本年度\(level.label)调解组织调解成功的件数",
+                              { ended($0, on: $1).filter(\.$outcome ~~ successes).filter(\.$level == level.rawValue) }))
+        }
+        list.append(mediatorCount("mediation.mediators", "人民调解员", "登记在人民调解组织的调解员人数（按当前名册，人民调解法第十三条）", fullTimeOnly: false))
+        list.append(mediatorCount("mediation.full-time-mediators", "专职人民调解员", "登记在人民调解组织的专职调解员人数（按当前名册）", fullTimeOnly: true))
         for level in MediationLevel.allCases {
             list.append(bodyCount("mediation.bodies.\(level.rawValue)", "调解组织（\(level.label)）", "登记的\(level.label)调解组织数（按当前名录）", [level]))
         }

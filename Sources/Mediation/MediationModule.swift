@@ -10,6 +10,7 @@ public enum MediationRoute: String, RouteTemplate, CaseIterable {
     case list = "mediation"
     case new = "mediation/new"
     case bodies = "mediation/bodies"
+    case mediators = "mediation/mediators"
     case importPage = "mediation/import"
     case importTemplate = "mediation/import/template.csv"
     case record = "mediation/:id"
@@ -31,7 +32,7 @@ public enum MediationModule {
         importers: [DisputeImporter()],
         demoSeed: { context in try await MediationDemo.seed(context) },
         clockKinds: MediationClocks.all,
-        unitPathColumns: [UnitPathColumn(MediationBody.schema), UnitPathColumn(Dispute.schema)]
+        unitPathColumns: [UnitPathColumn(MediationBody.schema), UnitPathColumn(Dispute.schema), UnitPathColumn(Mediator.schema)]
     )
 }
 
@@ -41,7 +42,8 @@ enum MediationPages {
         router.page(.GET, MediationRoute.new, permission: MediationPermissions.handle) { req in try await newPage(req, values: [:], failure: nil) }
         router.form(MediationRoute.new, permission: MediationPermissions.handle, submit: { req, fields in
             let row = try await MediationService.accept(bodyName: fields["body"], source: fields["source"], category: fields["category"], parties: fields["parties"],
-                                                        summary: fields["summary"], amount: fields["amount"], acceptedOn: fields["acceptedOn"], by: try req.caller,
+                                                        summary: fields["summary"], amount: fields["amount"], acceptedOn: fields["acceptedOn"], mediator: fields["mediator"],
+                                                        by: try req.caller,
                                                         services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: "已受理 \(row.number)")
         }, reshow: { req, fields, failure in try await newPage(req, values: fields.values, failure: failure) })
@@ -50,6 +52,11 @@ enum MediationPages {
             let row = try await MediationService.createBody(name: fields["name"], level: fields["level"], unitCode: fields["unitCode"], mediators: fields["mediators"],
                                                             fullTime: fields["fullTime"], by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: MediationRoute.bodies.path(), notice: "已登记 \(row.name)")
+        }, reshow: { req, fields, failure in try await bodies(req, values: fields.values, failure: failure) })
+        router.form(MediationRoute.mediators, permission: MediationPermissions.bodies, submit: { req, fields in
+            let row = try await MediationService.addMediator(bodyName: fields["mediatorBody"], name: fields["mediatorName"], fullTime: fields.text("fullTimeMediator") == "yes",
+                                                             background: fields["background"], by: try req.caller, services: req.fazhi, on: req.db)
+            return Layout.redirect(req, to: MediationRoute.bodies.path(), notice: "已登记调解员 \(row.name)")
         }, reshow: { req, fields, failure in try await bodies(req, values: fields.values, failure: failure) })
         router.imports(DisputeImporter(), page: MediationRoute.importPage, template: MediationRoute.importTemplate)
         router.page(.GET, MediationRoute.record, permission: MediationPermissions.read) { req in try await show(req, values: [:], failure: nil) }
@@ -122,6 +129,7 @@ enum MediationPages {
                           error: failure?.message(for: "category")),
                 field("当事人", "parties", hint: "以顿号分隔；加密保存，列表中只显示姓氏"), field("纠纷简要情况", "summary"),
                 field("涉及金额（元）", "amount", required: false), field("受理日期", "acceptedOn", type: "date"),
+                field("主持调解员", "mediator", required: false, hint: "该调解组织登记的调解员姓名（见“调解组织”页）"),
                 el("button", [.type("submit")], text: "受理"),
             ]),
         ])
@@ -130,10 +138,15 @@ enum MediationPages {
     static func bodies(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let rows = try await MediationBody.scoped(for: principal, on: req.db).sort(\.$unitPath).all()
+        let people = try await Mediator.scoped(for: principal, on: req.db).sort(\.$name).all()
+        let byBody = Dictionary(grouping: people, by: \.bodyID)
         var content: [Node] = [
             UI.errorSummary(failure),
-            UI.simpleTable(caption: "人民调解组织", headers: ["名称", "层级", "调解员", "其中专职"], rows: rows.map {
-                [.text($0.name), .text($0.mediationLevel.label), .text(String($0.mediators)), .text(String($0.fullTime))]
+            UI.simpleTable(caption: "人民调解组织", headers: ["名称", "层级", "调解员", "其中专职", "名册登记的调解员"], rows: rows.map { body in
+                let registered = byBody[body.id!] ?? []
+                return [.text(body.name), .text(body.mediationLevel.label), .text(String(body.mediators)), .text(String(body.fullTime)),
+                        .text(registered.isEmpty ? "—" : registered.map { "\($0.name)（\($0.fullTime ? "专职" : "兼职")\($0.background.isEmpty ? "" : "，" + $0.background)）" }
+                            .joined(separator: "、"))]
             }),
         ]
         if principal.has(MediationPermissions.bodies) {
@@ -145,6 +158,13 @@ enum MediationPages {
                 UI.field("其中专职", name: "fullTime", value: values["fullTime"], error: failure?.message(for: "fullTime")),
                 el("button", [.type("submit")], text: "登记调解组织"),
             ]))
+            content += [el("h2", text: "登记调解员"), UI.form(action: MediationRoute.mediators.path(), csrf: req.csrfToken, [
+                UI.select("调解组织", name: "mediatorBody", options: rows.map { ($0.name, $0.name) }, selected: values["mediatorBody"], error: failure?.message(for: "mediatorBody")),
+                UI.field("调解员姓名", name: "mediatorName", value: values["mediatorName"], error: failure?.message(for: "mediatorName"), required: true),
+                UI.select("专职或兼职", name: "fullTimeMediator", options: [("no", "兼职"), ("yes", "专职")], selected: values["fullTimeMediator"]),
+                UI.field("专业背景", name: "background", value: values["background"], error: failure?.message(for: "background"), hint: "如退休法官、律师、村干部"),
+                el("button", [.type("submit")], text: "登记调解员"),
+            ])]
         }
         return Layout.page(req, title: "人民调解组织", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }
@@ -154,6 +174,8 @@ enum MediationPages {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let row = try await Dispute.scoped(for: principal, on: req.db).filter(\.$id == id).first() else { throw ScopeDenied(entityType: Dispute.schema, entityID: id.uuidString) }
         let body = try await MediationBody.find(row.bodyID, on: req.db)
+        var lead: Mediator?
+        if let mediatorID = row.mediatorID { lead = try await Mediator.find(mediatorID, on: req.db) }
         let events = try await DisputeEvent.query(on: req.db).filter(\.$disputeID == id).sort(\.$createdAt).all()
         let calendar = try await CalendarService.current(services: req.fazhi, on: req.db)
         let clocks = try await ClockService.clocks(record: row.clockRecord, on: req.db)
@@ -163,7 +185,7 @@ enum MediationPages {
             UI.details([
                 ("调解组织", .text("\(body?.name ?? "—")（\(MediationLevel(rawValue: row.level)?.label ?? "")）")),
                 ("来源", .text(DisputeSource(rawValue: row.source)?.label ?? row.source)), ("类型", .text(DisputeCategory(rawValue: row.category)?.label ?? row.category)),
-                ("当事人", .text(row.partiesMasked)), ("简要情况", .text(row.summary)), ("涉及金额", .text("\(row.amountYuan)元")),
+                ("主持调解员", .text(lead?.name ?? "—")), ("当事人", .text(row.partiesMasked)), ("简要情况", .text(row.summary)), ("涉及金额", .text("\(row.amountYuan)元")),
                 ("受理日期", .text(row.acceptedOn)), ("结果", .text(status(row))),
                 ("申请司法确认期限", .text(row.confirmationDueOn.map { "\($0)（人民调解法第三十三条）" } ?? "—")),
             ]),

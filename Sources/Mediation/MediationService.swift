@@ -51,7 +51,8 @@ public enum MediationService {
     /// Accepts a dispute in a body (受理), the parties sealed; opens the settling clock.
     @discardableResult
     public static func accept(bodyName: String?, source: String?, category: String?, parties: String?, summary: String?, amount: String?, acceptedOn: String?,
-                              escalatedFrom: UUID? = nil, by principal: Principal, services: FazhiServices, on db: any Database) async throws -> Dispute {
+                              mediator: String? = nil, escalatedFrom: UUID? = nil, by principal: Principal, services: FazhiServices,
+                              on db: any Database) async throws -> Dispute {
         var validator = Validator()
         let bodyText = validator.required(bodyName, field: "body", label: "调解组织", maxLength: 100)
         let from = DisputeSource(rawValue: source ?? "") ?? DisputeSource.allCases.first { $0.label == source }
@@ -69,8 +70,13 @@ public enum MediationService {
         if let day, day > CivilDateTime(stamp).date { validator.add("acceptedOn", "受理日期", "不能晚于今天") }
         var body: MediationBody?
         if !bodyText.isEmpty { body = try await MediationBody.query(on: db).filter(\.$name == bodyText).first(); if body == nil { validator.add("body", "调解组织", "没有名为“\(bodyText)”的调解组织") } }
+        var lead: Mediator?
+        if let body {
+            do { lead = try await Self.mediator(named: mediator, in: body, on: db) } catch { validator.add(error.errors[0].field, error.errors[0].label, error.errors[0].message) }
+        }
         try validator.check()
         guard let body, let from, let kind, let yuan, let day, principal.covers(unitPath: body.unitPath) else { throw ScopeDenied(entityType: MediationBody.schema, entityID: bodyText) }
+        let leadID = lead?.id, leadName = lead.map { "，调解员\($0.name)" } ?? ""
         let sealed = try services.cipher.seal(names)
         let masked = names.split(whereSeparator: { $0 == "、" || $0 == "，" || $0 == "," }).map { Masking.personName(String($0).trimmingCharacters(in: .whitespaces)) }.joined(separator: "、")
         return try await db.write { tx in
@@ -92,6 +98,7 @@ public enum MediationService {
             row.acceptedOn = day.description
             row.routes = ""
             row.escalatedFrom = escalatedFrom
+            row.mediatorID = leadID
             row.createdAt = stamp
             row.updatedAt = stamp
             row.apply(DisputeState(acceptedOn: day), calendar: calendar)
@@ -99,7 +106,7 @@ public enum MediationService {
             try await row.create(on: tx)
             try await ClockService.open(kind: MediationClocks.settle.key, unitID: body.unitID, title: "\(row.number) 调结", record: row.clockRecord,
                                         start: CivilDateTime(date: day), startReason: "受理", by: principal, services: services, on: tx)
-            try await log(row, "accept", on: day, detail: "\(body.name)受理（\(from.label)，\(kind.label)）", by: principal, stamp: stamp, on: tx)
+            try await log(row, "accept", on: day, detail: "\(body.name)受理（\(from.label)，\(kind.label)\(leadName)）", by: principal, stamp: stamp, on: tx)
             return row
         }
     }

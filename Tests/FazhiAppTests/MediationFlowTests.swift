@@ -69,4 +69,45 @@ import VaporTesting
                                                                   denominator: ended.count))
         }
     }
+
+    @Test("mediators on a body's register: a dispute names one of its own body's, never another's; the figures by type, source and level add up to the totals")
+    func mediatorsAndBreakdowns() async throws {
+        try await TestApp.run { t in
+            let (bureau, _) = try await t.login("supervisor")
+            _ = try await t.request(bureau, .GET, "/mediation/bodies")
+            #expect(try await t.request(bureau, .POST, "/mediation/mediators", form: ["mediatorBody": "城关镇人民调解委员会", "mediatorName": "包青云",
+                                                                                     "fullTimeMediator": "yes", "background": "退休法官"]).status == .seeOther)
+            let twice = try await t.request(bureau, .POST, "/mediation/mediators", form: ["mediatorBody": "城关镇人民调解委员会", "mediatorName": "包青云"])
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("已登记"))
+            #expect(try await t.request(bureau, .GET, "/mediation/bodies").body.string.contains("包青云（专职，退休法官）"))
+            let supervisor = try await t.principal("supervisor")
+            await #expect(throws: ValidationFailure.self) {
+                try await MediationService.accept(bodyName: "示范县矛盾纠纷调处化解中心", source: "application", category: "neighbour", parties: "甲某、乙某", summary: "通行纠纷",
+                                                  amount: nil, acceptedOn: "2026-02-20", mediator: "包青云", by: supervisor, services: t.services, on: t.db)
+            }
+            let row = try await MediationService.accept(bodyName: "城关镇人民调解委员会", source: "application", category: "neighbour", parties: "甲某、乙某", summary: "通行纠纷",
+                                                        amount: nil, acceptedOn: "2026-02-20", mediator: "包青云", by: supervisor, services: t.services, on: t.db)
+            #expect(try await t.request(bureau, .GET, "/mediation/\(row.id!)").body.string.contains("包青云"))
+            // The breakdowns: every dispute has one type, one source and (when it succeeds) one level.
+            let root = try await t.unit(DemoCounty.rootCode)
+            for year in [2024, 2025, 2026] {
+                let scope = MetricScope(year: year, unitPath: root.path, unitName: root.name)
+                func value(_ key: String) async throws -> Int {
+                    guard case .count(let count) = try await #require(t.services.metrics.definition(key)).compute(scope, t.db) else { return -1 }
+                    return count
+                }
+                var types = 0, sources = 0, levels = 0
+                for category in DisputeCategory.allCases { types += try await value("mediation.accepted.type.\(category.rawValue)") }
+                for source in DisputeSource.allCases { sources += try await value("mediation.accepted.source.\(source.rawValue)") }
+                for level in MediationLevel.allCases { levels += try await value("mediation.resolved.\(level.rawValue)") }
+                let accepted = try await value("mediation.accepted")
+                #expect(accepted > 0 && types == accepted && sources == accepted)
+                #expect(levels == (try await value("mediation.resolved")))
+            }
+            let scope = MetricScope(year: 2026, unitPath: root.path, unitName: root.name)
+            let registered = try await Mediator.query(on: t.db).join(MediationBody.self, on: \Mediator.$bodyID == \MediationBody.$id)
+                .filter(MediationBody.self, \.$level !~ ["administrative", "adjudication"]).count()
+            #expect(try await #require(t.services.metrics.definition("mediation.mediators")).compute(scope, t.db) == .count(registered) && registered > 0)
+        }
+    }
 }
