@@ -11,6 +11,9 @@ import Foundation
 
 public enum EducationKind: String, Sendable, Codable, CaseIterable {
     case ruleOfLawTopic, preMeetingStudy, groupStudy, lecture, courtHearing, exam, dutyReport, responsibilityList, event, site, modelVillage
+    /// A rule-of-law document the principal head signed or the government issued (年度工作要点、
+    /// 督察方案、责任清单 …): the 第一责任人's duty to deploy the work (党政主要负责人履行推进法治建设第一责任人职责规定第五条 ⚠️).
+    case dutyDocument
 
     public var label: String {
         switch self {
@@ -25,6 +28,7 @@ public enum EducationKind: String, Sendable, Codable, CaseIterable {
         case .event: "普法活动"
         case .site: "法治宣传教育阵地"
         case .modelVillage: "民主法治示范村（社区）"
+        case .dutyDocument: "印发法治建设文件"
         }
     }
 
@@ -39,6 +43,7 @@ public enum EducationKind: String, Sendable, Codable, CaseIterable {
         case .event: "受众（人次）"
         case .site: "阵地数"
         case .modelVillage: "—"
+        case .dutyDocument: "文件数"
         }
     }
 

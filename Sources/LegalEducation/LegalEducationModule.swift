@@ -219,6 +219,7 @@ enum EducationMetrics {
                 return .ratio(numerator: try await records([.exam], scope, on: db).sumOfIntegers("COALESCE(passed, 0)"), denominator: takers)
             }, records: .query({ scope, db in records([.exam], scope, on: db).sort(\.$heldOn) }, ref)),
             sum("duty-reports", "述法", "本年度部门、乡镇主要负责人述法人数", [.dutyReport], unit: .person),
+            sum("duty-documents", "印发法治建设文件", "本年度主要负责人签发或政府印发的法治建设部署文件数（第一责任人履职）", [.dutyDocument], unit: .piece),
             count("events", "普法活动", "本年度开展的普法活动场次", [.event]),
             sum("audience", "普法受众", "本年度普法活动受众人次", [.event], unit: .personTime),
             sum("sites", "法治宣传教育阵地", "本年度建成的法治文化公园、广场、长廊等法治宣传教育阵地数", [.site], unit: .count),
@@ -297,6 +298,8 @@ enum EducationDemo {
                 try await add(.ruleOfLawTopic, DemoCounty.governmentCode, CivilDate(year: year, month: month, day: 20)!,
                               ["研究年度法治政府建设工作要点", "听取行政复议工作情况汇报", "审议重大行政决策事项目录", "听取法治督察问题整改情况"][index], 1 + index % 2)
             }
+            try await add(.dutyDocument, DemoCounty.governmentCode, CivilDate(year: year, month: 2, day: 26)!, "印发\(year)年法治政府建设工作要点", 1)
+            try await add(.dutyDocument, DemoCounty.governmentCode, CivilDate(year: year, month: 4, day: 2)!, "印发\(year)年法治督察工作方案", 1)
             try await add(.groupStudy, DemoCounty.governmentCode, CivilDate(year: year, month: 6, day: 18)!, "习近平法治思想专题学习", 15)
             try await add(.courtHearing, "SFX-SFJ", CivilDate(year: year, month: 5, day: 20)!, "旁听行政诉讼案件庭审", 36)
             try await add(.exam, DemoCounty.governmentCode, CivilDate(year: year, month: 11, day: 8)!, "\(year)年度领导干部学法用法考试", 180 + offset * 10, passed: 176 + offset * 10)

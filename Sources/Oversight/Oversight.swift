@@ -16,6 +16,9 @@ public final class Inspection: Model, @unchecked Sendable {
     @Field(key: "started_on") public var startedOn: String
     @Field(key: "unit_id") public var unitID: UUID
     @Field(key: "unit_path") public var unitPath: String
+    /// Led in person by the government's (or the party committee's) principal head: the 第一责任人's duty.
+    @Field(key: "head_led") public var headLed: Bool
+    @OptionalField(key: "leader") public var leader: String?
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
@@ -47,6 +50,8 @@ public final class InspectionFinding: Model, @unchecked Sendable {
     /// The first period's last day, kept when a rectification is sent back: on time is measured against it.
     @Field(key: "first_due_on") public var firstDueOn: String
     @Field(key: "returns") public var returns: Int
+    @OptionalField(key: "rechecked_on") public var recheckedOn: String?
+    @Field(key: "rebounds") public var rebounds: Int
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
@@ -61,6 +66,8 @@ public final class InspectionFinding: Model, @unchecked Sendable {
         state.evidence = evidence
         state.closedOn = closedOn.flatMap(CivilDate.init)
         state.returns = returns
+        state.recheckedOn = recheckedOn.flatMap(CivilDate.init)
+        state.rebounds = rebounds
         return state
     }
 
@@ -71,6 +78,8 @@ public final class InspectionFinding: Model, @unchecked Sendable {
         evidence = state.evidence
         closedOn = state.closedOn?.description
         returns = state.returns
+        recheckedOn = state.recheckedOn?.description
+        rebounds = state.rebounds
     }
 }
 
@@ -132,7 +141,11 @@ enum OversightMigrations {
         }
     }
 
-    static let all: [any Migration] = [Create()]
+    static let all: [any Migration] = [
+        Create(),
+        AddColumns("oversight.002.recheck", table: InspectionFinding.schema, ["rechecked_on TEXT", "rebounds INTEGER NOT NULL DEFAULT 0"]),
+        AddColumns("oversight.003.head-led", table: Inspection.schema, ["head_led BOOLEAN NOT NULL DEFAULT FALSE", "leader TEXT"]),
+    ]
 }
 
 public enum OversightSettings {
@@ -166,8 +179,8 @@ public enum OversightPermissions {
 
 public enum OversightService {
     @discardableResult
-    public static func createInspection(title: String?, kind: String?, startedOn: String?, unitCode: String?, by principal: Principal, services: FazhiServices,
-                                        on db: any Database) async throws -> Inspection {
+    public static func createInspection(title: String?, kind: String?, startedOn: String?, unitCode: String?, leader: String? = nil, by principal: Principal,
+                                        services: FazhiServices, on db: any Database) async throws -> Inspection {
         guard principal.has(OversightPermissions.inspect) else { throw ValidationFailure(field: "title", label: "督察", message: "由督察机构组织") }
         var validator = Validator()
         let name = validator.required(title, field: "title", label: "督察名称", maxLength: 200)
@@ -176,6 +189,8 @@ public enum OversightService {
         let day = CivilDate(validator.required(startedOn, field: "startedOn", label: "开始日期", maxLength: 10))
         if day == nil { validator.add("startedOn", "开始日期", FormFields.dateRule) }
         let code = validator.required(unitCode, field: "unitCode", label: "组织单位编码", maxLength: 32)
+        let head = (leader ?? "").trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if let head, head.count > 50 { validator.add("leader", "带队的主要负责人", "不超过50字") }
         var unit: OrgUnit?
         if !code.isEmpty { unit = try await UnitService.find(code: code, on: db); if unit == nil { validator.add("unitCode", "组织单位编码", "没有编码为“\(code)”的单位") } }
         try validator.check()
@@ -189,9 +204,13 @@ public enum OversightService {
             row.startedOn = day.description
             row.unitID = unit.id!
             row.unitPath = unit.path
+            row.headLed = head != nil
+            row.leader = head
             row.createdAt = stamp
             try await row.create(on: tx)
-            try await AuditLog.append(AuditEvent(action: "oversight.inspection", entityType: Inspection.schema, entityID: row.id!.uuidString, detail: "\(name)（\(inspectionKind.label)）"),
+            let led = head.map { "，\($0)带队" } ?? ""
+            try await AuditLog.append(AuditEvent(action: "oversight.inspection", entityType: Inspection.schema, entityID: row.id!.uuidString,
+                                                 detail: "\(name)（\(inspectionKind.label)\(led)）"),
                                       by: principal.auditActor, at: stamp, on: tx)
             return row
         }
@@ -237,6 +256,7 @@ public enum OversightService {
             row.firstDueOn = due.description
             row.status = FindingStatus.open.rawValue
             row.returns = 0
+            row.rebounds = 0
             row.createdAt = stamp
             row.updatedAt = stamp
             try await row.create(on: tx)
@@ -279,6 +299,15 @@ public enum OversightService {
                 try await ClockService.open(kind: OversightClocks.rectify.key, unitID: row.unitID, title: "督察整改（退回）：\(String(row.problem.prefix(30)))",
                                             record: row.clockRecord, start: CivilDateTime(date: on), startReason: "整改情况被退回", rule: rule, by: principal,
                                             services: services, on: tx)
+            case .recheck(let on, let held, _, let days):
+                date = on
+                if !held {
+                    var rule = OversightClocks.rectify.rule
+                    rule.period = .days(days)
+                    try await ClockService.open(kind: OversightClocks.rectify.key, unitID: row.unitID, title: "督察整改（复查反弹）：\(String(row.problem.prefix(30)))",
+                                                record: row.clockRecord, start: CivilDateTime(date: on), startReason: "复查发现问题反弹", rule: rule, by: principal,
+                                                services: services, on: tx)
+                }
             case .close(let on), .talk(let on, _), .notice(let on, _): date = on
             }
             let action: String
@@ -288,6 +317,7 @@ public enum OversightService {
             case .sendBack: action = "send-back"
             case .talk: action = "talk"
             case .notice: action = "notice"
+            case .recheck: action = "recheck"
             }
             try await log(row, action, on: date, detail: ([result.detail] + result.warnings).joined(separator: "；"), by: principal, stamp: stamp, on: tx)
             return result.warnings

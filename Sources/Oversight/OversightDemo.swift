@@ -5,7 +5,8 @@ import Foundation
 
 /// The demo county's 法治督察: a yearly inspection and a provincial feedback in each past year, their
 /// findings rectified (one sent back, one late), and this year's inspection with findings open —
-/// one overdue, one due soon — on the inspected units' deadline lists.
+/// one overdue, one due soon — on the inspected units' deadline lists; the yearly inspections led by
+/// the county head; this year's 复查 of two of last year's closed findings, one found back.
 enum OversightDemo {
     static let problems: [(FindingCategory, String, String)] = [
         (.documents, "SFX-ZJ", "个别行政规范性文件未按规定进行合法性审核即印发"),
@@ -26,7 +27,7 @@ enum OversightDemo {
                 let started = CivilDate(year: year, month: month, day: 10)!
                 let inspection = try await OversightService.createInspection(title: "\(year)年\(kind == .annual ? "法治政府建设年度督察" : "省法治督察反馈问题整改")",
                                                                             kind: kind.rawValue, startedOn: started.description, unitCode: "SFX-SFJ",
-                                                                            by: bureau, services: services, on: db)
+                                                                            leader: kind == .annual ? "县人民政府县长" : nil, by: bureau, services: services, on: db)
                 for offset in 0..<3 {
                     let (category, unit, problem) = problems[index % problems.count]
                     let found = started.adding(days: 5 + offset)
@@ -45,6 +46,20 @@ enum OversightDemo {
                     index += 1
                 }
             }
+        }
+        // Last year's 复查 of a finding closed the year before: it held.
+        if let earlier = try await InspectionFinding.query(on: db).filter(\.$foundOn < "\(today.year - 1)-01-01").filter(\.$status == FindingStatus.closed.rawValue)
+            .sort(\.$foundOn).sort(\.$unitPath).first() {
+            try await OversightService.perform(.recheck(on: CivilDate(year: today.year - 1, month: 3, day: 16)!, held: true, note: "回头看：整改措施已形成制度，未发现同类问题", days: 0),
+                                               on: earlier.id!, by: bureau, services: services, on: db)
+        }
+        // This year's 复查 of last year's closed findings: one held, one found back and reopened.
+        let lastYear = try await InspectionFinding.query(on: db).filter(\.$foundOn >= "\(today.year - 1)-01-01").filter(\.$status == FindingStatus.closed.rawValue)
+            .sort(\.$foundOn).sort(\.$unitPath).range(0..<2).all()
+        for (position, finding) in lastYear.enumerated() {
+            try await OversightService.perform(.recheck(on: today.adding(days: -15 + position * 5), held: position == 0,
+                                                        note: position == 0 ? "抽查整改后的案卷，未发现同类问题" : "抽查发现同类问题再次出现", days: 30),
+                                               on: finding.id!, by: bureau, services: services, on: db)
         }
         // This year: an inspection last month, one finding past its period, one still running.
         let started = today.adding(days: -45)

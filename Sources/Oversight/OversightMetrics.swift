@@ -2,8 +2,9 @@ import FazhiCore
 import Fluent
 import Foundation
 
-/// 法治督察's figures (docs/law.md §23): inspections, findings, rectified (销号), on time against the
-/// first period, and overdue at the year's end.
+/// 法治督察's figures (docs/law.md §23): inspections (and those the principal head led), findings,
+/// rectified (销号), on time against the first period, re-checked and found back, and overdue at the
+/// year's end.
 enum OversightMetrics {
     static func bounds(_ scope: MetricScope) -> (String, String) { ("\(scope.year)-01-01", "\(scope.year + 1)-01-01") }
 
@@ -47,10 +48,25 @@ enum OversightMetrics {
             count("closed", "问题整改销号", "本年度整改到位并销号的问题数", { closed($0, on: $1) }),
             MetricDefinition(key: "oversight.on-time-rate", label: "督察问题按期整改率",
                              definition: "本年度销号的问题中在首次整改期限内报送整改情况且未被退回的 ÷ 本年度销号问题数 × 100%", unit: .percent, compute: { scope, db in
-                try await .countedRatio({ closed(scope, on: db) }) { $0.filter(\.$returns == 0).filter(\.$submittedOn, .lessThanOrEqual, \.$firstDueOn) }
+                try await .countedRatio({ closed(scope, on: db) }) {
+                    $0.filter(\.$returns == 0).filter(\.$rebounds == 0).filter(\.$submittedOn, .lessThanOrEqual, \.$firstDueOn)
+                }
             }, records: .query({ scope, db in
-                closed(scope, on: db).group(.or) { $0.filter(\.$returns > 0).filter(\.$submittedOn, .greaterThan, \.$firstDueOn) }.sort(\.$foundOn)
+                closed(scope, on: db).group(.or) { $0.filter(\.$returns > 0).filter(\.$rebounds > 0).filter(\.$submittedOn, .greaterThan, \.$firstDueOn) }.sort(\.$foundOn)
             }, ref)),
+            count("rechecked", "销号后复查", "本年度对已销号问题开展复查的问题数（按最近一次复查日期）", { scope, db in
+                let (start, end) = bounds(scope)
+                return findings(scope, on: db).filter(\.$recheckedOn >= start).filter(\.$recheckedOn < end)
+            }),
+            count("rebounded", "复查发现反弹", "本年度复查发现问题反弹、撤销销号重新整改的问题数（按最近一次复查日期）", { scope, db in
+                let (start, end) = bounds(scope)
+                return findings(scope, on: db).filter(\.$recheckedOn >= start).filter(\.$recheckedOn < end).filter(\.$rebounds > 0)
+            }),
+            MetricDefinition(key: "oversight.head-led-inspections", label: "主要负责人带队督察", definition: "本年度党政主要负责人亲自带队开展的督察次数（第一责任人职责）",
+                             unit: .times, compute: { scope, db in .count(try await inspections(scope, on: db).filter(\.$headLed == true).count()) },
+                             records: .query({ scope, db in inspections(scope, on: db).filter(\.$headLed == true).sort(\.$startedOn) }) {
+                                 MetricRecordRef(id: $0.id!.uuidString, title: "\($0.title)（\($0.leader ?? "")带队）", link: $0.link)
+                             }),
             count("overdue", "逾期未整改", "年末已过整改期限、尚未报送整改情况的问题数", { scope, db in
                 let (_, end) = bounds(scope)
                 return findings(scope, on: db).filter(\.$foundOn < end).filter(\.$dueOn < end)

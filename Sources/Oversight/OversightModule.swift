@@ -41,7 +41,7 @@ enum OversightPages {
         router.page(.GET, OversightRoute.list, permission: OversightPermissions.read) { req in try await list(req, values: [:], failure: nil) }
         router.form(OversightRoute.list, permission: OversightPermissions.inspect, submit: { req, fields in
             let row = try await OversightService.createInspection(title: fields["title"], kind: fields["kind"], startedOn: fields["startedOn"], unitCode: fields["unitCode"],
-                                                                  by: try req.caller, services: req.fazhi, on: req.db)
+                                                                  leader: fields["leader"], by: try req.caller, services: req.fazhi, on: req.db)
             return Layout.redirect(req, to: row.link, notice: "已建立 \(row.title)")
         }, reshow: { req, fields, failure in try await list(req, values: fields.values, failure: failure) })
         router.imports(FindingImporter(), page: OversightRoute.importPage, template: OversightRoute.importTemplate)
@@ -74,6 +74,10 @@ enum OversightPages {
             return .sendBack(on: on, reason: fields.text("text"), days: days)
         case "talk": return .talk(on: on, note: fields.text("text"))
         case "notice": return .notice(on: on, note: fields.text("text"))
+        case "recheck-held": return .recheck(on: on, held: true, note: fields.text("text"), days: 0)
+        case "recheck-rebound":
+            guard let days = Int(fields.text("days")) else { throw ValidationFailure(field: "days", label: "重新整改期限", message: "应为日数") }
+            return .recheck(on: on, held: false, note: fields.text("text"), days: days)
         default: throw ValidationFailure(field: "step", label: "操作", message: "请选择操作")
         }
     }
@@ -103,6 +107,8 @@ enum OversightPages {
                 UI.select("类别", name: "kind", options: InspectionKind.allCases.map { ($0.rawValue, $0.label) }, selected: values["kind"], error: failure?.message(for: "kind")),
                 UI.field("开始日期", name: "startedOn", value: values["startedOn"], type: "date", error: failure?.message(for: "startedOn"), required: true),
                 UI.field("组织单位编码", name: "unitCode", value: values["unitCode"], error: failure?.message(for: "unitCode"), required: true),
+                UI.field("带队的主要负责人", name: "leader", value: values["leader"], error: failure?.message(for: "leader"),
+                         hint: "党政主要负责人亲自带队督察的，写明职务和姓名（第一责任人职责）；否则留空"),
                 el("button", [.type("submit")], text: "新建"),
             ])]
         }
@@ -117,7 +123,8 @@ enum OversightPages {
         let names = try await req.fazhi.unitNames.of(Set(findings.map(\.unitID)), services: req.fazhi, on: req.db)
         var content: [Node] = [
             UI.errorSummary(failure),
-            UI.details([("类别", .text(InspectionKind(rawValue: row.kind)?.label ?? row.kind)), ("开始日期", .text(row.startedOn))]),
+            UI.details([("类别", .text(InspectionKind(rawValue: row.kind)?.label ?? row.kind)), ("开始日期", .text(row.startedOn)),
+                        ("带队", .text(row.leader.map { "\($0)（主要负责人带队）" } ?? "—"))]),
             UI.simpleTable(caption: "发现的问题", headers: ["问题", "被督察单位", "类别", "整改期限", "状态"], rows: findings.map {
                 [link(String($0.problem.prefix(40)), $0.link), .text(names[$0.unitID] ?? "—"), .text(FindingCategory(rawValue: $0.category)?.label ?? ""),
                  .text($0.dueOn), .text(FindingStatus(rawValue: $0.status)?.label ?? $0.status)]
@@ -152,17 +159,19 @@ enum OversightPages {
             UI.errorSummary(failure),
             UI.details([("被督察单位", .text(names[row.unitID] ?? "—")), ("类别", .text(FindingCategory(rawValue: row.category)?.label ?? "")),
                         ("问题", .text(row.problem)), ("发现日期", .text(row.foundOn)), ("整改期限", .text(row.dueOn)),
-                        ("状态", .text(FindingStatus(rawValue: row.status)?.label ?? row.status)), ("整改情况", .text(row.evidence ?? "—"))]),
+                        ("状态", .text(FindingStatus(rawValue: row.status)?.label ?? row.status)), ("整改情况", .text(row.evidence ?? "—")),
+                        ("复查", .text(row.recheckedOn.map { "最近一次\($0)" + (row.rebounds > 0 ? "，问题反弹\(row.rebounds)次" : "") } ?? "—"))]),
             el("h2", text: "期限计算"), el("pre", text: explanation ?? "—"),
             UI.simpleTable(caption: "整改过程", headers: ["日期", "事项", "经办"], rows: events.map { [.text($0.happenedOn ?? "—"), .text($0.detail), .text($0.actor)] }),
         ]
         let inspector = principal.has(OversightPermissions.inspect)
         if inspector || principal.has(OversightPermissions.rectify) {
-            let options = inspector ? [("close", "销号"), ("send-back", "退回重新整改"), ("talk", "约谈"), ("notice", "通报")] : [("submit", "报送整改情况")]
+            let options = inspector ? [("close", "销号"), ("send-back", "退回重新整改"), ("recheck-held", "复查：整改成效巩固"), ("recheck-rebound", "复查：问题反弹，撤销销号重新整改"),
+                                       ("talk", "约谈"), ("notice", "通报")] : [("submit", "报送整改情况")]
             content.append(UI.form(action: OversightRoute.findingSteps.path(id), csrf: req.csrfToken, [
                 UI.select("操作", name: "step", options: options, selected: values["step"], error: failure?.message(for: "step") ?? failure?.message(for: "action")),
                 UI.field("日期", name: "on", value: values["on"], type: "date", error: failure?.message(for: "on")),
-                UI.field(inspector ? "说明（退回理由、约谈对象、通报内容）" : "整改措施和佐证材料", name: "text", value: values["text"],
+                UI.field(inspector ? "说明（退回理由、复查情况、约谈对象、通报内容）" : "整改措施和佐证材料", name: "text", value: values["text"],
                          error: failure?.message(for: "evidence") ?? failure?.message(for: "reason") ?? failure?.message(for: "note")),
                 inspector ? UI.field("重新整改期限（日）", name: "days", value: values["days"], error: failure?.message(for: "days")) : .text(""),
                 el("button", [.type("submit")], text: "记录"),

@@ -61,6 +61,9 @@ public struct FindingState: Sendable, Equatable {
     public var closedOn: CivilDate?
     /// How many times a rectification was sent back.
     public var returns = 0
+    /// The last 复查 of a closed finding, and how many found the problem back (反弹).
+    public var recheckedOn: CivilDate?
+    public var rebounds = 0
 
     public init(foundOn: CivilDate, dueOn: CivilDate) {
         self.foundOn = foundOn
@@ -78,6 +81,9 @@ public enum FindingStep: Sendable, Equatable {
     /// 约谈 or 通报 over this finding.
     case talk(on: CivilDate, note: String)
     case notice(on: CivilDate, note: String)
+    /// 复查 of a closed finding: the rectification held, or the problem is back and the finding
+    /// reopens with a new period in days.
+    case recheck(on: CivilDate, held: Bool, note: String, days: Int)
 }
 
 public struct FindingFacts: Sendable {
@@ -142,6 +148,24 @@ public enum OversightRules {
             state.returns += 1
             state.dueOn = due(from: on, days: days, calendar: calendar)
             detail = "退回重新整改（\(reason)），期限至\(state.dueOn)"
+        case .recheck(let on, let held, let note, let days):
+            guard facts.isInspector else { throw fail("action", "操作", "复查由督察机构开展") }
+            guard state.status == .closed, let closed = state.closedOn else { throw fail("action", "操作", "销号后才能复查") }
+            try dated(on, after: closed, "销号日期")
+            guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("note", "说明", "请写明复查发现的情况") }
+            state.recheckedOn = on
+            if held {
+                detail = "复查：整改成效巩固（\(note)）"
+            } else {
+                guard (1...180).contains(days) else { throw fail("days", "重新整改期限", "应为1至180日") }
+                state.status = .open
+                state.closedOn = nil
+                state.submittedOn = nil
+                state.evidence = nil
+                state.rebounds += 1
+                state.dueOn = due(from: on, days: days, calendar: calendar)
+                detail = "复查发现问题反弹（\(note)），撤销销号，重新整改，期限至\(state.dueOn)"
+            }
         case .talk(let on, let note), .notice(let on, let note):
             guard facts.isInspector else { throw fail("action", "操作", "约谈、通报由督察机构作出") }
             try dated(on, after: state.foundOn, "发现问题日期")

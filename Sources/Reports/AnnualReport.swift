@@ -51,11 +51,11 @@ public final class ReportTemplate: Model, @unchecked Sendable {
     ## （九）推进学法用法和法治宣传教育
     政府常务会议会前学法{education.pre-meeting-study}，集体学法{education.study-sessions}；领导干部法律知识考试参考{education.exam-takers}，合格率{education.exam-pass-rate}。开展普法活动{education.events}，受众{education.audience}；公布谁执法谁普法责任清单{education.responsibility-lists}，命名民主法治示范村（社区）{education.model-villages}。
     ## （十）预防化解矛盾纠纷
-    各级人民调解组织{mediation.bodies}受理矛盾纠纷{mediation.accepted}（{mediation.accepted|同比}），其中排查发现{mediation.screened}、法院委派委托{mediation.court-referred}；调解成功{mediation.resolved}，调解成功率{mediation.success-rate}，申请司法确认{mediation.confirmations}，协议涉及金额{mediation.agreement-amount}。
+    各级人民调解组织{mediation.bodies}、人民调解员{mediation.mediators}（其中专职{mediation.full-time-mediators}），受理矛盾纠纷{mediation.accepted}（{mediation.accepted|同比}），其中排查发现{mediation.screened}、法院委派委托{mediation.court-referred}；调解成功{mediation.resolved}，调解成功率{mediation.success-rate}，申请司法确认{mediation.confirmations}，协议涉及金额{mediation.agreement-amount}。
     # 二、存在的不足和原因
     （由起草单位填写。）
     # 三、党政主要负责人履行推进法治建设第一责任人职责情况
-    政府常务会议研究法治建设议题{education.rule-of-law-topics}，主要负责人主持会前学法{education.pre-meeting-study}，部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}。
+    政府常务会议研究法治建设议题{education.rule-of-law-topics}，主要负责人签发、政府印发法治建设部署文件{education.duty-documents}，主持会前学法{education.pre-meeting-study}；部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，其中主要负责人带队{oversight.head-led-inspections}；发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}；对已销号问题复查{oversight.rechecked}，发现反弹{oversight.rebounded}。
     （由起草单位补充。）
     # 四、下一年度推进法治政府建设的主要安排
     （由起草单位填写。）
@@ -227,6 +227,31 @@ enum ReportMigrations {
             try await DecisionChapter().rewrite(database) {
                 $0.replacingOccurrences(of: Self.chapter, with: "").replacingOccurrences(of: Self.dutyHeading + Self.dutyAfter, with: Self.dutyHeading + Self.dutyBefore)
             }
+        }
+    }
+
+    /// Part 三 gains the heads' documents, their inspections and the 复查; part （十） the mediators
+    /// (issue 19) — in a template still as shipped, whose parts read as reports.007 wrote them.
+    struct DutyRecords: AsyncMigration {
+        var name: String { "reports.008.duty-records" }
+
+        /// Frozen: each sentence as reports.007 wrote it and as this migration writes it.
+        static let changes: [(String, String)] = [
+            ("\(EducationChapter.dutyAfter.prefix { $0 != "\n" })", """
+            政府常务会议研究法治建设议题{education.rule-of-law-topics}，主要负责人签发、政府印发法治建设部署文件{education.duty-documents}，主持会前学法{education.pre-meeting-study}；部门、乡镇（街道）主要负责人述法{education.duty-reports}。组织开展法治督察{oversight.inspections}，其中主要负责人带队{oversight.head-led-inspections}；发现问题{oversight.findings}，整改销号{oversight.closed}，按期整改率{oversight.on-time-rate}；对已销号问题复查{oversight.rechecked}，发现反弹{oversight.rebounded}。
+            """),
+            ("各级人民调解组织{mediation.bodies}受理矛盾纠纷{mediation.accepted}", "各级人民调解组织{mediation.bodies}、人民调解员{mediation.mediators}（其中专职{mediation.full-time-mediators}），受理矛盾纠纷{mediation.accepted}"),
+        ]
+
+        func prepare(on database: any Database) async throws {
+            try await DecisionChapter().rewrite(database) { text in
+                guard Self.changes.contains(where: { text.contains($0.0) }) else { return nil }
+                return Self.changes.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            try await DecisionChapter().rewrite(database) { text in Self.changes.reduce(text) { $0.replacingOccurrences(of: $1.1, with: $1.0) } }
         }
     }
 

@@ -12,7 +12,8 @@ public enum ReportsModule {
         migrations: [ReportMigrations.Create(), ContributionMigrations.Create(),
                      ClockRecordBackfill(name: "reports.003.clock-records", patterns: [
                          .init(prefix: "/reports/inputs/", type: ReportContribution.schema), .init(prefix: "/reports/", type: AnnualReport.schema),
-                     ]), ReportMigrations.DecisionChapter(), ReportMigrations.Kinds(), ReportMigrations.OpennessChapter(), ReportMigrations.EducationChapter()],
+                     ]), ReportMigrations.DecisionChapter(), ReportMigrations.Kinds(), ReportMigrations.OpennessChapter(), ReportMigrations.EducationChapter(),
+                     ReportMigrations.DutyRecords()],
         permissions: ReportPermissions.all,
         grants: ReportPermissions.grants,
         menu: [MenuEntry(title: "年度报告", route: ReportRoute.list, permission: ReportPermissions.read, section: "工作台"),

@@ -38,7 +38,9 @@ import Testing
         try await TestApp.run { t in
             // The template as shipped before issue 17, and what reports.004 makes of it (reports.006's parts come later).
             typealias Later = ReportMigrations.EducationChapter
-            let beforeEducation = ReportTemplate.standardText.replacingOccurrences(of: Later.chapter, with: "")
+            let beforeDuty = ReportMigrations.DutyRecords.changes.reduce(ReportTemplate.standardText) { $0.replacingOccurrences(of: $1.1, with: $1.0) }
+            #expect(beforeDuty != ReportTemplate.standardText)
+            let beforeEducation = beforeDuty.replacingOccurrences(of: Later.chapter, with: "")
                 .replacingOccurrences(of: Later.dutyHeading + Later.dutyAfter, with: Later.dutyHeading + Later.dutyBefore)
             #expect(beforeEducation != ReportTemplate.standardText)
             let current = beforeEducation.replacingOccurrences(of: ReportMigrations.OpennessChapter.chapter, with: "")
@@ -67,8 +69,14 @@ import Testing
             try await ReportMigrations.OpennessChapter().prepare(on: t.db)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == beforeEducation)
             try await ReportMigrations.EducationChapter().prepare(on: t.db)
+            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == beforeDuty)
+            // reports.008 writes the heads' documents, inspections and 复查 into part 三 and the mediators into （十）.
+            try await ReportMigrations.DutyRecords().prepare(on: t.db)
+            #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == ReportTemplate.standardText)
+            try await ReportMigrations.DutyRecords().prepare(on: t.db)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$updatedBy == "平台默认").filter(\.$kind == ReportKind.ruleOfLaw.rawValue).first()?.text == ReportTemplate.standardText)
             #expect(try await ReportTemplate.query(on: t.db).filter(\.$id == edited.id!).first()?.text == shipped)
+            try await ReportMigrations.DutyRecords().revert(on: t.db)
             try await ReportMigrations.EducationChapter().revert(on: t.db)
             try await ReportMigrations.OpennessChapter().revert(on: t.db)
             try await ReportMigrations.DecisionChapter().revert(on: t.db)

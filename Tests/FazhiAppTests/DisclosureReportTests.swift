@@ -96,11 +96,17 @@ import ZIPFoundation
             #expect(markdown.contains("（六）全面推进政务公开") && markdown.contains("（八）持续优化政务服务") && markdown.contains("（十）预防化解矛盾纠纷"))
             let partThree = try #require(markdown.components(separatedBy: "## 三、").last?.components(separatedBy: "## 四、").first)
             #expect(partThree.contains("/figures/education.duty-reports") && partThree.contains("/figures/education.rule-of-law-topics") && partThree.contains("/figures/oversight.on-time-rate"))
+            #expect(partThree.contains("/figures/education.duty-documents") && partThree.contains("/figures/oversight.head-led-inspections") && partThree.contains("/figures/oversight.rebounded"))
+            // Last year's heads: two documents, one inspection led, one 复查 that held.
+            func count(_ key: String) -> Int? { Int(report.figures.first { $0.key == key }?.value ?? "") }
+            #expect(count("education.duty-documents") == 2 && count("oversight.head-led-inspections") == 1 && count("oversight.rechecked") == 1 && count("oversight.rebounded") == 0)
             for key in ["disclosure.requests.new.total", "disclosure.on-time-rate", "suggestions.deputy-suggestions", "suggestions.cppcc-proposals",
                         "suggestions.on-time-rate", "suggestions.satisfaction-rate", "services.items", "services.on-the-spot-share", "services.compression-rate",
                         // issue 19: 学法普法, 矛盾纠纷化解, and part 三 (the heads' duties) from records.
                         "education.pre-meeting-study", "education.exam-pass-rate", "education.audience", "mediation.accepted", "mediation.success-rate",
-                        "education.duty-reports", "education.rule-of-law-topics", "oversight.inspections", "oversight.on-time-rate"] {
+                        "education.duty-reports", "education.rule-of-law-topics", "oversight.inspections", "oversight.on-time-rate",
+                        // and the heads' documents, the inspections they led, 复查, and the mediators.
+                        "education.duty-documents", "oversight.head-led-inspections", "oversight.rechecked", "mediation.mediators"] {
                 let figure = try #require(report.figures.first { $0.key == key }, "\(key)")
                 #expect(figure.value != nil, "\(key)")
                 #expect(markdown.contains("(/figures/\(key)?year=2025&unit=\(DemoCounty.governmentCode))"), "\(key)")

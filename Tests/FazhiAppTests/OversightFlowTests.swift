@@ -46,6 +46,37 @@ import VaporTesting
             let (town, _) = try await t.login("staff.dl")
             #expect(try await t.request(town, .GET, "/oversight/findings/\(finding.id!)").status == .forbidden)
             #expect(try await t.auditCount("oversight.submit") >= 1)
+            // 复查: the problem is back; the 销号 is undone and a new period runs on the bureau's list again.
+            let rebound = try await step(inspector, ["step": "recheck-rebound", "on": "2026-03-02", "text": "抽查发现新作出的处罚决定仍未公示", "days": "20"])
+            #expect(rebound.status == .seeOther)
+            let reopened = try #require(try await InspectionFinding.find(finding.id!, on: t.db))
+            #expect(reopened.status == FindingStatus.open.rawValue && reopened.rebounds == 1 && reopened.closedOn == nil && reopened.recheckedOn == "2026-03-02")
+            #expect(try await ClockService.openClock(kind: OversightClocks.rectify.key, record: finding.clockRecord, on: t.db) != nil)
+            #expect(try await t.request(officer, .GET, "/deadlines").body.string.contains("复查反弹"))
+            #expect(try await step(officer, ["step": "recheck-held", "on": "2026-03-02", "text": "x"]).status == .unprocessableEntity)
+        }
+    }
+
+    @Test("the heads' inspections and 复查 are counted: the demo's yearly inspections were led by the county head; this year two closed findings were re-checked, one found back")
+    func headLedAndRechecks() async throws {
+        try await TestApp.run { t in
+            let root = try await t.unit(DemoCounty.rootCode)
+            func value(_ key: String, _ year: Int) async throws -> MetricValue {
+                try await #require(t.services.metrics.definition(key)).compute(MetricScope(year: year, unitPath: root.path, unitName: root.name), t.db)
+            }
+            for year in [2024, 2025] {
+                let led = try await Inspection.query(on: t.db).filter(\.$year == year).filter(\.$headLed == true).count()
+                let counted = try await value("oversight.head-led-inspections", year)
+                #expect(led == 1 && counted == .count(led))
+            }
+            let rechecked = try await value("oversight.rechecked", 2026), rebounded = try await value("oversight.rebounded", 2026)
+            #expect(rechecked == .count(2) && rebounded == .count(1))
+            let back = try #require(try await InspectionFinding.query(on: t.db).filter(\.$rebounds > 0).first())
+            #expect(back.status == FindingStatus.open.rawValue && back.dueOn > "2026-03-02")
+            // A finding found back is not rectified on time, whatever its first report.
+            let (inspector, _) = try await t.login("supervisor")
+            let page = try await t.request(inspector, .GET, "/oversight/findings/\(back.id!)").body.string
+            #expect(page.contains("问题反弹1次") && page.contains("撤销销号"))
         }
     }
 }

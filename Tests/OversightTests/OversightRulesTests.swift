@@ -39,4 +39,34 @@ private let found = CivilDate("2026-03-02")!
         #expect(throws: ValidationFailure.self) { try OversightRules.apply(.talk(on: CivilDate("2026-04-26")!, note: "约谈局长"), to: closed.state, facts: unit, calendar: calendar) }
         #expect(try OversightRules.apply(.talk(on: CivilDate("2026-04-26")!, note: "约谈局长"), to: closed.state, facts: inspector, calendar: calendar).detail == "约谈：约谈局长")
     }
+
+    @Test("复查 after 销号: only the inspector, only of a closed finding, not before its closing; a rebound reopens it with a new period and counts")
+    func recheck() throws {
+        var state = FindingState(foundOn: found, dueOn: CivilDate("2026-04-01")!)
+        let unit = FindingFacts(today: CivilDate("2026-12-31")!, isInspector: false), inspector = FindingFacts(today: CivilDate("2026-12-31")!, isInspector: true)
+        let held = FindingStep.recheck(on: CivilDate("2026-06-01")!, held: true, note: "抽查未见同类问题", days: 0)
+        // Not closed yet: nothing to re-check.
+        #expect(throws: ValidationFailure.self) { try OversightRules.apply(held, to: state, facts: inspector, calendar: calendar) }
+        state.status = .closed
+        state.submittedOn = CivilDate("2026-03-20")
+        state.closedOn = CivilDate("2026-03-25")
+        #expect(throws: ValidationFailure.self) { try OversightRules.apply(held, to: state, facts: unit, calendar: calendar) }
+        #expect(throws: ValidationFailure.self) {
+            try OversightRules.apply(.recheck(on: CivilDate("2026-03-24")!, held: true, note: "抽查", days: 0), to: state, facts: inspector, calendar: calendar)
+        }
+        #expect(throws: ValidationFailure.self) {
+            try OversightRules.apply(.recheck(on: CivilDate("2026-06-01")!, held: true, note: " ", days: 0), to: state, facts: inspector, calendar: calendar)
+        }
+        let kept = try OversightRules.apply(held, to: state, facts: inspector, calendar: calendar)
+        #expect(kept.state.status == .closed && kept.state.recheckedOn == CivilDate("2026-06-01") && kept.state.rebounds == 0)
+        #expect(throws: ValidationFailure.self) {
+            try OversightRules.apply(.recheck(on: CivilDate("2026-06-01")!, held: false, note: "同类问题再现", days: 0), to: state, facts: inspector, calendar: calendar)
+        }
+        let back = try OversightRules.apply(.recheck(on: CivilDate("2026-06-01")!, held: false, note: "同类问题再现", days: 30), to: kept.state, facts: inspector, calendar: calendar)
+        #expect(back.state.status == .open && back.state.closedOn == nil && back.state.submittedOn == nil && back.state.rebounds == 1)
+        #expect(back.state.dueOn == OversightRules.due(from: CivilDate("2026-06-01")!, days: 30, calendar: calendar) && back.detail.contains("撤销销号"))
+        // Reopened, the unit reports again.
+        #expect(try OversightRules.apply(.submit(on: CivilDate("2026-06-20")!, evidence: "重新整改并建立长效机制，附制度文件"), to: back.state, facts: unit, calendar: calendar)
+            .state.status == .submitted)
+    }
 }
