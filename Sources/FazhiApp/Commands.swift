@@ -149,7 +149,7 @@ struct DemoCommand: AsyncCommand {
         context.console.print("正在执行数据库迁移…")
         try await FazhiApp.migrate(context.application)
         context.console.print("正在生成演示县…")
-        guard let accounts = try await FazhiApp.seedDemo(context.application) else {
+        guard let accounts = try await FazhiApp.seedDemo(context.application, progress: true) else {
             context.console.print("演示数据已存在，未重复生成。")
             return
         }

@@ -28,6 +28,8 @@ public enum FazhiApp {
         // thread to finish on (found by ConcurrencyTests: 64 writers at once timed out).
         app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
         switch config.database {
+        case .sqlite(let path) where config.readOnly && !FileManager.default.fileExists(atPath: path):
+            app.databases.use(.sqlite(.memory, maxConnectionsPerEventLoop: 1), as: .sqlite)
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -94,6 +96,8 @@ public enum FazhiApp {
         }
         var generator = SystemRandomNumberGenerator()
         let data = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        // A command that only reads has nothing sealed with a key that does not exist yet: a key for this run, no file.
+        if config.readOnly { return data }
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: path, contents: Data(data.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]) else {
             throw AppConfig.Problems(messages: ["无法写入开发用密钥文件 \(path)：请检查目录权限，或设置 FAZHI_DATA_KEY"])
@@ -130,16 +134,18 @@ public enum FazhiApp {
 
     /// Seeds the demo county and every module's demo records, once.
     @discardableResult
-    public static func seedDemo(_ app: Application, seed: UInt64 = 20260101) async throws -> [DemoCounty.DemoAccount]? {
+    public static func seedDemo(_ app: Application, seed: UInt64 = 20260101, progress: Bool = false) async throws -> [DemoCounty.DemoAccount]? {
         // Demo data is made-up people and cases with a published password: never in production.
         guard app.environment != .production else { throw CommandFailure(demoRefusedInProduction) }
         // Two servers started together seed once: the second finds the county there.
-        return try await exclusively(app) { try await seedDemoUnlocked(app, seed: seed) }
+        return try await exclusively(app) { try await seedDemoUnlocked(app, seed: seed, progress: progress) }
     }
 
-    static func seedDemoUnlocked(_ app: Application, seed: UInt64) async throws -> [DemoCounty.DemoAccount]? {
+    static func seedDemoUnlocked(_ app: Application, seed: UInt64, progress: Bool = false) async throws -> [DemoCounty.DemoAccount]? {
         if try await DemoCounty.isSeeded(on: app.db) { return nil }
         let services = app.fazhi
+        let steps = services.modules.filter { $0.demoSeed != nil }.count + 2
+        let reporter = progress ? ProgressReporter(title: "生成演示数据", total: steps) : nil
         // Each module's records in one transaction: the seed is all there or not at all, and
         // SQLite syncs once per module instead of once per record.
         for module in services.modules {
@@ -147,18 +153,31 @@ public enum FazhiApp {
             try await app.db.write { tx in
                 try await demoSeed(DemoContext(database: tx, seed: seed, services: services, now: services.now))
             }
+            reporter?.step(module.name)
             // The two previous years come in once the registers exist and before supervision
             // draws its samples from the closed files.
             if module.id == "enforcement" {
                 try await app.db.write { tx in
                     try await DemoHistory.seed(DemoContext(database: tx, seed: seed, services: services, now: services.now))
                 }
+                reporter?.step("前两年执法记录")
             }
         }
         try await app.db.write { tx in
             try await DemoHistory.publishReport(DemoContext(database: tx, seed: seed, services: services, now: services.now))
         }
+        reporter?.step("已公开的上年度报告")
         return try await DemoCounty.storedAccounts(services: services, on: app.db)
+    }
+
+    /// The commands that only read and answer: they create no key file and no database (issue 20).
+    public static func isReadOnly(_ arguments: [String]) -> Bool {
+        let words = arguments.filter { !$0.hasPrefix("-") }
+        switch (words.first, words.dropFirst().first) {
+        case ("calendar", "due"?), ("calendar", "is-workday"?), ("calendar", "export"?), ("audit", "verify"?): return true
+        case ("metrics", _), ("check-report", _), ("report", _), ("routes", _): return true
+        default: return false
+        }
     }
 
     public static let demoRefusedInProduction = "生产环境（--env production）不能生成或启动演示数据：演示账户的密码是公开的"

@@ -23,14 +23,22 @@ public enum FazhiMain {
             if jsonLogs {
                 LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
             } else {
-                try LoggingSystem.bootstrap(from: &env)
+                // Logs and warnings on standard error: standard output carries only a command's answer.
+                try LoggingSystem.bootstrap(from: &env) { level in
+                    { label in
+                        var handler = StreamLogHandler.standardError(label: label)
+                        handler.logLevel = level
+                        return handler
+                    }
+                }
             }
             let app = try await Application.make(env)
             var settings = ProcessInfo.processInfo.environment
             if demo, settings["FAZHI_DATABASE_URL"] == nil { settings["FAZHI_DATABASE_URL"] = "sqlite://./data/demo.sqlite" }
-            let config: AppConfig
+            var config: AppConfig
             do {
                 config = try AppConfig.load(from: settings, production: env == .production)
+                config.readOnly = FazhiApp.isReadOnly(Array(arguments.dropFirst()))
             } catch {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 try? await app.asyncShutdown()
@@ -57,7 +65,7 @@ public enum FazhiMain {
                 try await FazhiApp.configure(app, config: config)
                 if demo {
                     try await FazhiApp.migrate(app)
-                    if let accounts = try await FazhiApp.seedDemo(app) {
+                    if let accounts = try await FazhiApp.seedDemo(app, progress: true) {
                         print(DemoBanner.text(accounts))
                     } else {
                         print(DemoBanner.text(try await DemoCounty.storedAccounts(services: app.fazhi, on: app.db)))

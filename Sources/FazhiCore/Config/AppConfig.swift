@@ -39,6 +39,9 @@ public struct AppConfig: Sendable {
     /// 32 bytes; nil until `load` resolves it (from the setting or, outside production, a key file).
     public var dataKey: Data?
     public var dataKeyFile: String = "./data/fazhi.key"
+    /// A command that only reads (`calendar due`, `metrics`, …): it makes no key file and, when the
+    /// SQLite file is not there, no database — it reads an empty one in memory instead.
+    public var readOnly = false
     public var bcryptCost: Int = 12
     public var lockoutThreshold: Int = 5
     public var lockoutMinutes: Int = 15
