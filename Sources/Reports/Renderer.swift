@@ -175,13 +175,27 @@ public enum ReportRenderer {
         }
         for key in trendKeys(in: text) {
             guard let definition = registry.definition(key) else { continue }
+            var years: [MetricResult] = []
             for year in (scope.year - trendYears + 1)...scope.year {
                 var result = try await registry.evaluate(definition, scope: MetricScope(year: year, unitPath: scope.unitPath, unitName: scope.unitName), on: db)
                 result.key = trendKey(key, year)
-                results.append(result)
+                years.append(result)
             }
+            results += withoutDataBeforeRecords(years)
         }
         return results
+    }
+
+    /// A trend's years before the first with anything recorded are 无数据, not 0: a count of zero
+    /// there means the platform had no records yet (the county came later, or imported less), not that
+    /// nothing happened (issue 20). A zero after the first year with records is a real zero.
+    static func withoutDataBeforeRecords(_ years: [MetricResult]) -> [MetricResult] {
+        var seen = false
+        return years.map { result in
+            var result = result
+            if !seen, let value = result.value, Decimal(string: value) == 0 { result.value = nil } else if result.value != nil { seen = true }
+            return result
+        }
     }
 
     /// Parses the markup and fills in the figures.

@@ -72,3 +72,4 @@ private let tableFour = """
         #expect(ReportChecker.check("全年收到行政复议申请29件，受理22件。").claims.allSatisfy { $0.note?.contains("国办公开办函") != true })
     }
 }
+
