@@ -158,7 +158,7 @@ enum EnforcementPages {
                 ("姓名", .text(officer.nameMasked)), ("身份证号码", .text(officer.idMasked)), ("单位", .text(unit?.name ?? "—")), ("职务", .text(officer.post ?? "—")),
                 ("执法资格", el("span", [.cls(qualified ? "status-ok" : "status-overdue")], text: qualified ? "今日可以从事执法（持有效行政执法证）" : "今日不能从事执法：无有效行政执法证（行政处罚法第四十二条）")),
             ]),
-            UI.simpleTable(caption: "证件", headers: ["类型", "证号", "发证日期", "有效期至", "状态", ""], rows: certificates.map { certificate in
+            UI.simpleTable(caption: "证件", headers: ["类型", "证号", "发证日期", "有效期至", "状态", "操作"], rows: certificates.map { certificate in
                 [.text(CertificateKind(rawValue: certificate.kind)?.label ?? certificate.kind), .text(certificate.number), .text(certificate.issuedOn), .text(certificate.expiresOn),
                  .text(certificate.statusLabel(on: day)),
                  principal.has(EnforcementPermissions.manage) && certificate.status != CertificateStatus.revoked.rawValue

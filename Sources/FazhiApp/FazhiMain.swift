@@ -71,6 +71,8 @@ public enum FazhiMain {
                         print(DemoBanner.text(try await DemoCounty.storedAccounts(services: app.fazhi, on: app.db)))
                         print("（使用已有演示数据 \(config.database.description)）")
                     }
+                    // The accounts are the answer: out now, not when a file's buffer fills (the server runs on).
+                    fflush(stdout)
                 }
                 try await app.execute()
             } catch {

@@ -208,7 +208,7 @@ public enum DeadlinePages {
             summary,
             filters,
             UI.table(caption: "未办结的法定期限（逾期、临期在前）", columns: [
-                UI.Column("事项"), UI.Column("期限"), UI.Column("承办单位"), UI.Column("起算"), UI.Column("届满"), UI.Column("状态"), UI.Column(""),
+                UI.Column("事项"), UI.Column("期限"), UI.Column("承办单位"), UI.Column("起算"), UI.Column("届满"), UI.Column("状态"), UI.Column("计算过程"),
             ], rows: rows, query: query),
             UI.pagination(page, query: query),
             el("h2", text: "按单位统计"),

@@ -64,12 +64,18 @@ public enum UI {
 
     /// A plain table with a caption and column headers; "暂无" when it has no rows.
     public static func simpleTable(caption: String, headers: [String], rows: [[Node]]) -> Node {
-        el("table", [], [
+        scrolling(caption: caption, el("table", [], [
             el("caption", text: caption),
             el("thead", [], [el("tr", [], headers.map { el("th", [Attribute("scope", "col")], text: $0) })]),
             el("tbody", [], rows.isEmpty ? [el("tr", [], [el("td", [Attribute("colspan", String(headers.count))], text: "暂无")])]
                 : rows.map { el("tr", [], $0.map { el("td", [], [$0]) }) }),
-        ])
+        ]))
+    }
+
+    /// A table in a box that scrolls sideways on a narrow screen, so the table, never the page, is
+    /// wider than a phone; focusable and named, so a keyboard can scroll it (WCAG 2.1.1).
+    static func scrolling(caption: String, _ table: Node) -> Node {
+        el("div", [.cls("table-wrap"), Attribute("tabindex", "0"), Attribute("role", "region"), .aria("label", caption)], [table])
     }
 
     /// A form that posts with its CSRF token.
@@ -107,9 +113,7 @@ public enum UI {
         let body = rows.isEmpty
             ? [el("tr", [], [el("td", [Attribute("colspan", String(columns.count)), .cls("empty")], text: "没有符合条件的记录")])]
             : rows.map { cells in el("tr", [], cells.map { el("td", [], [$0]) }) }
-        return el("div", [.cls("table-wrap")], [
-            el("table", [], [el("caption", text: caption), el("thead", [], [header]), el("tbody", [], body)]),
-        ])
+        return scrolling(caption: caption, el("table", [], [el("caption", text: caption), el("thead", [], [header]), el("tbody", [], body)]))
     }
 
     public static func pagination<Item>(_ page: Page<Item>, query: ListQuery) -> Node {

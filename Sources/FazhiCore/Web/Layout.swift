@@ -13,16 +13,23 @@ public enum Layout {
             .void("link", [Attribute("rel", "stylesheet"), .href(CoreRoute.stylesheet.path())]),
         ])
         var bodyChildren: [Node] = [link("跳到正文", "#main", [.cls("skip")])]
-        var headerChildren: [Node] = [el("a", [.cls("brand"), .href("/")], text: siteName)]
-        if let principal, principal.userID != nil {
+        let signedIn = principal?.userID != nil
+        var headerChildren: [Node] = [el("a", [.cls("brand"), .href(signedIn ? "/" : publicHome)], text: siteName)]
+        if let principal, signedIn {
             headerChildren.append(el("div", [.cls("account")], [
                 link("\(principal.displayName)（\(principal.role?.label ?? "未分配角色")，\(principal.unitName)）", CoreRoute.profile.path()),
                 UI.actionButton("退出登录", action: CoreRoute.logout.path(), csrf: csrf, style: "link"),
             ]))
+        } else {
+            // Signed out (the public site, the login page, an error): the way to the public site and to the login.
+            headerChildren.append(el("nav", [.cls("account"), .aria("label", "网站导航")], [
+                link("法治政府公示", publicHome, currentPath.hasPrefix(publicHome) ? [.aria("current", "page")] : []),
+                link("工作人员登录", CoreRoute.login.path(), currentPath == CoreRoute.login.path() ? [.aria("current", "page")] : []),
+            ]))
         }
         bodyChildren.append(el("header", [.cls("top")], headerChildren))
         var shell: [Node] = []
-        if let principal, principal.userID != nil, principal.pendingStep == nil {
+        if let principal, signedIn, principal.pendingStep == nil {
             shell.append(navigation(menu: menu, principal: principal, currentPath: currentPath))
         }
         shell.append(el("main", [.id("main"), Attribute("tabindex", "-1")], [el("h1", text: title), UI.notice(notice)] + content))
@@ -35,16 +42,24 @@ public enum Layout {
         let visible = menu.filter { principal.has($0.permission) }
         var sections: [String] = []
         for entry in visible where !sections.contains(entry.section) { sections.append(entry.section) }
-        return el("nav", [.cls("side"), .aria("label", "主导航")], sections.map { section in
-            el("div", [.cls("nav-section")], [
-                el("h2", text: section),
-                el("ul", [], visible.filter { $0.section == section }.map { entry in
-                    let current = entry.path == "/" ? currentPath == "/" : currentPath.hasPrefix(entry.path)
-                    return el("li", [], [link(entry.title, entry.path, current ? [.aria("current", "page")] : [])])
-                }),
-            ])
-        })
+        // On a phone the links fold behind a 菜单 button that needs no script: a checkbox and its label.
+        return el("nav", [.cls("side"), .aria("label", "主导航")], [
+            .void("input", [.type("checkbox"), .id("menu-open"), .cls("menu-toggle"), .aria("controls", "main-nav")]),
+            el("label", [Attribute("for", "menu-open"), .cls("menu-button")], text: "菜单"),
+            el("div", [.cls("nav-links"), .id("main-nav")], sections.map { section in
+                el("div", [.cls("nav-section")], [
+                    el("h2", text: section),
+                    el("ul", [], visible.filter { $0.section == section }.map { entry in
+                        let current = entry.path == "/" ? currentPath == "/" : currentPath.hasPrefix(entry.path)
+                        return el("li", [], [link(entry.title, entry.path, current ? [.aria("current", "page")] : [])])
+                    }),
+                ])
+            }),
+        ])
     }
+
+    /// The public site's home (the 法治政府 portal).
+    public static var publicHome: String { PortalRoute.index.path() }
 
     /// Renders a whole page for this request.
     public static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, content: [Node]) -> Response {
@@ -190,7 +205,8 @@ public struct ErrorResponder: AsyncMiddleware {
         let content: [Node] = [
             el("p", [.cls("error-detail")], text: detail),
             fieldErrors.isEmpty ? .empty : el("ul", [], fieldErrors.map { el("li", text: $0.text) }),
-            el("p", [], [link("返回工作台", "/")]),
+            req.principal?.userID != nil ? el("p", [], [link("返回工作台", "/")])
+                : el("p", [], [link("返回法治政府公示", Layout.publicHome), .text("　"), link("工作人员登录", CoreRoute.login.path())]),
         ]
         let response = Layout.page(req, title: Self.title(for: status), status: status, content: content)
         for (name, value) in headers where name.lowercased() != "content-type" { response.headers.replaceOrAdd(name: name, value: value) }

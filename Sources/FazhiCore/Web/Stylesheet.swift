@@ -16,7 +16,10 @@ public enum Stylesheet {
     nav.side h2{font-size:.85rem;color:var(--muted);margin:1rem 0 .3rem}nav.side ul{list-style:none;margin:0;padding:0}
     nav.side a{display:block;padding:.25rem .5rem;border-radius:4px;text-decoration:none}
     nav.side a[aria-current=page]{background:var(--accent);color:var(--accent-ink)}
-    main{flex:1;padding:1.2rem 2rem;max-width:72rem}
+    main{flex:1;min-width:0;padding:1.2rem 2rem;max-width:72rem}
+    .menu-toggle,.menu-button{display:none}
+    .menu-toggle:focus+.menu-button{outline:3px solid var(--focus);outline-offset:2px}
+    pre{white-space:pre-wrap;overflow-wrap:anywhere}td,dd{overflow-wrap:anywhere}
     h1{font-size:1.5rem;margin-top:0}
     .table-wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}
     caption{text-align:left;color:var(--muted);padding:.3rem 0}
@@ -46,5 +49,19 @@ public enum Stylesheet {
     .status-overdue{background:#fde2e2;color:#8a1c1c;font-weight:700}.status-soon{background:#fff1d6;color:#6b4400}
     .status-paused{background:#e8eaf0;color:#333}.status-ok{background:#e3f4e8;color:#1d5a2f}
     ol.explanation li{margin:.2rem 0}
+    .table-scroll{overflow-x:auto}
+    @media (max-width:48rem){
+    header.top{flex-wrap:wrap;gap:.3rem .8rem;padding:.5rem .8rem}.account{flex-wrap:wrap;gap:.3rem .8rem;font-size:.9rem}
+    .shell{display:block}
+    .menu-toggle{display:block;position:absolute;opacity:0;width:1px;height:1px}
+    .menu-button{display:inline-block;padding:.3rem 1rem;border:1px solid var(--accent);border-radius:4px;background:#fff;color:var(--accent);cursor:pointer}
+    nav.side{width:auto;border-right:none;border-bottom:1px solid var(--line);padding:.5rem .8rem}
+    .nav-links{display:none}.menu-toggle:checked~.nav-links{display:block}
+    main{padding:.8rem;max-width:100%}
+    input,select,textarea{min-width:0;width:100%}
+    dl.details{grid-template-columns:1fr}dl.details dd{margin-bottom:.4rem}
+    .filters input,.filters select{min-width:0}
+    .login{margin:1rem;padding:1rem}
+    }
     """
 }
