@@ -72,7 +72,7 @@ public enum FazhiMain {
                         print("（使用已有演示数据 \(config.database.description)）")
                     }
                     // The accounts are the answer: out now, not when a file's buffer fills (the server runs on).
-                    fflush(stdout)
+                    fflush(nil)
                 }
                 try await app.execute()
             } catch {
