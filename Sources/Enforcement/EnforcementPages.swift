@@ -329,8 +329,9 @@ enum EnforcementDemo {
                     steps.append((102, .withdraw(on: discovered.adding(days: 102)), handler))
                 }
                 steps.sort { $0.0 < $1.0 }
-                // Cases stop at different steps: index 0 runs long past 90 days undecided (overdue), others go as far as time allows.
-                let limit = index == 0 ? 2 : steps.count
+                // Cases stop at different steps: a recent index 0 runs past its 90 days undecided (overdue, by weeks not
+                // seasons: a county at work has a few warnings, not abandoned files), others go as far as time allows.
+                let limit = index == 0 && discovered >= today.adding(days: -120) ? 2 : steps.count
                 for (offset, action, principal) in steps.prefix(limit) where discovered.adding(days: offset) <= today {
                     try await PenaltyCaseService.perform(action, on: row.id!, by: principal, services: services, on: db)
                 }

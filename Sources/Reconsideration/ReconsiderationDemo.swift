@@ -57,7 +57,14 @@ enum ReconsiderationDemo {
                               (20, { .scheduleHearing(noticeOn: $0, hearingOn: $0.adding(days: 14)) }),
                               (45, { .conclude(on: $0, outcome: .alter, selfCorrected: false, note: "罚款数额明显不当") }), (47, { .serve(on: $0) }), (60, { .archive(on: $0) })]
             }
-            for step in steps {
+            // A case left at a middle step is a recent one; an older one in those states was decided long ago:
+            // the county's open clocks are this season's, a few overdue by days or weeks, none by months.
+            var path = steps
+            if [0, 1, 8].contains(index % 10), received < today.adding(days: -60) {
+                path = [(3, { .accept(on: $0, procedure: .ordinary, major: false) }), (6, { .sendCopy(on: $0) }), (15, { .receiveReply(on: $0) }),
+                        (40, { .conclude(on: $0, outcome: .uphold, selfCorrected: false, note: "") }), (42, { .serve(on: $0) }), (50, { .archive(on: $0) })]
+            }
+            for step in path {
                 let date = received.adding(days: step.offset)
                 guard date <= today else { break }
                 try await CaseService.perform(step.action(date), on: row.id!, by: by, services: context.services, on: context.database)

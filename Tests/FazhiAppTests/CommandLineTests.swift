@@ -1,4 +1,4 @@
-import FazhiApp
+@testable import FazhiApp
 import FazhiCore
 import Foundation
 import Testing
@@ -25,6 +25,10 @@ import Vapor
             config.database = .sqlite(path: directory.path + "/data/fazhi.sqlite")
             config.dataKeyFile = directory.path + "/data/fazhi.key"
             config.readOnly = readOnly
+            // The key first, on its own: `configure` also sets the audit chain's key for the whole process,
+            // which the suite's other tests share, so it runs below with theirs.
+            _ = try FazhiApp.resolveDataKey(config, production: false, logger: Logger(label: "test"))
+            config.dataKey = TestApp.configuration().dataKey
             let app = try await Application.make(.testing)
             do {
                 try await FazhiApp.configure(app, config: config)
