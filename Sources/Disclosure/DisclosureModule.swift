@@ -29,7 +29,10 @@ public enum DisclosureModule {
         permissions: DisclosurePermissions.all,
         grants: DisclosurePermissions.grants,
         menu: [MenuEntry(title: "依申请公开", route: DisclosureRoute.list, permission: DisclosurePermissions.read, section: "政务公开")],
-        routes: { router in DisclosurePages.register(router) },
+        routes: { router in
+            DisclosurePages.register(router)
+            DisclosureAPI.register(router)
+        },
         metrics: DisclosureMetrics.all,
         importers: [RequestImporter()],
         demoSeed: { context in try await DisclosureDemo.seed(context) },

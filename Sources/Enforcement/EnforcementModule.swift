@@ -24,6 +24,7 @@ public enum EnforcementModule {
             MenuEntry(title: "裁量基准与清单", route: EnforcementRoute.benchmarks, permission: EnforcementPermissions.read, section: "业务办理"),
         ],
         routes: { router in
+            EnforcementAPI.register(router)
             EnforcementPages.register(router)
             PenaltyCasePages.register(router)
             PublicSitePages.register(router)

@@ -352,3 +352,7 @@ public struct InspectionTargetImporter: Importer {
 extension InspectionPlan: UnitScoped {
     public static var unitPathField: KeyPath<InspectionPlan, FieldProperty<InspectionPlan, String>> { \.$unitPath }
 }
+
+extension InspectionDraw: UnitScoped {
+    public static var unitPathField: KeyPath<InspectionDraw, FieldProperty<InspectionDraw, String>> { \.$unitPath }
+}

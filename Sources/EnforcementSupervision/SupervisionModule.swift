@@ -41,6 +41,7 @@ public enum SupervisionModule {
             MenuEntry(title: "历史违法情形", route: SupervisionRoute.findings, permission: SupervisionPermissions.read, section: "执法监督"),
         ],
         routes: { router in
+            SupervisionAPI.register(router)
             ReviewPages.register(router)
             InspectionPages.register(router)
             TransferPages.register(router)

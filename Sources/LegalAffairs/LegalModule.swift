@@ -41,7 +41,10 @@ public enum LegalAffairsModule {
             MenuEntry(title: "合法性审查", route: LegalRoute.reviews, permission: LegalPermissions.read, section: "依法决策"),
             MenuEntry(title: "法律顾问", route: LegalRoute.advisers, permission: LegalPermissions.read, section: "依法决策"),
         ],
-        routes: { router in LegalPages.register(router) },
+        routes: { router in
+            LegalPages.register(router)
+            LegalAPI.register(router)
+        },
         metrics: LegalMetrics.all,
         importers: [ReviewLedgerImporter(), AdviserImporter()],
         demoSeed: { context in try await LegalDemo.seed(context) },

@@ -125,7 +125,10 @@ public enum LegalEducationModule {
         permissions: EducationPermissions.all,
         grants: EducationPermissions.grants,
         menu: [MenuEntry(title: "学法普法", route: EducationRoute.list, permission: EducationPermissions.read, section: "化解与监督")],
-        routes: { router in EducationPages.register(router) },
+        routes: { router in
+            EducationPages.register(router)
+            EducationAPI.register(router)
+        },
         metrics: EducationMetrics.all,
         importers: [EducationImporter()],
         demoSeed: { context in try await EducationDemo.seed(context) },

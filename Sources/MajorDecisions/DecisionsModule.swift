@@ -17,7 +17,10 @@ public enum MajorDecisionsModule {
         permissions: DecisionPermissions.all,
         grants: DecisionPermissions.grants,
         menu: [MenuEntry(title: "重大行政决策", route: DecisionRoute.list, permission: DecisionPermissions.read, section: "依法决策")],
-        routes: { router in DecisionPages.register(router) },
+        routes: { router in
+            DecisionPages.register(router)
+            DecisionAPI.register(router)
+        },
         metrics: DecisionMetrics.all,
         importers: [DecisionImporter()],
         demoSeed: { context in try await DecisionDemo.seed(context) },

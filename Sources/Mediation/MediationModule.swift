@@ -27,7 +27,10 @@ public enum MediationModule {
         permissions: MediationPermissions.all,
         grants: MediationPermissions.grants,
         menu: [MenuEntry(title: "矛盾纠纷调解", route: MediationRoute.list, permission: MediationPermissions.read, section: "化解与监督")],
-        routes: { router in MediationPages.register(router) },
+        routes: { router in
+            MediationPages.register(router)
+            MediationAPI.register(router)
+        },
         metrics: MediationMetrics.all,
         importers: [DisputeImporter()],
         demoSeed: { context in try await MediationDemo.seed(context) },

@@ -33,7 +33,10 @@ public enum NormativeDocumentsModule {
         permissions: DocumentPermissions.all,
         grants: DocumentPermissions.grants,
         menu: [MenuEntry(title: "规范性文件", route: DocumentRoute.list, permission: DocumentPermissions.read, section: "依法决策")],
-        routes: { router in DocumentPages.register(router) },
+        routes: { router in
+            DocumentPages.register(router)
+            DocumentAPI.register(router)
+        },
         metrics: DocumentMetrics.all,
         importers: [DocumentImporter()],
         demoSeed: { context in try await DocumentDemo.seed(context) },

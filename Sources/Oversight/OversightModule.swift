@@ -26,7 +26,10 @@ public enum OversightModule {
         permissions: OversightPermissions.all,
         grants: OversightPermissions.grants,
         menu: [MenuEntry(title: "法治督察", route: OversightRoute.list, permission: OversightPermissions.read, section: "化解与监督")],
-        routes: { router in OversightPages.register(router) },
+        routes: { router in
+            OversightPages.register(router)
+            OversightAPI.register(router)
+        },
         metrics: OversightMetrics.all,
         importers: [FindingImporter()],
         demoSeed: { context in try await OversightDemo.seed(context) },

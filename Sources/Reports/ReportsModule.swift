@@ -19,6 +19,7 @@ public enum ReportsModule {
         menu: [MenuEntry(title: "年度报告", route: ReportRoute.list, permission: ReportPermissions.read, section: "工作台"),
                MenuEntry(title: "报告分项材料", route: ReportRoute.inputs, permission: ReportPermissions.manage, section: "工作台")],
         routes: { router in
+            ReportAPI.register(router)
             ReportPages.register(router)
             ContributionPages.register(router)
             CheckPages.register(router)

@@ -26,7 +26,10 @@ public enum ServiceCatalogueModule {
         permissions: ServicePermissions.all,
         grants: ServicePermissions.grants,
         menu: [MenuEntry(title: "政务服务事项", route: ServiceRoute.list, permission: ServicePermissions.read, section: "政务公开")],
-        routes: { router in ServicePages.register(router) },
+        routes: { router in
+            ServicePages.register(router)
+            ServiceAPI.register(router)
+        },
         metrics: ServiceMetrics.all,
         importers: [CatalogueImporter()],
         demoSeed: { context in try await ServiceDemo.seed(context) },

@@ -28,7 +28,10 @@ public enum SuggestionsModule {
         permissions: SuggestionPermissions.all,
         grants: SuggestionPermissions.grants,
         menu: [MenuEntry(title: "建议提案", route: SuggestionRoute.list, permission: SuggestionPermissions.read, section: "政务公开")],
-        routes: { router in SuggestionPages.register(router) },
+        routes: { router in
+            SuggestionPages.register(router)
+            SuggestionAPI.register(router)
+        },
         metrics: SuggestionMetrics.all,
         importers: [SuggestionImporter()],
         demoSeed: { context in try await SuggestionDemo.seed(context) },

@@ -94,6 +94,49 @@ enum CoreAPI {
                                                   from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"])
             return try await AuditEntryQueries.page(filter, page: PageRequest(number: req.queryInt("page", in: RequestNumbers.pages), size: 100), on: req.db).items
         }
+        router.api(.GET, CoreAPIRoute.figure, permission: CorePermissions.metricsRead, doc: APIDoc("一项统计指标及其记录清单（某年度、某单位及下级）", query: [
+            ("year", "年度，如2025"), ("unit", "单位编码（默认本人管辖范围）"), ("limit", "记录条数（1至1000，默认200）"),
+        ], response: .object([("figure", metricSchema), ("records", .array(.object([("id", .string("记录ID")), ("title", .string("记录")), ("link", .string("页面地址"))],
+                                                                                  required: ["id", "title", "link"]))), ("truncated", .boolean("记录多于limit条时为true"))],
+                             required: ["figure", "records", "truncated"]))) { req async throws -> FigureRecordsDTO in
+            let key = try req.parameters.require("key")
+            guard key.count <= 100, let definition = req.fazhi.metrics.definition(key) else { throw Abort(.notFound, reason: "没有统计指标“\(String(key.prefix(100)))”") }
+            let scope = try await FiguresPage.scope(req)
+            let limit = req.queryInt("limit", in: 1...1000) ?? 200
+            let figure = try await req.fazhi.metrics.evaluate(definition, scope: scope, on: req.db)
+            let records = try await definition.records.first(scope, limit: limit + 1, on: req.db)
+            return FigureRecordsDTO(figure: figure, records: Array(records.prefix(limit)), truncated: records.count > limit)
+        }
+        router.api(.GET, CoreAPIRoute.imports, permission: .authenticated, doc: APIDoc("可通过接口导入的台账（调用者有权导入的）", response: .array(.object([
+            ("id", .string("导入代码，用于 /api/v1/imports/{importer}")), ("title", .string("台账")), ("permission", .string("所需权限")),
+            ("columns", .array(.object([("header", .string("列名")), ("required", .boolean("必填")), ("note", .string("规则"))], required: ["header", "required"]))),
+        ], required: ["id", "title", "columns"])))) { req async throws -> [ImporterDTO] in
+            let principal = try req.caller
+            return req.fazhi.modules.flatMap(\.importers).filter { principal.has($0.permission) }.map(ImporterDTO.init)
+        }
+        router.api(.POST, CoreAPIRoute.importRun, permission: .authenticated, doc: APIDoc(
+            "导入一份台账，与页面导入相同：全部行校验通过才写入，否则一条不写并逐行报告（422，errors 中 field 为“第N行”）。请求体为 JSON 对象数组（键为中文列名），或以 Content-Type text/csv、application/vnd.openxmlformats-officedocument.spreadsheetml.sheet 发送的 CSV、XLSX",
+            response: .object([("rowsRead", .integer("读取行数")), ("rowsWritten", .integer("写入行数"))], required: ["rowsRead", "rowsWritten"]),
+            requestBody: .array(.object([], required: []))), body: .collect(maxSize: "20mb")) { req async throws -> Response in
+            let principal = try req.caller
+            let name = try req.parameters.require("importer")
+            guard let importer = req.fazhi.modules.flatMap(\.importers).first(where: { $0.id == name }) else {
+                throw Abort(.notFound, reason: "没有代码为“\(String(name.prefix(50)))”的导入（见 GET /api/v1/imports）")
+            }
+            guard principal.has(importer.permission) else { throw Abort(.forbidden, reason: "导入\(importer.title)需要权限 \(importer.permission.key)") }
+            guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw ValidationFailure(field: "body", label: "请求体", message: "请发送台账内容") }
+            let type = req.headers.contentType
+            let filename = type?.subType.contains("spreadsheetml") == true ? "upload.xlsx" : type?.subType == "csv" ? "upload.csv" : "upload.json"
+            let table: ImportTable
+            do { table = try TableReader.read(Data(buffer: buffer), filename: filename) } catch let error as ImportFileError {
+                throw ValidationFailure(field: "body", label: "请求体", message: error.description)
+            }
+            let report = try await importer.run(table, by: principal, services: req.fazhi, on: req.db)
+            guard report.succeeded else {
+                throw ValidationFailure(report.errors.prefix(500).map { FieldError(field: "row-\($0.row)", label: "第\($0.row)行", message: "\($0.column)：\($0.message)") })
+            }
+            return try await ImportResultDTO(rowsRead: report.rowsRead, rowsWritten: report.rowsWritten).encodeResponse(status: .created, for: req)
+        }
         router.open(.GET, CoreRoute.openAPIDocument) { req async throws -> Response in
             let data = try OpenAPIDocument.build(routes: req.application.routes.all, title: req.fazhi.config.siteName)
             let response = Response(status: .ok, body: .init(data: data))
@@ -122,8 +165,8 @@ public enum OpenAPIDocument {
             parameters += doc.queryParameters.map { parameter in
                 // A date the operation parses strictly is described as one; the others are read
                 // leniently (a bad page number is clamped, an unknown filter ignored), so strings.
-                let schema: [String: Any] = doc.requiredQuery.contains(parameter.name) && parameter.name == "date"
-                    ? ["type": "string", "format": "date"] : ["type": "string"]
+                let schema: [String: Any] = doc.querySchemas[parameter.name]?.json ?? (doc.requiredQuery.contains(parameter.name) && parameter.name == "date"
+                    ? ["type": "string", "format": "date"] : ["type": "string"])
                 return ["name": parameter.name, "in": "query", "required": doc.requiredQuery.contains(parameter.name),
                         "description": parameter.description, "schema": schema]
             }
@@ -161,6 +204,37 @@ public enum OpenAPIDocument {
         ]
         return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
     }
+}
+
+struct FigureRecordsDTO: Content {
+    var figure: MetricResult
+    var records: [MetricRecordRef]
+    var truncated: Bool
+}
+
+struct ImporterDTO: Content {
+    struct Column: Codable {
+        var header: String
+        var required: Bool
+        var note: String
+    }
+
+    var id: String
+    var title: String
+    var permission: String
+    var columns: [Column]
+
+    init(_ importer: any Importer) {
+        id = importer.id
+        title = importer.title
+        permission = importer.permission.key
+        columns = importer.columns.map { Column(header: $0.header, required: $0.required, note: $0.note) }
+    }
+}
+
+struct ImportResultDTO: Content {
+    var rowsRead: Int
+    var rowsWritten: Int
 }
 
 extension UnitDTO: Content {}

@@ -46,6 +46,9 @@ public enum CoreAPIRoute: String, RouteTemplate, CaseIterable {
     case metrics = "metrics"
     case units = "units"
     case unitsRecord = "units/:id"
+    case figure = "figures/:key"
+    case imports = "imports"
+    case importRun = "imports/:importer"
 }
 
 /// The public portal (公示, no login): each module registers its public pages with these, so that

@@ -101,8 +101,9 @@ extension ModuleRouter {
     /// `api(_:_:permission:doc:…)` for a typed route (the enum's paths are relative to `/api/v1`).
     @discardableResult
     public func api<Route: RouteTemplate, R: AsyncResponseEncodable>(_ method: HTTPMethod, _ route: Route, permission: Permission, doc: APIDoc,
+                                                                     body: HTTPBodyStreamStrategy = .collect,
                                                                      use handler: @escaping @Sendable (Request) async throws -> R) -> Vapor.Route {
-        api(method, route.rawValue, permission: permission, doc: doc, use: handler)
+        api(method, route.rawValue, permission: permission, doc: doc, body: body, use: handler)
     }
 
     /// `open(_:_:…)` for a typed route: a page anyone may call, declared as such on purpose.

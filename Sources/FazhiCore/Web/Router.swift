@@ -10,9 +10,12 @@ public struct APIDoc: Sendable {
     public var requestBody: JSONSchema?
     /// Query parameters the operation refuses to run without.
     public var requiredQuery: Set<String>
+    /// Query parameters with a schema of their own (a UUID, bounded integers); the others are strings.
+    public var querySchemas: [String: JSONSchema]
 
     public init(_ summary: String, query: [(name: String, description: String)] = [], required: Set<String> = [], response: JSONSchema,
-                requestBody: JSONSchema? = nil) {
+                requestBody: JSONSchema? = nil, querySchemas: [String: JSONSchema] = [:]) {
+        self.querySchemas = querySchemas
         self.summary = summary
         self.queryParameters = query
         self.requiredQuery = required
@@ -30,9 +33,15 @@ public indirect enum JSONSchema: Sendable {
     case array(JSONSchema)
     case object([(String, JSONSchema)], required: [String])
     case nullable(JSONSchema)
+    /// A UUID (a record's id, a cursor).
+    case uuid(String)
+    /// An integer within bounds (a year, a page size).
+    case integerIn(String, ClosedRange<Int>)
 
     public var json: [String: Any] {
         switch self {
+        case .uuid(let description): ["type": "string", "format": "uuid", "description": description]
+        case .integerIn(let description, let range): ["type": "integer", "minimum": range.lowerBound, "maximum": range.upperBound, "description": description]
         case .string(let description): ["type": "string", "description": description]
         case .integer(let description): ["type": "integer", "description": description]
         case .number(let description): ["type": "number", "description": description]
@@ -104,8 +113,9 @@ public struct ModuleRouter {
     /// A JSON API route under `/api/v1`, documented for the OpenAPI document.
     @discardableResult
     public func api<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: String, permission: Permission, doc: APIDoc,
+                                                body: HTTPBodyStreamStrategy = .collect,
                                                 use handler: @escaping @Sendable (Request) async throws -> R) -> Route {
-        let route = apiRoutes.on(method, Self.components(path)) { req async throws -> Response in
+        let route = apiRoutes.on(method, Self.components(path), body: body) { req async throws -> Response in
             try await Gate.authorize(req, permission: permission, kind: .api, allowsPendingStep: true)
             return try await handler(req).encodeResponse(for: req)
         }
