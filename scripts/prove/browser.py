@@ -12,7 +12,7 @@ and the page's HTML under --artifacts. Prints one line a page and exits 1 on any
 
     scripts/prove/browser.py --fazhi .build/debug/fazhi [--artifacts ci-artifacts/browser]
 """
-import argparse, importlib.util, json, os, re, subprocess, sys, tempfile, time
+import argparse, base64, datetime, hashlib, hmac, importlib.util, json, os, re, struct, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from crash_safety import PASSWORD, wait_healthy  # noqa: E402
@@ -44,8 +44,9 @@ OFFICER = ["/", "/enforcement/cases", "/deadlines", "/oversight"]
 
 
 class Run:
-    def __init__(self, base, artifacts):
+    def __init__(self, base, artifacts, secrets=None):
         self.base, self.artifacts, self.failures, self.rows = base, artifacts, [], []
+        self.secrets = secrets or {}
         options = webdriver.ChromeOptions()
         for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=zh-CN"]:
             options.add_argument(flag)
@@ -114,7 +115,66 @@ class Run:
             body()
             print(f"journey  {name}: passed in {time.time() - started:.1f} s", flush=True)
         except Exception as error:
-            self.fail(f"journey {name}", str(error).splitlines()[0] if str(error) else type(error).__name__)
+            self.fail(f"journey {name}", " ".join(str(error).split())[:400] if str(error) else type(error).__name__)
+
+
+def totp(secret, at=None):
+    """RFC 6238: the six digits an authenticator shows for a base32 secret (SHA-1, 30 s)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = int((at or time.time()) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def day(offset):
+    return (datetime.date.today() + datetime.timedelta(days=offset)).isoformat()
+
+
+def set_value(driver, element, value):
+    """Types into text fields; sets dates and selects by script (their widgets differ between locales)."""
+    kind = (element.get_attribute("type") or "").lower()
+    if element.tag_name == "select" or kind == "date":
+        driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'))", element, value)
+    else:
+        element.clear()
+        element.send_keys(value)
+
+
+def fill(driver, form, values):
+    for name, value in values.items():
+        set_value(driver, form.find_element(By.NAME, name), value)
+
+
+def submit(run, form):
+    """Clicks the form's button as a user would, and waits for the next page."""
+    old = run.driver.find_element(By.TAG_NAME, "html")
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    run.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    WebDriverWait(run.driver, 30).until(lambda d: _stale(old))
+
+
+def _stale(element):
+    try:
+        element.is_enabled()
+        return False
+    except Exception:
+        return True
+
+
+def step_form(run, action):
+    """The form on the page that carries the hidden action `action` (opened if folded in a <details>)."""
+    forms = [f for f in run.driver.find_elements(By.CSS_SELECTOR, "main form")
+             if f.find_elements(By.CSS_SELECTOR, f"input[name=action][value='{action}']")]
+    expect(forms, f"no form for the step “{action}” on {run.driver.current_url}")
+    run.driver.execute_script("var d = arguments[0].closest('details'); if (d) d.open = true", forms[0])
+    return forms[0]
+
+
+def errors_on_page(run):
+    summary = run.driver.find_elements(By.CSS_SELECTOR, ".error-summary")
+    return summary[0].text if summary else ""
 
 
 def expect(condition, message):
@@ -155,7 +215,7 @@ def journeys(run):
         run.driver.delete_all_cookies()
         run.driver.set_window_size(390, 844)
         run.get("/gongshi/reports")
-        links = [a for a in run.driver.find_elements(By.CSS_SELECTOR, "main a") if "法治政府建设情况报告" in a.text]
+        links = [a for a in run.driver.find_elements(By.CSS_SELECTOR, "main a") if "人民政府" in a.text and "法治政府建设情况报告" in a.text]
         expect(links, "no published 法治政府建设情况报告 on the public site")
         target = links[0].get_attribute("href")
         links[0].click()
@@ -171,6 +231,80 @@ def journeys(run):
         expect("临期" in text or "已逾期" in text, "the officer's dashboard shows no deadline summary")
         expect("考核指标" in text and "得分" in text, "the officer's dashboard has no indicator score")
 
+    def admin_creates_account():
+        expect(run.secrets.get("sysadmin"), "no TOTP secret for sysadmin in the demo banner")
+        run.driver.delete_all_cookies()
+        run.driver.set_window_size(1280, 900)
+        run.get("/login")
+        form = run.driver.find_element(By.CSS_SELECTOR, "main form")
+        fill(run.driver, form, {"loginName": "sysadmin", "password": PASSWORD, "totp": totp(run.secrets["sysadmin"])})
+        submit(run, form)
+        expect("/login" not in run.driver.current_url, f"the administrator could not log in with TOTP: {errors_on_page(run)}")
+        run.get("/users/new")
+        login = "browser%d" % (int(time.time()) % 100000)
+        form = run.driver.find_element(By.CSS_SELECTOR, "main form")
+        fill(run.driver, form, {"loginName": login, "displayName": "浏览器测试", "unitCode": "SFX-SCJG", "password": "Browser@Test2026x"})
+        submit(run, form)
+        expect(run.driver.find_element(By.TAG_NAME, "h1").text == "账户：浏览器测试", f"no account page after creating: {errors_on_page(run)}")
+        run.get("/users?q=" + login)
+        expect(login in run.text(), "the new account is not in the list")
+
+    def penalty_to_public():
+        run.login("officer.scjg")
+        run.get("/enforcement/officers")
+        certificates = re.findall(r"(SFX\d{6}) \d{4}-\d{2}-\d{2} 有效", run.text())
+        expect(len(certificates) >= 2, "fewer than two valid certificates in the bureau")
+        number = "示SCJG罚〔%s〕B%d号" % (day(0)[:4], int(time.time()) % 100000)
+        run.get("/enforcement/cases/new")
+        form = run.driver.find_element(By.CSS_SELECTOR, "main form")
+        fill(run.driver, form, {"caseNumber": number, "unitCode": "SFX-SCJG", "partyKind": "legal", "party": "示范县浏览器商贸有限公司",
+                                "violation": "销售过期食品", "violationOn": day(-40), "discoveredOn": day(-30)})
+        submit(run, form)
+        expect(number in run.text(), f"no case page after registering the lead: {errors_on_page(run)}")
+        for action, on, values in [("file", -29, {"officers": ",".join(certificates[:2])}), ("notify", -20, {}),
+                                   ("decide", -6, {"fine": "5000", "text": "没收过期食品，罚款五千元"}), ("publish", -3, {})]:
+            form = step_form(run, action)
+            fill(run.driver, form, dict(values, on=day(on)))
+            submit(run, form)
+            expect(not errors_on_page(run), f"step {action}: {errors_on_page(run)}")
+        # A citizen on a phone finds the published decision on the public site, the party's name shown for a company.
+        run.driver.delete_all_cookies()
+        run.driver.set_window_size(390, 844)
+        run.get("/gongshi")
+        rows = [tr for tr in run.driver.find_elements(By.CSS_SELECTOR, "main tr") if number in tr.text]
+        expect(rows, "the published decision is not on /gongshi")
+        links = rows[0].find_elements(By.CSS_SELECTOR, "a")
+        expect(links, "the decision's row has no link")
+        target = links[0].get_attribute("href")
+        links[0].click()
+        WebDriverWait(run.driver, 30).until(lambda d: d.current_url == target)
+        expect("罚款五千元" in run.text(), "the public page does not show the decision")
+
+    def report_published():
+        run.login("supervisor")
+        # A department without last year's report (a server used before may hold some already).
+        for unit in ["SFX-ZRZY", "SFX-JT", "SFX-STHJ", "SFX-RS", "SFX-ZJ", "SFX-GA", "SFX-JY"]:
+            run.get("/reports")
+            forms = [f for f in run.driver.find_elements(By.CSS_SELECTOR, "main form") if f.find_elements(By.NAME, "unitCode")]
+            expect(forms, "no form to create a report")
+            fill(run.driver, forms[0], {"year": str(datetime.date.today().year - 1), "unitCode": unit, "kind": "ruleOfLaw"})
+            submit(run, forms[0])
+            if "已有" not in errors_on_page(run) and "已经" not in errors_on_page(run):
+                break
+        expect("/reports/" in run.driver.current_url and not errors_on_page(run), f"no report after creating: {errors_on_page(run)}")
+        title = run.driver.find_element(By.TAG_NAME, "h1").text
+        for action, values in [("submit", {}), ("approve", {"official": "局长 周某"}), ("publish", {})]:
+            form = step_form(run, action)
+            fill(run.driver, form, values)
+            submit(run, form)
+            expect(not errors_on_page(run), f"step {action}: {errors_on_page(run)}")
+        run.driver.delete_all_cookies()
+        run.get("/gongshi/reports")
+        expect(title in run.text(), f"“{title}” is not on the public site")
+
+    run.journey("an administrator logs in with TOTP and creates an account", admin_creates_account)
+    run.journey("an officer carries a penalty case from lead to publication; a citizen finds it on /gongshi", penalty_to_public)
+    run.journey("a department's report is drafted, approved and published", report_published)
     run.journey("the menu folds on a phone and opens without script", menu_on_phone)
     run.journey("a form with errors keeps what was typed", form_keeps_input)
     run.journey("a citizen reads last year's published report on a phone", citizen_finds_report)
@@ -182,6 +316,7 @@ def main():
     parser.add_argument("--fazhi", required=True)
     parser.add_argument("--artifacts", default="ci-artifacts/browser")
     parser.add_argument("--base", help="an already running demo server instead of starting one")
+    parser.add_argument("--banner", help="with --base: the file holding that server's demo banner (the TOTP secrets)")
     args = parser.parse_args()
     server = None
     if args.base:
@@ -198,7 +333,10 @@ def main():
     try:
         if server:
             wait_healthy(base, server, seconds=600)
-        run = Run(base, args.artifacts)
+        banner_file = args.banner if args.base else os.path.join(work, "serve.log")
+        banner = open(banner_file).read() if banner_file and os.path.exists(banner_file) else ""
+        secrets = dict(re.findall(r"^\s*(\S+)\s.*动态口令密钥 ([A-Z2-7]+)", banner, re.M))
+        run = Run(base, args.artifacts, secrets)
         try:
             run.driver.delete_all_cookies()
             for path in PUBLIC:
