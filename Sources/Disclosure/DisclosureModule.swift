@@ -37,7 +37,16 @@ public enum DisclosureModule {
         importers: [RequestImporter()],
         demoSeed: { context in try await DisclosureDemo.seed(context) },
         clockKinds: DisclosureClocks.all,
-        unitPathColumns: [UnitPathColumn(DisclosureRequest.schema)]
+        unitPathColumns: [UnitPathColumn(DisclosureRequest.schema)],
+        publicServices: [
+            PublicService(title: "依申请公开政府信息", path: PortalRoute.disclosure.path(), summary: "在线提交政府信息公开申请，凭查询码查询办理进度，查阅依法主动公开的答复。",
+                          basis: "政府信息公开条例第二十七条、第二十九条、第四十四条"),
+        ],
+        publicSearch: { query, db in
+            try await DisclosureRequest.query(on: db).filter(\.$releasedOn != nil).filter(\.$publicSummary ~~ query)
+                .sort(\.$releasedOn, .descending).limit(PublicPortal.hitsPerModule).all()
+                .map { PublicSearchHit(kind: "政府信息公开答复", title: String(($0.publicSummary ?? "").prefix(60)), link: PortalRoute.disclosureTrack.path(), date: $0.releasedOn ?? "") }
+        }
     )
 }
 

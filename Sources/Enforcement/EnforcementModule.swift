@@ -37,7 +37,19 @@ public enum EnforcementModule {
         demoSeed: { context in try await EnforcementDemo.seed(context) },
         clockKinds: PenaltyClocks.all + PublicationClocks.all + ActionClocks.all,
         dashboardWidgets: [DashboardWidget(id: "certificates", permission: EnforcementPermissions.read) { req in try await EnforcementPages.widget(req) }],
-        unitPathColumns: [UnitPathColumn("penalty_cases"), UnitPathColumn("enforcement_actions"), UnitPathColumn("enforcement_bodies"), UnitPathColumn("enforcement_matters"), UnitPathColumn("enforcement_officers"), UnitPathColumn("officer_certificates"), UnitPathColumn("officer_exams"), UnitPathColumn("officer_years"), UnitPathColumn("discretion_benchmarks"), UnitPathColumn("lenience_items"), UnitPathColumn("enforcement_publications"), UnitPathColumn("penalty_case_findings")]
+        unitPathColumns: [UnitPathColumn("penalty_cases"), UnitPathColumn("enforcement_actions"), UnitPathColumn("enforcement_bodies"), UnitPathColumn("enforcement_matters"), UnitPathColumn("enforcement_officers"), UnitPathColumn("officer_certificates"), UnitPathColumn("officer_exams"), UnitPathColumn("officer_years"), UnitPathColumn("discretion_benchmarks"), UnitPathColumn("lenience_items"), UnitPathColumn("enforcement_publications"), UnitPathColumn("penalty_case_findings")],
+        publicServices: [
+            PublicService(title: "行政执法决定公示", path: PortalRoute.index.path(), summary: "行政处罚、行政许可、行政强制决定，自作出之日起七个工作日内公开。",
+                          basis: "行政处罚法第三十九条、第四十八条；国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见"),
+            PublicService(title: "行政裁量权基准与清单", path: PortalRoute.benchmarks.path(), summary: "各执法机关的行政处罚裁量基准，首违不罚、不予处罚、从轻减轻清单。",
+                          basis: "行政处罚法第三十四条；国务院办公厅关于进一步规范行政裁量权基准制定和管理工作的意见"),
+        ],
+        publicSearch: { query, db in
+            try await EnforcementPublication.query(on: db).filter(\.$withdrawnOn == nil).filter(\.$heldReason == nil)
+                .group(.or) { $0.filter(\.$caseNumber ~~ query).filter(\.$title ~~ query).filter(\.$unitName ~~ query).filter(\.$violation ~~ query) }
+                .sort(\.$publishedOn, .descending).limit(PublicPortal.hitsPerModule).all()
+                .map { PublicSearchHit(kind: "行政执法决定", title: "\($0.caseNumber) \($0.unitName)：\($0.title)", link: PortalRoute.decision.path($0.id!), date: $0.publishedOn) }
+        }
     )
 
 

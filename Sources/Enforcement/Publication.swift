@@ -223,7 +223,9 @@ enum PublicSitePages {
         let rows = decisions.rows
         let actions = try await sql.select().columns("kind", "number", "public_text", "decided_on", "published_on").from(EnforcementAction.schema)
             .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).all(decoding: Action.self)
-        return page(req, title: "行政执法决定公示", [
+        // `/gongshi` is the portal's home: every module's public services and the search, then the latest decisions.
+        return Layout.portal(req, title: "法治政府公示", section: "法治政府公示", content: PublicPortal.home(req) + [
+            el("h2", text: "行政执法决定公示"),
             el("p", text: "依据行政处罚法第三十九条、第四十八条和行政执法公示制度公开。自然人当事人仅显示姓氏，身份证号码、电话号码已隐去。决定被变更、撤销或者确认违法、无效的，三个工作日内撤回。"),
             UI.table(caption: "已公开的行政执法决定", columns: [UI.Column("决定"), UI.Column("案号"), UI.Column("执法机关"), UI.Column("当事人"), UI.Column("决定日期"), UI.Column("公开日期")],
                      rows: rows.map { [link($0.title, PortalRoute.decision.path($0.id)), .text($0.case_number), .text($0.unit_name), .text($0.party), .text($0.decided_on), .text($0.published_on)] },

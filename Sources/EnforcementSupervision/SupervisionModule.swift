@@ -53,7 +53,14 @@ public enum SupervisionModule {
         demoSeed: { context in try await SupervisionDemo.seed(context) },
         commands: ["review-sample": ReviewSampleCommand()],
         clockKinds: SupervisionClocks.all + TransferClocks.all,
-        unitPathColumns: [UnitPathColumn("review_files"), UnitPathColumn("rectification_tasks"), UnitPathColumn("enforcement_complaints"), UnitPathColumn("inspection_targets"), UnitPathColumn("inspection_plans"), UnitPathColumn("inspection_draws"), UnitPathColumn("criminal_transfers")]
+        unitPathColumns: [UnitPathColumn("review_files"), UnitPathColumn("rectification_tasks"), UnitPathColumn("enforcement_complaints"), UnitPathColumn("inspection_targets"), UnitPathColumn("inspection_plans"), UnitPathColumn("inspection_draws"), UnitPathColumn("criminal_transfers")],
+        publicServices: [
+            PublicService(title: "双随机抽查结果", path: PortalRoute.inspections.path(), summary: "随机抽取检查对象、随机选派执法检查人员的抽查计划和检查结果。",
+                          basis: "国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见"),
+        ],
+        publicSearch: { query, db in
+            []
+        }
     )
 }
 

@@ -26,7 +26,16 @@ public enum MajorDecisionsModule {
         demoSeed: { context in try await DecisionDemo.seed(context) },
         unitPathColumns: [UnitPathColumn(MajorDecision.schema), UnitPathColumn(DecisionCatalogue.schema)],
         ruleSettings: DecisionSettings.all,
-        openConsultations: { services, db in try await DecisionService.openConsultations(services: services, on: db) }
+        openConsultations: { services, db in try await DecisionService.openConsultations(services: services, on: db) },
+        publicServices: [
+            PublicService(title: "重大行政决策事项目录", path: PortalRoute.decisions.path(), summary: "年度重大行政决策事项目录，各项决策的公众参与、专家论证、风险评估、合法性审查和集体讨论情况。",
+                          basis: "重大行政决策程序暂行条例第十条、第三十二条"),
+        ],
+        publicSearch: { query, db in
+            try await MajorDecision.query(on: db).group(.or) { $0.filter(\.$publishedOn != nil).filter(\.$inCatalogue == true) }.filter(\.$title ~~ query)
+                .sort(\.$year, .descending).limit(PublicPortal.hitsPerModule).all()
+                .map { PublicSearchHit(kind: "重大行政决策", title: $0.title, link: PortalRoute.majorDecision.path($0.id!), date: $0.publishedOn ?? "\($0.year)年目录") }
+        }
     )
 }
 

@@ -44,7 +44,18 @@ public enum NormativeDocumentsModule {
         dashboardWidgets: [DashboardWidget(id: "documents", permission: DocumentPermissions.read) { req in try await DocumentPages.widget(req) }],
         unitPathColumns: [UnitPathColumn(NormativeDocument.schema), UnitPathColumn(DocumentCleanup.schema), UnitPathColumn(DocumentCleanupResult.schema),
                           UnitPathColumn(DocumentObjection.schema)],
-        ruleSettings: DocumentSettings.all
+        ruleSettings: DocumentSettings.all,
+        publicServices: [
+            PublicService(title: "行政规范性文件库", path: PortalRoute.documents.path(), summary: "现行有效和已失效、已废止的行政规范性文件及其起草说明。",
+                          basis: "国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知；政府信息公开条例第二十条"),
+            PublicService(title: "公开征求意见", path: PortalRoute.consultations.path(), summary: "正在公开征求意见的规范性文件草案和重大行政决策草案，可在线提交意见。",
+                          basis: "国务院办公厅关于全面推行行政规范性文件合法性审核机制的指导意见；重大行政决策程序暂行条例第十四条"),
+        ],
+        publicSearch: { query, db in
+            try await NormativeDocument.query(on: db).filter(\.$stage ~~ [DocumentStage.published.rawValue, DocumentStage.repealed.rawValue])
+                .group(.or) { $0.filter(\.$title ~~ query).filter(\.$number ~~ query) }.sort(\.$publishedOn, .descending).limit(PublicPortal.hitsPerModule).all()
+                .map { PublicSearchHit(kind: "行政规范性文件", title: "\($0.title)\($0.number.map { "（\($0)）" } ?? "")", link: PortalRoute.document.path($0.id!), date: $0.publishedOn ?? "") }
+        }
     )
 }
 

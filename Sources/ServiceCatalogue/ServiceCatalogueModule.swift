@@ -33,7 +33,16 @@ public enum ServiceCatalogueModule {
         metrics: ServiceMetrics.all,
         importers: [CatalogueImporter()],
         demoSeed: { context in try await ServiceDemo.seed(context) },
-        unitPathColumns: [UnitPathColumn(ServiceItem.schema)]
+        unitPathColumns: [UnitPathColumn(ServiceItem.schema)],
+        publicServices: [
+            PublicService(title: "政务服务事项目录", path: ServiceRoute.portal.path(), summary: "现行政务服务事项的办理时限、跑动次数、网办程度和申请材料。",
+                          basis: "优化营商环境条例第三十五条；国务院关于加快推进全国一体化在线政务服务平台建设的指导意见"),
+        ],
+        publicSearch: { query, db in
+            try await ServiceItem.query(on: db).filter(\.$withdrawnOn == nil).group(.or) { $0.filter(\.$name ~~ query).filter(\.$code ~~ query) }
+                .sort(\.$code).limit(PublicPortal.hitsPerModule).all()
+                .map { PublicSearchHit(kind: "政务服务事项", title: "\($0.code) \($0.name)", link: ServiceRoute.portal.path() + "?q=" + ($0.name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""), date: $0.effectiveOn) }
+        }
     )
 }
 

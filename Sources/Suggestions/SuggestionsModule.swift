@@ -37,7 +37,16 @@ public enum SuggestionsModule {
         demoSeed: { context in try await SuggestionDemo.seed(context) },
         clockKinds: SuggestionClocks.all,
         unitPathColumns: [UnitPathColumn(Suggestion.schema, "lead_unit_path"), UnitPathColumn(SuggestionUnit.schema)],
-        ruleSettings: SuggestionSettings.all
+        ruleSettings: SuggestionSettings.all,
+        publicServices: [
+            PublicService(title: "建议提案办理复文", path: SuggestionRoute.portal.path(), summary: "人大代表建议、政协委员提案的办理复文。",
+                          basis: "全国人民代表大会和地方各级人民代表大会代表法第五十一条；国务院办公厅关于做好全国人大代表建议和全国政协委员提案办理结果公开工作的通知"),
+        ],
+        publicSearch: { query, db in
+            try await Suggestion.query(on: db).filter(\.$releasedOn != nil).group(.or) { $0.filter(\.$title ~~ query).filter(\.$number ~~ query) }
+                .sort(\.$releasedOn, .descending).limit(PublicPortal.hitsPerModule).all()
+                .map { PublicSearchHit(kind: "建议提案复文", title: "\($0.number) \($0.title)", link: SuggestionRoute.portal.path(), date: $0.releasedOn ?? "") }
+        }
     )
 }
 

@@ -112,7 +112,7 @@ import VaporTesting
         // 依申请公开 online (政府信息公开条例第二十九条), tracking by code and telephone, released answers (第四十四条).
         "GET /gongshi/disclosure", "POST /gongshi/disclosure", "GET /gongshi/disclosure/track",
         // 建议提案办理复文 released (代表建议、政协提案 answers are public documents).
-        "GET /gongshi/suggestions",
+        "GET /gongshi/suggestions", "GET /gongshi/search",
         // 政务服务事项目录 (public information).
         "GET /gongshi/services",
     ]

@@ -35,7 +35,7 @@ def axe_script():
             return path
     return None
 
-PUBLIC = ["/gongshi", "/gongshi/documents", "/gongshi/disclosure", "/gongshi/disclosure/track", "/gongshi/suggestions", "/gongshi/services",
+PUBLIC = ["/gongshi", "/gongshi/search?q=示范县", "/gongshi/documents", "/gongshi/disclosure", "/gongshi/disclosure/track", "/gongshi/suggestions", "/gongshi/services",
           "/gongshi/reports", "/gongshi/benchmarks", "/gongshi/inspections", "/login", "/no-such-page"]
 SUPERVISOR = ["/", "/deadlines", "/figures", "/units", "/reconsideration", "/litigation", "/enforcement/cases", "/supervision", "/documents", "/decisions",
               "/legal/reviews", "/disclosure", "/suggestions", "/services", "/mediation", "/mediation/bodies", "/oversight", "/education", "/indicators",

@@ -29,12 +29,15 @@ public enum CoreModule {
             ProfilePages.register(router)
             FiguresPage.register(router)
             CoreAPI.register(router)
+            PublicPortal.register(router)
         },
         metrics: CoreMetrics.all,
         importers: [UnitImporter()],
         demoSeed: { context in _ = try await DemoCounty.seed(context) },
         // An API token narrowed to a unit moves with it.
-        unitPathColumns: [UnitPathColumn("api_tokens")]
+        unitPathColumns: [UnitPathColumn("api_tokens")],
+        publicServices: [PublicService(title: "审计链锚点", path: PortalRoute.audit.path(), summary: "平台操作日志的哈希链定期公布的锚点，任何人可据此核验日志未被篡改。",
+                                       basis: "网络安全法第二十一条（日志留存）；本平台审计制度")]
     )
 }
 

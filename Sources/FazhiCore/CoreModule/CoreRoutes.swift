@@ -78,6 +78,8 @@ public enum PortalRoute: String, RouteTemplate, CaseIterable {
     case disclosureTrack = "gongshi/disclosure/track"
     /// The audit chain's published anchors (FazhiCore).
     case audit = "gongshi/audit"
+    /// Search across what every module publishes (FazhiCore, `PublicPortal`).
+    case search = "gongshi/search"
 }
 
 /// Where the JSON API (`ModuleRouter.api`, the `…APIRoute` enums) is mounted.

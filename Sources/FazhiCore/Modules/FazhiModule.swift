@@ -150,6 +150,10 @@ public struct FazhiModule: Sendable {
     public var ruleSettings: [RuleSetting]
     /// The module's drafts open for public comment today (no login: nothing but public facts).
     public var openConsultations: (@Sendable (FazhiServices, any Database) async throws -> [PublicConsultation])?
+    /// The module's services on the public portal, linked from its home with their legal basis.
+    public var publicServices: [PublicService]
+    /// The module's public records matching a search on the portal (nothing that is not public).
+    public var publicSearch: (@Sendable (String, any Database) async throws -> [PublicSearchHit])?
 
     public init(id: String, name: String, migrations: [any Migration] = [], permissions: [Permission] = [],
                 grants: [Role: [Permission]] = [:], menu: [MenuEntry] = [],
@@ -158,7 +162,10 @@ public struct FazhiModule: Sendable {
                 demoSeed: (@Sendable (DemoContext) async throws -> Void)? = nil,
                 commands: [String: any AnyAsyncCommand] = [:], clockKinds: [ClockKind] = [],
                 dashboardWidgets: [DashboardWidget] = [], unitPathColumns: [UnitPathColumn] = [], ruleSettings: [RuleSetting] = [],
-                openConsultations: (@Sendable (FazhiServices, any Database) async throws -> [PublicConsultation])? = nil) {
+                openConsultations: (@Sendable (FazhiServices, any Database) async throws -> [PublicConsultation])? = nil,
+                publicServices: [PublicService] = [], publicSearch: (@Sendable (String, any Database) async throws -> [PublicSearchHit])? = nil) {
+        self.publicServices = publicServices
+        self.publicSearch = publicSearch
         self.id = id
         self.name = name
         self.migrations = migrations

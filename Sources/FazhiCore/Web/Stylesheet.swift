@@ -50,6 +50,10 @@ public enum Stylesheet {
     .status-paused{background:#e8eaf0;color:#333}.status-ok{background:#e3f4e8;color:#1d5a2f}
     ol.explanation li{margin:.2rem 0}
     .table-scroll{overflow-x:auto}
+    ul.services{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.8rem}
+    ul.services li{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.8rem}ul.services li p{margin:.3rem 0}
+    @media print{header.top,nav.side,.menu-toggle,.menu-button,form,.pagination,.skip{display:none}body{background:#fff}main{padding:0;max-width:none}
+    .table-wrap{overflow:visible}a{color:inherit;text-decoration:none}}
     @media (max-width:48rem){
     header.top{flex-wrap:wrap;gap:.3rem .8rem;padding:.5rem .8rem}.account{flex-wrap:wrap;gap:.3rem .8rem;font-size:.9rem}
     .shell{display:block}
