@@ -122,7 +122,7 @@ enum DisclosurePortal {
 
     static func page(_ req: Request, values: [String: String], failure: ValidationFailure?, status: HTTPResponseStatus? = nil) async throws -> Response {
         let agencies = try await OrgUnit.query(on: req.db).filter(\.$kind ~~ [UnitKind.countyGovernment.rawValue, UnitKind.department.rawValue, UnitKind.township.rawValue,
-                                                                              UnitKind.subdistrict.rawValue]).sort(\.$path).all()
+                                                                              UnitKind.subdistrict.rawValue]).sort(\.$sortOrder).sort(\.$code).all()
         let request = PageRequest(number: ListQuery(req, path: PortalRoute.disclosure.path(), keys: ["page"]).page, size: 20)
         let released = try await DisclosureRequest.query(on: req.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$id)
             .page(withIndex: request.number, size: request.size)

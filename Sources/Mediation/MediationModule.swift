@@ -140,7 +140,10 @@ enum MediationPages {
 
     static func bodies(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let rows = try await MediationBody.scoped(for: principal, on: req.db).sort(\.$unitPath).all()
+        // By level (county, township, village, professional …), then name: a unit path is an id, no order a reader sees.
+        let levels = MediationLevel.allCases.map(\.rawValue)
+        let rows = try await MediationBody.scoped(for: principal, on: req.db).all()
+            .sorted { (levels.firstIndex(of: $0.level) ?? 99, $0.name) < (levels.firstIndex(of: $1.level) ?? 99, $1.name) }
         let people = try await Mediator.scoped(for: principal, on: req.db).sort(\.$name).all()
         let byBody = Dictionary(grouping: people, by: \.bodyID)
         var content: [Node] = [

@@ -89,7 +89,7 @@ enum ServicePages {
         let principal = try req.caller
         let query = ListQuery(req, path: ServiceRoute.list.path(), keys: ["page"])
         let request = PageRequest(number: query.page)
-        let page = try await ServiceItem.scoped(for: principal, on: req.db).filter(\.$withdrawnOn == nil).sort(\.$unitPath).sort(\.$code)
+        let page = try await ServiceItem.scoped(for: principal, on: req.db).filter(\.$withdrawnOn == nil).sort(\.$code)
             .page(withIndex: request.number, size: request.size)
         let names = try await req.fazhi.unitNames.of(Set(page.items.map(\.unitID)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
@@ -164,7 +164,7 @@ enum ServicePages {
         let request = PageRequest(number: query.page, size: 50)
         let builder = ServiceItem.query(on: req.db).filter(\.$withdrawnOn == nil)
         if !words.isEmpty { builder.filter(\.$name ~~ String(words.prefix(50))) }
-        let page = try await builder.sort(\.$unitPath).sort(\.$code).page(withIndex: request.number, size: request.size)
+        let page = try await builder.sort(\.$code).page(withIndex: request.number, size: request.size)
         let names = try await req.fazhi.unitNames.of(Set(page.items.map(\.unitID)), services: req.fazhi, on: req.db)
         return Layout.portal(req, title: "政务服务事项目录", section: "政务服务", content: [
             el("form", [Attribute("method", "get"), Attribute("action", ServiceRoute.portal.path()), Attribute("role", "search")], [

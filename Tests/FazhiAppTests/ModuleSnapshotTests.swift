@@ -1,0 +1,49 @@
+import Disclosure
+import FazhiCore
+import Fluent
+import Foundation
+import MajorDecisions
+import Mediation
+import NormativeDocuments
+import Oversight
+import Suggestions
+import Testing
+import VaporTesting
+
+/// HTML snapshots of the modules' pages (issue 20): a list, a record and the public page of each,
+/// the records chosen by their natural keys (numbers, titles), so that the demo's fresh ids do not
+/// change which record is shown.
+@Suite struct ModuleSnapshotTests {
+    @Test("each module's list, one record and its public page, as the supervisor and as a citizen")
+    func modulePages() async throws {
+        try await TestApp.run { t in
+            let snapshots = SnapshotTests()
+            let (supervisor, _) = try await t.login("supervisor")
+            let anonymous = TestApp.Browser()
+            let dispute = try #require(try await Dispute.query(on: t.db).filter(\.$number == "TJ20240103-001").first())
+            let finding = try #require(try await InspectionFinding.query(on: t.db).filter(\.$foundOn < "2025-01-01").sort(\.$foundOn).first())
+            let document = try #require(try await NormativeDocument.query(on: t.db).filter(\.$number == "示政规〔2024〕4号").first())
+            let decision = try #require(try await MajorDecision.query(on: t.db).filter(\.$title == "示范县农村生活污水治理三年行动方案").first())
+            let request = try #require(try await DisclosureRequest.query(on: t.db).filter(\.$receivedOn < "2025-01-01").sort(\.$number).first())
+            let suggestion = try #require(try await Suggestion.query(on: t.db).filter(\.$assignedOn < "2025-01-01").sort(\.$number).first())
+            let pages: [(String, TestApp.Browser, String)] = [
+                ("mediation-record", supervisor, dispute.link), ("mediation-bodies", supervisor, "/mediation/bodies"),
+                ("oversight-finding", supervisor, finding.link),
+                ("documents-record", supervisor, document.link), ("decisions-record", supervisor, decision.link),
+                ("disclosure-record", supervisor, request.link), ("suggestions-record", supervisor, suggestion.link),
+                ("education-list", supervisor, "/education?kind=exam"),
+                ("public-documents", anonymous, "/gongshi/documents"),
+                ("public-decision", anonymous, PortalRoute.majorDecision.path(decision.id!)), ("public-document", anonymous, PortalRoute.document.path(document.id!)),
+                ("public-services", anonymous, "/gongshi/services"), ("public-reports", anonymous, "/gongshi/reports"),
+                ("public-disclosure", anonymous, "/gongshi/disclosure"), ("public-search", anonymous, "/gongshi/search?q=" + "示政规".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!),
+            ]
+            for (name, browser, path) in pages {
+                let response = try await t.request(browser, .GET, path)
+                #expect(response.status == .ok, "\(name) \(path)")
+                // A disclosure request's number ends in six random characters (it is the applicant's tracking code).
+                let html = response.body.string.replacingOccurrences(of: "GK[0-9]{8}[0-9A-F]{6}", with: "GK<number>", options: .regularExpression)
+                try snapshots.assertSnapshot(html, named: "module-" + name)
+            }
+        }
+    }
+}
