@@ -251,7 +251,11 @@ struct ReportCommand: AsyncCommand {
         guard let out = signature.out, !out.isEmpty else { throw CommandFailure("--out：请给出输出文件") }
         let format = signature.format ?? "docx"
         guard let kind = ReportKind(rawValue: signature.type ?? ReportKind.ruleOfLaw.rawValue) else { throw CommandFailure("--type：应为 rule-of-law 或 disclosure") }
+        // Progress on standard error (a PDF through LibreOffice takes a while); standard output gets the answer.
+        let progress = ProgressReporter(title: "生成报告", total: format == "pdf" ? 3 : 2)
         let report = try await ReportService.render(year: year, unitCode: signature.unit, kind: kind, services: app.fazhi, on: app.db)
+        progress.step("计算数字（\(report.figures.count)项）")
+        if format == "pdf" { progress.step("排版") }
         let data: Data
         switch format {
         case "docx": data = try report.document(siteURL: app.fazhi.config.siteURL).docx()
@@ -263,6 +267,7 @@ struct ReportCommand: AsyncCommand {
         default: throw CommandFailure("--format：应为 html、docx、pdf 或 md")
         }
         do { try data.write(to: URL(fileURLWithPath: out)) } catch { throw CommandFailure("无法写入 \(out)：\(error.localizedDescription)") }
+        progress.step(format == "pdf" ? "转换为PDF并写入" : "写入文件")
         let missing = report.figures.filter { $0.value == nil }.map(\.label)
         context.console.print("已生成 \(out)：\(report.figures.count)项数字\(missing.isEmpty ? "" : "，无数据\(missing.count)项（\(missing.joined(separator: "、"))）")")
     }
