@@ -15,7 +15,20 @@ Copies per county: penalty cases × --penalty (the demo county has ~80 over thre
 ~6,400, the size of a busy district), reconsideration cases × --reconsideration, enforcement actions
 × --actions, lawsuits × --lawsuits. Prints the row counts and the time taken.
 """
-import argparse, random, sqlite3, subprocess, time, uuid
+import argparse, random, sqlite3, subprocess, sys, time, uuid
+
+
+def progress(title, done, total, started):
+    """On standard error: a bar redrawn in place on a terminal, a plain line a step otherwise."""
+    elapsed = time.time() - started
+    left = elapsed / done * (total - done) if done else 0
+    timing = f"用时{elapsed:.0f}秒" if done == total else f"已用{elapsed:.0f}秒，预计还需{left:.0f}秒"
+    if sys.stderr.isatty():
+        bar = "█" * (done * 24 // total) + "░" * (24 - done * 24 // total)
+        sys.stderr.write(f"\r\x1b[K{title} [{bar}] {done}/{total} {timing}" + ("\n" if done == total else ""))
+    else:
+        sys.stderr.write(f"{title} {done}/{total}（{done * 100 // total}%）：{timing}\n")
+    sys.stderr.flush()
 
 TABLES = [  # table, unit id column, unit path column, number column, option
     ("penalty_cases", "unit_id", "unit_path", "case_number", "penalty"),
@@ -66,7 +79,10 @@ def main():
         id_map.append((unit["id"], 0, unit["id"]))
     for path in {u["path"] for u in units}:
         path_map.append((path, 0, path))
+    copying = time.time()
     for county in range(1, args.counties):
+        if county > 1:
+            progress("复制县（区）", county - 1, args.counties - 1, copying)
         mapping = {u["id"]: str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper() for u in units}
         def new_path(path):
             for old, new in mapping.items():
@@ -130,6 +146,8 @@ def main():
             print(f"{table}: {count:,} rows")
     db.execute("ANALYZE")
     db.close()
+    if args.counties > 1:
+        progress("复制县（区）", args.counties - 1, args.counties - 1, copying)
     print(f"units: {len(units) * args.counties:,} in {args.counties} counties; written in {time.time() - started:.1f} s")
 
 
