@@ -49,11 +49,7 @@ enum IndicatorPages {
             let (_, unit) = try await systemAndUnit(req)
             let id = try req.parameters.require("evidence", as: UUID.self)
             guard let row = try await IndicatorEvidence.find(id, on: req.db), row.unitID == unit.id, let data = row.data, let name = row.filename else { throw Abort(.notFound) }
-            let response = Response(status: .ok, body: .init(data: data))
-            response.headers.contentType = HTTPMediaType(type: "application", subType: "octet-stream")
-            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
-            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"evidence-\(id.uuidString.prefix(8))\"; filename*=UTF-8''\(encoded)")
-            return response
+            return Response.upload(data, filename: name, fallback: "evidence-\(id.uuidString.prefix(8))")
         }
     }
 

@@ -115,12 +115,7 @@ enum DocumentAttachmentPages {
     static func download(_ req: Request, document: NormativeDocument, publicOnly: Bool) async throws -> Response {
         guard let attachment = try await DocumentAttachment.find(try req.parameters.require("attachment", as: UUID.self), on: req.db),
               attachment.documentID == document.id, !publicOnly || AttachmentKind(rawValue: attachment.kind)?.isPublic == true else { throw Abort(.notFound) }
-        let response = Response(status: .ok, body: .init(data: attachment.data))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "octet-stream")
-        // The stored name may be Chinese: sent as RFC 5987 UTF-8, with an ASCII fallback.
-        let encoded = attachment.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"attachment-\(attachment.id!.uuidString.prefix(8))\"; filename*=UTF-8''\(encoded)")
-        return response
+        return Response.upload(attachment.data, filename: attachment.filename, fallback: "attachment-\(attachment.id!.uuidString.prefix(8))")
     }
 
     /// The attachments' list on a document page, and (for staff who manage it) the upload form.
