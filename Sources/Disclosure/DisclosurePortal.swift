@@ -124,7 +124,7 @@ enum DisclosurePortal {
         let agencies = try await OrgUnit.query(on: req.db).filter(\.$kind ~~ [UnitKind.countyGovernment.rawValue, UnitKind.department.rawValue, UnitKind.township.rawValue,
                                                                               UnitKind.subdistrict.rawValue]).sort(\.$sortOrder).sort(\.$code).all()
         let request = PageRequest(number: ListQuery(req, path: PortalRoute.disclosure.path(), keys: ["page"]).page, size: 20)
-        let released = try await DisclosureRequest.query(on: req.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$id)
+        let released = try await DisclosureRequest.query(on: req.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$number)
             .page(withIndex: request.number, size: request.size)
         let names = Dictionary(agencies.map { ($0.id!, $0.name) }, uniquingKeysWith: { first, _ in first })
         func field(_ label: String, _ name: String, required: Bool = true, hint: String? = nil) -> Node {

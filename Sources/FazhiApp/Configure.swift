@@ -99,7 +99,19 @@ public enum FazhiApp {
         // A command that only reads has nothing sealed with a key that does not exist yet: a key for this run, no file.
         if config.readOnly { return data }
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(data.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]) else {
+        // Written whole to a temporary file, then linked to its name only if no key is there yet: two
+        // servers started together on one directory end with one key, never a torn or replaced one.
+        let temporary = path + ".\(UUID().uuidString).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(data.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw AppConfig.Problems(messages: ["无法写入开发用密钥文件 \(path)：请检查目录权限，或设置 FAZHI_DATA_KEY"])
+        }
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        if link(temporary, path) != 0 {
+            // Another process made it first: use that one.
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+               let existing = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), existing.count == 32 {
+                return existing
+            }
             throw AppConfig.Problems(messages: ["无法写入开发用密钥文件 \(path)：请检查目录权限，或设置 FAZHI_DATA_KEY"])
         }
         logger.warning("未设置 FAZHI_DATA_KEY：已生成开发用密钥文件 \(path)。生产环境必须通过 FAZHI_DATA_KEY 提供密钥。")

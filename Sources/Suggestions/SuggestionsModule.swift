@@ -195,7 +195,7 @@ enum SuggestionPages {
     static func portal(_ req: Request) async throws -> Response {
         let query = ListQuery(req, path: SuggestionRoute.portal.path(), keys: ["page"])
         let request = PageRequest(number: query.page, size: 20)
-        let page = try await Suggestion.query(on: req.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$id)
+        let page = try await Suggestion.query(on: req.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$kind).sort(\.$number).sort(\.$id)
             .page(withIndex: request.number, size: request.size)
         let names = try await req.fazhi.unitNames.of(Set(page.items.map(\.leadUnitID)), services: req.fazhi, on: req.db)
         return Layout.portal(req, title: "建议提案办理结果公开", section: "政务公开", content: [

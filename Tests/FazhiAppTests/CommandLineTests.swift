@@ -46,6 +46,23 @@ import Vapor
         }
     }
 
+    @Test("servers started together on one directory end with one development key, never two (the file is created whole, only if absent)")
+    func oneKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-key-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var config = AppConfig()
+        config.dataKeyFile = directory.path + "/data/fazhi.key"
+        let settings = config
+        let keys = try await withThrowingTaskGroup(of: Data.self) { group in
+            for _ in 0..<16 { group.addTask { try FazhiApp.resolveDataKey(settings, production: false, logger: Logger(label: "test")) } }
+            return try await group.reduce(into: [Data]()) { $0.append($1) }
+        }
+        let stored = Data(base64Encoded: try String(contentsOfFile: config.dataKeyFile, encoding: .utf8))
+        #expect(Set(keys).count == 1 && keys.first == stored)
+        // No temporary file is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/data") == ["fazhi.key"])
+    }
+
     @Test("progress: a plain line a step when piped, a bar redrawn in place on a terminal; the time left is the time so far spread over the steps left")
     func progress() {
         let plain = ProgressReporter.line(title: "生成演示数据", done: 5, total: 20, step: "矛盾纠纷化解", elapsed: 10, terminal: false)

@@ -12,7 +12,7 @@ both at once on a fresh schema, then shows:
 
 Prints its figures; exits 1 when a check fails. Standard library only (plus `psql` to count rows).
 """
-import argparse, os, random, subprocess, sys, tempfile, threading, time
+import base64, argparse, os, random, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from crash_safety import Officer, wait_healthy  # noqa: E402
 
@@ -27,8 +27,11 @@ def main():
     work = tempfile.mkdtemp(prefix="fazhi-two-")
     env = dict(os.environ, FAZHI_DATABASE_URL=args.database, FAZHI_DATABASE_SCHEMA=args.schema, FAZHI_DATA_KEY_FILE=os.path.join(work, "key"),
                FAZHI_LOGIN_RATE_LIMIT="10000", FAZHI_BCRYPT_COST="4")
-    # Both servers need the same data key: the first start writes it, so create it once here.
-    subprocess.run([args.fazhi, "audit", "verify"], env=env, capture_output=True)
+    # Both servers need the same data key: written once here, as an operator would set it (a read-only
+    # command such as `fazhi audit verify` no longer writes one).
+    with open(env["FAZHI_DATA_KEY_FILE"], "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode())
+    os.chmod(env["FAZHI_DATA_KEY_FILE"], 0o600)
     ports = [19000 + random.randrange(500), 19500 + random.randrange(500)]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     servers = []
