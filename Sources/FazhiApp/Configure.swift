@@ -41,7 +41,16 @@ public enum FazhiApp {
             app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: config.postgresConnectionsPerLoop,
                                         connectionPoolTimeout: .seconds(Int64(config.databasePoolTimeoutSeconds)), sqlLogLevel: .debug), as: .psql)
             if let schema = config.postgresSchema {
-                try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+                // Two servers starting together may both create it: PostgreSQL's IF NOT EXISTS is not proof
+                // against that race (a unique violation on the catalogue), so the loser checks it is there.
+                let sql = app.db as! any SQLDatabase
+                do {
+                    try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+                } catch {
+                    struct Found: Decodable { var n: Int }
+                    let found = try await sql.raw("SELECT COUNT(*) AS n FROM pg_namespace WHERE nspname = \(bind: schema)").first(decoding: Found.self)
+                    guard (found?.n ?? 0) > 0 else { throw error }
+                }
             }
         }
         for module in modules { app.migrations.add(module.migrations) }
