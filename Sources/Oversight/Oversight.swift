@@ -16,8 +16,7 @@ public final class Inspection: Model, @unchecked Sendable {
     @Field(key: "started_on") public var startedOn: String
     @Field(key: "unit_id") public var unitID: UUID
     @Field(key: "unit_path") public var unitPath: String
-    /// Led in person by the government's (or the party committee's) principal head: the 第一责任人's duty.
-    @Field(key: "head_led") public var headLed: Bool
+    /// The principal head (党政主要负责人) who led it in person, the 第一责任人's duty; nil when none did.
     @OptionalField(key: "leader") public var leader: String?
     @Field(key: "created_at") public var createdAt: Date
 
@@ -144,7 +143,7 @@ enum OversightMigrations {
     static let all: [any Migration] = [
         Create(),
         AddColumns("oversight.002.recheck", table: InspectionFinding.schema, ["rechecked_on TEXT", "rebounds INTEGER NOT NULL DEFAULT 0"]),
-        AddColumns("oversight.003.head-led", table: Inspection.schema, ["head_led BOOLEAN NOT NULL DEFAULT FALSE", "leader TEXT"]),
+        AddColumns("oversight.003.head-led", table: Inspection.schema, ["leader TEXT"]),
     ]
 }
 
@@ -204,7 +203,6 @@ public enum OversightService {
             row.startedOn = day.description
             row.unitID = unit.id!
             row.unitPath = unit.path
-            row.headLed = head != nil
             row.leader = head
             row.createdAt = stamp
             try await row.create(on: tx)

@@ -19,7 +19,7 @@ enum OversightAPI {
             APIField("year", .integer("年度")) { .number($0.year) },
             APIField("startedOn", .string("开始日期")) { .text($0.startedOn) },
             APIField("unitPath", .string("组织单位路径")) { .text($0.unitPath) },
-            APIField("headLed", .boolean("主要负责人带队")) { .flag($0.headLed) },
+            APIField("headLed", .boolean("主要负责人带队")) { .flag($0.leader != nil) },
         ])
         router.resource(InspectionFinding.self, list: OversightAPIRoute.findings, record: OversightAPIRoute.findingsRecord, title: "督察发现的问题", permission: OversightPermissions.read, year: (\.$foundOn, "发现日期"), fields: [
             APIField("inspectionID", .string("督察ID")) { .text($0.inspectionID.uuidString) },

@@ -63,8 +63,8 @@ enum OversightMetrics {
                 return findings(scope, on: db).filter(\.$recheckedOn >= start).filter(\.$recheckedOn < end).filter(\.$rebounds > 0)
             }),
             MetricDefinition(key: "oversight.head-led-inspections", label: "主要负责人带队督察", definition: "本年度党政主要负责人亲自带队开展的督察次数（第一责任人职责）",
-                             unit: .times, compute: { scope, db in .count(try await inspections(scope, on: db).filter(\.$headLed == true).count()) },
-                             records: .query({ scope, db in inspections(scope, on: db).filter(\.$headLed == true).sort(\.$startedOn) }) {
+                             unit: .times, compute: { scope, db in .count(try await inspections(scope, on: db).filter(\.$leader != nil).count()) },
+                             records: .query({ scope, db in inspections(scope, on: db).filter(\.$leader != nil).sort(\.$startedOn) }) {
                                  MetricRecordRef(id: $0.id!.uuidString, title: "\($0.title)（\($0.leader ?? "")带队）", link: $0.link)
                              }),
             count("overdue", "逾期未整改", "年末已过整改期限、尚未报送整改情况的问题数", { scope, db in

@@ -65,7 +65,7 @@ import VaporTesting
                 try await #require(t.services.metrics.definition(key)).compute(MetricScope(year: year, unitPath: root.path, unitName: root.name), t.db)
             }
             for year in [2024, 2025] {
-                let led = try await Inspection.query(on: t.db).filter(\.$year == year).filter(\.$headLed == true).count()
+                let led = try await Inspection.query(on: t.db).filter(\.$year == year).filter(\.$leader != nil).count()
                 let counted = try await value("oversight.head-led-inspections", year)
                 #expect(led == 1 && counted == .count(led))
             }
