@@ -153,7 +153,6 @@ enum IndicatorPages {
         guard let county = try await IndicatorService.county(on: req.db) else { throw Abort(.notFound) }
         let score = try await IndicatorService.score(system, unit: unit, year: system.year, county: county, services: req.fazhi, on: req.db)
         let evidenceLines = score.lines.filter { $0.indicator.scoringRule == .evidence }
-        let submitted = try await IndicatorService.latestEvidence(unitID: unit.id!, indicators: evidenceLines.compactMap(\.indicator.id), on: req.db)
         var content: [Node] = [
             UI.errorSummary(failure),
             el("p", text: "得分 \(score.total) / \(score.maximum)"),
@@ -164,7 +163,7 @@ enum IndicatorPages {
         ]
         if !evidenceLines.isEmpty {
             content.append(UI.simpleTable(caption: "佐证材料", headers: ["代码", "指标", "最近提交", "附件"], rows: evidenceLines.map { line in
-                let row = submitted[line.indicator.id!]
+                let row = line.submitted
                 return [.text(line.indicator.code), .text(line.indicator.name),
                         .text(row.map { "\(CivilDateTime($0.submittedAt).date) \($0.submittedBy)：\($0.statement)" } ?? "未提交"),
                         row.flatMap { evidence in evidence.filename.map { link($0, IndicatorRoute.evidenceFile.path(system.id!, unit.id!, evidence.id!)) } } ?? .text("—")]

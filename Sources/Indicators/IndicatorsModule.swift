@@ -169,6 +169,8 @@ public enum IndicatorService {
         public var score: IndicatorScore
         /// Where the figure's records are listed, for a bound indicator.
         public var link: String?
+        /// The unit's latest evidence, for an evidence indicator.
+        public var submitted: IndicatorEvidence? = nil
     }
 
     public struct UnitScore: Sendable {
@@ -197,12 +199,12 @@ public enum IndicatorService {
                         let resubmitted = submitted.map { $0.submittedAt > assessment.createdAt } ?? false
                         lines.append(Line(indicator: indicator, score: IndicatorScore(points: Decimal(string: assessment.points) ?? 0, weight: indicator.points,
                                                                                      explanation: "依佐证评分：\(assessment.reason)（\(assessment.assessor)）"
-                                                                                         + (resubmitted ? "；单位其后重新提交了佐证材料，待重新评分" : "")), link: nil))
+                                                                                         + (resubmitted ? "；单位其后重新提交了佐证材料，待重新评分" : "")), link: nil, submitted: submitted))
                     } else if let submitted {
                         lines.append(Line(indicator: indicator, score: IndicatorScore(points: 0, weight: indicator.points,
-                                                                                     explanation: "已于\(CivilDateTime(submitted.submittedAt).date)提交佐证材料，待评分"), link: nil))
+                                                                                     explanation: "已于\(CivilDateTime(submitted.submittedAt).date)提交佐证材料，待评分"), link: nil, submitted: submitted))
                     } else {
-                        lines.append(Line(indicator: indicator, score: IndicatorScore(points: 0, weight: indicator.points, explanation: "尚未提交佐证材料"), link: nil))
+                        lines.append(Line(indicator: indicator, score: IndicatorScore(points: 0, weight: indicator.points, explanation: "尚未提交佐证材料"), link: nil, submitted: submitted))
                     }
                     continue
                 }
