@@ -65,9 +65,7 @@ import VaporTesting
             for (name, browser, path) in pages {
                 let response = try await t.request(browser, .GET, path)
                 #expect(response.status == .ok, "\(name) \(path)")
-                // A disclosure request's number ends in six random characters (it is the applicant's tracking code).
-                let html = response.body.string.replacingOccurrences(of: "GK[0-9]{8}[0-9A-F]{6}", with: "GK<number>", options: .regularExpression)
-                try snapshots.assertSnapshot(html, named: "module-" + name)
+                try snapshots.assertSnapshot(response.body.string, named: "module-" + name)
             }
         }
     }

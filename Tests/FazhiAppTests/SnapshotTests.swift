@@ -16,6 +16,8 @@ import VaporTesting
         let patterns = [
             "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}": "<uuid>",
             "name=\"_csrf\" value=\"[^\"]*\"": "name=\"_csrf\" value=\"<csrf>\"",
+            // A disclosure request's number ends in six random characters (it is the applicant's tracking code).
+            "GK[0-9]{8}[0-9A-F]{6}": "GK<number>",
         ]
         for (pattern, replacement) in patterns {
             text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
