@@ -56,7 +56,18 @@ public struct APIRecord: Sendable, Encodable {
 }
 
 /// A page of records by keyset: `next` is the cursor for `after`, null on the last page.
-public struct APIRecordPage: Sendable, Encodable, AsyncResponseEncodable {
+/// An API answer that is only ever sent, never read back (so not `Content`, which decodes too).
+public protocol EncodableResponse: Encodable, AsyncResponseEncodable {}
+
+extension EncodableResponse {
+    public func encodeResponse(for request: Request) async throws -> Response {
+        let response = Response(status: .ok)
+        try response.content.encode(self, as: .json)
+        return response
+    }
+}
+
+public struct APIRecordPage: Sendable, EncodableResponse {
     public let items: [APIRecord]
     public let next: String?
 
@@ -68,21 +79,9 @@ public struct APIRecordPage: Sendable, Encodable, AsyncResponseEncodable {
         try container.encode(items, forKey: .items)
         try container.encode(JSONValue.text(next), forKey: .next)
     }
-
-    public func encodeResponse(for request: Request) async throws -> Response {
-        let response = Response(status: .ok)
-        try response.content.encode(self, as: .json)
-        return response
-    }
 }
 
-extension APIRecord: AsyncResponseEncodable {
-    public func encodeResponse(for request: Request) async throws -> Response {
-        let response = Response(status: .ok)
-        try response.content.encode(self, as: .json)
-        return response
-    }
-}
+extension APIRecord: EncodableResponse {}
 
 extension ModuleRouter {
     /// A module's records in the API, the same way for every module (issue 20): the list, scoped to
