@@ -78,10 +78,9 @@ extension IndicatorService {
         let text = validator.required(statement, field: "statement", label: "佐证说明", maxLength: 5_000)
         var name: String?
         if let file {
-            let trimmed = file.filename.trimmingCharacters(in: .whitespaces)
             if file.data.count > maxEvidenceBytes { validator.add("file", "附件", "单个文件不能超过10MB") }
-            if trimmed.isEmpty || trimmed.count > 200 || trimmed.contains("/") || trimmed.contains("\\") { validator.add("file", "附件", "文件名无效（不能为空、不能含路径分隔符、不超过200字）") }
-            name = trimmed
+            name = UploadName.valid(file.filename)
+            if name == nil { validator.add("file", "附件", UploadName.rule) }
         }
         try validator.check()
         let filename = name
@@ -95,7 +94,7 @@ extension IndicatorService {
             if let file, let filename {
                 row.filename = filename
                 row.size = file.data.count
-                row.sha256 = SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined()
+                row.sha256 = Data(SHA256.hash(data: file.data)).hexString
                 row.data = file.data
             }
             row.submittedBy = principal.auditActor.name

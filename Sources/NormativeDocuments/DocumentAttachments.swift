@@ -77,12 +77,9 @@ enum DocumentAttachmentPages {
             guard let kind = AttachmentKind(rawValue: upload.kind ?? "") else { throw ValidationFailure(field: "kind", label: "材料类别", message: "请选择材料类别") }
             guard let file = upload.file, file.data.readableBytes > 0 else { throw ValidationFailure(field: "file", label: "附件", message: "请选择要上传的文件") }
             guard file.data.readableBytes <= maxBytes else { throw ValidationFailure(field: "file", label: "附件", message: "单个文件不能超过20MB") }
-            let name = file.filename.trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, name.count <= 200, !name.contains("/"), !name.contains("\\") else {
-                throw ValidationFailure(field: "file", label: "附件", message: "文件名无效（不能为空、不能含路径分隔符、不超过200字）")
-            }
+            guard let name = UploadName.valid(file.filename) else { throw ValidationFailure(field: "file", label: "附件", message: UploadName.rule) }
             let bytes = Data(buffer: file.data)
-            let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            let digest = Data(SHA256.hash(data: bytes)).hexString
             let stamp = req.fazhi.now
             try await req.db.write { tx in
                 let attachment = DocumentAttachment()

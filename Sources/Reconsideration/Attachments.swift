@@ -63,10 +63,7 @@ enum AttachmentPages {
                 throw ValidationFailure(field: "file", label: "附件", message: "请选择要上传的文件")
             }
             guard file.data.readableBytes <= maxBytes else { throw ValidationFailure(field: "file", label: "附件", message: "单个文件不能超过10MB") }
-            let name = file.filename.trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, name.count <= 200, !name.contains("/"), !name.contains("\\") else {
-                throw ValidationFailure(field: "file", label: "附件", message: "文件名无效（不能为空、不能含路径分隔符、不超过200字）")
-            }
+            guard let name = UploadName.valid(file.filename) else { throw ValidationFailure(field: "file", label: "附件", message: UploadName.rule) }
             let bytes = Data(buffer: file.data)
             let stamp = req.fazhi.now
             let sealed = try req.fazhi.cipher.seal(data: bytes)

@@ -12,3 +12,15 @@ extension Response {
         return response
     }
 }
+
+/// An uploaded file's name as kept: trimmed, not empty, no path separators, at most 200 characters.
+public enum UploadName {
+    public static let rule = "文件名无效（不能为空、不能含路径分隔符、不超过200字）"
+
+    /// The name to keep, or nil when it breaks `rule`.
+    public static func valid(_ filename: String) -> String? {
+        let name = filename.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200, !name.contains("/"), !name.contains("\\") else { return nil }
+        return name
+    }
+}
