@@ -70,13 +70,16 @@ public enum MediationService {
         if let day, day > CivilDateTime(stamp).date { validator.add("acceptedOn", "受理日期", "不能晚于今天") }
         var body: MediationBody?
         if !bodyText.isEmpty { body = try await MediationBody.query(on: db).filter(\.$name == bodyText).first(); if body == nil { validator.add("body", "调解组织", "没有名为“\(bodyText)”的调解组织") } }
+        // The lead mediator, when named, is on the body's register (人民调解法第十三条).
+        let leadName = (mediator ?? "").trimmingCharacters(in: .whitespaces)
         var lead: Mediator?
-        if let body {
-            do { lead = try await Self.mediator(named: mediator, in: body, on: db) } catch { validator.add(error.errors[0].field, error.errors[0].label, error.errors[0].message) }
+        if let body, !leadName.isEmpty {
+            lead = try await Mediator.query(on: db).filter(\.$bodyID == body.id!).filter(\.$name == leadName).first()
+            if lead == nil { validator.add("mediator", "主持调解员", "“\(leadName)”不是\(body.name)登记的调解员（人民调解法第十三条）") }
         }
         try validator.check()
         guard let body, let from, let kind, let yuan, let day, principal.covers(unitPath: body.unitPath) else { throw ScopeDenied(entityType: MediationBody.schema, entityID: bodyText) }
-        let leadID = lead?.id, leadName = lead.map { "，调解员\($0.name)" } ?? ""
+        let leadID = lead?.id, leadNote = lead.map { "，调解员\($0.name)" } ?? ""
         let sealed = try services.cipher.seal(names)
         let masked = names.split(whereSeparator: { $0 == "、" || $0 == "，" || $0 == "," }).map { Masking.personName(String($0).trimmingCharacters(in: .whitespaces)) }.joined(separator: "、")
         return try await db.write { tx in
@@ -106,7 +109,7 @@ public enum MediationService {
             try await row.create(on: tx)
             try await ClockService.open(kind: MediationClocks.settle.key, unitID: body.unitID, title: "\(row.number) 调结", record: row.clockRecord,
                                         start: CivilDateTime(date: day), startReason: "受理", by: principal, services: services, on: tx)
-            try await log(row, "accept", on: day, detail: "\(body.name)受理（\(from.label)，\(kind.label)\(leadName)）", by: principal, stamp: stamp, on: tx)
+            try await log(row, "accept", on: day, detail: "\(body.name)受理（\(from.label)，\(kind.label)\(leadNote)）", by: principal, stamp: stamp, on: tx)
             return row
         }
     }

@@ -77,16 +77,4 @@ extension MediationService {
             return row
         }
     }
-
-    /// The mediator named in a body, for a dispute accepted there: nil for an empty name.
-    static func mediator(named name: String?, in body: MediationBody, on db: any Database) async throws(ValidationFailure) -> Mediator? {
-        let text = (name ?? "").trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { return nil }
-        let found: Mediator?
-        do { found = try await Mediator.query(on: db).filter(\.$bodyID == body.id!).filter(\.$name == text).first() } catch {
-            throw ValidationFailure(field: "mediator", label: "主持调解员", message: "无法读取调解员名册")
-        }
-        guard let found else { throw ValidationFailure(field: "mediator", label: "主持调解员", message: "“\(text)”不是\(body.name)登记的调解员（人民调解法第十三条）") }
-        return found
-    }
 }
