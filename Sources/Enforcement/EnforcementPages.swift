@@ -92,17 +92,11 @@ enum EnforcementPages {
         let query = ListQuery(req, path: EnforcementRoute.officers.path(), keys: ["status", "page"])
         let builder = EnforcementOfficer.scoped(for: principal, on: req.db).filter(\.$active == true)
         let all = try await builder.all()
-        let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ all.compactMap(\.id)).all()
+        let latest = try await CertificateStanding.latest(for: principal, on: req.db)
         let day = today(req)
         let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
-        func enforcementCertificate(_ officer: EnforcementOfficer) -> OfficerCertificate? {
-            certificates.filter { $0.$officer.id == officer.id && $0.kind == CertificateKind.enforcement.rawValue }.max { $0.expiresOn < $1.expiresOn }
-        }
-        func state(_ officer: EnforcementOfficer) -> String {
-            guard let certificate = enforcementCertificate(officer) else { return "none" }
-            if !certificate.valid(on: day) { return "invalid" }
-            return certificate.expiresOn <= warnUntil ? "expiring" : "valid"
-        }
+        func enforcementCertificate(_ officer: EnforcementOfficer) -> CertificateStanding.Certificate? { latest[officer.id!] ?? nil }
+        func state(_ officer: EnforcementOfficer) -> String { CertificateStanding.of(enforcementCertificate(officer), on: day, warnUntil: warnUntil).rawValue }
         let wanted = query["status"]
         let filtered = all.filter { officer in wanted.map { state(officer) == $0 } ?? true }.sorted { ($0.unitPath, $0.nameMasked) < ($1.unitPath, $1.nameMasked) }
         let request = PageRequest(number: query.page)
@@ -195,18 +189,15 @@ enum EnforcementPages {
     /// Dashboard card: certificates expiring soon or already invalid among active officers in scope.
     static func widget(_ req: Request) async throws -> Node {
         let principal = try req.caller
-        let query = EnforcementOfficer.scoped(for: principal, on: req.db).filter(\.$active == true)
-        let officers = try await query.all()
-        let certificates = try await OfficerCertificate.query(on: req.db).filter(\.$officer.$id ~~ officers.compactMap(\.id))
-            .filter(\.$kind == CertificateKind.enforcement.rawValue).all()
+        let latest = try await CertificateStanding.latest(for: principal, on: req.db)
         let day = today(req)
         let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
-        let latest = Dictionary(grouping: certificates, by: { $0.$officer.id }).mapValues { $0.max { $0.expiresOn < $1.expiresOn }! }
-        let expiring = latest.values.filter { $0.valid(on: day) && $0.expiresOn <= warnUntil }.count
-        let invalid = officers.filter { officer in latest[officer.id!].map { !$0.valid(on: day) } ?? true }.count
+        let standings = latest.values.map { CertificateStanding.of($0, on: day, warnUntil: warnUntil) }
+        let expiring = standings.filter { $0 == .expiring }.count
+        let invalid = standings.filter { $0 == .invalid || $0 == .none }.count
         return el("section", [.cls("widget"), .aria("labelledby", "certificates-heading")], [
             el("h2", [.id("certificates-heading")], text: "执法证件"),
-            el("p", text: "在岗执法人员 \(officers.count) 人：执法证 \(req.fazhi.config.certificateWarnDays) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
+            el("p", text: "在岗执法人员 \(latest.count) 人：执法证 \(req.fazhi.config.certificateWarnDays) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
             el("p", [], [link("查看即将到期", EnforcementRoute.officers.path() + "?status=expiring"), .text(" · "), link("查看无有效执法证", EnforcementRoute.officers.path() + "?status=invalid")]),
         ])
     }

@@ -117,16 +117,13 @@ public final class OfficerCertificate: Model, @unchecked Sendable {
 
     public init() {}
 
-    /// Valid on a day: recorded as valid, issued on or before it, expiring on or after it.
-    public func valid(on day: String) -> Bool {
-        status == CertificateStatus.valid.rawValue && issuedOn <= day && expiresOn >= day
-    }
+    /// The facts that decide its standing (`CertificateStanding`).
+    public var facts: CertificateStanding.Certificate { .init(number: number, status: status, issuedOn: issuedOn, expiresOn: expiresOn) }
 
-    public func statusLabel(on day: String) -> String {
-        if status == CertificateStatus.valid.rawValue && expiresOn < day { return "已过期" }
-        if issuedOn > day { return "未生效" }
-        return CertificateStatus(rawValue: status)?.label ?? status
-    }
+    /// Valid on a day: recorded as valid, issued on or before it, expiring on or after it.
+    public func valid(on day: String) -> Bool { facts.valid(on: day) }
+
+    public func statusLabel(on day: String) -> String { facts.statusLabel(on: day) }
 }
 
 public final class OfficerExam: Model, @unchecked Sendable {

@@ -7,8 +7,10 @@ import Foundation
 // `swift run -c release fazhi-bench --database URL [--unit CODE] [--year 2025]`: every figure of the
 // province and of one county, each beside the same aggregates written by hand in SQL on the same
 // database in the same run (`FiguresBench`). `--import N` instead imports an N-row penalty ledger
-// into that database (a scratch copy of the demo) and prints its rows/s beside a raw insert. Prints figures; asserts nothing (speed is measured
-// here, never in the test suite).
+// into that database (a scratch copy of the demo) and prints its rows/s beside a raw insert.
+// `swift run -c release fazhi-bench --pages [PATH ...]`: the pages under wrk beside `/healthz`, and the
+// server's memory (`PagesBench`). Prints figures; asserts nothing (speed is measured here, never in the
+// test suite).
 
 struct SplitMix64 {
     var state: UInt64
@@ -29,6 +31,24 @@ func seconds(_ body: () -> Void) -> Double {
 }
 
 let benchArguments = Array(CommandLine.arguments.dropFirst())
+if benchArguments.first == "--pages" {
+    // `fazhi-bench --pages [--fazhi PATH] [--seconds S] [--connections C] [--user NAME] [PATH ...]`
+    var options = PagesBench.Options(fazhi: URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fazhi").path)
+    var rest = benchArguments.dropFirst()
+    var paths: [String] = []
+    while let argument = rest.popFirst() {
+        switch argument {
+        case "--fazhi": options.fazhi = rest.popFirst() ?? options.fazhi
+        case "--seconds": options.seconds = rest.popFirst().flatMap(Int.init).map { min(max($0, 1), 600) } ?? options.seconds
+        case "--connections": options.connections = rest.popFirst().flatMap(Int.init).map { min(max($0, 1), 1_000) } ?? options.connections
+        case "--user": options.user = rest.popFirst() ?? options.user
+        default: paths.append(argument)
+        }
+    }
+    if !paths.isEmpty { options.paths = paths }
+    try await PagesBench.run(options)
+    exit(0)
+}
 if let index = benchArguments.firstIndex(of: "--database"), index + 1 < benchArguments.count {
     func option(_ name: String) -> String? { benchArguments.firstIndex(of: name).flatMap { $0 + 1 < benchArguments.count ? benchArguments[$0 + 1] : nil } }
     try await FiguresBench.run(database: benchArguments[index + 1], unitCode: option("--unit"), year: option("--year").flatMap(Int.init) ?? 2025,

@@ -56,6 +56,33 @@ import FazhiDeadlines
         }
     }
 
+    @Test("the dashboard's certificate card and the officers filter equal a hand count over the models, county-wide and for one department")
+    func certificateStandings() async throws {
+        try await TestApp.run { t in
+            let day = CivilDateTime(t.services.now).date
+            let warnUntil = day.adding(days: t.services.config.certificateWarnDays).description
+            let department = try #require(try await UnitService.find(code: "SFX-SCJG", on: t.db))
+            for (login, prefix) in [("supervisor", nil), ("officer.scjg", department.path)] as [(String, String?)] {
+                var officers = try await EnforcementOfficer.query(on: t.db).filter(\.$active == true).all()
+                if let prefix { officers = officers.filter { $0.unitPath.hasPrefix(prefix) } }
+                let certificates = try await OfficerCertificate.query(on: t.db).filter(\.$kind == "enforcement").all()
+                // Counted here without the module's code: the certificate expiring last decides.
+                var expiring = 0, invalid = 0
+                for officer in officers {
+                    guard let last = certificates.filter({ $0.$officer.id == officer.id }).max(by: { $0.expiresOn < $1.expiresOn }) else { invalid += 1; continue }
+                    let valid = last.status == "valid" && last.issuedOn <= day.description && last.expiresOn >= day.description
+                    if !valid { invalid += 1 } else if last.expiresOn <= warnUntil { expiring += 1 }
+                }
+                #expect(expiring > 0 && invalid > 0, "the demo has both kinds (\(login))")
+                let (browser, _) = try await t.login(login)
+                let dashboard = try await t.request(browser, .GET, "/").body.string
+                #expect(dashboard.contains("在岗执法人员 \(officers.count) 人：执法证 \(t.services.config.certificateWarnDays) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人"), "\(login)")
+                let listed = try await t.request(browser, .GET, "/enforcement/officers?status=expiring").body.string
+                #expect(listed.contains("共\(expiring)条"), "\(login)")
+            }
+        }
+    }
+
     @Test("training hours and the annual review: out-of-range hours and an unexplained failure are refused; the 60-hour rate equals a hand count")
     func training() async throws {
         try await TestApp.run { t in

@@ -1,0 +1,68 @@
+import FazhiCore
+import Fluent
+import SQLKit
+
+/// Where an active officer stands for enforcement on a day, from their latest 行政执法证 (the one
+/// expiring last): only an officer with a valid certificate may act (行政处罚法第四十二条).
+public enum CertificateStanding: String, Sendable, CaseIterable {
+    case valid
+    /// Valid, but expiring within the warning period (`certificateWarnDays`).
+    case expiring
+    /// Expired, suspended, revoked or not yet in force.
+    case invalid
+    /// No 执法证 recorded.
+    case none
+
+    /// The facts of one certificate that decide its standing.
+    public struct Certificate: Sendable, Equatable {
+        public var number: String
+        public var status: String
+        public var issuedOn: String
+        public var expiresOn: String
+
+        /// Valid on a day: recorded as valid, issued on or before it, expiring on or after it.
+        public func valid(on day: String) -> Bool {
+            status == CertificateStatus.valid.rawValue && issuedOn <= day && expiresOn >= day
+        }
+
+        public func statusLabel(on day: String) -> String {
+            if status == CertificateStatus.valid.rawValue && expiresOn < day { return "已过期" }
+            if issuedOn > day { return "未生效" }
+            return CertificateStatus(rawValue: status)?.label ?? status
+        }
+    }
+
+    public static func of(_ latest: Certificate?, on day: String, warnUntil: String) -> Self {
+        guard let latest else { return .none }
+        if !latest.valid(on: day) { return .invalid }
+        return latest.expiresOn <= warnUntil ? .expiring : .valid
+    }
+
+    /// The active officers in the caller's units, each with their latest 执法证 (nil without one),
+    /// read as four columns in one statement rather than as models: the dashboard card counts them
+    /// on every visit, and decoding some 300 officers and 600 certificates as Fluent models was a
+    /// third of the dashboard's time.
+    public static func latest(for principal: Principal, on db: any Database) async throws -> [UUID: Certificate?] {
+        let sql = db as! any SQLDatabase
+        var query: SQLQueryString = """
+            SELECT o.id AS officer, c.number, c.status, c.issued_on, c.expires_on FROM enforcement_officers o \
+            LEFT JOIN officer_certificates c ON c.officer_id = o.id AND c.kind = \(bind: CertificateKind.enforcement.rawValue) \
+            WHERE o.active = \(bind: true)
+            """
+        if let prefix = principal.scopePrefix { query += " AND o.unit_path LIKE \(bind: prefix + "%")" }
+        var latest: [UUID: Certificate?] = [:]
+        for row in try await sql.raw(query).all() {
+            let officer = try row.decode(column: "officer", as: UUID.self)
+            guard let number = try row.decode(column: "number", as: String?.self) else {
+                if latest[officer] == nil { latest[officer] = .some(nil) }
+                continue
+            }
+            let certificate = Certificate(number: number, status: try row.decode(column: "status", as: String.self),
+                                          issuedOn: try row.decode(column: "issued_on", as: String.self), expiresOn: try row.decode(column: "expires_on", as: String.self))
+            if let known = latest[officer] ?? nil,
+               (known.expiresOn, known.issuedOn, known.number) >= (certificate.expiresOn, certificate.issuedOn, certificate.number) { continue }
+            latest[officer] = .some(certificate)
+        }
+        return latest
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Pages under load beside their floor: starts `fazhi serve --demo` (the release binary next to this
+/// one, unless `--fazhi PATH`) on a scratch SQLite database, logs in as a demo account, and runs `wrk`
+/// (64 connections by default) on `/healthz` and on each page, printing req/s, p99 and the share of
+/// `/healthz` served the same run, then the server's resident memory (current and peak, from
+/// `/proc`). The server is stopped at the end. Prints figures; asserts nothing.
+enum PagesBench {
+    struct Options {
+        var fazhi: String
+        var seconds = 10
+        var connections = 64
+        var user = "supervisor"
+        var password = "Fazhi@Demo2026"
+        var paths = ["/enforcement/cases", "/reconsideration", "/gongshi", "/profile", "/"]
+    }
+
+    struct Result {
+        var path: String
+        var requestsPerSecond: Double
+        var p99Milliseconds: Double
+        var failures: Int
+    }
+
+    static func run(_ options: Options) async throws {
+        guard FileManager.default.isExecutableFile(atPath: options.fazhi) else {
+            print("pages: no server binary at \(options.fazhi) (build it: swift build -c release --product fazhi, or pass --fazhi PATH)")
+            return
+        }
+        guard let wrk = which("wrk") else {
+            print("pages: wrk is not installed (apt-get install wrk); no load figures printed")
+            return
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-pages-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let port = 18_000 + Int(getpid() % 1_000)
+        let base = "http://127.0.0.1:\(port)"
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: options.fazhi)
+        server.arguments = ["serve", "--demo", "--hostname", "127.0.0.1", "--port", String(port)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["FAZHI_DATABASE_URL"] = "sqlite://\(work.path)/pages.sqlite"
+        environment["FAZHI_DATA_KEY_FILE"] = work.appendingPathComponent("key").path
+        environment["FAZHI_LOGIN_RATE_LIMIT"] = "10000"
+        environment["FAZHI_LOG_LEVEL"] = "error"
+        server.environment = environment
+        let log = work.appendingPathComponent("server.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        server.standardOutput = handle
+        server.standardError = handle
+        try server.run()
+        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
+
+        let client = Client()
+        let (_, startSeconds) = try await FiguresBench.seconds {
+            for _ in 0..<600 {
+                if let (status, _, _) = try? await client.request(base + "/healthz"), status == 200 { return }
+                guard server.isRunning else { break }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            let tail = (try? String(contentsOf: log, encoding: .utf8))?.suffix(2_000) ?? ""
+            throw BenchError("the server did not answer /healthz within 5 minutes:\n\(tail)")
+        }
+        print("pages: server pid \(server.processIdentifier) seeded the demo and answered in \(String(format: "%.1f", startSeconds)) s; \(options.connections) connections, \(options.seconds) s a path, user \(options.user)")
+        let cookie = try await client.login(base: base, user: options.user, password: options.password)
+        let idle = memory(of: server.processIdentifier)
+
+        var results: [Result] = []
+        for path in ["/healthz"] + options.paths {
+            results.append(try load(wrk: wrk, url: base + path, cookie: cookie, options: options))
+        }
+        let loaded = memory(of: server.processIdentifier)
+        let floor = results[0].requestsPerSecond
+        print("path".padding(toLength: 28, withPad: " ", startingAt: 0) + "       req/s   p99 ms   of /healthz   non-2xx")
+        for result in results {
+            let share = floor > 0 ? String(format: "%.1f%%", 100 * result.requestsPerSecond / floor) : "—"
+            print(result.path.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%12.0f %8.1f ", result.requestsPerSecond, result.p99Milliseconds)
+                  + String(repeating: " ", count: max(0, 13 - share.count)) + share + String(format: " %9d", result.failures))
+        }
+        print("server memory: \(idle.current) MB resident after login, \(loaded.current) MB after the load; peak \(loaded.peak) MB")
+    }
+
+    /// One `wrk` run: `-t2 -cN -dS --latency` with the session cookie.
+    static func load(wrk: String, url: String, cookie: String, options: Options) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrk)
+        process.arguments = ["-t2", "-c\(options.connections)", "-d\(options.seconds)s", "--latency", "-H", "Cookie: \(cookie)", url]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let path = String(url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+        guard let rate = output.firstMatch(of: #/Requests/sec:\s+([\d.]+)/#).flatMap({ Double($0.output.1) }) else {
+            throw BenchError("wrk printed no rate for \(path):\n\(output)")
+        }
+        var p99 = Double.nan
+        if let match = output.firstMatch(of: #/99%\s+([\d.]+)(us|ms|s)/#), let value = Double(match.output.1) {
+            p99 = value * (match.output.2 == "us" ? 0.001 : match.output.2 == "ms" ? 1 : 1_000)
+        }
+        let failures = output.firstMatch(of: #/Non-2xx or 3xx responses: (\d+)/#).flatMap { Int($0.output.1) } ?? 0
+        return Result(path: path, requestsPerSecond: rate, p99Milliseconds: p99, failures: failures)
+    }
+
+    /// `VmRSS` and `VmHWM` of a process, in MB.
+    static func memory(of pid: Int32) -> (current: Int, peak: Int) {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
+                  let kb = line.split(separator: " ").dropFirst().first(where: { !$0.isEmpty }).flatMap({ Int($0) }) else { return 0 }
+            return kb / 1024
+        }
+        return (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    static func which(_ tool: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// A client that does not follow redirects (a login answers 303 with the session cookie).
+    final class Client: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        lazy var session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+            completionHandler(nil)
+        }
+
+        func request(_ url: String, method: String = "GET", cookie: String? = nil, form: [(String, String)]? = nil) async throws -> (Int, [String], String) {
+            var request = URLRequest(url: URL(string: url)!)
+            request.httpMethod = method
+            request.httpShouldHandleCookies = false
+            if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+            if let form {
+                var allowed = CharacterSet.alphanumerics
+                allowed.insert(charactersIn: "-._~")
+                request.httpBody = Data(form.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&").utf8)
+                request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            }
+            let (data, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else { throw BenchError("\(url): not an HTTP answer") }
+            let cookies = (http.value(forHTTPHeaderField: "Set-Cookie") ?? "").split(separator: ",").compactMap { part -> String? in
+                let pair = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                return pair.contains("=") ? pair : nil
+            }
+            return (http.statusCode, cookies, String(decoding: data, as: UTF8.self))
+        }
+
+        /// Logs in through the form, as a browser would, and returns the cookie header that carries the session.
+        func login(base: String, user: String, password: String) async throws -> String {
+            let (_, formCookies, page) = try await request(base + "/login")
+            guard let csrf = page.firstMatch(of: #/name="_csrf" value="([^"]+)"/#)?.output.1 else { throw BenchError("no CSRF token on /login") }
+            let (status, cookies, _) = try await request(base + "/login", method: "POST", cookie: formCookies.joined(separator: "; "),
+                                                         form: [("loginName", user), ("password", password), ("_csrf", String(csrf))])
+            guard status == 303, !cookies.isEmpty else { throw BenchError("login as \(user) answered \(status)") }
+            return cookies.joined(separator: "; ")
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
