@@ -1,3 +1,4 @@
+import Foundation
 import FazhiCore
 import Fluent
 import SQLKit
