@@ -74,6 +74,18 @@ import Testing
         let node = el("a", [.href("/x?a=1&b=\"2\"")], text: "<script>alert('x')</script>")
         #expect(node.render() == "<a href=\"/x?a=1&amp;b=&quot;2&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</a>")
     }
+
+    @Test("escaping by bytes keeps Chinese and other multi-byte text whole around every escaped character, and matches escapeHTML")
+    func multiByte() {
+        var random = SeededRandom(seed: 20_261_126)
+        let pieces = ["张", "三", "〔2025〕", "&", "<", ">", "\"", "'", "a", "é", "😀", " ", "第三十三条"]
+        for _ in 0..<500 {
+            let text = (0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined()
+            #expect(Node.text(text).render() == escapeHTML(text), "\(text)")
+            #expect(Node.void("i", [Attribute("title", text)]).render() == "<i title=\"\(escapeHTML(text))\">")
+        }
+        #expect(el("p", text: "张三<李四>&王五").render() == "<p>张三&lt;李四&gt;&amp;王五</p>")
+    }
 }
 
 @Suite struct RedactionTests {

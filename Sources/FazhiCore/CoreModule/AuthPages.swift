@@ -92,13 +92,20 @@ enum AuthPages {
             cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", CoreRoute.audit.path())]))
         }
         var widgets: [Node] = []
+        // Each card's time goes into a `Server-Timing` header (staff only), so a slow card shows in
+        // the browser's network panel and in `curl -I`.
+        var timings: [String] = []
         for widget in req.fazhi.modules.flatMap(\.dashboardWidgets) where principal.has(widget.permission) {
+            let start = DispatchTime.now().uptimeNanoseconds
             widgets.append(try await widget.render(req))
+            timings.append("\(widget.id);dur=" + String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
         }
-        return Layout.page(req, title: "工作台", content: [
+        let response = Layout.page(req, title: "工作台", content: [
             el("p", text: "\(principal.displayName)，您好。您的角色是“\(principal.role?.label ?? "未分配")”，管理范围为“\(principal.isCountyWide ? "全县（区）" : principal.unitName + "及下级单位")”。"),
             principal.role == nil ? el("p", [.cls("error")], text: "您的账户尚未分配角色，请联系安全管理员。") : .empty,
             el("div", [.cls("cards")], cards),
         ] + widgets)
+        response.headers.replaceOrAdd(name: "Server-Timing", value: timings.joined(separator: ", "))
+        return response
     }
 }

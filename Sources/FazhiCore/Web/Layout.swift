@@ -6,6 +6,13 @@ import Vapor
 public enum Layout {
     public static func document(title: String, siteName: String, principal: Principal?, menu: [MenuEntry], currentPath: String,
                                 csrf: String, notice: String?, content: [Node]) -> String {
+        String(buffer: documentBytes(title: title, siteName: siteName, principal: principal, menu: menu, currentPath: currentPath, csrf: csrf,
+                                     notice: notice, content: content))
+    }
+
+    /// The page as the response body's bytes.
+    public static func documentBytes(title: String, siteName: String, principal: Principal?, menu: [MenuEntry], currentPath: String,
+                                     csrf: String, notice: String?, content: [Node]) -> ByteBuffer {
         let head = el("head", [], [
             .void("meta", [Attribute("charset", "utf-8")]),
             .void("meta", [.name("viewport"), Attribute("content", "width=device-width, initial-scale=1")]),
@@ -35,7 +42,11 @@ public enum Layout {
         shell.append(el("main", [.id("main"), Attribute("tabindex", "-1")], [el("h1", text: title), UI.notice(notice)] + content))
         bodyChildren.append(el("div", [.cls("shell")], shell))
         let html = el("html", [Attribute("lang", "zh-CN")], [head, el("body", [], bodyChildren)])
-        return "<!DOCTYPE html>\n" + html.render() + "\n"
+        var output = ByteBufferAllocator().buffer(capacity: 16_384)
+        output.writeStaticString("<!DOCTYPE html>\n")
+        html.render(into: &output)
+        output.writeStaticString("\n")
+        return output
     }
 
     static func navigation(menu: [MenuEntry], principal: Principal, currentPath: String) -> Node {
@@ -64,9 +75,9 @@ public enum Layout {
     /// Renders a whole page for this request.
     public static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, content: [Node]) -> Response {
         let notice = req.cookies[Cookies.flash]?.string.removingPercentEncoding
-        let html = document(title: title, siteName: req.fazhi.config.siteName, principal: req.principal, menu: req.fazhi.menu,
-                            currentPath: req.url.path, csrf: req.csrfToken, notice: notice, content: content)
-        let response = Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        let html = documentBytes(title: title, siteName: req.fazhi.config.siteName, principal: req.principal, menu: req.fazhi.menu,
+                                 currentPath: req.url.path, csrf: req.csrfToken, notice: notice, content: content)
+        let response = Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(buffer: html))
         if notice != nil {
             response.cookies[Cookies.flash] = Cookies.make("", secure: req.fazhi.config.secureCookies, maxAge: 0)
         }
@@ -76,9 +87,9 @@ public enum Layout {
     /// A page of the public site (no login, no menu): `section` names the part of the portal
     /// ("政务公开", "行政执法公示") after the site's name.
     public static func portal(_ req: Request, title: String, section: String, status: HTTPResponseStatus = .ok, content: [Node]) -> Response {
-        let html = document(title: title, siteName: "\(req.fazhi.config.siteName) · \(section)", principal: nil, menu: [], currentPath: req.url.path,
-                            csrf: "", notice: nil, content: content)
-        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html))
+        let html = documentBytes(title: title, siteName: "\(req.fazhi.config.siteName) · \(section)", principal: nil, menu: [], currentPath: req.url.path,
+                                 csrf: "", notice: nil, content: content)
+        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(buffer: html))
     }
 
     /// Redirects after a successful form, with a one-time notice shown on the next page.
