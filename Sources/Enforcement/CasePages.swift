@@ -91,15 +91,11 @@ enum PenaltyCasePages {
         let principal = try req.caller
         let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page", "after", "before"])
         let status = query["status"].flatMap(PenaltyStatus.init(rawValue:))
-        func select() -> SQLSelectBuilder {
-            let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
-            if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
-            return select
-        }
+        let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
+        if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
-        var page = try await select().columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
+        let page = try await select.columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
             .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.uuidString) }
-        page.total = try await select().countRows(capped: ListCount.cap)
         let rows = page.rows
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)
         var actions: [Node] = []

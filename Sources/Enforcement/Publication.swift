@@ -213,13 +213,10 @@ enum PublicSitePages {
         struct Decision: Decodable, Sendable { var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String }
         struct Action: Decodable { var kind: String; var number: String; var public_text: String?; var decided_on: String?; var published_on: String? }
         let sql = req.db as! any SQLDatabase
-        func shown() -> SQLSelectBuilder {
-            sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
-        }
         // Newest first, paged by cursor on (published_on, id): a province publishes millions.
-        var decisions = try await shown().columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
+        let decisions = try await sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
+            .columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
             .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.uuidString) }
-        decisions.total = try await shown().countRows(capped: ListCount.cap)
         let rows = decisions.rows
         let actions = try await sql.select().columns("kind", "number", "public_text", "decided_on", "published_on").from(EnforcementAction.schema)
             .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).all(decoding: Action.self)

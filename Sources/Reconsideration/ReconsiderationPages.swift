@@ -135,21 +135,17 @@ enum ReconsiderationPages {
         let query = ListQuery(req, path: ReconsiderationRoute.list.path(), keys: ["status", "year", "q", "page", "after", "before"])
         // The shown columns through SQL, not a `ReconsiderationCase` model per row (issue 16).
         let status = query["status"].flatMap(CaseStatus.init(rawValue:)), year = RequestNumbers.year(query["year"]), q = query["q"] ?? ""
-        func select() -> SQLSelectBuilder {
-            let select = ReconsiderationCase.scopedSelect(for: principal, on: req.db)
-            if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
-            if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
-            if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
-            return select
-        }
+        let select = ReconsiderationCase.scopedSelect(for: principal, on: req.db)
+        if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
+        if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
+        if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
         struct Row: Decodable, Sendable {
             var id: UUID; var case_number: String; var received_on: String; var applicant_name_masked: String; var respondent_id: UUID
             var act_category: String; var status: String; var outcome: String?
         }
         // Newest received first, paged by cursor on (received_on, case_number).
-        var page = try await select().columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
+        let page = try await select.columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
             .cursorPage(key: "received_on", id: "case_number", uuid: false, query: query, decoding: Row.self) { ($0.received_on, $0.case_number) }
-        page.total = try await select().countRows(capped: ListCount.cap)
         let rows = page.rows
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: req.db)
         var actions: [Node] = []

@@ -57,6 +57,17 @@ import Testing
             #expect(Self.caseNumbers(second) == pages[1])
             // A malformed cursor is ignored, not an error.
             #expect(try await t.request(browser, .GET, "/enforcement/cases?after=x~not-an-id").status == .ok)
+
+            // The total, read in the page's own statement, counts the filters and not the cursor:
+            // each status's first page and a page past the end say the SQL count.
+            for status in ["closed", "filed"] {
+                let count = try await sql.raw("SELECT COUNT(*) AS n FROM penalty_cases WHERE status = \(bind: status)").first(decodingColumn: "n", as: Int.self) ?? 0
+                #expect(count > 0, "\(status)")
+                let first = try await t.request(browser, .GET, "/enforcement/cases?status=\(status)").body.string
+                #expect(first.contains("第1/\((count + 19) / 20)页，共\(count)条"), "\(status)")
+            }
+            let pastEnd = try await t.request(browser, .GET, "/enforcement/cases?after=0000-01-01~\(UUID().uuidString)&page=9").body.string
+            #expect(Self.caseNumbers(pastEnd).isEmpty && pastEnd.contains("共\(expected.count)条"))
         }
     }
 

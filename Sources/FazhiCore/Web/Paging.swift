@@ -81,21 +81,26 @@ public enum ListCount {
 }
 
 extension SQLSelectBuilder {
-    /// The rows matching this query, counted up to `ListCount.cap` (nil when there are more).
-    public func countRows(capped: Int) async throws -> Int? {
-        let inner = self.column(SQLLiteral.numeric("1")).limit(capped + 1)
-        let count = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLGroupExpression(inner.select), as: SQLIdentifier("capped")))
-            .first(decodingColumn: "n", as: Int.self) ?? 0
-        return count > capped ? nil : count
-    }
-
     /// One page of a list ordered by `key` and then `id`, both descending (an index on
     /// `(key, id)` serves it), from the query's cursor, or from the page number when the link
     /// has none. `uuid`: the id column holds UUIDs (bound as such on PostgreSQL).
     /// `cursorOf` reads a row's key and id.
+    ///
+    /// The page carries its total: the rows the filters match (not the cursor), counted up to
+    /// `ListCount.cap` and read in the same statement as a scalar subquery, so a list page is one
+    /// round trip to the database, not two.
     public func cursorPage<Row: Decodable & Sendable>(key: String, id: String = "id", uuid: Bool = true, query: ListQuery, size: Int = 20,
                                                       decoding: Row.Type, cursorOf: (Row) -> (key: String, id: String)) async throws -> CursorPage<Row> {
+        // The filters alone, before the cursor narrows them: what the total counts.
+        var filters = self.select
+        filters.columns = [SQLLiteral.numeric("1")]
+        filters.orderBy = []
+        filters.offset = nil
+        filters.limit = ListCount.cap + 1
+        var total = SQLSelect()
+        total.columns = [SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))]
+        total.tables = [SQLAlias(SQLGroupExpression(filters), as: SQLIdentifier("capped"))]
+        self.column(SQLAlias(SQLGroupExpression(total), as: SQLIdentifier("fazhi_list_total")))
         // A cursor whose id is not of the column's kind is ignored: the list starts from the page number.
         var cursor = ListCursor(query)
         var boundID: (any SQLExpression)?
@@ -115,12 +120,22 @@ extension SQLSelectBuilder {
         let direction: SQLDirection = backwards ? .ascending : .descending
         self.orderBy(SQLColumn(key), direction).orderBy(SQLColumn(id), direction).limit(request.size + 1)
         if cursor == nil { self.offset(request.offset) }
-        var rows = try await all(decoding: Row.self)
+        let raw = try await all()
+        var rows = try raw.map { try $0.decode(model: Row.self) }
+        var count = 0
+        if let first = raw.first {
+            count = try first.decode(column: "fazhi_list_total", as: Int.self)
+        } else if cursor != nil {
+            // An empty page past a cursor (its rows were deleted since): count the filters alone.
+            let alone = database.select()
+            alone.select = total
+            count = try await alone.first(decodingColumn: "n", as: Int.self) ?? 0
+        }
         let more = rows.count > request.size
         if more { rows.removeLast() }
         if backwards { rows.reverse() }
         let number = cursor == nil ? request.number : max(1, request.number)
-        return CursorPage(rows: rows, number: number, size: request.size, total: nil,
+        return CursorPage(rows: rows, number: number, size: request.size, total: count > ListCount.cap ? nil : count,
                           first: rows.first.map { let c = cursorOf($0); return ListCursor(.before, key: c.key, id: c.id) },
                           last: rows.last.map { let c = cursorOf($0); return ListCursor(.after, key: c.key, id: c.id) },
                           hasNext: backwards ? true : more, hasPrevious: backwards ? more : number > 1)
