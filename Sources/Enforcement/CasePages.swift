@@ -95,7 +95,7 @@ enum PenaltyCasePages {
         if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
         let page = try await select.columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
-            .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.uuidString) }
+            .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.text) }
         let rows = page.rows
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)
         var actions: [Node] = []
@@ -265,7 +265,7 @@ enum PenaltyCasePages {
 }
 
 /// The columns the case list shows, read without building `PenaltyCase` models.
-struct CaseListRow: Decodable, Sendable {
+struct CaseListRow: SQLListRow {
     var id: UUID
     var caseNumber: String
     var unitID: UUID
@@ -275,8 +275,14 @@ struct CaseListRow: Decodable, Sendable {
     var discoveredOn: String
     var status: String
 
-    enum CodingKeys: String, CodingKey {
-        case id, violation, status
-        case caseNumber = "case_number", unitID = "unit_id", partyMasked = "party_masked", filedOn = "filed_on", discoveredOn = "discovered_on"
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: UUID.self)
+        caseNumber = try row.decode(column: "case_number", as: String.self)
+        unitID = try row.decode(column: "unit_id", as: UUID.self)
+        partyMasked = try row.decode(column: "party_masked", as: String.self)
+        violation = try row.decode(column: "violation", as: String.self)
+        filedOn = try row.decode(column: "filed_on", as: String?.self)
+        discoveredOn = try row.decode(column: "discovered_on", as: String.self)
+        status = try row.decode(column: "status", as: String.self)
     }
 }

@@ -210,13 +210,24 @@ enum PublicSitePages {
     static func list(_ req: Request) async throws -> Response {
         let query = ListQuery(req, path: PortalRoute.index.path(), keys: ["page", "after", "before"])
         // The shown columns only, without building a model per row (issue 16: the portal is read the most).
-        struct Decision: Decodable, Sendable { var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String }
+        struct Decision: SQLListRow {
+            var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String
+            init(row: any SQLRow) throws {
+                id = try row.decode(column: "id", as: UUID.self)
+                title = try row.decode(column: "title", as: String.self)
+                case_number = try row.decode(column: "case_number", as: String.self)
+                unit_name = try row.decode(column: "unit_name", as: String.self)
+                party = try row.decode(column: "party", as: String.self)
+                decided_on = try row.decode(column: "decided_on", as: String.self)
+                published_on = try row.decode(column: "published_on", as: String.self)
+            }
+        }
         struct Action: Decodable { var kind: String; var number: String; var public_text: String?; var decided_on: String?; var published_on: String? }
         let sql = req.db as! any SQLDatabase
         // Newest first, paged by cursor on (published_on, id): a province publishes millions.
         let decisions = try await sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
             .columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
-            .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.uuidString) }
+            .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.text) }
         let rows = decisions.rows
         let actions = try await sql.select().columns("kind", "number", "public_text", "decided_on", "published_on").from(EnforcementAction.schema)
             .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).all(decoding: Action.self)

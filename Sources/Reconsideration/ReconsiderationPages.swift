@@ -139,9 +139,19 @@ enum ReconsiderationPages {
         if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
         if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
-        struct Row: Decodable, Sendable {
+        struct Row: SQLListRow {
             var id: UUID; var case_number: String; var received_on: String; var applicant_name_masked: String; var respondent_id: UUID
             var act_category: String; var status: String; var outcome: String?
+            init(row: any SQLRow) throws {
+                id = try row.decode(column: "id", as: UUID.self)
+                case_number = try row.decode(column: "case_number", as: String.self)
+                received_on = try row.decode(column: "received_on", as: String.self)
+                applicant_name_masked = try row.decode(column: "applicant_name_masked", as: String.self)
+                respondent_id = try row.decode(column: "respondent_id", as: UUID.self)
+                act_category = try row.decode(column: "act_category", as: String.self)
+                status = try row.decode(column: "status", as: String.self)
+                outcome = try row.decode(column: "outcome", as: String?.self)
+            }
         }
         // Newest received first, paged by cursor on (received_on, case_number).
         let page = try await select.columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")

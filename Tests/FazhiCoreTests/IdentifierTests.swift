@@ -75,4 +75,19 @@ import Testing
         }
         #expect(seen.count == 10_000)
     }
+
+    @Test("UUID.text spells every id as Foundation's uuidString does, and round-trips")
+    func text() {
+        var random = SeededRandom(seed: 20_261_126)
+        var ids = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                   UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for _ in 0..<2_000 {
+            let a = random.next(), b = random.next()
+            ids.append(withUnsafeBytes(of: (a, b)) { raw in UUID(uuid: raw.load(as: uuid_t.self)) })
+        }
+        for id in ids {
+            #expect(id.text == id.uuidString)
+            #expect(UUID(uuidString: id.text) == id)
+        }
+    }
 }
