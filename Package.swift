@@ -144,7 +144,7 @@ let package = Package(
         .target(name: "FazhiMallocCounter"),
         .executableTarget(
             name: "fazhi-bench",
-            dependencies: ["FazhiCalendar", "FazhiMallocCounter", "FazhiApp", "FazhiCore", "Enforcement", "Reports", .product(name: "Vapor", package: "vapor"),
+            dependencies: ["FazhiCalendar", "FazhiMallocCounter", "FazhiApp", "FazhiCore", "Enforcement", "Reconsideration", "Reports", .product(name: "Vapor", package: "vapor"),
                            .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings,
             // The allocation counter's malloc family must be visible to the shared libraries.

@@ -42,17 +42,19 @@ public enum CertificateStanding: String, Sendable, CaseIterable {
     /// The active officers in the caller's units, each with their latest 执法证 (nil without one),
     /// read as four columns in one statement rather than as models: the dashboard card counts them
     /// on every visit, and decoding some 300 officers and 600 certificates as Fluent models was a
-    /// third of the dashboard's time.
+    /// third of the dashboard's time. The certificates join as a subquery, so the scope's
+    /// `unit_path` names the officer's.
     public static func latest(for principal: Principal, on db: any Database) async throws -> [UUID: Certificate?] {
         let sql = db as! any SQLDatabase
-        var query: SQLQueryString = """
-            SELECT o.id AS officer, c.number, c.status, c.issued_on, c.expires_on FROM enforcement_officers o \
-            LEFT JOIN officer_certificates c ON c.officer_id = o.id AND c.kind = \(bind: CertificateKind.enforcement.rawValue) \
-            WHERE o.active = \(bind: true)
-            """
-        if let prefix = principal.scopePrefix { query += " AND o.unit_path LIKE \(bind: prefix + "%")" }
+        let certificates = sql.select().columns("officer_id", "number", "status", "issued_on", "expires_on").from(OfficerCertificate.schema)
+            .where("kind", .equal, SQLBind(CertificateKind.enforcement.rawValue))
+        let query = EnforcementOfficer.scopedSelect(for: principal, on: db)
+            .column(SQLColumn("id", table: EnforcementOfficer.schema), as: "officer").columns("number", "status", "issued_on", "expires_on")
+            .join(SQLAlias(SQLGroupExpression(certificates.select), as: SQLIdentifier("c")), method: SQLJoinMethod.left,
+                  on: SQLColumn("officer_id", table: "c"), .equal, SQLColumn("id", table: EnforcementOfficer.schema))
+            .where(SQLColumn("active", table: EnforcementOfficer.schema), .equal, SQLBind(true))
         var latest: [UUID: Certificate?] = [:]
-        for row in try await sql.raw(query).all() {
+        for row in try await query.all() {
             let officer = try row.decode(column: "officer", as: UUID.self)
             guard let number = try row.decode(column: "number", as: String?.self) else {
                 if latest[officer] == nil { latest[officer] = .some(nil) }

@@ -1,4 +1,8 @@
+import Enforcement
+import FazhiApp
+import FazhiCore
 import Foundation
+import Reconsideration
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -15,7 +19,7 @@ enum PagesBench {
         var connections = 64
         var user = "supervisor"
         var password = "Fazhi@Demo2026"
-        var paths = ["/enforcement/cases", "/reconsideration", "/gongshi", "/profile", "/"]
+        var paths = [EnforcementRoute.cases.path(), ReconsiderationRoute.list.path(), PortalRoute.index.path(), CoreRoute.profile.path(), "/"]
     }
 
     struct Result {
@@ -60,7 +64,7 @@ enum PagesBench {
         let client = Client()
         let (_, startSeconds) = try await FiguresBench.seconds {
             for _ in 0..<600 {
-                if let (status, _, _) = try? await client.request(base + "/healthz"), status == 200 { return }
+                if let (status, _, _) = try? await client.request(base + OperationsRoute.healthz.path()), status == 200 { return }
                 guard server.isRunning else { break }
                 try await Task.sleep(for: .milliseconds(500))
             }
@@ -72,7 +76,7 @@ enum PagesBench {
         let idle = memory(of: server.processIdentifier)
 
         var results: [Result] = []
-        for path in ["/healthz"] + options.paths {
+        for path in [OperationsRoute.healthz.path()] + options.paths {
             results.append(try load(wrk: wrk, url: base + path, cookie: cookie, options: options))
         }
         let loaded = memory(of: server.processIdentifier)
@@ -159,9 +163,9 @@ enum PagesBench {
 
         /// Logs in through the form, as a browser would, and returns the cookie header that carries the session.
         func login(base: String, user: String, password: String) async throws -> String {
-            let (_, formCookies, page) = try await request(base + "/login")
+            let (_, formCookies, page) = try await request(base + CoreRoute.login.path())
             guard let csrf = page.firstMatch(of: #/name="_csrf" value="([^"]+)"/#)?.output.1 else { throw BenchError("no CSRF token on /login") }
-            let (status, cookies, _) = try await request(base + "/login", method: "POST", cookie: formCookies.joined(separator: "; "),
+            let (status, cookies, _) = try await request(base + CoreRoute.login.path(), method: "POST", cookie: formCookies.joined(separator: "; "),
                                                          form: [("loginName", user), ("password", password), ("_csrf", String(csrf))])
             guard status == 303, !cookies.isEmpty else { throw BenchError("login as \(user) answered \(status)") }
             return cookies.joined(separator: "; ")

@@ -1,5 +1,5 @@
 import FazhiCalendar
-import FazhiCore
+@testable import FazhiCore
 import Foundation
 import Testing
 
@@ -29,5 +29,19 @@ private enum SampleRoute: String, RouteTemplate {
         #expect(throws: ValidationFailure(field: "days", label: "延长天数", message: "应为1到30的整数")) { try fields.int("days", label: "延长天数", in: 1...30) }
         #expect(fields.text("text") == "说明" && fields.optionalText("missing") == nil)
         #expect(fields.flag("yes") && !fields.flag("missing"))
+    }
+}
+
+@Suite struct ListQueryParsingTests {
+    @Test("a list's query string: escapes and + decode, unknown keys and undecodable pairs drop, the first of a repeated key counts")
+    func parsing() {
+        let keys = ["status", "q", "page", "after"]
+        #expect(ListQuery.parse(query: "status=closed&page=2", keys: keys) == ["status": "closed", "page": "2"])
+        #expect(ListQuery.parse(query: "q=%E7%A4%BA%E8%8C%83%E5%8E%BF+%E5%B8%82%E7%9B%91", keys: keys) == ["q": "示范县 市监"])
+        #expect(ListQuery.parse(query: "after=2026-01-05~ABC&other=1&status=a&status=b", keys: keys) == ["after": "2026-01-05~ABC", "status": "a"])
+        #expect(ListQuery.parse(query: "q=%zz&page&status=%2B1", keys: keys) == ["page": "", "status": "+1"])
+        #expect(ListQuery.parse(query: "", keys: keys).isEmpty)
+        // Empty values are dropped by ListQuery itself, as before.
+        #expect(ListQuery(path: "/x", parameters: ListQuery.parse(query: "page=&status=closed", keys: keys)).parameters == ["status": "closed"])
     }
 }

@@ -289,9 +289,23 @@ public struct BearerAuthenticator: AsyncMiddleware {
 
 extension ListQuery {
     /// The list parameters `keys` as the request carries them.
+    /// The query string is read once, by hand: `req.query[String.self, at:]` decodes the whole
+    /// query again for every key, which was 2% of a list page. As form encoding has it, `+` is a
+    /// space; the first of a repeated key counts; a pair whose escapes do not decode is ignored.
     public init(_ req: Request, path: String, keys: [String]) {
+        self.init(path: path, parameters: Self.parse(query: req.url.query ?? "", keys: keys))
+    }
+
+    static func parse(query: String, keys: [String]) -> [String: String] {
         var parameters: [String: String] = [:]
-        for key in keys { if let value = req.query[String.self, at: key] { parameters[key] = value } }
-        self.init(path: path, parameters: parameters)
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding, keys.contains(name),
+                  parameters[name] == nil else { continue }
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            guard let value = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { continue }
+            parameters[name] = value
+        }
+        return parameters
     }
 }
