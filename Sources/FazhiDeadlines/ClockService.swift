@@ -213,6 +213,23 @@ public enum ClockService {
             .sorted(by: urgency)
     }
 
+    /// What the dashboard card shows: how many clocks are open in the caller's units, and, evaluated,
+    /// only those that can be overdue, due soon or paused today. A clock whose stored due date lies
+    /// past the warning window cannot be any of these, so a county with thousands of open cases
+    /// evaluates tens of clocks per visit, not thousands. The window reaches past both the warning
+    /// period (`deadlineWarnWorkdays` working days) and a month, which covers any period counted in
+    /// hours (always flagged while running). A paused clock stores no due date and is always read.
+    public static func nearClocks(for principal: Principal, services: FazhiServices, on db: any Database) async throws -> (open: Int, near: [ClockView]) {
+        let calendar = try await CalendarService.current(services: services, on: db)
+        let now = CivilDateTime(services.now)
+        let warnWithin = services.config.deadlineWarnWorkdays
+        let horizon = max(calendar.workday(warnWithin + 1, after: now.date), now.date.adding(days: 31)).description
+        let open = try await StatutoryClock.scoped(for: principal, on: db).filter(\.$closed == false).count()
+        let rows = try await StatutoryClock.scoped(for: principal, on: db).filter(\.$closed == false)
+            .group(.or) { $0.filter(\.$dueDate == nil).filter(\.$dueDate <= horizon) }.all()
+        return (open, try rows.map { try view($0, calendar: calendar, now: now, warnWithin: warnWithin) }.sorted(by: urgency))
+    }
+
     public static func view(_ row: StatutoryClock, calendar: WorkCalendar, now: CivilDateTime, warnWithin: Int) throws -> ClockView {
         let clock = try row.clock
         return ClockView(id: row.id!, kind: row.kind, moduleID: row.moduleID, title: row.title, link: row.recordLink, unitID: row.unitID,

@@ -302,7 +302,7 @@ public enum DeadlinePages {
     static func widget(_ req: Request) async throws -> Node {
         let principal = try req.caller
         let services = req.fazhi
-        let views = try await ClockService.openClocks(for: principal, services: services, on: req.db)
+        let (open, views) = try await ClockService.nearClocks(for: principal, services: services, on: req.db)
         let overdue = views.filter { $0.result.state == .overdue }.count
         let soon = views.filter { $0.result.warning.severity == 1 }.count
         let paused = views.filter { $0.result.state == .paused }.count
@@ -310,7 +310,7 @@ public enum DeadlinePages {
         let changes = try await ClockService.recentDueChanges(for: principal, since: services.now.addingTimeInterval(-30 * 86400), on: req.db)
         return el("section", [.cls("widget"), .aria("labelledby", "deadlines-heading")], [
             el("h2", [.id("deadlines-heading")], text: "期限预警"),
-            el("p", text: "未办结 \(views.count) 项：已逾期 \(overdue) 项，临期 \(soon) 项，暂停 \(paused) 项。"),
+            el("p", text: "未办结 \(open) 项：已逾期 \(overdue) 项，临期 \(soon) 项，暂停 \(paused) 项。"),
             urgent.isEmpty ? el("p", text: "没有逾期或临期的事项。") : el("ul", [], urgent.map { view in
                 el("li", [], [
                     el("span", [.cls(statusClass(view.result))], text: statusText(view.result)),

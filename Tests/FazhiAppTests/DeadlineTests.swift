@@ -183,6 +183,32 @@ import VaporTesting
 }
 
 /// Clocks are found by their record (table and id), not by the record's URL.
+@Suite struct DashboardClockTests {
+    @Test("the dashboard reads only clocks near their due date, and its counts and first eight equal those of every open clock, on several days")
+    func nearEqualsAll() async throws {
+        try await TestApp.run { t in
+            for login in ["supervisor", "officer.scjg"] {
+                let principal = try await t.principal(login)
+                for step in 0..<4 {
+                    let all = try await ClockService.openClocks(for: principal, services: t.services, on: t.db)
+                    let (open, near) = try await ClockService.nearClocks(for: principal, services: t.services, on: t.db)
+                    #expect(open == all.count, "\(login) day +\(step * 20)")
+                    for state in [ClockState.overdue, .paused] {
+                        #expect(near.filter { $0.result.state == state }.count == all.filter { $0.result.state == state }.count, "\(login) \(state) +\(step * 20)")
+                    }
+                    #expect(near.filter { $0.result.warning.severity == 1 }.count == all.filter { $0.result.warning.severity == 1 }.count)
+                    #expect(near.filter { $0.result.warning != .none }.prefix(8).map(\.id) == all.filter { $0.result.warning != .none }.prefix(8).map(\.id))
+                    if login == "supervisor", step == 0 {
+                        #expect(near.count < all.count, "some open clocks lie beyond the window and are not read")
+                        #expect(all.contains { $0.result.state == .overdue } && all.contains { $0.result.state == .paused })
+                    }
+                    t.time.advance(by: 20 * 86_400)
+                }
+            }
+        }
+    }
+}
+
 @Suite struct ClockRecordTests {
     @Test("a clock is found by its record after its stored link changes; clocks opened before are backfilled from their links")
     func keyedByRecord() async throws {
