@@ -6,11 +6,11 @@ import Foundation
 // mixed rules, random starts over 2019–2026, with a fixed seed so runs are comparable.
 // `swift run -c release fazhi-bench --database URL [--unit CODE] [--year 2025]`: every figure of the
 // province and of one county, each beside the same aggregates written by hand in SQL on the same
-// database in the same run (`FiguresBench`). `--import N` instead imports an N-row penalty ledger
-// into that database (a scratch copy of the demo) and prints its rows/s beside a raw insert.
-// `swift run -c release fazhi-bench --pages [PATH ...]`: the pages under wrk beside `/healthz`, and the
-// server's memory (`PagesBench`). Prints figures; asserts nothing (speed is measured here, never in the
-// test suite).
+// database in the same run (`FiguresBench`). `--import N [--import-database URL]` imports an N-row
+// penalty ledger into a scratch copy of the demo (`--database` if no other is named) and prints its
+// rows/s beside a raw insert. `--pages [--seconds S] [--connections C] [PATH ...]`: the pages under
+// wrk beside `/healthz`, and the server's memory (`PagesBench`). Any of the three can be asked for
+// in one run. Prints figures; asserts nothing (speed is measured here, never in the test suite).
 
 struct SplitMix64 {
     var state: UInt64
@@ -31,28 +31,37 @@ func seconds(_ body: () -> Void) -> Double {
 }
 
 let benchArguments = Array(CommandLine.arguments.dropFirst())
-if benchArguments.first == "--pages" {
-    // `fazhi-bench --pages [--fazhi PATH] [--seconds S] [--connections C] [--user NAME] [PATH ...]`
-    var options = PagesBench.Options(fazhi: URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fazhi").path)
-    var rest = benchArguments.dropFirst()
+// The parts asked for run in one invocation, in this order: figures (`--database`), import
+// (`--import N`, into `--import-database URL`, else into `--database`), pages (`--pages`).
+if benchArguments.contains(where: { ["--database", "--import-database", "--pages"].contains($0) }) {
+    var database: String?, importDatabase: String?, unit: String?, year = 2025, importRows: Int?
+    var pages: PagesBench.Options?
     var paths: [String] = []
+    var rest = benchArguments[...]
     while let argument = rest.popFirst() {
         switch argument {
-        case "--fazhi": options.fazhi = rest.popFirst() ?? options.fazhi
-        case "--seconds": options.seconds = rest.popFirst().flatMap(Int.init).map { min(max($0, 1), 600) } ?? options.seconds
-        case "--connections": options.connections = rest.popFirst().flatMap(Int.init).map { min(max($0, 1), 1_000) } ?? options.connections
-        case "--user": options.user = rest.popFirst() ?? options.user
+        case "--database": database = rest.popFirst()
+        case "--import-database": importDatabase = rest.popFirst()
+        case "--unit": unit = rest.popFirst()
+        case "--year": year = rest.popFirst().flatMap(Int.init).map { min(max($0, 2000), 2100) } ?? year
+        case "--import": importRows = rest.popFirst().flatMap(Int.init).map { min(max($0, 1), 1_000_000) }
+        case "--pages":
+            pages = PagesBench.Options(fazhi: URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fazhi").path)
+        case "--fazhi": if let path = rest.popFirst() { pages?.fazhi = path }
+        case "--seconds": if let value = rest.popFirst().flatMap(Int.init) { pages?.seconds = min(max(value, 1), 600) }
+        case "--connections": if let value = rest.popFirst().flatMap(Int.init) { pages?.connections = min(max(value, 1), 1_000) }
+        case "--user": if let name = rest.popFirst() { pages?.user = name }
         default: paths.append(argument)
         }
     }
-    if !paths.isEmpty { options.paths = paths }
-    try await PagesBench.run(options)
-    exit(0)
-}
-if let index = benchArguments.firstIndex(of: "--database"), index + 1 < benchArguments.count {
-    func option(_ name: String) -> String? { benchArguments.firstIndex(of: name).flatMap { $0 + 1 < benchArguments.count ? benchArguments[$0 + 1] : nil } }
-    try await FiguresBench.run(database: benchArguments[index + 1], unitCode: option("--unit"), year: option("--year").flatMap(Int.init) ?? 2025,
-                               importRows: option("--import").flatMap(Int.init))
+    if let database { try await FiguresBench.run(database: database, unitCode: unit, year: year, importRows: nil) }
+    if let importRows, let target = importDatabase ?? database {
+        try await FiguresBench.run(database: target, unitCode: unit, year: year, importRows: importRows)
+    }
+    if var pages {
+        if !paths.isEmpty { pages.paths = paths }
+        try await PagesBench.run(pages)
+    }
     exit(0)
 }
 
