@@ -50,17 +50,19 @@ public enum Layout {
     }
 
     static func navigation(menu: [MenuEntry], principal: Principal, currentPath: String) -> Node {
-        let visible = menu.filter { principal.has($0.permission) }
-        var sections: [String] = []
-        for entry in visible where !sections.contains(entry.section) { sections.append(entry.section) }
+        // One pass: the sections in the order they first appear, each with its visible entries.
+        var sections: [(name: String, entries: [MenuEntry])] = []
+        for entry in menu where principal.has(entry.permission) {
+            if let index = sections.firstIndex(where: { $0.name == entry.section }) { sections[index].entries.append(entry) } else { sections.append((entry.section, [entry])) }
+        }
         // On a phone the links fold behind a 菜单 button that needs no script: a checkbox and its label.
         return el("nav", [.cls("side"), .aria("label", "主导航")], [
             .void("input", [.type("checkbox"), .id("menu-open"), .cls("menu-toggle"), .aria("controls", "main-nav")]),
             el("label", [Attribute("for", "menu-open"), .cls("menu-button")], text: "菜单"),
             el("div", [.cls("nav-links"), .id("main-nav")], sections.map { section in
                 el("div", [.cls("nav-section")], [
-                    el("h2", text: section),
-                    el("ul", [], visible.filter { $0.section == section }.map { entry in
+                    el("h2", text: section.name),
+                    el("ul", [], section.entries.map { entry in
                         let current = entry.path == "/" ? currentPath == "/" : currentPath.hasPrefix(entry.path)
                         return el("li", [], [link(entry.title, entry.path, current ? [.aria("current", "page")] : [])])
                     }),
