@@ -276,9 +276,9 @@ struct CaseListRow: SQLListRow {
     var status: String
 
     init(row: any SQLRow) throws {
-        id = try row.decode(column: "id", as: UUID.self)
+        id = try row.decodeUUID(column: "id")
         caseNumber = try row.decode(column: "case_number", as: String.self)
-        unitID = try row.decode(column: "unit_id", as: UUID.self)
+        unitID = try row.decodeUUID(column: "unit_id")
         partyMasked = try row.decode(column: "party_masked", as: String.self)
         violation = try row.decode(column: "violation", as: String.self)
         filedOn = try row.decode(column: "filed_on", as: String?.self)

@@ -213,7 +213,7 @@ enum PublicSitePages {
         struct Decision: SQLListRow {
             var id: UUID; var title: String; var case_number: String; var unit_name: String; var party: String; var decided_on: String; var published_on: String
             init(row: any SQLRow) throws {
-                id = try row.decode(column: "id", as: UUID.self)
+                id = try row.decodeUUID(column: "id")
                 title = try row.decode(column: "title", as: String.self)
                 case_number = try row.decode(column: "case_number", as: String.self)
                 unit_name = try row.decode(column: "unit_name", as: String.self)

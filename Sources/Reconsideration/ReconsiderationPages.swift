@@ -143,11 +143,11 @@ enum ReconsiderationPages {
             var id: UUID; var case_number: String; var received_on: String; var applicant_name_masked: String; var respondent_id: UUID
             var act_category: String; var status: String; var outcome: String?
             init(row: any SQLRow) throws {
-                id = try row.decode(column: "id", as: UUID.self)
+                id = try row.decodeUUID(column: "id")
                 case_number = try row.decode(column: "case_number", as: String.self)
                 received_on = try row.decode(column: "received_on", as: String.self)
                 applicant_name_masked = try row.decode(column: "applicant_name_masked", as: String.self)
-                respondent_id = try row.decode(column: "respondent_id", as: UUID.self)
+                respondent_id = try row.decodeUUID(column: "respondent_id")
                 act_category = try row.decode(column: "act_category", as: String.self)
                 status = try row.decode(column: "status", as: String.self)
                 outcome = try row.decode(column: "outcome", as: String?.self)

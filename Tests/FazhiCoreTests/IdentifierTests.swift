@@ -88,6 +88,14 @@ import Testing
         for id in ids {
             #expect(id.text == id.uuidString)
             #expect(UUID(uuidString: id.text) == id)
+            #expect(UUID(text: id.uuidString) == id && UUID(text: id.uuidString.lowercased()) == id)
+        }
+        // What Foundation refuses, the fast reader refuses too.
+        let good = ids[2].uuidString
+        for bad in ["", String(good.dropLast()), good + "0", good.replacingOccurrences(of: "-", with: ""), "G" + good.dropFirst(),
+                    String(good.prefix(8)) + "_" + good.dropFirst(9), "{" + good + "}"] {
+            #expect(UUID(text: bad) == nil, "\(bad)")
+            #expect(UUID(uuidString: bad) == nil, "\(bad)")
         }
     }
 }

@@ -40,4 +40,29 @@ extension UUID {
             }
         }
     }
+
+    /// Reads the 36-character form (either case) without `sscanf`, which Foundation's
+    /// `UUID(uuidString:)` uses on Linux: a list page reads some forty ids. Nil for anything else.
+    public init?(text: some StringProtocol) {
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed: Bool = withUnsafeMutableBytes(of: &bytes) { output in
+            var utf8 = text.utf8.makeIterator()
+            func nibble() -> UInt8? {
+                switch utf8.next() {
+                case let c? where c >= 0x30 && c <= 0x39: return c - 0x30
+                case let c? where c >= 0x41 && c <= 0x46: return c - 0x41 + 10
+                case let c? where c >= 0x61 && c <= 0x66: return c - 0x61 + 10
+                default: return nil
+                }
+            }
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 { guard utf8.next() == UInt8(ascii: "-") else { return false } }
+                guard let high = nibble(), let low = nibble() else { return false }
+                output[index] = high << 4 | low
+            }
+            return utf8.next() == nil
+        }
+        guard parsed else { return nil }
+        self.init(uuid: bytes)
+    }
 }

@@ -86,6 +86,18 @@ public protocol SQLListRow: Sendable {
     init(row: any SQLRow) throws
 }
 
+extension SQLRow {
+    /// A UUID column read as its text and parsed by `UUID(text:)`: SQLite keeps ids as text and
+    /// PostgreSQL sends a `uuid` as text on request, and the driver's own parse goes through `sscanf`.
+    public func decodeUUID(column: String) throws -> UUID {
+        let text = try decode(column: column, as: String.self)
+        guard let id = UUID(text: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "column \(column) is not a UUID: \(text.prefix(40))"))
+        }
+        return id
+    }
+}
+
 extension SQLSelectBuilder {
     /// One page of a list ordered by `key` and then `id`, both descending (an index on
     /// `(key, id)` serves it), from the query's cursor, or from the page number when the link
