@@ -33,7 +33,9 @@ enum OperationsRoutes {
 
 /// Request counters and a latency histogram in the Prometheus text format. Kept in-process and
 /// written by hand: a handful of series does not need a metrics library.
-final class RequestMetrics: AsyncMiddleware, Sendable {
+/// A `Middleware` on futures, not an `AsyncMiddleware`: each async middleware starts a task and
+/// hops off the event loop and back for every request, and this one has no waiting of its own.
+final class RequestMetrics: Middleware, Sendable {
     static let shared = RequestMetrics()
     static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
@@ -47,18 +49,19 @@ final class RequestMetrics: AsyncMiddleware, Sendable {
     private let state = NIOLockedValueBox(State())
     private let started = Date()
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = DispatchTime.now().uptimeNanoseconds
-        let response = try await next.respond(to: req)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let label = "method=\"\(req.method.rawValue)\",status=\"\(response.status.code / 100)xx\""
-        state.withLockedValue { state in
-            state.requests[label, default: 0] += 1
-            state.count += 1
-            state.sum += seconds
-            for (index, bound) in Self.buckets.enumerated() where seconds <= bound { state.bucketCounts[index] += 1 }
+        return next.respond(to: req).map { response in
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let label = "method=\"\(req.method.rawValue)\",status=\"\(response.status.code / 100)xx\""
+            self.state.withLockedValue { state in
+                state.requests[label, default: 0] += 1
+                state.count += 1
+                state.sum += seconds
+                for (index, bound) in Self.buckets.enumerated() where seconds <= bound { state.bucketCounts[index] += 1 }
+            }
+            return response
         }
-        return response
     }
 
     func exposition() -> String {

@@ -107,11 +107,18 @@ public enum Layout {
 
 /// Security headers on every response (docs/security.md, "Sessions and requests"). No page uses
 /// script, so the policy forbids it outright.
-public struct SecurityHeaders: AsyncMiddleware {
+///
+/// This and the other middleware every request passes are `Middleware` on futures, not
+/// `AsyncMiddleware`: an async middleware starts a task and hops off the event loop and back for
+/// every request, and none of these waits for anything on its usual path.
+public struct SecurityHeaders: Middleware {
     public init() {}
 
-    public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: req)
+    public func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).map { response in Self.add(to: response, for: req) }
+    }
+
+    static func add(to response: Response, for req: Request) -> Response {
         response.headers.replaceOrAdd(name: "Content-Security-Policy",
                                       value: "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
@@ -130,16 +137,14 @@ public struct SecurityHeaders: AsyncMiddleware {
 
 /// Turns every error into a clear Chinese answer: RFC 9457 problem+json under `/api`, an HTML page
 /// elsewhere. A denial of a record outside the caller's scope is audited.
-public struct ErrorResponder: AsyncMiddleware {
+public struct ErrorResponder: Middleware {
     public init() {}
 
-    public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: req)
-        } catch let redirect as RedirectTo {
-            return req.redirect(to: redirect.location, redirectType: .normal)
-        } catch {
-            return await render(error, for: req)
+    public func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).flatMapError { error in
+            if let redirect = error as? RedirectTo { return req.eventLoop.makeSucceededFuture(req.redirect(to: redirect.location, redirectType: .normal)) }
+            // Only a failure needs a task: rendering it may write an audit row.
+            return req.eventLoop.makeFutureWithTask { await render(error, for: req) }
         }
     }
 

@@ -235,20 +235,25 @@ public enum Cookies {
 }
 
 /// Resolves the session cookie into a ``Principal`` for page routes; never refuses by itself.
-public struct SessionAuthenticator: AsyncMiddleware {
+/// On futures (see `SecurityHeaders`): a session found in the cache, or no cookie, goes on without a
+/// task; only a lookup in the database starts one.
+public struct SessionAuthenticator: Middleware {
     public init() {}
 
-    public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    public func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let services = req.fazhi
         let config = services.config
-        guard let token = req.cookies[Cookies.session(secure: config.secureCookies)]?.string else { return try await next.respond(to: req) }
+        guard let token = req.cookies[Cookies.session(secure: config.secureCookies)]?.string else { return next.respond(to: req) }
         let hash = SecretToken.hash(token)
         let now = services.now
         if var cached = services.sessionCache.entry(hash, now: now, ttl: config.sessionCacheSeconds, idleMinutes: config.sessionIdleMinutes,
                                                     absoluteHours: config.sessionAbsoluteHours)?.principal {
             cached.ip = req.clientIP
             req.principal = cached
-        } else if let (session, user) = try await AccountService.resolveSession(token: token, services: services, on: req.db) {
+            return next.respond(to: req)
+        }
+        return req.eventLoop.makeFutureWithTask {
+            guard let (session, user) = try await AccountService.resolveSession(token: token, services: services, on: req.db) else { return }
             let principal = try await AccountService.principal(
                 user: user, channel: .session(id: session.id!, csrfToken: session.csrfToken, mustEnrollTOTP: session.mustEnrollTOTP),
                 tokenPermissions: nil, ip: req.clientIP, services: services, on: req.db)
@@ -257,8 +262,7 @@ public struct SessionAuthenticator: AsyncMiddleware {
                 services.sessionCache.store(hash, .init(principal: principal, userID: user.id!, lastSeenAt: session.lastSeenAt, createdAt: session.createdAt,
                                                         storedAt: now), ttl: config.sessionCacheSeconds)
             }
-        }
-        return try await next.respond(to: req)
+        }.flatMap { next.respond(to: req) }
     }
 }
 
