@@ -68,6 +68,8 @@ import Testing
             }
             let pastEnd = try await t.request(browser, .GET, "/enforcement/cases?after=0000-01-01~\(UUID().uuidString)&page=9").body.string
             #expect(Self.caseNumbers(pastEnd).isEmpty && pastEnd.contains("共\(expected.count)条"))
+            let pageTooFar = try await t.request(browser, .GET, "/enforcement/cases?page=9999").body.string
+            #expect(Self.caseNumbers(pageTooFar).isEmpty && pageTooFar.contains("共\(expected.count)条"))
         }
     }
 

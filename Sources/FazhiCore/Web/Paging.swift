@@ -143,8 +143,9 @@ extension SQLSelectBuilder {
         var count = 0
         if let first = raw.first {
             count = try first.decode(column: "fazhi_list_total", as: Int.self)
-        } else if cursor != nil {
-            // An empty page past a cursor (its rows were deleted since): count the filters alone.
+        } else if cursor != nil || request.number > 1 {
+            // An empty page past the end (a cursor whose rows were deleted since, a page number too
+            // high): count the filters alone. An empty first page is an empty list.
             let alone = database.select()
             alone.select = total
             count = try await alone.first(decodingColumn: "n", as: Int.self) ?? 0
