@@ -33,10 +33,8 @@ enum FiguresBench {
 
     /// Peak resident memory of this process (Linux `VmHWM`), in MB.
     static func peakMB() -> String {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "") else { return "—" }
-        return "\(kb / 1024) MB"
+        let peak = PagesBench.memory(of: getpid()).peak
+        return peak > 0 ? "\(peak) MB" : "—"
     }
 
     /// A penalty ledger of `rows` rows imported with every rule replayed (`PenaltyCaseImporter`, one
