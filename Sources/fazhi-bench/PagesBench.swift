@@ -77,7 +77,7 @@ enum PagesBench {
 
         var results: [Result] = []
         for path in [OperationsRoute.healthz.path()] + options.paths {
-            results.append(try load(wrk: wrk, url: base + path, cookie: cookie, options: options))
+            results.append(try load(wrk: wrk, base: base, path: path, cookie: cookie, options: options))
         }
         let loaded = memory(of: server.processIdentifier)
         let floor = results[0].requestsPerSecond
@@ -91,17 +91,16 @@ enum PagesBench {
     }
 
     /// One `wrk` run: `-t2 -cN -dS --latency` with the session cookie.
-    static func load(wrk: String, url: String, cookie: String, options: Options) throws -> Result {
+    static func load(wrk: String, base: String, path: String, cookie: String, options: Options) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = ["-t2", "-c\(options.connections)", "-d\(options.seconds)s", "--latency", "-H", "Cookie: \(cookie)", url]
+        process.arguments = ["-t2", "-c\(options.connections)", "-d\(options.seconds)s", "--latency", "-H", "Cookie: \(cookie)", base + path]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let path = String(url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
         guard let rate = output.firstMatch(of: #/Requests/sec:\s+([\d.]+)/#).flatMap({ Double($0.output.1) }) else {
             throw BenchError("wrk printed no rate for \(path):\n\(output)")
         }
