@@ -228,6 +228,7 @@ public struct PenaltyCaseImporter: Importer {
                                 try await PenaltyCaseService.step(step.action, case: created, by: actor, historicalBreach: row.breach, store: store)
                             }
                         }
+                        if !stepwise { store.endRow(created, by: principal) }
                     } catch let failure as ValidationFailure {
                         problems += failure.errors.map { ImportRowError(row: row.number, column: column, message: "\($0.label)：\($0.message)") }
                     } catch let denied as ScopeDenied {

@@ -10,8 +10,8 @@ import Foundation
 /// replays thousands of rows against `LedgerStore`, which reads each fact once for the whole file
 /// and writes what the steps did in batches. Both run the same `PenaltyCaseService.registerLead`
 /// and `PenaltyCaseService.step`, so an imported case meets the same rules, opens the same clocks
-/// and leaves the same timeline and audit rows as a case recorded by hand
-/// (`PenaltyLedgerReplayTests` compares the two row for row).
+/// and leaves the same timeline as a case recorded by hand, and the same audit entries, folded
+/// into one row per case (`PenaltyLedgerReplayTests` compares the two row for row).
 protocol PenaltyStore: AnyObject {
     var services: FazhiServices { get }
     /// The transaction, for the reads neither store keeps (the discretion benchmarks).
@@ -113,6 +113,8 @@ final class LedgerStore: PenaltyStore {
     private var publications: [EnforcementPublication] = []
     private var clocks: [StatutoryClock] = []
     private var audits: [AuditEntry] = []
+    /// The audit entries of the row being replayed, folded into one by `endRow`.
+    private var rowAudits: [AuditEntry] = []
     /// The open clocks and the current publication of the cases in memory.
     private var openClocks: [String: StatutoryClock] = [:]
     private var currentPublications: [UUID: EnforcementPublication] = [:]
@@ -204,7 +206,7 @@ final class LedgerStore: PenaltyStore {
                                                       rule: kind.rule, calendar: try await calendar(), by: principal, services: services)
         clocks.append(clock)
         openClocks[Self.key(kind.key, row.clockRecord)] = clock
-        audits.append(AuditEntry(event, by: principal.auditActor, at: services.now))
+        rowAudits.append(AuditEntry(event, by: principal.auditActor, at: services.now))
     }
     func recordOnOpen(_ event: ClockEvent, kind: String, record: ClockRecord, by principal: Principal) async throws {
         let key = Self.key(kind, record)
@@ -212,10 +214,24 @@ final class LedgerStore: PenaltyStore {
         guard principal.covers(unitPath: clock.unitPath) else { throw ScopeDenied(entityType: "statutory_clock", entityID: clock.id!.uuidString) }
         let audit = try ClockService.recording(event, on: clock, calendar: try await calendar(), services: services)
         if clock.closed { openClocks[key] = nil }
-        audits.append(AuditEntry(audit, by: principal.auditActor, at: services.now))
+        rowAudits.append(AuditEntry(audit, by: principal.auditActor, at: services.now))
     }
     func audit(_ event: AuditEvent, by actor: AuditActor) async throws {
-        audits.append(AuditEntry(event, by: actor, at: services.now))
+        rowAudits.append(AuditEntry(event, by: actor, at: services.now))
+    }
+
+    /// Ends a ledger row: its steps' and clocks' audit entries become one row for the case
+    /// (`AuditEntry.folded`), appended by `importer`. A historical breach keeps a row of its own,
+    /// as on the platform, so the findings stay searchable in the trail.
+    func endRow(_ row: PenaltyCase, by importer: Principal) {
+        var steps: [AuditEntry] = []
+        for entry in rowAudits {
+            if entry.event.action == PenaltyCaseService.findingAction { audits.append(entry) } else { steps.append(entry) }
+        }
+        let summary = AuditEvent(action: PenaltyCaseService.importedAction, entityType: "penalty_case", entityID: row.id!.uuidString,
+                                 detail: "台账导入\(row.caseNumber)：\(steps.count)项记录，逐项如下")
+        audits.append(AuditEntry.folded(steps, into: summary, by: importer.auditActor, at: services.now))
+        rowAudits.removeAll(keepingCapacity: true)
     }
 
     /// Forgets what a refused row wrote: the file will not land, and the memory is freed.
@@ -226,6 +242,7 @@ final class LedgerStore: PenaltyStore {
         publications.removeAll()
         clocks.removeAll()
         audits.removeAll()
+        rowAudits.removeAll()
         openClocks.removeAll()
         currentPublications.removeAll()
     }

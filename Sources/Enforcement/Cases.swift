@@ -278,6 +278,11 @@ public enum PenaltyAction: Sendable {
 }
 
 public enum PenaltyCaseService {
+    /// The audit action of a step's finding (a historical breach the rules found).
+    public static let findingAction = "enforcement.case-finding"
+    /// The audit action of one case a ledger import replayed: its steps folded into one row.
+    public static let importedAction = "enforcement.case-imported"
+
     static func fail(_ field: String, _ label: String, _ message: String) -> ValidationFailure {
         ValidationFailure(field: field, label: label, message: message)
     }
@@ -414,7 +419,7 @@ public enum PenaltyCaseService {
             record.statement = historicalBreach ?? ""
             record.createdAt = stamp
             try await store.insert(record)
-            try await store.audit(AuditEvent(action: "enforcement.case-finding", entityType: "penalty_case", entityID: row.id!.uuidString,
+            try await store.audit(AuditEvent(action: findingAction, entityType: "penalty_case", entityID: row.id!.uuidString,
                                              detail: AuditEvent.stepDetail(row.caseNumber, on: action.date.description, text: finding)),
                                   by: principal.auditActor)
         }

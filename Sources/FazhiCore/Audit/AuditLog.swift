@@ -403,4 +403,25 @@ public struct AuditEntry: Sendable {
         self.actor = actor
         self.date = date
     }
+
+    /// The entries a ledger import's replay of one record produced, as one row: `summary` on the
+    /// first line, then each entry on its own line (`foldedLine`), in order, nothing left out.
+    /// A file of 20,000 cases would otherwise append some 300,000 rows stamped with the same
+    /// minute, each repeating a timeline line the case keeps anyway (docs/decisions.md, "One audit
+    /// row per imported case").
+    public static func folded(_ entries: [AuditEntry], into event: AuditEvent, by actor: AuditActor, at date: Date) -> AuditEntry {
+        var detail = event.detail
+        for entry in entries {
+            detail += "\n" + foldedLine(action: entry.event.action, entityType: entry.event.entityType, entityID: entry.event.entityID,
+                                        actorName: entry.actor.name, outcome: entry.event.outcome.rawValue, detail: entry.event.detail)
+        }
+        var folded = event
+        folded.detail = detail
+        return AuditEntry(folded, by: actor, at: date)
+    }
+
+    /// One folded entry: what its own row would have said, but for the time and the chain.
+    public static func foldedLine(action: String, entityType: String, entityID: String, actorName: String, outcome: String, detail: String) -> String {
+        "\(action)｜\(entityType):\(entityID)｜\(actorName)｜\(outcome)｜\(detail)"
+    }
 }
