@@ -38,6 +38,9 @@ protocol PenaltyStore: AnyObject {
     func openClock(_ kind: ClockKind, for row: PenaltyCase, start: CivilDate, reason: String, by principal: Principal) async throws
     func recordOnOpen(_ event: ClockEvent, kind: String, record: ClockRecord, by principal: Principal) async throws
     func audit(_ event: AuditEvent, by actor: AuditActor) async throws
+    /// The case as the rules see it (`PenaltyCase.state`), and the state a step left it in.
+    func state(of row: PenaltyCase) -> PenaltyCaseState
+    func remember(_ state: PenaltyCaseState, of row: PenaltyCase)
 }
 
 /// One step on the platform: every read and write goes to the step's transaction at once.
@@ -88,6 +91,8 @@ final class TransactionStore: PenaltyStore {
     func audit(_ event: AuditEvent, by actor: AuditActor) async throws {
         try await AuditLog.append(event, by: actor, at: services.now, on: database)
     }
+    func state(of row: PenaltyCase) -> PenaltyCaseState { row.state }
+    func remember(_ state: PenaltyCaseState, of row: PenaltyCase) {}
 }
 
 /// A ledger import's store. The facts the rules read are loaded once for the whole file (units,
@@ -115,6 +120,9 @@ final class LedgerStore: PenaltyStore {
     private var audits: [AuditEntry] = []
     /// The audit entries of the row being replayed, folded into one by `endRow`.
     private var rowAudits: [AuditEntry] = []
+    /// The state the last step left the row's case in: the next step starts from it instead of
+    /// reading forty model fields back (only `PenaltyCase.apply` changes them in between).
+    private var caseState: (row: PenaltyCase, state: PenaltyCaseState)?
     /// The open clocks and the current publication of the cases in memory.
     private var openClocks: [String: StatutoryClock] = [:]
     private var currentPublications: [UUID: EnforcementPublication] = [:]
@@ -203,7 +211,8 @@ final class LedgerStore: PenaltyStore {
         guard principal.covers(unitPath: row.unitPath) else { throw ScopeDenied(entityType: "unit", entityID: row.unitID.uuidString) }
         let (clock, event) = try ClockService.opening(kind: kind.key, unit: (row.unitID, row.unitPath), title: "\(row.caseNumber) \(kind.rule.title)",
                                                       record: row.clockRecord, start: CivilDateTime(date: start), startReason: reason,
-                                                      rule: kind.rule, calendar: try await calendar(), by: principal, services: services)
+                                                      rule: kind.rule, calendar: try await calendar(), by: principal, services: services,
+                                                      defersLedger: true)
         clocks.append(clock)
         openClocks[Self.key(kind.key, row.clockRecord)] = clock
         rowAudits.append(AuditEntry(event, by: principal.auditActor, at: services.now))
@@ -219,6 +228,11 @@ final class LedgerStore: PenaltyStore {
     func audit(_ event: AuditEvent, by actor: AuditActor) async throws {
         rowAudits.append(AuditEntry(event, by: actor, at: services.now))
     }
+    func state(of row: PenaltyCase) -> PenaltyCaseState {
+        if let caseState, caseState.row === row { return caseState.state }
+        return row.state
+    }
+    func remember(_ state: PenaltyCaseState, of row: PenaltyCase) { caseState = (row, state) }
 
     /// Ends a ledger row: its steps' and clocks' audit entries become one row for the case
     /// (`AuditEntry.folded`), appended by `importer`. A historical breach keeps a row of its own,
@@ -232,6 +246,7 @@ final class LedgerStore: PenaltyStore {
                                  detail: "台账导入\(row.caseNumber)：\(steps.count)项记录，逐项如下")
         audits.append(AuditEntry.folded(steps, into: summary, by: importer.auditActor, at: services.now))
         rowAudits.removeAll(keepingCapacity: true)
+        caseState = nil
     }
 
     /// Forgets what a refused row wrote: the file will not land, and the memory is freed.
@@ -243,6 +258,7 @@ final class LedgerStore: PenaltyStore {
         clocks.removeAll()
         audits.removeAll()
         rowAudits.removeAll()
+        caseState = nil
         openClocks.removeAll()
         currentPublications.removeAll()
     }
@@ -257,6 +273,7 @@ final class LedgerStore: PenaltyStore {
         try await PenaltyCaseEvent.insertAll(events, on: database)
         try await PenaltyCaseFinding.insertAll(findings, on: database)
         try await EnforcementPublication.insertAll(publications, on: database)
+        for clock in clocks { try clock.encodeDeferredLedger() }
         try await StatutoryClock.insertAll(clocks, on: database)
         try await AuditLog.append(audits, on: database)
         discardPending()

@@ -51,7 +51,7 @@ public enum ClockService {
     /// checked that `unit` (id and path; nil when it does not exist) is one the principal may use.
     public static func opening(kind kindKey: String, unit: (id: UUID, path: String)?, title: String?, record: ClockRecord?, start: CivilDateTime?,
                                startReason: String?, fixedDate: CivilDate? = nil, rule override: ClockRule? = nil, calendar: WorkCalendar,
-                               by principal: Principal, services: FazhiServices) throws -> (row: StatutoryClock, audit: AuditEvent) {
+                               by principal: Principal, services: FazhiServices, defersLedger: Bool = false) throws -> (row: StatutoryClock, audit: AuditEvent) {
         var validator = Validator()
         let kind = services.clockKind(kindKey)
         if kind == nil { validator.add("kind", "期限类型", "不是已登记的期限类型") }
@@ -84,6 +84,7 @@ public enum ClockService {
         row.recordID = record?.id.uuidString
         row.unitID = unit.id
         row.unitPath = unit.path
+        row.defersLedger = defersLedger
         try row.store(clock)
         row.dueDate = clock.dueDate(calendar: calendar)?.description
         row.calendarVersion = calendar.version

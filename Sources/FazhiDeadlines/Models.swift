@@ -57,14 +57,34 @@ public final class StatutoryClock: Model, @unchecked Sendable {
 
     public init() {}
 
+    /// The clock `store` was last given: the ledger as it stands, without decoding the JSON again.
+    private var stored: Clock?
+    /// Set by a ledger import for the clocks it collects: `store` keeps the clock in memory only,
+    /// and `encodeDeferredLedger` writes the JSON once, just before the row is inserted. A clock
+    /// that a file's steps open and then extend and complete is encoded once, not three times.
+    var defersLedger = false
+
     public var clock: Clock {
-        get throws { try JSONDecoder().decode(Clock.self, from: Data(ledger.utf8)) }
+        get throws {
+            if let stored { return stored }
+            return try JSONDecoder().decode(Clock.self, from: Data(ledger.utf8))
+        }
     }
 
     func store(_ clock: Clock) throws {
+        stored = clock
+        if !defersLedger { try encodeLedger(clock) }
+    }
+
+    private func encodeLedger(_ clock: Clock) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         ledger = String(decoding: try encoder.encode(clock), as: UTF8.self)
+    }
+
+    /// Writes the ledger a deferring row (`defersLedger`) has kept in memory; nothing for others.
+    public func encodeDeferredLedger() throws {
+        if defersLedger, let stored { try encodeLedger(stored) }
     }
 
     public var recordLink: String { link ?? DeadlineRoute.record.path(id!) }
