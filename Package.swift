@@ -63,6 +63,8 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                // The batch inserts bind SQLite values directly (`BulkInsertable.insertAll`).
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "FazhiCalendar",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

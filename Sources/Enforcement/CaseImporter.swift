@@ -98,7 +98,7 @@ public struct PenaltyCaseImporter: Importer {
             func value(_ header: String) -> String { table.value(cells, header) }
             func error(_ column: String, _ message: String) { errors.append(ImportRowError(row: number, column: column, message: message)) }
             func date(_ header: String) -> CivilDate? {
-                let text = value(header).replacingOccurrences(of: "/", with: "-")
+                let text = value(header).slashesAsDashes
                 if text.isEmpty { return nil }
                 guard let day = CivilDate(text) else { error(header, "“\(text)”不是有效日期（YYYY-MM-DD）"); return nil }
                 return day
@@ -163,7 +163,7 @@ public struct PenaltyCaseImporter: Importer {
             if let closed = date("结案日期") { steps.append((11, .close(on: closed), nil)) }
             if let archived = date("归档日期") { steps.append((12, .archive(on: archived), nil)) }
             var lead: [String: String] = [:]
-            for header in ["案号", "办案单位编码", "当事人", "违法行为", "违法行为发生日期", "发现日期"] { lead[header] = value(header).replacingOccurrences(of: "/", with: "-") }
+            for header in ["案号", "办案单位编码", "当事人", "违法行为", "违法行为发生日期", "发现日期"] { lead[header] = value(header).slashesAsDashes }
             lead["当事人类型"] = kind ?? ""
             lead["危害"] = flag("危害生命健康或金融安全") ? "1" : "0"
             // Steps in the order of the procedure; a date out of that order is the service's to refuse.
@@ -179,7 +179,7 @@ public struct PenaltyCaseImporter: Importer {
         for row in prepared {
             for step in row.steps {
                 if case .file(_, let numbers, _, _, _) = step.action {
-                    certificateNumbers.formUnion(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                    certificateNumbers.formUnion(numbers.map(\.trimmedCell).filter { !$0.isEmpty })
                 }
             }
         }

@@ -315,8 +315,8 @@ public enum PenaltyCaseService {
         let violationText = validator.required(violation, field: "violation", label: "违法行为", maxLength: 500)
         let kind = ["natural", "legal", "other"].contains(partyKind ?? "") ? partyKind! : nil
         if kind == nil { validator.add("partyKind", "当事人类型", "应为自然人、法人或其他组织") }
-        let happened = CivilDate((violationOn ?? "").trimmingCharacters(in: .whitespaces))
-        let discovered = CivilDate((discoveredOn ?? "").trimmingCharacters(in: .whitespaces))
+        let happened = CivilDate((violationOn ?? "").trimmedCell)
+        let discovered = CivilDate((discoveredOn ?? "").trimmedCell)
         if happened == nil { validator.add("violationOn", "违法行为发生（终了）日期", FormFields.dateRule) }
         if discovered == nil { validator.add("discoveredOn", "发现日期", FormFields.dateRule) }
         if let discovered, discovered > today { validator.add("discoveredOn", "发现日期", "不能晚于今天") }
@@ -492,7 +492,7 @@ public enum PenaltyCaseService {
             if let body = try await store.enforcementBody(unitID: row.unitID) {
                 facts.decisionClock = body.penaltyDomain.decisionClock(config: config)
             }
-            for number in Set(numbers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) {
+            for number in Set(numbers.map(\.trimmedCell).filter { !$0.isEmpty }) {
                 guard let certificate = try await store.certificate(number: number) else { continue }
                 var qualified = certificate.valid(on: date.description)
                 if qualified { qualified = try await store.qualified(officerID: certificate.$officer.id, on: date) }

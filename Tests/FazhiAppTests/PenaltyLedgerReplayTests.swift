@@ -1,6 +1,7 @@
 import Enforcement
 import FazhiApp
 import FazhiCore
+import FazhiDeadlines
 import Fluent
 import Foundation
 import SQLKit
@@ -172,6 +173,42 @@ import Testing
             #expect(left.count == right.count, "\(key): \(left.count) rows stepwise, \(right.count) in the batch")
             if let index = (0..<min(left.count, right.count)).first(where: { left[$0] != right[$0] }) {
                 Issue.record("\(key) row \(index) differs:\nstepwise: \(left[index])\nbatch:    \(right[index])")
+            }
+        }
+    }
+}
+
+/// A batch insert (`BulkInsertable.insertAll`, which on SQLite binds the driver's values itself)
+/// stores every kind of value as Fluent's `create` stores it: same type, same value.
+@Suite struct BulkInsertStorageTests {
+    @Test("a batch-inserted clock is stored column for column as Fluent stores the same clock: UUIDs, text, integers, booleans, dates, nulls")
+    func sameStorageAsFluent() async throws {
+        try await TestApp.run { t in
+            let unit = try await t.unit("SFX-SCJG").id!
+            func clock(_ id: UUID) -> StatutoryClock {
+                let row = StatutoryClock()
+                row.id = id; row.kind = "k"; row.moduleID = "m"; row.title = "标题"; row.link = nil; row.recordType = "penalty_cases"
+                row.recordID = unit.uuidString; row.unitID = unit; row.unitPath = "/a/"; row.ledger = "{}"; row.dueDate = "2026-01-02"
+                row.calendarVersion = 3; row.closed = true; row.openedBy = "某"
+                row.createdAt = Date(timeIntervalSince1970: 1_790_000_000.125); row.updatedAt = Date(timeIntervalSince1970: 1_790_000_001.5)
+                return row
+            }
+            let byFluent = UUID.v4(), byBatch = UUID.v4()
+            try await clock(byFluent).create(on: t.db)
+            let batch = clock(byBatch)
+            try await t.db.write { tx in try await StatutoryClock.insertAll([batch], on: tx) }
+            let loaded = try #require(try await StatutoryClock.find(byBatch, on: t.db))
+            #expect(loaded.unitID == unit && loaded.closed && loaded.calendarVersion == 3 && loaded.link == nil && loaded.title == "标题")
+            #expect(loaded.createdAt == Date(timeIntervalSince1970: 1_790_000_000.125))
+            #expect(try await StatutoryClock.query(on: t.db).filter(\.$recordID == unit.uuidString).count() == 2)
+            guard DatabaseFlavor(t.db) == .sqlite else { return }
+            let columns = StatutoryClock.bulkColumns.filter { $0 != "id" }
+            let select = "SELECT " + columns.map { "typeof(\($0)) || ':' || quote(\($0)) AS \($0)" }.joined(separator: ", ") + " FROM statutory_clocks WHERE id = "
+            let sql = t.db.sql
+            let fluentRow = try #require(try await sql.raw(SQLQueryString(select + "'\(byFluent.uuidString)'")).first())
+            let batchRow = try #require(try await sql.raw(SQLQueryString(select + "'\(byBatch.uuidString)'")).first())
+            for column in columns {
+                #expect(try fluentRow.decode(column: column, as: String.self) == batchRow.decode(column: column, as: String.self), "\(column)")
             }
         }
     }

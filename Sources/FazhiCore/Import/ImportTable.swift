@@ -41,6 +41,12 @@ extension String {
         if !first.properties.isWhitespace && !last.properties.isWhitespace { return self }
         return trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// The text with each "/" as "-" (a spreadsheet's 2025/3/1 as 2025-3-1); as it is when it has none.
+    public var slashesAsDashes: String {
+        guard utf8.contains(UInt8(ascii: "/")) else { return self }
+        return String(decoding: utf8.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
+    }
 }
 
 public enum ImportFileError: Error, CustomStringConvertible {

@@ -46,7 +46,7 @@ public struct Validator: Sendable {
 
     /// Trims a required text field and records an error when it is empty or too long.
     public mutating func required(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String {
-        let trimmed = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = (value ?? "").trimmedCell
         if trimmed.isEmpty {
             add(field, label, "不能为空")
         } else if trimmed.count > maxLength {
@@ -57,7 +57,7 @@ public struct Validator: Sendable {
 
     /// Trims an optional text field; nil when it is empty.
     public mutating func optional(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String? {
-        let trimmed = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = (value ?? "").trimmedCell
         if trimmed.isEmpty { return nil }
         if trimmed.count > maxLength { add(field, label, "不能超过\(maxLength)个字符") }
         return trimmed
