@@ -186,7 +186,7 @@ final class LedgerStore: PenaltyStore {
         workCalendar = loaded
         return loaded
     }
-    private static func key(_ kind: String, _ record: ClockRecord) -> String { "\(record.type)|\(record.id.uuidString)|\(kind)" }
+    private static func key(_ kind: String, _ record: ClockRecord) -> String { record.type + "|" + record.id.text + "|" + kind }
     func openClock(kind: String, record: ClockRecord) async throws -> StatutoryClock? { openClocks[Self.key(kind, record)] }
     func currentPublication(caseID: UUID) async throws -> EnforcementPublication? { currentPublications[caseID] }
 

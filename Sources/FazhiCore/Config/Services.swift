@@ -37,8 +37,12 @@ public struct FazhiServices: Sendable {
     public var cipher: PersonalDataCipher
     public var access: AccessPolicy
     public var metrics: MetricsRegistry
-    public var modules: [FazhiModule]
+    public var modules: [FazhiModule] {
+        didSet { clockKindIndex = Self.index(clockKindsOf: modules) }
+    }
     public var clock: AppClock
+    /// `clockKind(_:)`'s table: a ledger import looks a kind up for every clock event it replays.
+    private var clockKindIndex: [String: ClockKind]
     /// The working-day calendar last loaded from the database, per application.
     public let calendarCache = CalendarCache()
     /// Resolved session cookies for a few seconds (`AppConfig.sessionCacheSeconds`).
@@ -56,6 +60,7 @@ public struct FazhiServices: Sendable {
         self.access = AccessPolicy(modules: modules)
         self.metrics = MetricsRegistry(modules: modules, roundingOverrides: config.metricRounding)
         self.modules = modules
+        self.clockKindIndex = Self.index(clockKindsOf: modules)
         self.clock = clock
         self.publicCheckLimiter = RateLimiter(limit: config.publicChecksPerMinute, window: 60)
         self.publicCommentLimiter = RateLimiter(limit: config.publicCommentsPerHour, window: 3600)
@@ -69,7 +74,14 @@ public struct FazhiServices: Sendable {
 
     public var clockKinds: [ClockKind] { modules.flatMap(\.clockKinds) }
 
-    public func clockKind(_ key: String) -> ClockKind? { clockKinds.first { $0.key == key } }
+    public func clockKind(_ key: String) -> ClockKind? { clockKindIndex[key] }
+
+    /// Each key's first kind in module order, as a search of `clockKinds` finds it.
+    private static func index(clockKindsOf modules: [FazhiModule]) -> [String: ClockKind] {
+        var index: [String: ClockKind] = [:]
+        for kind in modules.flatMap(\.clockKinds) where index[kind.key] == nil { index[kind.key] = kind }
+        return index
+    }
 
     /// A province's setting (🏷) of a module's rule, or its default; bounded by the setting's range.
     public func rule(_ setting: RuleSetting) -> Int {
