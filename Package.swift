@@ -63,8 +63,9 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),
-                // The batch inserts bind SQLite values directly (`BulkInsertable.insertAll`).
+                // The batch inserts bind SQLite values directly and COPY into PostgreSQL (`BulkInsertable.insertAll`).
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "FazhiCalendar",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

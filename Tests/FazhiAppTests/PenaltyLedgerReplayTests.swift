@@ -178,19 +178,19 @@ import Testing
     }
 }
 
-/// A batch insert (`BulkInsertable.insertAll`, which on SQLite binds the driver's values itself)
-/// stores every kind of value as Fluent's `create` stores it: same type, same value.
+/// A batch insert (`BulkInsertable.insertAll`, which binds SQLite's values itself and COPYs into
+/// PostgreSQL) stores every kind of value as Fluent's `create` stores it: same type, same value.
 @Suite struct BulkInsertStorageTests {
-    @Test("a batch-inserted clock is stored column for column as Fluent stores the same clock: UUIDs, text, integers, booleans, dates, nulls")
+    @Test("a batch-inserted clock is stored column for column as Fluent stores the same clock: UUIDs, text with tabs and line breaks, integers, booleans, dates, nulls")
     func sameStorageAsFluent() async throws {
         try await TestApp.run { t in
             let unit = try await t.unit("SFX-SCJG").id!
             func clock(_ id: UUID) -> StatutoryClock {
                 let row = StatutoryClock()
-                row.id = id; row.kind = "k"; row.moduleID = "m"; row.title = "标题"; row.link = nil; row.recordType = "penalty_cases"
+                row.id = id; row.kind = "k"; row.moduleID = "m"; row.title = "标题\t制表\n换行\r回车\\反斜杠"; row.link = nil; row.recordType = "penalty_cases"
                 row.recordID = unit.uuidString; row.unitID = unit; row.unitPath = "/a/"; row.ledger = "{}"; row.dueDate = "2026-01-02"
                 row.calendarVersion = 3; row.closed = true; row.openedBy = "某"
-                row.createdAt = Date(timeIntervalSince1970: 1_790_000_000.125); row.updatedAt = Date(timeIntervalSince1970: 1_790_000_001.5)
+                row.createdAt = Date(timeIntervalSince1970: 1_790_000_000.123457); row.updatedAt = Date(timeIntervalSince1970: 1_790_000_001.5)
                 return row
             }
             let byFluent = UUID.v4(), byBatch = UUID.v4()
@@ -198,12 +198,15 @@ import Testing
             let batch = clock(byBatch)
             try await t.db.write { tx in try await StatutoryClock.insertAll([batch], on: tx) }
             let loaded = try #require(try await StatutoryClock.find(byBatch, on: t.db))
-            #expect(loaded.unitID == unit && loaded.closed && loaded.calendarVersion == 3 && loaded.link == nil && loaded.title == "标题")
-            #expect(loaded.createdAt == Date(timeIntervalSince1970: 1_790_000_000.125))
+            #expect(loaded.unitID == unit && loaded.closed && loaded.calendarVersion == 3 && loaded.link == nil && loaded.title == "标题\t制表\n换行\r回车\\反斜杠")
+            #expect(abs(loaded.createdAt.timeIntervalSince1970 - 1_790_000_000.123457) < 0.000_002)
             #expect(try await StatutoryClock.query(on: t.db).filter(\.$recordID == unit.uuidString).count() == 2)
-            guard DatabaseFlavor(t.db) == .sqlite else { return }
             let columns = StatutoryClock.bulkColumns.filter { $0 != "id" }
-            let select = "SELECT " + columns.map { "typeof(\($0)) || ':' || quote(\($0)) AS \($0)" }.joined(separator: ", ") + " FROM statutory_clocks WHERE id = "
+            // SQLite: each value's storage class and literal; PostgreSQL: each value as text
+            // (timestamps to the microsecond), or null.
+            let select = "SELECT " + columns.map {
+                DatabaseFlavor(t.db) == .sqlite ? "typeof(\($0)) || ':' || quote(\($0)) AS \($0)" : "COALESCE(\($0)::text, 'NULL') AS \($0)"
+            }.joined(separator: ", ") + " FROM statutory_clocks WHERE id = "
             let sql = t.db.sql
             let fluentRow = try #require(try await sql.raw(SQLQueryString(select + "'\(byFluent.uuidString)'")).first())
             let batchRow = try #require(try await sql.raw(SQLQueryString(select + "'\(byBatch.uuidString)'")).first())

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
@@ -38,6 +39,53 @@ public enum BulkValue: Sendable {
         }
     }
 
+    /// The value in PostgreSQL's COPY text format: `\\N` for null, `t`/`f`, a timestamp in UTC to the
+    /// microsecond (truncated as PostgresNIO's binary encoding truncates it), text with backslash,
+    /// tab, line feed and carriage return escaped (`BulkInsertStorageTests` reads them back).
+    func writeCopyText(into buffer: inout ByteBuffer) {
+        switch self {
+        case .null: buffer.writeStaticString("\\N")
+        case .bool(let value): buffer.writeStaticString(value ? "t" : "f")
+        case .int(let value): buffer.writeString(String(value))
+        case .uuid(let value): buffer.writeString(value.text)
+        case .date(let value): buffer.writeString(Self.copyTimestamp(value))
+        case .text(let value):
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+                default: buffer.writeInteger(byte)
+                }
+            }
+        }
+    }
+
+    /// `2026-11-26 21:11:50.123456+00`.
+    static func copyTimestamp(_ date: Date) -> String {
+        // PostgresNIO sends microseconds since 2000-01-01, truncated toward zero.
+        let micros = Int64(date.timeIntervalSince(Date(timeIntervalSince1970: 946_684_800)) * 1_000_000) + 946_684_800_000_000
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let clock = seconds - days * 86_400
+        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let micro = String(fraction)
+        return "\(year)-\(two(month))-\(two(day)) \(two(clock / 3_600)):\(two(clock / 60 % 60)):\(two(clock % 60))."
+            + String(repeating: "0", count: 6 - micro.count) + micro + "+00"
+    }
+
     var expression: any SQLExpression {
         switch self {
         case .text(let value): SQLBind(value)
@@ -74,6 +122,34 @@ extension BulkInsertable {
                 let statement = head + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
                 try await sqlite.query(statement, binds) { _ in }
             }
+            return
+        }
+        // On PostgreSQL, COPY: the rows as text in one stream, parsed by the server without a plan
+        // per statement or a bind per value.
+        if DatabaseFlavor(database) == .postgres, let postgres = database as? any PostgresDatabase {
+            let logger = database.logger
+            try await postgres.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    try await connection.copyFrom(table: schema, columns: columns, format: .text(.init()), logger: logger) { writer in
+                        var buffer = ByteBuffer()
+                        buffer.reserveCapacity(1 << 20)
+                        for row in rows {
+                            let values = row.bulkValues
+                            precondition(values.count == columns.count, "\(schema): \(values.count) values for \(columns.count) columns")
+                            for (index, value) in values.enumerated() {
+                                if index > 0 { buffer.writeStaticString("\t") }
+                                value.writeCopyText(into: &buffer)
+                            }
+                            buffer.writeStaticString("\n")
+                            if buffer.readableBytes >= 1 << 20 {
+                                try await writer.write(buffer)
+                                buffer.clear()
+                            }
+                        }
+                        if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                    }
+                }
+            }.get()
             return
         }
         let sql = database.sql
