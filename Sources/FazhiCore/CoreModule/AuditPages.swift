@@ -95,7 +95,9 @@ enum AuditPages {
             let page = try await AuditEntryQueries.page(filter, page: PageRequest(number: query.page, size: 50), on: req.db)
             let rows: [[Node]] = page.items.map { row in
                 [.text(String(row.seq)), .text(row.occurredAt), .text(row.actorName), .text(row.ip), el("code", text: row.action),
-                 .text(row.entityType + (row.entityID.isEmpty ? "" : " " + row.entityID)), .text(row.outcome), .text(row.detail)]
+                 .text(row.entityType + (row.entityID.isEmpty ? "" : " " + row.entityID)), .text(row.outcome),
+                 // An imported case's row lists its steps a line each (`AuditEntry.folded`).
+                 row.detail.contains("\n") ? el("span", [.cls("lines")], text: row.detail) : .text(row.detail)]
             }
             var exportQuery = query
             exportQuery.path = CoreRoute.auditExportCsv.path()

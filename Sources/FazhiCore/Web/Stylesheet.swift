@@ -19,7 +19,7 @@ public enum Stylesheet {
     main{flex:1;min-width:0;padding:1.2rem 2rem;max-width:72rem}
     .menu-toggle,.menu-button{display:none}
     .menu-toggle:focus+.menu-button{outline:3px solid var(--focus);outline-offset:2px}
-    pre{white-space:pre-wrap;overflow-wrap:anywhere}td,dd{overflow-wrap:anywhere}
+    pre{white-space:pre-wrap;overflow-wrap:anywhere}td,dd{overflow-wrap:anywhere}.lines{white-space:pre-line}
     h1{font-size:1.5rem;margin-top:0}
     .table-wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}
     caption{text-align:left;color:var(--muted);padding:.3rem 0}
