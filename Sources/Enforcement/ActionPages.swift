@@ -172,8 +172,12 @@ enum ActionMetrics {
     /// of a statement per kind (issue 16; the same rows `actions(_:_:_:by:)` lists).
     static func decidedByKind(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
         try await MetricFamilyCache.counts("enforcement.actions-decided", scope: scope) {
+            // For one county, SQLite's planner takes the (kind, decided_on) index and reads every
+            // county's year; `+decided_on` leaves it the unit-path index, the county's rows alone
+            // (province dataset: 60–85 ms → 3 ms a year in the sqlite3 shell).
+            let decided: any SQLExpression = scope.unitPath != nil && DatabaseFlavor(db) == .sqlite ? SQLRaw("+decided_on") : SQLColumn("decided_on")
             var select = db.sql.select().column("kind").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(EnforcementAction.schema)
-                .where("decided_on", .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where("decided_on", .lessThan, SQLBind("\(scope.year + 1)-01-01"))
+                .where(decided, .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where(decided, .lessThan, SQLBind("\(scope.year + 1)-01-01"))
             if let path = scope.unitPath { select = select.where("unit_path", .like, SQLBind(path + "%")) }
             var counts: [String: Int] = [:]
             for row in try await select.groupBy("kind").all() {
