@@ -1,3 +1,4 @@
+import FazhiCalendar
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -70,19 +71,9 @@ public enum BulkValue: Sendable {
         let fraction = micros - seconds * 1_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let clock = seconds - days * 86_400
-        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let micro = String(fraction)
-        return "\(year)-\(two(month))-\(two(day)) \(two(clock / 3_600)):\(two(clock / 60 % 60)):\(two(clock % 60))."
+        return "\(CivilDate(dayNumber: Int32(days))) \(two(clock / 3_600)):\(two(clock / 60 % 60)):\(two(clock % 60))."
             + String(repeating: "0", count: 6 - micro.count) + micro + "+00"
     }
 
