@@ -182,7 +182,8 @@ import VaporTesting
     }
 }
 
-/// Clocks are found by their record (table and id), not by the record's URL.
+/// The dashboard's deadline card reads only the clocks near their due date (`nearClocks`), and
+/// shows what reading every open clock would show.
 @Suite struct DashboardClockTests {
     @Test("the dashboard reads only clocks near their due date, and its counts and first eight equal those of every open clock, on several days")
     func nearEqualsAll() async throws {
@@ -209,6 +210,7 @@ import VaporTesting
     }
 }
 
+/// Clocks are found by their record (table and id), not by the record's URL.
 @Suite struct ClockRecordTests {
     @Test("a clock is found by its record after its stored link changes; clocks opened before are backfilled from their links")
     func keyedByRecord() async throws {
