@@ -106,9 +106,7 @@ extension BulkInsertable {
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(chunk.count * columns.count)
                 for row in chunk {
-                    let values = row.bulkValues
-                    precondition(values.count == columns.count, "\(schema): \(values.count) values for \(columns.count) columns")
-                    for value in values { binds.append(value.sqliteData) }
+                    for value in row.checkedBulkValues { binds.append(value.sqliteData) }
                 }
                 let statement = head + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
                 try await sqlite.query(statement, binds) { _ in }
@@ -125,9 +123,7 @@ extension BulkInsertable {
                         var buffer = ByteBuffer()
                         buffer.reserveCapacity(1 << 20)
                         for row in rows {
-                            let values = row.bulkValues
-                            precondition(values.count == columns.count, "\(schema): \(values.count) values for \(columns.count) columns")
-                            for (index, value) in values.enumerated() {
+                            for (index, value) in row.checkedBulkValues.enumerated() {
                                 if index > 0 { buffer.writeStaticString("\t") }
                                 value.writeCopyText(into: &buffer)
                             }
@@ -147,11 +143,17 @@ extension BulkInsertable {
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             var insert = sql.insert(into: schema).columns(columns)
             for row in rows[start..<min(start + perStatement, rows.count)] {
-                let values = row.bulkValues
-                precondition(values.count == columns.count, "\(schema): \(values.count) values for \(columns.count) columns")
-                insert = insert.values(values.map(\.expression))
+                insert = insert.values(row.checkedBulkValues.map(\.expression))
             }
             try await insert.run()
         }
+    }
+
+    /// The row's values, one per column, or a crash naming the model whose columns and values
+    /// disagree (a programming error that `BulkInsertTests` catches first).
+    var checkedBulkValues: [BulkValue] {
+        let values = bulkValues
+        precondition(values.count == Self.bulkColumns.count, "\(Self.schema): \(values.count) values for \(Self.bulkColumns.count) columns")
+        return values
     }
 }
