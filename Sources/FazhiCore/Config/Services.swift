@@ -78,9 +78,7 @@ public struct FazhiServices: Sendable {
 
     /// Each key's first kind in module order, as a search of `clockKinds` finds it.
     private static func index(clockKindsOf modules: [FazhiModule]) -> [String: ClockKind] {
-        var index: [String: ClockKind] = [:]
-        for kind in modules.flatMap(\.clockKinds) where index[kind.key] == nil { index[kind.key] = kind }
-        return index
+        Dictionary(modules.flatMap(\.clockKinds).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// A province's setting (🏷) of a module's rule, or its default; bounded by the setting's range.
