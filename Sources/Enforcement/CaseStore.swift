@@ -120,6 +120,8 @@ final class LedgerStore: PenaltyStore {
     private var audits: [AuditEntry] = []
     /// The audit entries of the row being replayed, folded into one by `endRow`.
     private var rowAudits: [AuditEntry] = []
+    /// The kind of each clock the row opened, by its id: `endRow` names a clock by its kind.
+    private var rowClockKinds: [String: String] = [:]
     /// The state the last step left the row's case in: the next step starts from it instead of
     /// reading forty model fields back (only `PenaltyCase.apply` changes them in between).
     private var caseState: (row: PenaltyCase, state: PenaltyCaseState)?
@@ -215,6 +217,7 @@ final class LedgerStore: PenaltyStore {
                                                       defersLedger: true)
         clocks.append(clock)
         openClocks[Self.key(kind.key, row.clockRecord)] = clock
+        rowClockKinds[clock.id!.uuidString] = kind.key
         rowAudits.append(AuditEntry(event, by: principal.auditActor, at: services.now))
     }
     func recordOnOpen(_ event: ClockEvent, kind: String, record: ClockRecord, by principal: Principal) async throws {
@@ -237,15 +240,24 @@ final class LedgerStore: PenaltyStore {
     /// Ends a ledger row: its steps' and clocks' audit entries become one row for the case
     /// (`AuditEntry.folded`), appended by `importer`. A historical breach keeps a row of its own,
     /// as on the platform, so the findings stay searchable in the trail.
+    ///
+    /// In the folded lines an entry's entity is named relative to the case: the case itself by
+    /// nothing (it is the row's entity), each of its clocks by its kind (a case has one clock of a
+    /// kind). The lines then carry no random ids, whose runs of digits the trail's scan for
+    /// personal data would read as telephone numbers (`AuditPersonalDataTests`).
     func endRow(_ row: PenaltyCase, by importer: Principal) {
         var steps: [AuditEntry] = []
-        for entry in rowAudits {
-            if entry.event.action == PenaltyCaseService.findingAction { audits.append(entry) } else { steps.append(entry) }
+        let caseID = row.id!.uuidString
+        for var entry in rowAudits {
+            if entry.event.action == PenaltyCaseService.findingAction { audits.append(entry); continue }
+            if entry.event.entityID == caseID { entry.event.entityID = "" } else if let kind = rowClockKinds[entry.event.entityID] { entry.event.entityID = kind }
+            steps.append(entry)
         }
         let summary = AuditEvent(action: PenaltyCaseService.importedAction, entityType: "penalty_case", entityID: row.id!.uuidString,
                                  detail: "台账导入\(row.caseNumber)：\(steps.count)项记录，逐项如下")
         audits.append(AuditEntry.folded(steps, into: summary, by: importer.auditActor, at: services.now))
         rowAudits.removeAll(keepingCapacity: true)
+        rowClockKinds.removeAll(keepingCapacity: true)
         caseState = nil
     }
 
@@ -258,6 +270,7 @@ final class LedgerStore: PenaltyStore {
         clocks.removeAll()
         audits.removeAll()
         rowAudits.removeAll()
+        rowClockKinds.removeAll()
         caseState = nil
         openClocks.removeAll()
         currentPublications.removeAll()

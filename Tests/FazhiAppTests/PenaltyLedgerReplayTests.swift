@@ -98,7 +98,8 @@ import Testing
 
     /// The step-by-step replay's audit rows as the batch folds them: from each case's lead to the
     /// next, findings as rows of their own, then the rest as one `enforcement.case-imported` row
-    /// whose first line (the summary) is left out here and checked by the caller.
+    /// whose first line (the summary) is left out here and checked by the caller. In a folded line
+    /// the case is named by nothing and a clock by its kind (`LedgerStore.endRow`).
     static func folded(_ rows: [String]) -> [String] {
         var result: [String] = [], group: [String] = [], caseName = ""
         func close() {
@@ -113,14 +114,17 @@ import Testing
             case "enforcement.case-lead":
                 close()
                 caseName = String(fields[1].dropFirst("penalty_case:".count))
-                group.append(row)
+                group.append(([fields[0], "penalty_case:"] + fields[2...]).joined(separator: "｜"))
             case "enforcement.case-import":
                 close()
                 result.append(row)
             case PenaltyCaseService.findingAction:
                 result.append(row)
             default:
-                group.append(row)
+                var relative = fields
+                if fields[1].hasPrefix("penalty_case:case:") { relative[1] = "penalty_case:" }
+                if fields[1].hasPrefix("statutory_clock:clock:") { relative[1] = "statutory_clock:" + (fields[1].split(separator: ":").last.map(String.init) ?? "") }
+                group.append(relative.joined(separator: "｜"))
             }
         }
         close()
