@@ -117,7 +117,7 @@ struct MetricsCommand: AsyncCommand {
             guard let unit = try await UnitService.find(code: code, on: app.db) else { throw CommandFailure("找不到编码为“\(code)”的单位") }
             scope = MetricScope(year: year, unitPath: unit.path, unitName: unit.name)
         }
-        let results = try await app.fazhi.metrics.evaluateAll(scope: scope, on: app.db)
+        let results = try await app.fazhi.metrics.evaluateAll(scope: scope, on: app.figureDatabases())
         if signature.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

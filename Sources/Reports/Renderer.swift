@@ -164,22 +164,36 @@ public enum ReportRenderer {
 
     /// The figures a text uses, for a year and a unit subtree, evaluated live.
     public static func evaluate(_ text: String, scope: MetricScope, registry: MetricsRegistry, on db: any Database) async throws -> [MetricResult] {
-        // One read per figure family for the whole report, trends included (`MetricFamilyCache`).
-        if MetricFamilyCache.current == nil {
-            return try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) { try await evaluate(text, scope: scope, registry: registry, on: db) }
-        }
-        var results: [MetricResult] = []
+        try await evaluate(text, scope: scope, registry: registry, on: [db])
+    }
+
+    /// The same, spread over several database handles (`Request.figureDatabases`); one handle (a
+    /// transaction's) evaluates them one by one.
+    public static func evaluate(_ text: String, scope: MetricScope, registry: MetricsRegistry, on databases: [any Database]) async throws -> [MetricResult] {
+        // One read per figure family for the whole report, trends included (`MetricFamilyCache`),
+        // all the report's figures and trend years in one evaluation.
+        var jobs: [MetricJob] = []
         for key in keys(in: text) {
             guard let definition = registry.definition(key) else { continue }
-            results.append(try await registry.evaluate(definition, scope: scope, on: db))
+            jobs.append(MetricJob(definition: definition, scope: scope))
         }
+        let plain = jobs.count
+        var trends: [String] = []
         for key in trendKeys(in: text) {
             guard let definition = registry.definition(key) else { continue }
-            var years: [MetricResult] = []
+            trends.append(key)
             for year in (scope.year - trendYears + 1)...scope.year {
-                var result = try await registry.evaluate(definition, scope: MetricScope(year: year, unitPath: scope.unitPath, unitName: scope.unitName), on: db)
-                result.key = trendKey(key, year)
-                years.append(result)
+                jobs.append(MetricJob(definition: definition, scope: MetricScope(year: year, unitPath: scope.unitPath, unitName: scope.unitName)))
+            }
+        }
+        let evaluated = try await registry.evaluate(jobs, on: databases)
+        var results = Array(evaluated.prefix(plain))
+        for (index, key) in trends.enumerated() {
+            let start = plain + index * trendYears
+            let years = evaluated[start..<start + trendYears].enumerated().map { offset, result in
+                var result = result
+                result.key = trendKey(key, scope.year - trendYears + 1 + offset)
+                return result
             }
             results += withoutDataBeforeRecords(years)
         }

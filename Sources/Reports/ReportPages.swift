@@ -50,7 +50,7 @@ enum ReportPages {
         })
         router.page(.GET, ReportRoute.export, permission: ReportPermissions.read) { req async throws -> Response in
             let row = try await ReportService.find(try req.parameters.require("id", as: UUID.self), for: try req.caller, on: req.db)
-            let report = try await ReportService.render(row, services: req.fazhi, on: req.db)
+            let report = try await ReportService.render(row, services: req.fazhi, on: req.db, figureDatabases: req.figureDatabases)
             let format = req.query[String.self, at: "format"] ?? "docx"
             let (data, type, suffix): (Data, HTTPMediaType, String)
             switch format {
@@ -143,7 +143,7 @@ enum ReportPages {
     static func show(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let row = try await ReportService.find(try req.parameters.require("id", as: UUID.self), for: principal, on: req.db)
-        let report = try await ReportService.render(row, services: req.fazhi, on: req.db)
+        let report = try await ReportService.render(row, services: req.fazhi, on: req.db, figureDatabases: req.figureDatabases)
         let missing = report.figures.filter { $0.value == nil }
         var content: [Node] = [
             UI.errorSummary(failure),
@@ -223,7 +223,7 @@ enum ReportPages {
         guard let id = req.parameters.get("id", as: UUID.self), let row = try await AnnualReport.find(id, on: req.db), row.reportStatus == .published else {
             return publicPage(req, title: "未找到", status: .notFound, [el("p", text: "没有这份已公开的报告。"), link("返回", PortalRoute.reports.path())])
         }
-        let report = try await ReportService.render(row, services: req.fazhi, on: req.db)
+        let report = try await ReportService.render(row, services: req.fazhi, on: req.db, figureDatabases: req.figureDatabases)
         return publicPage(req, title: report.title, [el("article", [.cls("report")], ReportFormats.html(report, linked: false))])
     }
 }
@@ -253,7 +253,7 @@ struct ReportCommand: AsyncCommand {
         guard let kind = ReportKind(rawValue: signature.type ?? ReportKind.ruleOfLaw.rawValue) else { throw CommandFailure("--type：应为 rule-of-law 或 disclosure") }
         // Progress on standard error (a PDF through LibreOffice takes a while); standard output gets the answer.
         let progress = ProgressReporter(title: "生成报告", total: format == "pdf" ? 3 : 2)
-        let report = try await ReportService.render(year: year, unitCode: signature.unit, kind: kind, services: app.fazhi, on: app.db)
+        let report = try await ReportService.render(year: year, unitCode: signature.unit, kind: kind, services: app.fazhi, on: app.db, figureDatabases: app.figureDatabases())
         progress.step("计算数字（\(report.figures.count)项）")
         if format == "pdf" { progress.step("排版") }
         let data: Data

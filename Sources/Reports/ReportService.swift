@@ -170,13 +170,14 @@ public enum ReportService {
     }
 
     /// The report as printed: frozen figures once approved, live ones before.
-    public static func render(_ row: AnnualReport, services: FazhiServices, on db: any Database) async throws -> RenderedReport {
+    /// `figureDatabases`: handles the live figures are spread over (`Request.figureDatabases`); none, `db` alone.
+    public static func render(_ row: AnnualReport, services: FazhiServices, on db: any Database, figureDatabases: [any Database] = []) async throws -> RenderedReport {
         let figures: [MetricResult]
         if let frozen = row.frozen {
             figures = frozen
         } else {
             figures = try await ReportRenderer.evaluate(row.text, scope: MetricScope(year: row.year, unitPath: row.unitPath, unitName: row.unitName),
-                                                        registry: services.metrics, on: db)
+                                                        registry: services.metrics, on: figureDatabases.isEmpty ? [db] : figureDatabases)
         }
         let code = try await OrgUnit.find(row.unitID, on: db)?.code
         let date = (row.approvedOn ?? CivilDateTime(services.now).date.description)
@@ -185,7 +186,8 @@ public enum ReportService {
     }
 
     /// The CLI's report: the stored one for the year and unit if any, otherwise the template with live figures.
-    public static func render(year: Int, unitCode: String?, kind: ReportKind = .ruleOfLaw, services: FazhiServices, on db: any Database) async throws -> RenderedReport {
+    public static func render(year: Int, unitCode: String?, kind: ReportKind = .ruleOfLaw, services: FazhiServices, on db: any Database,
+                              figureDatabases: [any Database] = []) async throws -> RenderedReport {
         var unit: OrgUnit?
         if let unitCode {
             unit = try await UnitService.find(code: unitCode, on: db)
@@ -196,11 +198,11 @@ public enum ReportService {
         }
         guard let unit else { throw CommandFailure("没有单位，请先导入单位") }
         if let stored = try await AnnualReport.query(on: db).filter(\.$year == year).filter(\.$unitID == unit.id!).filter(\.$kind == kind.rawValue).first() {
-            return try await render(stored, services: services, on: db)
+            return try await render(stored, services: services, on: db, figureDatabases: figureDatabases)
         }
         let text = try await template(kind, on: db).text
         let scope = MetricScope(year: year, unitPath: unitCode == nil ? nil : unit.path, unitName: unit.name)
-        let figures = try await ReportRenderer.evaluate(text, scope: scope, registry: services.metrics, on: db)
+        let figures = try await ReportRenderer.evaluate(text, scope: scope, registry: services.metrics, on: figureDatabases.isEmpty ? [db] : figureDatabases)
         return ReportRenderer.render(text: text, figures: figures, title: kind.title(unitName: unit.name, year: year), number: nil, unitName: unit.name,
                                      unitCode: unitCode, year: year, date: ReportFormats.chineseDate(CivilDateTime(services.now).date.description))
     }

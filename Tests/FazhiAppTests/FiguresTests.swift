@@ -1,6 +1,9 @@
 import FazhiCore
+import Fluent
 import Foundation
+import Reports
 import Testing
+import Vapor
 
 /// The records behind a figure are read a page at a time (`MetricRecords`), in a stable order.
 @Suite struct FiguresTests {
@@ -34,6 +37,32 @@ import Testing
             let (supervisor, _) = try await t.login("supervisor")
             let page = try await t.request(supervisor, .GET, "/figures/enforcement.penalty-decisions?year=2025&page=1").body.string
             #expect(page.contains("所依据的记录（共") && page.contains("第1/1页"))
+        }
+    }
+
+    @Test("figures spread over several database handles are the figures one by one: every figure for a county and the whole installation, and a report's figures with its trends, in the same order")
+    func spreadOverHandles() async throws {
+        try await TestApp.run { t in
+            let government = try await t.unit("SFX-GOV")
+            // Three handles, on the event loops in turn (two loops or one, the handles are separate).
+            let loops = Array(t.app.eventLoopGroup.makeIterator())
+            let handles = (0..<3).compactMap { t.app.databases.database(logger: t.app.logger, on: loops[$0 % loops.count]) }
+            #expect(handles.count == 3)
+            func lines(_ results: [MetricResult]) -> [String] {
+                results.map { "\($0.key) \($0.value ?? "—") \($0.numerator ?? -1)/\($0.denominator ?? -1) \($0.previousValue ?? "—") \($0.yearOverYear ?? "—")" }
+            }
+            for scope in [MetricScope(year: 2025, unitPath: government.path, unitName: government.name), MetricScope(year: 2025, unitPath: nil, unitName: "全部")] {
+                let oneByOne = try await t.services.metrics.evaluateAll(scope: scope, on: t.db)
+                let spread = try await t.services.metrics.evaluateAll(scope: scope, on: handles)
+                #expect(oneByOne.count == t.services.metrics.definitions.count)
+                #expect(lines(spread) == lines(oneByOne), "\(scope.unitName)")
+                #expect(oneByOne.contains { ($0.value.flatMap { Decimal(string: $0) } ?? 0) > 0 }, "the demo county has figures to compare")
+            }
+            let scope = MetricScope(year: 2025, unitPath: government.path, unitName: government.name)
+            let reportOneByOne = try await ReportRenderer.evaluate(ReportTemplate.standardText, scope: scope, registry: t.services.metrics, on: t.db)
+            let reportSpread = try await ReportRenderer.evaluate(ReportTemplate.standardText, scope: scope, registry: t.services.metrics, on: handles)
+            #expect(reportOneByOne.contains { $0.key.contains("@") }, "the template has trends (key@year)")
+            #expect(lines(reportSpread) == lines(reportOneByOne))
         }
     }
 }

@@ -45,3 +45,41 @@ private enum SampleRoute: String, RouteTemplate {
         #expect(ListQuery(path: "/x", parameters: ListQuery.parse(query: "page=&status=closed", keys: keys)).parameters == ["status": "closed"])
     }
 }
+
+private actor ReadLog {
+    var labels: [String] = []
+    func add(_ label: String) { labels.append(label) }
+}
+
+/// Figures evaluated by several workers at once share one read per family (issue 16).
+@Suite struct MetricFamilyCacheTests {
+    @Test("eight figures of one family asking at once start one read and all get its counts; another scope or family reads again")
+    func oneReadPerFamily() async throws {
+        let reads = ReadLog()
+        let county = MetricScope(year: 2025, unitPath: "/a/", unitName: "县")
+        func read(_ label: String) -> @Sendable () async throws -> [String: Int] {
+            { @Sendable in
+                await reads.add(label)
+                try await Task.sleep(for: .milliseconds(20))
+                return [label: 1]
+            }
+        }
+        let answers = try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) {
+            try await withThrowingTaskGroup(of: [String: Int].self) { group in
+                for index in 0..<10 {
+                    let (family, scope, label) = index < 8 ? ("f", county, "f-county") : index == 8 ? ("f", county.previousYear, "f-2024") : ("g", county, "g-county")
+                    group.addTask { try await MetricFamilyCache.counts(family, scope: scope, read: read(label)) }
+                }
+                var answers: [[String: Int]] = []
+                for try await answer in group { answers.append(answer) }
+                return answers
+            }
+        }
+        #expect(await reads.labels.sorted() == ["f-2024", "f-county", "g-county"])
+        #expect(answers.filter { $0 == ["f-county": 1] }.count == 8)
+        // Outside an evaluation there is no cache: each call reads.
+        _ = try await MetricFamilyCache.counts("f", scope: county, read: read("alone"))
+        _ = try await MetricFamilyCache.counts("f", scope: county, read: read("alone"))
+        #expect(await reads.labels.filter { $0 == "alone" }.count == 2)
+    }
+}

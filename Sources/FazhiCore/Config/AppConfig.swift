@@ -101,6 +101,10 @@ public struct AppConfig: Sendable {
     public var databasePoolTimeoutSeconds: Int = 60
     /// PostgreSQL connections per event loop (per CPU core) of one app server (docs/decisions.md).
     public var postgresConnectionsPerLoop: Int = 4
+    /// How many database handles one evaluation of many figures (a report, `/figures`, the API,
+    /// `fazhi metrics`) spreads its statements over, one per event loop in turn; 1 evaluates them
+    /// one by one (`Application.figureDatabases`, issue 16).
+    public var figureWorkers: Int = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)
 
     public init() {}
 
@@ -175,6 +179,7 @@ public struct AppConfig: Sendable {
         }
         int("FAZHI_DB_POOL_TIMEOUT", 1...600, into: &config.databasePoolTimeoutSeconds)
         int("FAZHI_DB_CONNECTIONS_PER_CORE", 1...64, into: &config.postgresConnectionsPerLoop)
+        int("FAZHI_FIGURE_WORKERS", 1...16, into: &config.figureWorkers)
         int("FAZHI_LOCKOUT_THRESHOLD", 1...100, into: &config.lockoutThreshold)
         int("FAZHI_LOCKOUT_MINUTES", 1...1440, into: &config.lockoutMinutes)
         int("FAZHI_LOGIN_RATE_LIMIT", 1...10000, into: &config.loginRateLimitPerIP)

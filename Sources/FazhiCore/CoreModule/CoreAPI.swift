@@ -83,7 +83,7 @@ enum CoreAPI {
             ("year", "年度，如2025"), ("unit", "单位编码（默认本人管辖范围）"),
         ], response: .object([("year", .integer("年度")), ("unit", .string("单位")), ("figures", .array(metricSchema))], required: ["year", "figures"]))) { req async throws -> MetricsDTO in
             let scope = try await FiguresPage.scope(req)
-            let figures = try await req.fazhi.metrics.evaluateAll(scope: scope, on: req.db)
+            let figures = try await req.fazhi.metrics.evaluateAll(scope: scope, on: req.figureDatabases)
             return MetricsDTO(year: scope.year, unit: scope.unitName, figures: figures)
         }
         router.api(.GET, CoreAPIRoute.audit, permission: CorePermissions.auditRead, doc: APIDoc("审计日志（新的在前，分页）", query: [

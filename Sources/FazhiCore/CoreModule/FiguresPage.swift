@@ -43,7 +43,7 @@ enum FiguresPage {
         }
         router.page(.GET, CoreRoute.figures, permission: CorePermissions.metricsRead) { req async throws -> Response in
             let scope = try await scope(req)
-            let results = try await req.fazhi.metrics.evaluateAll(scope: scope, on: req.db)
+            let results = try await req.fazhi.metrics.evaluateAll(scope: scope, on: req.figureDatabases)
             let rows: [[Node]] = results.map { result in
                 [el("code", text: result.key), .text(result.label), .text(result.value.map { $0 + result.unit } ?? "无数据"),
                  .text(result.previousValue.map { $0 + result.unit } ?? "无数据"), .text(result.yearOverYear.map { $0 + "%" } ?? "—"),

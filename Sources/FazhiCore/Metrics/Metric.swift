@@ -266,17 +266,62 @@ public struct MetricsRegistry: Sendable {
     }
 
     public func evaluateAll(scope: MetricScope, on db: any Database) async throws -> [MetricResult] {
-        try await evaluate(definitions, scope: scope, on: db)
+        try await evaluate(definitions, scope: scope, on: [db])
+    }
+
+    /// Every figure, spread over `databases` (`Application.figureDatabases`).
+    public func evaluateAll(scope: MetricScope, on databases: [any Database]) async throws -> [MetricResult] {
+        try await evaluate(definitions, scope: scope, on: databases)
     }
 
     /// Several figures, sharing one read per figure family (`MetricFamilyCache`).
     public func evaluate(_ chosen: [MetricDefinition], scope: MetricScope, on db: any Database) async throws -> [MetricResult] {
-        try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) {
+        try await evaluate(chosen, scope: scope, on: [db])
+    }
+
+    /// Several figures over several database handles at once: `evaluate(_:on:)` for one scope.
+    public func evaluate(_ chosen: [MetricDefinition], scope: MetricScope, on databases: [any Database]) async throws -> [MetricResult] {
+        try await evaluate(chosen.map { MetricJob(definition: $0, scope: scope) }, on: databases)
+    }
+
+    /// Figures, each for its own scope (a report's trends ask one figure for five years), in the
+    /// order asked, sharing one read per figure family (`MetricFamilyCache`).
+    ///
+    /// With more than one handle in `databases`, as many workers take the next figure in turn, each
+    /// on its own handle: a county's figures are hundreds of small statements, each mostly a wait
+    /// for the database, and a province's are scans that a second core halves (issue 16). One handle
+    /// (a transaction's, whose statements must stay on its connection) evaluates them one by one.
+    public func evaluate(_ jobs: [MetricJob], on databases: [any Database]) async throws -> [MetricResult] {
+        guard MetricFamilyCache.current != nil else {
+            return try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) { try await evaluate(jobs, on: databases) }
+        }
+        let handles = databases.isEmpty ? [] : Array(databases.prefix(max(1, min(databases.count, jobs.count))))
+        guard handles.count > 1 else {
+            guard let db = handles.first else { return [] }
             var results: [MetricResult] = []
-            for definition in chosen {
-                results.append(try await evaluate(definition, scope: scope, on: db))
-            }
+            for job in jobs { results.append(try await evaluate(job.definition, scope: job.scope, on: db)) }
             return results
+        }
+        let next = NIOLockedValueBox(0)
+        return try await withThrowingTaskGroup(of: [(Int, MetricResult)].self) { group in
+            for db in handles {
+                group.addTask {
+                    var done: [(Int, MetricResult)] = []
+                    while true {
+                        let index = next.withLockedValue { taken in
+                            defer { taken += 1 }
+                            return taken
+                        }
+                        guard index < jobs.count else { return done }
+                        done.append((index, try await self.evaluate(jobs[index].definition, scope: jobs[index].scope, on: db)))
+                    }
+                }
+            }
+            var results = [MetricResult?](repeating: nil, count: jobs.count)
+            for try await finished in group {
+                for (index, result) in finished { results[index] = result }
+            }
+            return results.compactMap { $0 }
         }
     }
 
@@ -320,6 +365,17 @@ extension QueryBuilder {
     }
 }
 
+/// One figure for one scope: a unit of `MetricsRegistry.evaluate(_:on:)`.
+public struct MetricJob: Sendable {
+    public var definition: MetricDefinition
+    public var scope: MetricScope
+
+    public init(definition: MetricDefinition, scope: MetricScope) {
+        self.definition = definition
+        self.scope = scope
+    }
+}
+
 /// One statement for a family of figures (the counts by outcome, say): within one `evaluateAll`,
 /// the family's grouped counts are read once per scope and each figure takes its own, instead of
 /// one `COUNT` per figure. Outside `evaluateAll` (one figure alone) the family is simply read.
@@ -327,19 +383,24 @@ public final class MetricFamilyCache: @unchecked Sendable {
     @TaskLocal public static var current: MetricFamilyCache?
 
     private let lock = NSLock()
-    private var values: [String: [String: Int]] = [:]
+    /// Each family's read, once started: a second figure of the family, on another worker, waits
+    /// for the same read instead of starting its own.
+    private var reads: [String: Task<[String: Int], any Error>] = [:]
 
     public init() {}
 
     /// The family's counts for `scope`, by group value, read with `read` at most once per evaluation.
     public static func counts(_ family: String, scope: MetricScope,
-                              read: () async throws -> [String: Int]) async throws -> [String: Int] {
+                              read: @escaping @Sendable () async throws -> [String: Int]) async throws -> [String: Int] {
         guard let cache = current else { return try await read() }
         let key = "\(family)|\(scope.year)|\(scope.unitPath ?? "")"
-        if let found = cache.lock.withLock({ cache.values[key] }) { return found }
-        let counts = try await read()
-        cache.lock.withLock { cache.values[key] = counts }
-        return counts
+        let task = cache.lock.withLock {
+            if let started = cache.reads[key] { return started }
+            let started = Task { try await read() }
+            cache.reads[key] = started
+            return started
+        }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     /// A family counted by one column in one statement: `select` selects the grouped value as
