@@ -19,7 +19,7 @@ public struct PenaltyCaseImporter: Importer {
 
     public init() { self.init(stepwise: false) }
 
-    public init(stepwise: Bool, flushEvery: Int = 20_000) {
+    public init(stepwise: Bool, flushEvery: Int = 8_000) {
         self.stepwise = stepwise
         self.flushEvery = max(1, flushEvery)
     }
@@ -192,53 +192,59 @@ public struct PenaltyCaseImporter: Importer {
                 let store = try await LedgerStore(services: services, on: db, unitCodes: Set(prepared.compactMap { $0.lead["办案单位编码"] }),
                                                   caseNumbers: Set(prepared.compactMap { $0.lead["案号"] }), certificateNumbers: numbers)
                 var reviewers: [String: Principal] = [:]
-                for row in prepared {
-                    var column = "案号"
-                    do {
-                        let lead = row.lead
-                        let created: PenaltyCase
-                        if stepwise {
-                            created = try await PenaltyCaseService.registerLead(
-                                caseNumber: lead["案号"], unitCode: lead["办案单位编码"], partyKind: lead["当事人类型"], party: lead["当事人"], violation: lead["违法行为"],
-                                violationOn: lead["违法行为发生日期"], discoveredOn: lead["发现日期"], graveHarm: lead["危害"] == "1", by: principal, services: services, on: db)
-                        } else {
-                            created = try await PenaltyCaseService.registerLead(
-                                caseNumber: lead["案号"], unitCode: lead["办案单位编码"], partyKind: lead["当事人类型"], party: lead["当事人"], violation: lead["违法行为"],
-                                violationOn: lead["违法行为发生日期"], discoveredOn: lead["发现日期"], graveHarm: lead["危害"] == "1", by: principal, store: store)
-                        }
-                        for step in row.steps {
-                            column = Self.column(for: step.action)
-                            var actor = principal
-                            if let name = step.reviewer {
-                                // The reviewer the ledger names (第五十八条): the account when one is
-                                // a legal reviewer by that login or name, otherwise a historical fact
-                                // asserted by the importing officer. Never the system: the reviewer
-                                // may only review.
-                                let key = name + "\u{1F}" + created.unitPath
-                                if let known = reviewers[key] {
-                                    actor = known
+                do {
+                    for row in prepared {
+                        var column = "案号"
+                        do {
+                            let lead = row.lead
+                            let created: PenaltyCase
+                            if stepwise {
+                                created = try await PenaltyCaseService.registerLead(
+                                    caseNumber: lead["案号"], unitCode: lead["办案单位编码"], partyKind: lead["当事人类型"], party: lead["当事人"], violation: lead["违法行为"],
+                                    violationOn: lead["违法行为发生日期"], discoveredOn: lead["发现日期"], graveHarm: lead["危害"] == "1", by: principal, services: services, on: db)
+                            } else {
+                                created = try await PenaltyCaseService.registerLead(
+                                    caseNumber: lead["案号"], unitCode: lead["办案单位编码"], partyKind: lead["当事人类型"], party: lead["当事人"], violation: lead["违法行为"],
+                                    violationOn: lead["违法行为发生日期"], discoveredOn: lead["发现日期"], graveHarm: lead["危害"] == "1", by: principal, store: store)
+                            }
+                            for step in row.steps {
+                                column = Self.column(for: step.action)
+                                var actor = principal
+                                if let name = step.reviewer {
+                                    // The reviewer the ledger names (第五十八条): the account when one is
+                                    // a legal reviewer by that login or name, otherwise a historical fact
+                                    // asserted by the importing officer. Never the system: the reviewer
+                                    // may only review.
+                                    let key = name + "\u{1F}" + created.unitPath
+                                    if let known = reviewers[key] {
+                                        actor = known
+                                    } else {
+                                        actor = try await Self.reviewer(named: name, unitPath: created.unitPath, importer: principal, services: services, on: db)
+                                        reviewers[key] = actor
+                                    }
+                                }
+                                if stepwise {
+                                    try await PenaltyCaseService.perform(step.action, on: created.id!, by: actor, services: services, on: db, historicalBreach: row.breach)
                                 } else {
-                                    actor = try await Self.reviewer(named: name, unitPath: created.unitPath, importer: principal, services: services, on: db)
-                                    reviewers[key] = actor
+                                    try await PenaltyCaseService.step(step.action, case: created, by: actor, historicalBreach: row.breach, store: store)
                                 }
                             }
-                            if stepwise {
-                                try await PenaltyCaseService.perform(step.action, on: created.id!, by: actor, services: services, on: db, historicalBreach: row.breach)
-                            } else {
-                                try await PenaltyCaseService.step(step.action, case: created, by: actor, historicalBreach: row.breach, store: store)
-                            }
+                            if !stepwise { store.endRow(created, by: principal) }
+                        } catch let failure as ValidationFailure {
+                            problems += failure.errors.map { ImportRowError(row: row.number, column: column, message: "\($0.label)：\($0.message)") }
+                        } catch let denied as ScopeDenied {
+                            problems.append(ImportRowError(row: row.number, column: "办案单位编码", message: "不在您的管辖范围内（\(denied.entityID)）"))
                         }
-                        if !stepwise { store.endRow(created, by: principal) }
-                    } catch let failure as ValidationFailure {
-                        problems += failure.errors.map { ImportRowError(row: row.number, column: column, message: "\($0.label)：\($0.message)") }
-                    } catch let denied as ScopeDenied {
-                        problems.append(ImportRowError(row: row.number, column: "办案单位编码", message: "不在您的管辖范围内（\(denied.entityID)）"))
+                        // A refused file writes nothing: stop collecting writes, keep checking rows.
+                        if !problems.isEmpty { store.discardPending() } else if store.pending >= flushEvery { try await store.flush() }
                     }
-                    // A refused file writes nothing: stop collecting writes, keep checking rows.
-                    if !problems.isEmpty { store.discardPending() } else if store.pending >= flushEvery { try await store.flush() }
+                    if !problems.isEmpty { throw ImportRejected(errors: problems) }
+                    try await store.finish()
+                } catch {
+                    // A batch may still be going in: the transaction rolls back after it, not beside it.
+                    await store.settle()
+                    throw error
                 }
-                if !problems.isEmpty { throw ImportRejected(errors: problems) }
-                try await store.flush()
                 try await AuditLog.append(AuditEvent(action: "enforcement.case-import", entityType: "penalty_case", detail: "导入行政处罚案件\(prepared.count)件" + (prepared.contains { $0.breach != nil } ? "，其中\(prepared.filter { $0.breach != nil }.count)件说明了历史违规" : "")),
                                           by: principal.auditActor, at: services.now, on: db)
             }

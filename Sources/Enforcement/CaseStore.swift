@@ -279,9 +279,65 @@ final class LedgerStore: PenaltyStore {
     /// How many rows wait to be written.
     var pending: Int { cases.count + events.count + findings.count + publications.count + clocks.count + audits.count }
 
-    /// Inserts what the steps so far wrote, cases before the rows that refer to them, and the audit
-    /// rows last in the order the steps appended them. Call it between rows, never inside one.
+    /// The batch being inserted while the next rows are replayed.
+    private var writing: Task<Void, any Error>?
+
+    /// Hands what the steps so far wrote to the database, cases before the rows that refer to them,
+    /// and the audit rows last in the order the steps appended them. Call it between rows, never
+    /// inside one.
+    ///
+    /// The batch is inserted in the background while the caller replays the next rows (the rules
+    /// read only what this store holds in memory): the replay on one core, the database's work on
+    /// the other. Batches go in one at a time, in order: this waits for the previous one, and
+    /// rethrows its failure. `finish()` waits for the last.
     func flush() async throws {
+        try await writing?.value
+        writing = nil
+        let batch = LedgerBatch(cases: cases, events: events, findings: findings, publications: publications, clocks: clocks, audits: audits)
+        discardPending()
+        guard !batch.isEmpty else { return }
+        let database = self.database
+        writing = Task { try await batch.insert(on: database) }
+    }
+
+    /// Flushes and waits until every batch is in the database.
+    func finish() async throws {
+        try await flush()
+        try await writing?.value
+        writing = nil
+    }
+
+    /// Waits for a batch still being inserted, whatever its outcome: before the import's
+    /// transaction ends on an error, nothing may still write on its connection.
+    func settle() async {
+        _ = try? await writing?.value
+        writing = nil
+    }
+}
+
+/// One batch of a ledger import's rows, owned by the background insert once handed over
+/// (`LedgerStore.flush`): nothing else holds its models after that.
+private final class LedgerBatch: @unchecked Sendable {
+    let cases: [PenaltyCase]
+    let events: [PenaltyCaseEvent]
+    let findings: [PenaltyCaseFinding]
+    let publications: [EnforcementPublication]
+    let clocks: [StatutoryClock]
+    let audits: [AuditEntry]
+
+    init(cases: [PenaltyCase], events: [PenaltyCaseEvent], findings: [PenaltyCaseFinding], publications: [EnforcementPublication],
+         clocks: [StatutoryClock], audits: [AuditEntry]) {
+        self.cases = cases
+        self.events = events
+        self.findings = findings
+        self.publications = publications
+        self.clocks = clocks
+        self.audits = audits
+    }
+
+    var isEmpty: Bool { cases.isEmpty && events.isEmpty && findings.isEmpty && publications.isEmpty && clocks.isEmpty && audits.isEmpty }
+
+    func insert(on database: any Database) async throws {
         try await PenaltyCase.insertAll(cases, on: database)
         try await PenaltyCaseEvent.insertAll(events, on: database)
         try await PenaltyCaseFinding.insertAll(findings, on: database)
@@ -289,7 +345,6 @@ final class LedgerStore: PenaltyStore {
         for clock in clocks { try clock.encodeDeferredLedger() }
         try await StatutoryClock.insertAll(clocks, on: database)
         try await AuditLog.append(audits, on: database)
-        discardPending()
     }
 }
 

@@ -146,6 +146,31 @@ import Testing
         return result
     }
 
+    @Test("a ledger refused at its last row, after batches went in while later rows were replayed, writes nothing: no case, clock or audit row, the chain intact")
+    func refusedAfterBatchesWritesNothing() async throws {
+        try await TestApp.run { t in
+            var table = try await Self.ledger(t)
+            // The last row names a case number the county already has: refused by the replay, not
+            // by the reading of the file, so earlier rows' batches are already going in.
+            let column = try #require(table.headers.firstIndex(of: "案号"))
+            let existing = try #require(try await PenaltyCase.query(on: t.db).first()).caseNumber
+            table.rows[table.rows.count - 1][column] = existing
+            let sql = t.db as! any SQLDatabase
+            func count(_ table: String) async throws -> Int {
+                try await sql.raw(SQLQueryString("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)")).first()!.decode(column: "n", as: Int.self)
+            }
+            let before = (try await count("penalty_cases"), try await count("statutory_clocks"), try await count("audit_entries"))
+            // Every 5 rows a batch is handed to the database while the next rows are replayed.
+            let report = try await PenaltyCaseImporter(stepwise: false, flushEvery: 5).run(table, by: .system(), services: t.services, on: t.db)
+            #expect(report.rowsWritten == 0)
+            #expect(report.errors.map(\.row) == [ImportTable.rowNumber(table.rows.count - 1)], "\(report.errors)")
+            #expect(report.errors.first?.message.contains("已存在") == true, "\(report.errors)")
+            let after = (try await count("penalty_cases"), try await count("statutory_clocks"), try await count("audit_entries"))
+            #expect(after == before)
+            #expect(try await AuditLog.verify(on: t.db) == .intact(rows: Int64(after.2)))
+        }
+    }
+
     @Test("the batch import writes row for row what the step-by-step replay writes, the same audit entries in order (one row per case), the chain intact")
     func batchEqualsStepwise() async throws {
         let stepwise = try await Self.importing(stepwise: true)
