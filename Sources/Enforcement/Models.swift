@@ -246,7 +246,31 @@ enum EnforcementMigrations {
         AddScopeIndexes("enforcement.022.filed-scope-index", [("penalty_cases_scope_filed", "penalty_cases", "unit_path")], then: ["filed_on"]),
         // The cases list, newest discovered first, paged by cursor.
         AddIndexes("enforcement.023.list-order-index", [("penalty_cases_list_order", "penalty_cases", ["discovered_on", "id"])]),
+        // One county's publications of a year: one range of one index. On PostgreSQL the path index
+        // alone was ANDed with the whole province's year from the date index (province dataset:
+        // 143 ms → 12 ms); it replaces 020's path-only index, its prefix.
+        PublicationScopeDateIndex(),
     ]
+
+    struct PublicationScopeDateIndex: AsyncMigration {
+        var name: String { "enforcement.024.publication-scope-date-index" }
+        var index: AddScopeIndexes {
+            AddScopeIndexes(name, [("enforcement_publications_scope_published", "enforcement_publications", "unit_path")], then: ["published_on"])
+        }
+        var pathOnly: AddScopeIndexes {
+            AddScopeIndexes("enforcement.020.publication-scope-index", [("enforcement_publications_scope", "enforcement_publications", "unit_path")])
+        }
+
+        func prepare(on database: any Database) async throws {
+            try await index.prepare(on: database)
+            try await pathOnly.revert(on: database)
+        }
+
+        func revert(on database: any Database) async throws {
+            try await pathOnly.prepare(on: database)
+            try await index.revert(on: database)
+        }
+    }
 
     struct AddFirstPublication: AsyncMigration {
         var name: String { "enforcement.018.first-publication" }
