@@ -295,7 +295,7 @@ public struct MetricsRegistry: Sendable {
         guard MetricFamilyCache.current != nil else {
             return try await MetricFamilyCache.$current.withValue(MetricFamilyCache()) { try await evaluate(jobs, on: databases) }
         }
-        let handles = databases.isEmpty ? [] : Array(databases.prefix(max(1, min(databases.count, jobs.count))))
+        let handles = Array(databases.prefix(max(1, jobs.count)))
         guard handles.count > 1 else {
             guard let db = handles.first else { return [] }
             var results: [MetricResult] = []
