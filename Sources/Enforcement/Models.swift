@@ -249,28 +249,13 @@ enum EnforcementMigrations {
         // One county's publications of a year: one range of one index. On PostgreSQL the path index
         // alone was ANDed with the whole province's year from the date index (province dataset:
         // 143 ms → 12 ms); it replaces 020's path-only index, its prefix.
-        PublicationScopeDateIndex(),
+        WidenScopeIndexes("enforcement.024.publication-scope-date-index",
+                          [("enforcement_publications_scope_published", "enforcement_publications", "unit_path", "published_on")],
+                          replacing: [("enforcement_publications_scope", "enforcement_publications", "unit_path")]),
+        // One county's actions of a year, by kind: one range (province dataset, PostgreSQL: 28 → 2 ms).
+        WidenScopeIndexes("enforcement.025.action-scope-date-index", [("enforcement_actions_scope_decided", "enforcement_actions", "unit_path", "decided_on")],
+                          replacing: [("enforcement_actions_scope", "enforcement_actions", "unit_path")]),
     ]
-
-    struct PublicationScopeDateIndex: AsyncMigration {
-        var name: String { "enforcement.024.publication-scope-date-index" }
-        var index: AddScopeIndexes {
-            AddScopeIndexes(name, [("enforcement_publications_scope_published", "enforcement_publications", "unit_path")], then: ["published_on"])
-        }
-        var pathOnly: AddScopeIndexes {
-            AddScopeIndexes("enforcement.020.publication-scope-index", [("enforcement_publications_scope", "enforcement_publications", "unit_path")])
-        }
-
-        func prepare(on database: any Database) async throws {
-            try await index.prepare(on: database)
-            try await pathOnly.revert(on: database)
-        }
-
-        func revert(on database: any Database) async throws {
-            try await pathOnly.prepare(on: database)
-            try await index.revert(on: database)
-        }
-    }
 
     struct AddFirstPublication: AsyncMigration {
         var name: String { "enforcement.018.first-publication" }

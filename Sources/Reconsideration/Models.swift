@@ -217,7 +217,14 @@ enum ReconsiderationMigrations {
         ("reconsideration_cases_received", "reconsideration_cases", ["received_on", "intake", "status"]),
         ("reconsideration_cases_outcome", "reconsideration_cases", ["outcome_on", "outcome"]),
     ]), AddHistoricalFindings(),
-    AddScopeIndexes("reconsideration.009.scope-indexes", [("reconsideration_cases_scope", "reconsideration_cases", "respondent_path")])]
+    AddScopeIndexes("reconsideration.009.scope-indexes", [("reconsideration_cases_scope", "reconsideration_cases", "respondent_path")]),
+    // One county's year by receipt and by conclusion: one range of one index each. The path-only
+    // index was ANDed with the province's year from the date indexes (province dataset, PostgreSQL:
+    // 5–12 ms → under 1 ms per statement, 40 statements in a county's figures).
+    WidenScopeIndexes("reconsideration.010.scope-date-indexes", [
+        ("reconsideration_cases_scope_received", "reconsideration_cases", "respondent_path", "received_on"),
+        ("reconsideration_cases_scope_outcome", "reconsideration_cases", "respondent_path", "outcome_on"),
+    ], replacing: [("reconsideration_cases_scope", "reconsideration_cases", "respondent_path")])]
 
     /// The supplement's arrival (so that an exported ledger replays), and the breaches an imported
     /// ledger states (历史违规说明), kept as findings.
