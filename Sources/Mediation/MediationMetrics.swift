@@ -1,6 +1,7 @@
 import FazhiCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// The figures of 矛盾纠纷化解 (docs/law.md §22): disputes accepted in the year (by level and
 /// source), ended with an agreement, the success rate, 司法确认 and performance; the bodies.
@@ -34,7 +35,9 @@ enum MediationMetrics {
     }
 
     static func bodyCount(_ key: String, _ label: String, _ definition: String, _ levels: [MediationLevel]) -> MetricDefinition {
-        MetricDefinition(key: key, label: label, definition: definition, unit: .count, compute: { scope, db in .count(try await bodies(levels, scope, on: db).count()) },
+        MetricDefinition(key: key, label: label, definition: definition, unit: .count, compute: { scope, db in
+            .count(try await bodyTable(scope, on: db).count { levels.map(\.rawValue).contains($0["level"] ?? "") })
+        },
                          records: .query({ scope, db in bodies(levels, scope, on: db).sort(\.$unitPath) }) {
                              MetricRecordRef(id: $0.id!.uuidString, title: "\($0.name)（\($0.mediationLevel.label)）", link: MediationRoute.bodies.path())
                          })
@@ -67,15 +70,65 @@ enum MediationMetrics {
                          records: .query({ scope, db in query(scope, db).sort(\.$acceptedOn) }, ref))
     }
 
+    /// A count read from a family's table (`FamilyTable`): `rows` picks the rows of the table that
+    /// `query` lists as records (a test holds the two to the same number).
+    static func count(_ key: String, _ label: String, _ definition: String, from table: @escaping @Sendable (MetricScope, any Database) async throws -> FamilyTable,
+                      where rows: @escaping @Sendable (FamilyTable.Row) -> Bool,
+                      _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<Dispute>) -> MetricDefinition {
+        MetricDefinition(key: "mediation.\(key)", label: label, definition: definition, unit: .piece,
+                         compute: { scope, db in .count(try await table(scope, db).count(where: rows)) },
+                         records: .query({ scope, db in query(scope, db).sort(\.$acceptedOn) }, ref))
+    }
+
+    /// The scope's disputes `dated` in its year (and `narrowed` further), counted by `columns` in one statement.
+    static func table(_ family: String, dated: String, groupedBy columns: [String], summing sums: [String] = [], _ scope: MetricScope, on db: any Database,
+                      narrowed: (@Sendable (SQLSelectBuilder) -> SQLSelectBuilder)? = nil) async throws -> FamilyTable {
+        try await MetricFamilyCache.table(family, scope: scope, groupedBy: columns, summing: sums) {
+            let (start, end) = bounds(scope)
+            var select = db.sql.select().from(Dispute.schema)
+                .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
+            if let path = scope.unitPath { select = select.where("unit_path", .like, SQLBind(path + "%")) }
+            return narrowed?(select) ?? select
+        }
+    }
+
+    /// The year's accepted disputes by level, type and source (`accepted`).
+    @Sendable static func acceptedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await table("mediation.accepted", dated: "accepted_on", groupedBy: ["level", "category", "source"], scope, on: db)
+    }
+
+    /// The year's ended disputes, escalations left out, by outcome and level, with their amounts (`ended`).
+    @Sendable static func endedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await table("mediation.ended", dated: "ended_on", groupedBy: ["outcome", "level"], summing: ["amount_yuan"], scope, on: db) {
+            $0.where("outcome", .notEqual, SQLBind(MediationOutcome.escalated.rawValue))
+        }
+    }
+
+    /// The registered bodies by level (not dated: the list as it is now).
+    static func bodyTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await MetricFamilyCache.table("mediation.bodies", scope: scope, groupedBy: ["level"]) {
+            let select = db.sql.select().from(MediationBody.schema)
+            if let path = scope.unitPath { select.where("unit_path", .like, SQLBind(path + "%")) }
+            return select
+        }
+    }
+
+    @Sendable static func success(_ row: FamilyTable.Row) -> Bool { successes.contains(row["outcome"] ?? "") }
+
     static var all: [MetricDefinition] {
         var list: [MetricDefinition] = [
-            count("accepted", "受理矛盾纠纷", "本年度各级人民调解组织受理的纠纷件数（含上一级受理的移交纠纷）", { accepted($0, on: $1) }),
-            count("screened", "排查发现纠纷", "本年度受理的纠纷中排查发现、主动调解的件数", { accepted($0, on: $1).filter(\.$source == DisputeSource.screening.rawValue) }),
-            count("court-referred", "诉调对接纠纷", "本年度受理的人民法院委派、委托调解的纠纷件数", { accepted($0, on: $1).filter(\.$source == DisputeSource.court.rawValue) }),
-            count("resolved", "调解成功", "本年度达成调解协议（书面或口头，人民调解法第二十八条）的件数", { ended($0, on: $1).filter(\.$outcome ~~ successes) }),
+            count("accepted", "受理矛盾纠纷", "本年度各级人民调解组织受理的纠纷件数（含上一级受理的移交纠纷）", from: acceptedTable, where: { _ in true }, { accepted($0, on: $1) }),
+            count("screened", "排查发现纠纷", "本年度受理的纠纷中排查发现、主动调解的件数", from: acceptedTable, where: { $0["source"] == DisputeSource.screening.rawValue },
+                  { accepted($0, on: $1).filter(\.$source == DisputeSource.screening.rawValue) }),
+            count("court-referred", "诉调对接纠纷", "本年度受理的人民法院委派、委托调解的纠纷件数", from: acceptedTable, where: { $0["source"] == DisputeSource.court.rawValue },
+                  { accepted($0, on: $1).filter(\.$source == DisputeSource.court.rawValue) }),
+            count("resolved", "调解成功", "本年度达成调解协议（书面或口头，人民调解法第二十八条）的件数", from: endedTable, where: success,
+                  { ended($0, on: $1).filter(\.$outcome ~~ successes) }),
             MetricDefinition(key: "mediation.success-rate", label: "调解成功率", definition: "本年度调解成功件数 ÷ 本年度调结件数（移交上一级的不计）× 100%",
                              unit: .percent, compute: { scope, db in
-                try await .countedRatio({ ended(scope, on: db) }) { $0.filter(\.$outcome ~~ successes) }
+                let ended = try await endedTable(scope, on: db)
+                let total = ended.count()
+                return total == 0 ? .missing : .ratio(numerator: ended.count(where: success), denominator: total)
             }, records: .query({ scope, db in ended(scope, on: db).filter(\.$outcome !~ successes).sort(\.$acceptedOn) }, ref)),
             count("confirmations", "申请司法确认", "本年度申请司法确认的调解协议件数（人民调解法第三十三条）", { scope, db in
                 let (start, end) = bounds(scope)
@@ -87,23 +140,24 @@ enum MediationMetrics {
             }),
             MetricDefinition(key: "mediation.agreement-amount", label: "协议涉及金额", definition: "本年度调解成功的纠纷涉及金额合计（万元）", unit: .tenThousandYuan,
                              compute: { scope, db in
-                .amount(Decimal(try await ended(scope, on: db).filter(\.$outcome ~~ successes).sumOfIntegers("amount_yuan")) / 10_000)
+                .amount(Decimal(try await endedTable(scope, on: db).sum("amount_yuan", where: success)) / 10_000)
             }, records: .query({ scope, db in ended(scope, on: db).filter(\.$outcome ~~ successes).filter(\.$amountYuan > 0).sort(\.$acceptedOn) }, ref)),
         ]
         for level in MediationLevel.allCases {
             list.append(count("accepted.\(level.rawValue)", "受理矛盾纠纷（\(level.label)）", "本年度\(level.label)人民调解组织受理的纠纷件数",
-                              { accepted($0, on: $1).filter(\.$level == level.rawValue) }))
+                              from: acceptedTable, where: { $0["level"] == level.rawValue }, { accepted($0, on: $1).filter(\.$level == level.rawValue) }))
         }
         for category in DisputeCategory.allCases {
             list.append(count("accepted.type.\(category.rawValue)", "受理\(category.label)纠纷", "本年度受理的\(category.label)纠纷件数",
-                              { accepted($0, on: $1).filter(\.$category == category.rawValue) }))
+                              from: acceptedTable, where: { $0["category"] == category.rawValue }, { accepted($0, on: $1).filter(\.$category == category.rawValue) }))
         }
         for source in DisputeSource.allCases {
             list.append(count("accepted.source.\(source.rawValue)", "受理纠纷（\(source.label)）", "本年度受理的纠纷中来源为\(source.label)的件数",
-                              { accepted($0, on: $1).filter(\.$source == source.rawValue) }))
+                              from: acceptedTable, where: { $0["source"] == source.rawValue }, { accepted($0, on: $1).filter(\.$source == source.rawValue) }))
         }
         for level in MediationLevel.allCases {
             list.append(count("resolved.\(level.rawValue)", "调解成功（\(level.label)）", "本年度\(level.label)调解组织调解成功的件数",
+                              from: endedTable, where: { success($0) && $0["level"] == level.rawValue },
                               { ended($0, on: $1).filter(\.$outcome ~~ successes).filter(\.$level == level.rawValue) }))
         }
         list.append(mediatorCount("mediation.mediators", "人民调解员", "登记在人民调解组织的调解员人数（按当前名册，人民调解法第十三条）", fullTimeOnly: false))

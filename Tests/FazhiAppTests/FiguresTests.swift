@@ -65,4 +65,43 @@ import Vapor
             #expect(lines(reportSpread) == lines(reportOneByOne))
         }
     }
+
+    @Test("a count figure is the number of records it lists, for the county and the whole installation over two years, whether its family is read in one statement or the figure alone")
+    func countsMatchRecords() async throws {
+        try await TestApp.run { t in
+            let government = try await t.unit("SFX-GOV")
+            var compared = 0, nonZero = 0
+            var mismatched: [String] = []
+            for year in [2024, 2025] {
+                for scope in [MetricScope(year: year, unitPath: government.path, unitName: government.name), MetricScope(year: year, unitPath: nil, unitName: "全部")] {
+                    // Together (each family read once, `MetricFamilyCache`) and each figure alone.
+                    let together = try await t.services.metrics.evaluateAll(scope: scope, on: t.db)
+                    for (definition, result) in zip(t.services.metrics.definitions, together) {
+                        guard case .count(let alone) = try await definition.compute(scope, t.db) else { continue }
+                        #expect(result.value == "\(alone)", "\(definition.key) \(year): together \(result.value ?? "—"), alone \(alone)")
+                        guard !Self.countsOtherThanRecords.contains(definition.key) else { continue }
+                        let listed = try await definition.records.page(scope, PageRequest(number: 1), t.db).total
+                        if listed != alone { mismatched.append("\(definition.key) \(year) \(scope.unitName): \(alone) counted, \(listed) listed") }
+                        compared += 1
+                        if alone > 0 { nonZero += 1 }
+                    }
+                }
+            }
+            #expect(mismatched.isEmpty, "\(mismatched)")
+            #expect(compared > 400 && nonZero > 100, "\(compared) compared, \(nonZero) above zero")
+            // The success rate's records are the disputes that ended without agreement.
+            let scope = MetricScope(year: 2025, unitPath: government.path, unitName: government.name)
+            let rate = try #require(t.services.metrics.definition("mediation.success-rate"))
+            guard case .ratio(let resolved, let ended) = try await rate.compute(scope, t.db) else { Issue.record("no success rate"); return }
+            let failures = try await rate.records.page(scope, PageRequest(number: 1), t.db).total
+            #expect(ended == resolved + failures && resolved > 0 && failures > 0, "\(resolved) ÷ \(ended), \(failures) without agreement")
+        }
+    }
+
+    /// Count figures whose record list is not the counted rows themselves: sums over the records
+    /// (hours, people, opinions, topics), and the reviews total, which adds the normative documents'
+    /// and major decisions' reviews to the other reviews it lists.
+    static let countsOtherThanRecords: Set<String> = [
+        "enforcement.training-hours", "legal.reviews-total", "legal.adviser-opinions", "education.rule-of-law-topics", "education.exam-takers", "education.audience",
+    ]
 }

@@ -385,22 +385,63 @@ public final class MetricFamilyCache: @unchecked Sendable {
     private let lock = NSLock()
     /// Each family's read, once started: a second figure of the family, on another worker, waits
     /// for the same read instead of starting its own.
-    private var reads: [String: Task<[String: Int], any Error>] = [:]
+    private var reads: [String: Task<any Sendable, any Error>] = [:]
 
     public init() {}
 
-    /// The family's counts for `scope`, by group value, read with `read` at most once per evaluation.
-    public static func counts(_ family: String, scope: MetricScope,
-                              read: @escaping @Sendable () async throws -> [String: Int]) async throws -> [String: Int] {
+    /// The family's answer for `scope`, read with `read` at most once per evaluation.
+    static func shared<T: Sendable>(_ family: String, scope: MetricScope, read: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let cache = current else { return try await read() }
         let key = "\(family)|\(scope.year)|\(scope.unitPath ?? "")"
         let task = cache.lock.withLock {
             if let started = cache.reads[key] { return started }
-            let started = Task { try await read() }
+            let started = Task<any Sendable, any Error> { try await read() }
             cache.reads[key] = started
             return started
         }
-        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        let value = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        // A family name is read with one type only; were it reused with another, read it afresh.
+        if let typed = value as? T { return typed }
+        return try await read()
+    }
+
+    /// The family's counts for `scope`, by group value, read with `read` at most once per evaluation.
+    public static func counts(_ family: String, scope: MetricScope,
+                              read: @escaping @Sendable () async throws -> [String: Int]) async throws -> [String: Int] {
+        try await shared(family, scope: scope, read: read)
+    }
+
+    /// A family counted along several columns in one statement (`FamilyTable`): `query` names the
+    /// table and the rows (the scope and the year); the grouping, `COUNT(*)` and the sums are added
+    /// here. Grouping columns are text; sums are of integer columns. Every name is the module's own,
+    /// never from a request.
+    public static func table(_ family: String, scope: MetricScope, groupedBy columns: [String], summing sums: [String] = [],
+                             _ query: @escaping @Sendable () -> SQLSelectBuilder) async throws -> FamilyTable {
+        try await shared(family, scope: scope) {
+            let select = query()
+            for column in columns { select.column(SQLIdentifier(column)) }
+            select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            for (index, column) in sums.enumerated() {
+                select.column(SQLRaw("CAST(COALESCE(SUM(\(column)), 0) AS BIGINT)"), as: "s\(index)")
+            }
+            for column in columns { select.groupBy(SQLIdentifier(column)) }
+            let rows = NIOLockedValueBox<[FamilyTable.Row]>([])
+            let failure = NIOLockedValueBox<(any Error)?>(nil)
+            try await select.run { row in
+                do {
+                    var values: [String: String] = [:]
+                    for column in columns { values[column] = try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self) }
+                    let n = try row.decode(column: "n", as: Int.self)
+                    var totals: [String: Int] = [:]
+                    for (index, column) in sums.enumerated() { totals[column] = try row.decode(column: "s\(index)", as: Int.self) }
+                    rows.withLockedValue { $0.append(FamilyTable.Row(values: values, count: n, sums: totals)) }
+                } catch {
+                    failure.withLockedValue { $0 = error }
+                }
+            }
+            if let error = failure.withLockedValue({ $0 }) { throw error }
+            return FamilyTable(rows: rows.withLockedValue { $0 })
+        }
     }
 
     /// A family counted by one column in one statement: `select` selects the grouped value as
@@ -421,5 +462,36 @@ public final class MetricFamilyCache: @unchecked Sendable {
             if let error = failure.withLockedValue({ $0 }) { throw error }
             return counts.withLockedValue { $0 }
         }
+    }
+}
+
+/// One statement's answer for a figure family counted along several columns: a row per combination
+/// of their values, with its count and the family's sums. Each figure adds up the rows it wants, so
+/// a family of dozens of figures (disputes by level, by type and by source) is one statement per
+/// year instead of one each (issue 16: a county's figures were some 400 statements).
+public struct FamilyTable: Sendable {
+    public struct Row: Sendable {
+        /// The grouping columns' values (a NULL is absent).
+        public let values: [String: String]
+        public let count: Int
+        public let sums: [String: Int]
+
+        public subscript(column: String) -> String? { values[column] }
+    }
+
+    public let rows: [Row]
+
+    public init(rows: [Row]) {
+        self.rows = rows
+    }
+
+    /// The rows counted, of the combinations `match` takes (all by default).
+    public func count(where match: (Row) -> Bool = { _ in true }) -> Int {
+        rows.reduce(0) { $0 + (match($1) ? $1.count : 0) }
+    }
+
+    /// The sum of `column` (one of the family's sums) over the combinations `match` takes.
+    public func sum(_ column: String, where match: (Row) -> Bool = { _ in true }) -> Int {
+        rows.reduce(0) { $0 + (match($1) ? $1.sums[column] ?? 0 : 0) }
     }
 }
