@@ -198,14 +198,34 @@ enum EducationMetrics {
         MetricRecordRef(id: row.id!.uuidString, title: "\(row.heldOn) \(EducationKind(rawValue: row.kind)?.label ?? "")：\(row.title)", link: EducationRoute.list.path() + "?kind=\(row.kind)")
     }
 
+    /// Passed takers (an exam's `passed`; other kinds have none).
+    static let passed = "COALESCE(passed, 0)"
+
+    /// The year's records by kind, counted with their people and passes summed: one statement a year
+    /// for every figure here (`FamilyTable`).
+    static func table(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await MetricFamilyCache.table("education.records", scope: scope, groupedBy: ["kind"], summing: ["count", passed]) {
+            let select = db.sql.select().from(EducationRecord.schema)
+                .where("held_on", .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where("held_on", .lessThan, SQLBind("\(scope.year + 1)-01-01"))
+            if let path = scope.unitPath { select.where("unit_path", .like, SQLBind(path + "%")) }
+            return select
+        }
+    }
+
+    static func of(_ kinds: [EducationKind]) -> @Sendable (FamilyTable.Row) -> Bool {
+        let names = Set(kinds.map(\.rawValue))
+        return { names.contains($0["kind"] ?? "") }
+    }
+
     static func count(_ key: String, _ label: String, _ definition: String, _ kinds: [EducationKind], unit: MetricUnit = .times) -> MetricDefinition {
-        MetricDefinition(key: "education.\(key)", label: label, definition: definition, unit: unit, compute: { scope, db in .count(try await records(kinds, scope, on: db).count()) },
-                         records: .query({ scope, db in records(kinds, scope, on: db).sort(\.$heldOn) }, ref))
+        MetricDefinition(key: "education.\(key)", label: label, definition: definition, unit: unit, compute: { scope, db in
+            .count(try await table(scope, on: db).count(where: of(kinds)))
+        }, records: .query({ scope, db in records(kinds, scope, on: db).sort(\.$heldOn) }, ref))
     }
 
     static func sum(_ key: String, _ label: String, _ definition: String, _ kinds: [EducationKind], unit: MetricUnit) -> MetricDefinition {
         MetricDefinition(key: "education.\(key)", label: label, definition: definition, unit: unit, compute: { scope, db in
-            .count(try await records(kinds, scope, on: db).sumOfIntegers("count"))
+            .count(try await table(scope, on: db).sum("count", where: of(kinds)))
         }, records: .query({ scope, db in records(kinds, scope, on: db).sort(\.$heldOn) }, ref))
     }
 
@@ -217,9 +237,10 @@ enum EducationMetrics {
             sum("exam-takers", "法律知识考试参考人数", "本年度领导干部法律知识考试参考人数", [.exam], unit: .person),
             MetricDefinition(key: "education.exam-pass-rate", label: "法律知识考试合格率", definition: "本年度领导干部法律知识考试合格人数 ÷ 参考人数 × 100%", unit: .percent,
                              compute: { scope, db in
-                let takers = try await records([.exam], scope, on: db).sumOfIntegers("count")
+                let exams = try await table(scope, on: db)
+                let takers = exams.sum("count", where: of([.exam]))
                 guard takers > 0 else { return .missing }
-                return .ratio(numerator: try await records([.exam], scope, on: db).sumOfIntegers("COALESCE(passed, 0)"), denominator: takers)
+                return .ratio(numerator: exams.sum(passed, where: of([.exam])), denominator: takers)
             }, records: .query({ scope, db in records([.exam], scope, on: db).sort(\.$heldOn) }, ref)),
             sum("duty-reports", "述法", "本年度部门、乡镇主要负责人述法人数", [.dutyReport], unit: .person),
             sum("duty-documents", "印发法治建设文件", "本年度主要负责人签发或政府印发的法治建设部署文件数（第一责任人履职）", [.dutyDocument], unit: .piece),

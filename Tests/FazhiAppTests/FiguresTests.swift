@@ -1,6 +1,7 @@
 import FazhiCore
 import Fluent
 import Foundation
+import LegalEducation
 import Reports
 import Testing
 import Vapor
@@ -95,6 +96,17 @@ import Vapor
             guard case .ratio(let resolved, let ended) = try await rate.compute(scope, t.db) else { Issue.record("no success rate"); return }
             let failures = try await rate.records.page(scope, PageRequest(number: 1), t.db).total
             #expect(ended == resolved + failures && resolved > 0 && failures > 0, "\(resolved) ÷ \(ended), \(failures) without agreement")
+            // The education figures that sum people and items, against the year's rows added up here.
+            let rows = try await EducationRecord.query(on: t.db).filter(\.$heldOn >= "2025-01-01").filter(\.$heldOn < "2026-01-01").all()
+                .filter { $0.unitPath.hasPrefix(government.path) }
+            for (key, kind) in [("education.exam-takers", "exam"), ("education.audience", "event"), ("education.rule-of-law-topics", "ruleOfLawTopic")] {
+                let definition = try #require(t.services.metrics.definition(key))
+                let expected = rows.filter { $0.kind == kind }.reduce(0) { $0 + $1.count }
+                #expect(try await definition.compute(scope, t.db) == .count(expected) && expected > 0, "\(key)")
+            }
+            let exams = rows.filter { $0.kind == "exam" }
+            #expect(try await t.services.metrics.definition("education.exam-pass-rate")!.compute(scope, t.db)
+                == .ratio(numerator: exams.reduce(0) { $0 + ($1.passed ?? 0) }, denominator: exams.reduce(0) { $0 + $1.count }))
         }
     }
 
