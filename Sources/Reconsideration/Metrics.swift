@@ -45,17 +45,56 @@ enum ReconsiderationMetrics {
 
     typealias Narrowing = @Sendable (QueryBuilder<ReconsiderationCase>) -> QueryBuilder<ReconsiderationCase>
 
-    /// A percentage counted in SQL: `numerator` narrows the denominator's query, so both are
-    /// `COUNT(*)`s. The records listed are the numerator's rows unless `listing` narrows otherwise
-    /// (the late cases, for the on-time rate).
-    static func ratio(_ key: String, _ label: String, _ definition: String, rounding: RoundingRule = .default,
-                      numerator: @escaping Narrowing,
+    /// The year's received applications by intake decision and status (`received`): one statement.
+    static func receivedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await table("reconsideration.received", dated: "received_on", groupedBy: ["intake", "status"], scope, on: db)
+    }
+
+    /// The year's concluded cases by outcome and intake, whether the respondent corrected itself and
+    /// whether the case ended within its period (`concluded`): one statement.
+    static func concludedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await table("reconsideration.concluded", dated: "outcome_on", groupedBy: ["outcome", "intake"],
+                        flags: [("self_corrected", SQLIdentifier("self_corrected")), ("on_time", SQLRaw("outcome_on <= decision_due_on"))], scope, on: db)
+    }
+
+    static func table(_ family: String, dated: String, groupedBy columns: [String], flags: [(name: String, condition: any SQLExpression)] = [],
+                      _ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await MetricFamilyCache.table(family, scope: scope, groupedBy: columns, flags: flags) {
+            let (start, end) = bounds(scope)
+            let select = db.sql.select().from(ReconsiderationCase.schema)
+                .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
+            if let path = scope.unitPath { select.where("respondent_path", .like, SQLBind(path + "%")) }
+            return select
+        }
+    }
+
+    /// A count from a family's table; `query` lists the same rows as records.
+    static func count(_ key: String, _ label: String, _ definition: String, from table: @escaping @Sendable (MetricScope, any Database) async throws -> FamilyTable,
+                      where rows: @escaping @Sendable (FamilyTable.Row) -> Bool,
+                      _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>) -> MetricDefinition {
+        MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
+            .count(try await table(scope, db).count(where: rows))
+        }, records: .query({ scope, db in query(scope, db).sort(\.$caseNumber) }, ref))
+    }
+
+    /// A percentage of a family's rows: `numerator` picks them from the table, as `narrowing` does
+    /// from `denominator`'s query for the records (unless `listing` lists others, the late cases).
+    static func ratio(_ key: String, _ label: String, _ definition: String,
+                      from table: @escaping @Sendable (MetricScope, any Database) async throws -> FamilyTable,
+                      numerator: @escaping @Sendable (FamilyTable.Row) -> Bool, narrowing: @escaping Narrowing,
                       denominator: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase>,
                       listing: Narrowing? = nil) -> MetricDefinition {
-        let listed = listing ?? numerator
-        return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, rounding: rounding, compute: { scope, db in
-            try await .countedRatio({ denominator(scope, db) }, narrowedTo: numerator)
+        let listed = listing ?? narrowing
+        return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, compute: { scope, db in
+            let rows = try await table(scope, db)
+            let total = rows.count()
+            return total == 0 ? .missing : .ratio(numerator: rows.count(where: numerator), denominator: total)
         }, records: .query({ scope, db in listed(denominator(scope, db)).sort(\.$caseNumber) }, ref))
+    }
+
+    static func outcome(in outcomes: [String]) -> @Sendable (FamilyTable.Row) -> Bool {
+        let names = Set(outcomes)
+        return { names.contains($0["outcome"] ?? "") }
     }
 
     static let directCorrections = CaseOutcome.allCases.filter(\.isDirectCorrection).map(\.rawValue)
@@ -67,38 +106,42 @@ enum ReconsiderationMetrics {
 
     static var all: [MetricDefinition] {
         var list: [MetricDefinition] = [
-            count("received", "收到行政复议申请", "本年度收到的行政复议申请件数（按收到申请日期）", { received($0, on: $1) }),
+            count("received", "收到行政复议申请", "本年度收到的行政复议申请件数（按收到申请日期）", from: receivedTable, where: { _ in true }, { received($0, on: $1) }),
             intakeCount("accepted", "受理", "本年度收到的申请中决定受理（含依第三十条视为受理）的件数", "accepted"),
             intakeCount("refused", "不予受理", "本年度收到的申请中决定不予受理的件数（行政复议法第三十条）", "refused"),
             intakeCount("referred", "告知向有权机关申请", "本年度收到的申请中告知申请人向有权机关提出的件数（行政复议法第三十条）", "referred"),
             intakeCount("deemed-withdrawn", "逾期未补正视为撤回", "本年度收到的申请中无正当理由逾期不补正、视为放弃的件数（行政复议法第三十一条）", "deemedWithdrawn"),
-            count("suspended-in-intake", "受理前中止", "本年度收到、尚未作出受理决定即中止的件数", { scope, db in
+            count("suspended-in-intake", "受理前中止", "本年度收到、尚未作出受理决定即中止的件数", from: receivedTable,
+                  where: { $0["intake"] == nil && $0["status"] == CaseStatus.suspended.rawValue }, { scope, db in
                 received(scope, on: db).filter(\.$intake == nil).filter(\.$status == CaseStatus.suspended.rawValue)
             }),
-            count("concluded", "办结", "本年度作出决定、调解、准予撤回或终止的件数（按结案日期）", { concluded($0, on: $1) }),
+            count("concluded", "办结", "本年度作出决定、调解、准予撤回或终止的件数（按结案日期）", from: concludedTable, where: { _ in true }, { concluded($0, on: $1) }),
             count("pending-year-end", "年末未结", "年末已受理而尚未结案的件数", { scope, db in
                 let (_, end) = bounds(scope)
                 return base(scope, on: db).filter(\.$intake == "accepted").filter(\.$intakeOn < end)
                     .group(.or) { $0.filter(\.$outcomeOn == nil).filter(\.$outcomeOn >= end) }
             }),
-            count("withdrawn", "撤回申请", "本年度因申请人撤回（含和解后撤回）而终止的件数（行政复议法第七十四条）", { scope, db in
+            count("withdrawn", "撤回申请", "本年度因申请人撤回（含和解后撤回）而终止的件数（行政复议法第七十四条）", from: concludedTable,
+                  where: outcome(in: [CaseOutcome.withdrawal.rawValue, CaseOutcome.settlementWithdrawal.rawValue]), { scope, db in
                 concluded(scope, on: db).filter(\.$outcome ~~ [CaseOutcome.withdrawal.rawValue, CaseOutcome.settlementWithdrawal.rawValue])
             }),
-            ratio("acceptance-rate", "受案率", "受理件数 ÷ 收到申请件数 × 100%（⚠️ 无官方公式；含尚在补正中的申请）",
-                  numerator: { $0.filter(\.$intake == "accepted") }, denominator: { received($0, on: $1) }),
-            ratio("direct-correction-rate", "直接纠错率", "以变更、撤销、确认违法、责令履行、确认无效决定纠错的件数 ÷ 办结件数 × 100%",
-                  numerator: { $0.filter(\.$outcome ~~ directCorrections) }, denominator: { concluded($0, on: $1) }),
-            ratio("overall-correction-rate", "综合纠错率", "（直接纠错件数 + 被申请人自行纠正后申请人撤回的件数）÷ 办结件数 × 100%",
-                  numerator: { $0.group(.or) { either in
+            ratio("acceptance-rate", "受案率", "受理件数 ÷ 收到申请件数 × 100%（⚠️ 无官方公式；含尚在补正中的申请）", from: receivedTable,
+                  numerator: { $0["intake"] == "accepted" }, narrowing: { $0.filter(\.$intake == "accepted") }, denominator: { received($0, on: $1) }),
+            ratio("direct-correction-rate", "直接纠错率", "以变更、撤销、确认违法、责令履行、确认无效决定纠错的件数 ÷ 办结件数 × 100%", from: concludedTable,
+                  numerator: outcome(in: directCorrections), narrowing: { $0.filter(\.$outcome ~~ directCorrections) }, denominator: { concluded($0, on: $1) }),
+            ratio("overall-correction-rate", "综合纠错率", "（直接纠错件数 + 被申请人自行纠正后申请人撤回的件数）÷ 办结件数 × 100%", from: concludedTable,
+                  numerator: { outcome(in: directCorrections)($0) || ($0["outcome"] == CaseOutcome.withdrawal.rawValue && $0["self_corrected"] == "yes") },
+                  narrowing: { $0.group(.or) { either in
                       either.filter(\.$outcome ~~ directCorrections)
                           .group(.and) { $0.filter(\.$outcome == CaseOutcome.withdrawal.rawValue).filter(\.$selfCorrected == true) }
                   } },
                   denominator: { concluded($0, on: $1) }),
-            ratio("mediation-settlement-rate", "调解和解率", "（制作调解书 + 和解后撤回）件数 ÷ 办结件数 × 100%（⚠️ 以报告用法为准）",
-                  numerator: { $0.filter(\.$outcome ~~ mediationsOrSettlements) }, denominator: { concluded($0, on: $1) }),
+            ratio("mediation-settlement-rate", "调解和解率", "（制作调解书 + 和解后撤回）件数 ÷ 办结件数 × 100%（⚠️ 以报告用法为准）", from: concludedTable,
+                  numerator: outcome(in: mediationsOrSettlements), narrowing: { $0.filter(\.$outcome ~~ mediationsOrSettlements) }, denominator: { concluded($0, on: $1) }),
             ratio("on-time-rate", "按期办结率",
-                  "在法定审理期限内（普通程序60日、经批准延长不超过30日；简易程序30日；中止期间不计）结案的件数 ÷ 办结件数 × 100%",
-                  numerator: { $0.filter(\.$intake == "accepted").filter(\.$outcomeOn, .lessThanOrEqual, \.$decisionDueOn) },
+                  "在法定审理期限内（普通程序60日、经批准延长不超过30日；简易程序30日；中止期间不计）结案的件数 ÷ 办结件数 × 100%", from: concludedTable,
+                  numerator: { $0["intake"] == "accepted" && $0["on_time"] == "yes" },
+                  narrowing: { $0.filter(\.$intake == "accepted").filter(\.$outcomeOn, .lessThanOrEqual, \.$decisionDueOn) },
                   denominator: { concluded($0, on: $1) }, listing: { $0.filter(\.$intake == "accepted").group(.or) { late in
                       late.filter(\.$decisionDueOn == nil).filter(\.$outcomeOn, .greaterThan, \.$decisionDueOn)
                   } }),

@@ -88,6 +88,24 @@ import Vapor
                     }
                 }
             }
+            // Rates whose records are their numerator's rows: the numerator is the number listed.
+            var numerators = 0
+            for year in [2024, 2025] {
+                for unitPath in [government.path, nil] {
+                    let scope = MetricScope(year: year, unitPath: unitPath, unitName: "")
+                    for key in ["reconsideration.acceptance-rate", "reconsideration.direct-correction-rate", "reconsideration.overall-correction-rate",
+                                "reconsideration.mediation-settlement-rate", "enforcement.decided-on-time-rate"] {
+                        let definition = try #require(t.services.metrics.definition(key))
+                        guard case .ratio(let n, let d) = try await definition.compute(scope, t.db) else { continue }
+                        let listed = try await definition.records.page(scope, PageRequest(number: 1), t.db).total
+                        if key == "enforcement.decided-on-time-rate" {
+                            if listed != d - n { mismatched.append("\(key) \(year): \(n) ÷ \(d), \(listed) late listed") }
+                        } else if listed != n { mismatched.append("\(key) \(year): \(n) ÷ \(d), \(listed) listed") }
+                        numerators += n
+                    }
+                }
+            }
+            #expect(numerators > 0)
             #expect(mismatched.isEmpty, "\(mismatched)")
             #expect(compared > 400 && nonZero > 100, "\(compared) compared, \(nonZero) above zero")
             // The success rate's records are the disputes that ended without agreement.

@@ -415,22 +415,30 @@ public final class MetricFamilyCache: @unchecked Sendable {
     /// table and the rows (the scope and the year); the grouping, `COUNT(*)` and the sums are added
     /// here. Grouping columns are text; sums are of integer columns. Every name is the module's own,
     /// never from a request.
-    public static func table(_ family: String, scope: MetricScope, groupedBy columns: [String], summing sums: [String] = [],
-                             _ query: @escaping @Sendable () -> SQLSelectBuilder) async throws -> FamilyTable {
-        try await shared(family, scope: scope) {
+    ///
+    /// `flags` are conditions grouped by as well (`CASE WHEN … THEN 'yes' ELSE 'no' END`, so a NULL
+    /// is "no", as in a `WHERE`): `row[name] == "yes"`. The grouping is by position (`GROUP BY 1, 2`).
+    public static func table(_ family: String, scope: MetricScope, groupedBy columns: [String], flags: [(name: String, condition: any SQLExpression)] = [],
+                             summing sums: [String] = [], _ query: @escaping @Sendable () -> SQLSelectBuilder) async throws -> FamilyTable {
+        let conditions = flags.map { FamilyTable.Flag(name: $0.name, condition: $0.condition) }
+        return try await shared(family, scope: scope) {
             let select = query()
             for column in columns { select.column(SQLIdentifier(column)) }
+            for flag in conditions {
+                select.column(SQLQueryString("CASE WHEN \(flag.condition) THEN 'yes' ELSE 'no' END"), as: flag.name)
+            }
             select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             for (index, column) in sums.enumerated() {
                 select.column(SQLRaw("CAST(COALESCE(SUM(\(column)), 0) AS BIGINT)"), as: "s\(index)")
             }
-            for column in columns { select.groupBy(SQLIdentifier(column)) }
+            for position in (0..<(columns.count + conditions.count)).map({ $0 + 1 }) { select.groupBy(SQLLiteral.numeric("\(position)")) }
+            let names = columns + conditions.map(\.name)
             let rows = NIOLockedValueBox<[FamilyTable.Row]>([])
             let failure = NIOLockedValueBox<(any Error)?>(nil)
             try await select.run { row in
                 do {
                     var values: [String: String] = [:]
-                    for column in columns { values[column] = try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self) }
+                    for column in names { values[column] = try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self) }
                     let n = try row.decode(column: "n", as: Int.self)
                     var totals: [String: Int] = [:]
                     for (index, column) in sums.enumerated() { totals[column] = try row.decode(column: "s\(index)", as: Int.self) }
@@ -477,6 +485,12 @@ public struct FamilyTable: Sendable {
         public let sums: [String: Int]
 
         public subscript(column: String) -> String? { values[column] }
+    }
+
+    /// A condition grouped by, named.
+    struct Flag: Sendable {
+        let name: String
+        let condition: any SQLExpression
     }
 
     public let rows: [Row]
