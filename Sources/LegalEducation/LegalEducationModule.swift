@@ -205,17 +205,11 @@ enum EducationMetrics {
     /// for every figure here (`FamilyTable`).
     static func table(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
         try await MetricFamilyCache.table("education.records", scope: scope, groupedBy: ["kind"], summing: ["count", passed]) {
-            let select = db.sql.select().from(EducationRecord.schema)
-                .where("held_on", .greaterThanOrEqual, SQLBind("\(scope.year)-01-01")).where("held_on", .lessThan, SQLBind("\(scope.year + 1)-01-01"))
-            if let path = scope.unitPath { select.where("unit_path", .like, SQLBind(path + "%")) }
-            return select
+            scope.rows(of: EducationRecord.schema, dated: "held_on", path: "unit_path", on: db)
         }
     }
 
-    static func of(_ kinds: [EducationKind]) -> @Sendable (FamilyTable.Row) -> Bool {
-        let names = Set(kinds.map(\.rawValue))
-        return { names.contains($0["kind"] ?? "") }
-    }
+    static func of(_ kinds: [EducationKind]) -> @Sendable (FamilyTable.Row) -> Bool { FamilyTable.matching("kind", kinds.map(\.rawValue)) }
 
     static func count(_ key: String, _ label: String, _ definition: String, _ kinds: [EducationKind], unit: MetricUnit = .times) -> MetricDefinition {
         MetricDefinition(key: "education.\(key)", label: label, definition: definition, unit: unit, compute: { scope, db in

@@ -35,10 +35,10 @@ enum MediationMetrics {
     }
 
     static func bodyCount(_ key: String, _ label: String, _ definition: String, _ levels: [MediationLevel]) -> MetricDefinition {
-        MetricDefinition(key: key, label: label, definition: definition, unit: .count, compute: { scope, db in
-            .count(try await bodyTable(scope, on: db).count { levels.map(\.rawValue).contains($0["level"] ?? "") })
-        },
-                         records: .query({ scope, db in bodies(levels, scope, on: db).sort(\.$unitPath) }) {
+        let ofLevels = FamilyTable.matching("level", levels.map(\.rawValue))
+        return MetricDefinition(key: key, label: label, definition: definition, unit: .count, compute: { scope, db in
+            .count(try await bodyTable(scope, on: db).count(where: ofLevels))
+        }, records: .query({ scope, db in bodies(levels, scope, on: db).sort(\.$unitPath) }) {
                              MetricRecordRef(id: $0.id!.uuidString, title: "\($0.name)（\($0.mediationLevel.label)）", link: MediationRoute.bodies.path())
                          })
     }
@@ -80,40 +80,28 @@ enum MediationMetrics {
                          records: .query({ scope, db in query(scope, db).sort(\.$acceptedOn) }, ref))
     }
 
-    /// The scope's disputes `dated` in its year (and `narrowed` further), counted by `columns` in one statement.
-    static func table(_ family: String, dated: String, groupedBy columns: [String], summing sums: [String] = [], _ scope: MetricScope, on db: any Database,
-                      narrowed: (@Sendable (SQLSelectBuilder) -> SQLSelectBuilder)? = nil) async throws -> FamilyTable {
-        try await MetricFamilyCache.table(family, scope: scope, groupedBy: columns, summing: sums) {
-            let (start, end) = bounds(scope)
-            var select = db.sql.select().from(Dispute.schema)
-                .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
-            if let path = scope.unitPath { select = select.where("unit_path", .like, SQLBind(path + "%")) }
-            return narrowed?(select) ?? select
-        }
-    }
-
     /// The year's accepted disputes by level, type and source (`accepted`).
     @Sendable static func acceptedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
-        try await table("mediation.accepted", dated: "accepted_on", groupedBy: ["level", "category", "source"], scope, on: db)
+        try await MetricFamilyCache.table("mediation.accepted", scope: scope, groupedBy: ["level", "category", "source"]) {
+            scope.rows(of: Dispute.schema, dated: "accepted_on", path: "unit_path", on: db)
+        }
     }
 
     /// The year's ended disputes, escalations left out, by outcome and level, with their amounts (`ended`).
     @Sendable static func endedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
-        try await table("mediation.ended", dated: "ended_on", groupedBy: ["outcome", "level"], summing: ["amount_yuan"], scope, on: db) {
-            $0.where("outcome", .notEqual, SQLBind(MediationOutcome.escalated.rawValue))
+        try await MetricFamilyCache.table("mediation.ended", scope: scope, groupedBy: ["outcome", "level"], summing: ["amount_yuan"]) {
+            scope.rows(of: Dispute.schema, dated: "ended_on", path: "unit_path", on: db).where("outcome", .notEqual, SQLBind(MediationOutcome.escalated.rawValue))
         }
     }
 
     /// The registered bodies by level (not dated: the list as it is now).
     static func bodyTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
         try await MetricFamilyCache.table("mediation.bodies", scope: scope, groupedBy: ["level"]) {
-            let select = db.sql.select().from(MediationBody.schema)
-            if let path = scope.unitPath { select.where("unit_path", .like, SQLBind(path + "%")) }
-            return select
+            scope.rows(of: MediationBody.schema, dated: nil, path: "unit_path", on: db)
         }
     }
 
-    @Sendable static func success(_ row: FamilyTable.Row) -> Bool { successes.contains(row["outcome"] ?? "") }
+    static let success = FamilyTable.matching("outcome", successes)
 
     static var all: [MetricDefinition] {
         var list: [MetricDefinition] = [
@@ -126,9 +114,7 @@ enum MediationMetrics {
                   { ended($0, on: $1).filter(\.$outcome ~~ successes) }),
             MetricDefinition(key: "mediation.success-rate", label: "调解成功率", definition: "本年度调解成功件数 ÷ 本年度调结件数（移交上一级的不计）× 100%",
                              unit: .percent, compute: { scope, db in
-                let ended = try await endedTable(scope, on: db)
-                let total = ended.count()
-                return total == 0 ? .missing : .ratio(numerator: ended.count(where: success), denominator: total)
+                try await endedTable(scope, on: db).ratio(where: success)
             }, records: .query({ scope, db in ended(scope, on: db).filter(\.$outcome !~ successes).sort(\.$acceptedOn) }, ref)),
             count("confirmations", "申请司法确认", "本年度申请司法确认的调解协议件数（人民调解法第三十三条）", { scope, db in
                 let (start, end) = bounds(scope)

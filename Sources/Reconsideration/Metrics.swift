@@ -47,24 +47,17 @@ enum ReconsiderationMetrics {
 
     /// The year's received applications by intake decision and status (`received`): one statement.
     static func receivedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
-        try await table("reconsideration.received", dated: "received_on", groupedBy: ["intake", "status"], scope, on: db)
+        try await MetricFamilyCache.table("reconsideration.received", scope: scope, groupedBy: ["intake", "status"]) {
+            scope.rows(of: ReconsiderationCase.schema, dated: "received_on", path: "respondent_path", on: db)
+        }
     }
 
     /// The year's concluded cases by outcome and intake, whether the respondent corrected itself and
     /// whether the case ended within its period (`concluded`): one statement.
     static func concludedTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
-        try await table("reconsideration.concluded", dated: "outcome_on", groupedBy: ["outcome", "intake"],
-                        flags: [("self_corrected", SQLIdentifier("self_corrected")), ("on_time", SQLRaw("outcome_on <= decision_due_on"))], scope, on: db)
-    }
-
-    static func table(_ family: String, dated: String, groupedBy columns: [String], flags: [(name: String, condition: any SQLExpression)] = [],
-                      _ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
-        try await MetricFamilyCache.table(family, scope: scope, groupedBy: columns, flags: flags) {
-            let (start, end) = bounds(scope)
-            let select = db.sql.select().from(ReconsiderationCase.schema)
-                .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
-            if let path = scope.unitPath { select.where("respondent_path", .like, SQLBind(path + "%")) }
-            return select
+        try await MetricFamilyCache.table("reconsideration.concluded", scope: scope, groupedBy: ["outcome", "intake"],
+                                          flags: [("self_corrected", SQLIdentifier("self_corrected")), ("on_time", SQLRaw("outcome_on <= decision_due_on"))]) {
+            scope.rows(of: ReconsiderationCase.schema, dated: "outcome_on", path: "respondent_path", on: db)
         }
     }
 
@@ -86,16 +79,11 @@ enum ReconsiderationMetrics {
                       listing: Narrowing? = nil) -> MetricDefinition {
         let listed = listing ?? narrowing
         return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .percent, compute: { scope, db in
-            let rows = try await table(scope, db)
-            let total = rows.count()
-            return total == 0 ? .missing : .ratio(numerator: rows.count(where: numerator), denominator: total)
+            try await table(scope, db).ratio(where: numerator)
         }, records: .query({ scope, db in listed(denominator(scope, db)).sort(\.$caseNumber) }, ref))
     }
 
-    static func outcome(in outcomes: [String]) -> @Sendable (FamilyTable.Row) -> Bool {
-        let names = Set(outcomes)
-        return { names.contains($0["outcome"] ?? "") }
-    }
+    static func outcome(in outcomes: [String]) -> @Sendable (FamilyTable.Row) -> Bool { FamilyTable.matching("outcome", outcomes) }
 
     static let directCorrections = CaseOutcome.allCases.filter(\.isDirectCorrection).map(\.rawValue)
     static let mediationsOrSettlements = CaseOutcome.allCases.filter(\.isMediationOrSettlement).map(\.rawValue)
@@ -154,44 +142,25 @@ enum ReconsiderationMetrics {
                                      records: .query({ scope, db in findings(scope, on: db).sort(\.$caseNumber).sort(\.$happenedOn) }) {
                                          MetricRecordRef(id: $0.id!.uuidString, title: "\($0.caseNumber) \($0.step)：\($0.finding)", link: ReconsiderationRoute.record.path($0.caseID))
                                      }))
-        // The counts by outcome are one family: one GROUP BY per scope and year, not one COUNT each.
+        // The counts by outcome read the concluded cases' family: one GROUP BY per scope and year.
         for outcome in CaseOutcome.allCases {
             let query: @Sendable (MetricScope, any Database) -> QueryBuilder<ReconsiderationCase> = { scope, db in
                 concluded(scope, on: db).filter(\.$outcome == outcome.rawValue)
             }
             list.append(MetricDefinition(key: "reconsideration.concluded.\(outcome.rawValue)", label: "办结：\(outcome.label)",
                                          definition: "本年度以“\(outcome.label)”结案的件数（\(outcome.article)）", unit: .piece, compute: { scope, db in
-                .count(try await outcomeCounts(scope, on: db)[outcome.rawValue] ?? 0)
+                .count(try await concludedTable(scope, on: db).count { $0["outcome"] == outcome.rawValue })
             }, records: .query({ scope, db in query(scope, db).sort(\.$caseNumber) }, ref)))
         }
         return list
     }
 
-    /// A count of the year's applications by what their review decided: one family, one GROUP BY.
+    /// A count of the year's applications by what their review decided, from the received family.
     static func intakeCount(_ key: String, _ label: String, _ definition: String, _ intake: String) -> MetricDefinition {
         let query = withIntake(intake)
         return MetricDefinition(key: "reconsideration.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
-            .count(try await groupedCounts("reconsideration.intakes", column: "intake", dated: "received_on", scope, on: db)[intake] ?? 0)
+            .count(try await receivedTable(scope, on: db).count { $0["intake"] == intake })
         }, records: .query({ scope, db in query(scope, db).sort(\.$caseNumber) }, ref))
-    }
-
-    /// The scope's cases whose `dated` column falls in its year, counted by `column` in one
-    /// statement (read once per evaluation through `MetricFamilyCache`).
-    static func groupedCounts(_ family: String, column: String, dated: String, _ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
-        try await MetricFamilyCache.grouped(family, scope: scope) {
-            let (start, end) = bounds(scope)
-            let select = db.sql.select().column(SQLIdentifier(column), as: "value").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from(ReconsiderationCase.schema)
-                .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
-                .where(SQLIdentifier(column), .isNot, SQLLiteral.null)
-            if let path = scope.unitPath { select.where("respondent_path", .like, SQLBind(path + "%")) }
-            return select.groupBy(SQLIdentifier(column))
-        }
-    }
-
-    /// Cases concluded in the scope's year, counted by outcome in one statement.
-    static func outcomeCounts(_ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
-        try await groupedCounts("reconsideration.outcomes", column: "outcome", dated: "outcome_on", scope, on: db)
     }
 
     /// Table 四 of the 政府信息公开 yearly report (政府信息公开条例第五十条第（三）项, docs/law.md §19):

@@ -41,11 +41,7 @@ enum SuggestionMetrics {
     /// year for the figures of one date (`FamilyTable`).
     static func table(_ family: String, dated: String, groupedBy column: String, _ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
         try await MetricFamilyCache.table(family, scope: scope, groupedBy: [column]) {
-            let (start, end) = bounds(scope)
-            let select = db.sql.select().from(Suggestion.schema)
-                .where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind(start)).where(SQLIdentifier(dated), .lessThan, SQLBind(end))
-            if let path = scope.unitPath { select.where("lead_unit_path", .like, SQLBind(path + "%")) }
-            return select
+            scope.rows(of: Suggestion.schema, dated: dated, path: "lead_unit_path", on: db)
         }
     }
 

@@ -44,9 +44,10 @@ public enum CoreModule {
 /// Coverage figures of the unit tree and accounts, as of the end of the year.
 enum CoreMetrics {
     static func unitCount(_ kinds: [UnitKind]?, key: String, label: String, definition: String) -> MetricDefinition {
-        let names = kinds.map { Set($0.map(\.rawValue)) }
+        let ofKinds: @Sendable (FamilyTable.Row) -> Bool
+        if let kinds { ofKinds = FamilyTable.matching("kind", kinds.map(\.rawValue)) } else { ofKinds = { _ in true } }
         return MetricDefinition(key: key, label: label, definition: definition, unit: .count, compute: { scope, db in
-            .count(try await unitTable(scope, on: db).count { row in names.map { $0.contains(row["kind"] ?? "") } ?? true })
+            .count(try await unitTable(scope, on: db).count(where: ofKinds))
         }, records: { scope, db in
             try await unitsQuery(kinds, scope: scope, on: db).sort(\.$code).all().map {
                 MetricRecordRef(id: $0.id!.uuidString, title: $0.name, link: CoreRoute.unitsRecord.path($0.id!))
@@ -59,10 +60,8 @@ enum CoreMetrics {
     static func unitTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
         try await MetricFamilyCache.table("units.kinds", scope: scope, groupedBy: ["kind"]) {
             let end = scope.interval.end
-            let select = db.sql.select().from(OrgUnit.schema).where("created_at", .lessThan, SQLBind(end))
+            return scope.rows(of: OrgUnit.schema, dated: nil, path: "path", on: db).where("created_at", .lessThan, SQLBind(end))
                 .where { $0.where("deactivated_at", .is, SQLLiteral.null).orWhere("deactivated_at", .greaterThanOrEqual, SQLBind(end)) }
-            if let path = scope.unitPath { select.where("path", .like, SQLBind(path + "%")) }
-            return select
         }
     }
 

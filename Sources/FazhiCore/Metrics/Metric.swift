@@ -88,6 +88,7 @@ public enum MetricValue: Sendable, Equatable {
 
 /// A year and a unit subtree: the scope every figure is computed over.
 public struct MetricScope: Sendable {
+
     public var year: Int
     /// Path prefix of the unit subtree; nil means the whole installation.
     public var unitPath: String?
@@ -115,6 +116,20 @@ public struct MetricScope: Sendable {
         var scope = self
         scope.year -= 1
         return scope
+    }
+}
+
+extension MetricScope {
+    /// The FROM and WHERE of a figure family's statement (`MetricFamilyCache.table`): the rows of
+    /// `table` whose `dated` column (a `YYYY-MM-DD` text) falls in the year, when one is named, and
+    /// whose `path` column is in the unit subtree.
+    public func rows(of table: String, dated: String?, path: String, on db: any Database) -> SQLSelectBuilder {
+        let select = db.sql.select().from(table)
+        if let dated {
+            select.where(SQLIdentifier(dated), .greaterThanOrEqual, SQLBind("\(year)-01-01")).where(SQLIdentifier(dated), .lessThan, SQLBind("\(year + 1)-01-01"))
+        }
+        if let unitPath { select.where(SQLIdentifier(path), .like, SQLBind(unitPath + "%")) }
+        return select
     }
 }
 
@@ -420,19 +435,18 @@ public final class MetricFamilyCache: @unchecked Sendable {
     /// is "no", as in a `WHERE`): `row[name] == "yes"`. The grouping is by position (`GROUP BY 1, 2`).
     public static func table(_ family: String, scope: MetricScope, groupedBy columns: [String], flags: [(name: String, condition: any SQLExpression)] = [],
                              summing sums: [String] = [], _ query: @escaping @Sendable () -> SQLSelectBuilder) async throws -> FamilyTable {
-        let conditions = flags.map { FamilyTable.Flag(name: $0.name, condition: $0.condition) }
-        return try await shared(family, scope: scope) {
+        try await shared(family, scope: scope) {
             let select = query()
             for column in columns { select.column(SQLIdentifier(column)) }
-            for flag in conditions {
+            for flag in flags {
                 select.column(SQLQueryString("CASE WHEN \(flag.condition) THEN 'yes' ELSE 'no' END"), as: flag.name)
             }
             select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             for (index, column) in sums.enumerated() {
                 select.column(SQLRaw("CAST(COALESCE(SUM(\(column)), 0) AS BIGINT)"), as: "s\(index)")
             }
-            for position in (0..<(columns.count + conditions.count)).map({ $0 + 1 }) { select.groupBy(SQLLiteral.numeric("\(position)")) }
-            let names = columns + conditions.map(\.name)
+            let names = columns + flags.map(\.name)
+            for position in names.indices { select.groupBy(SQLLiteral.numeric("\(position + 1)")) }
             let rows = NIOLockedValueBox<[FamilyTable.Row]>([])
             let failure = NIOLockedValueBox<(any Error)?>(nil)
             try await select.run { row in
@@ -487,12 +501,6 @@ public struct FamilyTable: Sendable {
         public subscript(column: String) -> String? { values[column] }
     }
 
-    /// A condition grouped by, named.
-    struct Flag: Sendable {
-        let name: String
-        let condition: any SQLExpression
-    }
-
     public let rows: [Row]
 
     public init(rows: [Row]) {
@@ -502,6 +510,18 @@ public struct FamilyTable: Sendable {
     /// The rows counted, of the combinations `match` takes (all by default).
     public func count(where match: (Row) -> Bool = { _ in true }) -> Int {
         rows.reduce(0) { $0 + (match($1) ? $1.count : 0) }
+    }
+
+    /// The share of the rows that `numerator` takes, as a ratio of counts; no rows is `.missing`.
+    public func ratio(where numerator: (Row) -> Bool) -> MetricValue {
+        let total = count()
+        return total == 0 ? .missing : .ratio(numerator: count(where: numerator), denominator: total)
+    }
+
+    /// Picks the rows whose `column` is one of `values`.
+    public static func matching(_ column: String, _ values: some Sequence<String>) -> @Sendable (Row) -> Bool {
+        let names = Set(values)
+        return { names.contains($0[column] ?? "") }
     }
 
     /// The sum of `column` (one of the family's sums) over the combinations `match` takes.
