@@ -33,6 +33,11 @@ struct TestApp {
     static func configuration(secureCookies: Bool = false) -> AppConfig {
         var config = AppConfig()
         config.bcryptCost = 4
+        // The whole suite runs at once on two cores in a debug build: a burst of 64 writers
+        // (ConcurrencyTests) queued behind every other test's work waited more than the
+        // production default of 60 s for a PostgreSQL connection on CI (stop 29). The wait
+        // is the machine's, not the code's; what the tests check is that nothing fails or is lost.
+        config.databasePoolTimeoutSeconds = 600
         config.dataKey = Data(repeating: 42, count: 32)
         config.secureCookies = secureCookies
         if let url = TestDatabases.postgresURL {
