@@ -2,6 +2,7 @@ import FazhiCore
 import Fluent
 import FluentSQL
 import Foundation
+import SQLKit
 
 /// The normative-document figures of the annual report's 依法决策 chapter (docs/documents.md).
 enum DocumentMetrics {
@@ -38,32 +39,63 @@ enum DocumentMetrics {
             """))
     }
 
+    /// The scope's documents, flagged by which of the year's figures each counts in: one statement
+    /// for all of them, each flag the `WHERE` of the figure's own records query (`dated`,
+    /// `inForce`, `cleaned`). A county's documents are hundreds, not millions: they are all read.
+    static func table(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        let (start, end) = bounds(scope)
+        let last = "\(scope.year)-12-31"
+        func inYear(_ column: String) -> SQLQueryString { "\(ident: column) >= \(bind: start) AND \(ident: column) < \(bind: end)" }
+        func cleanup(_ results: [CleanupResult]?) -> SQLQueryString {
+            let kinds: SQLQueryString = results.map { " AND r.result IN (" + $0.map { "'\(unsafeRaw: $0.rawValue)'" }.joined(separator: ", ") + ")" } ?? ""
+            return "EXISTS (SELECT 1 FROM document_cleanup_results r WHERE r.document_id = normative_documents.id AND r.decided_on >= \(bind: start) AND r.decided_on < \(bind: end)\(kinds))"
+        }
+        let inForce: SQLQueryString = "published_on IS NOT NULL AND effective_on <= \(bind: last) AND (valid_until IS NULL OR valid_until >= \(bind: last))"
+            + " AND (repealed_on IS NULL OR repealed_on > \(bind: last)) AND (amended_on IS NULL OR amended_on > \(bind: last))"
+        return try await MetricFamilyCache.table("documents", scope: scope, groupedBy: [], flags: [
+            ("issued", inYear("published_on")),
+            ("issued_filed_in_time", inYear("published_on") + " AND filed_on IS NOT NULL AND filed_on <= filing_due"),
+            ("reviewed", inYear("review_opinion_on")),
+            ("consulted", inYear("consultation_from")),
+            ("filed", inYear("filed_on")),
+            ("in_force", inForce),
+            ("repealed", inYear("repealed_on")),
+            ("cleaned", cleanup(nil)),
+            ("cleaned_removed", cleanup([.repeal, .invalidate])),
+        ]) {
+            scope.rows(of: NormativeDocument.schema, dated: nil, path: "unit_path", on: db)
+        }
+    }
+
     @Sendable static func ref(_ row: NormativeDocument) -> MetricRecordRef {
         MetricRecordRef(id: row.id!.uuidString, title: [row.number, row.title].compactMap { $0 }.joined(separator: " "), link: row.link)
     }
 
-    static func count(_ key: String, _ label: String, _ definition: String,
+    /// A count of the documents `flag` marks in the family's table; `query` lists them as records.
+    static func count(_ key: String, _ label: String, _ definition: String, flag: String,
                       _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<NormativeDocument>) -> MetricDefinition {
         MetricDefinition(key: "documents.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
-            .count(try await query(scope, db).count())
+            .count(try await table(scope, on: db).count { $0[flag] == "yes" })
         }, records: .query({ scope, db in query(scope, db).sort(\.$createdAt) }, ref))
     }
 
     static var all: [MetricDefinition] {
         [
-            count("issued", "制定公布规范性文件", "本年度公布的行政规范性文件件数（以公布日期计）", { dated($0, \.$publishedOn, on: $1) }),
-            count("reviewed", "规范性文件合法性审核", "本年度出具合法性审核意见的文件件数（以最近一次审核意见日期计）", { dated($0, \.$reviewOpinionOn, on: $1) }),
-            count("consulted", "公开征求意见的规范性文件", "本年度开始公开征求意见的文件件数", { dated($0, \.$consultationFrom, on: $1) }),
-            count("filed", "报送备案规范性文件", "本年度报送备案的文件件数", { dated($0, \.$filedOn, on: $1) }),
+            count("issued", "制定公布规范性文件", "本年度公布的行政规范性文件件数（以公布日期计）", flag: "issued", { dated($0, \.$publishedOn, on: $1) }),
+            count("reviewed", "规范性文件合法性审核", "本年度出具合法性审核意见的文件件数（以最近一次审核意见日期计）", flag: "reviewed", { dated($0, \.$reviewOpinionOn, on: $1) }),
+            count("consulted", "公开征求意见的规范性文件", "本年度开始公开征求意见的文件件数", flag: "consulted", { dated($0, \.$consultationFrom, on: $1) }),
+            count("filed", "报送备案规范性文件", "本年度报送备案的文件件数", flag: "filed", { dated($0, \.$filedOn, on: $1) }),
             MetricDefinition(key: "documents.filed-on-time-rate", label: "规范性文件备案及时率",
                              definition: "本年度公布的文件中在本省规定期限内报送备案的件数 ÷ 本年度公布的文件件数 × 100%（未报送的计为不及时）",
                              unit: .percent, compute: { scope, db in
-                try await .countedRatio({ dated(scope, \.$publishedOn, on: db) }) { $0.filter(\.$filedOn != nil).filter(.sql(embed: "filed_on <= filing_due")) }
+                let documents = try await table(scope, on: db)
+                let issued = documents.count { $0["issued"] == "yes" }
+                return issued == 0 ? .missing : .ratio(numerator: documents.count { $0["issued_filed_in_time"] == "yes" }, denominator: issued)
             }, records: .query({ scope, db in dated(scope, \.$publishedOn, on: db).group(.or) { $0.filter(\.$filedOn == nil).filter(.sql(embed: "filed_on > filing_due")) } }, ref)),
-            count("in-force", "现行有效规范性文件", "年末（12月31日）现行有效的文件件数：已施行、未届有效期、未废止", { inForce($0, on: $1) }),
-            count("repealed", "废止规范性文件", "本年度废止的文件件数", { dated($0, \.$repealedOn, on: $1) }),
-            count("cleaned-up", "清理规范性文件", "本年度清理中作出结论的文件件数（继续有效、需要修改、废止、宣布失效）", { cleaned($0, results: nil, on: $1) }),
-            count("cleaned-up-removed", "清理后废止或宣布失效", "本年度清理中决定废止或宣布失效的文件件数", { cleaned($0, results: [.repeal, .invalidate], on: $1) }),
+            count("in-force", "现行有效规范性文件", "年末（12月31日）现行有效的文件件数：已施行、未届有效期、未废止", flag: "in_force", { inForce($0, on: $1) }),
+            count("repealed", "废止规范性文件", "本年度废止的文件件数", flag: "repealed", { dated($0, \.$repealedOn, on: $1) }),
+            count("cleaned-up", "清理规范性文件", "本年度清理中作出结论的文件件数（继续有效、需要修改、废止、宣布失效）", flag: "cleaned", { cleaned($0, results: nil, on: $1) }),
+            count("cleaned-up-removed", "清理后废止或宣布失效", "本年度清理中决定废止或宣布失效的文件件数", flag: "cleaned_removed", { cleaned($0, results: [.repeal, .invalidate], on: $1) }),
         ]
     }
 }

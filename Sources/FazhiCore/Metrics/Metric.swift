@@ -404,8 +404,9 @@ public final class MetricFamilyCache: @unchecked Sendable {
 
     public init() {}
 
-    /// The family's answer for `scope`, read with `read` at most once per evaluation.
-    static func shared<T: Sendable>(_ family: String, scope: MetricScope, read: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// The family's answer for `scope`, read with `read` at most once per evaluation: for a family
+    /// whose one statement is neither `grouped` nor a `table` (distinct counts, say).
+    public static func shared<T: Sendable>(_ family: String, scope: MetricScope, read: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let cache = current else { return try await read() }
         let key = "\(family)|\(scope.year)|\(scope.unitPath ?? "")"
         let task = cache.lock.withLock {
