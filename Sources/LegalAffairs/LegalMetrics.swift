@@ -15,6 +15,30 @@ enum LegalMetrics {
         return query
     }
 
+    /// The year's reviews by kind, whether their adoption is recorded and whether adopted, with
+    /// the amounts summed: one statement for the review figures.
+    static func reviewsTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await MetricFamilyCache.table("legal.reviews", scope: scope, groupedBy: ["kind"], flags: [
+            ("adoption_recorded", SQLRaw("adopted IS NOT NULL")), ("adopted", SQLIdentifier("adopted")),
+        ], summing: ["amount_yuan"]) {
+            scope.rows(of: LegalityReview.schema, dated: "opinion_on", path: "unit_path", on: db)
+        }
+    }
+
+    /// The scope's active units of the coverage kinds, by kind and whether an adviser whose term
+    /// covers the year's last day serves them: one statement for the three coverage figures.
+    static func coverageTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        let day = yearEnd(scope).description
+        return try await MetricFamilyCache.table("legal.coverage", scope: scope, groupedBy: ["kind"], flags: [("covered", SQLQueryString("""
+            EXISTS (SELECT 1 FROM legal_adviser_assignments a JOIN legal_advisers d ON d.id = a.adviser_id \
+            WHERE a.unit_id = units.id AND d.term_from <= \(bind: day) AND d.term_to >= \(bind: day))
+            """))]) {
+            scope.rows(of: OrgUnit.schema, dated: nil, path: "path", on: db)
+                .where(SQLIdentifier("active"), .equal, SQLLiteral.boolean(true))
+                .where(SQLIdentifier("kind"), .in, SQLGroupExpression(coverageKinds.flatMap(\.1).map { SQLBind($0.rawValue) }))
+        }
+    }
+
     @Sendable static func ref(_ row: LegalityReview) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.title, link: row.link) }
 
     /// The unit kinds each coverage figure counts.
@@ -58,38 +82,34 @@ enum LegalMetrics {
 
     @Sendable static func unitRef(_ row: OrgUnit) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: row.name, link: CoreRoute.unitsRecord.path(row.id!)) }
 
-    static func count(_ key: String, _ label: String, _ definition: String, unit: MetricUnit = .piece,
-                      _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<LegalityReview>) -> MetricDefinition {
-        MetricDefinition(key: "legal.\(key)", label: label, definition: definition, unit: unit, compute: { scope, db in
-            .count(try await query(scope, db).count())
-        }, records: .query({ scope, db in query(scope, db).sort(\.$opinionOn) }, ref))
-    }
-
-    static func kind(_ kind: ReviewKind) -> @Sendable (MetricScope, any Database) -> QueryBuilder<LegalityReview> {
-        { scope, db in reviews(scope, on: db).filter(\.$kind == kind.rawValue) }
+    /// The year's reviews of `kind`: counted from the family's table, listed by their own query.
+    static func count(_ key: String, _ label: String, _ definition: String, kind: ReviewKind) -> MetricDefinition {
+        MetricDefinition(key: "legal.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
+            .count(try await reviewsTable(scope, on: db).count { $0["kind"] == kind.rawValue })
+        }, records: .query({ scope, db in reviews(scope, on: db).filter(\.$kind == kind.rawValue).sort(\.$opinionOn) }, ref))
     }
 
     static var all: [MetricDefinition] {
         var figures = [
-            count("agreement-reviews", "行政协议合法性审查", "本年度出具审查意见的行政协议件数", kind(.agreement)),
-            count("contract-reviews", "合同合法性审查", "本年度出具审查意见的合同件数", kind(.contract)),
-            count("other-reviews", "其他事项合法性审查", "本年度出具审查意见的其他事项件数", kind(.other)),
+            count("agreement-reviews", "行政协议合法性审查", "本年度出具审查意见的行政协议件数", kind: .agreement),
+            count("contract-reviews", "合同合法性审查", "本年度出具审查意见的合同件数", kind: .contract),
+            count("other-reviews", "其他事项合法性审查", "本年度出具审查意见的其他事项件数", kind: .other),
             MetricDefinition(key: "legal.reviews-total", label: "合法性审查（合计）",
                              definition: "本年度出具的合法性审查意见：规范性文件、重大行政决策、行政协议、合同和其他事项的件数之和", unit: .piece, compute: { scope, db in
                 let (start, end) = ("\(scope.year)-01-01", "\(scope.year + 1)-01-01")
                 let documents = NormativeDocument.query(on: db).filter(\.$reviewOpinionOn >= start).filter(\.$reviewOpinionOn < end)
                 let decisions = MajorDecision.query(on: db).filter(\.$legalityTo >= start).filter(\.$legalityTo < end)
                 if let path = scope.unitPath { documents.filter(\.$unitPath =~ path); decisions.filter(\.$unitPath =~ path) }
-                return .count(try await reviews(scope, on: db).count() + documents.count() + decisions.count())
+                return .count(try await reviewsTable(scope, on: db).count() + documents.count() + decisions.count())
             }, records: .query({ scope, db in reviews(scope, on: db).sort(\.$opinionOn) }, ref)),
             MetricDefinition(key: "legal.opinions-adopted-rate", label: "合法性审查意见采纳率",
                              definition: "本年度出具审查意见、已记录采纳情况的合同和其他事项中意见被采纳的件数 ÷ 已记录采纳情况的件数 × 100%",
                              unit: .percent, compute: { scope, db in
-                try await .countedRatio({ reviews(scope, on: db).filter(\.$adopted != nil) }) { $0.filter(\.$adopted == true) }
+                try await reviewsTable(scope, on: db).ratio(where: { $0["adopted"] == "yes" }, among: { $0["adoption_recorded"] == "yes" })
             }, records: .query({ scope, db in reviews(scope, on: db).filter(\.$adopted == false) }, ref)),
             MetricDefinition(key: "legal.contract-amount", label: "审查合同金额", definition: "本年度审查的行政协议和合同的金额合计（万元）",
                              unit: .tenThousandYuan, compute: { scope, db in
-                let yuan = try await reviews(scope, on: db).filter(\.$kind ~~ [ReviewKind.agreement.rawValue, ReviewKind.contract.rawValue]).sumOfIntegers("amount_yuan")
+                let yuan = try await reviewsTable(scope, on: db).sum("amount_yuan", where: FamilyTable.matching("kind", [ReviewKind.agreement.rawValue, ReviewKind.contract.rawValue]))
                 return .amount(Decimal(yuan) / 10_000)
             }, records: .query({ scope, db in reviews(scope, on: db).filter(\.$amountYuan != nil).sort(\.$opinionOn) }, ref)),
         ]
@@ -102,8 +122,7 @@ enum LegalMetrics {
         for (key, (label, kinds)) in zip(["departments", "townships", "villages"], coverageKinds) {
             figures.append(MetricDefinition(key: "legal.adviser-coverage-\(key)", label: "\(label)法律顾问覆盖率",
                                             definition: "年末（12月31日）有在聘法律顾问或公职律师服务的\(label)数 ÷ \(label)数 × 100%", unit: .percent, compute: { scope, db in
-                let day = yearEnd(scope)
-                return try await .countedRatio({ units(scope, kinds: kinds, on: db) }) { _ in covered(scope, kinds: kinds, on: db, day: day) }
+                try await coverageTable(scope, on: db).ratio(where: { $0["covered"] == "yes" }, among: FamilyTable.matching("kind", kinds.map(\.rawValue)))
             }, records: .query({ scope, db in covered(scope, kinds: kinds, on: db, day: yearEnd(scope)).sort(\.$sortOrder) }, unitRef)))
         }
         return figures

@@ -45,7 +45,6 @@ enum DocumentMetrics {
     static func table(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
         let (start, end) = bounds(scope)
         let last = "\(scope.year)-12-31"
-        func inYear(_ column: String) -> SQLQueryString { "\(ident: column) >= \(bind: start) AND \(ident: column) < \(bind: end)" }
         func cleanup(_ results: [CleanupResult]?) -> SQLQueryString {
             let kinds: SQLQueryString = results.map { " AND r.result IN (" + $0.map { "'\(unsafeRaw: $0.rawValue)'" }.joined(separator: ", ") + ")" } ?? ""
             return "EXISTS (SELECT 1 FROM document_cleanup_results r WHERE r.document_id = normative_documents.id AND r.decided_on >= \(bind: start) AND r.decided_on < \(bind: end)\(kinds))"
@@ -53,13 +52,13 @@ enum DocumentMetrics {
         let inForce: SQLQueryString = "published_on IS NOT NULL AND effective_on <= \(bind: last) AND (valid_until IS NULL OR valid_until >= \(bind: last))"
             + " AND (repealed_on IS NULL OR repealed_on > \(bind: last)) AND (amended_on IS NULL OR amended_on > \(bind: last))"
         return try await MetricFamilyCache.table("documents", scope: scope, groupedBy: [], flags: [
-            ("issued", inYear("published_on")),
-            ("issued_filed_in_time", inYear("published_on") + " AND filed_on IS NOT NULL AND filed_on <= filing_due"),
-            ("reviewed", inYear("review_opinion_on")),
-            ("consulted", inYear("consultation_from")),
-            ("filed", inYear("filed_on")),
+            ("issued", scope.inYear("published_on")),
+            ("issued_filed_in_time", scope.inYear("published_on") + " AND filed_on IS NOT NULL AND filed_on <= filing_due"),
+            ("reviewed", scope.inYear("review_opinion_on")),
+            ("consulted", scope.inYear("consultation_from")),
+            ("filed", scope.inYear("filed_on")),
             ("in_force", inForce),
-            ("repealed", inYear("repealed_on")),
+            ("repealed", scope.inYear("repealed_on")),
             ("cleaned", cleanup(nil)),
             ("cleaned_removed", cleanup([.repeal, .invalidate])),
         ]) {
@@ -88,9 +87,7 @@ enum DocumentMetrics {
             MetricDefinition(key: "documents.filed-on-time-rate", label: "规范性文件备案及时率",
                              definition: "本年度公布的文件中在本省规定期限内报送备案的件数 ÷ 本年度公布的文件件数 × 100%（未报送的计为不及时）",
                              unit: .percent, compute: { scope, db in
-                let documents = try await table(scope, on: db)
-                let issued = documents.count { $0["issued"] == "yes" }
-                return issued == 0 ? .missing : .ratio(numerator: documents.count { $0["issued_filed_in_time"] == "yes" }, denominator: issued)
+                try await table(scope, on: db).ratio(where: { $0["issued_filed_in_time"] == "yes" }, among: { $0["issued"] == "yes" })
             }, records: .query({ scope, db in dated(scope, \.$publishedOn, on: db).group(.or) { $0.filter(\.$filedOn == nil).filter(.sql(embed: "filed_on > filing_due")) } }, ref)),
             count("in-force", "现行有效规范性文件", "年末（12月31日）现行有效的文件件数：已施行、未届有效期、未废止", flag: "in_force", { inForce($0, on: $1) }),
             count("repealed", "废止规范性文件", "本年度废止的文件件数", flag: "repealed", { dated($0, \.$repealedOn, on: $1) }),

@@ -131,6 +131,12 @@ extension MetricScope {
         if let unitPath { select.where(SQLIdentifier(path), .like, SQLBind(unitPath + "%")) }
         return select
     }
+
+    /// The condition that `column` (a `YYYY-MM-DD` text) falls in the year: a flag of a family
+    /// whose figures are dated by different columns (`MetricFamilyCache.table`).
+    public func inYear(_ column: String) -> SQLQueryString {
+        "\(ident: column) >= \(bind: "\(year)-01-01") AND \(ident: column) < \(bind: "\(year + 1)-01-01")"
+    }
 }
 
 extension TimeZone {
@@ -513,10 +519,11 @@ public struct FamilyTable: Sendable {
         rows.reduce(0) { $0 + (match($1) ? $1.count : 0) }
     }
 
-    /// The share of the rows that `numerator` takes, as a ratio of counts; no rows is `.missing`.
-    public func ratio(where numerator: (Row) -> Bool) -> MetricValue {
-        let total = count()
-        return total == 0 ? .missing : .ratio(numerator: count(where: numerator), denominator: total)
+    /// The share of the rows `denominator` takes (all by default) that `numerator` takes too, as a
+    /// ratio of counts; no rows is `.missing`, never 0%.
+    public func ratio(where numerator: (Row) -> Bool, among denominator: (Row) -> Bool = { _ in true }) -> MetricValue {
+        let total = count(where: denominator)
+        return total == 0 ? .missing : .ratio(numerator: count { denominator($0) && numerator($0) }, denominator: total)
     }
 
     /// Picks the rows whose `column` is one of `values`.
