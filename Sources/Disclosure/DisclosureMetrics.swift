@@ -118,51 +118,42 @@ public enum DisclosureMetrics {
         return query
     }
 
-    /// One statement per row family: the counts by applicant class (and answer), read once per
-    /// scope within an evaluation.
-    static func counts(_ row: Row, _ scope: MetricScope, on db: any Database) async throws -> [String: Int] {
+    /// The requests received by the year's end, by applicant class, flagged new (received in the
+    /// year), carried in (received before it, unanswered on 1 January) and carried out (unanswered
+    /// on 31 December): one statement for the table's rows 一, 二 and 四.
+    static func intakeTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
         let (start, end) = bounds(scope)
-        let family: String
-        let value: any SQLExpression
-        let filter: SQLQueryString
-        switch row {
-        case .new:
-            family = "disclosure.new"
-            value = SQLIdentifier("applicant_class")
-            filter = "received_on >= \(bind: start) AND received_on < \(bind: end)"
-        case .carriedIn:
-            family = "disclosure.carried-in"
-            value = SQLIdentifier("applicant_class")
-            filter = "received_on < \(bind: start) AND (answered_on IS NULL OR answered_on >= \(bind: start))"
-        case .carriedOut:
-            family = "disclosure.carried-out"
-            value = SQLIdentifier("applicant_class")
-            filter = "received_on < \(bind: end) AND (answered_on IS NULL OR answered_on >= \(bind: end))"
-        case .outcome, .answered:
-            family = "disclosure.answered"
-            value = SQLRaw("applicant_class || '|' || outcome")
-            filter = "answered_on >= \(bind: start) AND answered_on < \(bind: end)"
+        return try await MetricFamilyCache.table("disclosure.intake", scope: scope, groupedBy: ["applicant_class"], flags: [
+            ("new", scope.inYear("received_on")),
+            ("carried_in", SQLQueryString("received_on < \(bind: start) AND (answered_on IS NULL OR answered_on >= \(bind: start))")),
+            ("carried_out", SQLQueryString("answered_on IS NULL OR answered_on >= \(bind: end)")),
+        ]) {
+            scope.rows(of: DisclosureRequest.schema, dated: nil, path: "unit_path", on: db).where(SQLIdentifier("received_on"), .lessThan, SQLBind(end))
         }
-        return try await MetricFamilyCache.grouped(family, scope: scope) {
-            let select = db.sql.select().column(value, as: "value").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from(DisclosureRequest.schema).where(filter)
-            if let path = scope.unitPath { select.where(SQLIdentifier("unit_path"), .like, SQLBind(path + "%")) }
-            return select.groupBy(value)
+    }
+
+    /// The year's answers by applicant class and outcome, flagged answered within the period,
+    /// extended and consulted, with the fees summed: one statement for row 三 and the answer figures.
+    static func answeredTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
+        try await MetricFamilyCache.table("disclosure.answered", scope: scope, groupedBy: ["applicant_class", "outcome"], flags: [
+            ("on_time", SQLRaw("answered_on <= answer_due_on")),
+            ("extended", SQLRaw("extended_on IS NOT NULL")),
+            ("consulted", SQLRaw("consultations <> ''")),
+        ], summing: ["fee_yuan"]) {
+            scope.rows(of: DisclosureRequest.schema, dated: "answered_on", path: "unit_path", on: db)
         }
     }
 
     static func value(_ row: Row, _ column: Column, _ scope: MetricScope, on db: any Database) async throws -> Int {
-        let counts = try await counts(row, scope, on: db)
+        var inColumn: @Sendable (FamilyTable.Row) -> Bool = { _ in true }
+        if case .applicant(let kind) = column { inColumn = FamilyTable.matching("applicant_class", [kind.rawValue]) }
+        func flagged(_ flag: String) async throws -> Int { try await intakeTable(scope, on: db).count { inColumn($0) && $0[flag] == "yes" } }
         switch row {
-        case .new, .carriedIn, .carriedOut:
-            if case .applicant(let kind) = column { return counts[kind.rawValue] ?? 0 }
-            return counts.values.reduce(0, +)
-        case .outcome(let outcome):
-            if case .applicant(let kind) = column { return counts["\(kind.rawValue)|\(outcome.rawValue)"] ?? 0 }
-            return counts.filter { $0.key.hasSuffix("|\(outcome.rawValue)") }.values.reduce(0, +)
-        case .answered:
-            if case .applicant(let kind) = column { return counts.filter { $0.key.hasPrefix("\(kind.rawValue)|") }.values.reduce(0, +) }
-            return counts.values.reduce(0, +)
+        case .new: return try await flagged("new")
+        case .carriedIn: return try await flagged("carried_in")
+        case .carriedOut: return try await flagged("carried_out")
+        case .outcome(let outcome): return try await answeredTable(scope, on: db).count { inColumn($0) && $0["outcome"] == outcome.rawValue }
+        case .answered: return try await answeredTable(scope, on: db).count(where: inColumn)
         }
     }
 
@@ -188,22 +179,20 @@ public enum DisclosureMetrics {
             MetricDefinition(key: "disclosure.on-time-rate", label: "依申请公开按时答复率",
                              definition: "本年度答复的申请中在答复期限内（20个工作日，经批准延长不超过20个工作日，补正、征求意见期间不计，政府信息公开条例第三十三条）答复的件数 ÷ 本年度答复件数 × 100%；逾期不补正视为放弃的不计",
                              unit: .percent, compute: { scope, db in
-                try await .countedRatio({ answered(scope, on: db).filter(\.$outcome != DisclosureOutcome.notCorrected.rawValue) }) {
-                    $0.filter(\.$answeredOn, .lessThanOrEqual, \.$answerDueOn)
-                }
+                try await answeredTable(scope, on: db).ratio(where: { $0["on_time"] == "yes" }, among: { $0["outcome"] != DisclosureOutcome.notCorrected.rawValue })
             }, records: .query({ scope, db in
                 answered(scope, on: db).filter(\.$outcome != DisclosureOutcome.notCorrected.rawValue).group(.or) {
                     $0.filter(\.$answerDueOn == nil).filter(\.$answeredOn, .greaterThan, \.$answerDueOn)
                 }.sort(\.$receivedOn)
             }, ref)),
             MetricDefinition(key: "disclosure.extended", label: "延长答复期限的申请", definition: "本年度答复的申请中经批准延长答复期限的件数（政府信息公开条例第三十三条第二款）",
-                             unit: .piece, compute: { scope, db in .count(try await answered(scope, on: db).filter(\.$extendedOn != nil).count()) },
+                             unit: .piece, compute: { scope, db in .count(try await answeredTable(scope, on: db).count { $0["extended"] == "yes" }) },
                              records: .query({ scope, db in answered(scope, on: db).filter(\.$extendedOn != nil).sort(\.$receivedOn) }, ref)),
             MetricDefinition(key: "disclosure.consulted", label: "征求第三方意见的申请", definition: "本年度答复的申请中征求第三方或其他机关意见的件数（政府信息公开条例第三十二条、第三十四条）",
-                             unit: .piece, compute: { scope, db in .count(try await answered(scope, on: db).filter(\.$consultations != "").count()) },
+                             unit: .piece, compute: { scope, db in .count(try await answeredTable(scope, on: db).count { $0["consulted"] == "yes" }) },
                              records: .query({ scope, db in answered(scope, on: db).filter(\.$consultations != "").sort(\.$receivedOn) }, ref)),
             MetricDefinition(key: "disclosure.fees", label: "收取信息处理费", definition: "本年度答复的申请中收取的信息处理费合计（政府信息公开条例第四十二条，国办函〔2020〕109号）",
-                             unit: .yuan, compute: { scope, db in .amount(Decimal(try await answered(scope, on: db).sumOfIntegers("fee_yuan"))) },
+                             unit: .yuan, compute: { scope, db in .amount(Decimal(try await answeredTable(scope, on: db).sum("fee_yuan"))) },
                              records: .query({ scope, db in answered(scope, on: db).filter(\.$feeYuan > 0).sort(\.$receivedOn) }, ref)),
         ]
     }

@@ -472,26 +472,6 @@ public final class MetricFamilyCache: @unchecked Sendable {
             return FamilyTable(rows: rows.withLockedValue { $0 })
         }
     }
-
-    /// A family counted by one column in one statement: `select` selects the grouped value as
-    /// `value` and `COUNT(*)` as `n`, grouped by the value. The database does the counting; the
-    /// answer is one row per value (a handful), taken as the rows arrive.
-    public static func grouped(_ family: String, scope: MetricScope, _ select: @escaping @Sendable () -> SQLSelectBuilder) async throws -> [String: Int] {
-        try await counts(family, scope: scope) {
-            let counts = NIOLockedValueBox<[String: Int]>([:])
-            let failure = NIOLockedValueBox<(any Error)?>(nil)
-            try await select().run { row in
-                do {
-                    let value = try row.decode(column: "value", as: String.self), n = try row.decode(column: "n", as: Int.self)
-                    counts.withLockedValue { $0[value] = n }
-                } catch {
-                    failure.withLockedValue { $0 = error }
-                }
-            }
-            if let error = failure.withLockedValue({ $0 }) { throw error }
-            return counts.withLockedValue { $0 }
-        }
-    }
 }
 
 /// One statement's answer for a figure family counted along several columns: a row per combination
