@@ -194,9 +194,27 @@ enum ReconsiderationMetrics {
             }),
             ("total", "总计", "", { cases($0, $1) }),
         ]
+        // The same rows in one statement a year, each flag the WHERE of its row's query above.
+        let table: @Sendable (MetricScope, any Database) async throws -> FamilyTable = { scope, db in
+            let end = bounds(scope).1
+            func decidedBy(_ outcomes: [String]) -> SQLQueryString { "outcome_on < \(bind: end) AND " + .column("outcome", in: outcomes) }
+            let notAcceptedBy: SQLQueryString = "intake_on < \(bind: end) AND " + .column("intake", in: notAccepted)
+            let open: SQLQueryString = "(outcome_on IS NULL OR outcome_on >= \(bind: end)) AND (intake IS NULL OR NOT " + .column("intake", in: notAccepted)
+                + " OR intake_on IS NULL OR intake_on >= \(bind: end))"
+            return try await MetricFamilyCache.table("reconsideration.disclosure", scope: scope, groupedBy: [], flags: [
+                ("upheld", decidedBy(upheld)),
+                ("corrected", decidedBy(CaseOutcome.allCases.filter(\.isDirectCorrection).map(\.rawValue))),
+                ("other", "(" + decidedBy(other) + ") OR (" + notAcceptedBy + ")"),
+                ("pending", open),
+            ]) {
+                scope.rows(of: ReconsiderationCase.schema, dated: "received_on", path: "respondent_path", on: db)
+                    .where(SQLIdentifier("act_category"), .equal, SQLBind(ActCategory.informationDisclosure.rawValue))
+            }
+        }
         return rows.map { key, label, definition, query in
             count("disclosure-cases.\(key)", "政府信息公开行政复议：\(label)",
-                  "本年度收到的、被申请行为类别为政府信息公开的行政复议申请" + (definition.isEmpty ? "" : "中，\(definition)") + "（政府信息公开工作年度报告表四，政府信息公开条例第五十条第（三）项）", query)
+                  "本年度收到的、被申请行为类别为政府信息公开的行政复议申请" + (definition.isEmpty ? "" : "中，\(definition)") + "（政府信息公开工作年度报告表四，政府信息公开条例第五十条第（三）项）",
+                  from: table, where: { key == "total" || $0[key] == "yes" }, query)
         }
     }
 }

@@ -139,6 +139,13 @@ extension MetricScope {
     }
 }
 
+extension SQLQueryString {
+    /// `column IN (…)` with each value bound: a flag's condition over a list the module names.
+    public static func column(_ name: String, in values: some Sequence<String>) -> SQLQueryString {
+        "\(ident: name) IN (" + values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
+    }
+}
+
 extension TimeZone {
     /// Legal events are dated in Asia/Shanghai (docs/architecture.md, "Non-negotiables").
     public static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
