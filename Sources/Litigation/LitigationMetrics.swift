@@ -24,13 +24,6 @@ enum LitigationMetrics {
         return lawsuits(scope, on: db).filter(\.$judgmentOn >= start).filter(\.$judgmentOn < end)
     }
 
-    static func hearings(_ scope: MetricScope, on db: any Database) -> QueryBuilder<LawsuitHearing> {
-        let (start, end) = bounds(scope)
-        let query = LawsuitHearing.query(on: db).filter(\.$heldOn >= start).filter(\.$heldOn < end)
-        if let path = scope.unitPath { query.filter(\.$defendantPath =~ path) }
-        return query
-    }
-
     /// The cause a lawsuit over disclosure carries (政府信息公开条例第五十条第（三）项).
     static let disclosureCause = "政府信息公开"
 
