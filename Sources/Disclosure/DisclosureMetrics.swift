@@ -147,7 +147,7 @@ public enum DisclosureMetrics {
     static func value(_ row: Row, _ column: Column, _ scope: MetricScope, on db: any Database) async throws -> Int {
         var inColumn: @Sendable (FamilyTable.Row) -> Bool = { _ in true }
         if case .applicant(let kind) = column { inColumn = FamilyTable.matching("applicant_class", [kind.rawValue]) }
-        func flagged(_ flag: String) async throws -> Int { try await intakeTable(scope, on: db).count { inColumn($0) && $0[flag] == "yes" } }
+        func flagged(_ flag: String) async throws -> Int { try await intakeTable(scope, on: db).count { inColumn($0) && $0.has(flag) } }
         switch row {
         case .new: return try await flagged("new")
         case .carriedIn: return try await flagged("carried_in")
@@ -179,17 +179,17 @@ public enum DisclosureMetrics {
             MetricDefinition(key: "disclosure.on-time-rate", label: "依申请公开按时答复率",
                              definition: "本年度答复的申请中在答复期限内（20个工作日，经批准延长不超过20个工作日，补正、征求意见期间不计，政府信息公开条例第三十三条）答复的件数 ÷ 本年度答复件数 × 100%；逾期不补正视为放弃的不计",
                              unit: .percent, compute: { scope, db in
-                try await answeredTable(scope, on: db).ratio(where: { $0["on_time"] == "yes" }, among: { $0["outcome"] != DisclosureOutcome.notCorrected.rawValue })
+                try await answeredTable(scope, on: db).ratio(where: { $0.has("on_time") }, among: { $0["outcome"] != DisclosureOutcome.notCorrected.rawValue })
             }, records: .query({ scope, db in
                 answered(scope, on: db).filter(\.$outcome != DisclosureOutcome.notCorrected.rawValue).group(.or) {
                     $0.filter(\.$answerDueOn == nil).filter(\.$answeredOn, .greaterThan, \.$answerDueOn)
                 }.sort(\.$receivedOn)
             }, ref)),
             MetricDefinition(key: "disclosure.extended", label: "延长答复期限的申请", definition: "本年度答复的申请中经批准延长答复期限的件数（政府信息公开条例第三十三条第二款）",
-                             unit: .piece, compute: { scope, db in .count(try await answeredTable(scope, on: db).count { $0["extended"] == "yes" }) },
+                             unit: .piece, compute: { scope, db in .count(try await answeredTable(scope, on: db).count { $0.has("extended") }) },
                              records: .query({ scope, db in answered(scope, on: db).filter(\.$extendedOn != nil).sort(\.$receivedOn) }, ref)),
             MetricDefinition(key: "disclosure.consulted", label: "征求第三方意见的申请", definition: "本年度答复的申请中征求第三方或其他机关意见的件数（政府信息公开条例第三十二条、第三十四条）",
-                             unit: .piece, compute: { scope, db in .count(try await answeredTable(scope, on: db).count { $0["consulted"] == "yes" }) },
+                             unit: .piece, compute: { scope, db in .count(try await answeredTable(scope, on: db).count { $0.has("consulted") }) },
                              records: .query({ scope, db in answered(scope, on: db).filter(\.$consultations != "").sort(\.$receivedOn) }, ref)),
             MetricDefinition(key: "disclosure.fees", label: "收取信息处理费", definition: "本年度答复的申请中收取的信息处理费合计（政府信息公开条例第四十二条，国办函〔2020〕109号）",
                              unit: .yuan, compute: { scope, db in .amount(Decimal(try await answeredTable(scope, on: db).sum("fee_yuan"))) },

@@ -28,11 +28,7 @@ enum LegalMetrics {
     /// The scope's active units of the coverage kinds, by kind and whether an adviser whose term
     /// covers the year's last day serves them: one statement for the three coverage figures.
     static func coverageTable(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
-        let day = yearEnd(scope).description
-        return try await MetricFamilyCache.table("legal.coverage", scope: scope, groupedBy: ["kind"], flags: [("covered", SQLQueryString("""
-            EXISTS (SELECT 1 FROM legal_adviser_assignments a JOIN legal_advisers d ON d.id = a.adviser_id \
-            WHERE a.unit_id = units.id AND d.term_from <= \(bind: day) AND d.term_to >= \(bind: day))
-            """))]) {
+        try await MetricFamilyCache.table("legal.coverage", scope: scope, groupedBy: ["kind"], flags: [("covered", coveredOn(yearEnd(scope)))]) {
             scope.rows(of: OrgUnit.schema, dated: nil, path: "path", on: db)
                 .where(SQLIdentifier("active"), .equal, SQLLiteral.boolean(true))
                 .where(SQLIdentifier("kind"), .in, SQLGroupExpression(coverageKinds.flatMap(\.1).map { SQLBind($0.rawValue) }))
@@ -56,10 +52,15 @@ enum LegalMetrics {
 
     /// Those units served on `day` by an adviser or lawyer whose term covers it.
     static func covered(_ scope: MetricScope, kinds: [UnitKind], on db: any Database, day: CivilDate) -> QueryBuilder<OrgUnit> {
-        units(scope, kinds: kinds, on: db).filter(.sql(embed: """
-            EXISTS (SELECT 1 FROM legal_adviser_assignments a JOIN legal_advisers d ON d.id = a.adviser_id \
-            WHERE a.unit_id = units.id AND d.term_from <= \(bind: day.description) AND d.term_to >= \(bind: day.description))
-            """))
+        units(scope, kinds: kinds, on: db).filter(.sql(embed: coveredOn(day)))
+    }
+
+    /// A unit (`units`) is served on `day` by an adviser or lawyer whose term covers it.
+    static func coveredOn(_ day: CivilDate) -> SQLQueryString {
+        """
+        EXISTS (SELECT 1 FROM legal_adviser_assignments a JOIN legal_advisers d ON d.id = a.adviser_id \
+        WHERE a.unit_id = units.id AND d.term_from <= \(bind: day.description) AND d.term_to >= \(bind: day.description))
+        """
     }
 
     /// The services recorded in the year by advisers serving a unit of the scope.
@@ -105,7 +106,7 @@ enum LegalMetrics {
             MetricDefinition(key: "legal.opinions-adopted-rate", label: "合法性审查意见采纳率",
                              definition: "本年度出具审查意见、已记录采纳情况的合同和其他事项中意见被采纳的件数 ÷ 已记录采纳情况的件数 × 100%",
                              unit: .percent, compute: { scope, db in
-                try await reviewsTable(scope, on: db).ratio(where: { $0["adopted"] == "yes" }, among: { $0["adoption_recorded"] == "yes" })
+                try await reviewsTable(scope, on: db).ratio(where: { $0.has("adopted") }, among: { $0.has("adoption_recorded") })
             }, records: .query({ scope, db in reviews(scope, on: db).filter(\.$adopted == false) }, ref)),
             MetricDefinition(key: "legal.contract-amount", label: "审查合同金额", definition: "本年度审查的行政协议和合同的金额合计（万元）",
                              unit: .tenThousandYuan, compute: { scope, db in
@@ -122,7 +123,7 @@ enum LegalMetrics {
         for (key, (label, kinds)) in zip(["departments", "townships", "villages"], coverageKinds) {
             figures.append(MetricDefinition(key: "legal.adviser-coverage-\(key)", label: "\(label)法律顾问覆盖率",
                                             definition: "年末（12月31日）有在聘法律顾问或公职律师服务的\(label)数 ÷ \(label)数 × 100%", unit: .percent, compute: { scope, db in
-                try await coverageTable(scope, on: db).ratio(where: { $0["covered"] == "yes" }, among: FamilyTable.matching("kind", kinds.map(\.rawValue)))
+                try await coverageTable(scope, on: db).ratio(where: { $0.has("covered") }, among: FamilyTable.matching("kind", kinds.map(\.rawValue)))
             }, records: .query({ scope, db in covered(scope, kinds: kinds, on: db, day: yearEnd(scope)).sort(\.$sortOrder) }, unitRef)))
         }
         return figures

@@ -105,17 +105,17 @@ enum LitigationMetrics {
                 let query = filed(scope, on: db).filter(\.$cause ~~ disclosureCause)
                 return afterReconsideration ? query.filter(\.$reconsiderationCaseNumber != nil) : query.filter(\.$reconsiderationCaseNumber == nil)
             }
-            let ofRoute: @Sendable (FamilyTable.Row) -> Bool = { $0["disclosure"] == "yes" && ($0["after_reconsideration"] == "yes") == afterReconsideration }
+            let ofRoute: @Sendable (FamilyTable.Row) -> Bool = { $0.has("disclosure") && ($0.has("after_reconsideration")) == afterReconsideration }
             func judged(_ kinds: [String]) -> (@Sendable (FamilyTable.Row) -> Bool, @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit>) {
                 let judgment = FamilyTable.matching("judgment", kinds)
-                return ({ ofRoute($0) && $0["judged"] == "yes" && judgment($0) },
+                return ({ ofRoute($0) && $0.has("judged") && judgment($0) },
                         { scope, db in cases(scope, db).filter(\.$judgmentOn < bounds(scope).1).filter(\.$judgment ~~ kinds) })
             }
             let rows: [(String, String, (@Sendable (FamilyTable.Row) -> Bool, @Sendable (MetricScope, any Database) -> QueryBuilder<Lawsuit>))] = [
                 ("upheld", "结果维持（判决驳回诉讼请求）", judged(kept)),
                 ("corrected", "结果纠正（被告败诉）", judged(corrected)),
                 ("other", "其他结果（撤诉、驳回起诉、调解）", judged(other)),
-                ("pending", "尚未审结", ({ ofRoute($0) && $0["judged"] != "yes" },
+                ("pending", "尚未审结", ({ ofRoute($0) && !$0.has("judged") },
                                      { scope, db in cases(scope, db).group(.or) { $0.filter(\.$judgmentOn == nil).filter(\.$judgmentOn >= bounds(scope).1) } })),
                 ("total", "总计", (ofRoute, cases)),
             ]
@@ -133,9 +133,9 @@ enum LitigationMetrics {
             count("cases", "行政诉讼案件（新收）", "本年度立案的、以本单位（含下级）为被告的行政诉讼案件数（各审级）", from: filedTable, { filed($0, on: $1) }),
             count("concluded", "行政诉讼案件（审结）", "本年度作出判决、裁定或调解结案的案件数", from: concludedTable, { concluded($0, on: $1) }),
             count("lost", "败诉", "本年度审结案件中判决撤销、履行、给付、确认违法或无效、变更及行政协议判决的件数；撤诉、驳回起诉、调解不计",
-                  from: concludedTable, where: { $0["lost"] == "yes" }, { scope, db in concluded(scope, on: db).filter(\.$lost == true) }),
+                  from: concludedTable, where: { $0.has("lost") }, { scope, db in concluded(scope, on: db).filter(\.$lost == true) }),
             MetricDefinition(key: "litigation.loss-rate", label: "败诉率", definition: "败诉件数 ÷ 审结件数 × 100%", unit: .percent, compute: { scope, db in
-                try await concludedTable(scope, on: db).ratio { $0["lost"] == "yes" }
+                try await concludedTable(scope, on: db).ratio { $0.has("lost") }
             }, records: .query({ scope, db in concluded(scope, on: db).filter(\.$lost == true) }, ref)),
             MetricDefinition(key: "litigation.hearings", label: "开庭次数", definition: "本年度开庭审理的次数", unit: .times, compute: { scope, db in
                 .count(try await hearingsTable(scope, on: db).count())
@@ -143,7 +143,7 @@ enum LitigationMetrics {
             MetricDefinition(key: "litigation.head-appearance-rate", label: "行政机关负责人出庭应诉率",
                              definition: "负责人出庭的庭审次数 ÷ 开庭审理次数 × 100%（按庭次；⚠️ 无全国统一公式，按案件计算见下一项）",
                              unit: .percent, compute: { scope, db in
-                try await hearingsTable(scope, on: db).ratio { $0["head"] == "yes" }
+                try await hearingsTable(scope, on: db).ratio { $0.has("head") }
             }, records: .query({ scope, db in heardCases(scope, headAppeared: true, on: db) }, ref)),
             MetricDefinition(key: "litigation.head-appearance-rate-by-case", label: "行政机关负责人出庭应诉率（按案件）",
                              definition: "本年度开庭的案件中负责人至少出庭一次的案件数 ÷ 本年度开庭的案件数 × 100%",

@@ -48,7 +48,7 @@ enum DecisionMetrics {
     static func count(_ key: String, _ label: String, _ definition: String, unit: MetricUnit = .item, flag: String,
                       _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<MajorDecision>) -> MetricDefinition {
         MetricDefinition(key: "decisions.\(key)", label: label, definition: definition, unit: unit, compute: { scope, db in
-            .count(try await table(scope, on: db).count { $0[flag] == "yes" })
+            .count(try await table(scope, on: db).count { $0.has(flag) })
         }, records: .query({ scope, db in query(scope, db).sort(\.$createdAt) }, ref))
     }
 
@@ -65,7 +65,7 @@ enum DecisionMetrics {
                              definition: "本年度作出的决策中公开征求意见的，征求意见起止日期相隔天数的平均值（一般不少于30日，重大行政决策程序暂行条例第十五条）",
                              unit: .day, compute: { scope, db in
                 let decisions = try await table(scope, on: db)
-                let consulted: (FamilyTable.Row) -> Bool = { $0["consultation_days"] == "yes" }
+                let consulted: (FamilyTable.Row) -> Bool = { $0.has("consultation_days") }
                 let count = decisions.count(where: consulted)
                 guard count > 0 else { return .missing }
                 return .amount(Decimal(decisions.sum("participation_days", where: consulted)) / Decimal(count))

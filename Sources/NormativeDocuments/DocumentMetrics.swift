@@ -32,23 +32,23 @@ enum DocumentMetrics {
 
     /// Documents given a 清理 verdict in the year (of `results`, or any).
     static func cleaned(_ scope: MetricScope, results: [CleanupResult]?, on db: any Database) -> QueryBuilder<NormativeDocument> {
+        documents(scope, on: db).filter(.sql(embed: cleanedIn(scope, results: results)))
+    }
+
+    /// A document (`normative_documents`) was given a 清理 verdict in the scope's year (of `results`, or any).
+    static func cleanedIn(_ scope: MetricScope, results: [CleanupResult]?) -> SQLQueryString {
         let kinds: SQLQueryString = results.map { " AND r.result IN (" + $0.map { "'\(unsafeRaw: $0.rawValue)'" }.joined(separator: ", ") + ")" } ?? ""
-        return documents(scope, on: db).filter(.sql(embed: """
+        return """
             EXISTS (SELECT 1 FROM document_cleanup_results r WHERE r.document_id = normative_documents.id \
             AND r.decided_on >= \(bind: "\(scope.year)-01-01") AND r.decided_on < \(bind: "\(scope.year + 1)-01-01")\(kinds))
-            """))
+            """
     }
 
     /// The scope's documents, flagged by which of the year's figures each counts in: one statement
     /// for all of them, each flag the `WHERE` of the figure's own records query (`dated`,
     /// `inForce`, `cleaned`). A county's documents are hundreds, not millions: they are all read.
     static func table(_ scope: MetricScope, on db: any Database) async throws -> FamilyTable {
-        let (start, end) = bounds(scope)
         let last = "\(scope.year)-12-31"
-        func cleanup(_ results: [CleanupResult]?) -> SQLQueryString {
-            let kinds: SQLQueryString = results.map { " AND r.result IN (" + $0.map { "'\(unsafeRaw: $0.rawValue)'" }.joined(separator: ", ") + ")" } ?? ""
-            return "EXISTS (SELECT 1 FROM document_cleanup_results r WHERE r.document_id = normative_documents.id AND r.decided_on >= \(bind: start) AND r.decided_on < \(bind: end)\(kinds))"
-        }
         let inForce: SQLQueryString = "published_on IS NOT NULL AND effective_on <= \(bind: last) AND (valid_until IS NULL OR valid_until >= \(bind: last))"
             + " AND (repealed_on IS NULL OR repealed_on > \(bind: last)) AND (amended_on IS NULL OR amended_on > \(bind: last))"
         return try await MetricFamilyCache.table("documents", scope: scope, groupedBy: [], flags: [
@@ -59,8 +59,8 @@ enum DocumentMetrics {
             ("filed", scope.inYear("filed_on")),
             ("in_force", inForce),
             ("repealed", scope.inYear("repealed_on")),
-            ("cleaned", cleanup(nil)),
-            ("cleaned_removed", cleanup([.repeal, .invalidate])),
+            ("cleaned", cleanedIn(scope, results: nil)),
+            ("cleaned_removed", cleanedIn(scope, results: [.repeal, .invalidate])),
         ]) {
             scope.rows(of: NormativeDocument.schema, dated: nil, path: "unit_path", on: db)
         }
@@ -74,7 +74,7 @@ enum DocumentMetrics {
     static func count(_ key: String, _ label: String, _ definition: String, flag: String,
                       _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<NormativeDocument>) -> MetricDefinition {
         MetricDefinition(key: "documents.\(key)", label: label, definition: definition, unit: .piece, compute: { scope, db in
-            .count(try await table(scope, on: db).count { $0[flag] == "yes" })
+            .count(try await table(scope, on: db).count { $0.has(flag) })
         }, records: .query({ scope, db in query(scope, db).sort(\.$createdAt) }, ref))
     }
 
@@ -87,7 +87,7 @@ enum DocumentMetrics {
             MetricDefinition(key: "documents.filed-on-time-rate", label: "规范性文件备案及时率",
                              definition: "本年度公布的文件中在本省规定期限内报送备案的件数 ÷ 本年度公布的文件件数 × 100%（未报送的计为不及时）",
                              unit: .percent, compute: { scope, db in
-                try await table(scope, on: db).ratio(where: { $0["issued_filed_in_time"] == "yes" }, among: { $0["issued"] == "yes" })
+                try await table(scope, on: db).ratio(where: { $0.has("issued_filed_in_time") }, among: { $0.has("issued") })
             }, records: .query({ scope, db in dated(scope, \.$publishedOn, on: db).group(.or) { $0.filter(\.$filedOn == nil).filter(.sql(embed: "filed_on > filing_due")) } }, ref)),
             count("in-force", "现行有效规范性文件", "年末（12月31日）现行有效的文件件数：已施行、未届有效期、未废止", flag: "in_force", { inForce($0, on: $1) }),
             count("repealed", "废止规范性文件", "本年度废止的文件件数", flag: "repealed", { dated($0, \.$repealedOn, on: $1) }),

@@ -64,7 +64,7 @@ enum OversightMetrics {
     static func count(_ key: String, _ label: String, _ definition: String, flag: String,
                       _ query: @escaping @Sendable (MetricScope, any Database) -> QueryBuilder<InspectionFinding>) -> MetricDefinition {
         MetricDefinition(key: "oversight.\(key)", label: label, definition: definition, unit: .item,
-                         compute: { scope, db in .count(try await findingsTable(scope, on: db).count { $0[flag] == "yes" }) },
+                         compute: { scope, db in .count(try await findingsTable(scope, on: db).count { $0.has(flag) }) },
                          records: .query({ scope, db in query(scope, db).sort(\.$foundOn) }, ref))
     }
 
@@ -77,7 +77,7 @@ enum OversightMetrics {
             count("closed", "问题整改销号", "本年度整改到位并销号的问题数", flag: "closed", { closed($0, on: $1) }),
             MetricDefinition(key: "oversight.on-time-rate", label: "督察问题按期整改率",
                              definition: "本年度销号的问题中在首次整改期限内报送整改情况且未被退回的 ÷ 本年度销号问题数 × 100%", unit: .percent, compute: { scope, db in
-                try await findingsTable(scope, on: db).ratio(where: { $0["closed_on_time"] == "yes" }, among: { $0["closed"] == "yes" })
+                try await findingsTable(scope, on: db).ratio(where: { $0.has("closed_on_time") }, among: { $0.has("closed") })
             }, records: .query({ scope, db in
                 closed(scope, on: db).group(.or) { $0.filter(\.$returns > 0).filter(\.$rebounds > 0).filter(\.$submittedOn, .greaterThan, \.$firstDueOn) }.sort(\.$foundOn)
             }, ref)),
@@ -90,7 +90,7 @@ enum OversightMetrics {
                 return findings(scope, on: db).filter(\.$recheckedOn >= start).filter(\.$recheckedOn < end).filter(\.$rebounds > 0)
             }),
             MetricDefinition(key: "oversight.head-led-inspections", label: "主要负责人带队督察", definition: "本年度党政主要负责人亲自带队开展的督察次数（第一责任人职责）",
-                             unit: .times, compute: { scope, db in .count(try await inspectionsTable(scope, on: db).count { $0["head_led"] == "yes" }) },
+                             unit: .times, compute: { scope, db in .count(try await inspectionsTable(scope, on: db).count { $0.has("head_led") }) },
                              records: .query({ scope, db in inspections(scope, on: db).filter(\.$leader != nil).sort(\.$startedOn) }) {
                                  MetricRecordRef(id: $0.id!.uuidString, title: "\($0.title)（\($0.leader ?? "")带队）", link: $0.link)
                              }),

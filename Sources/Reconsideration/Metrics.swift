@@ -118,7 +118,7 @@ enum ReconsiderationMetrics {
             ratio("direct-correction-rate", "直接纠错率", "以变更、撤销、确认违法、责令履行、确认无效决定纠错的件数 ÷ 办结件数 × 100%", from: concludedTable,
                   numerator: outcome(in: directCorrections), narrowing: { $0.filter(\.$outcome ~~ directCorrections) }, denominator: { concluded($0, on: $1) }),
             ratio("overall-correction-rate", "综合纠错率", "（直接纠错件数 + 被申请人自行纠正后申请人撤回的件数）÷ 办结件数 × 100%", from: concludedTable,
-                  numerator: { outcome(in: directCorrections)($0) || ($0["outcome"] == CaseOutcome.withdrawal.rawValue && $0["self_corrected"] == "yes") },
+                  numerator: { outcome(in: directCorrections)($0) || ($0["outcome"] == CaseOutcome.withdrawal.rawValue && $0.has("self_corrected")) },
                   narrowing: { $0.group(.or) { either in
                       either.filter(\.$outcome ~~ directCorrections)
                           .group(.and) { $0.filter(\.$outcome == CaseOutcome.withdrawal.rawValue).filter(\.$selfCorrected == true) }
@@ -128,7 +128,7 @@ enum ReconsiderationMetrics {
                   numerator: outcome(in: mediationsOrSettlements), narrowing: { $0.filter(\.$outcome ~~ mediationsOrSettlements) }, denominator: { concluded($0, on: $1) }),
             ratio("on-time-rate", "按期办结率",
                   "在法定审理期限内（普通程序60日、经批准延长不超过30日；简易程序30日；中止期间不计）结案的件数 ÷ 办结件数 × 100%", from: concludedTable,
-                  numerator: { $0["intake"] == "accepted" && $0["on_time"] == "yes" },
+                  numerator: { $0["intake"] == "accepted" && $0.has("on_time") },
                   narrowing: { $0.filter(\.$intake == "accepted").filter(\.$outcomeOn, .lessThanOrEqual, \.$decisionDueOn) },
                   denominator: { concluded($0, on: $1) }, listing: { $0.filter(\.$intake == "accepted").group(.or) { late in
                       late.filter(\.$decisionDueOn == nil).filter(\.$outcomeOn, .greaterThan, \.$decisionDueOn)
@@ -214,7 +214,7 @@ enum ReconsiderationMetrics {
         return rows.map { key, label, definition, query in
             count("disclosure-cases.\(key)", "政府信息公开行政复议：\(label)",
                   "本年度收到的、被申请行为类别为政府信息公开的行政复议申请" + (definition.isEmpty ? "" : "中，\(definition)") + "（政府信息公开工作年度报告表四，政府信息公开条例第五十条第（三）项）",
-                  from: table, where: { key == "total" || $0[key] == "yes" }, query)
+                  from: table, where: { key == "total" || $0.has(key) }, query)
         }
     }
 }

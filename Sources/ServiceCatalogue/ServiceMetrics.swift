@@ -42,7 +42,7 @@ enum ServiceMetrics {
 
     /// The items in force at the year's end that have `flag`.
     static func inForceWith(_ flag: String) -> @Sendable (FamilyTable.Row) -> Bool {
-        { $0["in_force"] == "yes" && $0[flag] == "yes" }
+        { $0.has("in_force") && $0.has(flag) }
     }
 
     @Sendable static func ref(_ row: ServiceItem) -> MetricRecordRef { MetricRecordRef(id: row.id!.uuidString, title: "\(row.code) \(row.name)", link: row.link) }
@@ -52,17 +52,17 @@ enum ServiceMetrics {
     /// The share of the items in force that have `flag`, which `narrowing` picks for the records.
     static func share(_ key: String, _ label: String, _ definition: String, flag: String, _ narrowing: @escaping Narrowing) -> MetricDefinition {
         MetricDefinition(key: "services.\(key)", label: label, definition: definition, unit: .percent, compute: { scope, db in
-            try await table(scope, on: db).ratio(where: { $0[flag] == "yes" }, among: { $0["in_force"] == "yes" })
+            try await table(scope, on: db).ratio(where: { $0.has(flag) }, among: { $0.has("in_force") })
         }, records: .query({ scope, db in narrowing(inForce(scope, on: db)).sort(\.$code) }, ref))
     }
 
     static var all: [MetricDefinition] {
         [
             MetricDefinition(key: "services.items", label: "政务服务事项", definition: "年末目录中的政务服务事项数（纳入目录且未撤销）", unit: .item, compute: { scope, db in
-                .count(try await table(scope, on: db).count { $0["in_force"] == "yes" })
+                .count(try await table(scope, on: db).count { $0.has("in_force") })
             }, records: .query({ scope, db in inForce(scope, on: db).sort(\.$code) }, ref)),
             MetricDefinition(key: "services.new-items", label: "新增政务服务事项", definition: "本年度纳入目录的事项数", unit: .item, compute: { scope, db in
-                .count(try await table(scope, on: db).count { $0["added"] == "yes" })
+                .count(try await table(scope, on: db).count { $0.has("added") })
             }, records: .query({ scope, db in added(scope, on: db).sort(\.$code) }, ref)),
             share("on-the-spot-share", "马上办事项占比", "马上办（即办件、当场办结）事项数 ÷ 年末事项数 × 100%", flag: "on_the_spot", { $0.filter(\.$onTheSpot == true) }),
             share("online-share", "全程网办事项占比", "全程网办事项数 ÷ 年末事项数 × 100%", flag: "fully_online", { $0.filter(\.$fullyOnline == true) }),

@@ -493,6 +493,10 @@ public struct FamilyTable: Sendable {
         public let sums: [String: Int]
 
         public subscript(column: String) -> String? { values[column] }
+
+        /// Whether the row's combination has `flag` (a condition of `MetricFamilyCache.table`'s
+        /// `flags`) true; a NULL condition is false, as in a `WHERE`.
+        public func has(_ flag: String) -> Bool { values[flag] == "yes" }
     }
 
     public let rows: [Row]
