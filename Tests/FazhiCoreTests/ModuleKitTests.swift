@@ -32,6 +32,15 @@ private enum SampleRoute: String, RouteTemplate {
     }
 }
 
+@Suite struct CoveringIndexTests {
+    @Test("a covering index carries its counted columns as INCLUDE on PostgreSQL and as trailing keys on SQLite")
+    func statementPerDatabase() {
+        let migration = AddCoveringIndex("t.001", (name: "t_cover", table: "t", keys: ["day"], included: ["path", "amount"]), replacing: [("t_day", "t", ["day"])])
+        #expect(migration.statement(.postgres) == #"CREATE INDEX IF NOT EXISTS t_cover ON t ("day") INCLUDE ("path", "amount")"#)
+        #expect(migration.statement(.sqlite) == #"CREATE INDEX IF NOT EXISTS t_cover ON t ("day", "path", "amount")"#)
+    }
+}
+
 @Suite struct ListQueryParsingTests {
     @Test("a list's query string: escapes and + decode, unknown keys and undecodable pairs drop, the first of a repeated key counts")
     func parsing() {

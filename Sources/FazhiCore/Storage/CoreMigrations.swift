@@ -338,6 +338,56 @@ public struct AddScopeIndexes: AsyncMigration {
     }
 }
 
+/// An index from whose entries alone a figure family is counted, replacing a shipped index on its
+/// key columns (its prefix). PostgreSQL carries the counted columns as `INCLUDE` payload, read by
+/// an index-only scan once `VACUUM` (or autovacuum) has marked the pages all-visible; SQLite,
+/// which has no `INCLUDE`, orders by them after the keys and reads a covering index the same way.
+/// A whole province's year is then read from the index, a fraction of the table's pages.
+public struct AddCoveringIndex: AsyncMigration {
+    public let name: String
+    let index: (name: String, table: String, keys: [String], included: [String])
+    let replaced: [(name: String, table: String, columns: [String])]
+
+    public init(_ name: String, _ index: (name: String, table: String, keys: [String], included: [String]),
+                replacing replaced: [(name: String, table: String, columns: [String])]) {
+        self.name = name
+        self.index = index
+        self.replaced = replaced
+    }
+
+    /// The `CREATE INDEX` statement for the database's flavour.
+    func statement(_ flavor: DatabaseFlavor) -> String {
+        func quoted(_ columns: [String]) -> String { columns.map { "\"\($0)\"" }.joined(separator: ", ") }
+        let shape = flavor == .postgres ? "(\(quoted(index.keys))) INCLUDE (\(quoted(index.included)))" : "(\(quoted(index.keys + index.included)))"
+        return "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.table) \(shape)"
+    }
+
+    public func prepare(on database: any Database) async throws {
+        try await database.sql.raw(SQLQueryString(statement(DatabaseFlavor(database)))).run()
+        try await AddIndexes(name, replaced).revert(on: database)
+    }
+
+    public func revert(on database: any Database) async throws {
+        try await AddIndexes(name, replaced).prepare(on: database)
+        try await database.sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: index.name)").run()
+    }
+}
+
+/// Shipped path-only scope indexes dropped because wider ones (`AddScopeIndexes(…, then:)`) have
+/// them as their prefix and serve the same prefix matches; revert puts them back.
+public struct DropScopeIndexes: AsyncMigration {
+    public let name: String
+    let indexes: [(name: String, table: String, column: String)]
+
+    public init(_ name: String, _ indexes: [(name: String, table: String, column: String)]) {
+        self.name = name
+        self.indexes = indexes
+    }
+
+    public func prepare(on database: any Database) async throws { try await AddScopeIndexes(name, indexes).revert(on: database) }
+    public func revert(on database: any Database) async throws { try await AddScopeIndexes(name, indexes).prepare(on: database) }
+}
+
 /// Scope indexes widened by a date (`AddScopeIndexes(…, then:)`) that replace shipped path-only
 /// ones, their prefix: on PostgreSQL the path-only index was ANDed with the whole province's year
 /// from a date index, instead of one county's year being read as one range.
