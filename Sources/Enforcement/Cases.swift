@@ -703,9 +703,10 @@ enum PenaltyMetrics {
         }
     }
 
-    /// The decided-cases family's one statement. Every column it reads is in the covering index
-    /// `penalty_cases_decided_cover` (migration enforcement.026), so a province's year is counted
-    /// from the index alone: a column added here belongs in that index too (`FiguresTests`).
+    /// The decided-cases family's one statement. On PostgreSQL every column it reads is in the
+    /// covering index `penalty_cases_decided_cover` (migration enforcement.026), so a province's
+    /// year is counted from the index alone: a column added here belongs in that index too
+    /// (`FiguresTests.decidedFamilyReadsItsIndex`).
     static func decidedSelect(_ scope: MetricScope, on db: any Database) -> SQLSelectBuilder {
         var select = (db as! any SQLDatabase).select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "decided")

@@ -255,10 +255,11 @@ enum EnforcementMigrations {
         // One county's actions of a year, by kind: one range (province dataset, PostgreSQL: 28 → 2 ms).
         WidenScopeIndexes("enforcement.025.action-scope-date-index", [("enforcement_actions_scope_decided", "enforcement_actions", "unit_path", "decided_on")],
                           replacing: [("enforcement_actions_scope", "enforcement_actions", "unit_path")]),
-        // The decided-cases family (`PenaltyMetrics.decided`) of a whole province's year, read
-        // from the index alone instead of the table: its key is 015's `decided_on` index, which it
-        // replaces, and it carries every column the family counts. Province dataset, PostgreSQL:
-        // the family 1.72 → 0.74 s, the province's figures 5.6 → 2.4 s (docs/deployment.md).
+        // PostgreSQL: the decided-cases family (`PenaltyMetrics.decided`) of a whole province's
+        // year, read from the index alone instead of the table: its key is 015's `decided_on`
+        // index, which it replaces, and it carries every column the family counts. Province
+        // dataset: the family 1.72 → 0.74 s, the province's figures 5.6 → 3.0 s (docs/deployment.md).
+        // SQLite keeps 015's index (`AddCoveringIndex` says why).
         AddCoveringIndex("enforcement.026.decided-cover-index",
                          (name: "penalty_cases_decided_cover", table: "penalty_cases", keys: ["decided_on"],
                           included: ["unit_path", "decision_due_on", "major", "review_on", "fine_yuan", "outside_benchmark", "lenience_item_id",
