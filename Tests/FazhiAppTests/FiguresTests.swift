@@ -69,7 +69,7 @@ import Vapor
         }
     }
 
-    @Test("a whole installation's decided cases are counted from a date index: on PostgreSQL the covering one alone, which replaced the plain one; the path-only case index is gone")
+    @Test("a whole installation's decided cases are counted from a date index (on PostgreSQL the covering one alone, which replaced the plain one), one county's on SQLite from its (path, date) index; the path-only case index is gone")
     func decidedFamilyReadsItsIndex() async throws {
         try await TestApp.run { t in
             let sql = t.db as! any SQLDatabase
@@ -93,6 +93,11 @@ import Vapor
                 let plan = try await sql.raw("EXPLAIN QUERY PLAN \(query)").all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "\n")
                 #expect(plan.contains("USING INDEX penalty_cases_decided_on"), "\(plan)")
                 #expect(!names.contains("penalty_cases_decided_cover"), "\(names)")
+                // One county's year: its (path, date) range, whatever the statistics say.
+                let government = try await t.unit("SFX-GOV")
+                let county = PenaltyMetrics.decidedSelect(MetricScope(year: 2025, unitPath: government.path, unitName: government.name), on: t.db).query
+                let countyPlan = try await sql.raw("EXPLAIN QUERY PLAN \(county)").all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "\n")
+                #expect(countyPlan.contains("USING INDEX penalty_cases_scope_decided"), "\(countyPlan)")
             }
         }
     }
