@@ -75,6 +75,13 @@ public enum FazhiMain {
                     fflush(nil)
                 }
                 try await app.execute()
+                // After SIGTERM: stop accepting and close the connections (Vapor would do it inside
+                // `asyncShutdown`; a second shutdown is a no-op), then let the handlers already
+                // running finish before the databases close under them.
+                await app.server.shutdown()
+                if !(await RequestMetrics.shared.drain(seconds: 30)) {
+                    app.logger.warning("shutting down with \(RequestMetrics.shared.inFlight) requests still running after 30 s")
+                }
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 try? await app.asyncShutdown()

@@ -44,6 +44,8 @@ final class RequestMetrics: Middleware, Sendable {
         var bucketCounts = [Int](repeating: 0, count: RequestMetrics.buckets.count)
         var count = 0
         var sum = 0.0
+        /// Requests entered and not yet answered.
+        var inFlight = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -51,7 +53,10 @@ final class RequestMetrics: Middleware, Sendable {
 
     func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = DispatchTime.now().uptimeNanoseconds
-        return next.respond(to: req).map { response in
+        state.withLockedValue { $0.inFlight += 1 }
+        let answered = next.respond(to: req)
+        answered.whenComplete { _ in self.state.withLockedValue { $0.inFlight -= 1 } }
+        return answered.map { response in
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let label = "method=\"\(req.method.rawValue)\",status=\"\(response.status.code / 100)xx\""
             self.state.withLockedValue { state in
@@ -62,6 +67,22 @@ final class RequestMetrics: Middleware, Sendable {
             }
             return response
         }
+    }
+
+    /// Requests entered and not yet answered.
+    var inFlight: Int { state.withLockedValue { $0.inFlight } }
+
+    /// Waits until no request is in flight, up to `seconds`; false if some still were. The server
+    /// calls it after it stops accepting and before the application shuts its databases down: a
+    /// handler still running after its client left (a queue of requests under load) otherwise
+    /// asked for `req.db` after Fluent's shutdown and crashed the process (Fluent's force unwrap).
+    func drain(seconds: Double) async -> Bool {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(seconds, 0) * 1e9)
+        while inFlight > 0 {
+            guard DispatchTime.now().uptimeNanoseconds < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
     }
 
     func exposition() -> String {

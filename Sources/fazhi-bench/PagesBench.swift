@@ -59,7 +59,7 @@ enum PagesBench {
         server.standardOutput = handle
         server.standardError = handle
         try server.run()
-        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
+        defer { stop(server, log: log) }
 
         let client = Client()
         let (_, startSeconds) = try await FiguresBench.seconds {
@@ -88,6 +88,28 @@ enum PagesBench {
                   + String(repeating: " ", count: max(0, 13 - share.count)) + share + String(format: " %9d", result.failures))
         }
         print("server memory: \(idle.current) MB resident after login, \(loaded.current) MB after the load; peak \(loaded.peak) MB")
+    }
+
+    /// Stops the server: SIGTERM, then SIGKILL after 30 s. It polls instead of `waitUntilExit`,
+    /// which spins a core on Linux (seen when a wrapper such as `perf record` took the SIGTERM and
+    /// the server went on running). A server that did not exit with status 0 leaves its log in the
+    /// temporary directory, since the work directory with it is removed.
+    static func stop(_ server: Process, log: URL) {
+        if server.isRunning {
+            server.terminate()
+            for _ in 0..<300 where server.isRunning { usleep(100_000) }
+            if server.isRunning {
+                print("pages: the server did not stop within 30 s of SIGTERM; sending SIGKILL")
+                kill(server.processIdentifier, SIGKILL)
+                while server.isRunning { usleep(100_000) }
+            }
+        }
+        guard server.terminationReason == .uncaughtSignal || server.terminationStatus != 0 else { return }
+        let kept = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-pages-server-\(server.processIdentifier).log")
+        try? FileManager.default.removeItem(at: kept)
+        try? FileManager.default.copyItem(at: log, to: kept)
+        let how = server.terminationReason == .uncaughtSignal ? "signal" : "status"
+        print("pages: the server exited with \(how) \(server.terminationStatus); its log is kept at \(kept.path)")
     }
 
     /// One `wrk` run: `-t2 -cN -dS --latency` with the session cookie.

@@ -85,3 +85,34 @@ final class LockedLines: @unchecked Sendable {
     func append(_ line: String) { lock.withLock { lines.append(line) } }
     var all: [String] { lock.withLock { lines } }
 }
+
+/// The server drains the requests it took before its databases close (FazhiMain, after SIGTERM).
+@Suite struct RequestDrainTests {
+    @Test("a request is in flight until its response, and the drain waits for it: false while it runs past the deadline, true once it is answered")
+    func drainWaitsForAnswers() async throws {
+        let app = try await Application.make(.testing)
+        let metrics = RequestMetrics()
+        let promise = app.eventLoopGroup.next().makePromise(of: Response.self)
+        let pending = PendingResponder(future: promise.futureResult)
+        let request = Request(application: app, on: app.eventLoopGroup.next())
+        let answered = metrics.respond(to: request, chainingTo: pending)
+        #expect(metrics.inFlight == 1)
+        #expect(await metrics.drain(seconds: 0.1) == false)
+        promise.succeed(Response(status: .ok))
+        _ = try await answered.get()
+        #expect(await metrics.drain(seconds: 5))
+        #expect(metrics.inFlight == 0)
+        // A failed answer leaves flight too.
+        let failing = app.eventLoopGroup.next().makePromise(of: Response.self)
+        let failed = metrics.respond(to: Request(application: app, on: app.eventLoopGroup.next()), chainingTo: PendingResponder(future: failing.futureResult))
+        failing.fail(Abort(.internalServerError))
+        _ = try? await failed.get()
+        #expect(await metrics.drain(seconds: 5))
+        try await app.asyncShutdown()
+    }
+
+    struct PendingResponder: Responder {
+        let future: EventLoopFuture<Response>
+        func respond(to request: Request) -> EventLoopFuture<Response> { future }
+    }
+}
