@@ -2,11 +2,14 @@ import FazhiCalendar
 @testable import FazhiCore
 import Foundation
 import Testing
+import Vapor
 
 private enum SampleRoute: String, RouteTemplate {
     case list = "sample"
     case item = "sample/:id"
     case child = "sample/:id/children/:child"
+    case root = ""
+    case slashes = "/sample//:id/"
 }
 
 @Suite struct ModuleKitTests {
@@ -17,6 +20,9 @@ private enum SampleRoute: String, RouteTemplate {
         #expect(SampleRoute.item.path(id) == "/sample/00000000-0000-0000-0000-000000000001")
         #expect(SampleRoute.child.path(id, 7) == "/sample/00000000-0000-0000-0000-000000000001/children/7")
         #expect(SampleRoute.child.rawValue == "sample/:id/children/:child")
+        // Empty segments drop, as the router's own path components do; the empty template is the root.
+        #expect(SampleRoute.root.path() == "/")
+        #expect(SampleRoute.slashes.path("值") == "/sample/值")
     }
 
     @Test("form fields: one date rule, bounded integers, trimmed text, yes/no flags")
@@ -29,6 +35,32 @@ private enum SampleRoute: String, RouteTemplate {
         #expect(throws: ValidationFailure(field: "days", label: "延长天数", message: "应为1到30的整数")) { try fields.int("days", label: "延长天数", in: 1...30) }
         #expect(fields.text("text") == "说明" && fields.optionalText("missing") == nil)
         #expect(fields.flag("yes") && !fields.flag("missing"))
+    }
+}
+
+@Suite struct PageChromeTests {
+    @Test("a cookie is read from the raw headers as Vapor reads it: spaces, quotes, commas, several headers, the last pair wins")
+    func cookies() {
+        let headers = HTTPHeaders([("Cookie", "a=1; fazhi_session=tok-EN_1 ;fazhi_flash=\"%E5%B7%B2\""), ("Cookie", "x=y, a=2"), ("Cookie", "broken; =v")])
+        for (name, expected) in [("a", "2"), ("fazhi_session", "tok-EN_1"), ("fazhi_flash", "%E5%B7%B2"), ("x", "y"), ("missing", nil), ("", "v")] as [(String, String?)] {
+            #expect(Cookies.value(name, in: headers) == expected, "\(name)")
+            #expect(Cookies.value(name, in: headers) == headers.cookie?[name]?.string, "\(name) as Vapor reads it")
+        }
+        #expect(Cookies.value("a", in: HTTPHeaders()) == nil)
+    }
+
+    @Test("one menu entry is the current page: the page's own entry, else the longest one it lies under")
+    func currentEntry() {
+        let menu = ["/", "/enforcement", "/enforcement/cases", "/reports", "/reports/inputs", "/enforcementx"]
+        #expect(Layout.currentEntryPath(menu, for: "/enforcement/cases") == "/enforcement/cases")
+        #expect(Layout.currentEntryPath(menu, for: "/enforcement/cases/8E0B/steps") == "/enforcement/cases")
+        #expect(Layout.currentEntryPath(menu, for: "/enforcement/officers") == "/enforcement")
+        #expect(Layout.currentEntryPath(menu, for: "/enforcement") == "/enforcement")
+        #expect(Layout.currentEntryPath(menu, for: "/reports/inputs") == "/reports/inputs")
+        #expect(Layout.currentEntryPath(menu, for: "/reports/2025") == "/reports")
+        #expect(Layout.currentEntryPath(menu, for: "/") == "/")
+        #expect(Layout.currentEntryPath(menu, for: "/profile") == nil)
+        #expect(Layout.currentEntryPath(menu, for: "/enforcementy") == nil)
     }
 }
 

@@ -55,6 +55,7 @@ public enum Layout {
         for entry in menu where principal.has(entry.permission) {
             if let index = sections.firstIndex(where: { $0.name == entry.section }) { sections[index].entries.append(entry) } else { sections.append((entry.section, [entry])) }
         }
+        let current = currentEntryPath(sections.flatMap { $0.entries.map(\.path) }, for: currentPath)
         // On a phone the links fold behind a 菜单 button that needs no script: a checkbox and its label.
         return el("nav", [.cls("side"), .aria("label", "主导航")], [
             .void("input", [.type("checkbox"), .id("menu-open"), .cls("menu-toggle"), .aria("controls", "main-nav")]),
@@ -63,12 +64,24 @@ public enum Layout {
                 el("div", [.cls("nav-section")], [
                     el("h2", text: section.name),
                     el("ul", [], section.entries.map { entry in
-                        let current = entry.path == "/" ? currentPath == "/" : currentPath.hasPrefix(entry.path)
-                        return el("li", [], [link(entry.title, entry.path, current ? [.aria("current", "page")] : [])])
+                        el("li", [], [link(entry.title, entry.path, entry.path == current ? [.aria("current", "page")] : [])])
                     }),
                 ])
             }),
         ])
+    }
+
+    /// The one menu entry the page at `path` belongs to: the entry of that path, else the longest
+    /// entry the path lies under (`/enforcement/cases/<id>` is under 行政处罚案件, not also under
+    /// 执法主体与权责清单 at `/enforcement`). Only it is marked `aria-current`, so a screen reader
+    /// hears one current page.
+    static func currentEntryPath(_ paths: [String], for path: String) -> String? {
+        var best: String?
+        for entry in paths {
+            let matches = entry == path || (entry != "/" && path.hasPrefix(entry) && path.dropFirst(entry.count).first == "/")
+            if matches, entry.count > (best?.count ?? -1) { best = entry }
+        }
+        return best
     }
 
     /// The public site's home (the 法治政府 portal).
@@ -76,7 +89,7 @@ public enum Layout {
 
     /// Renders a whole page for this request.
     public static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, content: [Node]) -> Response {
-        let notice = req.cookies[Cookies.flash]?.string.removingPercentEncoding
+        let notice = Cookies.value(Cookies.flash, in: req.headers)?.removingPercentEncoding
         let html = documentBytes(title: title, siteName: req.fazhi.config.siteName, principal: req.principal, menu: req.fazhi.menu,
                                  currentPath: req.url.path, csrf: req.csrfToken, notice: notice, content: content)
         let response = Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(buffer: html))

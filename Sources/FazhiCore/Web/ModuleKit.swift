@@ -76,19 +76,28 @@ public protocol RouteTemplate: RawRepresentable, Sendable where RawValue == Stri
 extension RouteTemplate {
     /// The path with its `:parameters` filled in order: `/litigation/<id>/steps`.
     public func path(_ parameters: any CustomStringConvertible...) -> String {
-        var values = parameters.makeIterator()
-        // Written in one pass into one string: a list page builds some fifty of these.
+        let raw = rawValue
+        // Written in one pass into one string, segment by segment without an array of them: a list
+        // page builds some fifty of these.
         var path = ""
-        path.reserveCapacity(rawValue.utf8.count + 36 * parameters.count)
-        for part in rawValue.split(separator: "/") {
-            path.append("/")
-            guard part.first == ":" else { path.append(contentsOf: part); continue }
-            guard let value = values.next() else {
-                assertionFailure("route \(rawValue) needs a value for \(part)")
-                path.append(contentsOf: part)
-                continue
+        path.reserveCapacity(raw.utf8.count + 36 * parameters.count)
+        var values = parameters.makeIterator()
+        let utf8 = raw.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            if start < end {
+                path.append("/")
+                if utf8[start] != UInt8(ascii: ":") {
+                    path.append(contentsOf: raw[start..<end])
+                } else if let value = values.next() {
+                    path.append((value as? UUID)?.text ?? value.description)
+                } else {
+                    assertionFailure("route \(raw) needs a value for \(raw[start..<end])")
+                    path.append(contentsOf: raw[start..<end])
+                }
             }
-            path.append((value as? UUID)?.text ?? value.description)
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
         return path.isEmpty ? "/" : path
     }
