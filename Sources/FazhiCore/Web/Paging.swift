@@ -99,16 +99,10 @@ extension SQLRow {
 }
 
 extension SQLSelectBuilder {
-    /// One page of a list ordered by `key` and then `id`, both descending (an index on
-    /// `(key, id)` serves it), from the query's cursor, or from the page number when the link
-    /// has none. `uuid`: the id column holds UUIDs (bound as such on PostgreSQL).
-    /// `cursorOf` reads a row's key and id.
-    ///
-    /// The page carries its total: the rows the filters match (not the cursor), counted up to
-    /// `ListCount.cap` and read in the same statement as a scalar subquery, so a list page is one
-    /// round trip to the database, not two.
-    public func cursorPage<Row: SQLListRow>(key: String, id: String = "id", uuid: Bool = true, query: ListQuery, size: Int = 20,
-                                                      decoding: Row.Type, cursorOf: (Row) -> (key: String, id: String)) async throws -> CursorPage<Row> {
+    /// Turns this select into the statement of one page (see `cursorPage`): its cursor or page,
+    /// the order, the limit, the capped total as a column. Returns the cursor it read (nil if none
+    /// or not of the id's kind), the page asked for, and the total's own select.
+    public func cursorStatement(key: String, id: String = "id", uuid: Bool = true, query: ListQuery, size: Int) -> (cursor: ListCursor?, request: PageRequest, total: SQLSelect) {
         // The filters alone, before the cursor narrows them: what the total counts.
         var filters = self.select
         filters.columns = [SQLLiteral.numeric("1")]
@@ -138,6 +132,35 @@ extension SQLSelectBuilder {
         let direction: SQLDirection = backwards ? .ascending : .descending
         self.orderBy(SQLColumn(key), direction).orderBy(SQLColumn(id), direction).limit(request.size + 1)
         if cursor == nil { self.offset(request.offset) }
+        if database.dialect.name.contains("postgres") {
+            // PostgreSQL: the page's ids first, then their rows. The ids alone can come from an
+            // index that carries the filtered columns (`penalty_cases_list_cover`), so a county's page
+            // of a province's table skips the newer cases of other counties in the index instead of
+            // reading each of their rows from the table. `id` is unique in every list that pages so.
+            var ids = self.select
+            ids.columns = [SQLColumn(id)]
+            var rowsOfIDs = SQLSelect()
+            rowsOfIDs.columns = self.select.columns
+            rowsOfIDs.tables = self.select.tables
+            rowsOfIDs.predicate = SQLBinaryExpression(SQLColumn(id), .in, SQLGroupExpression(ids))
+            rowsOfIDs.orderBy = self.select.orderBy
+            self.select = rowsOfIDs
+        }
+        return (cursor, request, total)
+    }
+
+    /// One page of a list ordered by `key` and then `id`, both descending (an index on
+    /// `(key, id)` serves it), from the query's cursor, or from the page number when the link
+    /// has none. `uuid`: the id column holds UUIDs (bound as such on PostgreSQL).
+    /// `cursorOf` reads a row's key and id.
+    ///
+    /// The page carries its total: the rows the filters match (not the cursor), counted up to
+    /// `ListCount.cap` and read in the same statement as a scalar subquery, so a list page is one
+    /// round trip to the database, not two.
+    public func cursorPage<Row: SQLListRow>(key: String, id: String = "id", uuid: Bool = true, query: ListQuery, size: Int = 20,
+                                                      decoding: Row.Type, cursorOf: (Row) -> (key: String, id: String)) async throws -> CursorPage<Row> {
+        let (cursor, request, total) = cursorStatement(key: key, id: id, uuid: uuid, query: query, size: size)
+        let backwards = cursor?.direction == .before
         let raw = try await all()
         var rows = try raw.map { try Row(row: $0) }
         var count = 0
