@@ -255,3 +255,41 @@ import VaporTesting
         }
     }
 }
+
+/// A city's installation holds several counties, each a 县（区）人民政府 with its departments
+/// (issue 16, "many counties"): a county-wide role (司法局监督人员, 县长 …) answers for its own county
+/// there, not for its neighbours; in a one-county installation it sees every unit, as before.
+@Suite struct CountyScopeTests {
+    @Test("with a second county government, a county-wide account sees its own county's records and not the other's; an account above the counties sees all")
+    func secondCounty() async throws {
+        try await TestApp.run { t in
+            let before = try await t.principal("supervisor")
+            #expect(before.countyPath == nil && before.scopePrefix == nil)
+            let root = try await t.unit(DemoCounty.rootCode)
+            let government = try await t.unit(DemoCounty.governmentCode)
+            let neighbour = try await UnitService.create(UnitInput(code: "SFY-GOV", name: "邻县人民政府", kind: "县（区）人民政府", parentCode: root.code),
+                                                         by: .system(), services: t.services, on: t.db)
+            let bureau = try await UnitService.create(UnitInput(code: "SFY-SCJG", name: "邻县市场监管局", kind: "部门", parentCode: "SFY-GOV"),
+                                                      by: .system(), services: t.services, on: t.db)
+            let after = try await t.principal("supervisor")
+            #expect(after.countyPath == government.path && after.scopePrefix == government.path)
+            let market = try await t.unit("SFX-SCJG")
+            #expect(after.covers(unitPath: government.path) && after.covers(unitPath: market.path))
+            #expect(!after.covers(unitPath: bureau.path) && !after.covers(unitPath: neighbour.path))
+            // A department officer keeps its own unit's subtree; a unit above the counties has no county.
+            let officer = try await t.principal("officer.scjg")
+            #expect(officer.scopePrefix == officer.unitPath)
+            let rootCounty = try await AccountService.countyPath(of: root, on: t.db)
+            let bureauCounty = try await AccountService.countyPath(of: bureau, on: t.db)
+            #expect(rootCounty == nil && bureauCounty == neighbour.path)
+            // A list the supervisor opens holds no case of the other county.
+            let other = try await PenaltyCase.query(on: t.db).first()
+            let moved = try #require(other)
+            moved.unitPath = bureau.path
+            try await moved.save(on: t.db)
+            let listed = try await PenaltyCase.scopedSelect(for: after, on: t.db).columns("id").all().map { try $0.decodeUUID(column: "id") }
+            let everything = try await PenaltyCase.query(on: t.db).count()
+            #expect(!listed.contains(moved.id!) && listed.count == everything - 1)
+        }
+    }
+}

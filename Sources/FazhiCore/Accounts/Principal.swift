@@ -26,6 +26,11 @@ public struct Principal: Sendable {
     public var pendingStep: PendingStep?
     /// An API token narrowed to one unit's subtree: the caller's scope, whatever the role's.
     public var narrowedTo: String?
+    /// In an installation of several counties (a city's), the path of the 县（区）人民政府 whose
+    /// subtree a county-wide role answers for: a county's 司法局 sees its own county, not its
+    /// neighbours'. Nil in an installation of one county, and for an account above the counties
+    /// (the city's own units), whose county-wide role sees them all.
+    public var countyPath: String?
 
     public enum PendingStep: String, Sendable {
         case enrollTOTP
@@ -64,12 +69,12 @@ public struct Principal: Sendable {
     /// Whether a record belonging to the unit at `path` is within this caller's scope.
     public func covers(unitPath path: String) -> Bool {
         if let narrowedTo { return path.hasPrefix(narrowedTo) }
-        if isCountyWide { return true }
+        if isCountyWide { return countyPath.map { path.hasPrefix($0) } ?? true }
         return path.hasPrefix(unitPath)
     }
 
     /// The unit-path prefix that list queries filter on; nil means no filter.
-    public var scopePrefix: String? { narrowedTo ?? (isCountyWide ? nil : unitPath) }
+    public var scopePrefix: String? { narrowedTo ?? (isCountyWide ? countyPath : unitPath) }
 
     public var auditActor: AuditActor {
         if case .ledger(let importer) = channel {
@@ -81,7 +86,9 @@ public struct Principal: Sendable {
 
     /// A person named by an imported ledger as having taken one step: holds exactly `permission`.
     public static func ledger(_ name: String, permission: Permission, role: Role, unitPath: String, importedBy importer: Principal) -> Principal {
-        Principal(userID: nil, loginName: "ledger", displayName: name, role: role, unitID: importer.unitID, unitName: importer.unitName,
-                  unitPath: unitPath, permissions: [permission.key], channel: .ledger(importedBy: importer.auditActor), ip: importer.ip)
+        var person = Principal(userID: nil, loginName: "ledger", displayName: name, role: role, unitID: importer.unitID, unitName: importer.unitName,
+                               unitPath: unitPath, permissions: [permission.key], channel: .ledger(importedBy: importer.auditActor), ip: importer.ip)
+        person.countyPath = importer.countyPath
+        return person
     }
 }
