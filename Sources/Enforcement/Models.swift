@@ -271,8 +271,8 @@ enum EnforcementMigrations {
         // PostgreSQL: one county's cases list on a province's table. `cursorPage` picks the page's
         // ids first, and this index answers that from itself: the scope and the status filters
         // are read from its payload instead of from every newer case's row. Province dataset, one
-        // county's first page: 150–160 ms → 15–35 ms warm; cold, 37,000 pages of the table read
-        // (13 s) → 1,600 of the index (docs/deployment.md). It replaces 023's `(discovered_on, id)`.
+        // county's first page: 171–216 → 13–16 ms warm, 2.0–2.2 s → 69–79 ms cold (about 35,000
+        // table pages read → 1,000 index pages; docs/deployment.md). It replaces 023's `(discovered_on, id)`.
         AddCoveringIndex("enforcement.028.list-cover-index",
                          (name: "penalty_cases_list_cover", table: "penalty_cases", keys: ["discovered_on", "id"], included: ["unit_path", "status"]),
                          replacing: [("penalty_cases_list_order", "penalty_cases", ["discovered_on", "id"])]),
