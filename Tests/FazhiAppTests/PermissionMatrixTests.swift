@@ -279,8 +279,8 @@ import VaporTesting
             // A department officer keeps its own unit's subtree; a unit above the counties has no county.
             let officer = try await t.principal("officer.scjg")
             #expect(officer.scopePrefix == officer.unitPath)
-            let rootCounty = try await AccountService.countyPath(of: root, on: t.db)
-            let bureauCounty = try await AccountService.countyPath(of: bureau, on: t.db)
+            let rootCounty = try await AccountService.countyPath(of: root, services: t.services, on: t.db)
+            let bureauCounty = try await AccountService.countyPath(of: bureau, services: t.services, on: t.db)
             #expect(rootCounty == nil && bureauCounty == neighbour.path)
             // A list the supervisor opens holds no case of the other county.
             let other = try await PenaltyCase.query(on: t.db).first()

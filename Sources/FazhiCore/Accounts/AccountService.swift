@@ -577,7 +577,7 @@ public enum AccountService {
         var principal = Principal(userID: user.id, loginName: user.loginName, displayName: user.displayName, role: user.roleValue,
                                   unitID: unit.id, unitName: unit.name, unitPath: unit.path, permissions: permissions,
                                   channel: channel, ip: ip)
-        principal.countyPath = try await countyPath(of: unit, on: db)
+        principal.countyPath = try await countyPath(of: unit, services: services, on: db)
         if case .session(_, _, let mustEnroll) = channel {
             if mustEnroll {
                 principal.pendingStep = .enrollTOTP
@@ -591,8 +591,8 @@ public enum AccountService {
     /// The 县（区）人民政府 `unit` lies in, when the installation holds more than one county (a city
     /// or a province with each county's tree beside the others): a county-wide role's scope there
     /// (`Principal.countyPath`). Nil with one county government, or for a unit above every county.
-    public static func countyPath(of unit: OrgUnit, on db: any Database) async throws -> String? {
-        let counties = try await OrgUnit.query(on: db).filter(\.$kind == UnitKind.countyGovernment.rawValue).all(\.$path)
+    public static func countyPath(of unit: OrgUnit, services: FazhiServices, on db: any Database) async throws -> String? {
+        let counties = try await services.unitNames.countyGovernmentPaths(services: services, on: db)
         guard counties.count > 1 else { return nil }
         return counties.first { unit.path.hasPrefix($0) }
     }

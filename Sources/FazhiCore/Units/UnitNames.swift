@@ -3,13 +3,13 @@ import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
 
-/// Unit names by id for a list's rows. The names of a whole installation are few (hundreds to a
+/// Unit names by id for a list's rows, and the county governments' paths. The names of a whole installation are few (hundreds to a
 /// few thousand) and change rarely, so each server keeps them (`FazhiServices.unitNames`), reads
 /// them again after any change through `UnitService` on this server, and at most every
 /// `AppConfig.sessionCacheSeconds` otherwise (a rename on another server) — a list page then needs
 /// no query for them (issue 16).
 public final class UnitNames: Sendable {
-    private struct Table { var names: [UUID: String]; var loadedAt: Date }
+    private struct Table { var names: [UUID: String]; var countyPaths: [String]; var loadedAt: Date }
     private let table = NIOLockedValueBox<Table?>(nil)
 
     public init() {}
@@ -20,14 +20,25 @@ public final class UnitNames: Sendable {
     /// The names of `ids`.
     public func of(_ ids: Set<UUID>, services: FazhiServices, on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
-        let now = Date(), ttl = Double(services.config.sessionCacheSeconds)
-        if let cached = table.withLockedValue({ $0 }), now.timeIntervalSince(cached.loadedAt) < ttl, ids.allSatisfy({ cached.names[$0] != nil }) {
-            return cached.names.filter { ids.contains($0.key) }
-        }
-        struct Row: Decodable { var id: UUID; var name: String }
-        let rows = try await (db as! any SQLDatabase).select().columns("id", "name").from(OrgUnit.schema).all(decoding: Row.self)
-        let names = Dictionary(rows.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        if ttl > 0 { table.withLockedValue { $0 = Table(names: names, loadedAt: now) } }
+        let names = try await current(services: services, on: db) { table in ids.allSatisfy { table.names[$0] != nil } }.names
         return names.filter { ids.contains($0.key) }
+    }
+
+    /// The paths of the 县（区）人民政府 units, read with the names: a principal's county
+    /// (`AccountService.countyPath`) is looked up on every API request, without a query of its own.
+    public func countyGovernmentPaths(services: FazhiServices, on db: any Database) async throws -> [String] {
+        try await current(services: services, on: db) { _ in true }.countyPaths
+    }
+
+    /// The kept table if it is fresh and `suffices`, else the units read again (and kept).
+    private func current(services: FazhiServices, on db: any Database, suffices: (Table) -> Bool) async throws -> Table {
+        let now = Date(), ttl = Double(services.config.sessionCacheSeconds)
+        if let cached = table.withLockedValue({ $0 }), now.timeIntervalSince(cached.loadedAt) < ttl, suffices(cached) { return cached }
+        struct Row: Decodable { var id: UUID; var name: String; var kind: String; var path: String }
+        let rows = try await (db as! any SQLDatabase).select().columns("id", "name", "kind", "path").from(OrgUnit.schema).all(decoding: Row.self)
+        let loaded = Table(names: Dictionary(rows.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+                           countyPaths: rows.filter { $0.kind == UnitKind.countyGovernment.rawValue }.map(\.path), loadedAt: now)
+        if ttl > 0 { table.withLockedValue { $0 = loaded } }
+        return loaded
     }
 }
