@@ -96,9 +96,9 @@ import Testing
                     // province's table, where the department's cases are a few among millions.
                     try await inner.raw("SET LOCAL enable_seqscan = off").run()
                     try await inner.raw("SET LOCAL enable_sort = off").run()
-                    let lines = PlanLines()
+                    let lines = LockedLines()
                     try await inner.execute(sql: Explain(statement)) { row in lines.append((try? row.decode(column: "QUERY PLAN", as: String.self)) ?? "") }
-                    return lines.text
+                    return lines.all.joined(separator: "\n")
                 }
                 #expect(plan.contains("Index Only Scan Backward using penalty_cases_list_cover"), "\(plan)")
                 #expect(!plan.contains("penalty_cases_list_order"), "\(plan)")
@@ -127,13 +127,6 @@ import Testing
             status = try row.decode(column: "status", as: String.self)
             unitPath = try row.decode(column: "unit_path", as: String.self)
         }
-    }
-
-    final class PlanLines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func append(_ line: String) { lock.withLock { lines.append(line) } }
-        var text: String { lock.withLock { lines.joined(separator: "\n") } }
     }
 
     /// `EXPLAIN` before a statement, with its binds.
