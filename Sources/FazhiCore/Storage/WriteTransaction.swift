@@ -7,8 +7,11 @@ public enum DatabaseFlavor: Sendable {
     case postgres
 
     public init(_ database: any Database) {
-        let name = (database as? any SQLDatabase)?.dialect.name ?? "sqlite"
-        self = name.contains("postgres") ? .postgres : .sqlite
+        if let sql = database as? any SQLDatabase { self.init(sql: sql) } else { self = .sqlite }
+    }
+
+    public init(sql database: any SQLDatabase) {
+        self = database.dialect.name.contains("postgres") ? .postgres : .sqlite
     }
 }
 

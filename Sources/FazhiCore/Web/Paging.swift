@@ -132,7 +132,7 @@ extension SQLSelectBuilder {
         let direction: SQLDirection = backwards ? .ascending : .descending
         self.orderBy(SQLColumn(key), direction).orderBy(SQLColumn(id), direction).limit(request.size + 1)
         if cursor == nil { self.offset(request.offset) }
-        if database.dialect.name.contains("postgres") {
+        if DatabaseFlavor(sql: database) == .postgres {
             // PostgreSQL: the page's ids first, then their rows. The ids alone can come from an
             // index that carries the filtered columns (`penalty_cases_list_cover`), so a county's page
             // of a province's table skips the newer cases of other counties in the index instead of
