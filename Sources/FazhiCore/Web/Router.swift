@@ -182,7 +182,7 @@ public enum Gate {
         if case .session(_, let token, _)? = req.principal?.channel {
             expected = token
         } else {
-            expected = req.cookies[Cookies.loginCSRF]?.string ?? ""
+            expected = Cookies.value(Cookies.loginCSRF, in: req.headers) ?? ""
         }
         guard !expected.isEmpty, SecretToken.equals(sent, expected) else {
             throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF校验失败），请刷新页面后重新提交")
