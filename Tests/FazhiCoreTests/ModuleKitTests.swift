@@ -62,6 +62,38 @@ private enum SampleRoute: String, RouteTemplate {
         #expect(Layout.currentEntryPath(menu, for: "/profile") == nil)
         #expect(Layout.currentEntryPath(menu, for: "/enforcementy") == nil)
     }
+
+    @Test("the cached navigation is the navigation rendered afresh, for each set of permissions and each page; one rendering a set and current entry")
+    func navigationCache() {
+        let cases = Permission("enforcement.cases", "案件"), reports = Permission("reports.view", "报告")
+        // Seventy entries, so the visibility spans two words of the key; titles need escaping.
+        var menu = [MenuEntry(title: "工作台", path: "/", permission: .authenticated, section: "工作台"),
+                    MenuEntry(title: "案件 & 台账", path: "/enforcement/cases", permission: cases, section: "执法"),
+                    MenuEntry(title: "报告", path: "/reports", permission: reports, section: "报告")]
+        menu += (0..<67).map { MenuEntry(title: "事项<\($0)>", path: "/items/\($0)", permission: $0.isMultiple(of: 2) ? cases : reports, section: "事项\($0 % 3)") }
+        let cache = NavigationCache(menu: menu)
+        func reader(_ permissions: Set<String>) -> Principal {
+            Principal(userID: UUID(), loginName: "u", displayName: "U", role: nil, unitID: nil, unitName: "", unitPath: "/1/",
+                      permissions: permissions, channel: .apiToken(id: UUID()), ip: "")
+        }
+        let readers = [reader([]), reader([cases.key]), reader([reports.key]), reader([cases.key, reports.key])]
+        let paths = ["/", "/enforcement/cases", "/enforcement/cases/9/steps", "/reports/2025", "/items/3", "/items/64", "/profile"]
+        for _ in 0..<2 {
+            for principal in readers {
+                for path in paths {
+                    let fresh = Layout.navigation(menu: menu, principal: principal, currentPath: path).render()
+                    #expect(cache.node(for: principal, currentPath: path).render() == fresh, "\(principal.permissions) \(path)")
+                }
+            }
+        }
+        // Four permission sets; a page under no visible entry shares its set's rendering with the others of its kind.
+        let expected = Set(readers.flatMap { principal in
+            paths.map { path in Layout.navigation(menu: menu, principal: principal, currentPath: path).render() }
+        }).count
+        #expect(cache.count == expected)
+        #expect(cache.node(for: readers[1], currentPath: "/items/64").render().contains("<a href=\"/items/64\" aria-current=\"page\">事项&lt;64&gt;</a>"))
+        #expect(!cache.node(for: readers[2], currentPath: "/items/64").render().contains("/items/64"))
+    }
 }
 
 @Suite struct CoveringIndexTests {

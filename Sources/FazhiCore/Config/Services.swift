@@ -38,7 +38,10 @@ public struct FazhiServices: Sendable {
     public var access: AccessPolicy
     public var metrics: MetricsRegistry
     public var modules: [FazhiModule] {
-        didSet { clockKindIndex = Self.index(clockKindsOf: modules) }
+        didSet {
+            clockKindIndex = Self.index(clockKindsOf: modules)
+            navigation = NavigationCache(menu: modules.flatMap(\.menu))
+        }
     }
     public var clock: AppClock
     /// `clockKind(_:)`'s table: a ledger import looks a kind up for every clock event it replays.
@@ -49,6 +52,8 @@ public struct FazhiServices: Sendable {
     public let sessionCache = SessionCache()
     /// Unit names for list pages, kept like the session cache.
     public let unitNames = UnitNames()
+    /// The side navigation of each role, rendered once (made anew with the modules).
+    public private(set) var navigation: NavigationCache
     /// Per-address limit on the public report checker (no login, real work per request).
     public let publicCheckLimiter: RateLimiter
     /// Per-address limit on opinions sent to open drafts from the public site.
@@ -61,6 +66,7 @@ public struct FazhiServices: Sendable {
         self.metrics = MetricsRegistry(modules: modules, roundingOverrides: config.metricRounding)
         self.modules = modules
         self.clockKindIndex = Self.index(clockKindsOf: modules)
+        self.navigation = NavigationCache(menu: modules.flatMap(\.menu))
         self.clock = clock
         self.publicCheckLimiter = RateLimiter(limit: config.publicChecksPerMinute, window: 60)
         self.publicCommentLimiter = RateLimiter(limit: config.publicCommentsPerHour, window: 3600)
@@ -68,7 +74,7 @@ public struct FazhiServices: Sendable {
 
     public var now: Date { clock.now() }
 
-    public var menu: [MenuEntry] { modules.flatMap(\.menu) }
+    public var menu: [MenuEntry] { navigation.menu }
 
     public var importers: [any Importer] { modules.flatMap(\.importers) }
 

@@ -13,6 +13,15 @@ public enum Layout {
     /// The page as the response body's bytes.
     public static func documentBytes(title: String, siteName: String, principal: Principal?, menu: [MenuEntry], currentPath: String,
                                      csrf: String, notice: String?, content: [Node]) -> ByteBuffer {
+        documentBytes(title: title, siteName: siteName, principal: principal, currentPath: currentPath, csrf: csrf, notice: notice, content: content) {
+            navigation(menu: menu, principal: $0, currentPath: currentPath)
+        }
+    }
+
+    /// The page, with the side navigation of a signed-in reader from `navigation` (a page's
+    /// request takes it from the services' `NavigationCache`).
+    static func documentBytes(title: String, siteName: String, principal: Principal?, currentPath: String, csrf: String, notice: String?,
+                              content: [Node], navigation: (Principal) -> Node) -> ByteBuffer {
         let head = el("head", [], [
             .void("meta", [Attribute("charset", "utf-8")]),
             .void("meta", [.name("viewport"), Attribute("content", "width=device-width, initial-scale=1")]),
@@ -37,7 +46,7 @@ public enum Layout {
         bodyChildren.append(el("header", [.cls("top")], headerChildren))
         var shell: [Node] = []
         if let principal, signedIn, principal.pendingStep == nil {
-            shell.append(navigation(menu: menu, principal: principal, currentPath: currentPath))
+            shell.append(navigation(principal))
         }
         shell.append(el("main", [.id("main"), Attribute("tabindex", "-1")], [el("h1", text: title), UI.notice(notice)] + content))
         bodyChildren.append(el("div", [.cls("shell")], shell))
@@ -90,8 +99,10 @@ public enum Layout {
     /// Renders a whole page for this request.
     public static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, content: [Node]) -> Response {
         let notice = Cookies.value(Cookies.flash, in: req.headers)?.removingPercentEncoding
-        let html = documentBytes(title: title, siteName: req.fazhi.config.siteName, principal: req.principal, menu: req.fazhi.menu,
-                                 currentPath: req.url.path, csrf: req.csrfToken, notice: notice, content: content)
+        let services = req.fazhi
+        let path = req.url.path
+        let html = documentBytes(title: title, siteName: services.config.siteName, principal: req.principal, currentPath: path,
+                                 csrf: req.csrfToken, notice: notice, content: content) { services.navigation.node(for: $0, currentPath: path) }
         let response = Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(buffer: html))
         if notice != nil {
             response.cookies[Cookies.flash] = Cookies.make("", secure: req.fazhi.config.secureCookies, maxAge: 0)
