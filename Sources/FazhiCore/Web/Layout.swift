@@ -51,11 +51,12 @@ public enum Layout {
         shell.append(el("main", [.id("main"), Attribute("tabindex", "-1")], [el("h1", text: title), UI.notice(notice)] + content))
         bodyChildren.append(el("div", [.cls("shell")], shell))
         let html = el("html", [Attribute("lang", "zh-CN")], [head, el("body", [], bodyChildren)])
-        var output = ByteBufferAllocator().buffer(capacity: 16_384)
-        output.writeStaticString("<!DOCTYPE html>\n")
+        var output: [UInt8] = []
+        output.reserveCapacity(16_384)
+        output.append(contentsOf: "<!DOCTYPE html>\n".utf8)
         html.render(into: &output)
-        output.writeStaticString("\n")
-        return output
+        output.append(UInt8(ascii: "\n"))
+        return ByteBuffer(bytes: output)
     }
 
     static func navigation(menu: [MenuEntry], principal: Principal, currentPath: String) -> Node {
