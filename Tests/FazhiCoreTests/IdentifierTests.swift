@@ -92,10 +92,18 @@ import Testing
         }
         // What Foundation refuses, the fast reader refuses too.
         let good = ids[2].uuidString
-        for bad in ["", String(good.dropLast()), good + "0", good.replacingOccurrences(of: "-", with: ""), "G" + good.dropFirst(),
-                    String(good.prefix(8)) + "_" + good.dropFirst(9), "{" + good + "}"] {
+        var bads: [String] = ["", String(good.dropLast()), good + "0", good.replacingOccurrences(of: "-", with: ""), "G" + good.dropFirst()]
+        bads.append(String(good.prefix(8)) + "_" + good.dropFirst(9))
+        bads.append("{" + good + "}")
+        // Multi-byte characters making up the 36 bytes.
+        bads.append("案" + good.dropFirst(3))
+        bads.append(String(good.prefix(33)) + "é-")
+        for bad in bads {
             #expect(UUID(text: bad) == nil, "\(bad)")
             #expect(UUID(uuidString: bad) == nil, "\(bad)")
         }
+        // A slice of a longer text, and a view of bytes that is not one contiguous string.
+        #expect(UUID(text: ("id=" + good + "&").dropFirst(3).dropLast()) == ids[2])
+        #expect(UUID(text: String(decoding: Array(good.utf8), as: UTF8.self)) == ids[2])
     }
 }

@@ -43,26 +43,37 @@ extension UUID {
 
     /// Reads the 36-character form (either case) without `sscanf`, which Foundation's
     /// `UUID(uuidString:)` uses on Linux: a list page reads some forty ids. Nil for anything else.
+    /// The text's bytes are read in place; only a string not stored as contiguous UTF-8 is copied.
     public init?(text: some StringProtocol) {
+        guard let bytes = text.utf8.withContiguousStorageIfAvailable({ Self.parse($0) }) ?? Self.parse(Array(text.utf8)) else { return nil }
+        self.init(uuid: bytes)
+    }
+
+    private static func parse(_ text: some RandomAccessCollection<UInt8>) -> uuid_t? {
+        guard text.count == 36 else { return nil }
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let parsed: Bool = withUnsafeMutableBytes(of: &bytes) { output in
-            var utf8 = text.utf8.makeIterator()
+            var position = text.startIndex
             func nibble() -> UInt8? {
-                switch utf8.next() {
-                case let c? where c >= 0x30 && c <= 0x39: return c - 0x30
-                case let c? where c >= 0x41 && c <= 0x46: return c - 0x41 + 10
-                case let c? where c >= 0x61 && c <= 0x66: return c - 0x61 + 10
+                let c = text[position]
+                position = text.index(after: position)
+                switch c {
+                case 0x30...0x39: return c - 0x30
+                case 0x41...0x46: return c - 0x41 + 10
+                case 0x61...0x66: return c - 0x61 + 10
                 default: return nil
                 }
             }
             for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 { guard utf8.next() == UInt8(ascii: "-") else { return false } }
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    guard text[position] == UInt8(ascii: "-") else { return false }
+                    position = text.index(after: position)
+                }
                 guard let high = nibble(), let low = nibble() else { return false }
                 output[index] = high << 4 | low
             }
-            return utf8.next() == nil
+            return true
         }
-        guard parsed else { return nil }
-        self.init(uuid: bytes)
+        return parsed ? bytes : nil
     }
 }
