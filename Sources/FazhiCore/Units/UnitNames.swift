@@ -21,7 +21,11 @@ public final class UnitNames: Sendable {
     public func of(_ ids: Set<UUID>, services: FazhiServices, on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
         let names = try await current(services: services, on: db) { table in ids.allSatisfy { table.names[$0] != nil } }.names
-        return names.filter { ids.contains($0.key) }
+        // Looked up id by id: a province's table holds thousands of units, a page names a few.
+        var found: [UUID: String] = [:]
+        found.reserveCapacity(ids.count)
+        for id in ids { if let name = names[id] { found[id] = name } }
+        return found
     }
 
     /// The paths of the 县（区）人民政府 units, read with the names: a principal's county
