@@ -281,7 +281,7 @@ struct CaseListRow: SQLListRow {
         unitID = try row.decodeUUID(column: "unit_id")
         partyMasked = try row.decode(column: "party_masked", as: String.self)
         violation = try row.decode(column: "violation", as: String.self)
-        filedOn = try row.decode(column: "filed_on", as: String?.self)
+        filedOn = try row.decodeOptional(column: "filed_on", as: String.self)
         discoveredOn = try row.decode(column: "discovered_on", as: String.self)
         status = try row.decode(column: "status", as: String.self)
     }

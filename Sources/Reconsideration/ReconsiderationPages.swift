@@ -150,7 +150,7 @@ enum ReconsiderationPages {
                 respondent_id = try row.decodeUUID(column: "respondent_id")
                 act_category = try row.decode(column: "act_category", as: String.self)
                 status = try row.decode(column: "status", as: String.self)
-                outcome = try row.decode(column: "outcome", as: String?.self)
+                outcome = try row.decodeOptional(column: "outcome", as: String.self)
             }
         }
         // Newest received first, paged by cursor on (received_on, case_number).

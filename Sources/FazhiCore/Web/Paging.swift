@@ -87,6 +87,13 @@ public protocol SQLListRow: Sendable {
 }
 
 extension SQLRow {
+    /// A nullable column: nil for NULL. Asking the driver for `T?` decodes through a nested
+    /// `Decoder` made for each value (SQLiteKit); asking whether the column is NULL, then for `T`,
+    /// reads the value directly.
+    public func decodeOptional<T: Decodable>(column: String, as type: T.Type) throws -> T? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+    }
+
     /// A UUID column read as its text and parsed by `UUID(text:)`: SQLite keeps ids as text and
     /// PostgreSQL sends a `uuid` as text on request, and the driver's own parse goes through `sscanf`.
     public func decodeUUID(column: String) throws -> UUID {
