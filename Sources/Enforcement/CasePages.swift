@@ -94,7 +94,7 @@ enum PenaltyCasePages {
         let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
         if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
-        let page = try await select.columns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
+        let page = try await select.plainColumns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
             .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.text) }
         let rows = page.rows
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)

@@ -226,7 +226,7 @@ enum PublicSitePages {
         let sql = req.db as! any SQLDatabase
         // Newest first, paged by cursor on (published_on, id): a province publishes millions.
         let decisions = try await sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
-            .columns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
+            .plainColumns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
             .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.text) }
         let rows = decisions.rows
         let actions = try await sql.select().columns("kind", "number", "public_text", "decided_on", "published_on").from(EnforcementAction.schema)

@@ -154,7 +154,7 @@ enum ReconsiderationPages {
             }
         }
         // Newest received first, paged by cursor on (received_on, case_number).
-        let page = try await select.columns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
+        let page = try await select.plainColumns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
             .cursorPage(key: "received_on", id: "case_number", uuid: false, query: query, decoding: Row.self) { ($0.received_on, $0.case_number) }
         let rows = page.rows
         let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: req.db)

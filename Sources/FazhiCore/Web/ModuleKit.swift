@@ -43,7 +43,7 @@ extension UnitScoped {
     /// many rows: FluentKit reflects over every property of every model it decodes, which was 40% of
     /// a list page's time (issue 16); a `Decodable` row struct of the shown columns is not.
     public static func scopedSelect(for principal: Principal, on db: any Database) -> SQLSelectBuilder {
-        let select = (db as! any SQLDatabase).select().from(Self.schema)
+        let select = (db as! any SQLDatabase).select().from(SQLPlainName(Self.schema))
         if let prefix = principal.scopePrefix { select.where(SQLColumn(Self()[keyPath: unitPathField].key.description), .like, SQLBind(prefix + "%")) }
         return select
     }

@@ -110,6 +110,7 @@ extension SQLSelectBuilder {
     /// the order, the limit, the capped total as a column. Returns the cursor it read (nil if none
     /// or not of the id's kind), the page asked for, and the total's own select.
     public func cursorStatement(key: String, id: String = "id", uuid: Bool = true, query: ListQuery, size: Int) -> (cursor: ListCursor?, request: PageRequest, total: SQLSelect) {
+        let keyColumn = SQLColumn(SQLPlainName(key)), idColumn = SQLColumn(SQLPlainName(id))
         // The filters alone, before the cursor narrows them: what the total counts.
         var filters = self.select
         filters.columns = [SQLLiteral.numeric("1")]
@@ -117,9 +118,9 @@ extension SQLSelectBuilder {
         filters.offset = nil
         filters.limit = ListCount.cap + 1
         var total = SQLSelect()
-        total.columns = [SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))]
-        total.tables = [SQLAlias(SQLGroupExpression(filters), as: SQLIdentifier("capped"))]
-        self.column(SQLAlias(SQLGroupExpression(total), as: SQLIdentifier("fazhi_list_total")))
+        total.columns = [SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLPlainName("n"))]
+        total.tables = [SQLAlias(SQLGroupExpression(filters), as: SQLPlainName("capped"))]
+        self.column(SQLAlias(SQLGroupExpression(total), as: SQLPlainName("fazhi_list_total")))
         // A cursor whose id is not of the column's kind is ignored: the list starts from the page number.
         var cursor = ListCursor(query)
         var boundID: (any SQLExpression)?
@@ -132,12 +133,12 @@ extension SQLSelectBuilder {
             // (key, id) beyond the cursor in the reading direction, written so the key's index range applies.
             let beyond: SQLBinaryOperator = backwards ? .greaterThan : .lessThan
             let within: SQLBinaryOperator = backwards ? .greaterThanOrEqual : .lessThanOrEqual
-            self.where(SQLColumn(key), within, SQLBind(cursor.key))
-                .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn(key), beyond, SQLBind(cursor.key)), .or,
-                                                              SQLBinaryExpression(SQLColumn(id), beyond, boundID))))
+            self.where(keyColumn, within, SQLBind(cursor.key))
+                .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(keyColumn, beyond, SQLBind(cursor.key)), .or,
+                                                              SQLBinaryExpression(idColumn, beyond, boundID))))
         }
         let direction: SQLDirection = backwards ? .ascending : .descending
-        self.orderBy(SQLColumn(key), direction).orderBy(SQLColumn(id), direction).limit(request.size + 1)
+        self.orderBy(keyColumn, direction).orderBy(idColumn, direction).limit(request.size + 1)
         if cursor == nil { self.offset(request.offset) }
         if DatabaseFlavor(sql: database) == .postgres {
             // PostgreSQL: the page's ids first, then their rows. The ids alone can come from an
@@ -145,11 +146,11 @@ extension SQLSelectBuilder {
             // of a province's table skips the newer cases of other counties in the index instead of
             // reading each of their rows from the table. `id` is unique in every list that pages so.
             var ids = self.select
-            ids.columns = [SQLColumn(id)]
+            ids.columns = [idColumn]
             var rowsOfIDs = SQLSelect()
             rowsOfIDs.columns = self.select.columns
             rowsOfIDs.tables = self.select.tables
-            rowsOfIDs.predicate = SQLBinaryExpression(SQLColumn(id), .in, SQLGroupExpression(ids))
+            rowsOfIDs.predicate = SQLBinaryExpression(idColumn, .in, SQLGroupExpression(ids))
             rowsOfIDs.orderBy = self.select.orderBy
             self.select = rowsOfIDs
         }
@@ -168,7 +169,7 @@ extension SQLSelectBuilder {
                                                       decoding: Row.Type, cursorOf: (Row) -> (key: String, id: String)) async throws -> CursorPage<Row> {
         let (cursor, request, total) = cursorStatement(key: key, id: id, uuid: uuid, query: query, size: size)
         let backwards = cursor?.direction == .before
-        let raw = try await all()
+        let raw = try await listRows()
         var rows = try raw.map { try Row(row: $0) }
         var count = 0
         if let first = raw.first {

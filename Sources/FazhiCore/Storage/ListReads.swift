@@ -1,0 +1,90 @@
+import FluentSQLiteDriver
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+
+/// A table or column name the code wrote. A name of ASCII letters, digits and underscores is written
+/// between the dialect's quotes as it is: it holds no quote to double. SQLKit's `SQLIdentifier`
+/// searches every name for the quote with a generic string replace, which was 3% of a list page's
+/// CPU (`perf`, issue 16, stop 34). Any other name goes through `SQLIdentifier`, quote-doubling and all.
+public struct SQLPlainName: SQLExpression {
+    public let name: String
+    let plain: Bool
+
+    public init(_ name: String) {
+        self.name = name
+        self.plain = Self.isPlain(name)
+    }
+
+    static func isPlain(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+        }
+    }
+
+    public func serialize(to serializer: inout SQLSerializer) {
+        guard plain, let quote = (serializer.dialect.identifierQuote as? SQLRaw)?.sql else {
+            SQLIdentifier(name).serialize(to: &serializer)
+            return
+        }
+        serializer.write(quote)
+        serializer.write(name)
+        serializer.write(quote)
+    }
+}
+
+extension SQLSelectBuilder {
+    /// Selects these columns by name (`SQLPlainName`): a list's constant column list.
+    @discardableResult
+    public func plainColumns(_ names: String...) -> Self {
+        for name in names { column(SQLColumn(SQLPlainName(name))) }
+        return self
+    }
+
+    /// The select's rows. On SQLite they come from the driver as it returned them, and a row's
+    /// text and integer columns are read without SQLKit's `Decoder` (`SQLiteListRow`); elsewhere
+    /// this is `all()`.
+    func listRows() async throws -> [any SQLRow] {
+        guard let sqlite = database as? any SQLiteDatabase else { return try await all() }
+        let (sql, binds) = database.serialize(select)
+        if let level = database.queryLogLevel {
+            database.logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
+        }
+        let encoder = SQLiteDataEncoder()
+        let values = try binds.map { try encoder.encode($0) }
+        let rows = NIOLockedValueBox<[any SQLRow]>([])
+        try await sqlite.query(sql, values) { row in rows.withLockedValue { $0.append(SQLiteListRow(row: row)) } }
+        return rows.withLockedValue { $0 }
+    }
+}
+
+/// An SQLite row as `SQLRow`, reading a `String` from a text value and an `Int` from an integer
+/// value directly; every other read goes through SQLiteKit's own decoder, as SQLKit's rows do.
+/// SQLKit's row decodes each value through a `Decoder` with dynamic casts: 6% of a list page's CPU
+/// for its twenty rows (`perf`, issue 16, stop 34). `ListReadTests` checks both read the same.
+struct SQLiteListRow: SQLRow {
+    let row: SQLiteRow
+
+    var allColumns: [String] { row.columns.map(\.name) }
+
+    func contains(column: String) -> Bool { row.column(column) != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let data = row.column(column) else { return true }
+        return data == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let data = row.column(column) else { throw MissingListColumn(column: column) }
+        switch data {
+        case .text(let text) where D.self == String.self: return unsafeBitCast(text, to: D.self)
+        case .integer(let number) where D.self == Int.self: return unsafeBitCast(number, to: D.self)
+        default: return try SQLiteDataDecoder().decode(D.self, from: data)
+        }
+    }
+}
+
+struct MissingListColumn: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "the row has no column \(column)" }
+}
