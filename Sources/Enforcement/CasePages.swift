@@ -91,13 +91,15 @@ enum PenaltyCasePages {
         let principal = try req.caller
         let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page", "after", "before"])
         let status = query["status"].flatMap(PenaltyStatus.init(rawValue:))
-        let select = PenaltyCase.scopedSelect(for: principal, on: req.db)
+        // One database handle for the page: each `req.db` builds one, with its logger's metadata.
+        let db = req.db
+        let select = PenaltyCase.scopedSelect(for: principal, on: db)
         if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
         let page = try await select.plainColumns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
             .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.text) }
         let rows = page.rows
-        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)
+        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: db)
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", EnforcementRoute.casesNew.path(), [.cls("button")])) }
         if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入案件台账", EnforcementRoute.casesImport.path(), [.cls("button secondary")])) }

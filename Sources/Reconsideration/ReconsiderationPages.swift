@@ -135,7 +135,9 @@ enum ReconsiderationPages {
         let query = ListQuery(req, path: ReconsiderationRoute.list.path(), keys: ["status", "year", "q", "page", "after", "before"])
         // The shown columns through SQL, not a `ReconsiderationCase` model per row (issue 16).
         let status = query["status"].flatMap(CaseStatus.init(rawValue:)), year = RequestNumbers.year(query["year"]), q = query["q"] ?? ""
-        let select = ReconsiderationCase.scopedSelect(for: principal, on: req.db)
+        // One database handle for the page: each `req.db` builds one, with its logger's metadata.
+        let db = req.db
+        let select = ReconsiderationCase.scopedSelect(for: principal, on: db)
         if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
         if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
@@ -157,7 +159,7 @@ enum ReconsiderationPages {
         let page = try await select.plainColumns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
             .cursorPage(key: "received_on", id: "case_number", uuid: false, query: query, decoding: Row.self) { ($0.received_on, $0.case_number) }
         let rows = page.rows
-        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: req.db)
+        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: db)
         var actions: [Node] = []
         if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", ReconsiderationRoute.new.path(), [.cls("button")])) }
         actions.append(link("分项统计", ReconsiderationRoute.statistics.path()))

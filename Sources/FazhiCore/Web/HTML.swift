@@ -6,7 +6,11 @@
 /// We chose this over Plot (docs/architecture.md names it as an option): Plot's typed contexts have no
 /// ARIA attributes and forbid forms inside table cells, which accessible list pages need, and the
 /// whole builder is this file.
-public indirect enum Node: Sendable {
+///
+/// Not `indirect`: the children are already behind their array's buffer, so a node is stored in its
+/// parent's array as it is, and a text or element costs no box of its own. A list page builds and
+/// frees some thousand nodes; their boxes were a few percent of its CPU (`perf`, issue 16, stop 34).
+public enum Node: Sendable {
     case element(String, [Attribute], [Node])
     case void(String, [Attribute])
     case text(String)

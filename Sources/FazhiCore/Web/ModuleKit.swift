@@ -76,12 +76,23 @@ public protocol RouteTemplate: RawRepresentable, Sendable where RawValue == Stri
 extension RouteTemplate {
     /// The path with its `:parameters` filled in order: `/litigation/<id>/steps`.
     public func path(_ parameters: any CustomStringConvertible...) -> String {
+        var values = parameters.makeIterator()
+        return filled(values: parameters.count) { values.next().map { ($0 as? UUID)?.text ?? $0.description } }
+    }
+
+    /// The path of a route with one parameter, a record's id: a list links each of its rows so,
+    /// and this skips the variadic array and the existential cast.
+    public func path(_ id: UUID) -> String {
+        var value: String? = id.text
+        return filled(values: 1) { defer { value = nil }; return value }
+    }
+
+    private func filled(values: Int, _ next: () -> String?) -> String {
         let raw = rawValue
         // Written in one pass into one string, segment by segment without an array of them: a list
         // page builds some fifty of these.
         var path = ""
-        path.reserveCapacity(raw.utf8.count + 36 * parameters.count)
-        var values = parameters.makeIterator()
+        path.reserveCapacity(raw.utf8.count + 36 * values)
         let utf8 = raw.utf8
         var start = utf8.startIndex
         while start < utf8.endIndex {
@@ -90,8 +101,8 @@ extension RouteTemplate {
                 path.append("/")
                 if utf8[start] != UInt8(ascii: ":") {
                     path.append(contentsOf: raw[start..<end])
-                } else if let value = values.next() {
-                    path.append((value as? UUID)?.text ?? value.description)
+                } else if let value = next() {
+                    path.append(value)
                 } else {
                     assertionFailure("route \(raw) needs a value for \(raw[start..<end])")
                     path.append(contentsOf: raw[start..<end])
