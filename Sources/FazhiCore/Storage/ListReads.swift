@@ -34,10 +34,13 @@ public struct SQLPlainName: SQLExpression {
 }
 
 extension SQLSelectBuilder {
-    /// Selects these columns by name (`SQLPlainName`): a list's constant column list.
+    /// Selects these columns by name (`SQLPlainName`): a list's constant column list, as one
+    /// expression. SQLKit's `column(_:)` copies the column array on each call (its `columnList` is
+    /// a computed property over `select.columns`) and boxes each `SQLColumn`: 32 allocations for a
+    /// list's nine columns.
     @discardableResult
     public func plainColumns(_ names: String...) -> Self {
-        for name in names { column(SQLColumn(SQLPlainName(name))) }
+        select.columns.append(SQLList(names.map { SQLPlainName($0) as any SQLExpression }))
         return self
     }
 
@@ -46,7 +49,9 @@ extension SQLSelectBuilder {
     /// this is `all()`.
     func listRows() async throws -> [any SQLRow] {
         guard let sqlite = database as? any SQLiteDatabase else { return try await all() }
-        let (sql, binds) = database.serialize(select)
+        var serializer = SQLSerializer(database: PinnedDialect(base: database, dialect: database.dialect))
+        select.serialize(to: &serializer)
+        let (sql, binds) = (serializer.sql, serializer.binds)
         if let level = database.queryLogLevel {
             database.logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
         }
@@ -55,6 +60,23 @@ extension SQLSelectBuilder {
         let rows = NIOLockedValueBox<[any SQLRow]>([])
         try await sqlite.query(sql, values) { row in rows.withLockedValue { $0.append(SQLiteListRow(row: row)) } }
         return rows.withLockedValue { $0 }
+    }
+}
+
+/// A database whose dialect was read once, to serialize a statement with. Fluent's SQLite database
+/// makes a new SQLKit database each time its `dialect` is read, and the serializer reads it for
+/// every name and bind: 20 allocations for a list's statement.
+struct PinnedDialect: SQLDatabase {
+    let base: any SQLDatabase
+    let dialect: any SQLDialect
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
     }
 }
 

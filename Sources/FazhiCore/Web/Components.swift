@@ -112,7 +112,12 @@ public enum UI {
         })
         let body = rows.isEmpty
             ? [el("tr", [], [el("td", [Attribute("colspan", String(columns.count)), .cls("empty")], text: "没有符合条件的记录")])]
-            : rows.map { cells in el("tr", [], cells.map { el("td", [], [$0]) }) }
+            : rows.map { cells in
+                el("tr", [], cells.map { cell in
+                    if case .text(let text) = cell { return el("td", text: text) }
+                    return el("td", [], [cell])
+                })
+            }
         return scrolling(caption: caption, el("table", [], [el("caption", text: caption), el("thead", [], [header]), el("tbody", [], body)]))
     }
 

@@ -120,7 +120,7 @@ extension SQLSelectBuilder {
         var total = SQLSelect()
         total.columns = [SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLPlainName("n"))]
         total.tables = [SQLAlias(SQLGroupExpression(filters), as: SQLPlainName("capped"))]
-        self.column(SQLAlias(SQLGroupExpression(total), as: SQLPlainName("fazhi_list_total")))
+        self.select.columns.append(SQLAlias(SQLGroupExpression(total), as: SQLPlainName("fazhi_list_total")))
         // A cursor whose id is not of the column's kind is ignored: the list starts from the page number.
         var cursor = ListCursor(query)
         var boundID: (any SQLExpression)?
