@@ -10,6 +10,10 @@ private enum SampleRoute: String, RouteTemplate {
     case child = "sample/:id/children/:child"
     case root = ""
     case slashes = "/sample//:id/"
+    case idFirst = ":id"
+    case idInside = "sample/:id/detail"
+    case leading = "/sample/:id"
+    case trailing = "sample/:id/"
 }
 
 @Suite struct ModuleKitTests {
@@ -23,6 +27,15 @@ private enum SampleRoute: String, RouteTemplate {
         // Empty segments drop, as the router's own path components do; the empty template is the root.
         #expect(SampleRoute.root.path() == "/")
         #expect(SampleRoute.slashes.path("值") == "/sample/值")
+        // A record's link writes its id straight into the path: the same as filling it segment by segment.
+        let other = UUID(uuidString: "a1b2c3d4-e5f6-4789-8abc-def012345678")!
+        for route in [SampleRoute.item, .slashes, .idFirst, .idInside, .leading, .trailing] {
+            for value in [id, other] {
+                #expect(route.path(value) == route.path(value as any CustomStringConvertible), "\(route.rawValue)")
+            }
+        }
+        #expect(SampleRoute.idInside.path(other) == "/sample/A1B2C3D4-E5F6-4789-8ABC-DEF012345678/detail")
+        #expect(SampleRoute.idFirst.path(other) == "/A1B2C3D4-E5F6-4789-8ABC-DEF012345678")
     }
 
     @Test("form fields: one date rule, bounded integers, trimmed text, yes/no flags")

@@ -21,22 +21,27 @@ extension UUID {
     /// `uuidString` without `sprintf`: the same 36 upper-case characters, written from the bytes.
     /// Every link to a record carries its id, and a list page writes some fifty of them.
     public var text: String {
+        String(unsafeUninitializedCapacity: 36) { output in
+            writeText(into: output, at: 0)
+            return 36
+        }
+    }
+
+    /// Writes the 36 characters of `text` into `output` from `start`, which must leave room for them.
+    func writeText(into output: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         let digits: StaticString = "0123456789ABCDEF"
-        return withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { output in
-                var position = 0
-                digits.withUTF8Buffer { hex in
-                    for index in 0..<16 {
-                        if index == 4 || index == 6 || index == 8 || index == 10 {
-                            output[position] = UInt8(ascii: "-")
-                            position += 1
-                        }
-                        output[position] = hex[Int(bytes[index] >> 4)]
-                        output[position + 1] = hex[Int(bytes[index] & 0x0F)]
-                        position += 2
+        withUnsafeBytes(of: uuid) { bytes in
+            digits.withUTF8Buffer { hex in
+                var position = start
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        output[position] = UInt8(ascii: "-")
+                        position += 1
                     }
+                    output[position] = hex[Int(bytes[index] >> 4)]
+                    output[position + 1] = hex[Int(bytes[index] & 0x0F)]
+                    position += 2
                 }
-                return position
             }
         }
     }

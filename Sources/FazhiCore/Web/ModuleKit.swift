@@ -80,11 +80,31 @@ extension RouteTemplate {
         return filled(values: parameters.count) { values.next().map { ($0 as? UUID)?.text ?? $0.description } }
     }
 
-    /// The path of a route with one parameter, a record's id: a list links each of its rows so,
-    /// and this skips the variadic array and the existential cast.
+    /// The path of a route with one parameter, a record's id: a list links each of its rows so.
+    /// The id's text is written straight into the path, one string and no variadic array.
     public func path(_ id: UUID) -> String {
-        var value: String? = id.text
-        return filled(values: 1) { defer { value = nil }; return value }
+        let raw = rawValue.utf8
+        let slash = UInt8(ascii: "/")
+        // A template of plain segments with one parameter (`enforcement/cases/:id`); any other
+        // (empty segments, a leading slash, two parameters) is filled segment by segment.
+        guard let colon = raw.firstIndex(of: UInt8(ascii: ":")), raw.first != slash, raw.last != slash,
+              colon == raw.startIndex || raw[raw.index(before: colon)] == slash,
+              raw.count(where: { $0 == UInt8(ascii: ":") }) == 1,
+              !zip(raw, raw.dropFirst()).contains(where: { $0 == slash && $1 == slash }) else {
+            var value: String? = id.text
+            return filled(values: 1) { defer { value = nil }; return value }
+        }
+        let end = raw[colon...].firstIndex(of: UInt8(ascii: "/")) ?? raw.endIndex
+        let head = raw[..<colon], tail = raw[end...]
+        return String(unsafeUninitializedCapacity: 1 + head.count + 36 + tail.count) { output in
+            output[0] = UInt8(ascii: "/")
+            var position = 1
+            for byte in head { output[position] = byte; position += 1 }
+            id.writeText(into: output, at: position)
+            position += 36
+            for byte in tail { output[position] = byte; position += 1 }
+            return position
+        }
     }
 
     private func filled(values: Int, _ next: () -> String?) -> String {
