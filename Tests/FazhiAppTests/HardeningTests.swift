@@ -137,3 +137,29 @@ import VaporTesting
         try await TestApp.run { t in try await Self.keptEqualsPublications(t) }
     }
 }
+
+/// Every response carries the browser protections once; a signed-in page is not kept by caches.
+@Suite struct SecurityHeaderTests {
+    @Test("a signed-in page, a public page, the stylesheet and an error each carry the protections exactly once; only signed-in pages forbid caching")
+    func headersOnce() async throws {
+        try await TestApp.run { t in
+            let (supervisor, _) = try await t.login("supervisor")
+            let signedIn = try await t.request(supervisor, .GET, "/enforcement/cases")
+            var responses: [(String, HTTPHeaders)] = [("/enforcement/cases", signedIn.headers)]
+            for path in ["/gongshi", "/static/app.css", "/no-such-page"] {
+                try await t.app.testing().test(.GET, path) { responses.append((path, $0.headers)) }
+            }
+            let protections = ["Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                               "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"]
+            for (path, headers) in responses {
+                for (name, value) in protections {
+                    #expect(headers[name] == [value], "\(path) \(name)")
+                }
+            }
+            #expect(signedIn.headers["Cache-Control"] == ["no-store"])
+            // The stylesheet keeps its own caching, once; a public page sets none.
+            #expect(responses[2].1["Cache-Control"] == ["public, max-age=3600"])
+            #expect(responses[1].1["Cache-Control"].isEmpty)
+        }
+    }
+}

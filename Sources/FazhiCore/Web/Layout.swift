@@ -144,17 +144,21 @@ public struct SecurityHeaders: Middleware {
     }
 
     static func add(to response: Response, for req: Request) -> Response {
-        response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                      value: "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        // `replaceOrAdd` removes before it adds, and the removal builds a new header array even when
+        // there is nothing to remove; most responses carry none of these yet.
+        func set(_ name: String, _ value: String) {
+            if response.headers.contains(name: name) { response.headers.replaceOrAdd(name: name, value: value) } else { response.headers.add(name: name, value: value) }
+        }
+        set("Content-Security-Policy", "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        set("X-Content-Type-Options", "nosniff")
+        set("Referrer-Policy", "same-origin")
+        set("X-Frame-Options", "DENY")
         if req.fazhi.config.secureCookies {
             // Served over HTTPS (the same setting as the Secure cookie): browsers keep to HTTPS for a year.
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+            set("Strict-Transport-Security", "max-age=31536000")
         }
         if req.principal != nil, req.url.path != CoreRoute.stylesheet.path() {
-            response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+            set("Cache-Control", "no-store")
         }
         return response
     }

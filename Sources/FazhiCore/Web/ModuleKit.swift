@@ -89,8 +89,7 @@ extension RouteTemplate {
         // (empty segments, a leading slash, two parameters) is filled segment by segment.
         guard let colon = raw.firstIndex(of: UInt8(ascii: ":")), raw.first != slash, raw.last != slash,
               colon == raw.startIndex || raw[raw.index(before: colon)] == slash,
-              raw.count(where: { $0 == UInt8(ascii: ":") }) == 1,
-              !zip(raw, raw.dropFirst()).contains(where: { $0 == slash && $1 == slash }) else {
+              Self.oneParameterNoEmptySegment(raw) else {
             var value: String? = id.text
             return filled(values: 1) { defer { value = nil }; return value }
         }
@@ -105,6 +104,16 @@ extension RouteTemplate {
             for byte in tail { output[position] = byte; position += 1 }
             return position
         }
+    }
+
+    private static func oneParameterNoEmptySegment(_ raw: String.UTF8View) -> Bool {
+        var colons = 0, previous: UInt8 = 0
+        for byte in raw {
+            if byte == UInt8(ascii: ":") { colons += 1 }
+            if byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/") { return false }
+            previous = byte
+        }
+        return colons == 1
     }
 
     private func filled(values: Int, _ next: () -> String?) -> String {
