@@ -222,15 +222,24 @@ enum PublicSitePages {
                 published_on = try row.decode(column: "published_on", as: String.self)
             }
         }
-        struct Action: Decodable { var kind: String; var number: String; var public_text: String?; var decided_on: String?; var published_on: String? }
+        struct Action: SQLListRow {
+            var kind: String; var number: String; var public_text: String?; var decided_on: String?; var published_on: String?
+            init(row: any SQLRow) throws {
+                kind = try row.decode(column: "kind", as: String.self)
+                number = try row.decode(column: "number", as: String.self)
+                public_text = try row.decodeOptional(column: "public_text", as: String.self)
+                decided_on = try row.decodeOptional(column: "decided_on", as: String.self)
+                published_on = try row.decodeOptional(column: "published_on", as: String.self)
+            }
+        }
         let sql = req.db as! any SQLDatabase
         // Newest first, paged by cursor on (published_on, id): a province publishes millions.
         let decisions = try await sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
             .plainColumns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
             .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.text) }
         let rows = decisions.rows
-        let actions = try await sql.select().columns("kind", "number", "public_text", "decided_on", "published_on").from(EnforcementAction.schema)
-            .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).all(decoding: Action.self)
+        let actions = try await sql.select().plainColumns("kind", "number", "public_text", "decided_on", "published_on").from(SQLPlainName(EnforcementAction.schema))
+            .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).listRows(decoding: Action.self)
         // `/gongshi` is the portal's home: every module's public services and the search, then the latest decisions.
         return Layout.portal(req, title: "法治政府公示", section: "法治政府公示", content: PublicPortal.home(req) + [
             el("h2", text: "行政执法决定公示"),

@@ -44,6 +44,12 @@ extension SQLSelectBuilder {
         return self
     }
 
+    /// The select's rows, each read column by column (`SQLListRow`) by `listRows`: what a page
+    /// lists without a cursor (a short list, a "latest" table).
+    public func listRows<Row: SQLListRow>(decoding: Row.Type) async throws -> [Row] {
+        try await listRows().map { try Row(row: $0) }
+    }
+
     /// The select's rows. On SQLite they come from the driver as it returned them, and a row's
     /// text and integer columns are read without SQLKit's `Decoder` (`SQLiteListRow`); elsewhere
     /// this is `all()`.

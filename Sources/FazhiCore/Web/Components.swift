@@ -68,8 +68,14 @@ public enum UI {
             el("caption", text: caption),
             el("thead", [], [el("tr", [], headers.map { el("th", [Attribute("scope", "col")], text: $0) })]),
             el("tbody", [], rows.isEmpty ? [el("tr", [], [el("td", [Attribute("colspan", String(headers.count))], text: "暂无")])]
-                : rows.map { el("tr", [], $0.map { el("td", [], [$0]) }) }),
+                : rows.map { el("tr", [], $0.map(cell)) }),
         ]))
+    }
+
+    /// A table cell: a text alone is one node (`.textElement`), anything else is wrapped.
+    static func cell(_ content: Node) -> Node {
+        if case .text(let text) = content { return el("td", text: text) }
+        return el("td", [], [content])
     }
 
     /// A table in a box that scrolls sideways on a narrow screen, so the table, never the page, is
@@ -112,12 +118,7 @@ public enum UI {
         })
         let body = rows.isEmpty
             ? [el("tr", [], [el("td", [Attribute("colspan", String(columns.count)), .cls("empty")], text: "没有符合条件的记录")])]
-            : rows.map { cells in
-                el("tr", [], cells.map { cell in
-                    if case .text(let text) = cell { return el("td", text: text) }
-                    return el("td", [], [cell])
-                })
-            }
+            : rows.map { el("tr", [], $0.map(cell)) }
         return scrolling(caption: caption, el("table", [], [el("caption", text: caption), el("thead", [], [header]), el("tbody", [], body)]))
     }
 
