@@ -41,6 +41,7 @@ public struct FazhiServices: Sendable {
         didSet {
             clockKindIndex = Self.index(clockKindsOf: modules)
             navigation = NavigationCache(menu: modules.flatMap(\.menu))
+            portalServices = Self.renderedServices(of: modules)
         }
     }
     public var clock: AppClock
@@ -54,6 +55,9 @@ public struct FazhiServices: Sendable {
     public let unitNames = UnitNames()
     /// The side navigation of each role, rendered once (made anew with the modules).
     public private(set) var navigation: NavigationCache
+    /// The public services list at the top of `/gongshi`, rendered once (made anew with the modules):
+    /// markup this builder rendered, every text escaped, so it goes into pages as `.trusted`.
+    public private(set) var portalServices: Node
     /// Per-address limit on the public report checker (no login, real work per request).
     public let publicCheckLimiter: RateLimiter
     /// Per-address limit on opinions sent to open drafts from the public site.
@@ -67,6 +71,7 @@ public struct FazhiServices: Sendable {
         self.modules = modules
         self.clockKindIndex = Self.index(clockKindsOf: modules)
         self.navigation = NavigationCache(menu: modules.flatMap(\.menu))
+        self.portalServices = Self.renderedServices(of: modules)
         self.clock = clock
         self.publicCheckLimiter = RateLimiter(limit: config.publicChecksPerMinute, window: 60)
         self.publicCommentLimiter = RateLimiter(limit: config.publicCommentsPerHour, window: 3600)
@@ -75,6 +80,8 @@ public struct FazhiServices: Sendable {
     public var now: Date { clock.now() }
 
     public var menu: [MenuEntry] { navigation.menu }
+
+    static func renderedServices(of modules: [FazhiModule]) -> Node { .trusted(PublicPortal.servicesList(modules).render()) }
 
     public var importers: [any Importer] { modules.flatMap(\.importers) }
 

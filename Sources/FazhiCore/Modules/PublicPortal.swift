@@ -41,15 +41,20 @@ public enum PublicPortal {
 
     /// The services of all modules, with their legal basis, and the search form: the top of `/gongshi`.
     public static func home(_ req: Request) -> [Node] {
-        // The platform's own (the audit anchors) after the modules' services.
-        let services = req.fazhi.modules.filter { $0.id != "core" }.flatMap(\.publicServices) + req.fazhi.modules.filter { $0.id == "core" }.flatMap(\.publicServices)
-        return [
-            el("p", text: "本站公开示范县法治政府建设的各项信息：执法决定、裁量基准、抽查结果、规范性文件、重大行政决策、政府信息公开、建议提案办理、政务服务事项和年度报告。自然人姓名、证件号码和联系方式均已隐去。"),
+        [
+            el("p", text: "本站公开本级政府法治政府建设的各项信息：执法决定、裁量基准、抽查结果、规范性文件、重大行政决策、政府信息公开、建议提案办理、政务服务事项和年度报告。自然人姓名、证件号码和联系方式均已隐去。"),
             searchForm(query: nil),
-            el("ul", [.cls("services")], services.map { service in
-                el("li", [], [link(service.title, service.path), el("p", text: service.summary), el("p", [.cls("hint")], text: "依据：\(service.basis)")])
-            }),
+            req.fazhi.portalServices,
         ]
+    }
+
+    /// Every module's public services with their legal basis, the platform's own (the audit anchors)
+    /// last. The same for every visitor: `FazhiServices.portalServices` keeps it rendered.
+    static func servicesList(_ modules: [FazhiModule]) -> Node {
+        let services = modules.filter { $0.id != "core" }.flatMap(\.publicServices) + modules.filter { $0.id == "core" }.flatMap(\.publicServices)
+        return el("ul", [.cls("services")], services.map { service in
+            el("li", [], [link(service.title, service.path), el("p", text: service.summary), el("p", [.cls("hint")], text: "依据：\(service.basis)")])
+        })
     }
 
     static func searchForm(query: String?) -> Node {
