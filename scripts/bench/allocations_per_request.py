@@ -57,12 +57,7 @@ def main():
         os.environ["LD_PRELOAD"] = library
         os.environ["FAZHI_ALLOCATION_COUNT_FILE"] = counted
         for label, binary in binaries:
-            database = os.path.join(work, "run.sqlite")
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(database + suffix):
-                    os.remove(database + suffix)
-            shutil.copyfile(template, database)
-            server = bench.start(binary, work, database)
+            server = bench.start(binary, work, bench.fresh_copy(template, work))
             try:
                 session = bench.login()
                 requests(args.path, session, args.requests)

@@ -32,6 +32,16 @@ def start(binary, work, database):
     sys.exit(f"{binary}: the server did not answer /healthz in 120 s")
 
 
+def fresh_copy(template, work):
+    """A copy of the seeded template to run one server on, without the last run's WAL files."""
+    database = os.path.join(work, "run.sqlite")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(database + suffix):
+            os.remove(database + suffix)
+    shutil.copyfile(template, database)
+    return database
+
+
 def stop(server):
     server.send_signal(signal.SIGTERM)
     try:
@@ -85,12 +95,7 @@ def main():
         results = {label: [] for label, _ in binaries}
         for round_ in range(1, args.rounds + 1):
             for label, binary in binaries:
-                database = os.path.join(work, "run.sqlite")
-                for suffix in ("", "-wal", "-shm"):
-                    if os.path.exists(database + suffix):
-                        os.remove(database + suffix)
-                shutil.copyfile(template, database)
-                server = start(binary, work, database)
+                server = start(binary, work, fresh_copy(template, work))
                 try:
                     session = login()
                     wrk(args.path, session, 3)
