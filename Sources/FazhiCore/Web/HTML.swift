@@ -1,7 +1,8 @@
 /// A small HTML builder that escapes every text and attribute value by default, so data from
 /// records can never become markup. Only ``Node/trusted(_:)`` takes markup as is, and it is given
 /// only constants written in this codebase or markup this builder rendered itself, with every text
-/// escaped (`NavigationCache` keeps the side navigation so).
+/// escaped (`NavigationCache` keeps the side navigation so, `FazhiServices.portalServices` the
+/// public services list).
 ///
 /// We chose this over Plot (docs/architecture.md names it as an option): Plot's typed contexts have no
 /// ARIA attributes and forbid forms inside table cells, which accessible list pages need, and the
