@@ -20,14 +20,21 @@ public enum FazhiMain {
                 exit(1)
             }
             let jsonLogs = ProcessInfo.processInfo.environment["FAZHI_LOG_FORMAT"] == "json"
+            // FAZHI_LOG_LEVEL over Vapor's `--log` / LOG_LEVEL; a wrong value is refused with the
+            // other settings' problems (`AppConfig.load`), below.
+            let chosenLevel = ProcessInfo.processInfo.environment["FAZHI_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
             if jsonLogs {
-                LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+                LoggingSystem.bootstrap { label in
+                    var handler = JSONLogHandler(label: label)
+                    handler.logLevel = chosenLevel ?? .info
+                    return handler
+                }
             } else {
                 // Logs and warnings on standard error: standard output carries only a command's answer.
                 try LoggingSystem.bootstrap(from: &env) { level in
                     { label in
                         var handler = StreamLogHandler.standardError(label: label)
-                        handler.logLevel = level
+                        handler.logLevel = chosenLevel ?? level
                         return handler
                     }
                 }

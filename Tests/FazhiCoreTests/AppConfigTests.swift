@@ -49,6 +49,17 @@ import Testing
         }
     }
 
+    @Test("FAZHI_LOG_LEVEL: one of swift-log's levels, any case; unset leaves Vapor's; anything else is refused by name")
+    func logLevel() throws {
+        #expect(try AppConfig.load(from: ["FAZHI_LOG_LEVEL": "Warning"], production: false).logLevel == "warning")
+        #expect(try AppConfig.load(from: ["FAZHI_LOG_LEVEL": "error"], production: false).logLevel == "error")
+        #expect(try AppConfig.load(from: [:], production: false).logLevel == nil)
+        for bad in ["warn", "verbose", "5"] {
+            let problems = #expect(throws: AppConfig.Problems.self) { try AppConfig.load(from: ["FAZHI_LOG_LEVEL": bad], production: false) }
+            #expect(problems?.description.contains("FAZHI_LOG_LEVEL=\(bad)") == true, "\(bad)")
+        }
+    }
+
     @Test("a rounding override replaces the figure's own rule")
     func overrideApplies() async throws {
         let definition = MetricDefinition(key: "test.rate", label: "测试率", definition: "20 ÷ 143", unit: .percent,

@@ -63,6 +63,10 @@ public struct AppConfig: Sendable {
     /// Served over TLS: cookies get `Secure` and the `__Host-` prefix.
     public var secureCookies = false
     public var jsonLogs = false
+    /// The lowest level written to the log (`FAZHI_LOG_LEVEL`); nil: Vapor's own (`info`, or
+    /// `--log` / `LOG_LEVEL`). At `info` every request writes a line; behind a reverse proxy that
+    /// keeps the access log, `warning` leaves the log to what needs reading.
+    public var logLevel: String?
     public var siteName = "法治政府建设管理平台"
     /// The address staff reach the platform at (`FAZHI_SITE_URL=https://fazhi.example.gov.cn`), for
     /// links in documents read outside it (the annual report's DOCX). Nil: such documents link to
@@ -119,6 +123,9 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads every setting; throws one ``Problems`` listing each missing or invalid one.
+    /// The names `FAZHI_LOG_LEVEL` takes, lowest first (swift-log's levels).
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
     public static func load(from env: [String: String], production: Bool) throws(Problems) -> AppConfig {
         var config = AppConfig()
         var problems: [String] = []
@@ -200,6 +207,13 @@ public struct AppConfig: Sendable {
             case "json": config.jsonLogs = true
             case "text": config.jsonLogs = false
             default: problems.append("FAZHI_LOG_FORMAT=\(format)：应为 text 或 json")
+            }
+        }
+        if let level = env["FAZHI_LOG_LEVEL"], !level.isEmpty {
+            if Self.logLevels.contains(level.lowercased()) {
+                config.logLevel = level.lowercased()
+            } else {
+                problems.append("FAZHI_LOG_LEVEL=\(level)：应为 \(Self.logLevels.joined(separator: "、")) 之一")
             }
         }
         if let roles = env["FAZHI_TOTP_REQUIRED_ROLES"] {
