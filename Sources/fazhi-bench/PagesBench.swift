@@ -19,6 +19,9 @@ enum PagesBench {
         var connections = 64
         var user = "supervisor"
         var password = "Fazhi@Demo2026"
+        /// The server's `FAZHI_LOG_LEVEL`. At `error` no request writes a log line; at `info` (the
+        /// default of a server started without the setting) each writes one.
+        var logLevel = "error"
         var paths = [EnforcementRoute.cases.path(), ReconsiderationRoute.list.path(), PortalRoute.index.path(), CoreRoute.profile.path(), "/"]
     }
 
@@ -32,6 +35,10 @@ enum PagesBench {
     static func run(_ options: Options) async throws {
         guard FileManager.default.isExecutableFile(atPath: options.fazhi) else {
             print("pages: no server binary at \(options.fazhi) (build it: swift build -c release --product fazhi, or pass --fazhi PATH)")
+            return
+        }
+        guard AppConfig.logLevels.contains(options.logLevel) else {
+            print("pages: --log-level \(options.logLevel) is not one of \(AppConfig.logLevels.joined(separator: ", "))")
             return
         }
         guard let wrk = which("wrk") else {
@@ -51,7 +58,7 @@ enum PagesBench {
         environment["FAZHI_DATABASE_URL"] = "sqlite://\(work.path)/pages.sqlite"
         environment["FAZHI_DATA_KEY_FILE"] = work.appendingPathComponent("key").path
         environment["FAZHI_LOGIN_RATE_LIMIT"] = "10000"
-        environment["FAZHI_LOG_LEVEL"] = "error"
+        environment["FAZHI_LOG_LEVEL"] = options.logLevel
         server.environment = environment
         let log = work.appendingPathComponent("server.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -71,7 +78,7 @@ enum PagesBench {
             let tail = (try? String(contentsOf: log, encoding: .utf8))?.suffix(2_000) ?? ""
             throw BenchError("the server did not answer /healthz within 5 minutes:\n\(tail)")
         }
-        print("pages: server pid \(server.processIdentifier) seeded the demo and answered in \(String(format: "%.1f", startSeconds)) s; \(options.connections) connections, \(options.seconds) s a path, user \(options.user)")
+        print("pages: server pid \(server.processIdentifier) seeded the demo and answered in \(String(format: "%.1f", startSeconds)) s; \(options.connections) connections, \(options.seconds) s a path, user \(options.user), log level \(options.logLevel)")
         let cookie = try await client.login(base: base, user: options.user, password: options.password)
         let idle = memory(of: server.processIdentifier)
 
