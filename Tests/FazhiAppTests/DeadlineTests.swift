@@ -199,6 +199,14 @@ import VaporTesting
                     }
                     #expect(near.filter { $0.result.warning.severity == 1 }.count == all.filter { $0.result.warning.severity == 1 }.count)
                     #expect(near.filter { $0.result.warning != .none }.prefix(8).map(\.id) == all.filter { $0.result.warning != .none }.prefix(8).map(\.id))
+                    // Read as plain rows, each clock is shown as the model shows it.
+                    let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+                    for view in near {
+                        let model = try #require(byID[view.id], "\(login): a near clock is an open clock")
+                        #expect([view.kind, view.moduleID, view.title, view.link, view.unitPath] == [model.kind, model.moduleID, model.title, model.link, model.unitPath])
+                        #expect(view.unitID == model.unitID && view.clock.rule.title == model.clock.rule.title)
+                        #expect(view.result.due == model.result.due && view.result.state == model.result.state && view.result.warning == model.result.warning)
+                    }
                     if login == "supervisor", step == 0 {
                         #expect(near.count < all.count, "some open clocks lie beyond the window and are not read")
                         #expect(all.contains { $0.result.state == .overdue } && all.contains { $0.result.state == .paused })
