@@ -54,18 +54,29 @@ public enum CertificateStanding: String, Sendable, CaseIterable {
                   on: SQLColumn("officer_id", table: "c"), .equal, SQLColumn("id", table: EnforcementOfficer.schema))
             .where(SQLColumn("active", table: EnforcementOfficer.schema), .equal, SQLBind(true))
         var latest: [UUID: Certificate?] = [:]
-        for row in try await query.all() {
-            let officer = try row.decode(column: "officer", as: UUID.self)
-            guard let number = try row.decode(column: "number", as: String?.self) else {
-                if latest[officer] == nil { latest[officer] = .some(nil) }
+        for row in try await query.listRows(decoding: Row.self) {
+            guard let certificate = row.certificate else {
+                if latest[row.officer] == nil { latest[row.officer] = .some(nil) }
                 continue
             }
-            let certificate = Certificate(number: number, status: try row.decode(column: "status", as: String.self),
-                                          issuedOn: try row.decode(column: "issued_on", as: String.self), expiresOn: try row.decode(column: "expires_on", as: String.self))
-            if let known = latest[officer] ?? nil,
+            if let known = latest[row.officer] ?? nil,
                (known.expiresOn, known.issuedOn, known.number) >= (certificate.expiresOn, certificate.issuedOn, certificate.number) { continue }
-            latest[officer] = .some(certificate)
+            latest[row.officer] = .some(certificate)
         }
         return latest
+    }
+
+    /// An officer and one of their certificates (nil: none recorded), read by `listRows`: SQLKit's
+    /// row decodes an optional through a nested `Decoder` per value.
+    struct Row: SQLListRow {
+        var officer: UUID
+        var certificate: Certificate?
+
+        init(row: any SQLRow) throws {
+            officer = try row.decodeUUID(column: "officer")
+            guard let number = try row.decodeOptional(column: "number", as: String.self) else { certificate = nil; return }
+            certificate = Certificate(number: number, status: try row.decode(column: "status", as: String.self),
+                                      issuedOn: try row.decode(column: "issued_on", as: String.self), expiresOn: try row.decode(column: "expires_on", as: String.self))
+        }
     }
 }
