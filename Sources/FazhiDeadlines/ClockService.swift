@@ -17,6 +17,15 @@ public struct ClockView: Sendable {
     public var result: ClockResult
 }
 
+extension ClockView {
+    /// A clock's view as of `now`: its result evaluated on the calendar.
+    init(id: UUID, kind: String, moduleID: String, title: String, link: String, unitID: UUID, unitPath: String, clock: Clock,
+         calendar: WorkCalendar, now: CivilDateTime, warnWithin: Int) {
+        self.init(id: id, kind: kind, moduleID: moduleID, title: title, link: link, unitID: unitID, unitPath: unitPath, clock: clock,
+                  result: clock.evaluate(calendar: calendar, asOf: now, warnWithin: warnWithin))
+    }
+}
+
 /// The only writer of `statutory_clocks`. Modules open clocks and record ledger events here.
 public enum ClockService {
     /// Opens a clock of a registered kind for a record of `unitID`. `assigning` is for workflows in
@@ -253,18 +262,16 @@ public enum ClockService {
             ledger = try row.decode(column: "ledger", as: String.self)
         }
 
-        /// As `ClockService.view` makes it from the model (the same ledger decoding, link and result).
+        /// As `ClockService.view` makes it from the model (the same ledger, link and result).
         func view(calendar: WorkCalendar, now: CivilDateTime, warnWithin: Int) throws -> ClockView {
-            let clock = try JSONDecoder().decode(Clock.self, from: Data(ledger.utf8))
-            return ClockView(id: id, kind: kind, moduleID: moduleID, title: title, link: link ?? DeadlineRoute.record.path(id), unitID: unitID,
-                             unitPath: unitPath, clock: clock, result: clock.evaluate(calendar: calendar, asOf: now, warnWithin: warnWithin))
+            ClockView(id: id, kind: kind, moduleID: moduleID, title: title, link: StatutoryClock.recordLink(link, id: id), unitID: unitID,
+                      unitPath: unitPath, clock: try StatutoryClock.decodeLedger(ledger), calendar: calendar, now: now, warnWithin: warnWithin)
         }
     }
 
     public static func view(_ row: StatutoryClock, calendar: WorkCalendar, now: CivilDateTime, warnWithin: Int) throws -> ClockView {
-        let clock = try row.clock
-        return ClockView(id: row.id!, kind: row.kind, moduleID: row.moduleID, title: row.title, link: row.recordLink, unitID: row.unitID,
-                         unitPath: row.unitPath, clock: clock, result: clock.evaluate(calendar: calendar, asOf: now, warnWithin: warnWithin))
+        ClockView(id: row.id!, kind: row.kind, moduleID: row.moduleID, title: row.title, link: row.recordLink, unitID: row.unitID,
+                  unitPath: row.unitPath, clock: try row.clock, calendar: calendar, now: now, warnWithin: warnWithin)
     }
 
     /// Overdue first, then due soon, then by due date; paused clocks last.

@@ -67,8 +67,13 @@ public final class StatutoryClock: Model, @unchecked Sendable {
     public var clock: Clock {
         get throws {
             if let stored { return stored }
-            return try JSONDecoder().decode(Clock.self, from: Data(ledger.utf8))
+            return try Self.decodeLedger(ledger)
         }
+    }
+
+    /// A stored ledger (`Clock` as JSON).
+    static func decodeLedger(_ ledger: String) throws -> Clock {
+        try JSONDecoder().decode(Clock.self, from: Data(ledger.utf8))
     }
 
     func store(_ clock: Clock) throws {
@@ -87,7 +92,10 @@ public final class StatutoryClock: Model, @unchecked Sendable {
         if defersLedger, let stored { try encodeLedger(stored) }
     }
 
-    public var recordLink: String { link ?? DeadlineRoute.record.path(id!) }
+    public var recordLink: String { Self.recordLink(link, id: id!) }
+
+    /// The record's page, or the clock's own for a clock registered by hand (no link).
+    static func recordLink(_ link: String?, id: UUID) -> String { link ?? DeadlineRoute.record.path(id) }
 }
 
 /// A due date that moved because the calendar changed: shown to the clock's holder.
