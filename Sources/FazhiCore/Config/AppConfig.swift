@@ -65,7 +65,8 @@ public struct AppConfig: Sendable {
     public var jsonLogs = false
     /// The lowest level written to the log (`FAZHI_LOG_LEVEL`); nil: Vapor's own (`info`, or
     /// `--log` / `LOG_LEVEL`). At `info` every request writes a line; behind a reverse proxy that
-    /// keeps the access log, `warning` leaves the log to what needs reading.
+    /// keeps the access log, `warning` leaves the log to what needs reading. Logging starts before
+    /// the settings are read (`FazhiMain`), so it reads the variable itself; this is the checked value.
     public var logLevel: String?
     public var siteName = "法治政府建设管理平台"
     /// The address staff reach the platform at (`FAZHI_SITE_URL=https://fazhi.example.gov.cn`), for
@@ -122,10 +123,10 @@ public struct AppConfig: Sendable {
         }
     }
 
-    /// Reads every setting; throws one ``Problems`` listing each missing or invalid one.
     /// The names `FAZHI_LOG_LEVEL` takes, lowest first (swift-log's levels).
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
+    /// Reads every setting; throws one ``Problems`` listing each missing or invalid one.
     public static func load(from env: [String: String], production: Bool) throws(Problems) -> AppConfig {
         var config = AppConfig()
         var problems: [String] = []
