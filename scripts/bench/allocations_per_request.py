@@ -2,11 +2,11 @@
 """Heap allocations per request of one page, for one or more `fazhi` binaries.
 
 The count of `malloc` calls does not move with the machine's load, where CPU time and throughput on
-a shared 2-core VM move by a third between runs. For each binary: builds `count_allocations.c`
-into a preloaded library (needs `cc`), starts `BIN serve --demo` on a copy of one seeded demo
-database, logs in as the demo supervisor, sends --requests warm-up requests on one keep-alive
-connection, then the same number again between two readings of the count. Prints the allocations
-per request; asserts nothing.
+a shared 2-core VM move by a third between runs. Builds the benchmark's counter
+(Sources/FazhiMallocCounter) and `count_allocations.c` into a preloaded library (needs `cc`). For
+each binary: starts `BIN serve --demo` on a copy of one seeded demo database, logs in as the demo
+supervisor, sends --requests warm-up requests on one keep-alive connection, then the same number
+again between two readings of the count. Prints the allocations per request; asserts nothing.
 
     python3 scripts/bench/allocations_per_request.py --path /enforcement/cases \
         base=/tmp/fazhi-old new=.build/release/fazhi
@@ -49,8 +49,11 @@ def main():
     work = tempfile.mkdtemp(prefix="fazhi-alloc-")
     try:
         library = os.path.join(work, "count_allocations.so")
-        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "count_allocations.c")
-        subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", library, source], check=True)
+        here = os.path.dirname(os.path.abspath(__file__))
+        counter = os.path.join(here, "..", "..", "Sources", "FazhiMallocCounter")
+        # The benchmark's malloc counter and this script's signal handler, as one preloaded library.
+        subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-I", os.path.join(counter, "include"), "-o", library,
+                        os.path.join(counter, "counter.c"), os.path.join(here, "count_allocations.c")], check=True)
         template = os.path.join(work, "template.sqlite")
         bench.stop(bench.start(binaries[0][1], work, template))
         counted = os.path.join(work, "count")
