@@ -93,7 +93,7 @@ enum PenaltyCasePages {
         let status = query["status"].flatMap(PenaltyStatus.init(rawValue:))
         // One database handle for the page: each `req.db` builds one, with its logger's metadata.
         let db = req.db
-        let select = PenaltyCase.scopedSelect(for: principal, on: db)
+        let select = PenaltyCase.scopedSelect(for: principal, on: db, services: req.fazhi)
         if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
         let page = try await select.plainColumns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")

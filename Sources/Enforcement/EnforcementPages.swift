@@ -92,7 +92,7 @@ enum EnforcementPages {
         let query = ListQuery(req, path: EnforcementRoute.officers.path(), keys: ["status", "page"])
         let builder = EnforcementOfficer.scoped(for: principal, on: req.db).filter(\.$active == true)
         let all = try await builder.all()
-        let latest = try await CertificateStanding.latest(for: principal, on: req.db)
+        let latest = try await CertificateStanding.latest(for: principal, services: req.fazhi, on: req.db)
         let day = today(req)
         let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
         func enforcementCertificate(_ officer: EnforcementOfficer) -> CertificateStanding.Certificate? { latest[officer.id!] ?? nil }
@@ -189,7 +189,7 @@ enum EnforcementPages {
     /// Dashboard card: certificates expiring soon or already invalid among active officers in scope.
     static func widget(_ req: Request) async throws -> Node {
         let principal = try req.caller
-        let latest = try await CertificateStanding.latest(for: principal, on: req.db)
+        let latest = try await CertificateStanding.latest(for: principal, services: req.fazhi, on: req.db)
         let day = today(req)
         let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
         let standings = latest.values.map { CertificateStanding.of($0, on: day, warnUntil: warnUntil) }

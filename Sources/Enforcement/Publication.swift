@@ -232,7 +232,7 @@ enum PublicSitePages {
                 published_on = try row.decodeOptional(column: "published_on", as: String.self)
             }
         }
-        let sql = req.db as! any SQLDatabase
+        let sql = req.fazhi.listDatabase(req.db)
         // Newest first, paged by cursor on (published_on, id): a province publishes millions.
         let decisions = try await sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
             .plainColumns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")

@@ -35,6 +35,10 @@ public enum FazhiApp {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(Int64(config.databasePoolTimeoutSeconds))), as: .sqlite)
             try await applySQLitePragmas(app)
+            // List pages read their rows through connections of their own that keep statements prepared.
+            let reader = SQLiteReader(path: path, threadPool: app.threadPool)
+            app.fazhi.sqliteReader = reader
+            app.lifecycle.use(ClosesReader(reader: reader))
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema = config.postgresSchema { configuration.searchPath = [schema] }
@@ -202,4 +206,10 @@ public enum FazhiApp {
     }
 
     public static let demoRefusedInProduction = "生产环境（--env production）不能生成或启动演示数据：演示账户的密码是公开的"
+}
+
+/// Closes the list reader's connections when the application shuts down.
+struct ClosesReader: LifecycleHandler {
+    let reader: SQLiteReader
+    func shutdown(_ application: Application) { reader.close() }
 }

@@ -238,7 +238,7 @@ public enum ClockService {
         let open = try await StatutoryClock.scoped(for: principal, on: db).filter(\.$closed == false).count()
         // The shown columns as plain rows: FluentKit decodes a model through reflection and runtime
         // type lookups, which was a quarter of the dashboard's CPU for its sixty clocks (`perf`).
-        let rows = try await StatutoryClock.scopedSelect(for: principal, on: db)
+        let rows = try await StatutoryClock.scopedSelect(for: principal, on: db, services: services)
             .plainColumns("id", "kind", "module_id", "title", "link", "unit_id", "unit_path", "ledger")
             .where("closed", .equal, SQLBind(false))
             .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("due_date"), .is, SQLLiteral.null), .or,

@@ -136,7 +136,7 @@ enum DecisionPages {
         let query = ListQuery(req, path: DecisionRoute.list.path(), keys: ["year", "page"])
         let year = RequestNumbers.int(query["year"], in: RequestNumbers.years)
         func select() -> SQLSelectBuilder {
-            let select = MajorDecision.scopedSelect(for: principal, on: req.db)
+            let select = MajorDecision.scopedSelect(for: principal, on: req.db, services: req.fazhi)
             if let year { select.where("year", .equal, SQLBind(year)) }
             return select
         }

@@ -161,7 +161,7 @@ enum DocumentPages {
         let stage = query["stage"].flatMap(DocumentStage.init(rawValue:))
         let words = DocumentSearch.words(query["q"])
         func select() -> SQLSelectBuilder {
-            let select = NormativeDocument.scopedSelect(for: principal, on: req.db)
+            let select = NormativeDocument.scopedSelect(for: principal, on: req.db, services: req.fazhi)
             if let stage { select.where("stage", .equal, SQLBind(stage.rawValue)) }
             DocumentSearch.filter(select, words: words, on: req.db)
             if let expiringUntil {

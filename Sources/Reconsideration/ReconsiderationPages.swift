@@ -137,7 +137,7 @@ enum ReconsiderationPages {
         let status = query["status"].flatMap(CaseStatus.init(rawValue:)), year = RequestNumbers.year(query["year"]), q = query["q"] ?? ""
         // One database handle for the page: each `req.db` builds one, with its logger's metadata.
         let db = req.db
-        let select = ReconsiderationCase.scopedSelect(for: principal, on: db)
+        let select = ReconsiderationCase.scopedSelect(for: principal, on: db, services: req.fazhi)
         if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
         if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
         if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }

@@ -1,5 +1,5 @@
 import Enforcement
-import FazhiCore
+@testable import FazhiCore
 import Fluent
 import Foundation
 import SQLKit
@@ -73,6 +73,51 @@ import Testing
         }
     }
 
+    @Test("on an SQLite file the list pages read their rows through the reader, see a write at once, and a read in a transaction does not use it")
+    func listsReadThroughTheReader() async throws {
+        try await TestApp.run { t in
+            guard DatabaseFlavor(t.db) == .sqlite else {
+                #expect(t.services.sqliteReader == nil)
+                return
+            }
+            let reader = try #require(t.services.sqliteReader)
+            let (browser, _) = try await t.login("supervisor")
+            let before = reader.counts
+            let first = try await t.request(browser, .GET, "/enforcement/cases").body.string
+            _ = try await t.request(browser, .GET, "/enforcement/cases")
+            let after = reader.counts
+            // The second visit ran the first's statement again, prepared.
+            #expect(after.prepared + after.reused == before.prepared + before.reused + 2)
+            #expect(after.reused > before.reused)
+
+            // A case written through the app's own connection is on the next page read.
+            let newest = try #require(try await PenaltyCase.query(on: t.db).sort(\.$discoveredOn, .descending).first())
+            #expect(Self.caseNumbers(first).first == newest.caseNumber)
+            newest.caseNumber = "读后即见〔2026〕1号"
+            try await newest.save(on: t.db)
+            let again = try await t.request(browser, .GET, "/enforcement/cases").body.string
+            #expect(Self.caseNumbers(again).first == "读后即见〔2026〕1号")
+
+            // Inside a transaction a list reads on the transaction's connection: it sees its own write.
+            let principal = try await t.principal("supervisor")
+            let services = t.services
+            let seen = try await t.db.transaction { tx -> [String] in
+                #expect(!(services.listDatabase(tx) is ReaderDatabase))
+                newest.caseNumber = "事务内〔2026〕1号"
+                try await newest.save(on: tx)
+                return try await PenaltyCase.scopedSelect(for: principal, on: tx, services: services).plainColumns("case_number")
+                    .orderBy("discovered_on", .descending).limit(1).listRows(decoding: NumberRow.self).map(\.number)
+            }
+            #expect(seen == ["事务内〔2026〕1号"])
+            #expect(t.services.listDatabase(t.db) is ReaderDatabase)
+        }
+    }
+
+    struct NumberRow: SQLListRow {
+        var number: String
+        init(row: any SQLRow) throws { number = try row.decode(column: "case_number", as: String.self) }
+    }
+
     @Test("PostgreSQL: a department's cases list picks its page's ids from the list index alone (scope and status from its payload), then reads those rows")
     func listIDsFromTheIndex() async throws {
         try await TestApp.run { t in
@@ -81,7 +126,7 @@ import Testing
             let postgres = DatabaseFlavor(t.db) == .postgres
             for query in [ListQuery(path: "/enforcement/cases", parameters: [:]),
                           ListQuery(path: "/enforcement/cases", parameters: ["status": "filed", "after": "2026-01-01~\(UUID().uuidString)"])] {
-                let select = PenaltyCase.scopedSelect(for: officer, on: t.db).columns("id", "case_number", "discovered_on")
+                let select = PenaltyCase.scopedSelect(for: officer, on: t.db, services: t.services).columns("id", "case_number", "discovered_on")
                 if let status = query["status"] { select.where("status", .equal, SQLBind(status)) }
                 _ = select.cursorStatement(key: "discovered_on", query: query, size: 20)
                 let sql = t.db as! any SQLDatabase
@@ -103,7 +148,7 @@ import Testing
                 #expect(plan.contains("Index Only Scan Backward using penalty_cases_list_cover"), "\(plan)")
                 #expect(!plan.contains("penalty_cases_list_order"), "\(plan)")
                 // The page is the same rows the plain statement gives.
-                let listed = PenaltyCase.scopedSelect(for: officer, on: t.db).columns("id", "case_number", "discovered_on", "status", "unit_path")
+                let listed = PenaltyCase.scopedSelect(for: officer, on: t.db, services: t.services).columns("id", "case_number", "discovered_on", "status", "unit_path")
                 if let status = query["status"] { listed.where("status", .equal, SQLBind(status)) }
                 let page = try await listed.cursorPage(key: "discovered_on", query: query, decoding: ListedCase.self) { ($0.discoveredOn, $0.id.text) }
                 if query["status"] == nil {

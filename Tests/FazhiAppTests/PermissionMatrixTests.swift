@@ -287,7 +287,7 @@ import VaporTesting
             let moved = try #require(other)
             moved.unitPath = bureau.path
             try await moved.save(on: t.db)
-            let listed = try await PenaltyCase.scopedSelect(for: after, on: t.db).columns("id").all().map { try $0.decodeUUID(column: "id") }
+            let listed = try await PenaltyCase.scopedSelect(for: after, on: t.db, services: t.services).columns("id").all().map { try $0.decodeUUID(column: "id") }
             let everything = try await PenaltyCase.query(on: t.db).count()
             #expect(!listed.contains(moved.id!) && listed.count == everything - 1)
         }

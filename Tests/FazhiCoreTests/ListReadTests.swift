@@ -47,29 +47,35 @@ import Testing
         let direct: any SQLRow = SQLiteListRow(row: row)
         let kit = row.sql()
 
-        #expect(direct.allColumns == kit.allColumns)
-        for column in kit.allColumns + ["missing"] {
-            #expect(direct.contains(column: column) == kit.contains(column: column))
-            #expect(try direct.decodeNil(column: column) == kit.decodeNil(column: column))
-        }
-        func same<T: Decodable & Equatable>(_ column: String, _ type: T.Type) {
-            let mine = Result { try direct.decode(column: column, as: T.self) }
-            let theirs = Result { try kit.decode(column: column, as: T.self) }
-            switch (mine, theirs) {
-            case (.success(let a), .success(let b)): #expect(a == b, "\(column) as \(T.self)")
-            case (.failure, .failure): break
-            default: Issue.record("\(column) as \(T.self): direct \(mine), SQLiteKit \(theirs)")
-            }
-        }
-        for column in kit.allColumns + ["missing"] {
-            same(column, String.self); same(column, Int.self); same(column, Double.self); same(column, Bool.self)
-            same(column, String?.self); same(column, Int?.self); same(column, UUID.self); same(column, Int64.self)
-        }
+        try expectSameReads(direct, kit)
         #expect(try direct.decode(column: "s", as: String.self) == "案号\t“引号”'single'")
         #expect(try direct.decode(column: "n", as: Int.self) == -42)
         #expect(try direct.decode(column: "big", as: Int.self) == Int.max)
         #expect(try direct.decodeOptional(column: "z", as: String.self) == nil)
         #expect(try direct.decodeUUID(column: "u") == id)
         #expect(throws: (any Error).self) { try direct.decode(column: "missing", as: String.self) }
+    }
+}
+
+/// `direct` has the columns `kit` has, and reads each of them as each type as `kit` reads it,
+/// failing where it fails: what `SQLiteListRow` and `SQLiteReaderRow` owe SQLiteKit's row.
+func expectSameReads(_ direct: any SQLRow, _ kit: any SQLRow) throws {
+    #expect(direct.allColumns == kit.allColumns)
+    for column in kit.allColumns + ["missing"] {
+        #expect(direct.contains(column: column) == kit.contains(column: column))
+        #expect(try direct.decodeNil(column: column) == kit.decodeNil(column: column))
+    }
+    func same<T: Decodable & Equatable>(_ column: String, _ type: T.Type) {
+        let mine = Result { try direct.decode(column: column, as: T.self) }
+        let theirs = Result { try kit.decode(column: column, as: T.self) }
+        switch (mine, theirs) {
+        case (.success(let a), .success(let b)): #expect(a == b, "\(column) as \(T.self)")
+        case (.failure, .failure): break
+        default: Issue.record("\(column) as \(T.self): direct \(mine), SQLiteKit \(theirs)")
+        }
+    }
+    for column in kit.allColumns + ["missing"] {
+        same(column, String.self); same(column, Int.self); same(column, Double.self); same(column, Bool.self)
+        same(column, String?.self); same(column, Int?.self); same(column, UUID.self); same(column, Int64.self)
     }
 }

@@ -1,7 +1,9 @@
 import FazhiCalendar
+import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
+import SQLKit
 import Vapor
 
 /// "Now", behind a small client so tests pin it (docs/architecture.md, "Effects behind small clients").
@@ -53,6 +55,9 @@ public struct FazhiServices: Sendable {
     public let sessionCache = SessionCache()
     /// Unit names for list pages, kept like the session cache.
     public let unitNames = UnitNames()
+    /// On an SQLite file: the read-only connections with prepared statements that list pages read
+    /// their rows through (`SQLiteReader`). Nil on PostgreSQL and on a database in memory.
+    public var sqliteReader: SQLiteReader?
     /// The side navigation of each role, rendered once (made anew with the modules).
     public private(set) var navigation: NavigationCache
     /// The public services list at the top of `/gongshi`, rendered once (made anew with the modules):
@@ -80,6 +85,15 @@ public struct FazhiServices: Sendable {
     public var now: Date { clock.now() }
 
     public var menu: [MenuEntry] { navigation.menu }
+
+    /// The database a list's select is built on: `db`, with the list's own rows read by
+    /// `sqliteReader` when there is one and `db` is not in a transaction (a read in a transaction
+    /// must see that transaction's writes, which another connection does not).
+    public func listDatabase(_ db: any Database) -> any SQLDatabase {
+        let sql = db as! any SQLDatabase
+        guard let sqliteReader, !db.inTransaction else { return sql }
+        return ReaderDatabase(base: sql, reader: sqliteReader)
+    }
 
     static func renderedServices(of modules: [FazhiModule]) -> Node { .trusted(PublicPortal.servicesList(modules).render()) }
 

@@ -42,8 +42,9 @@ extension UnitScoped {
     /// The records in the caller's units as an SQL select, for a list that shows a few columns of
     /// many rows: FluentKit reflects over every property of every model it decodes, which was 40% of
     /// a list page's time (issue 16); a `Decodable` row struct of the shown columns is not.
-    public static func scopedSelect(for principal: Principal, on db: any Database) -> SQLSelectBuilder {
-        let select = (db as! any SQLDatabase).select().from(SQLPlainName(Self.schema))
+    /// `services` gives the database its list reader (`FazhiServices.listDatabase`).
+    public static func scopedSelect(for principal: Principal, on db: any Database, services: FazhiServices) -> SQLSelectBuilder {
+        let select = services.listDatabase(db).select().from(SQLPlainName(Self.schema))
         if let prefix = principal.scopePrefix { select.where(SQLColumn(Self()[keyPath: unitPathField].key.description), .like, SQLBind(prefix + "%")) }
         return select
     }
