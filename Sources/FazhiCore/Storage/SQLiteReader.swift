@@ -218,7 +218,16 @@ public final class SQLiteReader: Sendable {
             }
             handle = stmt
             let count = sqlite_nio_sqlite3_column_count(stmt)
-            columns = SQLiteReaderColumns(names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(stmt, $0)) })
+            var names: [String] = []
+            for index in 0..<count {
+                // NULL only when SQLite could not allocate the name: refused, not a crash.
+                guard let name = sqlite_nio_sqlite3_column_name(stmt, index) else {
+                    sqlite_nio_sqlite3_finalize(stmt)
+                    throw SQLiteReaderError(code: SQLITE_NOMEM, message: "no name for column \(index)")
+                }
+                names.append(String(cString: name))
+            }
+            columns = SQLiteReaderColumns(names: names)
         }
     }
 }
