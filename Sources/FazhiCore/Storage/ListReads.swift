@@ -50,9 +50,10 @@ extension SQLSelectBuilder {
         try await listRows().map { try Row(row: $0) }
     }
 
-    /// The select's rows. On SQLite they come from the driver as it returned them, and a row's
-    /// text and integer columns are read without SQLKit's `Decoder` (`SQLiteListRow`); elsewhere
-    /// this is `all()`.
+    /// The select's rows. On a database from `FazhiServices.listDatabase` with a reader, the
+    /// reader's (`SQLiteReader`); otherwise on SQLite they come from the driver as it returned
+    /// them. Either way a row's text and integer columns are read without SQLKit's `Decoder`
+    /// (`SQLiteReaderRow`, `SQLiteListRow`); elsewhere this is `all()`.
     func listRows() async throws -> [any SQLRow] {
         let reading = database as? ReaderDatabase
         let base = reading?.base ?? database

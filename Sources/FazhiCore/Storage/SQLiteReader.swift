@@ -107,16 +107,16 @@ public final class SQLiteReader: Sendable {
             let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
             let code = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
             guard code == SQLITE_OK, let handle else {
-                let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+                let error = handle.map { SQLiteReaderError(code: code, on: $0) } ?? SQLiteReaderError(code: code, message: "out of memory")
                 sqlite_nio_sqlite3_close(handle)
-                throw SQLiteReaderError(code: code, message: message)
+                throw error
             }
             self.handle = handle
             // A reader never writes; it waits for a lock as the main connections do (5 s).
             for pragma in ["PRAGMA query_only = 1", "PRAGMA busy_timeout = 5000"] {
                 let result = sqlite_nio_sqlite3_exec(handle, pragma, nil, nil, nil)
                 guard result == SQLITE_OK else {
-                    let error = SQLiteReaderError(code: result, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+                    let error = SQLiteReaderError(code: result, on: handle)
                     close()
                     throw error
                 }
@@ -160,7 +160,7 @@ public final class SQLiteReader: Sendable {
             while true {
                 let code = sqlite_nio_sqlite3_step(stmt)
                 if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else { throw SQLiteReaderError(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(handle))) }
+                guard code == SQLITE_ROW else { throw SQLiteReaderError(code: code, on: handle) }
                 var values: [SQLiteData] = []
                 values.reserveCapacity(width)
                 for index in 0..<Int32(width) { values.append(Self.value(stmt, index)) }
@@ -182,7 +182,7 @@ public final class SQLiteReader: Sendable {
                 case .blob(let buffer):
                     code = buffer.withUnsafeReadableBytes { sqlite_nio_sqlite3_bind_blob64(stmt, index, $0.baseAddress, UInt64($0.count), transient) }
                 }
-                guard code == SQLITE_OK else { throw SQLiteReaderError(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(handle))) }
+                guard code == SQLITE_OK else { throw SQLiteReaderError(code: code, on: handle) }
             }
         }
 
@@ -214,7 +214,7 @@ public final class SQLiteReader: Sendable {
             var stmt: OpaquePointer?
             let code = sqlite_nio_sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
             guard code == SQLITE_OK, let stmt else {
-                throw SQLiteReaderError(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(connection)))
+                throw SQLiteReaderError(code: code, on: connection)
             }
             handle = stmt
             let count = sqlite_nio_sqlite3_column_count(stmt)
@@ -281,6 +281,16 @@ enum SQLiteValueRead {
 public struct SQLiteReaderError: Error, CustomStringConvertible {
     public let code: Int32
     public let message: String
+
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code` with the connection's own message for its last failure.
+    init(code: Int32, on connection: OpaquePointer) {
+        self.init(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(connection)))
+    }
     public var description: String { "SQLite error \(code): \(message)" }
 }
 
