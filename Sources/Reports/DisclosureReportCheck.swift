@@ -19,15 +19,23 @@ enum DisclosureReportCheck {
         return squeeze(text)
     }
 
+    /// What `squeeze` drops besides white space.
+    static let dropped = Set<Character>("、，,.．。“”\"'‘’（）()：:|[]")
+
     static func squeeze(_ text: String) -> String {
-        String(text.filter { !$0.isWhitespace && !"、，,.．。“”\"'‘’（）()：:|[]".contains($0) })
+        String(text.filter { !$0.isWhitespace && !dropped.contains($0) })
     }
+
+    /// The national rows that carry a label, each with its anchor: worked out once, not per line
+    /// of every text checked (a pasted text of thousands of lines read them per line and row).
+    static let labelledRows: [(key: String, label: String, anchor: String)] = ReportTemplate.disclosureRows
+        .filter { !$0.0.isEmpty }.map { (key: $0.0, label: $0.1, anchor: anchor($0.1)) }
 
     /// Integers after `anchor` in `line` (a Markdown link's address is not a number of the table).
     static func numbers(after anchor: String, in line: String) -> [Int]? {
         let plain = line.replacingOccurrences(of: #"\]\([^)]*\)"#, with: "", options: .regularExpression)
         var squeezed = "", map: [String.Index] = []
-        for index in plain.indices where !(plain[index].isWhitespace || "、，,.．。“”\"'‘’（）()：:|[]".contains(plain[index])) || plain[index].isNumber {
+        for index in plain.indices where !(plain[index].isWhitespace || dropped.contains(plain[index])) || plain[index].isNumber {
             squeezed.append(plain[index])
             map.append(index)
         }
@@ -38,13 +46,13 @@ enum DisclosureReportCheck {
     }
 
     static func claims(_ lines: [String]) -> (claims: [Claim], lines: Set<Int>) {
-        let rows = ReportTemplate.disclosureRows.filter { !$0.0.isEmpty }
+        let rows = labelledRows
         var found: [String: (line: Int, values: [Int])] = [:]
         var next = 0
         for (number, line) in lines.enumerated() where next < rows.count {
             let squeezed = squeeze(line)
             for index in next..<rows.count {
-                let key = rows[index].0, label = anchor(rows[index].1)
+                let (key, _, label) = rows[index]
                 guard squeezed.contains(label), let values = numbers(after: label, in: line), values.count >= 7 else { continue }
                 found[key] = (number, Array(values.prefix(7)))
                 next = index + 1
@@ -62,7 +70,7 @@ enum DisclosureReportCheck {
                       "\(new.values[column]) + \(carried.values[column]) = \(left)；\(total.values[column]) + \(next.values[column]) = \(right)")
             }
         }
-        let results = rows.map(\.0).filter { !["new", "carried-in", "answered", "carried-out"].contains($0) }
+        let results = rows.map(\.key).filter { !["new", "carried-in", "answered", "carried-out"].contains($0) }
         if let total = found["answered"], results.allSatisfy({ found[$0] != nil }) {
             for column in 0..<7 {
                 let sum = results.reduce(0) { $0 + found[$1]!.values[column] }
@@ -70,7 +78,7 @@ enum DisclosureReportCheck {
                       "各项之和 \(sum)，总计 \(total.values[column])")
             }
         }
-        for (key, label) in rows {
+        for (key, label, _) in rows {
             guard let row = found[key] else { continue }
             let sum = row.values.prefix(6).reduce(0, +)
             claim("表三·\(label)：各类申请人之和 = 总计", line: row.line, ok: sum == row.values[6], "\(row.values.prefix(6).map(String.init).joined(separator: " + ")) = \(sum)，总计 \(row.values[6])")
