@@ -1,6 +1,6 @@
 import Crypto
 import FazhiApp
-import FazhiCore
+@testable import FazhiCore
 import Fluent
 import Foundation
 import SQLKit
@@ -35,6 +35,47 @@ import VaporTesting
             try await Self.dropTriggers(t.db)
             try await sql.raw("UPDATE audit_entries SET detail = 'x' WHERE seq = 57").run()
             #expect(try await AuditLog.verify(on: t.db, batchSize: 37) == .broken(seq: 57, reason: "第57条记录的内容与其哈希不符（记录被修改）"))
+        }
+    }
+
+    @Test("appends in one write transaction chain on from each other, reading the chain's end once; a rolled-back transaction's appends leave nothing behind")
+    func appendsInOneTransaction() async throws {
+        try await TestApp.run { t in
+            guard case .intact(let before) = try await AuditLog.verify(on: t.db) else {
+                Issue.record("fresh chain should be intact")
+                return
+            }
+            let actor = AuditActor(id: "test", name: "测试", unitID: "", ip: "test")
+            let event: @Sendable (Int) -> AuditEvent = { AuditEvent(action: "test.append", entityType: "test", entityID: String($0)) }
+            let now = t.time.current
+            try await t.db.write { tx in
+                let state = try #require((tx as? InTransaction)?.state)
+                // On PostgreSQL the transaction began by taking the writer lock; appends do not take it again.
+                #expect(state.holdsWriterLock == (DatabaseFlavor(tx) == .postgres))
+                #expect(state.auditHead == nil)
+                let first = try await AuditLog.append(event(0), by: actor, at: now, on: tx)
+                #expect(first.seq == before + 1)
+                #expect(state.auditHead?.seq == first.seq && state.auditHead?.hash == first.hash)
+                // A batch of more than one statement's 400 rows chains on from the row before it.
+                let batch = try await AuditLog.append((1...450).map { AuditEntry(event($0), by: actor, at: now) }, on: tx)
+                #expect(batch.first?.prevHash == first.hash && batch.map(\.seq) == Array((before + 2)...(before + 451)))
+                let last = try await AuditLog.append(event(451), by: actor, at: now, on: tx)
+                #expect(last.seq == before + 452 && last.prevHash == batch.last?.hash)
+                #expect(state.auditHead?.seq == last.seq && state.auditHead?.hash == last.hash)
+            }
+            #expect(try await AuditLog.verify(on: t.db) == .intact(rows: before + 452))
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) {
+                try await t.db.write { tx in
+                    try await AuditLog.append(event(1_000), by: actor, at: now, on: tx)
+                    try await AuditLog.append(event(1_001), by: actor, at: now, on: tx)
+                    throw Refused()
+                }
+            }
+            // The next transaction reads the end from the table: the rolled-back rows are not its predecessors.
+            let after = try await AuditLog.append(event(2_000), by: actor, at: now, on: t.db)
+            #expect(after.seq == before + 453)
+            #expect(try await AuditLog.verify(on: t.db) == .intact(rows: before + 453))
         }
     }
 

@@ -177,15 +177,27 @@ public enum AuditLog {
         if entries.isEmpty { return [] }
         return try await database.write { db in
             let sql = db.sql
-            if DatabaseFlavor(db) == .postgres {
+            // The transaction's own record of the lock and the chain's end: a transaction that
+            // appends many times (a module's demo records, an import's batches) reads them once.
+            let state = (db as? InTransaction)?.state
+            if DatabaseFlavor(db) == .postgres, state?.holdsWriterLock != true {
                 // Serialises appenders so two rows never claim the same predecessor. The lock is
                 // keyed by the schema: counties in their own schemas of one database each have
                 // their own chain, and must not queue behind each other's appends.
                 try await sql.raw(SQLQueryString(WriterLock.sql)).run()
+                state?.holdsWriterLock = true
             }
-            let last = try await sql.raw("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").first()
-            var previousSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
-            var previousHash = try last?.decode(column: "hash", as: String.self) ?? genesisHash
+            var previousSeq: Int64, previousHash: String
+            if let head = state?.auditHead {
+                (previousSeq, previousHash) = head
+            } else {
+                let last = try await sql.raw("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").first()
+                previousSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
+                previousHash = try last?.decode(column: "hash", as: String.self) ?? genesisHash
+            }
+            // Forgotten while the rows go in: if an insert fails part-way, the next append reads
+            // the end from the table again.
+            state?.auditHead = nil
             var rows: [AuditRow] = []
             rows.reserveCapacity(entries.count)
             for entry in entries {
@@ -214,6 +226,7 @@ public enum AuditLog {
                 }
                 try await insert.run()
             }
+            state?.auditHead = (previousSeq, previousHash)
             return rows
         }
     }

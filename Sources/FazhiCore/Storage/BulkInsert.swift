@@ -115,7 +115,7 @@ extension BulkInsertable {
         }
         // On PostgreSQL, COPY: the rows as text in one stream, parsed by the server without a plan
         // per statement or a bind per value.
-        if DatabaseFlavor(database) == .postgres, let postgres = database as? any PostgresDatabase {
+        if DatabaseFlavor(database) == .postgres, let postgres = ((database as? InTransaction)?.base ?? database) as? any PostgresDatabase {
             let logger = database.logger
             try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Which database the installation runs on.
@@ -41,7 +42,9 @@ extension Database {
         case .postgres:
             return try await transaction { tx in
                 try await tx.sql.raw(SQLQueryString(WriterLock.sql)).run()
-                return try await body(tx)
+                let state = TransactionState()
+                state.holdsWriterLock = true
+                return try await body(InTransaction(base: tx, state: state))
             }
         case .sqlite:
             return try await withConnection { connection in
@@ -60,10 +63,37 @@ extension Database {
     }
 }
 
+/// What one write transaction has learnt that its later statements need not ask again. It lives
+/// as long as the transaction's handle and is never shared between transactions.
+final class TransactionState: Sendable {
+    private struct Values {
+        var holdsWriterLock = false
+        var auditHead: (seq: Int64, hash: String)?
+    }
+    private let values = NIOLockedValueBox(Values())
+
+    /// On PostgreSQL: the schema's writer lock is held (taken by `write`), so the audit chain's
+    /// appends need not take it again.
+    var holdsWriterLock: Bool {
+        get { values.withLockedValue { $0.holdsWriterLock } }
+        set { values.withLockedValue { $0.holdsWriterLock = newValue } }
+    }
+
+    /// The audit chain's last row as this transaction's own appends left it: while the
+    /// transaction holds the write lock, no other writer can append after it. Nil until an append
+    /// has read or written it, and while an append's inserts are under way.
+    var auditHead: (seq: Int64, hash: String)? {
+        get { values.withLockedValue { $0.auditHead } }
+        set { values.withLockedValue { $0.auditHead = newValue } }
+    }
+}
+
 /// A database handle that reports `inTransaction`, so nested `write` calls and Fluent's own
-/// `transaction` join the open SQLite transaction instead of beginning another.
+/// `transaction` join the open transaction instead of beginning another. It carries the
+/// transaction's `TransactionState`.
 struct InTransaction: Database, SQLDatabase {
     let base: any Database
+    var state = TransactionState()
 
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { true }
