@@ -185,7 +185,6 @@ public enum AuditLog {
                 // keyed by the schema: counties in their own schemas of one database each have
                 // their own chain, and must not queue behind each other's appends.
                 try await sql.raw(SQLQueryString(WriterLock.sql)).run()
-                state?.holdsWriterLock = true
             }
             var previousSeq: Int64, previousHash: String
             if let head = state?.auditHead {

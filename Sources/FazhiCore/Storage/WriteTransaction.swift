@@ -42,9 +42,7 @@ extension Database {
         case .postgres:
             return try await transaction { tx in
                 try await tx.sql.raw(SQLQueryString(WriterLock.sql)).run()
-                let state = TransactionState()
-                state.holdsWriterLock = true
-                return try await body(InTransaction(base: tx, state: state))
+                return try await body(InTransaction(base: tx, state: TransactionState(holdsWriterLock: true)))
             }
         case .sqlite:
             return try await withConnection { connection in
@@ -66,25 +64,21 @@ extension Database {
 /// What one write transaction has learnt that its later statements need not ask again. It lives
 /// as long as the transaction's handle and is never shared between transactions.
 final class TransactionState: Sendable {
-    private struct Values {
-        var holdsWriterLock = false
-        var auditHead: (seq: Int64, hash: String)?
-    }
-    private let values = NIOLockedValueBox(Values())
+    /// On PostgreSQL: `write` took the schema's writer lock before it made this state, so the
+    /// audit chain's appends need not take it again.
+    let holdsWriterLock: Bool
+    private let head = NIOLockedValueBox<(seq: Int64, hash: String)?>(nil)
 
-    /// On PostgreSQL: the schema's writer lock is held (taken by `write`), so the audit chain's
-    /// appends need not take it again.
-    var holdsWriterLock: Bool {
-        get { values.withLockedValue { $0.holdsWriterLock } }
-        set { values.withLockedValue { $0.holdsWriterLock = newValue } }
+    init(holdsWriterLock: Bool = false) {
+        self.holdsWriterLock = holdsWriterLock
     }
 
     /// The audit chain's last row as this transaction's own appends left it: while the
     /// transaction holds the write lock, no other writer can append after it. Nil until an append
     /// has read or written it, and while an append's inserts are under way.
     var auditHead: (seq: Int64, hash: String)? {
-        get { values.withLockedValue { $0.auditHead } }
-        set { values.withLockedValue { $0.auditHead = newValue } }
+        get { head.withLockedValue { $0 } }
+        set { head.withLockedValue { $0 = newValue } }
     }
 }
 
@@ -93,7 +87,12 @@ final class TransactionState: Sendable {
 /// transaction's `TransactionState`.
 struct InTransaction: Database, SQLDatabase {
     let base: any Database
-    var state = TransactionState()
+    let state: TransactionState
+
+    init(base: any Database, state: TransactionState = TransactionState()) {
+        self.base = base
+        self.state = state
+    }
 
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { true }
