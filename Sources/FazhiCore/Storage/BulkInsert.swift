@@ -96,9 +96,11 @@ extension BulkInsertable {
         if rows.isEmpty { return }
         let columns = bulkColumns
         let perStatement = max(1, 30_000 / columns.count)
+        // The driver's own handle, also inside a `write` transaction.
+        let driver = (database as? InTransaction)?.base ?? database
         // On SQLite the values go to the driver as they are: building SQLKit's expression tree and
         // encoding each bind through `Encodable` cost more than SQLite's insert (`perf`, issue 16).
-        if let sqlite = ((database as? InTransaction)?.base ?? database) as? any SQLiteDatabase {
+        if let sqlite = driver as? any SQLiteDatabase {
             let head = "INSERT INTO \"\(schema)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
             let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
             for start in stride(from: 0, to: rows.count, by: perStatement) {
@@ -115,7 +117,7 @@ extension BulkInsertable {
         }
         // On PostgreSQL, COPY: the rows as text in one stream, parsed by the server without a plan
         // per statement or a bind per value.
-        if DatabaseFlavor(database) == .postgres, let postgres = ((database as? InTransaction)?.base ?? database) as? any PostgresDatabase {
+        if DatabaseFlavor(database) == .postgres, let postgres = driver as? any PostgresDatabase {
             let logger = database.logger
             try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
