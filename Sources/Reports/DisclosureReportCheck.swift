@@ -52,8 +52,8 @@ enum DisclosureReportCheck {
         for (number, line) in lines.enumerated() where next < rows.count {
             let squeezed = squeeze(line)
             for index in next..<rows.count {
-                let (key, _, label) = rows[index]
-                guard squeezed.contains(label), let values = numbers(after: label, in: line), values.count >= 7 else { continue }
+                let (key, _, wanted) = rows[index]
+                guard squeezed.contains(wanted), let values = numbers(after: wanted, in: line), values.count >= 7 else { continue }
                 found[key] = (number, Array(values.prefix(7)))
                 next = index + 1
                 break
