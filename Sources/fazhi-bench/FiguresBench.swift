@@ -40,7 +40,7 @@ enum FiguresBench {
     /// A penalty ledger of `rows` rows imported with every rule replayed (`PenaltyCaseImporter`, one
     /// transaction), beside the same rows inserted as text into a scratch table in one transaction
     /// (what `sqlite3 .import` does). Writes into the database: use a scratch copy of the demo.
-    static func importBench(_ app: Application, rows: Int, year: Int) async throws {
+    static func importBench(_ app: Application, database: String, rows: Int, year: Int) async throws {
         let data = try await DemoHistory.benchPenaltyLedger(year: year, count: rows, seed: 20261126, on: app.db)
         let table = try TableReader.read(data, filename: "bench.csv")
         let (report, importSeconds) = try await seconds {
@@ -68,6 +68,53 @@ enum FiguresBench {
         let count = report.rowsWritten
         print(String(format: "import: %d ledger rows with every rule replayed in %.2f s (%.0f rows/s); the same rows inserted as text in %.3f s (%.0f rows/s); ratio %.0f×",
                      count, importSeconds, Double(count) / importSeconds, rawSeconds, Double(count) / rawSeconds, importSeconds / max(rawSeconds, 0.000_001)))
+        if let shell = try await shellImport(data, database: database, sql: sql) {
+            print(String(format: "import floor from the database's own shell: %@ of the same file in %.3f s (%.0f rows/s); the import's ratio to it %.0f×",
+                         shell.tool, shell.seconds, Double(count) / shell.seconds, importSeconds / max(shell.seconds, 0.000_001)))
+        }
+    }
+
+    /// The same ledger file loaded by the database's own shell, as the issue's floor asks: `sqlite3`
+    /// `.import --csv` into a new table, or `psql` `\copy … (FORMAT csv, HEADER)`. The time is the
+    /// shell's whole run (its start included, a few milliseconds). Nil, with a line saying why,
+    /// when the shell is not installed or the database is neither.
+    static func shellImport(_ data: Data, database: String, sql: any SQLDatabase) async throws -> (tool: String, seconds: Double)? {
+        let sqlitePrefix = "sqlite://"
+        let isSQLite = database.hasPrefix(sqlitePrefix), isPostgres = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
+        guard isSQLite || isPostgres else { return nil }
+        let tool = isSQLite ? "sqlite3" : "psql"
+        guard let path = PagesBench.which(tool) else {
+            print("import floor from the database's own shell: \(tool) is not installed (apt-get install \(isSQLite ? "sqlite3" : "postgresql-client")); not measured")
+            return nil
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-bench-ledger-\(getpid()).csv")
+        try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try await sql.raw("DROP TABLE IF EXISTS bench_shell_ledger").run()
+        var arguments: [String]
+        if isSQLite {
+            // sqlite3 creates the table from the file's header row, every column TEXT.
+            arguments = [String(database.dropFirst(sqlitePrefix.count).prefix { $0 != "?" }), ".import --csv \(file.path) bench_shell_ledger"]
+        } else {
+            let header = String(decoding: data.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+            let width = header.split(separator: ",", omittingEmptySubsequences: false).count
+            try await sql.raw(SQLQueryString("CREATE TABLE bench_shell_ledger (" + (0..<width).map { "c\($0) TEXT" }.joined(separator: ", ") + ")")).run()
+            arguments = [database, "-v", "ON_ERROR_STOP=1", "-c", "\\copy bench_shell_ledger FROM '\(file.path)' WITH (FORMAT csv, HEADER true)"]
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let start = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try await sql.raw("DROP TABLE IF EXISTS bench_shell_ledger").run()
+        guard process.terminationStatus == 0 else {
+            print("import floor from the database's own shell: \(tool) exited with \(process.terminationStatus); not measured")
+            return nil
+        }
+        return (isSQLite ? "sqlite3 .import" : "psql \\copy", elapsed)
     }
 
     static func run(database: String, unitCode: String?, year: Int, importRows: Int? = nil) async throws {
@@ -79,7 +126,7 @@ enum FiguresBench {
         try await FazhiApp.configure(app, config: try AppConfig.load(from: settings, production: false))
         do {
             if let importRows {
-                try await importBench(app, rows: importRows, year: year)
+                try await importBench(app, database: database, rows: importRows, year: year)
             } else {
                 try await figures(app, unitCode: unitCode, year: year)
             }
