@@ -163,3 +163,47 @@ import VaporTesting
         }
     }
 }
+
+/// A NUL character in a request's text is a field error (422) on both databases: PostgreSQL cannot
+/// store one and answered 500, SQLite stored it and read it back cut short.
+@Suite struct NullCharacterRequestTests {
+    @Test("a NUL in a login name, a form field, a query string or an API import answers 422 naming the field (the row, for a ledger); nothing is written; the server still answers")
+    func refusedWithFieldNamed() async throws {
+        try await TestApp.run { t in
+            let anonymous = TestApp.Browser()
+            try await t.request(anonymous, .GET, "/login")
+            let login = try await t.request(anonymous, .POST, "/login", form: ["loginName": "super\u{0}visor", "password": "x"])
+            #expect(login.status == .unprocessableEntity && login.body.string.contains("loginName") && login.body.string.contains("U+0000"), "\(login.status)")
+            #expect(try await t.request(anonymous, .GET, "/gongshi?q=%E7%94%B2%00").status == .unprocessableEntity)
+
+            let (officer, _) = try await t.login("officer.scjg")
+            let before = try await PenaltyCase.query(on: t.db).count()
+            let form = ["caseNumber": "示市监罚〔2026〕77号", "unitCode": "SFX-SCJG", "partyKind": "legal", "party": "示范县\u{0}某超市",
+                        "violation": "销售过期食品", "violationOn": "2026-01-05", "discoveredOn": "2026-01-06"]
+            let refused = try await t.request(officer, .POST, "/enforcement/cases/new", form: form)
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("party"), "\(refused.status)")
+            #expect(try await PenaltyCase.query(on: t.db).count() == before)
+            // The same form without the NUL is taken: the refusal was the NUL's, not the form's.
+            var clean = form
+            clean["party"] = "示范县某超市"
+            #expect(try await t.request(officer, .POST, "/enforcement/cases/new", form: clean).status == .seeOther)
+            #expect(try await PenaltyCase.query(on: t.db).count() == before + 1)
+            let list = try await t.request(officer, .GET, "/enforcement/cases?status=%00")
+            #expect(list.status == .unprocessableEntity && list.body.string.contains("status"))
+
+            let principal = try #require(try await AccountService.principal(user: try await t.user("supervisor"), channel: .system, tokenPermissions: nil, ip: "t",
+                                                                             services: t.services, on: t.db))
+            let (token, _) = try await AccountService.createAPIToken(for: principal, name: "省平台", permissions: ["mediation.handle", "mediation.read"], days: 1,
+                                                                     services: t.services, on: t.db)
+            var captured: TestingHTTPResponse?
+            try await t.app.testing().test(.POST, "/api/v1/imports/mediation", beforeRequest: { req in
+                req.headers.bearerAuthorization = BearerAuthorization(token: token)
+                req.headers.contentType = .json
+                req.body = ByteBuffer(string: #"[{"调解组织": "城关镇人民调解委员会", "当事人": "甲某\u0000"}]"#)
+            }, afterResponse: { captured = $0 })
+            let imported = try #require(captured)
+            #expect(imported.status == .unprocessableEntity && imported.body.string.contains("第2行") && imported.body.string.contains("U+0000"), "\(imported.status) \(imported.body.string)")
+            try await t.app.testing().test(.GET, "/healthz") { #expect($0.status == .ok) }
+        }
+    }
+}

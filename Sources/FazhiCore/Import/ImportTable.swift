@@ -77,7 +77,22 @@ public enum TableReader {
             table = try CSVReader.read(data)
         }
         guard !table.headers.isEmpty else { throw ImportFileError.empty }
+        try refuseNUL(in: table)
         return table
+    }
+
+    /// A NUL character (U+0000) in a header or cell fails the file with its row and column named:
+    /// PostgreSQL cannot store one, and no ledger holds one on purpose (`NullCharacter`).
+    static func refuseNUL(in table: ImportTable) throws {
+        func hasNUL(_ text: String) -> Bool { text.utf8.contains(0) }
+        if let header = table.headers.first(where: hasNUL) {
+            throw ImportFileError.unreadable("表头“\(header.replacingOccurrences(of: "\u{0}", with: "\\0"))”\(NullCharacter.rule)")
+        }
+        for (position, cells) in table.rows.enumerated() {
+            guard let column = cells.firstIndex(where: hasNUL) else { continue }
+            let header = column < table.headers.count ? table.headers[column] : "第\(column + 1)列"
+            throw ImportFileError.unreadable("第\(ImportTable.rowNumber(position))行“\(header)”\(NullCharacter.rule)")
+        }
     }
 }
 

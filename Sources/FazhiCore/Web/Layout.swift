@@ -237,6 +237,10 @@ public struct ErrorResponder: Middleware {
         case let decoding as DecodingError:
             status = .badRequest
             detail = "请求格式错误：\(decoding.localizedDescription)"
+        case _ where NullCharacter.isPostgresRefusal(error):
+            // A NUL that reached PostgreSQL past the checks (a multipart text part): the rule, not a 500.
+            status = .unprocessableEntity
+            detail = "提交的文字\(NullCharacter.rule)"
         default:
             req.logger.report(error: error)
         }

@@ -177,7 +177,16 @@ public enum Gate {
 
     /// Every state-changing form carries the session's CSRF token (docs/security.md).
     public static func checkCSRF(_ req: Request) throws {
-        let sent = (try? req.content.get(String.self, at: "_csrf")) ?? req.headers.first(name: "X-CSRF-Token") ?? ""
+        var sent = req.headers.first(name: "X-CSRF-Token") ?? ""
+        do {
+            sent = try req.content.get(String.self, at: "_csrf")
+        } catch let refused as ValidationFailure {
+            // A body the decoder refuses (a NUL in a field, `NullCharacter`) is answered as such,
+            // not as a CSRF failure: the form is refused either way, and this says why.
+            throw refused
+        } catch {
+            // No form field: the header's token, if any.
+        }
         let expected: String
         if case .session(_, let token, _)? = req.principal?.channel {
             expected = token

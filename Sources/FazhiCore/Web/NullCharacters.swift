@@ -1,0 +1,168 @@
+import Foundation
+import NIOCore
+import FluentPostgresDriver
+import Vapor
+
+/// A NUL character (U+0000) in submitted text is refused where a request's text is read, with the
+/// field named (422, like any other field error).
+///
+/// Why: PostgreSQL cannot store it in text at all (`invalid byte sequence for encoding "UTF8":
+/// 0x00`, SQLSTATE 22021), so a `%00` in a login name, a form field or a list filter answered 500
+/// there; SQLite stored it, and its driver then read the text back cut short at the NUL. No
+/// legitimate text of this platform holds one. Checked in three places, so no module has to:
+/// the query string (`NullCharacterGuard`), form and JSON bodies (the content decoders
+/// `NullCharacter.install` wraps), and imported tables (`TableReader.read`). A multipart body's text
+/// parts are not scanned (its files are binary); if one reaches PostgreSQL, `ErrorResponder` answers
+/// 422 with `NullCharacter.rule` instead of 500.
+public enum NullCharacter {
+    public static let rule = "不能包含空字符（U+0000），请删除后重新提交"
+
+    /// The refusal for `field`.
+    public static func failure(field: String) -> ValidationFailure {
+        ValidationFailure(field: field, label: field, message: rule)
+    }
+
+    /// Whether PostgreSQL refused a text for its NUL (SQLSTATE 22021, `character_not_in_repertoire`).
+    static func isPostgresRefusal(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "22021"
+    }
+
+    /// The name of the first pair of form-encoded text (`a=1&b=%00`, a query string or a form body)
+    /// whose name or value holds a NUL, raw or escaped as `%00`; nil when none does. The name is
+    /// decoded as the form decoder decodes it (`+` as a space); a NUL in the name itself is shown as `\0`.
+    public static func field(inFormEncoded bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var pairStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "&") {
+                pairStart = index + 1
+            } else if byte == 0 || (byte == UInt8(ascii: "%") && index + 2 < count && bytes[index + 1] == UInt8(ascii: "0") && bytes[index + 2] == UInt8(ascii: "0")) {
+                var end = pairStart
+                while end < count, bytes[end] != UInt8(ascii: "="), bytes[end] != UInt8(ascii: "&") { end += 1 }
+                let raw = String(decoding: UnsafeBufferPointer(rebasing: bytes[pairStart..<end]), as: UTF8.self).replacingOccurrences(of: "+", with: " ")
+                let name = (raw.removingPercentEncoding ?? raw).replacingOccurrences(of: "\u{0}", with: "\\0")
+                return name.isEmpty ? "（无名字段）" : name
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    public static func field(inFormEncoded text: String) -> String? {
+        var text = text
+        return text.withUTF8 { field(inFormEncoded: $0) }
+    }
+
+    /// The path (`party.name`, `rows[2].note`) of the first string of a JSON text that holds a NUL
+    /// (written `\u0000`; a raw NUL byte is not JSON and fails to decode anyway); nil when none does.
+    /// The text is parsed only when the escape occurs in it.
+    public static func field(inJSON bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard containsEscapedNUL(bytes) else { return nil }
+        guard let value = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return "请求内容" }
+        return path(ofNULIn: value, at: "") ?? "请求内容"
+    }
+
+    /// `\u0000` whose backslash is not itself escaped (`\\u0000` is a backslash and the text `u0000`).
+    static func containsEscapedNUL(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            guard bytes[index] == UInt8(ascii: "\\") else { index += 1; continue }
+            // A backslash escapes the next character, whatever it is.
+            if index + 5 < count, bytes[index + 1] == UInt8(ascii: "u"),
+               bytes[index + 2] == UInt8(ascii: "0"), bytes[index + 3] == UInt8(ascii: "0"),
+               bytes[index + 4] == UInt8(ascii: "0"), bytes[index + 5] == UInt8(ascii: "0") {
+                return true
+            }
+            index += 2
+        }
+        return false
+    }
+
+    static func path(ofNULIn value: Any, at path: String) -> String? {
+        switch value {
+        case let text as String:
+            return text.unicodeScalars.contains("\u{0}") ? (path.isEmpty ? "请求内容" : path) : nil
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                let here = path.isEmpty ? key : path + "." + key
+                if key.unicodeScalars.contains("\u{0}") { return here.replacingOccurrences(of: "\u{0}", with: "\\0") }
+                if let found = self.path(ofNULIn: object[key]!, at: here) { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = self.path(ofNULIn: element, at: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// Wraps the global form and JSON decoders (once, however many applications are configured in
+    /// one process) so that a body is scanned before it is decoded.
+    public static func install() {
+        let lock = installLock
+        lock.lock()
+        defer { lock.unlock() }
+        for (mediaType, scan) in [(HTTPMediaType.urlEncodedForm, Scan.formEncoded), (.json, .json)] {
+            guard let base = try? ContentConfiguration.global.requireDecoder(for: mediaType), !(base is CheckingDecoder) else { continue }
+            ContentConfiguration.global.use(decoder: CheckingDecoder(base: base, scan: scan), for: mediaType)
+        }
+    }
+
+    private static let installLock = NSLock()
+
+    enum Scan: Sendable {
+        case formEncoded, json
+
+        func field(in body: ByteBuffer) -> String? {
+            body.readableBytesView.withContiguousStorageIfAvailable { bytes in
+                switch self {
+                case .formEncoded: NullCharacter.field(inFormEncoded: bytes)
+                case .json: NullCharacter.field(inJSON: bytes)
+                }
+            } ?? {
+                let copy = Array(body.readableBytesView)
+                return copy.withUnsafeBufferPointer { bytes in
+                    switch self {
+                    case .formEncoded: NullCharacter.field(inFormEncoded: bytes)
+                    case .json: NullCharacter.field(inJSON: bytes)
+                    }
+                }
+            }()
+        }
+    }
+
+    /// A decoder that refuses a body holding a NUL, then decodes with the one it wraps.
+    struct CheckingDecoder: ContentDecoder {
+        let base: any ContentDecoder
+        let scan: Scan
+
+        func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders) throws -> D {
+            try decode(D.self, from: body, headers: headers, userInfo: [:])
+        }
+
+        func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders, userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
+            if let field = scan.field(in: body) { throw NullCharacter.failure(field: field) }
+            return try base.decode(D.self, from: body, headers: headers, userInfo: userInfo)
+        }
+    }
+}
+
+/// Refuses a query string holding a NUL (`?q=%00`) before any route reads it: list filters are
+/// read by hand (`ListQuery`), not through a decoder. On futures, as the other middleware every
+/// request passes (see `SecurityHeaders`).
+public struct NullCharacterGuard: Middleware {
+    public init() {}
+
+    public func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        if let query = req.url.query, let field = NullCharacter.field(inFormEncoded: query) {
+            return req.eventLoop.makeFailedFuture(NullCharacter.failure(field: field))
+        }
+        return next.respond(to: req)
+    }
+}
