@@ -3,6 +3,7 @@ import FazhiCore
 import FazhiDeadlines
 import Fluent
 import Foundation
+import NormativeDocuments
 import SQLKit
 import Testing
 import VaporTesting
@@ -190,6 +191,17 @@ import VaporTesting
             #expect(try await PenaltyCase.query(on: t.db).count() == before + 1)
             let list = try await t.request(officer, .GET, "/enforcement/cases?status=%00")
             #expect(list.status == .unprocessableEntity && list.body.string.contains("status"))
+
+            // Multipart: a text part with a NUL is refused; a file whose bytes hold NULs is a file, and is taken.
+            let draft = try await DocumentService.create(title: "空字符测试办法", unitCode: "SFX-SCJG", affectsRights: false, provisional: false,
+                                                         by: try await t.principal("officer.scjg"), services: t.services, on: t.db)
+            _ = try await t.request(officer, .GET, "/documents/\(draft.id!)")
+            let badKind = try await t.upload(officer, "/documents/\(draft.id!)/attachments", fields: ["kind": "other\u{0}"], file: ("file", "a.txt", "x"))
+            #expect(badKind.status == .unprocessableEntity && badKind.body.string.contains("kind") && badKind.body.string.contains("U+0000"), "\(badKind.status)")
+            let binary = try await t.upload(officer, "/documents/\(draft.id!)/attachments", fields: ["kind": "other"], file: ("file", "b.bin", "a\u{0}b"))
+            #expect(binary.status == .seeOther, "\(binary.status)")
+            let stored = try await DocumentAttachment.query(on: t.db).filter(\.$documentID == draft.id!).all()
+            #expect(stored.count == 1 && stored.first?.data == Data("a\u{0}b".utf8))
 
             let principal = try #require(try await AccountService.principal(user: try await t.user("supervisor"), channel: .system, tokenPermissions: nil, ip: "t",
                                                                              services: t.services, on: t.db))

@@ -38,6 +38,24 @@ import Testing
         #expect(field(#"{"a": "\u0000"#) == "请求内容")
     }
 
+    @Test("a decoded multipart value: the text property, element or dictionary value holding a NUL is named; numbers and bytes are not texts")
+    func decoded() {
+        struct Party { var name: String; var note: String? }
+        struct Form { var kind: String; var count: Int; var parties: [Party]; var extra: [String: String]; var bytes: [UInt8] }
+        let clean = Form(kind: "other", count: 0, parties: [Party(name: "甲", note: nil)], extra: ["a": "b"], bytes: [0, 1, 0])
+        #expect(NullCharacter.field(inDecoded: clean) == nil)
+        var form = clean
+        form.parties.append(Party(name: "乙", note: "备\u{0}注"))
+        #expect(NullCharacter.field(inDecoded: form) == "parties[1].note")
+        form = clean
+        form.extra["z"] = "\u{0}"
+        #expect(NullCharacter.field(inDecoded: form) == "extra.z")
+        form = clean
+        form.kind = "\u{0}"
+        #expect(NullCharacter.field(inDecoded: form) == "kind")
+        #expect(NullCharacter.field(inDecoded: "\u{0}") == "请求内容")
+    }
+
     @Test("an imported table with a NUL in a cell or header fails the file, naming the row and column; one without passes")
     func importedTable() throws {
         let clean = try TableReader.read(Data("案号,当事人\nA1,甲\nA2,乙\n".utf8), filename: "t.csv")

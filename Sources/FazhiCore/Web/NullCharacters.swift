@@ -10,10 +10,10 @@ import Vapor
 /// 0x00`, SQLSTATE 22021), so a `%00` in a login name, a form field or a list filter answered 500
 /// there; SQLite stored it, and its driver then read the text back cut short at the NUL. No
 /// legitimate text of this platform holds one. Checked in three places, so no module has to:
-/// the query string (`NullCharacterGuard`), form and JSON bodies (the content decoders
-/// `NullCharacter.install` wraps), and imported tables (`TableReader.read`). A multipart body's text
-/// parts are not scanned (its files are binary); if one reaches PostgreSQL, `ErrorResponder` answers
-/// 422 with `NullCharacter.rule` instead of 500.
+/// the query string (`NullCharacterGuard`), form, JSON and multipart bodies (the content decoders
+/// `NullCharacter.install` wraps: a multipart body's decoded texts, not its bytes, since its files are
+/// binary), and imported tables (`TableReader.read`). If a NUL still reaches PostgreSQL (a path
+/// parameter), `ErrorResponder` answers 422 with `NullCharacter.rule` instead of 500.
 public enum NullCharacter {
     public static let rule = "不能包含空字符（U+0000），请删除后重新提交"
 
@@ -102,13 +102,13 @@ public enum NullCharacter {
         }
     }
 
-    /// Wraps the global form and JSON decoders (once, however many applications are configured in
+    /// Wraps the global form, JSON and multipart decoders (once, however many applications are configured in
     /// one process) so that a body is scanned before it is decoded.
     public static func install() {
         let lock = installLock
         lock.lock()
         defer { lock.unlock() }
-        for (mediaType, scan) in [(HTTPMediaType.urlEncodedForm, Scan.formEncoded), (.json, .json)] {
+        for (mediaType, scan) in [(HTTPMediaType.urlEncodedForm, Scan.formEncoded), (.json, .json), (.formData, .decodedText)] {
             guard let base = try? ContentConfiguration.global.requireDecoder(for: mediaType), !(base is CheckingDecoder) else { continue }
             ContentConfiguration.global.use(decoder: CheckingDecoder(base: base, scan: scan), for: mediaType)
         }
@@ -118,22 +118,21 @@ public enum NullCharacter {
 
     enum Scan: Sendable {
         case formEncoded, json
+        /// A multipart body is not scanned as bytes (its files are binary): its decoded value's
+        /// texts are, by `field(inDecoded:)`.
+        case decodedText
 
         func field(in body: ByteBuffer) -> String? {
-            body.readableBytesView.withContiguousStorageIfAvailable { bytes in
+            func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
                 switch self {
                 case .formEncoded: NullCharacter.field(inFormEncoded: bytes)
                 case .json: NullCharacter.field(inJSON: bytes)
+                case .decodedText: nil
                 }
-            } ?? {
-                let copy = Array(body.readableBytesView)
-                return copy.withUnsafeBufferPointer { bytes in
-                    switch self {
-                    case .formEncoded: NullCharacter.field(inFormEncoded: bytes)
-                    case .json: NullCharacter.field(inJSON: bytes)
-                    }
-                }
-            }()
+            }
+            if case .decodedText = self { return nil }
+            if let found = body.readableBytesView.withContiguousStorageIfAvailable(scan) { return found }
+            return Array(body.readableBytesView).withUnsafeBufferPointer(scan)
         }
     }
 
@@ -148,7 +147,44 @@ public enum NullCharacter {
 
         func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders, userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
             if let field = scan.field(in: body) { throw NullCharacter.failure(field: field) }
-            return try base.decode(D.self, from: body, headers: headers, userInfo: userInfo)
+            let value = try base.decode(D.self, from: body, headers: headers, userInfo: userInfo)
+            if case .decodedText = scan, let field = NullCharacter.field(inDecoded: value) { throw NullCharacter.failure(field: field) }
+            return value
+        }
+    }
+
+    /// The name (`note`, `rows[2]`, `party.name`) of the first text a decoded value holds with a
+    /// NUL in it, walked by reflection: its stored properties, array elements and dictionary values,
+    /// to a depth of 8. Other values (numbers, dates, an uploaded file's bytes) are not texts.
+    public static func field(inDecoded value: Any, path: String = "", depth: Int = 0) -> String? {
+        if let text = value as? String { return text.utf8.contains(0) ? (path.isEmpty ? "请求内容" : path) : nil }
+        guard depth < 8 else { return nil }
+        if let dictionary = value as? [String: Any] {
+            for key in dictionary.keys.sorted() {
+                let here = path.isEmpty ? key : path + "." + key
+                if key.utf8.contains(0) { return here.replacingOccurrences(of: "\u{0}", with: "\\0") }
+                if let found = field(inDecoded: dictionary[key]!, path: here, depth: depth + 1) { return found }
+            }
+            return nil
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct, .class, .optional, .collection, .set, .tuple:
+            for (index, child) in mirror.children.enumerated() {
+                let here: String
+                switch mirror.displayStyle {
+                case .optional: here = path
+                case .collection, .set: here = "\(path)[\(index)]"
+                default:
+                    // A property wrapper's storage is `_name`: the form's field is `name`.
+                    let label = child.label.map { $0.hasPrefix("_") ? String($0.dropFirst()) : $0 } ?? "\(index)"
+                    here = path.isEmpty ? label : path + "." + label
+                }
+                if let found = field(inDecoded: child.value, path: here, depth: depth + 1) { return found }
+            }
+            return nil
+        default:
+            return nil
         }
     }
 }
