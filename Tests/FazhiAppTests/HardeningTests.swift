@@ -219,3 +219,59 @@ import VaporTesting
         }
     }
 }
+
+/// The unit names a server keeps for its list pages (`UnitNames`): a page naming a unit the table
+/// lacks reads the units again, at most once a second.
+@Suite struct UnitNamesTests {
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = Date(timeIntervalSince1970: 1_800_000_000)
+        var now: Date { lock.withLock { value } }
+        func advance(_ seconds: Double) { lock.withLock { value += seconds } }
+    }
+
+    @Test("an unknown id costs one read of the units a second, not one a request; a unit made by another server is named once a second has passed")
+    func missRereadThrottled() async throws {
+        try await TestApp.run { t in
+            let clock = Clock()
+            let names = UnitNames(now: { clock.now })
+            func name(_ id: UUID) async throws -> String? { try await names.of([id], services: t.services, on: t.db)[id] }
+            let known = try await t.unit("SFX-SCJG")
+            #expect(try await name(known.id!) == known.name)
+            #expect(names.loads == 1)
+            let unknown = UUID()
+            for _ in 0..<5 { #expect(try await name(unknown) == nil) }
+            #expect(names.loads == 1)
+            clock.advance(1.5)
+            #expect(try await name(unknown) == nil)
+            #expect(names.loads == 2)
+            for _ in 0..<5 { #expect(try await name(unknown) == nil) }
+            #expect(names.loads == 2)
+
+            // A unit another server made: not through this server's UnitService, which would clear the table.
+            let other = OrgUnit()
+            other.id = UUID()
+            other.code = "SFX-NAMES"
+            other.name = "名称测试局"
+            other.kind = known.kind
+            other.parentID = known.parentID
+            other.path = String(known.path.dropLast(known.id!.uuidString.count + 1)) + other.id!.uuidString + "/"
+            other.depth = known.depth
+            other.sortOrder = 999
+            other.active = true
+            other.createdAt = t.services.now
+            other.updatedAt = t.services.now
+            try await other.create(on: t.db)
+            #expect(try await name(other.id!) == nil)
+            clock.advance(1.5)
+            #expect(try await name(other.id!) == "名称测试局")
+            #expect(names.loads == 3)
+            // Every id known: no read until the table is older than the cache's seconds.
+            #expect(try await name(known.id!) == known.name)
+            #expect(names.loads == 3)
+            clock.advance(Double(t.services.config.sessionCacheSeconds))
+            #expect(try await name(known.id!) == known.name)
+            #expect(names.loads == 4)
+        }
+    }
+}
