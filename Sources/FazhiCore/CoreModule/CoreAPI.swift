@@ -160,13 +160,13 @@ public enum OpenAPIDocument {
             var parameters: [[String: Any]] = route.path.compactMap { component in
                 guard case .parameter(let name) = component else { return nil }
                 // Every record of the API is named by its UUID.
-                return ["name": name, "in": "path", "required": true, "schema": name == "id" ? ["type": "string", "format": "uuid"] : ["type": "string"]]
+                return ["name": name, "in": "path", "required": true, "schema": name == "id" ? ["type": "string", "format": "uuid"] : ["type": "string", "pattern": JSONSchema.textPattern]]
             }
             parameters += doc.queryParameters.map { parameter in
                 // A date the operation parses strictly is described as one; the others are read
                 // leniently (a bad page number is clamped, an unknown filter ignored), so strings.
                 let schema: [String: Any] = doc.querySchemas[parameter.name]?.json ?? (doc.requiredQuery.contains(parameter.name) && parameter.name == "date"
-                    ? ["type": "string", "format": "date"] : ["type": "string"])
+                    ? ["type": "string", "format": "date"] : ["type": "string", "pattern": JSONSchema.textPattern])
                 return ["name": parameter.name, "in": "query", "required": doc.requiredQuery.contains(parameter.name),
                         "description": parameter.description, "schema": schema]
             }

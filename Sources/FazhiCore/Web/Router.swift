@@ -38,11 +38,16 @@ public indirect enum JSONSchema: Sendable {
     /// An integer within bounds (a year, a page size).
     case integerIn(String, ClosedRange<Int>)
 
+    /// Any text but one holding a NUL (U+0000), which every request's text is refused for
+    /// (`NullCharacter`): the document says what the server enforces, so a client (or a fuzzer)
+    /// built from it sends no text the server refuses for that.
+    public static let textPattern = "^[^\\u0000]*$"
+
     public var json: [String: Any] {
         switch self {
         case .uuid(let description): ["type": "string", "format": "uuid", "description": description]
         case .integerIn(let description, let range): ["type": "integer", "minimum": range.lowerBound, "maximum": range.upperBound, "description": description]
-        case .string(let description): ["type": "string", "description": description]
+        case .string(let description): ["type": "string", "pattern": Self.textPattern, "description": description]
         case .integer(let description): ["type": "integer", "description": description]
         case .number(let description): ["type": "number", "description": description]
         case .boolean(let description): ["type": "boolean", "description": description]
