@@ -64,7 +64,7 @@ public enum FazhiApp {
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
         app.middleware.use(SecurityHeaders())
         app.middleware.use(ErrorResponder())
-        // A NUL in a query string, form or JSON body is a field error, not a 500 from PostgreSQL.
+        // A NUL in a query string or a form, JSON or multipart body is a field error, not a 500 from PostgreSQL.
         app.middleware.use(NullCharacterGuard())
         NullCharacter.install()
         app.routes.defaultMaxBodySize = "1mb"

@@ -238,7 +238,7 @@ public struct ErrorResponder: Middleware {
             status = .badRequest
             detail = "请求格式错误：\(decoding.localizedDescription)"
         case _ where NullCharacter.isPostgresRefusal(error):
-            // A NUL that reached PostgreSQL past the checks (a multipart text part): the rule, not a 500.
+            // A NUL that reached PostgreSQL past the checks (a path parameter): the rule, not a 500.
             status = .unprocessableEntity
             detail = "提交的文字\(NullCharacter.rule)"
         default:

@@ -1,6 +1,6 @@
+import FluentPostgresDriver
 import Foundation
 import NIOCore
-import FluentPostgresDriver
 import Vapor
 
 /// A NUL character (U+0000) in submitted text is refused where a request's text is read, with the
@@ -61,7 +61,7 @@ public enum NullCharacter {
     public static func field(inJSON bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard containsEscapedNUL(bytes) else { return nil }
         guard let value = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return "请求内容" }
-        return path(ofNULIn: value, at: "") ?? "请求内容"
+        return field(inDecoded: value) ?? "请求内容"
     }
 
     /// `\u0000` whose backslash is not itself escaped (`\\u0000` is a backslash and the text `u0000`).
@@ -79,27 +79,6 @@ public enum NullCharacter {
             index += 2
         }
         return false
-    }
-
-    static func path(ofNULIn value: Any, at path: String) -> String? {
-        switch value {
-        case let text as String:
-            return text.unicodeScalars.contains("\u{0}") ? (path.isEmpty ? "请求内容" : path) : nil
-        case let object as [String: Any]:
-            for key in object.keys.sorted() {
-                let here = path.isEmpty ? key : path + "." + key
-                if key.unicodeScalars.contains("\u{0}") { return here.replacingOccurrences(of: "\u{0}", with: "\\0") }
-                if let found = self.path(ofNULIn: object[key]!, at: here) { return found }
-            }
-            return nil
-        case let array as [Any]:
-            for (index, element) in array.enumerated() {
-                if let found = self.path(ofNULIn: element, at: "\(path)[\(index)]") { return found }
-            }
-            return nil
-        default:
-            return nil
-        }
     }
 
     /// Wraps the global form, JSON and multipart decoders (once, however many applications are configured in
@@ -123,14 +102,12 @@ public enum NullCharacter {
         case decodedText
 
         func field(in body: ByteBuffer) -> String? {
-            func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-                switch self {
-                case .formEncoded: NullCharacter.field(inFormEncoded: bytes)
-                case .json: NullCharacter.field(inJSON: bytes)
-                case .decodedText: nil
-                }
+            let scan: (UnsafeBufferPointer<UInt8>) -> String?
+            switch self {
+            case .formEncoded: scan = NullCharacter.field(inFormEncoded:)
+            case .json: scan = NullCharacter.field(inJSON:)
+            case .decodedText: return nil
             }
-            if case .decodedText = self { return nil }
             if let found = body.readableBytesView.withContiguousStorageIfAvailable(scan) { return found }
             return Array(body.readableBytesView).withUnsafeBufferPointer(scan)
         }
@@ -155,7 +132,8 @@ public enum NullCharacter {
 
     /// The name (`note`, `rows[2]`, `party.name`) of the first text a decoded value holds with a
     /// NUL in it, walked by reflection: its stored properties, array elements and dictionary values,
-    /// to a depth of 8. Other values (numbers, dates, an uploaded file's bytes) are not texts.
+    /// to a depth of 8. Other values (numbers, dates, an uploaded file's bytes) are not texts. Used
+    /// for a decoded multipart form and for a parsed JSON body alike.
     public static func field(inDecoded value: Any, path: String = "", depth: Int = 0) -> String? {
         if let text = value as? String { return text.utf8.contains(0) ? (path.isEmpty ? "请求内容" : path) : nil }
         guard depth < 8 else { return nil }
