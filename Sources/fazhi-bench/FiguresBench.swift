@@ -105,10 +105,10 @@ enum FiguresBench {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        let start = DispatchTime.now().uptimeNanoseconds
-        try process.run()
-        process.waitUntilExit()
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let (_, elapsed) = try await seconds {
+            try process.run()
+            process.waitUntilExit()
+        }
         try await sql.raw("DROP TABLE IF EXISTS bench_shell_ledger").run()
         guard process.terminationStatus == 0 else {
             print("import floor from the database's own shell: \(tool) exited with \(process.terminationStatus); not measured")
