@@ -23,8 +23,9 @@ import VaporCSQLite
 /// the driver's own connection does outside a transaction. A read inside a transaction must see
 /// that transaction's own writes, so `ReaderDatabase` is made only for a database not in one.
 ///
-/// The calls run on the application's blocking pool, never on an event loop; a connection is
-/// used by one call at a time, so there are at most as many as the pool has threads.
+/// The calls run on the pool it is given (the app gives it one of its own, a thread a core), never
+/// on an event loop; a connection is used by one call at a time, so there are at most as many as
+/// the pool has threads.
 public final class SQLiteReader: Sendable {
     public let path: String
     let threadPool: NIOThreadPool

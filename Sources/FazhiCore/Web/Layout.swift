@@ -157,8 +157,8 @@ public struct SecurityHeaders: Middleware {
             // Served over HTTPS (the same setting as the Secure cookie): browsers keep to HTTPS for a year.
             set("Strict-Transport-Security", "max-age=31536000")
         }
-        if req.principal != nil, req.url.path != CoreRoute.stylesheet.path() {
-            set("Cache-Control", "no-store")
+        if req.principal != nil, !response.headers.contains(name: "Cache-Control") {
+            response.headers.add(name: "Cache-Control", value: "no-store")
         }
         return response
     }
