@@ -85,7 +85,8 @@ def main():
     parser.add_argument("--path", default="/enforcement/cases")
     parser.add_argument("binaries", nargs="+", help="LABEL=PATH of a fazhi binary")
     args = parser.parse_args()
-    binaries = [tuple(spec.split("=", 1)) for spec in args.binaries]
+    # Absolute: each server runs in the scratch directory, where `.build/release/fazhi` is not.
+    binaries = [(label, os.path.abspath(path)) for label, path in (spec.split("=", 1) for spec in args.binaries)]
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
     work = tempfile.mkdtemp(prefix="fazhi-cpu-")
