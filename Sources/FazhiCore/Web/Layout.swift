@@ -157,6 +157,9 @@ public struct SecurityHeaders: Middleware {
             // Served over HTTPS (the same setting as the Secure cookie): browsers keep to HTTPS for a year.
             set("Strict-Transport-Security", "max-age=31536000")
         }
+        // A signed-in reader's pages are not kept by the browser or a proxy. A response that set a
+        // policy of its own keeps it: the stylesheet, cached for an hour. Decided by the header, not
+        // by the request's path, which Vapor rebuilds through `URLComponents` each time it is read.
         if req.principal != nil, !response.headers.contains(name: "Cache-Control") {
             response.headers.add(name: "Cache-Control", value: "no-store")
         }
