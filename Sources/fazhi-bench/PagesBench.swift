@@ -16,6 +16,8 @@ enum PagesBench {
     struct Options {
         var fazhi: String
         var seconds = 10
+        /// Rounds of `/healthz` and every page, one after the other; more than one prints medians.
+        var rounds = 1
         var connections = 64
         var user = "supervisor"
         var password = "Fazhi@Demo2026"
@@ -82,19 +84,39 @@ enum PagesBench {
         let cookie = try await client.login(base: base, user: options.user, password: options.password)
         let idle = memory(of: server.processIdentifier)
 
-        var results: [Result] = []
-        for path in [OperationsRoute.healthz.path()] + options.paths {
-            results.append(try load(wrk: wrk, base: base, path: path, cookie: cookie, options: options))
+        // Each round runs `/healthz` and then every page; a page's share is of the `/healthz` of its
+        // own round, so a slow stretch of a shared machine weighs on both sides of the ratio.
+        let paths = [OperationsRoute.healthz.path()] + options.paths
+        var rounds: [[Result]] = []
+        for round in 1...options.rounds {
+            var results: [Result] = []
+            for path in paths { results.append(try load(wrk: wrk, base: base, path: path, cookie: cookie, options: options)) }
+            rounds.append(results)
+            if options.rounds > 1 {
+                print("round \(round): " + results.map { "\($0.path) \(Int($0.requestsPerSecond.rounded()))" }.joined(separator: ", "))
+            }
         }
         let loaded = memory(of: server.processIdentifier)
-        let floor = results[0].requestsPerSecond
+        if options.rounds > 1 { print("medians of \(options.rounds) rounds (a page's share: the median of its share of each round's /healthz)") }
         print("path".padding(toLength: 28, withPad: " ", startingAt: 0) + "       req/s   p99 ms   of /healthz   non-2xx")
-        for result in results {
-            let share = floor > 0 ? String(format: "%.1f%%", 100 * result.requestsPerSecond / floor) : "—"
+        for (index, path) in paths.enumerated() {
+            let runs = rounds.map { $0[index] }
+            let shares = rounds.compactMap { $0[0].requestsPerSecond > 0 ? $0[index].requestsPerSecond / $0[0].requestsPerSecond : nil }
+            let result = Result(path: path, requestsPerSecond: median(runs.map(\.requestsPerSecond)), p99Milliseconds: median(runs.map(\.p99Milliseconds)),
+                                failures: runs.map(\.failures).reduce(0, +))
+            let share = shares.isEmpty ? "—" : String(format: "%.1f%%", 100 * median(shares))
             print(result.path.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%12.0f %8.1f ", result.requestsPerSecond, result.p99Milliseconds)
                   + String(repeating: " ", count: max(0, 13 - share.count)) + share + String(format: " %9d", result.failures))
         }
         print("server memory: \(idle.current) MB resident after login, \(loaded.current) MB after the load; peak \(loaded.peak) MB")
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count); NaN for none.
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     /// Stops the server: SIGTERM, then SIGKILL after 30 s. It polls instead of `waitUntilExit`,

@@ -8,9 +8,9 @@ import Foundation
 // province and of one county, each beside the same aggregates written by hand in SQL on the same
 // database in the same run (`FiguresBench`). `--import N [--import-database URL]` imports an N-row
 // penalty ledger into a scratch copy of the demo (`--database` if no other is named) and prints its
-// rows/s beside a raw insert. `--pages [--seconds S] [--connections C] [--log-level L] [PATH ...]`: the
-// pages under wrk beside `/healthz`, and the server's memory (`PagesBench`). Any of the three can be asked for
-// in one run. Prints figures; asserts nothing (speed is measured here, never in the test suite).
+// rows/s beside a raw insert. `--pages [--seconds S] [--rounds R] [--connections C] [--log-level L]
+// [PATH ...]`: the pages under wrk beside `/healthz` (R rounds: medians), and the server's memory
+// (`PagesBench`). Any of the three can be asked for in one run. Prints figures; asserts nothing (speed is measured here, never in the test suite).
 
 struct SplitMix64 {
     var state: UInt64
@@ -49,6 +49,7 @@ if benchArguments.contains(where: { ["--database", "--import-database", "--pages
             pages = PagesBench.Options(fazhi: URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fazhi").path)
         case "--fazhi": if let path = rest.popFirst() { pages?.fazhi = path }
         case "--seconds": if let value = rest.popFirst().flatMap(Int.init) { pages?.seconds = min(max(value, 1), 600) }
+        case "--rounds": if let value = rest.popFirst().flatMap(Int.init) { pages?.rounds = min(max(value, 1), 100) }
         case "--connections": if let value = rest.popFirst().flatMap(Int.init) { pages?.connections = min(max(value, 1), 1_000) }
         case "--user": if let name = rest.popFirst() { pages?.user = name }
         case "--log-level": if let level = rest.popFirst() { pages?.logLevel = level }
