@@ -63,7 +63,7 @@ enum PagesBench {
         environment["FAZHI_LOG_LEVEL"] = options.logLevel
         server.environment = environment
         let log = work.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         server.standardOutput = handle
         server.standardError = handle
