@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
@@ -54,6 +55,51 @@ import Testing
         #expect(try direct.decodeOptional(column: "z", as: String.self) == nil)
         #expect(try direct.decodeUUID(column: "u") == id)
         #expect(throws: (any Error).self) { try direct.decode(column: "missing", as: String.self) }
+    }
+
+    /// On PostgreSQL only: the suite runs there when `FAZHI_TEST_POSTGRES_URL` names a server (`.ci/run`).
+    @Test("a PostgreSQL row read directly decodes every column as PostgresKit's row decodes it, and fails where it fails",
+          .enabled(if: !(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"] ?? "").isEmpty))
+    func postgresSameValuesAsPostgresKit() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"])
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 1, logger: Logger(label: "list-read-test"))
+        do {
+            // A type of its own, as Fluent makes for an enum; dropped with the session's other temporary objects.
+            let mood = "list_read_mood_\(UInt32.random(in: 0 ... .max))"
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE TYPE pg_temp.\(mood) AS ENUM ('calm', 'busy')"), logger: connection.logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: """
+                CREATE TEMPORARY TABLE t (s text, v varchar(40), c char(3), n int8, i int4, u uuid, flag boolean, d date, ts timestamptz,
+                                          num numeric, z text, e pg_temp.\(mood))
+                """), logger: connection.logger)
+            let id = UUID()
+            var binds = PostgresBindings()
+            binds.append("案号\t“引号”'single'")
+            binds.append(id)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO t VALUES ($1, '行政处罚', 'ab', 9223372036854775807, -42, $2, true, '2026-03-01', '2026-03-01 08:30:00+08', 12.50, NULL, 'busy')
+                """, binds: binds), logger: connection.logger)
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT s, v, c, n, i, u, flag, d, ts, num, z, e, i AS text_of_i FROM t"),
+                                                  logger: connection.logger).collect()
+            let row = try #require(rows.first)
+            let direct: any SQLRow = PostgresListRow(row: row)
+            let kit = row.sql()
+
+            try expectSameReads(direct, kit)
+            #expect(try direct.decode(column: "s", as: String.self) == "案号\t“引号”'single'")
+            #expect(try direct.decode(column: "v", as: String.self) == "行政处罚")
+            #expect(try direct.decode(column: "n", as: Int.self) == Int.max)
+            #expect(try direct.decode(column: "i", as: Int.self) == -42)
+            #expect(try direct.decode(column: "e", as: String.self) == "busy")
+            #expect(try direct.decodeOptional(column: "z", as: String.self) == nil)
+            #expect(try direct.decodeUUID(column: "u") == id)
+            #expect(try direct.decode(column: "u", as: String.self) == kit.decode(column: "u", as: String.self))
+            #expect(throws: (any Error).self) { try direct.decode(column: "missing", as: String.self) }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
     }
 }
 

@@ -97,6 +97,8 @@ extension SQLRow {
     /// A UUID column read as its text and parsed by `UUID(text:)`: SQLite keeps ids as text and
     /// PostgreSQL sends a `uuid` as text on request, and the driver's own parse goes through `sscanf`.
     public func decodeUUID(column: String) throws -> UUID {
+        // PostgreSQL sends a `uuid` column's sixteen bytes: read them, not a text made of them.
+        if let row = self as? PostgresListRow { return try row.decode(column: column, as: UUID.self) }
         let text = try decode(column: column, as: String.self)
         guard let id = UUID(text: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "column \(column) is not a UUID: \(text.prefix(40))"))
