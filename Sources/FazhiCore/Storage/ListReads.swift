@@ -104,10 +104,16 @@ extension SQLSelectBuilder {
         }
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         let logger = database.logger
-        let rows = try await postgres.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask { try await connection.query(query, logger: logger).collect() }
+        // The rows handed over on the connection's event loop, as PostgresKit's own `execute` takes
+        // them; the async row sequence costs a task and a suspension per batch of rows.
+        let rows = NIOLockedValueBox<[any SQLRow]>([])
+        _ = try await postgres.withConnection { connection in
+            connection.query(query, logger: logger) { row in
+                let read = PostgresListRow(row: row)
+                rows.withLockedValue { $0.append(read) }
+            }
         }.get()
-        return rows.map { PostgresListRow(row: $0) }
+        return rows.withLockedValue { $0 }
     }
 }
 
