@@ -121,9 +121,9 @@ extension SQLSelectBuilder {
 private protocol OptionalBind { var isNone: Bool { get } }
 extension Optional: OptionalBind { var isNone: Bool { self == nil } }
 
-/// A PostgreSQL row as `SQLRow`, reading a `String` or an `Int` straight from its cell
+/// A PostgreSQL row as `SQLRow`, reading a `String`, an `Int` or a `UUID` straight from its cell
 /// (`PostgresCell.decode`, the decoding PostgresKit reaches on its own fast path) and every other
-/// type through PostgresKit's row. PostgresKit's row starts each read with a dynamic conformance
+/// type, or a cell of a user-defined type, through PostgresKit's row. PostgresKit's row starts each read with a dynamic conformance
 /// check, a coding path array and a user-info dictionary: 19% of a list page's CPU on PostgreSQL
 /// for its twenty rows of eight columns (`perf`, issue 16, stop 39). `ListReadTests` checks both
 /// read the same.
