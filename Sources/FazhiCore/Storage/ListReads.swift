@@ -53,19 +53,15 @@ extension SQLSelectBuilder {
 
     /// The select's rows. On a database from `FazhiServices.listDatabase` with a reader, the
     /// reader's (`SQLiteReader`); otherwise on SQLite they come from the driver as it returned
-    /// them. Either way a row's text and integer columns are read without SQLKit's `Decoder`
-    /// (`SQLiteReaderRow`, `SQLiteListRow`); elsewhere this is `all()`.
+    /// them; on PostgreSQL from the connection (`postgresRows`). Each way a row's common columns
+    /// are read without SQLKit's `Decoder` (`SQLiteReaderRow`, `SQLiteListRow`, `PostgresListRow`);
+    /// elsewhere, or with a bind PostgresNIO does not encode itself, this is `all()`.
     func listRows() async throws -> [any SQLRow] {
         let reading = database as? ReaderDatabase
         let base = reading?.base ?? database
         if let postgres = base as? any PostgresDatabase, let rows = try await postgresRows(postgres) { return rows }
         guard let sqlite = base as? any SQLiteDatabase else { return try await all() }
-        var serializer = SQLSerializer(database: PinnedDialect(base: base, dialect: base.dialect))
-        select.serialize(to: &serializer)
-        let (sql, binds) = (serializer.sql, serializer.binds)
-        if let level = database.queryLogLevel {
-            database.logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
-        }
+        let (sql, binds) = statement(on: base)
         let encoder = SQLiteDataEncoder()
         let values = try binds.map { try encoder.encode($0) }
         if let reading { return try await reading.reader.rows(sql, values) }
@@ -79,6 +75,18 @@ extension SQLSelectBuilder {
 }
 
 extension SQLSelectBuilder {
+    /// The select as SQL text and binds, serialized with the dialect read once (`PinnedDialect`),
+    /// and logged at the database's query log level as SQLKit logs a statement it runs.
+    func statement(on base: any SQLDatabase) -> (sql: String, binds: [any Encodable & Sendable]) {
+        var serializer = SQLSerializer(database: PinnedDialect(base: base, dialect: base.dialect))
+        select.serialize(to: &serializer)
+        if let level = database.queryLogLevel {
+            database.logger.log(level: level, "Executing query",
+                                metadata: ["sql": .string(serializer.sql), "binds": .array(serializer.binds.map { .string("\($0)") })])
+        }
+        return (serializer.sql, serializer.binds)
+    }
+
     /// The select's rows on PostgreSQL, each read by `PostgresListRow`; nil when a bind is of a type
     /// PostgresNIO does not encode itself (the caller then reads through SQLKit as before).
     ///
@@ -86,9 +94,7 @@ extension SQLSelectBuilder {
     /// `PostgresEncodable` value by its own encoding); the statement runs on the same connection
     /// the database would use (inside a transaction, the transaction's).
     func postgresRows(_ postgres: any PostgresDatabase) async throws -> [any SQLRow]? {
-        var serializer = SQLSerializer(database: PinnedDialect(base: database, dialect: database.dialect))
-        select.serialize(to: &serializer)
-        let (sql, binds) = (serializer.sql, serializer.binds)
+        let (sql, binds) = statement(on: database)
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
             if (bind as? any OptionalBind)?.isNone == true {
@@ -98,9 +104,6 @@ extension SQLSelectBuilder {
             } else {
                 return nil
             }
-        }
-        if let level = database.queryLogLevel {
-            database.logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
         }
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         let logger = database.logger
@@ -128,13 +131,17 @@ extension Optional: OptionalBind { var isNone: Bool { self == nil } }
 /// for its twenty rows of eight columns (`perf`, issue 16, stop 39). `ListReadTests` checks both
 /// read the same.
 struct PostgresListRow: SQLRow {
+    let source: PostgresRow
     let row: PostgresRandomAccessRow
-    let fallback: any SQLRow
 
     init(row: PostgresRow) {
+        self.source = row
         self.row = row.makeRandomAccess()
-        self.fallback = row.sql()
     }
+
+    /// PostgresKit's row over the same cells, made only for a read this row leaves to it: a list's
+    /// usual columns never need one.
+    var fallback: any SQLRow { source.sql() }
 
     var allColumns: [String] { row.map(\.columnName) }
 
