@@ -51,13 +51,14 @@ def stop(server):
         server.wait()
 
 
-def login():
+def login(base=BASE):
+    """The demo supervisor's session token, logged in through the form (also `paired_servers.py`'s)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(BASE + "/login").read().decode()
+    page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"_csrf": token, "loginName": "supervisor", "password": "Fazhi@Demo2026", "next": "/"}).encode()
-    opener.open(BASE + "/login", data=form).read()
+    opener.open(base + "/login", data=form).read()
     session = next((c.value for c in jar if c.name == "fazhi_session"), None)
     if not session:
         sys.exit("login as supervisor failed")

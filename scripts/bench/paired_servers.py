@@ -18,15 +18,15 @@ seed` with the same --key-file); the load only reads.
     python3 scripts/bench/paired_servers.py --database "postgres://fazhi:fazhi@127.0.0.1:5432/demo?sslmode=disable" \\
         --key-file /tmp/demo.key old=/tmp/fazhi-old new=.build/release/fazhi
 """
-import argparse, glob, http.cookiejar, os, re, shutil, signal, statistics, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+import argparse, glob, os, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+
+from cpu_per_request import TICK, cpu_ticks, login as login_at, stop
 
 BASE_PORT = 18_530
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    return cpu_ticks(pid) / TICK
 
 
 def postgres_seconds():
@@ -62,16 +62,7 @@ def start(binary, port, work, database, key_file):
 
 
 def login(port):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"http://127.0.0.1:{port}/login").read().decode()
-    token = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"_csrf": token, "loginName": "supervisor", "password": "Fazhi@Demo2026", "next": "/"}).encode()
-    opener.open(f"http://127.0.0.1:{port}/login", data=form).read()
-    session = next((c.value for c in jar if c.name == "fazhi_session"), None)
-    if not session:
-        sys.exit(f"port {port}: login as supervisor failed")
-    return f"fazhi_session={session}"
+    return "fazhi_session=" + login_at(f"http://127.0.0.1:{port}")
 
 
 def fetch(port, path, cookie):
@@ -146,11 +137,7 @@ def main():
                   + f" ({len(runs)} runs of {args.seconds} s on {args.path})")
     finally:
         for server, _ in servers.values():
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         for work in works:
             shutil.rmtree(work, ignore_errors=True)
 
