@@ -1,6 +1,7 @@
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Testing
 @testable import FazhiCore
@@ -95,6 +96,150 @@ import Testing
             #expect(try direct.decodeUUID(column: "u") == id)
             #expect(try direct.decode(column: "u", as: String.self) == kit.decode(column: "u", as: String.self))
             #expect(throws: (any Error).self) { try direct.decode(column: "missing", as: String.self) }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+}
+
+/// List statements kept prepared on PostgreSQL (`PostgresListStatements`, issue 16, stop 40).
+@Suite struct PostgresListStatementTests {
+    @Test("a text is named on its second read, keeps its name, runs unnamed once refused; names stop at the limit")
+    func naming() {
+        let statements = PostgresListStatements()
+        #expect(statements.name(for: "SELECT 1") == nil)
+        let name = statements.name(for: "SELECT 1")
+        #expect(name != nil)
+        #expect(name?.hasPrefix(statements.prefix) == true)
+        #expect(statements.name(for: "SELECT 1") == name)
+        #expect(statements.name(for: "SELECT 2") == nil)
+        let other = statements.name(for: "SELECT 2")
+        #expect(other != nil && other != name)
+        statements.refuse("SELECT 2")
+        #expect(statements.name(for: "SELECT 2") == nil)
+        #expect(statements.name(for: "SELECT 2") == nil)
+        // Another process names its statements apart.
+        #expect(PostgresListStatements().prefix != statements.prefix)
+
+        for index in 0 ..< PostgresListStatements.nameLimit + 10 {
+            _ = statements.name(for: "SELECT \(index + 10)")
+            _ = statements.name(for: "SELECT \(index + 10)")
+        }
+        #expect(statements.name(for: "SELECT 1") == name, "a name given stays")
+        let late = "SELECT 'after the limit'"
+        #expect(statements.name(for: late) == nil && statements.name(for: late) == nil)
+    }
+
+    @Test("a bind is declared with the type PostgresNIO gives it, and written so no text can end its literal")
+    func arguments() throws {
+        let id = UUID()
+        let cases: [(any Encodable & Sendable & PostgresThrowingDynamicTypeEncodable, String, String)] = [
+            ("执法", "text", "$fz$执法$fz$"), (Int.max, "int8", "9223372036854775807"), (Int64(-3), "int8", "-3"),
+            (Int32(7), "int4", "7"), (Int16(-2), "int2", "-2"), (true, "bool", "true"), (id, "uuid", "'\(id.uuidString)'"),
+        ]
+        for (value, type, literal) in cases {
+            let argument = try #require(PostgresListStatements.argument(value))
+            #expect(argument.type == type)
+            #expect(argument.literal == literal)
+            let sent: [String: PostgresDataType] = ["text": .text, "int8": .int8, "int4": .int4, "int2": .int2, "bool": .bool, "uuid": .uuid]
+            #expect(sent[type] == value.psqlType, "PREPARE declares the type the bind would have been sent as")
+        }
+        #expect(PostgresListStatements.argument(Date()) == nil)
+        #expect(PostgresListStatements.argument(2.5) == nil)
+        for hostile in ["$fz$", "a$fz$b$fz1$c", "'; DROP TABLE units; --", "\\'\\", "$$", ""] {
+            let literal = PostgresListStatements.dollarQuoted(hostile)
+            let tag = String(literal[...literal.dropFirst().firstIndex(of: "$")!])
+            #expect(literal.hasPrefix(tag) && literal.hasSuffix(tag))
+            #expect(String(literal.dropFirst(tag.count).dropLast(tag.count)) == hostile)
+            #expect(!hostile.contains(tag), "the tag never occurs in the text")
+        }
+    }
+
+    /// On PostgreSQL only, as `ListReadTests`' PostgreSQL case.
+    @Test("a statement run by name gives the rows the text gives; it is prepared when missing, made again when its result changed, and a refused one fails as the text fails",
+          .enabled(if: !(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"] ?? "").isEmpty))
+    func runsOnPostgres() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"])
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 2, logger: Logger(label: "list-statement-test"))
+        let statements = PostgresListStatements.shared
+        let logger = connection.logger
+        struct Binds {
+            var values: [any Encodable & Sendable & PostgresThrowingDynamicTypeEncodable] = []
+            var postgres: PostgresBindings {
+                var bindings = PostgresBindings()
+                for value in values { try! bindings.append(value, context: .default) }
+                return bindings
+            }
+        }
+        func read(_ sql: String, name: String, _ binds: Binds) async throws -> [[String?]] {
+            let rows = NIOLockedValueBox<[[String?]]>([])
+            let arguments = try binds.values.map { try #require(PostgresListStatements.argument($0)) }
+            try await PostgresListStatements.run(sql, name: name, arguments: arguments, bindings: binds.postgres, on: connection, logger: logger,
+                                                 reset: { rows.withLockedValue { $0 = [] } }) { row in
+                let values = row.map { cell in cell.bytes == nil ? nil : String(buffer: cell.bytes!) }
+                rows.withLockedValue { $0.append(values) }
+            }.get()
+            return rows.withLockedValue { $0 }
+        }
+        func direct(_ sql: String, _ binds: Binds) async throws -> [[String?]] {
+            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds.postgres), logger: logger).collect()
+                .map { row in row.map { cell in cell.bytes == nil ? nil : String(buffer: cell.bytes!) } }
+        }
+        do {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE TEMPORARY TABLE listed (id uuid, path text, n int8)"), logger: logger)
+            let ids = (0 ..< 5).map { _ in UUID() }
+            for (index, id) in ids.enumerated() {
+                var binds = PostgresBindings()
+                binds.append(id); binds.append(index < 3 ? "/1/2/" : "/1/3/"); binds.append(index)
+                _ = try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO listed VALUES ($1, $2, $3)", binds: binds), logger: logger)
+            }
+            let sql = "SELECT id, path, n FROM listed WHERE path LIKE $1 AND n >= $2 ORDER BY n DESC"
+            let binds = Binds(values: ["/1/2/%", 1])
+            let name = "\(statements.prefix)test_\(UInt32.random(in: 0 ... .max))"
+            let expected = try await direct(sql, binds)
+            #expect(expected.count == 2)
+            // Missing on this connection: prepared, then run.
+            #expect(try await read(sql, name: name, binds) == expected)
+            let prepared = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM pg_prepared_statements WHERE name = '\(name)'"), logger: logger).collect()
+            #expect(try prepared.first?.decode(Int.self) == 1)
+            // Prepared: run as it is, with other binds.
+            let others = Binds(values: ["/1/%", 0])
+            #expect(try await read(sql, name: name, others) == direct(sql, others))
+            #expect(try await read(sql, name: name, others).count == 5)
+            // A text that would end a quoted literal, or the tag, is a value like any other.
+            for hostile in ["' OR 1=1 --", "$fz$ OR true --", "/1/2/%$fz1$'"] {
+                let tricky = Binds(values: [hostile, 0])
+                #expect(try await read(sql, name: name, tricky) == direct(sql, tricky))
+                #expect(try await read(sql, name: name, tricky).isEmpty)
+            }
+            // A UUID bind, and a query with one bind of each kind of literal.
+            let byID = Binds(values: [ids[3]])
+            let found = try await read("SELECT path, n FROM listed WHERE id = $1", name: name + "_id", byID)
+            #expect(found.count == 1)
+            #expect(found == (try await direct("SELECT path, n FROM listed WHERE id = $1", byID)))
+            let mixed = Binds(values: [ids[1], Int32(1), Int16(1), true, "/1/2/"])
+            let mixedSQL = "SELECT n FROM listed WHERE id = $1 AND n = $2 AND n >= $3 AND $4 AND path = $5"
+            #expect(try await read(mixedSQL, name: name + "_mixed", mixed).count == 1)
+            #expect(try await read(mixedSQL, name: name + "_mixed", mixed) == (try await direct(mixedSQL, mixed)))
+
+            // A statement whose result type changed under it is made again.
+            let star = "SELECT * FROM listed ORDER BY n"
+            let starName = name + "_star"
+            #expect(try await read(star, name: starName, Binds()).first?.count == 3)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE listed ADD COLUMN note text DEFAULT 'x'"), logger: logger)
+            let widened = try await read(star, name: starName, Binds())
+            #expect(widened.first?.count == 4)
+            #expect(widened == (try await direct(star, Binds())))
+
+            // A text the server will not prepare fails as the text fails, and runs unnamed afterwards.
+            let broken = "SELECT no_such_column FROM listed"
+            _ = statements.name(for: broken)
+            let brokenName = try #require(statements.name(for: broken))
+            await #expect(throws: PSQLError.self) { try await read(broken, name: brokenName, Binds()) }
+            #expect(statements.name(for: broken) == nil)
         } catch {
             try? await connection.close()
             throw error

@@ -96,26 +96,38 @@ extension SQLSelectBuilder {
     func postgresRows(_ postgres: any PostgresDatabase) async throws -> [any SQLRow]? {
         let (sql, binds) = statement(on: database)
         var bindings = PostgresBindings(capacity: binds.count)
+        // The binds as `EXECUTE` takes them; nil once a bind is of a type it does not (a NULL, a date).
+        var arguments: [(type: String, literal: String)]? = []
         for bind in binds {
             if (bind as? any OptionalBind)?.isNone == true {
                 bindings.appendNull()
+                arguments = nil
             } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
                 try bindings.append(value, context: .default)
+                arguments = PostgresListStatements.argument(bind).flatMap { argument in arguments.map { $0 + [argument] } }
             } else {
                 return nil
             }
         }
-        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         let logger = database.logger
         // The rows handed over on the connection's event loop, as PostgresKit's own `execute` takes
         // them; the async row sequence costs a task and a suspension per batch of rows.
         let rows = NIOLockedValueBox<[any SQLRow]>([])
-        _ = try await postgres.withConnection { connection in
-            connection.query(query, logger: logger) { row in
-                let read = PostgresListRow(row: row)
-                rows.withLockedValue { $0.append(read) }
-            }
-        }.get()
+        let onRow: @Sendable (PostgresRow) -> Void = { row in
+            let read = PostgresListRow(row: row)
+            rows.withLockedValue { $0.append(read) }
+        }
+        // Kept prepared on the connection (`PostgresListStatements`), outside a transaction only.
+        let outside = (database as? any Database)?.inTransaction == false
+        if outside, let arguments, let name = PostgresListStatements.shared.name(for: sql) {
+            try await postgres.withConnection { connection in
+                PostgresListStatements.run(sql, name: name, arguments: arguments, bindings: bindings, on: connection, logger: logger,
+                                           reset: { rows.withLockedValue { $0 = [] } }, onRow: onRow)
+            }.get()
+        } else {
+            let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+            _ = try await postgres.withConnection { connection in connection.query(query, logger: logger, onRow) }.get()
+        }
         return rows.withLockedValue { $0 }
     }
 }
