@@ -136,7 +136,7 @@ import Testing
     func arguments() throws {
         let id = UUID()
         let cases: [(any Encodable & Sendable & PostgresThrowingDynamicTypeEncodable, String, String)] = [
-            ("执法", "text", "$fz$执法$fz$"), (Int.max, "int8", "9223372036854775807"), (Int64(-3), "int8", "-3"),
+            ("执法", "text", "E'执法'"), (Int.max, "int8", "9223372036854775807"), (Int64(-3), "int8", "-3"),
             (Int32(7), "int4", "7"), (Int16(-2), "int2", "-2"), (true, "bool", "true"), (id, "uuid", "'\(id.uuidString)'"),
         ]
         for (value, type, literal) in cases {
@@ -148,12 +148,22 @@ import Testing
         }
         #expect(PostgresListStatements.argument(Date()) == nil)
         #expect(PostgresListStatements.argument(2.5) == nil)
-        for hostile in ["$fz$", "a$fz$b$fz1$c", "'; DROP TABLE units; --", "\\'\\", "$$", ""] {
-            let literal = PostgresListStatements.dollarQuoted(hostile)
-            let tag = String(literal[...literal.dropFirst().firstIndex(of: "$")!])
-            #expect(literal.hasPrefix(tag) && literal.hasSuffix(tag))
-            #expect(String(literal.dropFirst(tag.count).dropLast(tag.count)) == hostile)
-            #expect(!hostile.contains(tag), "the tag never occurs in the text")
+        #expect(PostgresListStatements.quoted("") == "E''")
+        #expect(PostgresListStatements.quoted("a'b") == "E'a''b'")
+        #expect(PostgresListStatements.quoted("a\\'b") == "E'a\\\\''b'")
+        #expect(PostgresListStatements.quoted("'; DROP TABLE units; --") == "E'''; DROP TABLE units; --'")
+        // Inside, every quote and every backslash comes in a pair: none ends the literal or escapes.
+        for hostile in ["\\", "\\'", "'\\", "\\\\''", "$fz$'", "\\x27", "案号'\\n"] {
+            let inner = Array(PostgresListStatements.quoted(hostile).unicodeScalars.dropFirst(2).dropLast())
+            var index = 0
+            while index < inner.count {
+                if inner[index] == "'" || inner[index] == "\\" {
+                    #expect(index + 1 < inner.count && inner[index + 1] == inner[index], "\(hostile)")
+                    index += 2
+                } else {
+                    index += 1
+                }
+            }
         }
     }
 
@@ -210,7 +220,7 @@ import Testing
             #expect(try await read(sql, name: name, others) == direct(sql, others))
             #expect(try await read(sql, name: name, others).count == 5)
             // A text that would end a quoted literal, or the tag, is a value like any other.
-            for hostile in ["' OR 1=1 --", "$fz$ OR true --", "/1/2/%$fz1$'"] {
+            for hostile in ["' OR 1=1 --", "\\' OR true --", "/1/2/%\\", "abc$fz", "E'\\x41'", "/1/2/%'') OR true --"] {
                 let tricky = Binds(values: [hostile, 0])
                 #expect(try await read(sql, name: name, tricky) == direct(sql, tricky))
                 #expect(try await read(sql, name: name, tricky).isEmpty)

@@ -70,12 +70,10 @@ final class PostgresListStatements: Sendable {
     /// of it, for the types a list binds, with the types PostgresNIO gives them (`psqlType`); nil
     /// for any other (the statement then runs unnamed, with its binds). `EXECUTE` takes no
     /// parameters of the extended protocol (42P02), so the values are written into it: a number
-    /// as its digits, a UUID as its 36 hex digits and dashes, a text dollar-quoted with a tag the
-    /// text does not contain, so nothing in it can end the literal, whatever the server's
-    /// `standard_conforming_strings`.
+    /// as its digits, a UUID as its 36 hex digits and dashes, a text by `quoted(_:)`.
     static func argument(_ value: any Encodable & Sendable) -> (type: String, literal: String)? {
         switch value {
-        case let text as String: ("text", dollarQuoted(text))
+        case let text as String: ("text", quoted(text))
         case let number as Int: ("int8", String(number))
         case let number as Int64: ("int8", String(number))
         case let number as Int32: ("int4", String(number))
@@ -86,16 +84,22 @@ final class PostgresListStatements: Sendable {
         }
     }
 
-    /// `text` between `$fz$` quotes, or `$fz1$`, `$fz2$`… if the text holds the tag. (A NUL, which
-    /// the form guard rejects before, the server refuses here as it refuses it in a bind.)
-    static func dollarQuoted(_ text: String) -> String {
-        var tag = "$fz$"
-        var counter = 0
-        while text.contains(tag) {
-            counter += 1
-            tag = "$fz\(counter)$"
+    /// `text` as an escape-string literal, `E'…'`: every backslash doubled and every quote doubled,
+    /// so no character of the text can end the literal or start an escape, whatever the server's
+    /// `standard_conforming_strings` (an `E` string reads backslashes the same under either). The
+    /// connection's encoding is UTF-8, in which no byte of a character is a quote or a backslash.
+    /// (A NUL, which the form guard rejects before, the server refuses here as in a bind.)
+    static func quoted(_ text: String) -> String {
+        var literal = "E'"
+        literal.reserveCapacity(text.utf8.count + 3)
+        for character in text.unicodeScalars {
+            switch character {
+            case "\\": literal += "\\\\"
+            case "'": literal += "''"
+            default: literal.unicodeScalars.append(character)
+            }
         }
-        return tag + text + tag
+        return literal + "'"
     }
 
     /// Runs `sql` as the prepared statement `name` on `connection`, with `arguments` (`argument(_:)`
