@@ -15,8 +15,9 @@ import NIOConcurrencyHelpers
 /// time a connection lacks the statement the server answers 26000 (`invalid_sql_statement_name`);
 /// the read then runs `PREPARE name(types) AS sql`, with the binds' own types, and `EXECUTE` again.
 /// A statement whose result type changed under it (a migration by another process: 0A000, `cached
-/// plan must not change result type`) is deallocated and prepared again. A `PREPARE` the server refuses sends the text as it is, now and
-/// afterwards. Only outside a transaction: a failed statement would end one.
+/// plan must not change result type`) is deallocated and prepared again. A text whose `PREPARE` the
+/// server refuses runs as it is, now and afterwards. Only outside a transaction: a failed statement
+/// would end one.
 ///
 /// Bounds: a text is named on its second read (a one-off statement, such as a deep page's offset,
 /// takes no name), at most `nameLimit` names a process, so a backend holds at most that many
