@@ -8,7 +8,9 @@ import FoundationNetworking
 #endif
 
 /// Pages under load beside their floor: starts `fazhi serve --demo` (the release binary next to this
-/// one, unless `--fazhi PATH`) on a scratch SQLite database, logs in as a demo account, and runs `wrk`
+/// one, unless `--fazhi PATH`) on a scratch SQLite database, or `fazhi serve` on a database already
+/// seeded with the demo (`--pages-database URL --pages-key-file F`: a PostgreSQL server, the path a
+/// province uses; it is only read), logs in as a demo account, and runs `wrk`
 /// (64 connections by default) on `/healthz` and on each page, printing req/s, p99 and the share of
 /// `/healthz` served the same run, then the server's resident memory (current and peak, from
 /// `/proc`). The server is stopped at the end. Prints figures; asserts nothing.
@@ -24,6 +26,9 @@ enum PagesBench {
         /// The server's `FAZHI_LOG_LEVEL`. At `error` no request writes a log line; at `info` (the
         /// default of a server started without the setting) each writes one.
         var logLevel = "error"
+        /// A seeded database to serve instead of a scratch demo, and its key file.
+        var database: String?
+        var keyFile: String?
         var paths = [EnforcementRoute.cases.path(), ReconsiderationRoute.list.path(), PortalRoute.index.path(), CoreRoute.profile.path(), "/"]
     }
 
@@ -47,6 +52,10 @@ enum PagesBench {
             print("pages: wrk is not installed (apt-get install wrk); no load figures printed")
             return
         }
+        if options.database != nil, options.keyFile == nil {
+            print("pages: --pages-database needs --pages-key-file, the key the database was seeded with")
+            return
+        }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-pages-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
@@ -55,10 +64,10 @@ enum PagesBench {
 
         let server = Process()
         server.executableURL = URL(fileURLWithPath: options.fazhi)
-        server.arguments = ["serve", "--demo", "--hostname", "127.0.0.1", "--port", String(port)]
+        server.arguments = (options.database == nil ? ["serve", "--demo"] : ["serve"]) + ["--hostname", "127.0.0.1", "--port", String(port)]
         var environment = ProcessInfo.processInfo.environment
-        environment["FAZHI_DATABASE_URL"] = "sqlite://\(work.path)/pages.sqlite"
-        environment["FAZHI_DATA_KEY_FILE"] = work.appendingPathComponent("key").path
+        environment["FAZHI_DATABASE_URL"] = options.database ?? "sqlite://\(work.path)/pages.sqlite"
+        environment["FAZHI_DATA_KEY_FILE"] = options.keyFile ?? work.appendingPathComponent("key").path
         environment["FAZHI_LOGIN_RATE_LIMIT"] = "10000"
         environment["FAZHI_LOG_LEVEL"] = options.logLevel
         server.environment = environment
@@ -80,7 +89,8 @@ enum PagesBench {
             let tail = (try? String(contentsOf: log, encoding: .utf8))?.suffix(2_000) ?? ""
             throw BenchError("the server did not answer /healthz within 5 minutes:\n\(tail)")
         }
-        print("pages: server pid \(server.processIdentifier) seeded the demo and answered in \(String(format: "%.1f", startSeconds)) s; \(options.connections) connections, \(options.seconds) s a path, user \(options.user), log level \(options.logLevel)")
+        let served = options.database.map { url in "served " + (url.hasPrefix("postgres") ? "a PostgreSQL database" : "the database given") } ?? "seeded the demo"
+        print("pages: server pid \(server.processIdentifier) \(served) and answered in \(String(format: "%.1f", startSeconds)) s; \(options.connections) connections, \(options.seconds) s a path, user \(options.user), log level \(options.logLevel)")
         let cookie = try await client.login(base: base, user: options.user, password: options.password)
         let idle = memory(of: server.processIdentifier)
 

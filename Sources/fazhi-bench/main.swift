@@ -9,8 +9,9 @@ import Foundation
 // database in the same run (`FiguresBench`). `--import N [--import-database URL]` imports an N-row
 // penalty ledger into a scratch copy of the demo (`--database` if no other is named) and prints its
 // rows/s beside a raw insert. `--pages [--seconds S] [--rounds R] [--connections C] [--log-level L]
-// [PATH ...]`: the pages under wrk beside `/healthz` (R rounds: medians), and the server's memory
-// (`PagesBench`). Any of the three can be asked for in one run. Prints figures; asserts nothing (speed is measured here, never in the test suite).
+// [--pages-database URL --pages-key-file F] [PATH ...]`: the pages under wrk beside `/healthz` (R
+// rounds: medians), and the server's memory (`PagesBench`); on a scratch demo, or on a seeded
+// database (PostgreSQL: the province's path). Any of the three can be asked for in one run. Prints figures; asserts nothing (speed is measured here, never in the test suite).
 
 struct SplitMix64 {
     var state: UInt64
@@ -53,6 +54,8 @@ if benchArguments.contains(where: { ["--database", "--import-database", "--pages
         case "--connections": if let value = rest.popFirst().flatMap(Int.init) { pages?.connections = min(max(value, 1), 1_000) }
         case "--user": if let name = rest.popFirst() { pages?.user = name }
         case "--log-level": if let level = rest.popFirst() { pages?.logLevel = level }
+        case "--pages-database": pages?.database = rest.popFirst()
+        case "--pages-key-file": pages?.keyFile = rest.popFirst()
         default: paths.append(argument)
         }
     }
