@@ -128,6 +128,11 @@ import Testing
             _ = statements.name(for: "SELECT \(index + 10)")
         }
         #expect(statements.name(for: "SELECT 1") == name, "a name given stays")
+        // One-off texts beyond the count do not stop a text read twice from being named.
+        let counted = PostgresListStatements()
+        for index in 0 ..< PostgresListStatements.countedLimit * 2 { _ = counted.name(for: "SELECT \(index) AS once") }
+        #expect(counted.name(for: "SELECT 'often'") == nil)
+        #expect(counted.name(for: "SELECT 'often'") != nil)
         let late = "SELECT 'after the limit'"
         #expect(statements.name(for: late) == nil && statements.name(for: late) == nil)
     }

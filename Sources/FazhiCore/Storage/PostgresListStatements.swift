@@ -27,7 +27,7 @@ final class PostgresListStatements: Sendable {
     static let shared = PostgresListStatements()
     /// Names a process gives out; past this, new texts run unnamed.
     static let nameLimit = 128
-    /// Texts counted while waiting for their second read; past this, new texts run unnamed.
+    /// Texts counted while waiting for their second read; past this the count starts again.
     static let countedLimit = 1_024
 
     let prefix: String
@@ -50,7 +50,9 @@ final class PostgresListStatements: Sendable {
             if let name = state.names[sql] { return name }
             guard state.given < Self.nameLimit, !state.refused.contains(sql) else { return nil }
             guard state.seen.remove(sql) != nil else {
-                if state.seen.count < Self.countedLimit { state.seen.insert(sql) }
+                // A full count starts again: one-off texts never crowd out a statement read often.
+                if state.seen.count >= Self.countedLimit { state.seen.removeAll(keepingCapacity: true) }
+                state.seen.insert(sql)
                 return nil
             }
             state.given += 1
