@@ -119,9 +119,10 @@ extension SQLSelectBuilder {
         }
         // Kept prepared on the connection (`PostgresListStatements`), outside a transaction only.
         let outside = (database as? any Database)?.inTransaction == false
-        if outside, let arguments, let name = PostgresListStatements.shared.name(for: sql) {
+        let statements = PostgresListStatements.shared
+        if outside, let arguments, let name = statements.name(for: sql) {
             try await postgres.withConnection { connection in
-                PostgresListStatements.run(sql, name: name, arguments: arguments, bindings: bindings, on: connection, logger: logger,
+                statements.run(sql, name: name, arguments: arguments, bindings: bindings, on: connection, logger: logger,
                                            reset: { rows.withLockedValue { $0 = [] } }, onRow: onRow)
             }.get()
         } else {

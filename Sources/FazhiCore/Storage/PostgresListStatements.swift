@@ -107,8 +107,9 @@ final class PostgresListStatements: Sendable {
 
     /// Runs `sql` as the prepared statement `name` on `connection`, with `arguments` (`argument(_:)`
     /// of each bind, in order), preparing it there if the connection lacks it, and hands each row to
-    /// `onRow`. A text the server will not prepare runs as it is with `bindings`.
-    static func run(_ sql: String, name: String, arguments: [(type: String, literal: String)], bindings: PostgresBindings,
+    /// `onRow`. A text the server will not prepare runs as it is with `bindings`, and is refused a
+    /// name here from then on.
+    func run(_ sql: String, name: String, arguments: [(type: String, literal: String)], bindings: PostgresBindings,
                     on connection: PostgresConnection, logger: Logger,
                     reset: @escaping @Sendable () -> Void, onRow: @escaping @Sendable (PostgresRow) throws -> Void) -> EventLoopFuture<Void> {
         let execute = PostgresQuery(unsafeSQL: "EXECUTE \(name)" + (arguments.isEmpty ? "" : "(" + arguments.map(\.literal).joined(separator: ", ") + ")"))
@@ -124,7 +125,7 @@ final class PostgresListStatements: Sendable {
                 connection.query(prepare, logger: logger).map { _ in true }.flatMapErrorThrowing { error in
                     // Refused (a type the server could not settle, say): the text runs as it is.
                     guard (error as? PSQLError)?.code == .server else { throw error }
-                    shared.refuse(sql)
+                    self.refuse(sql)
                     logger.debug("list statement not prepared", metadata: ["error": "\(String(reflecting: error))"])
                     return false
                 }
