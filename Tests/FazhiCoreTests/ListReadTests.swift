@@ -62,10 +62,7 @@ import Testing
     @Test("a PostgreSQL row read directly decodes every column as PostgresKit's row decodes it, and fails where it fails",
           .enabled(if: !(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"] ?? "").isEmpty))
     func postgresSameValuesAsPostgresKit() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"])
-        let configuration = try SQLPostgresConfiguration(url: url)
-        let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 1, logger: Logger(label: "list-read-test"))
-        do {
+        try await withTestPostgresConnection(id: 1, label: "list-read-test") { connection in
             // A type of its own, as Fluent makes for an enum; dropped with the session's other temporary objects.
             let mood = "list_read_mood_\(UInt32.random(in: 0 ... .max))"
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE TYPE pg_temp.\(mood) AS ENUM ('calm', 'busy')"), logger: connection.logger)
@@ -96,11 +93,7 @@ import Testing
             #expect(try direct.decodeUUID(column: "u") == id)
             #expect(try direct.decode(column: "u", as: String.self) == kit.decode(column: "u", as: String.self))
             #expect(throws: (any Error).self) { try direct.decode(column: "missing", as: String.self) }
-        } catch {
-            try? await connection.close()
-            throw error
         }
-        try await connection.close()
     }
 }
 
@@ -176,34 +169,31 @@ import Testing
     @Test("a statement run by name gives the rows the text gives; it is prepared when missing, made again when its result changed, and a refused one fails as the text fails",
           .enabled(if: !(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"] ?? "").isEmpty))
     func runsOnPostgres() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"])
-        let configuration = try SQLPostgresConfiguration(url: url)
-        let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 2, logger: Logger(label: "list-statement-test"))
-        let statements = PostgresListStatements.shared
-        let logger = connection.logger
-        struct Binds {
-            var values: [any Encodable & Sendable & PostgresThrowingDynamicTypeEncodable] = []
-            var postgres: PostgresBindings {
-                var bindings = PostgresBindings()
-                for value in values { try! bindings.append(value, context: .default) }
-                return bindings
+        try await withTestPostgresConnection(id: 2, label: "list-statement-test") { connection in
+            let statements = PostgresListStatements.shared
+            let logger = connection.logger
+            struct Binds {
+                var values: [any Encodable & Sendable & PostgresThrowingDynamicTypeEncodable] = []
+                var postgres: PostgresBindings {
+                    var bindings = PostgresBindings()
+                    for value in values { try! bindings.append(value, context: .default) }
+                    return bindings
+                }
             }
-        }
-        func read(_ sql: String, name: String, _ binds: Binds) async throws -> [[String?]] {
-            let rows = NIOLockedValueBox<[[String?]]>([])
-            let arguments = try binds.values.map { try #require(PostgresListStatements.argument($0)) }
-            try await PostgresListStatements.run(sql, name: name, arguments: arguments, bindings: binds.postgres, on: connection, logger: logger,
-                                                 reset: { rows.withLockedValue { $0 = [] } }) { row in
-                let values = row.map { cell in cell.bytes == nil ? nil : String(buffer: cell.bytes!) }
-                rows.withLockedValue { $0.append(values) }
-            }.get()
-            return rows.withLockedValue { $0 }
-        }
-        func direct(_ sql: String, _ binds: Binds) async throws -> [[String?]] {
-            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds.postgres), logger: logger).collect()
-                .map { row in row.map { cell in cell.bytes == nil ? nil : String(buffer: cell.bytes!) } }
-        }
-        do {
+            func read(_ sql: String, name: String, _ binds: Binds) async throws -> [[String?]] {
+                let rows = NIOLockedValueBox<[[String?]]>([])
+                let arguments = try binds.values.map { try #require(PostgresListStatements.argument($0)) }
+                try await statements.run(sql, name: name, arguments: arguments, bindings: binds.postgres, on: connection, logger: logger,
+                                         reset: { rows.withLockedValue { $0 = [] } }) { row in
+                    let values = row.map { cell in cell.bytes == nil ? nil : String(buffer: cell.bytes!) }
+                    rows.withLockedValue { $0.append(values) }
+                }.get()
+                return rows.withLockedValue { $0 }
+            }
+            func direct(_ sql: String, _ binds: Binds) async throws -> [[String?]] {
+                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds.postgres), logger: logger).collect()
+                    .map { row in row.map { cell in cell.bytes == nil ? nil : String(buffer: cell.bytes!) } }
+            }
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE TEMPORARY TABLE listed (id uuid, path text, n int8)"), logger: logger)
             let ids = (0 ..< 5).map { _ in UUID() }
             for (index, id) in ids.enumerated() {
@@ -255,12 +245,23 @@ import Testing
             let brokenName = try #require(statements.name(for: broken))
             await #expect(throws: PSQLError.self) { try await read(broken, name: brokenName, Binds()) }
             #expect(statements.name(for: broken) == nil)
-        } catch {
-            try? await connection.close()
-            throw error
         }
-        try await connection.close()
     }
+}
+
+/// A connection to the test PostgreSQL server (`FAZHI_TEST_POSTGRES_URL`) for `body`, closed after
+/// it whether it threw or not.
+func withTestPostgresConnection(id: Int, label: String, _ body: (PostgresConnection) async throws -> Void) async throws {
+    let url = try #require(ProcessInfo.processInfo.environment["FAZHI_TEST_POSTGRES_URL"])
+    let configuration = try SQLPostgresConfiguration(url: url)
+    let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: id, logger: Logger(label: label))
+    do {
+        try await body(connection)
+    } catch {
+        try? await connection.close()
+        throw error
+    }
+    try await connection.close()
 }
 
 /// `direct` has the columns `kit` has, and reads each of them as each type as `kit` reads it,
