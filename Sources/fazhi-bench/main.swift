@@ -11,7 +11,8 @@ import Foundation
 // rows/s beside a raw insert. `--pages [--seconds S] [--rounds R] [--connections C] [--log-level L]
 // [--pages-database URL --pages-key-file F] [PATH ...]`: the pages under wrk beside `/healthz` (R
 // rounds: medians), and the server's memory (`PagesBench`); on a scratch demo, or on a seeded
-// database (PostgreSQL: the province's path). Any of the three can be asked for in one run. Prints figures; asserts nothing (speed is measured here, never in the test suite).
+// database (PostgreSQL: the province's path). Any of the three can be asked for in one run.
+// Prints figures; asserts nothing (speed is measured here, never in the test suite).
 
 struct SplitMix64 {
     var state: UInt64
