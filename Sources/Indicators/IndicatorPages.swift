@@ -189,18 +189,47 @@ enum IndicatorPages {
     /// The dashboard card: the caller's unit's score this year, and the indicators it is losing most on.
     static func widget(_ req: Request) async throws -> Node {
         let principal = try req.caller
-        let year = CivilDateTime(req.fazhi.now).date.year
-        guard let unitID = principal.unitID, let unit = try await OrgUnit.find(unitID, on: req.db), let county = try await IndicatorService.county(on: req.db),
-              let system = try await IndicatorSystem.query(on: req.db).filter(\.$year == year).sort(\.$version, .descending).first() else { return .empty }
-        let score = try await IndicatorService.score(system, unit: unit, year: year, county: county, services: req.fazhi, on: req.db)
-        let losing = score.lines.filter { $0.score.lost > 0 }.sorted { $0.score.lost > $1.score.lost }.prefix(5)
+        let services = req.fazhi
+        let year = CivilDateTime(services.now).date.year
+        guard let unitID = principal.unitID else { return .empty }
+        let database = req.db
+        // Scored afresh only when a record has changed since the last visit (`RecordsCache`): the
+        // score reads every figure of the unit's year, a statement or more each.
+        let summary = try await services.recordsCache.value("indicators.widget|\(unitID)|\(year)", on: database, now: services.now) {
+            try await WidgetSummary.make(unitID: unitID, year: year, services: services, on: database)
+        }
+        guard let summary else { return .empty }
         return el("section", [.cls("widget"), .aria("labelledby", "indicators-heading")], [
             el("h2", [.id("indicators-heading")], text: "考核指标"),
-            el("p", [], [.text("\(unit.name)\(year)年得分 \(score.total) / \(score.maximum)　"), link("逐项得分", IndicatorRoute.unit.path(system.id!, unit.id!))]),
-            losing.isEmpty ? el("p", text: "没有失分的指标。") : el("ul", [], losing.map { line in
-                el("li", [], [.text("\(line.indicator.code) \(line.indicator.name)：失\(line.score.lost)分（\(line.score.explanation)）")])
+            el("p", [], [.text("\(summary.unitName)\(year)年得分 \(summary.total) / \(summary.maximum)　"), link("逐项得分", IndicatorRoute.unit.path(summary.systemID, unitID))]),
+            summary.losing.isEmpty ? el("p", text: "没有失分的指标。") : el("ul", [], summary.losing.map { line in
+                el("li", [], [.text("\(line.code) \(line.name)：失\(line.lost)分（\(line.explanation)）")])
             }),
         ])
+    }
+
+    /// What the dashboard shows of a unit's score: its total and the five indicators that lost most.
+    struct WidgetSummary: Sendable {
+        struct Losing: Sendable {
+            var code: String, name: String, lost: Decimal, explanation: String
+        }
+
+        var unitName: String
+        var systemID: UUID
+        var total: Decimal
+        var maximum: Decimal
+        var losing: [Losing]
+
+        /// Nil when the unit, the county or the year's indicator system is missing.
+        static func make(unitID: UUID, year: Int, services: FazhiServices, on database: any Database) async throws -> WidgetSummary? {
+            guard let unit = try await OrgUnit.find(unitID, on: database), let county = try await IndicatorService.county(on: database),
+                  let system = try await IndicatorSystem.query(on: database).filter(\.$year == year).sort(\.$version, .descending).first(),
+                  let systemID = system.id else { return nil }
+            let score = try await IndicatorService.score(system, unit: unit, year: year, county: county, services: services, on: database)
+            let losing = score.lines.filter { $0.score.lost > 0 }.sorted { $0.score.lost > $1.score.lost }.prefix(5)
+            return WidgetSummary(unitName: unit.name, systemID: systemID, total: score.total, maximum: score.maximum,
+                                 losing: losing.map { Losing(code: $0.indicator.code, name: $0.indicator.name, lost: $0.score.lost, explanation: $0.score.explanation) })
+        }
     }
 }
 

@@ -99,6 +99,14 @@ extension IndicatorTests {
             #expect(try await t.upload(officer, "/indicators/\(system.id!)/units/\(other.id!)/evidence", fields: ["indicator": "6.2", "statement": "x"], file: nil).status == .forbidden)
             #expect(try await t.request(officer, .GET, "/indicators/\(system.id!)/units/\(other.id!)/evidence/\(evidence.id!)").status == .forbidden)
             #expect(try await t.request(officer, .GET, "/indicators/\(system.id!)/units/\(unit.id!)/evidence/\(UUID())").status == .notFound)
+            // The unit's dashboard shows its score; read twice, the second from the kept answer.
+            func dashboardTotal() async throws -> Decimal {
+                let body = try await t.request(officer, .GET, "/").body.string
+                let total = try #require(body.firstMatch(of: #/示范县市场监督管理局2026年得分 ([0-9.]+) \//#))
+                return try #require(Decimal(string: String(total.output.1)))
+            }
+            let shown = try await dashboardTotal()
+            #expect(try await dashboardTotal() == shown)
             // The bureau scores it; without its own note the unit's statement is the evidence.
             let (bureau, _) = try await t.login("supervisor")
             #expect(try await t.request(bureau, .POST, "/indicators/\(system.id!)/assess", form: ["indicator": "6.2", "unitCode": "SFX-SCJG", "evidence": "",
@@ -112,6 +120,8 @@ extension IndicatorTests {
             let county = try #require(try await IndicatorService.county(on: t.db))
             let score = try await IndicatorService.score(system, unit: unit, year: 2026, county: county, services: t.services, on: t.db)
             #expect(score.lines.first { $0.indicator.code == "6.2" }?.score.points == 3)
+            // The dashboard, whose score is kept until a record changes, shows the three points at once.
+            #expect(try await dashboardTotal() == shown + 3 && score.total == shown + 3)
         }
     }
 }

@@ -55,6 +55,8 @@ public struct FazhiServices: Sendable {
     public let sessionCache = SessionCache()
     /// Unit names for list pages, kept like the session cache.
     public let unitNames = UnitNames()
+    /// Answers computed from the records (the dashboard's indicator score), kept until they change.
+    public let recordsCache = RecordsCache()
     /// On an SQLite file: the read-only connections with prepared statements that list pages read
     /// their rows through (`SQLiteReader`). Nil on PostgreSQL and on a database in memory.
     public var sqliteReader: SQLiteReader?
