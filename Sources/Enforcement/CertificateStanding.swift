@@ -45,10 +45,15 @@ public enum CertificateStanding: String, Sendable, CaseIterable {
     /// third of the dashboard's time. The certificates join as a subquery, so the scope's
     /// `unit_path` names the officer's.
     public static func latest(for principal: Principal, services: FazhiServices, on db: any Database) async throws -> [UUID: Certificate?] {
+        try await latest(in: principal.recordScope, services: services, on: db)
+    }
+
+    /// `latest(for:services:on:)` for the officers of `scope`'s units.
+    public static func latest(in scope: RecordScope, services: FazhiServices, on db: any Database) async throws -> [UUID: Certificate?] {
         let sql = db as! any SQLDatabase
         let certificates = sql.select().columns("officer_id", "number", "status", "issued_on", "expires_on").from(OfficerCertificate.schema)
             .where("kind", .equal, SQLBind(CertificateKind.enforcement.rawValue))
-        let query = EnforcementOfficer.scopedSelect(for: principal, on: db, services: services)
+        let query = EnforcementOfficer.scopedSelect(in: scope, on: db, services: services)
             .column(SQLColumn("id", table: EnforcementOfficer.schema), as: "officer").columns("number", "status", "issued_on", "expires_on")
             .join(SQLAlias(SQLGroupExpression(certificates.select), as: SQLIdentifier("c")), method: SQLJoinMethod.left,
                   on: SQLColumn("officer_id", table: "c"), .equal, SQLColumn("id", table: EnforcementOfficer.schema))

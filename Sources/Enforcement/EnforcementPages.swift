@@ -188,16 +188,18 @@ enum EnforcementPages {
 
     /// Dashboard card: certificates expiring soon or already invalid among active officers in scope.
     static func widget(_ req: Request) async throws -> Node {
-        let principal = try req.caller
-        let latest = try await CertificateStanding.latest(for: principal, services: req.fazhi, on: req.db)
-        let day = today(req)
-        let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
-        let standings = latest.values.map { CertificateStanding.of($0, on: day, warnUntil: warnUntil) }
-        let expiring = standings.filter { $0 == .expiring }.count
-        let invalid = standings.filter { $0 == .invalid || $0 == .none }.count
+        let services = req.fazhi
+        let warnDays = services.config.certificateWarnDays
+        // Counted once per change of the records (the day is part of the version), per scope.
+        let (officers, expiring, invalid) = try await req.keptForScope("certificates.widget|\(warnDays)") { read in
+            let latest = try await CertificateStanding.latest(in: read.scope, services: services, on: read.db)
+            let warnUntil = read.today.adding(days: warnDays).description
+            let standings = latest.values.map { CertificateStanding.of($0, on: read.today.description, warnUntil: warnUntil) }
+            return (latest.count, standings.filter { $0 == .expiring }.count, standings.filter { $0 == .invalid || $0 == .none }.count)
+        }
         return el("section", [.cls("widget"), .aria("labelledby", "certificates-heading")], [
             el("h2", [.id("certificates-heading")], text: "执法证件"),
-            el("p", text: "在岗执法人员 \(latest.count) 人：执法证 \(req.fazhi.config.certificateWarnDays) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
+            el("p", text: "在岗执法人员 \(officers) 人：执法证 \(req.fazhi.config.certificateWarnDays) 日内到期 \(expiring) 人，无有效执法证 \(invalid) 人（不能安排办案）。"),
             el("p", [], [link("查看即将到期", EnforcementRoute.officers.path() + "?status=expiring"), .text(" · "), link("查看无有效执法证", EnforcementRoute.officers.path() + "?status=invalid")]),
         ])
     }

@@ -234,16 +234,23 @@ public enum ClockService {
         let calendar = try await CalendarService.current(services: services, on: db)
         let now = CivilDateTime(services.now)
         let warnWithin = services.config.deadlineWarnWorkdays
-        let horizon = max(calendar.workday(warnWithin + 1, after: now.date), now.date.adding(days: 31)).description
-        let open = try await StatutoryClock.scoped(for: principal, on: db).filter(\.$closed == false).count()
-        // The shown columns as plain rows: FluentKit decodes a model through reflection and runtime
-        // type lookups, which was a quarter of the dashboard's CPU for its sixty clocks (`perf`).
-        let rows = try await StatutoryClock.scopedSelect(for: principal, on: db, services: services)
-            .plainColumns("id", "kind", "module_id", "title", "link", "unit_id", "unit_path", "ledger")
-            .where("closed", .equal, SQLBind(false))
-            .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("due_date"), .is, SQLLiteral.null), .or,
-                                                          SQLBinaryExpression(SQLColumn("due_date"), .lessThanOrEqual, SQLBind(horizon)))))
-            .listRows(decoding: NearClockRow.self)
+        let scope = principal.recordScope
+        // The open clocks of the scope and those due within the horizon, read once per change of
+        // the records (a calendar change is one; the day is part of the version); how far each has
+        // run is worked out for this minute on every visit.
+        let (open, rows) = try await services.recordsCache.value("deadlines.near|\(warnWithin)|\(scope)", on: db, now: services.now) { version in
+            let horizon = max(calendar.workday(warnWithin + 1, after: version.day), version.day.adding(days: 31)).description
+            let open = try await StatutoryClock.scoped(in: scope, on: db).filter(\.$closed == false).count()
+            // The shown columns as plain rows: FluentKit decodes a model through reflection and runtime
+            // type lookups, which was a quarter of the dashboard's CPU for its sixty clocks (`perf`).
+            let rows = try await StatutoryClock.scopedSelect(in: scope, on: db, services: services)
+                .plainColumns("id", "kind", "module_id", "title", "link", "unit_id", "unit_path", "ledger")
+                .where("closed", .equal, SQLBind(false))
+                .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("due_date"), .is, SQLLiteral.null), .or,
+                                                              SQLBinaryExpression(SQLColumn("due_date"), .lessThanOrEqual, SQLBind(horizon)))))
+                .listRows(decoding: NearClockRow.self)
+            return (open, rows)
+        }
         return (open, try rows.map { try $0.view(calendar: calendar, now: now, warnWithin: warnWithin) }.sorted(by: urgency))
     }
 

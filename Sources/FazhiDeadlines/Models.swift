@@ -2,6 +2,7 @@ import FazhiCalendar
 import FazhiCore
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 
 /// One stored version of the whole working-day calendar. Versions are only ever added: version 1
 /// is the data bundled with the release; each import makes the next.
@@ -71,10 +72,23 @@ public final class StatutoryClock: Model, @unchecked Sendable {
         }
     }
 
-    /// A stored ledger (`Clock` as JSON).
+    /// A stored ledger (`Clock` as JSON). Ledgers read lately are kept decoded, by their text: the
+    /// dashboard and the deadline list read the same open clocks on every visit, and decoding the
+    /// JSON was most of what showing a clock cost (`perf`, 2026-11-28). A changed ledger is another
+    /// text, so it is decoded afresh.
     static func decodeLedger(_ ledger: String) throws -> Clock {
-        try JSONDecoder().decode(Clock.self, from: Data(ledger.utf8))
+        if let kept = decodedLedgers.withLockedValue({ $0[ledger] }) { return kept }
+        let clock = try JSONDecoder().decode(Clock.self, from: Data(ledger.utf8))
+        decodedLedgers.withLockedValue { kept in
+            if kept.count >= decodedLedgerCapacity { kept.removeAll(keepingCapacity: true) }
+            kept[ledger] = clock
+        }
+        return clock
     }
+
+    /// At most this many decoded ledgers are kept (a few megabytes); when full, all are dropped.
+    static let decodedLedgerCapacity = 2_048
+    private static let decodedLedgers = NIOLockedValueBox<[String: Clock]>([:])
 
     func store(_ clock: Clock) throws {
         stored = clock

@@ -100,12 +100,14 @@ enum LegalPages {
 
     /// The dashboard card: reviews waiting for an opinion, advisers' terms ending soon.
     static func widget(_ req: Request) async throws -> Node {
-        let principal = try req.caller
-        let today = CivilDateTime(req.fazhi.now).date
         let warn = req.fazhi.rule(LegalSettings.expiryWarning)
-        let waiting = try await LegalityReview.scoped(for: principal, on: req.db).filter(\.$opinionOn == nil).count()
-        let expiring = try await LegalAdviser.scoped(for: principal, on: req.db).filter(\.$termTo >= today.description)
-            .filter(\.$termTo <= today.adding(days: warn).description).count()
+        // Counted once per change of the records (the day is part of the version), per scope.
+        let (waiting, expiring) = try await req.keptForScope("legal.widget|\(warn)") { read in
+            let waiting = try await LegalityReview.scoped(in: read.scope, on: read.db).filter(\.$opinionOn == nil).count()
+            let expiring = try await LegalAdviser.scoped(in: read.scope, on: read.db).filter(\.$termTo >= read.today.description)
+                .filter(\.$termTo <= read.today.adding(days: warn).description).count()
+            return (waiting, expiring)
+        }
         return el("section", [.cls("widget"), .aria("labelledby", "legal-heading")], [
             el("h2", [.id("legal-heading")], text: "合法性审查和法律顾问"),
             el("p", text: "待审查的合同和其他事项 \(waiting) 件；法律顾问、公职律师聘期 \(warn) 日内届满 \(expiring) 人。"),

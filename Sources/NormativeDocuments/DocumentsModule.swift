@@ -200,12 +200,14 @@ enum DocumentPages {
 
     /// The dashboard card: documents whose validity ends within the warning period (🏷).
     static func widget(_ req: Request) async throws -> Node {
-        let principal = try req.caller
-        let today = CivilDateTime(req.fazhi.now).date
         let days = req.fazhi.rule(DocumentSettings.expiryWarning)
-        let expiring = try await NormativeDocument.scoped(for: principal, on: req.db).filter(\.$stage == DocumentStage.published.rawValue)
-            .filter(\.$validUntil >= today.description).filter(\.$validUntil <= today.adding(days: days).description).count()
-        let reviewing = try await NormativeDocument.scoped(for: principal, on: req.db).filter(\.$stage == DocumentStage.reviewing.rawValue).count()
+        // Counted once per change of the records (the day is part of the version), per scope.
+        let (expiring, reviewing) = try await req.keptForScope("documents.widget|\(days)") { read in
+            let expiring = try await NormativeDocument.scoped(in: read.scope, on: read.db).filter(\.$stage == DocumentStage.published.rawValue)
+                .filter(\.$validUntil >= read.today.description).filter(\.$validUntil <= read.today.adding(days: days).description).count()
+            let reviewing = try await NormativeDocument.scoped(in: read.scope, on: read.db).filter(\.$stage == DocumentStage.reviewing.rawValue).count()
+            return (expiring, reviewing)
+        }
         return el("section", [.cls("widget"), .aria("labelledby", "documents-heading")], [
             el("h2", [.id("documents-heading")], text: "行政规范性文件"),
             el("p", text: "有效期 \(days) 日内届满 \(expiring) 件（请评估后续期、修改或废止）；合法性审核中 \(reviewing) 件。"),

@@ -139,21 +139,35 @@ enum ContributionPages {
     static func widget(_ req: Request) async throws -> Node {
         let principal = try req.caller
         let today = CivilDateTime(req.fazhi.now).date.description
-        let waiting = try await scoped(req).filter(\.$status == ContributionStatus.requested.rawValue).sort(\.$due).all()
-        let reports = AnnualReport.scoped(for: principal, on: req.db).filter(\.$status != ReportStatus.published.rawValue)
-        let unpublished = try await reports.sort(\.$year).all()
-        var items: [Node] = waiting.prefix(5).map { row in
-            el("li", [], [link("\(row.unitName)：\(row.section)", row.link), .text(" 截止 \(row.due)\(row.due < today ? "（已逾期）" : "")")])
+        // Read once per change of the records, per scope: the first five of each list and the counts.
+        let summary = try await req.keptForScope("reports.widget") { read in
+            let waiting = try await ReportContribution.scoped(in: read.scope, on: read.db).filter(\.$status == ContributionStatus.requested.rawValue).sort(\.$due).all()
+            let unpublished = try await AnnualReport.scoped(in: read.scope, on: read.db).filter(\.$status != ReportStatus.published.rawValue).sort(\.$year).all()
+            return WidgetSummary(waiting: waiting.count, firstDue: waiting.first?.due, unpublished: unpublished.count,
+                                 contributions: waiting.prefix(5).map { (label: "\($0.unitName)：\($0.section)", link: $0.link, due: $0.due) },
+                                 reports: unpublished.prefix(5).map { row in
+                                     (title: row.title, link: row.link,
+                                      state: "\(row.reportStatus.label)；报送 \(row.sentOn.map { "已于\($0)" } ?? "期限\(row.submitBy)")，公开期限 \(row.publishBy)")
+                                 })
         }
-        items += unpublished.prefix(5).map { row in
-            el("li", [], [link(row.title, row.link),
-                          .text("：\(row.reportStatus.label)；报送 \(row.sentOn.map { "已于\($0)" } ?? "期限\(row.submitBy)")，公开期限 \(row.publishBy)")])
+        var items: [Node] = summary.contributions.map { row in
+            el("li", [], [link(row.label, row.link), .text(" 截止 \(row.due)\(row.due < today ? "（已逾期）" : "")")])
         }
+        items += summary.reports.map { row in el("li", [], [link(row.title, row.link), .text("：\(row.state)")]) }
         return el("section", [.cls("widget"), .aria("labelledby", "reports-heading")], [
             el("h2", [.id("reports-heading")], text: "年度报告"),
-            el("p", text: "待报送分项材料 \(waiting.count) 项\(waiting.first.map { "，最近截止 \($0.due)" } ?? "")；未公开的年度报告 \(unpublished.count) 份。"),
+            el("p", text: "待报送分项材料 \(summary.waiting) 项\(summary.firstDue.map { "，最近截止 \($0)" } ?? "")；未公开的年度报告 \(summary.unpublished) 份。"),
             items.isEmpty ? .empty : el("ul", [], items),
             principal.has(ReportPermissions.manage) ? link("分项材料", ReportRoute.inputs.path()) : .empty,
         ])
+    }
+
+    /// What the dashboard shows of the reports in a scope.
+    struct WidgetSummary: Sendable {
+        var waiting: Int
+        var firstDue: String?
+        var unpublished: Int
+        var contributions: [(label: String, link: String, due: String)]
+        var reports: [(title: String, link: String, state: String)]
     }
 }

@@ -1,7 +1,7 @@
 import FazhiApp
 import FazhiCalendar
 import FazhiCore
-import FazhiDeadlines
+@testable import FazhiDeadlines
 import Enforcement
 import Fluent
 import Foundation
@@ -76,6 +76,28 @@ import VaporTesting
         }
     }
 
+    @Test("a ledger read again is the kept decoding of its very text; a ledger extended or completed is another text, decoded afresh")
+    func decodedLedgersFollowTheirText() throws {
+        let row = StatutoryClock()
+        var clock = Clock(rule: ClockRule(title: "政府信息公开答复", period: .workdays(20), basis: "政府信息公开条例第三十三条"),
+                          start: CivilDateTime("2026-02-27")!, startReason: "收到申请")
+        try row.store(clock)
+        let first = row.ledger
+        let decoded = try StatutoryClock.decodeLedger(first), again = try StatutoryClock.decodeLedger(first)
+        #expect(decoded == clock && again == clock)
+        clock.events.append(.extend(CivilDate("2026-03-20")!, by: .workdays(20), approver: "局长", reason: "需要延长答复期限"))
+        try row.store(clock)
+        let extended = try StatutoryClock.decodeLedger(row.ledger)
+        #expect(row.ledger != first && extended == clock && extended.events.count == 1)
+        clock.events.append(ClockEvent(kind: .complete, at: CivilDateTime("2026-04-01")!, reason: "已答复"))
+        try row.store(clock)
+        let completed = try StatutoryClock.decodeLedger(row.ledger)
+        #expect(completed == clock && completed.events.count == 2)
+        // The first text still reads as the clock it was.
+        #expect(try StatutoryClock.decodeLedger(first).events.isEmpty)
+        #expect(throws: (any Error).self) { try StatutoryClock.decodeLedger("{") }
+    }
+
     @Test("a malformed calendar is refused with every problem named, makes no version, and the refusal is audited")
     func malformedImportRefused() async throws {
         try await TestApp.run { t in
@@ -147,6 +169,14 @@ import VaporTesting
             let (officer, _) = try await t.login("officer.scjg")
             let officerDashboard = try await t.request(officer, .GET, "/").body.string
             #expect(officerDashboard.contains("未办结 \(own.count) 项"))
+            // The counts are kept between visits until a record changes: a clock opened now is counted at once.
+            #expect(try await t.request(officer, .GET, "/").body.string.contains("未办结 \(own.count) 项"))
+            let opened = try await t.request(officer, .POST, "/deadlines/new", form: [
+                "kind": "deadlines.disclosure-reply", "title": "测试公开申请", "unitCode": scjg.code, "startDate": "2026-02-27", "startReason": "收到申请",
+            ])
+            #expect(opened.status == .seeOther)
+            #expect(try await t.request(officer, .GET, "/").body.string.contains("未办结 \(own.count + 1) 项"))
+            #expect(try await t.request(supervisor, .GET, "/").body.string.contains("未办结 \(rows.count + 1) 项"))
             let foreign = try #require(rows.first { !$0.unitPath.hasPrefix(scjg.path) })
             // The API lists the same clocks for the same caller.
             let user = try await t.user("officer.scjg")
@@ -156,7 +186,7 @@ import VaporTesting
                 req.headers.bearerAuthorization = BearerAuthorization(token: token)
             }, afterResponse: { response in
                 let items = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]]
-                #expect(items?.count == own.count)
+                #expect(items?.count == own.count + 1)
                 #expect(items?.allSatisfy { ($0["rule"] as? String)?.contains(":") == true } == true)
             })
             #expect(try await t.request(officer, .GET, "/deadlines/\(foreign.id!)").status == .forbidden)

@@ -51,14 +51,16 @@ public final class RecordsCache: Sendable {
     }
 
     /// The answer for `key` as the records on `database` stand at `now`: the one kept, or
-    /// `compute`'s (kept for later readers). `key` names everything the answer depends on besides
-    /// the records (the unit, the year). Inside a write transaction nothing is kept or read: the
-    /// transaction's own uncommitted audit rows would name a version another change may take if it
-    /// rolls back.
+    /// `compute`'s (kept for later readers). `compute` is given the version it is computed for: a
+    /// figure of "today" takes its day from it. `key` names everything the answer depends on
+    /// besides the records and the day (the unit, the year). Inside a write transaction nothing is
+    /// kept or read: the transaction's own uncommitted audit rows would name a version another
+    /// change may take if it rolls back.
     public func value<T: Sendable>(_ key: String, on database: any Database, now: Date,
-                                   compute: @escaping @Sendable () async throws -> T) async throws -> T {
-        if database.inTransaction { return try await compute() }
-        return try await value(key, at: try await RecordsVersion.current(on: database, now: now), compute: compute)
+                                   compute: @escaping @Sendable (RecordsVersion) async throws -> T) async throws -> T {
+        let version = try await RecordsVersion.current(on: database, now: now)
+        if database.inTransaction { return try await compute(version) }
+        return try await value(key, at: version) { try await compute(version) }
     }
 
     /// The answer for `key` at `version` (read before the answer is computed).

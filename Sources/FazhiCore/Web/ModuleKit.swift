@@ -15,12 +15,56 @@ public protocol UnitScoped: Model where IDValue == UUID {
     static var unitPathField: KeyPath<Self, FieldProperty<Self, String>> { get }
 }
 
+/// The units whose records a caller sees, and nothing else of the caller: what an answer kept for
+/// every caller of the same scope (`Request.keptForScope`) may depend on.
+public struct RecordScope: Hashable, Sendable, CustomStringConvertible {
+    /// `Principal.scopePrefix`: the unit-path prefix records must have; nil for none.
+    public var prefix: String?
+
+    public init(prefix: String?) {
+        self.prefix = prefix
+    }
+
+    public var description: String { prefix ?? "*" }
+}
+
+extension Principal {
+    public var recordScope: RecordScope { RecordScope(prefix: scopePrefix) }
+}
+
+/// What an answer kept for a scope (`Request.keptForScope`) is computed from.
+public struct ScopedRead: Sendable {
+    public var scope: RecordScope
+    /// The day of the records' version the answer is kept for.
+    public var today: CivilDate
+    public var db: any Database
+}
+
+extension Request {
+    /// An answer computed from the records in the caller's scope — a dashboard card's counts — kept
+    /// until a record changes or the day turns (`RecordsCache`), shared by every caller of the same
+    /// scope. `compute` must depend on nothing of the caller's but the scope it is given; `name`
+    /// names anything else it depends on (a setting's value, say).
+    public func keptForScope<T: Sendable>(_ name: String, compute: @escaping @Sendable (ScopedRead) async throws -> T) async throws -> T {
+        let scope = try caller.recordScope
+        let database = db
+        return try await fazhi.recordsCache.value("\(name)|\(scope)", on: database, now: fazhi.now) { version in
+            try await compute(ScopedRead(scope: scope, today: version.day, db: database))
+        }
+    }
+}
+
 extension UnitScoped {
     /// The records in the caller's units: the only way a page or API lists them, so a list cannot
     /// forget the scope. County-wide roles see every unit.
     public static func scoped(for principal: Principal, on db: any Database) -> QueryBuilder<Self> {
+        scoped(in: principal.recordScope, on: db)
+    }
+
+    /// The records in `scope`'s units.
+    public static func scoped(in scope: RecordScope, on db: any Database) -> QueryBuilder<Self> {
         let query = Self.query(on: db)
-        if let prefix = principal.scopePrefix { query.filter(unitPathField =~ prefix) }
+        if let prefix = scope.prefix { query.filter(unitPathField =~ prefix) }
         return query
     }
 
@@ -44,8 +88,13 @@ extension UnitScoped {
     /// a list page's time (issue 16); a `Decodable` row struct of the shown columns is not.
     /// `services` gives the database its list reader (`FazhiServices.listDatabase`).
     public static func scopedSelect(for principal: Principal, on db: any Database, services: FazhiServices) -> SQLSelectBuilder {
+        scopedSelect(in: principal.recordScope, on: db, services: services)
+    }
+
+    /// `scopedSelect(for:on:services:)` for `scope`'s units.
+    public static func scopedSelect(in scope: RecordScope, on db: any Database, services: FazhiServices) -> SQLSelectBuilder {
         let select = services.listDatabase(db).select().from(SQLPlainName(Self.schema))
-        if let prefix = principal.scopePrefix { select.where(SQLColumn(Self()[keyPath: unitPathField].key.description), .like, SQLBind(prefix + "%")) }
+        if let prefix = scope.prefix { select.where(SQLColumn(Self()[keyPath: unitPathField].key.description), .like, SQLBind(prefix + "%")) }
         return select
     }
 
