@@ -91,14 +91,18 @@ enum AuthPages {
             let count = try await AuditEntryQueries.count(on: req.db)
             cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", CoreRoute.audit.path())]))
         }
-        var widgets: [Node] = []
         // Each card's time goes into a `Server-Timing` header (staff only), so a slow card shows in
-        // the browser's network panel and in `curl -I`.
-        var timings: [String] = []
-        for widget in req.fazhi.modules.flatMap(\.dashboardWidgets) where principal.has(widget.permission) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            widgets.append(try await widget.render(req))
-            timings.append("\(widget.id);dur=" + String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
+        // the browser's network panel and in `curl -I`. The cards keep their answers until a record
+        // changes (`RecordsCache`); the records' version is read once for all of them.
+        let version = try await RecordsVersion.current(on: req.db, now: req.fazhi.now)
+        let (widgets, timings) = try await RecordsVersion.$shared.withValue(version) {
+            var widgets: [Node] = [], timings: [String] = []
+            for widget in req.fazhi.modules.flatMap(\.dashboardWidgets) where principal.has(widget.permission) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                widgets.append(try await widget.render(req))
+                timings.append("\(widget.id);dur=" + String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
+            }
+            return (widgets, timings)
         }
         let response = Layout.page(req, title: "工作台", content: [
             el("p", text: "\(principal.displayName)，您好。您的角色是“\(principal.role?.label ?? "未分配")”，管理范围为“\(principal.isCountyWide ? "全县（区）" : principal.unitName + "及下级单位")”。"),

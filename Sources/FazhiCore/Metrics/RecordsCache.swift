@@ -21,6 +21,10 @@ public struct RecordsVersion: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(day)#\(auditSeq)" }
 
+    /// A version a page read once for all its parts (the dashboard, for its cards): `RecordsCache`
+    /// uses it instead of reading its own. Read, like any version, before the parts are computed.
+    @TaskLocal public static var shared: RecordsVersion?
+
     /// Read it before computing what it keys: a change committed while the answer is computed then
     /// moves the version past the one stored with the answer, and the next reader computes afresh.
     /// One index seek on `audit_entries.seq` (unique).
@@ -58,7 +62,8 @@ public final class RecordsCache: Sendable {
     /// change may take if it rolls back.
     public func value<T: Sendable>(_ key: String, on database: any Database, now: Date,
                                    compute: @escaping @Sendable (RecordsVersion) async throws -> T) async throws -> T {
-        let version = try await RecordsVersion.current(on: database, now: now)
+        let version: RecordsVersion
+        if let shared = RecordsVersion.shared { version = shared } else { version = try await RecordsVersion.current(on: database, now: now) }
         if database.inTransaction { return try await compute(version) }
         return try await value(key, at: version) { try await compute(version) }
     }
