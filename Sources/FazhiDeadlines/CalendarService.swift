@@ -2,6 +2,7 @@ import FazhiCalendar
 import FazhiCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// What an import did.
 public struct CalendarInstallResult: Sendable {
@@ -16,7 +17,9 @@ public enum CalendarService {
     /// The current calendar. One small query per call checks the version number, so a change made
     /// by another process is seen at once; the parsed calendar is reused while it has not moved.
     public static func current(services: FazhiServices, on db: any Database) async throws -> WorkCalendar {
-        let latest = try await CalendarVersion.query(on: db).max(\.$version) ?? 0
+        // One plain statement: FluentKit's aggregate reflects over the model for every call, and
+        // every page that shows a clock calls this.
+        let latest = try await db.sql.raw("SELECT MAX(version) AS latest FROM calendar_versions").first()?.decode(column: "latest", as: Int?.self) ?? 0
         if let cached = services.calendarCache.value, cached.version == latest { return cached }
         guard latest > 0, let row = try await CalendarVersion.query(on: db).filter(\.$version == latest).first() else {
             return try WorkCalendar.bundled()
