@@ -84,30 +84,28 @@ enum AuthPages {
         // The cards keep their answers until a record changes (`RecordsCache`); the records'
         // version is read once for all of them.
         let version = try await RecordsVersion.current(on: req.db, now: req.fazhi.now)
-        var cards: [Node] = []
-        if principal.has(CorePermissions.unitsRead) {
-            let count = try await RecordsVersion.$shared.withValue(version) {
-                try await req.keptForScope("dashboard.units") { read in try await OrgUnit.scoped(in: read.scope, on: read.db).filter(\.$active == true).count() }
+        let (cards, widgets, timings) = try await RecordsVersion.$shared.withValue(version) {
+            var cards: [Node] = []
+            if principal.has(CorePermissions.unitsRead) {
+                let count = try await req.keptForScope("dashboard.units") { read in try await OrgUnit.scoped(in: read.scope, on: read.db).filter(\.$active == true).count() }
+                cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "管辖范围内在用单位"), link("查看单位", CoreRoute.units.path())]))
             }
-            cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "管辖范围内在用单位"), link("查看单位", CoreRoute.units.path())]))
-        }
-        if principal.has(CorePermissions.auditRead) {
-            // The trail is append-only and numbered from 1 without a gap (`AuditLog.append`; a
-            // missing row breaks the chain `fazhi audit verify` checks), so its last number is its
-            // count: no scan of a province's trail on every visit.
-            let count = version.auditSeq
-            cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", CoreRoute.audit.path())]))
-        }
-        // Each card's time goes into a `Server-Timing` header (staff only), so a slow card shows in
-        // the browser's network panel and in `curl -I`.
-        let (widgets, timings) = try await RecordsVersion.$shared.withValue(version) {
+            if principal.has(CorePermissions.auditRead) {
+                // The trail is append-only and numbered from 1 without a gap (`AuditLog.append`; a
+                // missing row breaks the chain `fazhi audit verify` checks), so its last number is its
+                // count: no scan of a province's trail on every visit.
+                let count = version.auditSeq
+                cards.append(el("div", [.cls("card")], [el("div", [.cls("figure")], text: String(count)), el("div", text: "审计日志条数"), link("查看审计日志", CoreRoute.audit.path())]))
+            }
+            // Each card's time goes into a `Server-Timing` header (staff only), so a slow card shows in
+            // the browser's network panel and in `curl -I`.
             var widgets: [Node] = [], timings: [String] = []
             for widget in req.fazhi.modules.flatMap(\.dashboardWidgets) where principal.has(widget.permission) {
                 let start = DispatchTime.now().uptimeNanoseconds
                 widgets.append(try await widget.render(req))
                 timings.append("\(widget.id);dur=" + String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
             }
-            return (widgets, timings)
+            return (cards, widgets, timings)
         }
         let response = Layout.page(req, title: "工作台", content: [
             el("p", text: "\(principal.displayName)，您好。您的角色是“\(principal.role?.label ?? "未分配")”，管理范围为“\(principal.isCountyWide ? "全县（区）" : principal.unitName + "及下级单位")”。"),
