@@ -239,6 +239,9 @@ public enum ClockService {
         // the records (a calendar change is one; the day is part of the version); how far each has
         // run is worked out for this minute on every visit.
         let (open, rows) = try await services.recordsCache.value("deadlines.near|\(warnWithin)|\(scope)", on: db, now: services.now) { version in
+            // The calendar as of the version (read after it), not the one read above: a calendar
+            // installed in between would otherwise set the horizon of an answer kept as newer.
+            let calendar = try await CalendarService.current(services: services, on: db)
             let horizon = max(calendar.workday(warnWithin + 1, after: version.day), version.day.adding(days: 31)).description
             let open = try await StatutoryClock.scoped(in: scope, on: db).filter(\.$closed == false).count()
             // The shown columns as plain rows: FluentKit decodes a model through reflection and runtime
