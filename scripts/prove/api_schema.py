@@ -6,10 +6,10 @@ seed. Exits 1 on any server error or schema violation.
 
     scripts/prove/api_schema.py --fazhi .build/debug/fazhi [--examples 25]
 """
-import argparse, http.cookiejar, os, re, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
+import argparse, http.cookiejar, os, re, subprocess, sys, time, urllib.error, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from crash_safety import Officer, PASSWORD, wait_healthy  # noqa: E402
+from crash_safety import Officer, PASSWORD, wait_healthy, scratch_dir, run_main  # noqa: E402
 
 
 def main():
@@ -18,7 +18,7 @@ def main():
     parser.add_argument("--examples", type=int, default=25)
     parser.add_argument("--seed", type=int, default=20261126)
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="fazhi-api-")
+    work = scratch_dir("fazhi-api-")
     port = 19000 + os.getpid() % 1000
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, FAZHI_DATABASE_URL=f"sqlite://{work}/api.sqlite", FAZHI_DATA_KEY_FILE=os.path.join(work, "key"),
@@ -56,4 +56,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

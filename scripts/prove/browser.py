@@ -15,7 +15,7 @@ and the page's HTML under --artifacts. Prints one line a page and exits 1 on any
 import argparse, base64, datetime, hashlib, hmac, importlib.util, json, os, re, struct, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from crash_safety import PASSWORD, wait_healthy  # noqa: E402
+from crash_safety import PASSWORD, wait_healthy, scratch_dir, run_main  # noqa: E402
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -395,7 +395,7 @@ def main():
     if args.base:
         base = args.base
     else:
-        work = tempfile.mkdtemp(prefix="fazhi-browser-")
+        work = scratch_dir("fazhi-browser-")
         port = 20000 + os.getpid() % 1000
         base = f"http://127.0.0.1:{port}"
         env = dict(os.environ, FAZHI_DATABASE_URL=f"sqlite://{work}/browser.sqlite", FAZHI_DATA_KEY_FILE=os.path.join(work, "key"),
@@ -437,4 +437,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -9,10 +9,36 @@ verifies.
 Prints its figures; exits 1 if an acknowledged write is missing, the integrity check fails or
 `fazhi audit verify` fails. Standard library only.
 """
-import argparse, http.cookiejar, os, random, re, signal, sqlite3, subprocess, sys, tempfile, threading, time
+import argparse, http.cookiejar, os, random, re, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 import urllib.error, urllib.parse, urllib.request
 
 PASSWORD = "Fazhi@Demo2026"
+
+_SCRATCH = []
+
+
+def scratch_dir(prefix):
+    """A work directory (database, key, server logs) that `run_main` removes when the script passes and
+    keeps, naming it, when it fails, so that a developer running `.ci/run` again and again does not fill /tmp."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    _SCRATCH.append(work)
+    return work
+
+
+def run_main(main):
+    code = 1
+    try:
+        main()
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        raise
+    finally:
+        for work in _SCRATCH:
+            if code == 0:
+                shutil.rmtree(work, ignore_errors=True)
+            else:
+                print(f"kept for inspection: {work}", file=sys.stderr)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -77,7 +103,7 @@ def main():
     parser.add_argument("--seed", type=int, default=20261126)
     args = parser.parse_args()
     random.seed(args.seed)
-    work = tempfile.mkdtemp(prefix="fazhi-crash-")
+    work = scratch_dir("fazhi-crash-")
     env = dict(os.environ, FAZHI_DATABASE_URL=args.database, FAZHI_DATA_KEY_FILE=os.path.join(work, "key"),
                FAZHI_LOGIN_RATE_LIMIT="10000", FAZHI_BCRYPT_COST="4")
     if args.schema:
@@ -158,4 +184,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -12,9 +12,9 @@ both at once on a fresh schema, then shows:
 
 Prints its figures; exits 1 when a check fails. Standard library only (plus `psql` to count rows).
 """
-import base64, argparse, os, random, subprocess, sys, tempfile, threading, time
+import base64, argparse, os, random, subprocess, sys, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crash_safety import Officer, wait_healthy  # noqa: E402
+from crash_safety import Officer, wait_healthy, scratch_dir, run_main  # noqa: E402
 
 
 def main():
@@ -24,7 +24,7 @@ def main():
     parser.add_argument("--schema", default=f"two_{random.randrange(10**6)}")
     parser.add_argument("--writers", type=int, default=8)
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="fazhi-two-")
+    work = scratch_dir("fazhi-two-")
     env = dict(os.environ, FAZHI_DATABASE_URL=args.database, FAZHI_DATABASE_SCHEMA=args.schema, FAZHI_DATA_KEY_FILE=os.path.join(work, "key"),
                FAZHI_LOGIN_RATE_LIMIT="10000", FAZHI_BCRYPT_COST="4")
     # Both servers need the same data key: written once here, as an operator would set it (a read-only
@@ -115,4 +115,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)
