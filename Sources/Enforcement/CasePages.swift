@@ -91,15 +91,22 @@ enum PenaltyCasePages {
         let principal = try req.caller
         let query = ListQuery(req, path: EnforcementRoute.cases.path(), keys: ["status", "page", "after", "before"])
         let status = query["status"].flatMap(PenaltyStatus.init(rawValue:))
-        // One database handle for the page: each `req.db` builds one, with its logger's metadata.
-        let db = req.db
-        let select = PenaltyCase.scopedSelect(for: principal, on: db, services: req.fazhi)
-        if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
-        // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
-        let page = try await select.plainColumns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
-            .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.text) }
-        let rows = page.rows
-        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: db)
+        let services = req.fazhi
+        // The table and its pager depend on the records in the caller's units and the query only.
+        let table = try await req.keptList("enforcement.cases", query: query) { read in
+            let select = PenaltyCase.scopedSelect(in: read.scope, on: read.db, services: services)
+            if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
+            // Newest discovered first; a province's millions of cases page by cursor on (discovered_on, id).
+            let page = try await select.plainColumns("id", "case_number", "unit_id", "party_masked", "violation", "filed_on", "discovered_on", "status")
+                .cursorPage(key: "discovered_on", query: query, decoding: CaseListRow.self) { ($0.discoveredOn, $0.id.text) }
+            let names = try await services.unitNames.of(Set(page.rows.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.table(caption: "行政处罚案件（当事人已脱敏）", columns: [UI.Column("案号"), UI.Column("办案单位"), UI.Column("当事人"), UI.Column("违法行为"), UI.Column("立案"), UI.Column("状态")],
+                         rows: page.rows.map { [link($0.caseNumber, EnforcementRoute.casesRecord.path($0.id)), .text(names[$0.unitID] ?? "—"), .text($0.partyMasked), .text($0.violation), .text($0.filedOn ?? "—"), .text(PenaltyStatus(rawValue: $0.status)?.label ?? $0.status)] },
+                         query: query),
+                UI.cursorPagination(page, query: query),
+            ]
+        }
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记案源", EnforcementRoute.casesNew.path(), [.cls("button")])) }
         if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入案件台账", EnforcementRoute.casesImport.path(), [.cls("button secondary")])) }
@@ -109,10 +116,7 @@ enum PenaltyCasePages {
                 UI.select("状态", name: "status", options: PenaltyStatus.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
-            UI.table(caption: "行政处罚案件（当事人已脱敏）", columns: [UI.Column("案号"), UI.Column("办案单位"), UI.Column("当事人"), UI.Column("违法行为"), UI.Column("立案"), UI.Column("状态")],
-                     rows: rows.map { [link($0.caseNumber, EnforcementRoute.casesRecord.path($0.id)), .text(names[$0.unitID] ?? "—"), .text($0.partyMasked), .text($0.violation), .text($0.filedOn ?? "—"), .text(PenaltyStatus(rawValue: $0.status)?.label ?? $0.status)] },
-                     query: query),
-            UI.cursorPagination(page, query: query),
+            table,
         ])
     }
 

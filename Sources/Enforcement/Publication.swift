@@ -232,25 +232,32 @@ enum PublicSitePages {
                 published_on = try row.decodeOptional(column: "published_on", as: String.self)
             }
         }
-        let sql = req.fazhi.listDatabase(req.db)
-        // Newest first, paged by cursor on (published_on, id): a province publishes millions.
-        let decisions = try await sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
-            .plainColumns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
-            .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.text) }
-        let rows = decisions.rows
-        let actions = try await sql.select().plainColumns("kind", "number", "public_text", "decided_on", "published_on").from(SQLPlainName(EnforcementAction.schema))
-            .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).listRows(decoding: Action.self)
+        let services = req.fazhi
+        // The decisions and actions depend on what is published and on the query alone: kept for
+        // every visitor until a record changes (`Request.keptList`; the portal is read the most).
+        let published = try await req.keptList("gongshi.decisions", query: query, scope: .everything) { read in
+            let sql = services.listDatabase(read.db)
+            // Newest first, paged by cursor on (published_on, id): a province publishes millions.
+            let decisions = try await sql.select().from(EnforcementPublication.schema).where("withdrawn_on", .is, SQLLiteral.null).where("held_reason", .is, SQLLiteral.null)
+                .plainColumns("id", "title", "case_number", "unit_name", "party", "decided_on", "published_on")
+                .cursorPage(key: "published_on", query: query, decoding: Decision.self) { ($0.published_on, $0.id.text) }
+            let actions = try await sql.select().plainColumns("kind", "number", "public_text", "decided_on", "published_on").from(SQLPlainName(EnforcementAction.schema))
+                .where("published_on", .isNot, SQLLiteral.null).orderBy("published_on", .descending).orderBy("number").limit(100).listRows(decoding: Action.self)
+            return [
+                UI.table(caption: "已公开的行政执法决定", columns: [UI.Column("决定"), UI.Column("案号"), UI.Column("执法机关"), UI.Column("当事人"), UI.Column("决定日期"), UI.Column("公开日期")],
+                         rows: decisions.rows.map { [link($0.title, PortalRoute.decision.path($0.id)), .text($0.case_number), .text($0.unit_name), .text($0.party), .text($0.decided_on), .text($0.published_on)] },
+                         query: query),
+                UI.cursorPagination(decisions, query: query),
+                UI.simpleTable(caption: "行政许可、行政强制决定", headers: ["类别", "编号", "决定（已脱敏）", "决定日期", "公开日期"], rows: actions.map {
+                    [.text((ActionKind(rawValue: $0.kind) ?? .inspection).label), .text($0.number), .text($0.public_text ?? ""), .text($0.decided_on ?? ""), .text($0.published_on ?? "")]
+                }),
+            ]
+        }
         // `/gongshi` is the portal's home: every module's public services and the search, then the latest decisions.
         return Layout.portal(req, title: "法治政府公示", section: "法治政府公示", content: PublicPortal.home(req) + [
             el("h2", text: "行政执法决定公示"),
             el("p", text: "依据行政处罚法第三十九条、第四十八条和行政执法公示制度公开。自然人当事人仅显示姓氏，身份证号码、电话号码已隐去。决定被变更、撤销或者确认违法、无效的，三个工作日内撤回。"),
-            UI.table(caption: "已公开的行政执法决定", columns: [UI.Column("决定"), UI.Column("案号"), UI.Column("执法机关"), UI.Column("当事人"), UI.Column("决定日期"), UI.Column("公开日期")],
-                     rows: rows.map { [link($0.title, PortalRoute.decision.path($0.id)), .text($0.case_number), .text($0.unit_name), .text($0.party), .text($0.decided_on), .text($0.published_on)] },
-                     query: query),
-            UI.cursorPagination(decisions, query: query),
-            UI.simpleTable(caption: "行政许可、行政强制决定", headers: ["类别", "编号", "决定（已脱敏）", "决定日期", "公开日期"], rows: actions.map {
-                [.text((ActionKind(rawValue: $0.kind) ?? .inspection).label), .text($0.number), .text($0.public_text ?? ""), .text($0.decided_on ?? ""), .text($0.published_on ?? "")]
-            }),
+            published,
             link("行政裁量权基准与清单", PortalRoute.benchmarks.path()), link("双随机抽查结果", PortalRoute.inspections.path()),
         ])
     }

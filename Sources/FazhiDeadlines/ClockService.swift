@@ -238,7 +238,7 @@ public enum ClockService {
         // The open clocks of the scope and those due within the horizon, read once per change of
         // the records (a calendar change is one; the day is part of the version); how far each has
         // run is worked out for this minute on every visit.
-        let (open, rows) = try await services.recordsCache.value("deadlines.near|\(warnWithin)|\(scope)", on: db, now: services.now) { version in
+        let (open, rows) = try await services.recordsCache.value("deadlines.near|\(warnWithin)|\(scope)", on: db, services: services) { version in
             // The calendar as of the version (read after it), not the one read above: a calendar
             // installed in between would otherwise set the horizon of an answer kept as newer.
             let calendar = try await CalendarService.current(services: services, on: db)

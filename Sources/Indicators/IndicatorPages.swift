@@ -195,7 +195,7 @@ enum IndicatorPages {
         let database = req.db
         // Scored afresh only when a record has changed since the last visit (`RecordsCache`): the
         // score reads every figure of the unit's year, a statement or more each.
-        let summary = try await services.recordsCache.value("indicators.widget|\(unitID)|\(year)", on: database, now: services.now) { _ in
+        let summary = try await services.recordsCache.value("indicators.widget|\(unitID)|\(year)", on: database, services: services) { _ in
             try await WidgetSummary.make(unitID: unitID, year: year, services: services, on: database)
         }
         guard let summary else { return .empty }

@@ -135,12 +135,6 @@ enum ReconsiderationPages {
         let query = ListQuery(req, path: ReconsiderationRoute.list.path(), keys: ["status", "year", "q", "page", "after", "before"])
         // The shown columns through SQL, not a `ReconsiderationCase` model per row (issue 16).
         let status = query["status"].flatMap(CaseStatus.init(rawValue:)), year = RequestNumbers.year(query["year"]), q = query["q"] ?? ""
-        // One database handle for the page: each `req.db` builds one, with its logger's metadata.
-        let db = req.db
-        let select = ReconsiderationCase.scopedSelect(for: principal, on: db, services: req.fazhi)
-        if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
-        if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
-        if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
         struct Row: SQLListRow {
             var id: UUID; var case_number: String; var received_on: String; var applicant_name_masked: String; var respondent_id: UUID
             var act_category: String; var status: String; var outcome: String?
@@ -155,11 +149,29 @@ enum ReconsiderationPages {
                 outcome = try row.decodeOptional(column: "outcome", as: String.self)
             }
         }
-        // Newest received first, paged by cursor on (received_on, case_number).
-        let page = try await select.plainColumns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
-            .cursorPage(key: "received_on", id: "case_number", uuid: false, query: query, decoding: Row.self) { ($0.received_on, $0.case_number) }
-        let rows = page.rows
-        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.respondent_id)), services: req.fazhi, on: db)
+        let services = req.fazhi
+        // The table and its pager depend on the records in the caller's units and the query only.
+        let table = try await req.keptList("reconsideration.cases", query: query) { read in
+            let select = ReconsiderationCase.scopedSelect(in: read.scope, on: read.db, services: services)
+            if let status { select.where("status", .equal, SQLBind(status.rawValue)) }
+            if let year { select.where("received_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("received_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
+            if !q.isEmpty { select.where("case_number", .like, SQLBind("%" + q + "%")) }
+            // Newest received first, paged by cursor on (received_on, case_number).
+            let page = try await select.plainColumns("id", "case_number", "received_on", "applicant_name_masked", "respondent_id", "act_category", "status", "outcome")
+                .cursorPage(key: "received_on", id: "case_number", uuid: false, query: query, decoding: Row.self) { ($0.received_on, $0.case_number) }
+            let rows = page.rows
+            let names = try await services.unitNames.of(Set(rows.map(\.respondent_id)), services: services, on: read.db)
+            return [
+                UI.table(caption: "行政复议案件（申请人信息已脱敏）", columns: [
+                    UI.Column("案号"), UI.Column("收到日期"), UI.Column("申请人"), UI.Column("被申请人"), UI.Column("行为类别"), UI.Column("状态"), UI.Column("结案方式"),
+                ], rows: rows.map { row in
+                    [link(row.case_number, ReconsiderationRoute.record.path(row.id)), .text(row.received_on), .text(row.applicant_name_masked), .text(names[row.respondent_id] ?? "—"),
+                     .text(ActCategory(rawValue: row.act_category)?.label ?? row.act_category), .text(CaseStatus(rawValue: row.status)?.label ?? row.status),
+                     .text(row.outcome.flatMap(CaseOutcome.init(rawValue:))?.label ?? "—")]
+                }, query: query),
+                UI.cursorPagination(page, query: query),
+            ]
+        }
         var actions: [Node] = []
         if principal.has(ReconsiderationPermissions.handle) { actions.append(link("登记申请", ReconsiderationRoute.new.path(), [.cls("button")])) }
         actions.append(link("分项统计", ReconsiderationRoute.statistics.path()))
@@ -175,14 +187,7 @@ enum ReconsiderationPages {
                 UI.select("状态", name: "status", options: CaseStatus.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
-            UI.table(caption: "行政复议案件（申请人信息已脱敏）", columns: [
-                UI.Column("案号"), UI.Column("收到日期"), UI.Column("申请人"), UI.Column("被申请人"), UI.Column("行为类别"), UI.Column("状态"), UI.Column("结案方式"),
-            ], rows: rows.map { row in
-                [link(row.case_number, ReconsiderationRoute.record.path(row.id)), .text(row.received_on), .text(row.applicant_name_masked), .text(names[row.respondent_id] ?? "—"),
-                 .text(ActCategory(rawValue: row.act_category)?.label ?? row.act_category), .text(CaseStatus(rawValue: row.status)?.label ?? row.status),
-                 .text(row.outcome.flatMap(CaseOutcome.init(rawValue:))?.label ?? "—")]
-            }, query: query),
-            UI.cursorPagination(page, query: query),
+            table,
         ])
     }
 

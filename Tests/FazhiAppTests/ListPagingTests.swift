@@ -73,7 +73,7 @@ import Testing
         }
     }
 
-    @Test("on an SQLite file the list pages read their rows through the reader, see a write at once, and a read in a transaction does not use it")
+    @Test("on an SQLite file the list pages read their rows through the reader, keep them until the audit trail moves, see a change at once, and a read in a transaction does not use the reader")
     func listsReadThroughTheReader() async throws {
         try await TestApp.run { t in
             guard DatabaseFlavor(t.db) == .sqlite else {
@@ -84,17 +84,26 @@ import Testing
             let (browser, _) = try await t.login("supervisor")
             let before = reader.counts
             let first = try await t.request(browser, .GET, "/enforcement/cases").body.string
-            _ = try await t.request(browser, .GET, "/enforcement/cases")
-            let after = reader.counts
-            // The second visit ran the first's statement again, prepared.
-            #expect(after.prepared + after.reused == before.prepared + before.reused + 2)
-            #expect(after.reused > before.reused)
+            let afterFirst = reader.counts
+            // The first visit read the records' version and the page's rows, both on the reader.
+            #expect(afterFirst.prepared + afterFirst.reused == before.prepared + before.reused + 2)
+            let second = try await t.request(browser, .GET, "/enforcement/cases").body.string
+            let afterSecond = reader.counts
+            // The second read the version only, prepared, and showed the table kept from the first.
+            #expect(afterSecond.prepared == afterFirst.prepared && afterSecond.reused == afterFirst.reused + 1)
+            #expect(Self.caseNumbers(second) == Self.caseNumbers(first) && !Self.caseNumbers(first).isEmpty)
 
-            // A case written through the app's own connection is on the next page read.
+            // A change made as the platform makes every change — with its audit row, in one
+            // transaction through the app's own connection — is on the next page read.
             let newest = try #require(try await PenaltyCase.query(on: t.db).sort(\.$discoveredOn, .descending).first())
             #expect(Self.caseNumbers(first).first == newest.caseNumber)
-            newest.caseNumber = "读后即见〔2026〕1号"
-            try await newest.save(on: t.db)
+            let now = t.time.current
+            try await t.db.write { tx in
+                newest.caseNumber = "读后即见〔2026〕1号"
+                try await newest.save(on: tx)
+                try await AuditLog.append(AuditEvent(action: "test.rename", entityType: "penalty_cases", entityID: newest.id!.uuidString),
+                                          by: AuditActor(id: "test", name: "测试", unitID: "", ip: "test"), at: now, on: tx)
+            }
             let again = try await t.request(browser, .GET, "/enforcement/cases").body.string
             #expect(Self.caseNumbers(again).first == "读后即见〔2026〕1号")
 
@@ -111,6 +120,47 @@ import Testing
             #expect(seen == ["事务内〔2026〕1号"])
             #expect(t.services.listDatabase(t.db) is ReaderDatabase)
         }
+    }
+
+    @Test("a list's table is kept per scope: a department officer who reads the cases list after the county supervisor sees his unit's cases, not the county's; an overlong query is rendered and not kept")
+    func keptListsFollowTheScope() async throws {
+        try await TestApp.run { t in
+            let sql = t.db as! any SQLDatabase
+            let officer = try await t.principal("officer.scjg")
+            let prefix = try #require(officer.scopePrefix)
+            let county = try await sql.raw("SELECT case_number FROM penalty_cases ORDER BY discovered_on DESC, id DESC LIMIT 20").all()
+                .map { try $0.decode(column: "case_number", as: String.self) }
+            let unit = try await sql.raw("SELECT case_number FROM penalty_cases WHERE unit_path LIKE \(bind: prefix + "%") ORDER BY discovered_on DESC, id DESC LIMIT 20").all()
+                .map { try $0.decode(column: "case_number", as: String.self) }
+            #expect(!unit.isEmpty && unit != county, "the demo's department should hold some of the county's cases, not all")
+
+            let (supervisor, _) = try await t.login("supervisor")
+            #expect(Self.caseNumbers(try await t.request(supervisor, .GET, "/enforcement/cases").body.string) == county)
+            let (clerk, _) = try await t.login("officer.scjg")
+            #expect(Self.caseNumbers(try await t.request(clerk, .GET, "/enforcement/cases").body.string) == unit)
+            // Both tables are kept, each for its own scope, and each reader is shown his own again.
+            #expect(Self.caseNumbers(try await t.request(supervisor, .GET, "/enforcement/cases").body.string) == county)
+            #expect(Self.caseNumbers(try await t.request(clerk, .GET, "/enforcement/cases").body.string) == unit)
+
+            // A filter of hundreds of characters is answered, but not kept.
+            let kept = t.services.listCache.count
+            let long = String(repeating: "复", count: 200)
+            let response = try await t.request(supervisor, .GET, "/reconsideration?q=" + long.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(response.status == .ok)
+            #expect(t.services.listCache.count == kept)
+            _ = try await t.request(supervisor, .GET, "/reconsideration?q=%E5%A4%8D")
+            #expect(t.services.listCache.count == kept + 1)
+        }
+    }
+
+    @Test("a list's key names each parameter once: no value can pass for two parameters")
+    func listKeysAreUnambiguous() {
+        let one = ListQuery(path: "/x", parameters: ["after": "1&before=2"])
+        let two = ListQuery(path: "/x", parameters: ["after": "1", "before": "2"])
+        #expect(one.listKey != two.listKey)
+        #expect(ListQuery(path: "/x", parameters: ["status": "a", "page": "2"]).listKey == ListQuery(path: "/x", parameters: ["page": "2", "status": "a"]).listKey)
+        // An empty value is no filter at all, as the list reads it.
+        #expect(ListQuery(path: "/x", parameters: ["status": ""]).listKey == ListQuery(path: "/x", parameters: [:]).listKey)
     }
 
     struct NumberRow: SQLListRow {

@@ -57,6 +57,10 @@ public struct FazhiServices: Sendable {
     public let unitNames = UnitNames()
     /// Answers computed from the records (the dashboard's indicator score), kept until they change.
     public let recordsCache = RecordsCache()
+    /// List pages' tables rendered from the records, kept the same way (`Request.keptList`): apart
+    /// from the dashboard's answers, so that a reader paging through a long list pushes out other
+    /// pages' tables, not the dashboard's cards. At most 256, each some ten kilobytes.
+    public let listCache = RecordsCache(capacity: 256)
     /// On an SQLite file: the read-only connections with prepared statements that list pages read
     /// their rows through (`SQLiteReader`). Nil on PostgreSQL and on a database in memory.
     public var sqliteReader: SQLiteReader?

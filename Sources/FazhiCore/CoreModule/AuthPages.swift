@@ -83,7 +83,7 @@ enum AuthPages {
         let principal = try req.caller
         // The cards keep their answers until a record changes (`RecordsCache`); the records'
         // version is read once for all of them.
-        let version = try await RecordsVersion.current(on: req.db, now: req.fazhi.now)
+        let version = try await RecordsVersion.current(on: req.db, services: req.fazhi)
         let (cards, widgets, timings) = try await RecordsVersion.$shared.withValue(version) {
             var cards: [Node] = []
             if principal.has(CorePermissions.unitsRead) {

@@ -27,10 +27,14 @@ public struct RecordsVersion: Hashable, Sendable, CustomStringConvertible {
 
     /// Read it before computing what it keys: a change committed while the answer is computed then
     /// moves the version past the one stored with the answer, and the next reader computes afresh.
-    /// One index seek on `audit_entries.seq` (unique).
-    public static func current(on database: any Database, now: Date) async throws -> RecordsVersion {
-        let seq = try await database.sql.raw("SELECT seq FROM audit_entries ORDER BY seq DESC LIMIT 1").first()?.decode(column: "seq", as: Int64.self)
-        return RecordsVersion(auditSeq: seq ?? 0, day: CivilDateTime(now).date)
+    /// One index seek on `audit_entries.seq` (unique), read as list rows are
+    /// (`FazhiServices.listDatabase`): on SQLite through the reader's prepared statement, on
+    /// PostgreSQL as a prepared statement, not through the driver's pool: a kept list page reads
+    /// nothing else, and the driver's round trip was a fifth of such a page's CPU (`perf`, issue 16).
+    public static func current(on database: any Database, services: FazhiServices) async throws -> RecordsVersion {
+        let seq = try await services.listDatabase(database).select().column("seq").from("audit_entries")
+            .orderBy("seq", .descending).limit(1).listRows().first?.decode(column: "seq", as: Int64.self)
+        return RecordsVersion(auditSeq: seq ?? 0, day: CivilDateTime(services.now).date)
     }
 }
 
@@ -54,16 +58,16 @@ public final class RecordsCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// The answer for `key` as the records on `database` stand at `now`: the one kept, or
+    /// The answer for `key` as the records on `database` stand at `services.now`: the one kept, or
     /// `compute`'s (kept for later readers). `compute` is given the version it is computed for: a
     /// figure of "today" takes its day from it. `key` names everything the answer depends on
     /// besides the records and the day (the unit, the year). Inside a write transaction nothing is
     /// kept or read: the transaction's own uncommitted audit rows would name a version another
     /// change may take if it rolls back.
-    public func value<T: Sendable>(_ key: String, on database: any Database, now: Date,
+    public func value<T: Sendable>(_ key: String, on database: any Database, services: FazhiServices,
                                    compute: @escaping @Sendable (RecordsVersion) async throws -> T) async throws -> T {
         let version: RecordsVersion
-        if let shared = RecordsVersion.shared { version = shared } else { version = try await RecordsVersion.current(on: database, now: now) }
+        if let shared = RecordsVersion.shared { version = shared } else { version = try await RecordsVersion.current(on: database, services: services) }
         if database.inTransaction { return try await compute(version) }
         return try await value(key, at: version) { try await compute(version) }
     }

@@ -174,6 +174,13 @@ public struct ListQuery: Sendable {
         self.parameters = parameters.filter { !$0.value.isEmpty }
     }
 
+    /// What the list's rows depend on besides the caller's scope, as a key for lists kept per scope
+    /// (`Request.keptList`): the page, the cursor and each filter, in a fixed order, each value
+    /// prefixed with its length so that no value can pass for two parameters.
+    public var listKey: String {
+        parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.utf8.count):\($0.value)" }.joined(separator: "&")
+    }
+
     public var sort: String? { parameters["sort"] }
     public var page: Int? { RequestNumbers.int(parameters["page"], in: RequestNumbers.pages) }
     public subscript(_ key: String) -> String? { parameters[key] }
