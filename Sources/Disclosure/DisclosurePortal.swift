@@ -123,10 +123,23 @@ enum DisclosurePortal {
     static func page(_ req: Request, values: [String: String], failure: ValidationFailure?, status: HTTPResponseStatus? = nil) async throws -> Response {
         let agencies = try await OrgUnit.query(on: req.db).filter(\.$kind ~~ [UnitKind.countyGovernment.rawValue, UnitKind.department.rawValue, UnitKind.township.rawValue,
                                                                               UnitKind.subdistrict.rawValue]).sort(\.$sortOrder).sort(\.$code).all()
-        let request = PageRequest(number: ListQuery(req, path: PortalRoute.disclosure.path(), keys: ["page"]).page, size: 20)
-        let released = try await DisclosureRequest.query(on: req.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$number)
-            .page(withIndex: request.number, size: request.size)
-        let names = Dictionary(agencies.map { ($0.id!, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let query = ListQuery(req, path: PortalRoute.disclosure.path(), keys: ["page"])
+        let services = req.fazhi
+        // The released answers depend on the records and the page alone: kept for every visitor
+        // until a record changes (`Request.keptList`).
+        let released = try await req.keptList("gongshi.disclosure.released", query: query, scope: .everything) { read in
+            let request = PageRequest(number: query.page, size: 20)
+            let page = try await DisclosureRequest.query(on: read.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$number)
+                .page(withIndex: request.number, size: request.size)
+            let names = try await services.unitNames.of(Set(page.items.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.simpleTable(caption: "已向社会公开的答复", headers: ["答复机关", "申请内容", "答复", "公开日期", "摘要"], rows: page.items.map { row in
+                    [.text(names[row.unitID] ?? "—"), .text(row.content), .text(row.outcome.flatMap(DisclosureOutcome.init(rawValue:))?.label ?? ""),
+                     .text(row.releasedOn ?? ""), .text(row.publicSummary ?? "")]
+                }),
+                UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            ]
+        }
         func field(_ label: String, _ name: String, required: Bool = true, hint: String? = nil) -> Node {
             UI.field(label, name: name, value: values[name], error: failure?.message(for: name), required: required, hint: hint)
         }
@@ -146,11 +159,7 @@ enum DisclosurePortal {
             ]),
             el("p", [], [link("查询办理进度", PortalRoute.disclosureTrack.path())]),
             el("h2", text: "依申请公开答复的公开（政府信息公开条例第四十四条）"),
-            UI.simpleTable(caption: "已向社会公开的答复", headers: ["答复机关", "申请内容", "答复", "公开日期", "摘要"], rows: released.items.map { row in
-                [.text(names[row.unitID] ?? "—"), .text(row.content), .text(row.outcome.flatMap(DisclosureOutcome.init(rawValue:))?.label ?? ""),
-                 .text(row.releasedOn ?? ""), .text(row.publicSummary ?? "")]
-            }),
-            UI.pagination(Page(items: released.items, total: released.metadata.total, request: request), query: ListQuery(req, path: PortalRoute.disclosure.path(), keys: ["page"])),
+            released,
         ])
     }
 

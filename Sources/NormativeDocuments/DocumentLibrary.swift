@@ -108,46 +108,55 @@ enum DocumentLibraryPages {
     static func library(_ req: Request) async throws -> Response {
         let query = ListQuery(req, path: PortalRoute.documents.path(), keys: ["q", "unit", "year", "status", "page"])
         let words = DocumentSearch.words(query["q"])
-        let today = CivilDateTime(req.fazhi.now).date.description
         let unitID = query["unit"].flatMap(UUID.init(uuidString:))
         let year = RequestNumbers.int(query["year"], in: RequestNumbers.years)
         let status = query["status"].flatMap(DocumentStanding.init(rawValue:))
-        let sql = req.db as! any SQLDatabase
-        func select() -> SQLSelectBuilder {
-            let select = sql.select().from(NormativeDocument.schema).where(SQLQueryString("stage IN ('published', 'repealed')"))
-            DocumentSearch.filter(select, words: words, on: req.db)
-            if let unitID { select.where("unit_id", .equal, SQLBind(unitID)) }
-            if let year { select.where("published_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("published_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
-            if let status { select.where(status.condition(today: today)) }
-            return select
+        let services = req.fazhi
+        // The search form's units, the count, the results and the pager depend on the published
+        // documents, the query and the day alone: kept for every visitor until a record changes
+        // (`Request.keptList`). The day is the records version's, so a standing that lapses at
+        // midnight is shown from the first visit of the next day.
+        let found = try await req.keptList("gongshi.documents", query: query, scope: .everything) { read in
+            let day = read.today, today = read.today.description
+            let sql = read.db as! any SQLDatabase
+            func select() -> SQLSelectBuilder {
+                let select = sql.select().from(NormativeDocument.schema).where(SQLQueryString("stage IN ('published', 'repealed')"))
+                DocumentSearch.filter(select, words: words, on: read.db)
+                if let unitID { select.where("unit_id", .equal, SQLBind(unitID)) }
+                if let year { select.where("published_on", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("published_on", .lessThan, SQLBind("\(year + 1)-01-01")) }
+                if let status { select.where(status.condition(today: today)) }
+                return select
+            }
+            let request = PageRequest(number: query.page)
+            let total = try await select().countRows()
+            let rows = try await select().columns("id", "title", "unit_id", "stage", "number", "published_on", "effective_on", "valid_until", "repealed_on", "amended_on", "body")
+                .orderBy("published_on", .descending).orderBy("id", .descending).limit(request.size).offset(request.offset).all(decoding: Listed.self)
+            struct Drafter: Decodable { var unit_id: UUID }
+            let drafters = try await sql.select().distinct().column("unit_id").from(NormativeDocument.schema)
+                .where(SQLQueryString("stage IN ('published', 'repealed')")).all(decoding: Drafter.self)
+            let names = try await services.unitNames.of(Set(drafters.map(\.unit_id)).union(rows.map(\.unit_id)), services: services, on: read.db)
+            return [
+                el("form", [Attribute("method", "get"), Attribute("action", PortalRoute.documents.path()), .cls("filters"), Attribute("role", "search")], [
+                    UI.field("关键词（标题或正文，空格分隔）", name: "q", value: query["q"]),
+                    UI.select("制定机关", name: "unit", options: names.sorted { $0.value < $1.value }.map { ($0.key.uuidString, $0.value) }, selected: query["unit"], includeBlank: "全部"),
+                    UI.field("公布年度", name: "year", value: query["year"], type: "number"),
+                    UI.select("效力状态", name: "status", options: DocumentStanding.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
+                    el("div", [.cls("field")], [el("button", [.type("submit")], text: "检索")]),
+                ]),
+                el("p", text: "共\(total)件"),
+                el("ol", [.cls("results")], rows.map { row in
+                    el("li", [], [
+                        link(row.title, PortalRoute.document.path(row.id)),
+                        el("p", text: [row.number, names[row.unit_id], row.published_on.map { "\($0)公布" }, standing(row, today: day)].compactMap { $0 }.joined(separator: " · ")),
+                        snippet(row, words: words),
+                    ])
+                }),
+                UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            ]
         }
-        let request = PageRequest(number: query.page)
-        let total = try await select().countRows()
-        let rows = try await select().columns("id", "title", "unit_id", "stage", "number", "published_on", "effective_on", "valid_until", "repealed_on", "amended_on", "body")
-            .orderBy("published_on", .descending).orderBy("id", .descending).limit(request.size).offset(request.offset).all(decoding: Listed.self)
-        struct Drafter: Decodable { var unit_id: UUID }
-        let drafters = try await sql.select().distinct().column("unit_id").from(NormativeDocument.schema)
-            .where(SQLQueryString("stage IN ('published', 'repealed')")).all(decoding: Drafter.self)
-        let names = try await req.fazhi.unitNames.of(Set(drafters.map(\.unit_id)).union(rows.map(\.unit_id)), services: req.fazhi, on: req.db)
-        let day = CivilDateTime(req.fazhi.now).date
         return Layout.portal(req, title: "行政规范性文件库", section: section, content: [
             el("p", text: "本级政府及其部门公布的行政规范性文件。未经公布的规范性文件不得作为行政管理依据（国办发〔2018〕37号）。"),
-            el("form", [Attribute("method", "get"), Attribute("action", PortalRoute.documents.path()), .cls("filters"), Attribute("role", "search")], [
-                UI.field("关键词（标题或正文，空格分隔）", name: "q", value: query["q"]),
-                UI.select("制定机关", name: "unit", options: names.sorted { $0.value < $1.value }.map { ($0.key.uuidString, $0.value) }, selected: query["unit"], includeBlank: "全部"),
-                UI.field("公布年度", name: "year", value: query["year"], type: "number"),
-                UI.select("效力状态", name: "status", options: DocumentStanding.allCases.map { ($0.rawValue, $0.label) }, selected: query["status"], includeBlank: "全部"),
-                el("div", [.cls("field")], [el("button", [.type("submit")], text: "检索")]),
-            ]),
-            el("p", text: "共\(total)件"),
-            el("ol", [.cls("results")], rows.map { row in
-                el("li", [], [
-                    link(row.title, PortalRoute.document.path(row.id)),
-                    el("p", text: [row.number, names[row.unit_id], row.published_on.map { "\($0)公布" }, standing(row, today: day)].compactMap { $0 }.joined(separator: " · ")),
-                    snippet(row, words: words),
-                ])
-            }),
-            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            found,
             link("正在征求意见的文件", PortalRoute.consultations.path()),
         ])
     }

@@ -46,7 +46,9 @@ import ZIPFoundation
             _ = try archive.extract(try #require(archive["word/document.xml"])) { xml.append($0) }
             let text = String(decoding: xml, as: UTF8.self)
             #expect(text.contains("政府信息公开申请答复书") && text.contains("钱多多") && text.contains("第三十六条") && text.contains("六十日内"))
-            // Released under 第四十四条: listed publicly with its summary, no applicant.
+            // Released under 第四十四条: listed publicly with its summary, no applicant — on the
+            // public page read just before, whose list is kept until a record changes.
+            #expect(!(try await t.request(anonymous, .GET, "/gongshi/disclosure").body.string.contains("某小区规划许可证及附图已主动公开")))
             #expect(try await t.request(supervisor, .POST, "/disclosure/\(row.id!)/release", form: ["summary": "某小区规划许可证及附图已主动公开"]).status == .seeOther)
             let listed = try await t.request(anonymous, .GET, "/gongshi/disclosure").body.string
             #expect(listed.contains("某小区规划许可证及附图已主动公开") && !listed.contains("钱多多"))

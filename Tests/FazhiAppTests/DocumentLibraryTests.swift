@@ -38,6 +38,10 @@ import VaporTesting
             #expect(locked.status == .unprocessableEntity && locked.body.string.contains("115号"))
             #expect(try await step(bureau, ["step": "opinion", "on": "2026-02-10", "passed": "1", "text": "合法"]).status == .seeOther)
             #expect(try await step(officer, ["step": "deliberate", "on": "2026-02-12", "text": "局务会议"]).status == .seeOther)
+            // Not in the public library before it is published; the library's page, read now, is kept
+            // until a record changes, and the publication changes it.
+            let phraseQuery = "/gongshi/documents?q=" + "应当对当事人进行教育".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(try await t.request(TestApp.Browser(), .GET, phraseQuery).body.string.contains("共0件"))
             #expect(try await step(officer, ["step": "publish", "on": "2026-02-13", "number": "示市监规〔2026〕1号", "effectiveOn": "2026-02-13"]).status == .seeOther)
             #expect(try await t.request(officer, .POST, "/documents/\(id)/interpretation", form: ["interpretation": "一图读懂免罚清单"]).status == .seeOther)
 

@@ -63,7 +63,8 @@ extension Request {
     ///
     /// A list page read so costs one index seek (the records' version) and a copy of kilobytes of
     /// markup instead of its rows' statement, their decoding and their rendering (issue 16: the
-    /// cases list 606 → 458 µs of server CPU for its rows alone, before its markup was kept too).
+    /// cases list 544 → 352 µs of server CPU a visit; docs/decisions.md, "List tables kept until a
+    /// record changes").
     public func keptList(_ name: String, query: ListQuery, scope: RecordScope? = nil,
                          render: @escaping @Sendable (ScopedRead) async throws -> [Node]) async throws -> Node {
         let scope = try scope ?? caller.recordScope, key = query.listKey
