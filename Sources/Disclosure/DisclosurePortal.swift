@@ -121,8 +121,13 @@ enum DisclosurePortal {
     }
 
     static func page(_ req: Request, values: [String: String], failure: ValidationFailure?, status: HTTPResponseStatus? = nil) async throws -> Response {
-        let agencies = try await OrgUnit.query(on: req.db).filter(\.$kind ~~ [UnitKind.countyGovernment.rawValue, UnitKind.department.rawValue, UnitKind.township.rawValue,
-                                                                              UnitKind.subdistrict.rawValue]).sort(\.$sortOrder).sort(\.$code).all()
+        // The agencies a citizen may address (code and name), kept until a record changes: every
+        // visit read them as FluentKit models, most of the page's time.
+        let db = req.db
+        let agencies = try await req.fazhi.recordsCache.value("gongshi.disclosure.agencies", on: req.db, services: req.fazhi) { _ in
+            try await OrgUnit.query(on: db).filter(\.$kind ~~ [UnitKind.countyGovernment.rawValue, UnitKind.department.rawValue, UnitKind.township.rawValue,
+                                                              UnitKind.subdistrict.rawValue]).sort(\.$sortOrder).sort(\.$code).all().map { ($0.code, $0.name) }
+        }
         let query = ListQuery(req, path: PortalRoute.disclosure.path(), keys: ["page"])
         let services = req.fazhi
         // The released answers depend on the records and the page alone: kept for every visitor
@@ -147,7 +152,7 @@ enum DisclosurePortal {
             el("p", text: "依据《中华人民共和国政府信息公开条例》第二十七条至第二十九条，公民、法人或者其他组织可以向行政机关申请获取相关政府信息。网上提交的申请，以提交之日为收到申请之日，行政机关自收到申请之日起20个工作日内答复。"),
             UI.errorSummary(failure),
             el("form", [Attribute("method", "post"), Attribute("action", PortalRoute.disclosure.path())], [
-                UI.select("受理机关", name: "unitCode", options: agencies.map { ($0.code, $0.name) }, selected: values["unitCode"], error: failure?.message(for: "unitCode"),
+                UI.select("受理机关", name: "unitCode", options: agencies, selected: values["unitCode"], error: failure?.message(for: "unitCode"),
                           required: true, includeBlank: "请选择"),
                 field("申请人姓名或名称", "applicant", hint: "加密保存，不在任何公开页面显示"),
                 UI.select("申请人类别", name: "applicantClass", options: ApplicantClass.allCases.map { ($0.rawValue, $0.label) }, selected: values["applicantClass"],
