@@ -121,29 +121,32 @@ enum DisclosurePortal {
     }
 
     static func page(_ req: Request, values: [String: String], failure: ValidationFailure?, status: HTTPResponseStatus? = nil) async throws -> Response {
-        // The agencies a citizen may address (code and name), kept until a record changes: every
-        // visit read them as FluentKit models, most of the page's time.
-        let db = req.db
-        let agencies = try await req.fazhi.recordsCache.value("gongshi.disclosure.agencies", on: req.db, services: req.fazhi) { _ in
-            try await OrgUnit.query(on: db).filter(\.$kind ~~ [UnitKind.countyGovernment.rawValue, UnitKind.department.rawValue, UnitKind.township.rawValue,
-                                                              UnitKind.subdistrict.rawValue]).sort(\.$sortOrder).sort(\.$code).all().map { ($0.code, $0.name) }
-        }
+        let db = req.db, services = req.fazhi
         let query = ListQuery(req, path: PortalRoute.disclosure.path(), keys: ["page"])
-        let services = req.fazhi
-        // The released answers depend on the records and the page alone: kept for every visitor
-        // until a record changes (`Request.keptList`).
-        let released = try await req.keptList("gongshi.disclosure.released", query: query, scope: .everything) { read in
-            let request = PageRequest(number: query.page, size: 20)
-            let page = try await DisclosureRequest.query(on: read.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$number)
-                .page(withIndex: request.number, size: request.size)
-            let names = try await services.unitNames.of(Set(page.items.map(\.unitID)), services: services, on: read.db)
-            return [
-                UI.simpleTable(caption: "已向社会公开的答复", headers: ["答复机关", "申请内容", "答复", "公开日期", "摘要"], rows: page.items.map { row in
-                    [.text(names[row.unitID] ?? "—"), .text(row.content), .text(row.outcome.flatMap(DisclosureOutcome.init(rawValue:))?.label ?? ""),
-                     .text(row.releasedOn ?? ""), .text(row.publicSummary ?? "")]
-                }),
-                UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
-            ]
+        // Both parts below are kept until a record changes; the records' version is read once for both.
+        let version = try await RecordsVersion.current(on: db, services: services)
+        let (agencies, released) = try await RecordsVersion.$shared.withValue(version) {
+            // The agencies a citizen may address (code and name): every visit read them as
+            // FluentKit models, most of the page's time.
+            let agencies = try await services.recordsCache.value("gongshi.disclosure.agencies", on: db, services: services) { _ in
+                try await OrgUnit.query(on: db).filter(\.$kind ~~ [UnitKind.countyGovernment.rawValue, UnitKind.department.rawValue, UnitKind.township.rawValue,
+                                                                  UnitKind.subdistrict.rawValue]).sort(\.$sortOrder).sort(\.$code).all().map { ($0.code, $0.name) }
+            }
+            // The released answers depend on the records and the page alone (`Request.keptList`).
+            let released = try await req.keptList("gongshi.disclosure.released", query: query, scope: .everything) { read in
+                let request = PageRequest(number: query.page, size: 20)
+                let page = try await DisclosureRequest.query(on: read.db).filter(\.$releasedOn != nil).sort(\.$releasedOn, .descending).sort(\.$number)
+                    .page(withIndex: request.number, size: request.size)
+                let names = try await services.unitNames.of(Set(page.items.map(\.unitID)), services: services, on: read.db)
+                return [
+                    UI.simpleTable(caption: "已向社会公开的答复", headers: ["答复机关", "申请内容", "答复", "公开日期", "摘要"], rows: page.items.map { row in
+                        [.text(names[row.unitID] ?? "—"), .text(row.content), .text(row.outcome.flatMap(DisclosureOutcome.init(rawValue:))?.label ?? ""),
+                         .text(row.releasedOn ?? ""), .text(row.publicSummary ?? "")]
+                    }),
+                    UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+                ]
+            }
+            return (agencies, released)
         }
         func field(_ label: String, _ name: String, required: Bool = true, hint: String? = nil) -> Node {
             UI.field(label, name: name, value: values[name], error: failure?.message(for: name), required: required, hint: hint)
