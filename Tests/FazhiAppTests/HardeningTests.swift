@@ -272,6 +272,21 @@ import VaporTesting
             clock.advance(Double(t.services.config.sessionCacheSeconds))
             #expect(try await name(known.id!) == known.name)
             #expect(names.loads == 4)
+
+            // Requests that find the table stale together wait for one read (issue 16: under load a
+            // stale table was read by every request in flight).
+            clock.advance(Double(t.services.config.sessionCacheSeconds))
+            let db = t.db, services = t.services
+            let found = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<24 { group.addTask { try await names.of([known.id!], services: services, on: db)[known.id!] } }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(found == Array(repeating: known.name, count: 24))
+            #expect(names.loads == 5)
+            // After a change to units (`removeAll`) the next request reads again.
+            names.removeAll()
+            #expect(try await name(known.id!) == known.name)
+            #expect(names.loads == 6)
         }
     }
 }

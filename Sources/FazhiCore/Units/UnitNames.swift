@@ -11,7 +11,15 @@ import SQLKit
 /// (`missRereadSeconds`).
 public final class UnitNames: Sendable {
     private struct Table { var names: [UUID: String]; var countyPaths: [String]; var loadedAt: Date }
-    private let table = NIOLockedValueBox<Table?>(nil)
+    private struct State {
+        var table: Table?
+        /// The read under way: requests that find the table stale while it runs wait for it instead
+        /// of each reading every unit (issue 16: they all found it stale at once under load).
+        var reading: Task<Table, any Error>?
+        /// Moved by `removeAll`: a read begun before a change is neither kept nor joined after it.
+        var generation = 0
+    }
+    private let state = NIOLockedValueBox(State())
     private let loadCount = NIOLockedValueBox(0)
 
     /// A page that names a unit the kept table lacks reads the units again (one made on another
@@ -31,7 +39,13 @@ public final class UnitNames: Sendable {
     public var loads: Int { loadCount.withLockedValue { $0 } }
 
     /// Forgets the names: called after any change to units.
-    public func removeAll() { table.withLockedValue { $0 = nil } }
+    public func removeAll() {
+        state.withLockedValue { state in
+            state.table = nil
+            state.reading = nil
+            state.generation &+= 1
+        }
+    }
 
     /// The names of `ids`.
     public func of(_ ids: Set<UUID>, services: FazhiServices, on db: any Database) async throws -> [UUID: String] {
@@ -53,16 +67,40 @@ public final class UnitNames: Sendable {
     /// The kept table if it is fresh and `suffices`, else the units read again (and kept).
     private func current(services: FazhiServices, on db: any Database, suffices: (Table) -> Bool) async throws -> Table {
         let now = self.now(), ttl = Double(services.config.sessionCacheSeconds)
-        if let cached = table.withLockedValue({ $0 }), case let age = now.timeIntervalSince(cached.loadedAt), age >= 0, age < ttl,
-           suffices(cached) || age < Self.missRereadSeconds {
-            return cached
+        let kept: (table: Table?, read: Task<Table, any Error>?, generation: Int, owner: Bool) = state.withLockedValue { state in
+            if let cached = state.table, case let age = now.timeIntervalSince(cached.loadedAt), age >= 0, age < ttl,
+               suffices(cached) || age < Self.missRereadSeconds {
+                return (cached, nil, state.generation, false)
+            }
+            if ttl > 0, let reading = state.reading { return (nil, reading, state.generation, false) }
+            let read = Task { try await Self.read(on: db, at: now) }
+            if ttl > 0 { state.reading = read }
+            return (nil, read, state.generation, true)
         }
-        loadCount.withLockedValue { $0 += 1 }
+        if let table = kept.table { return table }
+        let read = kept.read!
+        let loaded: Table
+        do {
+            loaded = try await read.value
+        } catch {
+            if kept.owner { state.withLockedValue { if $0.generation == kept.generation { $0.reading = nil } } }
+            throw error
+        }
+        if kept.owner {
+            loadCount.withLockedValue { $0 += 1 }
+            state.withLockedValue { state in
+                guard state.generation == kept.generation else { return }
+                state.reading = nil
+                if ttl > 0 { state.table = loaded }
+            }
+        }
+        return loaded
+    }
+
+    private static func read(on db: any Database, at now: Date) async throws -> Table {
         struct Row: Decodable { var id: UUID; var name: String; var kind: String; var path: String }
         let rows = try await (db as! any SQLDatabase).select().columns("id", "name", "kind", "path").from(OrgUnit.schema).all(decoding: Row.self)
-        let loaded = Table(names: Dictionary(rows.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
-                           countyPaths: rows.filter { $0.kind == UnitKind.countyGovernment.rawValue }.map(\.path), loadedAt: now)
-        if ttl > 0 { table.withLockedValue { $0 = loaded } }
-        return loaded
+        return Table(names: Dictionary(rows.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+                     countyPaths: rows.filter { $0.kind == UnitKind.countyGovernment.rawValue }.map(\.path), loadedAt: now)
     }
 }

@@ -299,15 +299,18 @@ public struct SessionAuthenticator: Middleware {
             return next.respond(to: req)
         }
         return req.eventLoop.makeFutureWithTask {
-            guard let (session, user) = try await AccountService.resolveSession(token: token, services: services, on: req.db) else { return }
-            let principal = try await AccountService.principal(
-                user: user, channel: .session(id: session.id!, csrfToken: session.csrfToken, mustEnrollTOTP: session.mustEnrollTOTP),
-                tokenPermissions: nil, ip: req.clientIP, services: services, on: req.db)
-            req.principal = principal
-            if let principal {
-                services.sessionCache.store(hash, .init(principal: principal, userID: user.id!, lastSeenAt: session.lastSeenAt, createdAt: session.createdAt,
-                                                        storedAt: now), ttl: config.sessionCacheSeconds)
+            // One lookup for all the cookie's requests that miss together (`SessionCache.lookup`).
+            let db = req.db, ip = req.clientIP
+            let entry = try await services.sessionCache.lookup(hash, ttl: config.sessionCacheSeconds) {
+                guard let (session, user) = try await AccountService.resolveSession(token: token, services: services, on: db) else { return nil }
+                let principal = try await AccountService.principal(
+                    user: user, channel: .session(id: session.id!, csrfToken: session.csrfToken, mustEnrollTOTP: session.mustEnrollTOTP),
+                    tokenPermissions: nil, ip: ip, services: services, on: db)
+                return principal.map { .init(principal: $0, userID: user.id!, lastSeenAt: session.lastSeenAt, createdAt: session.createdAt, storedAt: now) }
             }
+            var principal = entry?.principal
+            principal?.ip = req.clientIP
+            req.principal = principal
         }.flatMap { next.respond(to: req) }
     }
 }
