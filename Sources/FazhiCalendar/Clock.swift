@@ -252,8 +252,11 @@ public struct Clock: Codable, Hashable, Sendable {
 
     /// Due date, state, warning and the step-by-step explanation, as of a moment.
     /// - Parameter warnWithin: a clock due within this many working days is flagged 临期.
-    public func evaluate(calendar: WorkCalendar, asOf: CivilDateTime, warnWithin: Int = 3) -> ClockResult {
-        var engine = Engine(calendar: calendar, explaining: true)
+    /// - Parameter explaining: false leaves `steps` empty and everything else the same: for a view
+    ///   that shows the state and due date only (the dashboard card evaluates its clocks on every
+    ///   visit, and building the explanation was most of that work).
+    public func evaluate(calendar: WorkCalendar, asOf: CivilDateTime, warnWithin: Int = 3, explaining: Bool = true) -> ClockResult {
+        var engine = Engine(calendar: calendar, explaining: explaining)
         var outcome = engine.run(self, asOf: asOf)
         var steps = engine.steps
         let state: ClockState
@@ -263,13 +266,13 @@ public struct Clock: Codable, Hashable, Sendable {
             if let dueAt = outcome.dueAt { onTime = completion <= dueAt } else { onTime = outcome.due.map { completion.date <= $0 } ?? true }
             state = onTime ? .metOnTime : .metLate
             let late = outcome.due.map { max(0, $0.days(until: completion.date)) } ?? 0
-            steps.append(ExplanationStep(kind: .state, text: onTime
+            if explaining { steps.append(ExplanationStep(kind: .state, text: onTime
                 ? "状态：\(completion.date.chinese)办结，在期限内（按期办结）。"
-                : "状态：\(completion.date.chinese)办结，超过期限\(late)天（逾期办结）。"))
+                : "状态：\(completion.date.chinese)办结，超过期限\(late)天（逾期办结）。")) }
         } else if outcome.pausedSince != nil {
             state = .paused
             if let projected = outcome.projectedDue {
-                steps.append(ExplanationStep(kind: .state, text: "状态：暂停中。若于\(asOf.date.adding(days: 1).chinese)恢复计算，届满日为\(projected.chineseWithWeekday)。"))
+                if explaining { steps.append(ExplanationStep(kind: .state, text: "状态：暂停中。若于\(asOf.date.adding(days: 1).chinese)恢复计算，届满日为\(projected.chineseWithWeekday)。")) }
             }
             outcome.due = nil
         } else if let due = outcome.due {
@@ -279,11 +282,11 @@ public struct Clock: Codable, Hashable, Sendable {
                 state = .overdue
                 let hours = max(1, (asOf.absoluteMinute - dueAt.absoluteMinute) / 60)
                 warning = .overdueHours(hoursLate: hours)
-                steps.append(ExplanationStep(kind: .state, text: "状态：截至\(asOf.chinese)未办结，已超过期限\(hours)小时。"))
+                if explaining { steps.append(ExplanationStep(kind: .state, text: "状态：截至\(asOf.chinese)未办结，已超过期限\(hours)小时。")) }
             } else if overdue {
                 state = .overdue
                 warning = .overdue(daysLate: max(1, due.days(until: asOf.date)))
-                steps.append(ExplanationStep(kind: .state, text: "状态：截至\(asOf.date.chinese)未办结，已逾期\(max(1, due.days(until: asOf.date)))天。"))
+                if explaining { steps.append(ExplanationStep(kind: .state, text: "状态：截至\(asOf.date.chinese)未办结，已逾期\(max(1, due.days(until: asOf.date)))天。")) }
             } else {
                 state = .running
                 let left = calendar.workdays(after: asOf.date, through: due)
@@ -291,13 +294,13 @@ public struct Clock: Codable, Hashable, Sendable {
                     // A period counted in hours is short by nature: always flagged, with the hours left.
                     let hours = (dueAt.absoluteMinute - asOf.absoluteMinute) / 60
                     warning = .dueWithinHours(hoursLeft: hours)
-                    steps.append(ExplanationStep(kind: .state, text: "状态：计时中，截至\(asOf.chinese)尚余\(hours)小时\((dueAt.absoluteMinute - asOf.absoluteMinute) % 60)分钟。"))
+                    if explaining { steps.append(ExplanationStep(kind: .state, text: "状态：计时中，截至\(asOf.chinese)尚余\(hours)小时\((dueAt.absoluteMinute - asOf.absoluteMinute) % 60)分钟。")) }
                     return ClockResult(due: outcome.due, dueAt: outcome.dueAt, projectedDue: nil, state: state, warning: warning, steps: steps)
                 }
                 if left <= warnWithin { warning = .dueSoon(workdaysLeft: left) }
-                steps.append(ExplanationStep(kind: .state, text: left == 0
+                if explaining { steps.append(ExplanationStep(kind: .state, text: left == 0
                     ? "状态：今日（\(asOf.date.chinese)）到期。"
-                    : "状态：计时中，截至\(asOf.date.chinese)尚余\(left)个工作日。"))
+                    : "状态：计时中，截至\(asOf.date.chinese)尚余\(left)个工作日。")) }
             }
         } else {
             state = .running

@@ -57,6 +57,31 @@ func clock(_ period: Period, _ start: CivilDate, _ events: [ClockEvent] = []) ->
         }
     }
 
+    @Test("evaluated without the explanation, a clock has the same due date, minute, projection, state and warning, and no steps")
+    func unexplainedAgrees() async {
+        // Some clocks paused (still or resumed), some completed, some in hours; read on any day after the start.
+        await propertyCheck(count: 500, input: anyPeriod, anyStart, Gen.int(in: -1...60), Gen.int(in: 0...40), Gen.int(in: -1...300),
+                            Gen.int(in: 0...400), Gen.int(in: 0...5)) { period, start, pauseAt, pauseFor, completeAt, asOfDays, warn in
+            var events: [ClockEvent] = []
+            if pauseAt >= 0 {
+                events.append(.suspend(start.adding(days: pauseAt), reason: "中止"))
+                if pauseFor > 0 { events.append(.resume(start.adding(days: pauseAt + pauseFor))) }
+            }
+            if completeAt >= 0, pauseAt < 0 || (pauseFor > 0 && completeAt > pauseAt + pauseFor) {
+                events.append(.complete(CivilDateTime(date: start.adding(days: completeAt))))
+            }
+            let hours = asOfDays.isMultiple(of: 7)
+            let rule = hours ? Period(.hours, 1 + asOfDays % 72) : period
+            let subject = clock(rule, start, hours ? [] : events)
+            let asOf = CivilDateTime(date: start.adding(days: hours ? asOfDays % 5 : asOfDays))
+            let explained = subject.evaluate(calendar: official, asOf: asOf, warnWithin: warn)
+            let plain = subject.evaluate(calendar: official, asOf: asOf, warnWithin: warn, explaining: false)
+            #expect(plain.due == explained.due && plain.dueAt == explained.dueAt && plain.projectedDue == explained.projectedDue)
+            #expect(plain.state == explained.state && plain.warning == explained.warning)
+            #expect(plain.steps.isEmpty && !explained.steps.isEmpty)
+        }
+    }
+
     @Test("working-day counting agrees with a naive day-by-day count over weekday, holiday and 调休 lists")
     func workdaysAgreeWithNaiveCount() async {
         // The naive oracle rebuilds "working day" from the raw lists, not from the calendar's table.
