@@ -231,16 +231,15 @@ public enum ClockService {
     /// period (`deadlineWarnWorkdays` working days) and a month, which covers any period counted in
     /// hours (always flagged while running). A paused clock stores no due date and is always read.
     public static func nearClocks(for principal: Principal, services: FazhiServices, on db: any Database) async throws -> (open: Int, near: [ClockView]) {
-        let calendar = try await CalendarService.current(services: services, on: db)
         let now = CivilDateTime(services.now)
         let warnWithin = services.config.deadlineWarnWorkdays
         let scope = principal.recordScope
-        // The open clocks of the scope and those due within the horizon, read once per change of
-        // the records (a calendar change is one; the day is part of the version); how far each has
-        // run is worked out for this minute on every visit.
-        let (open, rows) = try await services.recordsCache.value("deadlines.near|\(warnWithin)|\(scope)", on: db, services: services) { version in
-            // The calendar as of the version (read after it), not the one read above: a calendar
-            // installed in between would otherwise set the horizon of an answer kept as newer.
+        // The open clocks of the scope and those due within the horizon, with the calendar, read
+        // once per change of the records (a calendar change is one; the day is part of the
+        // version); how far each has run is worked out for this minute on every visit.
+        let (open, rows, calendar) = try await services.recordsCache.value("deadlines.near|\(warnWithin)|\(scope)", on: db, services: services) { version in
+            // The calendar as of the version (read after it): a calendar installed in between
+            // moves the version, and the next visit reads both again.
             let calendar = try await CalendarService.current(services: services, on: db)
             let horizon = max(calendar.workday(warnWithin + 1, after: version.day), version.day.adding(days: 31)).description
             let open = try await StatutoryClock.scoped(in: scope, on: db).filter(\.$closed == false).count()
@@ -252,7 +251,7 @@ public enum ClockService {
                 .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("due_date"), .is, SQLLiteral.null), .or,
                                                               SQLBinaryExpression(SQLColumn("due_date"), .lessThanOrEqual, SQLBind(horizon)))))
                 .listRows(decoding: NearClockRow.self)
-            return (open, rows)
+            return (open, rows, calendar)
         }
         // Evaluated without the explanation, which the card does not show and which was three
         // quarters of the evaluation (`perf`, issue 16): the state and due date are the same.
@@ -300,8 +299,8 @@ public enum ClockService {
     }
 
     /// Due dates moved by calendar changes in the caller's units, newest first.
-    public static func recentDueChanges(for principal: Principal, since: Date, on db: any Database) async throws -> [ClockDueChange] {
-        let query = ClockDueChange.scoped(for: principal, on: db).filter(\.$createdAt >= since).with(\.$clock).sort(\.$createdAt, .descending).limit(50)
+    public static func recentDueChanges(in scope: RecordScope, since: Date, on db: any Database) async throws -> [ClockDueChange] {
+        let query = ClockDueChange.scoped(in: scope, on: db).filter(\.$createdAt >= since).with(\.$clock).sort(\.$createdAt, .descending).limit(50)
         return try await query.all()
     }
 }

@@ -298,6 +298,11 @@ public enum DeadlinePages {
         return Layout.page(req, title: "期限：\(row.title)", status: failure == nil ? .ok : .unprocessableEntity, content: content)
     }
 
+    /// A due date a calendar change moved, as the dashboard card lists it.
+    struct DueChangeLine: Sendable {
+        var title: String, link: String, oldDue: String?, newDue: String?, reason: String
+    }
+
     /// The dashboard card: counts, the most urgent items, and due dates moved by calendar changes.
     static func widget(_ req: Request) async throws -> Node {
         let principal = try req.caller
@@ -307,7 +312,13 @@ public enum DeadlinePages {
         let soon = views.filter { $0.result.warning.severity == 1 }.count
         let paused = views.filter { $0.result.state == .paused }.count
         let urgent = views.filter { $0.result.warning != .none }.prefix(8)
-        let changes = try await ClockService.recentDueChanges(for: principal, since: services.now.addingTimeInterval(-30 * 86400), on: req.db)
+        // The due dates calendar changes moved in the last 30 days (from the start of the day 30
+        // days back), kept until a record changes: a calendar change is audited, and the day is
+        // part of the version.
+        let changes = try await req.keptForScope("deadlines.due-changes") { read in
+            try await ClockService.recentDueChanges(in: read.scope, since: CivilDateTime(date: read.today.adding(days: -30)).instant, on: read.db)
+                .prefix(10).map { DueChangeLine(title: $0.clock.title, link: $0.clock.recordLink, oldDue: $0.oldDue, newDue: $0.newDue, reason: $0.reason) }
+        }
         return el("section", [.cls("widget"), .aria("labelledby", "deadlines-heading")], [
             el("h2", [.id("deadlines-heading")], text: "期限预警"),
             el("p", text: "未办结 \(open) 项：已逾期 \(overdue) 项，临期 \(soon) 项，暂停 \(paused) 项。"),
@@ -319,8 +330,8 @@ public enum DeadlinePages {
             }),
             changes.isEmpty ? .empty : el("div", [], [
                 el("h3", text: "近30日因日历更新而变动的届满日"),
-                el("ul", [], changes.prefix(10).map { change in
-                    el("li", [], [link(change.clock.title, change.clock.recordLink), .text("：\(change.oldDue ?? "—") → \(change.newDue ?? "—")（\(change.reason)）")])
+                el("ul", [], changes.map { change in
+                    el("li", [], [link(change.title, change.link), .text("：\(change.oldDue ?? "—") → \(change.newDue ?? "—")（\(change.reason)）")])
                 }),
             ]),
             link("查看全部期限", DeadlineRoute.list.path()),

@@ -35,6 +35,9 @@ import VaporTesting
                                                      start: CivilDateTime("2026-02-27"), startReason: nil, by: .system(), services: t.services, on: t.db)
             try await ClockService.record(.complete(CivilDateTime("2026-03-02T08:00")!), on: closed.id!, by: .system(), services: t.services, on: t.db)
 
+            // The holder's dashboard before the change lists no moved due date (and is kept so).
+            #expect(try await t.request(officer, .GET, "/").body.string.contains("近30日因日历更新而变动的届满日") == false)
+
             // The system admin corrects 2026 with a holiday on 03-10.
             let (admin, _) = try await t.login("sysadmin")
             let calendar = try await CalendarService.current(services: t.services, on: t.db)
