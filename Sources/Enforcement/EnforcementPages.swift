@@ -90,37 +90,46 @@ enum EnforcementPages {
     static func officers(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: EnforcementRoute.officers.path(), keys: ["status", "page"])
-        let builder = EnforcementOfficer.scoped(for: principal, on: req.db).filter(\.$active == true)
-        let all = try await builder.all()
-        let latest = try await CertificateStanding.latest(for: principal, services: req.fazhi, on: req.db)
-        let day = today(req)
-        let warnUntil = CivilDate(day)!.adding(days: req.fazhi.config.certificateWarnDays).description
-        func enforcementCertificate(_ officer: EnforcementOfficer) -> CertificateStanding.Certificate? { latest[officer.id!] ?? nil }
-        func state(_ officer: EnforcementOfficer) -> String { CertificateStanding.of(enforcementCertificate(officer), on: day, warnUntil: warnUntil).rawValue }
-        let wanted = query["status"]
-        let filtered = all.filter { officer in wanted.map { state(officer) == $0 } ?? true }.sorted { ($0.unitPath, $0.nameMasked) < ($1.unitPath, $1.nameMasked) }
-        let request = PageRequest(number: query.page)
-        let page = Page(items: Array(filtered.dropFirst(request.offset).prefix(request.size)), total: filtered.count, request: request)
-        let names = Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(all.map(\.unitID)))).all().map { ($0.id!, $0.name) })
+        let services = req.fazhi
+        let warnDays = services.config.certificateWarnDays
+        // The table and its pager, kept until a record changes (`Request.keptList`): every officer
+        // of the scope and their certificates are read and sorted once per change, not per visit
+        // (issue 16: 41 requests a second on the demo county).
+        let table = try await req.keptList("enforcement.officers", query: query) { read in
+            let all = try await EnforcementOfficer.scoped(in: read.scope, on: read.db).filter(\.$active == true).all()
+            let latest = try await CertificateStanding.latest(in: read.scope, services: services, on: read.db)
+            let day = read.today.description
+            let warnUntil = read.today.adding(days: warnDays).description
+            func enforcementCertificate(_ officer: EnforcementOfficer) -> CertificateStanding.Certificate? { latest[officer.id!] ?? nil }
+            func state(_ officer: EnforcementOfficer) -> String { CertificateStanding.of(enforcementCertificate(officer), on: day, warnUntil: warnUntil).rawValue }
+            let wanted = query["status"]
+            let filtered = all.filter { officer in wanted.map { state(officer) == $0 } ?? true }.sorted { ($0.unitPath, $0.nameMasked) < ($1.unitPath, $1.nameMasked) }
+            let request = PageRequest(number: query.page)
+            let page = Page(items: Array(filtered.dropFirst(request.offset).prefix(request.size)), total: filtered.count, request: request)
+            let names = try await services.unitNames.of(Set(page.items.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.table(caption: "执法人员（姓名、证件号已脱敏）", columns: [UI.Column("姓名"), UI.Column("单位"), UI.Column("职务"), UI.Column("执法证号"), UI.Column("有效期至"), UI.Column("状态")],
+                         rows: page.items.map { officer in
+                    let certificate = enforcementCertificate(officer)
+                    let status = state(officer)
+                    return [link(officer.nameMasked, officer.link), .text(names[officer.unitID] ?? "—"), .text(officer.post ?? ""), .text(certificate?.number ?? "—"),
+                            .text(certificate?.expiresOn ?? "—"),
+                            el("span", [.cls(status == "valid" ? "status-ok" : status == "expiring" ? "status-soon" : "status-overdue")], text: certificate.map { status == "expiring" ? "即将到期" : $0.statusLabel(on: day) } ?? "无执法证")]
+                }, query: query),
+                UI.pagination(page, query: query),
+            ]
+        }
         var actions: [Node] = []
         if principal.has(EnforcementPermissions.manage) { actions.append(link("登记执法人员", EnforcementRoute.officersNew.path(), [.cls("button")])) }
         if principal.has(EnforcementPermissions.importRegisters) { actions.append(link("导入人员与证件", EnforcementRoute.officersImport.path())) }
-        let labels = ["valid": "有效", "expiring": "即将到期（\(req.fazhi.config.certificateWarnDays)日内）", "invalid": "无效（过期、暂扣或注销）", "none": "无执法证"]
+        let labels = ["valid": "有效", "expiring": "即将到期（\(warnDays)日内）", "invalid": "无效（过期、暂扣或注销）", "none": "无执法证"]
         return Layout.page(req, title: "执法人员", content: [
             el("div", [.cls("actions")], actions),
             el("form", [Attribute("method", "get"), Attribute("action", EnforcementRoute.officers.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.select("执法证", name: "status", options: ["valid", "expiring", "invalid", "none"].map { ($0, labels[$0]!) }, selected: query["status"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
-            UI.table(caption: "执法人员（姓名、证件号已脱敏）", columns: [UI.Column("姓名"), UI.Column("单位"), UI.Column("职务"), UI.Column("执法证号"), UI.Column("有效期至"), UI.Column("状态")],
-                     rows: page.items.map { officer in
-                let certificate = enforcementCertificate(officer)
-                let status = state(officer)
-                return [link(officer.nameMasked, officer.link), .text(names[officer.unitID] ?? "—"), .text(officer.post ?? ""), .text(certificate?.number ?? "—"),
-                        .text(certificate?.expiresOn ?? "—"),
-                        el("span", [.cls(status == "valid" ? "status-ok" : status == "expiring" ? "status-soon" : "status-overdue")], text: certificate.map { status == "expiring" ? "即将到期" : $0.statusLabel(on: day) } ?? "无执法证")]
-            }, query: query),
-            UI.pagination(page, query: query),
+            table,
         ])
     }
 

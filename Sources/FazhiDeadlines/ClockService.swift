@@ -216,12 +216,20 @@ public enum ClockService {
 
     /// Every open clock in the caller's units, evaluated as of now, most urgent first.
     public static func openClocks(for principal: Principal, services: FazhiServices, on db: any Database) async throws -> [ClockView] {
-        let query = StatutoryClock.scoped(for: principal, on: db).filter(\.$closed == false)
-        let rows = try await query.all()
-        let calendar = try await CalendarService.current(services: services, on: db)
         let now = CivilDateTime(services.now)
-        return try rows.map { try view($0, calendar: calendar, now: now, warnWithin: services.config.deadlineWarnWorkdays) }
-            .sorted(by: urgency)
+        let scope = principal.recordScope
+        // The open clocks of the scope, decoded, with the calendar, read once per change of the
+        // records; each is evaluated for this minute on every visit, without the explanation its
+        // own page shows (issue 16: the deadline list read and explained every clock per visit).
+        let (rows, calendar) = try await services.recordsCache.value("deadlines.open|\(scope)", on: db, services: services) { _ in
+            let calendar = try await CalendarService.current(services: services, on: db)
+            let rows = try await StatutoryClock.scopedSelect(in: scope, on: db, services: services)
+                .plainColumns(OpenClockRow.columns).where("closed", .equal, SQLBind(false))
+                .listRows(decoding: OpenClockRow.self)
+            return (rows, calendar)
+        }
+        let warnWithin = services.config.deadlineWarnWorkdays
+        return rows.map { $0.view(calendar: calendar, now: now, warnWithin: warnWithin) }.sorted(by: urgency)
     }
 
     /// What the dashboard card shows: how many clocks are open in the caller's units, and, evaluated,
@@ -246,11 +254,11 @@ public enum ClockService {
             // The shown columns as plain rows: FluentKit decodes a model through reflection and runtime
             // type lookups, which was a quarter of the dashboard's CPU for its sixty clocks (`perf`).
             let rows = try await StatutoryClock.scopedSelect(in: scope, on: db, services: services)
-                .plainColumns("id", "kind", "module_id", "title", "link", "unit_id", "unit_path", "ledger")
+                .plainColumns(OpenClockRow.columns)
                 .where("closed", .equal, SQLBind(false))
                 .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("due_date"), .is, SQLLiteral.null), .or,
                                                               SQLBinaryExpression(SQLColumn("due_date"), .lessThanOrEqual, SQLBind(horizon)))))
-                .listRows(decoding: NearClockRow.self)
+                .listRows(decoding: OpenClockRow.self)
             return (open, rows, calendar)
         }
         // Evaluated without the explanation, which the card does not show and which was three
@@ -258,9 +266,11 @@ public enum ClockService {
         return (open, rows.map { $0.view(calendar: calendar, now: now, warnWithin: warnWithin) }.sorted(by: urgency))
     }
 
-    /// A clock as the dashboard reads it: the columns `ClockView` shows, and the ledger, decoded
-    /// once when the rows are read (they are kept until the records change), not on every visit.
-    struct NearClockRow: SQLListRow {
+    /// An open clock as the dashboard and the deadline list read it: the columns `ClockView` shows,
+    /// and the ledger, decoded once when the rows are read (they are kept until the records change),
+    /// not on every visit.
+    struct OpenClockRow: SQLListRow {
+        static let columns = ["id", "kind", "module_id", "title", "link", "unit_id", "unit_path", "ledger"]
         var id: UUID, kind: String, moduleID: String, title: String, link: String?, unitID: UUID, unitPath: String, clock: Clock
 
         init(row: any SQLRow) throws {

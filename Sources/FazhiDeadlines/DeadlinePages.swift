@@ -154,9 +154,9 @@ public enum DeadlinePages {
         let services = req.fazhi
         let query = ListQuery(req, path: DeadlineRoute.list.path(), keys: ["status", "module", "unit", "page"])
         let all = try await ClockService.openClocks(for: principal, services: services, on: req.db)
-        let unitIDs = Set(all.map(\.unitID))
-        let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(unitIDs)).all()
-        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        // The units of the open clocks, by path, named from the server's kept names (no query).
+        let unitPaths = Dictionary(all.map { ($0.unitID, $0.unitPath) }, uniquingKeysWith: { first, _ in first })
+        let unitNames = try await services.unitNames.of(Set(unitPaths.keys), services: services, on: req.db)
         let unitFilter = query["unit"].flatMap(UUID.init(uuidString:))
         let filtered = all.filter { view in
             matches(view, status: query["status"]) && (query["module"].map { $0 == view.moduleID } ?? true)
@@ -184,7 +184,7 @@ public enum DeadlinePages {
         let filters = el("form", [Attribute("method", "get"), Attribute("action", DeadlineRoute.list.path()), .cls("filters"), Attribute("role", "search")], [
             UI.select("状态", name: "status", options: statusOptions, selected: query["status"], includeBlank: "全部"),
             UI.select("来源", name: "module", options: moduleOptions, selected: query["module"], includeBlank: "全部"),
-            UI.select("承办单位", name: "unit", options: units.sorted { $0.path < $1.path }.map { ($0.id!.uuidString, $0.name) }, selected: query["unit"], includeBlank: "全部"),
+            UI.select("承办单位", name: "unit", options: unitPaths.sorted { $0.value < $1.value }.map { ($0.key.uuidString, unitNames[$0.key] ?? "—") }, selected: query["unit"], includeBlank: "全部"),
             el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
         ])
         let rows: [[Node]] = page.items.map { view in

@@ -232,8 +232,20 @@ import VaporTesting
                     }
                     #expect(near.filter { $0.result.warning.severity == 1 }.count == all.filter { $0.result.warning.severity == 1 }.count)
                     #expect(near.filter { $0.result.warning != .none }.prefix(8).map(\.id) == all.filter { $0.result.warning != .none }.prefix(8).map(\.id))
-                    // Read as plain rows, each clock is shown as the model shows it.
-                    let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+                    // Read as plain rows and kept, each clock is shown as its model read afresh and
+                    // evaluated with its explanation shows it.
+                    let calendar = try await CalendarService.current(services: t.services, on: t.db)
+                    let models = try await StatutoryClock.scoped(for: principal, on: t.db).filter(\.$closed == false).all()
+                    let byID = Dictionary(uniqueKeysWithValues: try models.map {
+                        let view = try ClockService.view($0, calendar: calendar, now: CivilDateTime(t.services.now), warnWithin: t.services.config.deadlineWarnWorkdays)
+                        return (view.id, view)
+                    })
+                    #expect(Set(all.map(\.id)) == Set(byID.keys))
+                    for view in all {
+                        let model = try #require(byID[view.id])
+                        #expect(view.result.due == model.result.due && view.result.state == model.result.state && view.result.warning == model.result.warning)
+                        #expect(view.link == model.link && view.title == model.title && !model.result.steps.isEmpty)
+                    }
                     for view in near {
                         let model = try #require(byID[view.id], "\(login): a near clock is an open clock")
                         #expect([view.kind, view.moduleID, view.title, view.link, view.unitPath] == [model.kind, model.moduleID, model.title, model.link, model.unitPath])

@@ -39,16 +39,25 @@ import FazhiDeadlines
             let row = try #require(try await EnforcementOfficer.query(on: t.db).filter(\.$idHash == t.services.cipher.searchHash(id)).first())
             #expect(row.nameMasked == "测**" && !row.nameSealed.contains("测试员"))
             #expect(try await OfficerService.qualified(row.id!, on: CivilDate("2026-03-02")!, db: t.db) == false)
+            // The officers list, kept until a record changes, counts the officer with a valid
+            // certificate as soon as one is recorded and not once it is suspended.
+            func validListed() async throws -> Int? {
+                let page = try await t.request(officer, .GET, "/enforcement/officers?status=valid").body.string
+                return page.firstMatch(of: /共(\d+)条/).flatMap { Int($0.1) }
+            }
+            let validBefore = try #require(try await validListed())
             let bad = try await t.request(officer, .POST, "\(row.link)/certificates", form: ["kind": "enforcement", "number": "T-1", "issuedOn": "2026-01-01", "expiresOn": "2025-12-31"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("应晚于发证日期"))
             #expect(try await t.request(officer, .POST, "\(row.link)/certificates", form: ["kind": "enforcement", "number": "T-1", "issuedOn": "2026-01-01", "expiresOn": "2026-06-30"]).status == .seeOther)
             #expect(try await OfficerService.qualified(row.id!, on: CivilDate("2026-03-02")!, db: t.db))
+            #expect(try await validListed() == validBefore + 1)
             #expect(try await OfficerService.qualified(row.id!, on: CivilDate("2026-07-01")!, db: t.db) == false)  // expired by then
             let certificate = try #require(try await OfficerCertificate.query(on: t.db).filter(\.$number == "T-1").first())
             let noReason = try await t.request(officer, .POST, "\(row.link)/certificates/\(certificate.id!)/status", form: ["status": "suspended"])
             #expect(noReason.status == .unprocessableEntity)
             #expect(try await t.request(officer, .POST, "\(row.link)/certificates/\(certificate.id!)/status", form: ["status": "suspended", "reason": "违规执法"]).status == .seeOther)
             #expect(try await OfficerService.qualified(row.id!, on: CivilDate("2026-03-02")!, db: t.db) == false)
+            #expect(try await validListed() == validBefore)
             let page = try await t.request(officer, .GET, row.link).body.string
             #expect(page.contains("今日不能从事执法") && page.contains("第四十二条"))
             // The dashboard counts officers without a valid certificate in the department.

@@ -41,6 +41,12 @@ extension SQLSelectBuilder {
     /// list's nine columns.
     @discardableResult
     public func plainColumns(_ names: String...) -> Self {
+        plainColumns(names)
+    }
+
+    /// `plainColumns(_:)` with the names as an array.
+    @discardableResult
+    public func plainColumns(_ names: [String]) -> Self {
         select.columns.append(SQLList(names.map { SQLPlainName($0) as any SQLExpression }))
         return self
     }
