@@ -108,11 +108,23 @@ enum DisclosurePages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: DisclosureRoute.list.path(), keys: ["page"])
-        let request = PageRequest(number: query.page)
-        let total = try await DisclosureRequest.scoped(for: principal, on: req.db).count()
-        let rows = try await DisclosureRequest.scoped(for: principal, on: req.db).sort(\.$receivedOn, .descending).sort(\.$id)
-            .range(request.offset..<(request.offset + request.size)).all()
-        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unitID)), services: req.fazhi, on: req.db)
+        let services = req.fazhi
+        // Kept until a record changes (`Request.keptList`): the count and the page are read once
+        // per change, not on every visit (issue 16).
+        let table = try await req.keptList("disclosure.requests", query: query) { read in
+            let request = PageRequest(number: query.page)
+            let total = try await DisclosureRequest.scoped(in: read.scope, on: read.db).count()
+            let rows = try await DisclosureRequest.scoped(in: read.scope, on: read.db).sort(\.$receivedOn, .descending).sort(\.$id)
+                .range(request.offset..<(request.offset + request.size)).all()
+            let names = try await services.unitNames.of(Set(rows.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.table(caption: "政府信息公开申请", columns: [UI.Column("查询码"), UI.Column("受理机关"), UI.Column("申请人"), UI.Column("收到日期"), UI.Column("办理结果")],
+                         rows: rows.map { [link($0.number, $0.link), .text(names[$0.unitID] ?? "—"), .text($0.applicantMasked), .text($0.receivedOn),
+                                           .text($0.outcome.flatMap(DisclosureOutcome.init(rawValue:)).map { "\($0.group.rawValue) \($0.label)" } ?? "办理中")] },
+                         query: query),
+                UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            ]
+        }
         var actions: [Node] = []
         if principal.has(DisclosurePermissions.handle) {
             actions.append(link("登记申请", DisclosureRoute.new.path(), [.cls("button")]))
@@ -120,11 +132,7 @@ enum DisclosurePages {
         }
         return Layout.page(req, title: "政府信息公开申请", content: [
             el("div", [.cls("actions")], actions),
-            UI.table(caption: "政府信息公开申请", columns: [UI.Column("查询码"), UI.Column("受理机关"), UI.Column("申请人"), UI.Column("收到日期"), UI.Column("办理结果")],
-                     rows: rows.map { [link($0.number, $0.link), .text(names[$0.unitID] ?? "—"), .text($0.applicantMasked), .text($0.receivedOn),
-                                       .text($0.outcome.flatMap(DisclosureOutcome.init(rawValue:)).map { "\($0.group.rawValue) \($0.label)" } ?? "办理中")] },
-                     query: query),
-            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            table,
         ])
     }
 

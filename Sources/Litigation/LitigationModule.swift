@@ -109,14 +109,27 @@ enum LitigationPages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: LitigationRoute.list.path(), keys: ["year", "q", "page"])
-        let builder = Lawsuit.scoped(for: principal, on: req.db)
-        if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
-        if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }
-        let request = PageRequest(number: query.page)
-        let total = try await builder.count()
-        let rows = try await builder.sort(\.$filedOn, .descending).range(request.offset..<(request.offset + request.size)).all()
-        let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ Array(Set(rows.map(\.defendantID)))).all()
-        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        // Kept until a record changes (`Request.keptList`): the count and the page are read once
+        // per change, not on every visit (issue 16).
+        let table = try await req.keptList("litigation.cases", query: query) { read in
+            let builder = Lawsuit.scoped(in: read.scope, on: read.db)
+            if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
+            if let q = query["q"], !q.isEmpty { builder.filter(\.$caseNumber ~~ q) }
+            let request = PageRequest(number: query.page)
+            let total = try await builder.count()
+            let rows = try await builder.sort(\.$filedOn, .descending).range(request.offset..<(request.offset + request.size)).all()
+            let units = try await OrgUnit.query(on: read.db).filter(\.$id ~~ Array(Set(rows.map(\.defendantID)))).all()
+            let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+            return [
+                UI.table(caption: "行政诉讼案件（原告信息已脱敏）", columns: [
+                    UI.Column("法院"), UI.Column("案号"), UI.Column("审级"), UI.Column("立案"), UI.Column("被告"), UI.Column("原告"), UI.Column("裁判结果"),
+                ], rows: rows.map { row in
+                    [.text(row.court), link(row.caseNumber, row.link), .text(Instance(rawValue: row.instance)?.label ?? row.instance), .text(row.filedOn),
+                     .text(names[row.defendantID] ?? "—"), .text(row.plaintiffMasked), .text(row.caseJudgment.map { $0.label + ($0.isLoss ? "（败诉）" : "") } ?? "未审结")]
+                }, query: query),
+                UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            ]
+        }
         var actions: [Node] = []
         if principal.has(LitigationPermissions.handle) { actions.append(link("登记案件", LitigationRoute.new.path(), [.cls("button")])) }
         actions.append(link("分项统计", LitigationRoute.statistics.path()))
@@ -130,13 +143,7 @@ enum LitigationPages {
                 UI.field("案号", name: "q", value: query["q"]), UI.field("立案年度", name: "year", value: query["year"]),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
-            UI.table(caption: "行政诉讼案件（原告信息已脱敏）", columns: [
-                UI.Column("法院"), UI.Column("案号"), UI.Column("审级"), UI.Column("立案"), UI.Column("被告"), UI.Column("原告"), UI.Column("裁判结果"),
-            ], rows: rows.map { row in
-                [.text(row.court), link(row.caseNumber, row.link), .text(Instance(rawValue: row.instance)?.label ?? row.instance), .text(row.filedOn),
-                 .text(names[row.defendantID] ?? "—"), .text(row.plaintiffMasked), .text(row.caseJudgment.map { $0.label + ($0.isLoss ? "（败诉）" : "") } ?? "未审结")]
-            }, query: query),
-            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            table,
         ])
     }
 

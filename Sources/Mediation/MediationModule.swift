@@ -102,19 +102,26 @@ enum MediationPages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: MediationRoute.list.path(), keys: ["page"])
-        let request = PageRequest(number: query.page)
-        let page = try await Dispute.scoped(for: principal, on: req.db).sort(\.$acceptedOn, .descending).sort(\.$id).page(withIndex: request.number, size: request.size)
-        let bodies = try await MediationBody.query(on: req.db).filter(\.$id ~~ Set(page.items.map(\.bodyID))).all()
-        let names = Dictionary(bodies.map { ($0.id!, $0.name) }, uniquingKeysWith: { first, _ in first })
+        // Kept until a record changes (`Request.keptList`): the count and the page are read once
+        // per change, not on every visit (issue 16).
+        let table = try await req.keptList("mediation.disputes", query: query) { read in
+            let request = PageRequest(number: query.page)
+            let page = try await Dispute.scoped(in: read.scope, on: read.db).sort(\.$acceptedOn, .descending).sort(\.$id).page(withIndex: request.number, size: request.size)
+            let bodies = try await MediationBody.query(on: read.db).filter(\.$id ~~ Set(page.items.map(\.bodyID))).all()
+            let names = Dictionary(bodies.map { ($0.id!, $0.name) }, uniquingKeysWith: { first, _ in first })
+            return [
+                UI.table(caption: "矛盾纠纷", columns: [UI.Column("编号"), UI.Column("调解组织"), UI.Column("类型"), UI.Column("当事人"), UI.Column("受理日期"), UI.Column("结果")],
+                         rows: page.items.map { [link($0.number, $0.link), .text(names[$0.bodyID] ?? "—"), .text(DisputeCategory(rawValue: $0.category)?.label ?? $0.category),
+                                                 .text($0.partiesMasked), .text($0.acceptedOn), .text(status($0))] },
+                         query: query),
+                UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            ]
+        }
         var actions: [Node] = [link("调解组织", MediationRoute.bodies.path())]
         if principal.has(MediationPermissions.handle) { actions = [link("受理纠纷", MediationRoute.new.path(), [.cls("button")]), link("导入台账", MediationRoute.importPage.path())] + actions }
         return Layout.page(req, title: "矛盾纠纷调解", content: [
             el("div", [.cls("actions")], actions),
-            UI.table(caption: "矛盾纠纷", columns: [UI.Column("编号"), UI.Column("调解组织"), UI.Column("类型"), UI.Column("当事人"), UI.Column("受理日期"), UI.Column("结果")],
-                     rows: page.items.map { [link($0.number, $0.link), .text(names[$0.bodyID] ?? "—"), .text(DisputeCategory(rawValue: $0.category)?.label ?? $0.category),
-                                             .text($0.partiesMasked), .text($0.acceptedOn), .text(status($0))] },
-                     query: query),
-            UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            table,
         ])
     }
 

@@ -88,21 +88,29 @@ enum ServicePages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: ServiceRoute.list.path(), keys: ["page"])
-        let request = PageRequest(number: query.page)
-        let page = try await ServiceItem.scoped(for: principal, on: req.db).filter(\.$withdrawnOn == nil).sort(\.$code)
-            .page(withIndex: request.number, size: request.size)
-        let names = try await req.fazhi.unitNames.of(Set(page.items.map(\.unitID)), services: req.fazhi, on: req.db)
+        let services = req.fazhi
+        // Kept until a record changes (`Request.keptList`): the count and the page are read once
+        // per change, not on every visit (issue 16).
+        let table = try await req.keptList("services.items", query: query) { read in
+            let request = PageRequest(number: query.page)
+            let page = try await ServiceItem.scoped(in: read.scope, on: read.db).filter(\.$withdrawnOn == nil).sort(\.$code)
+                .page(withIndex: request.number, size: request.size)
+            let names = try await services.unitNames.of(Set(page.items.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.table(caption: "政务服务事项", columns: [UI.Column("事项编码"), UI.Column("事项名称"), UI.Column("类型"), UI.Column("实施主体"), UI.Column("时限"), UI.Column("办理方式"), UI.Column("版本")],
+                         rows: page.items.map { [link($0.code, $0.link), .text($0.name), .text(ServiceKind(rawValue: $0.kind)?.label ?? $0.kind), .text(names[$0.unitID] ?? "—"),
+                                                 .text(limits($0)), .text(ways($0)), .text("第\($0.version)版")] },
+                         query: query),
+                UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            ]
+        }
         var actions: [Node] = []
         if principal.has(ServicePermissions.manage) {
             actions += [link("新增或修改事项", ServiceRoute.new.path(), [.cls("button")]), link("导入省级目录", ServiceRoute.importPage.path())]
         }
         return Layout.page(req, title: "政务服务事项目录", content: [
             el("div", [.cls("actions")], actions),
-            UI.table(caption: "政务服务事项", columns: [UI.Column("事项编码"), UI.Column("事项名称"), UI.Column("类型"), UI.Column("实施主体"), UI.Column("时限"), UI.Column("办理方式"), UI.Column("版本")],
-                     rows: page.items.map { [link($0.code, $0.link), .text($0.name), .text(ServiceKind(rawValue: $0.kind)?.label ?? $0.kind), .text(names[$0.unitID] ?? "—"),
-                                             .text(limits($0)), .text(ways($0)), .text("第\($0.version)版")] },
-                     query: query),
-            UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            table,
         ])
     }
 

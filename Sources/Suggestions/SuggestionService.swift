@@ -17,7 +17,12 @@ public enum SuggestionService {
 
     /// The items a caller sees: those its units lead, and those they assist or answer in part.
     public static func visible(for principal: Principal, on db: any Database) -> QueryBuilder<Suggestion> {
-        Suggestion.scoped(for: principal, orLinkedThrough: SuggestionUnit.schema, recordColumn: "suggestion_id", on: db)
+        visible(in: principal.recordScope, on: db)
+    }
+
+    /// The suggestions `scope`'s units lead or share (a kept list's reader).
+    public static func visible(in scope: RecordScope, on db: any Database) -> QueryBuilder<Suggestion> {
+        Suggestion.scoped(in: scope, orLinkedThrough: SuggestionUnit.schema, recordColumn: "suggestion_id", on: db)
     }
 
     public static func find(_ id: UUID, for principal: Principal, on db: any Database) async throws -> Suggestion {

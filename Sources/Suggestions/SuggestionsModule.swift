@@ -106,10 +106,22 @@ enum SuggestionPages {
     static func list(_ req: Request) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: SuggestionRoute.list.path(), keys: ["page"])
-        let request = PageRequest(number: query.page)
-        let page = try await SuggestionService.visible(for: principal, on: req.db).sort(\.$assignedOn, .descending).sort(\.$id)
-            .page(withIndex: request.number, size: request.size)
-        let names = try await req.fazhi.unitNames.of(Set(page.items.map(\.leadUnitID)), services: req.fazhi, on: req.db)
+        let services = req.fazhi
+        // Kept until a record changes (`Request.keptList`): the count and the page are read once
+        // per change, not on every visit (issue 16).
+        let table = try await req.keptList("suggestions.list", query: query) { read in
+            let request = PageRequest(number: query.page)
+            let page = try await SuggestionService.visible(in: read.scope, on: read.db).sort(\.$assignedOn, .descending).sort(\.$id)
+                .page(withIndex: request.number, size: request.size)
+            let names = try await services.unitNames.of(Set(page.items.map(\.leadUnitID)), services: services, on: read.db)
+            return [
+                UI.table(caption: "建议提案", columns: [UI.Column("编号"), UI.Column("标题"), UI.Column("提出人"), UI.Column("主办单位"), UI.Column("交办日期"), UI.Column("办理情况")],
+                         rows: page.items.map { [link($0.heading, $0.link), .text($0.title), .text($0.proposers), .text(names[$0.leadUnitID] ?? "—"),
+                                                 .text($0.assignedOn ?? "—"), .text(status($0))] },
+                         query: query),
+                UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            ]
+        }
         var actions: [Node] = []
         if principal.has(SuggestionPermissions.assign) {
             actions += [link("登记交办", SuggestionRoute.new.path(), [.cls("button")]), link("导入", SuggestionRoute.importPage.path())]
@@ -117,11 +129,7 @@ enum SuggestionPages {
         return Layout.page(req, title: "人大代表建议和政协委员提案", content: [
             el("p", text: "承办单位自交办之日起三个月内答复，涉及面广、处理难度大的六个月内答复（代表法第五十一条）；代表、委员不满意的重新办理。"),
             el("div", [.cls("actions")], actions),
-            UI.table(caption: "建议提案", columns: [UI.Column("编号"), UI.Column("标题"), UI.Column("提出人"), UI.Column("主办单位"), UI.Column("交办日期"), UI.Column("办理情况")],
-                     rows: page.items.map { [link($0.heading, $0.link), .text($0.title), .text($0.proposers), .text(names[$0.leadUnitID] ?? "—"),
-                                             .text($0.assignedOn ?? "—"), .text(status($0))] },
-                     query: query),
-            UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            table,
         ])
     }
 

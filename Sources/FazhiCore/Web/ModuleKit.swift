@@ -111,8 +111,13 @@ extension UnitScoped {
     /// unit handles and its assisting units see. `table` and `recordColumn` are the module's own
     /// names, never from a request.
     public static func scoped(for principal: Principal, orLinkedThrough table: String, recordColumn: String, on db: any Database) -> QueryBuilder<Self> {
+        scoped(in: principal.recordScope, orLinkedThrough: table, recordColumn: recordColumn, on: db)
+    }
+
+    /// `scoped(for:orLinkedThrough:recordColumn:on:)` for `scope`'s units (a kept list's reader).
+    public static func scoped(in scope: RecordScope, orLinkedThrough table: String, recordColumn: String, on db: any Database) -> QueryBuilder<Self> {
         let query = Self.query(on: db)
-        if let prefix = principal.scopePrefix {
+        if let prefix = scope.prefix {
             query.group(.or) { either in
                 either.filter(unitPathField =~ prefix)
                     .filter(.sql(embed: "EXISTS (SELECT 1 FROM \(ident: table) l WHERE l.\(ident: recordColumn) = \(ident: Self.schema).id AND l.unit_path LIKE \(bind: prefix + "%"))"))
