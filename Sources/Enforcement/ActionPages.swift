@@ -65,21 +65,28 @@ enum ActionPages {
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: EnforcementRoute.actions.path(), keys: ["kind", "page"])
-        let builder = EnforcementAction.scoped(for: principal, on: req.db)
-        if let kind = query["kind"], ActionKind(rawValue: kind) != nil { builder.filter(\.$kind == kind) }
-        let request = PageRequest(number: query.page)
-        let total = try await builder.count()
-        let rows = try await builder.sort(\.$startedOn, .descending).range(request.offset..<(request.offset + request.size)).all()
+        // Kept until a record changes (`Request.keptList`): the count and the page are read once
+        // per change, not on every visit (issue 16).
+        let table = try await req.keptList("enforcement.actions", query: query) { read in
+            let builder = EnforcementAction.scoped(in: read.scope, on: read.db)
+            if let kind = query["kind"], ActionKind(rawValue: kind) != nil { builder.filter(\.$kind == kind) }
+            let request = PageRequest(number: query.page)
+            let total = try await builder.count()
+            let rows = try await builder.sort(\.$startedOn, .descending).range(request.offset..<(request.offset + request.size)).all()
+            return [
+                UI.table(caption: "行政强制、行政许可、行政检查（当事人已脱敏）", columns: [UI.Column("编号"), UI.Column("类别"), UI.Column("当事人"), UI.Column("事由"), UI.Column("日期"), UI.Column("状态")],
+                         rows: rows.map { [link($0.number, $0.link), .text($0.actionKind.label), .text($0.partyMasked), .text($0.subject), .text($0.startedOn), .text($0.actionStatus.label)] },
+                         query: query),
+                UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            ]
+        }
         var content: [Node] = [
             UI.errorSummary(failure),
             el("form", [Attribute("method", "get"), Attribute("action", EnforcementRoute.actions.path()), .cls("filters"), Attribute("role", "search")], [
                 UI.select("类别", name: "kind", options: ActionKind.allCases.map { ($0.rawValue, $0.label) }, selected: query["kind"], includeBlank: "全部"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
-            UI.table(caption: "行政强制、行政许可、行政检查（当事人已脱敏）", columns: [UI.Column("编号"), UI.Column("类别"), UI.Column("当事人"), UI.Column("事由"), UI.Column("日期"), UI.Column("状态")],
-                     rows: rows.map { [link($0.number, $0.link), .text($0.actionKind.label), .text($0.partyMasked), .text($0.subject), .text($0.startedOn), .text($0.actionStatus.label)] },
-                     query: query),
-            UI.pagination(Page(items: rows, total: total, request: request), query: query),
+            table,
         ]
         if principal.has(EnforcementPermissions.manage) {
             func field(_ label: String, _ name: String, type: String = "text") -> Node {

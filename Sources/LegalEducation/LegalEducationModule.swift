@@ -150,21 +150,29 @@ enum EducationPages {
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let query = ListQuery(req, path: EducationRoute.list.path(), keys: ["page", "kind"])
-        let request = PageRequest(number: query.page)
-        let builder = EducationRecord.scoped(for: principal, on: req.db)
-        if let kind = req.query[String.self, at: "kind"].flatMap(EducationKind.init(rawValue:)) { builder.filter(\.$kind == kind.rawValue) }
-        let page = try await builder.sort(\.$heldOn, .descending).sort(\.$id).page(withIndex: request.number, size: request.size)
-        let names = try await req.fazhi.unitNames.of(Set(page.items.map(\.unitID)), services: req.fazhi, on: req.db)
+        let services = req.fazhi
+        // Kept until a record changes (`Request.keptList`): the count and the page are read once
+        // per change, not on every visit (issue 16).
+        let table = try await req.keptList("education.records", query: query) { read in
+            let request = PageRequest(number: query.page)
+            let builder = EducationRecord.scoped(in: read.scope, on: read.db)
+            if let kind = query["kind"].flatMap(EducationKind.init(rawValue:)) { builder.filter(\.$kind == kind.rawValue) }
+            let page = try await builder.sort(\.$heldOn, .descending).sort(\.$id).page(withIndex: request.number, size: request.size)
+            let names = try await services.unitNames.of(Set(page.items.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.table(caption: "学法普法记录", columns: [UI.Column("日期"), UI.Column("单位"), UI.Column("类别"), UI.Column("主题"), UI.Column("人数或数量")],
+                         rows: page.items.map { row in
+                             let kind = EducationKind(rawValue: row.kind)
+                             let amount = kind == .exam ? "参考\(row.count)人，合格\(row.passed ?? 0)人" : kind == .modelVillage ? "\(ModelLevel(rawValue: row.level ?? "")?.label ?? "")\(row.batch ?? "")" : "\(row.count)"
+                             return [.text(row.heldOn), .text(names[row.unitID] ?? "—"), .text(kind?.label ?? row.kind), .text(row.title), .text(amount)]
+                         }, query: query),
+                UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            ]
+        }
         var content: [Node] = [
             UI.errorSummary(failure),
             el("p", [], EducationKind.allCases.map { link($0.label, EducationRoute.list.path() + "?kind=\($0.rawValue)") }.flatMap { [$0, .text(" · ")] }),
-            UI.table(caption: "学法普法记录", columns: [UI.Column("日期"), UI.Column("单位"), UI.Column("类别"), UI.Column("主题"), UI.Column("人数或数量")],
-                     rows: page.items.map { row in
-                         let kind = EducationKind(rawValue: row.kind)
-                         let amount = kind == .exam ? "参考\(row.count)人，合格\(row.passed ?? 0)人" : kind == .modelVillage ? "\(ModelLevel(rawValue: row.level ?? "")?.label ?? "")\(row.batch ?? "")" : "\(row.count)"
-                         return [.text(row.heldOn), .text(names[row.unitID] ?? "—"), .text(kind?.label ?? row.kind), .text(row.title), .text(amount)]
-                     }, query: query),
-            UI.pagination(Page(items: page.items, total: page.metadata.total, request: request), query: query),
+            table,
         ]
         if principal.has(EducationPermissions.record) {
             func field(_ label: String, _ name: String, type: String = "text", hint: String? = nil) -> Node {

@@ -87,22 +87,30 @@ enum OversightPages {
 
     static func list(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
-        let inspections = try await Inspection.scoped(for: principal, on: req.db).sort(\.$startedOn, .descending).range(0..<50).all()
         let query = ListQuery(req, path: OversightRoute.list.path(), keys: ["page"])
-        let request = PageRequest(number: query.page)
-        let findings = try await InspectionFinding.scoped(for: principal, on: req.db).sort(\.$status, .descending).sort(\.$dueOn).sort(\.$id)
-            .page(withIndex: request.number, size: request.size)
-        let names = try await req.fazhi.unitNames.of(Set(findings.items.map(\.unitID)), services: req.fazhi, on: req.db)
+        let services = req.fazhi
+        // Kept until a record changes (`Request.keptList`): the inspections, the findings' count
+        // and page are read once per change, not on every visit (issue 16).
+        let tables = try await req.keptList("oversight.list", query: query) { read in
+            let inspections = try await Inspection.scoped(in: read.scope, on: read.db).sort(\.$startedOn, .descending).range(0..<50).all()
+            let request = PageRequest(number: query.page)
+            let findings = try await InspectionFinding.scoped(in: read.scope, on: read.db).sort(\.$status, .descending).sort(\.$dueOn).sort(\.$id)
+                .page(withIndex: request.number, size: request.size)
+            let names = try await services.unitNames.of(Set(findings.items.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.simpleTable(caption: "督察", headers: ["名称", "类别", "开始日期"], rows: inspections.map {
+                    [link($0.title, $0.link), .text(InspectionKind(rawValue: $0.kind)?.label ?? $0.kind), .text($0.startedOn)]
+                }),
+                UI.table(caption: "督察发现的问题", columns: [UI.Column("问题"), UI.Column("被督察单位"), UI.Column("整改期限"), UI.Column("状态")],
+                         rows: findings.items.map { [link(String($0.problem.prefix(40)), $0.link), .text(names[$0.unitID] ?? "—"), .text($0.dueOn),
+                                                     .text(FindingStatus(rawValue: $0.status)?.label ?? $0.status)] },
+                         query: query),
+                UI.pagination(Page(items: findings.items, total: findings.metadata.total, request: request), query: query),
+            ]
+        }
         var content: [Node] = [
             UI.errorSummary(failure),
-            UI.simpleTable(caption: "督察", headers: ["名称", "类别", "开始日期"], rows: inspections.map {
-                [link($0.title, $0.link), .text(InspectionKind(rawValue: $0.kind)?.label ?? $0.kind), .text($0.startedOn)]
-            }),
-            UI.table(caption: "督察发现的问题", columns: [UI.Column("问题"), UI.Column("被督察单位"), UI.Column("整改期限"), UI.Column("状态")],
-                     rows: findings.items.map { [link(String($0.problem.prefix(40)), $0.link), .text(names[$0.unitID] ?? "—"), .text($0.dueOn),
-                                                 .text(FindingStatus(rawValue: $0.status)?.label ?? $0.status)] },
-                     query: query),
-            UI.pagination(Page(items: findings.items, total: findings.metadata.total, request: request), query: query),
+            tables,
         ]
         if principal.has(OversightPermissions.inspect) {
             content += [link("导入督察问题整改台账", OversightRoute.importPage.path()), el("h2", text: "新建督察"), UI.form(action: OversightRoute.list.path(), csrf: req.csrfToken, [
