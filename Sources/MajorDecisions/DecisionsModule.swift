@@ -135,17 +135,31 @@ enum DecisionPages {
         let principal = try req.caller
         let query = ListQuery(req, path: DecisionRoute.list.path(), keys: ["year", "page"])
         let year = RequestNumbers.int(query["year"], in: RequestNumbers.years)
-        func select() -> SQLSelectBuilder {
-            let select = MajorDecision.scopedSelect(for: principal, on: req.db, services: req.fazhi)
-            if let year { select.where("year", .equal, SQLBind(year)) }
-            return select
+        let services = req.fazhi
+        // The table, its pager and the published catalogues, kept until a record changes
+        // (`Request.keptList`): read once per change, not on every visit (issue 16).
+        let tables = try await req.keptList("decisions.list", query: query) { read in
+            func select() -> SQLSelectBuilder {
+                let select = MajorDecision.scopedSelect(in: read.scope, on: read.db, services: services)
+                if let year { select.where("year", .equal, SQLBind(year)) }
+                return select
+            }
+            let request = PageRequest(number: query.page)
+            let total = try await select().countRows()
+            let rows = try await select().columns("id", "title", "unit_id", "year", "in_catalogue", "discussed_on", "published_on", "archived_on", "legality_submitted_on")
+                .orderBy("year", .descending).orderBy("created_at", .descending).orderBy("id").limit(request.size).offset(request.offset).all(decoding: Row.self)
+            let catalogues = try await DecisionCatalogue.scoped(in: read.scope, on: read.db).sort(\.$year, .descending).limit(50).all()
+            let names = try await services.unitNames.of(Set(rows.map(\.unit_id)).union(catalogues.map(\.unitID)), services: services, on: read.db)
+            return [
+                UI.table(caption: "重大行政决策事项", columns: [UI.Column("决策事项"), UI.Column("决策机关"), UI.Column("年度"), UI.Column("进展")],
+                         rows: rows.map { [link($0.title, DecisionRoute.record.path($0.id)), .text(names[$0.unit_id] ?? "—"), .text("\($0.year)"), .text(stage($0))] },
+                         query: query),
+                UI.pagination(Page(items: rows, total: total, request: request), query: query),
+                UI.simpleTable(caption: "已公布的决策事项目录", headers: ["决策机关", "年度", "公布日期"], rows: catalogues.map {
+                    [.text(names[$0.unitID] ?? "—"), .text("\($0.year)"), .text($0.publishedOn)]
+                }),
+            ]
         }
-        let request = PageRequest(number: query.page)
-        let total = try await select().countRows()
-        let rows = try await select().columns("id", "title", "unit_id", "year", "in_catalogue", "discussed_on", "published_on", "archived_on", "legality_submitted_on")
-            .orderBy("year", .descending).orderBy("created_at", .descending).orderBy("id").limit(request.size).offset(request.offset).all(decoding: Row.self)
-        let catalogues = try await DecisionCatalogue.scoped(for: principal, on: req.db).sort(\.$year, .descending).limit(50).all()
-        let names = try await req.fazhi.unitNames.of(Set(rows.map(\.unit_id)).union(catalogues.map(\.unitID)), services: req.fazhi, on: req.db)
         var content: [Node] = [UI.errorSummary(failure)]
         var actions: [Node] = []
         if principal.has(DecisionPermissions.manage) { actions.append(link("登记决策事项", DecisionRoute.new.path(), [.cls("button")])) }
@@ -156,13 +170,7 @@ enum DecisionPages {
                 UI.field("目录年度", name: "year", value: query["year"], type: "number"),
                 el("div", [.cls("field")], [el("button", [.type("submit")], text: "筛选")]),
             ]),
-            UI.table(caption: "重大行政决策事项", columns: [UI.Column("决策事项"), UI.Column("决策机关"), UI.Column("年度"), UI.Column("进展")],
-                     rows: rows.map { [link($0.title, DecisionRoute.record.path($0.id)), .text(names[$0.unit_id] ?? "—"), .text("\($0.year)"), .text(stage($0))] },
-                     query: query),
-            UI.pagination(Page(items: rows, total: total, request: request), query: query),
-            UI.simpleTable(caption: "已公布的决策事项目录", headers: ["决策机关", "年度", "公布日期"], rows: catalogues.map {
-                [.text(names[$0.unitID] ?? "—"), .text("\($0.year)"), .text($0.publishedOn)]
-            }),
+            tables,
             link("公开的决策事项目录", PortalRoute.decisions.path()),
         ]
         if principal.has(DecisionPermissions.manage) {
