@@ -39,16 +39,11 @@ public enum CertificateStanding: String, Sendable, CaseIterable {
         return latest.expiresOn <= warnUntil ? .expiring : .valid
     }
 
-    /// The active officers in the caller's units, each with their latest 执法证 (nil without one),
+    /// The active officers in `scope`'s units, each with their latest 执法证 (nil without one),
     /// read as four columns in one statement rather than as models: the dashboard card counts them
     /// on every visit, and decoding some 300 officers and 600 certificates as Fluent models was a
     /// third of the dashboard's time. The certificates join as a subquery, so the scope's
     /// `unit_path` names the officer's.
-    public static func latest(for principal: Principal, services: FazhiServices, on db: any Database) async throws -> [UUID: Certificate?] {
-        try await latest(in: principal.recordScope, services: services, on: db)
-    }
-
-    /// `latest(for:services:on:)` for the officers of `scope`'s units.
     public static func latest(in scope: RecordScope, services: FazhiServices, on db: any Database) async throws -> [UUID: Certificate?] {
         let sql = db as! any SQLDatabase
         let certificates = sql.select().columns("officer_id", "number", "status", "issued_on", "expires_on").from(OfficerCertificate.schema)

@@ -41,11 +41,6 @@ public final class SessionCache: Sendable {
         return fresh && untouched && alive ? entry : nil
     }
 
-    public func store(_ tokenHash: String, _ entry: Entry, ttl: Int) {
-        guard ttl > 0 else { return }
-        state.withLockedValue { state in Self.put(tokenHash, entry, into: &state) }
-    }
-
     /// `load`'s answer for a token hash the cache could not answer, read once however many requests
     /// ask for it meanwhile (issue 16): when an entry expired under load, every connection of the
     /// cookie missed at once and each read the session, its account and permissions — and touched
