@@ -223,10 +223,7 @@ public enum ClockService {
         // own page shows (issue 16: the deadline list read and explained every clock per visit).
         let (rows, calendar) = try await services.recordsCache.value("deadlines.open|\(scope)", on: db, services: services) { _ in
             let calendar = try await CalendarService.current(services: services, on: db)
-            let rows = try await StatutoryClock.scopedSelect(in: scope, on: db, services: services)
-                .plainColumns(OpenClockRow.columns).where("closed", .equal, SQLBind(false))
-                .listRows(decoding: OpenClockRow.self)
-            return (rows, calendar)
+            return (try await openRows(in: scope, dueBy: nil, services: services, on: db), calendar)
         }
         let warnWithin = services.config.deadlineWarnWorkdays
         return rows.map { $0.view(calendar: calendar, now: now, warnWithin: warnWithin) }.sorted(by: urgency)
@@ -251,19 +248,25 @@ public enum ClockService {
             let calendar = try await CalendarService.current(services: services, on: db)
             let horizon = max(calendar.workday(warnWithin + 1, after: version.day), version.day.adding(days: 31)).description
             let open = try await StatutoryClock.scoped(in: scope, on: db).filter(\.$closed == false).count()
-            // The shown columns as plain rows: FluentKit decodes a model through reflection and runtime
-            // type lookups, which was a quarter of the dashboard's CPU for its sixty clocks (`perf`).
-            let rows = try await StatutoryClock.scopedSelect(in: scope, on: db, services: services)
-                .plainColumns(OpenClockRow.columns)
-                .where("closed", .equal, SQLBind(false))
-                .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("due_date"), .is, SQLLiteral.null), .or,
-                                                              SQLBinaryExpression(SQLColumn("due_date"), .lessThanOrEqual, SQLBind(horizon)))))
-                .listRows(decoding: OpenClockRow.self)
-            return (open, rows, calendar)
+            return (open, try await openRows(in: scope, dueBy: horizon, services: services, on: db), calendar)
         }
         // Evaluated without the explanation, which the card does not show and which was three
         // quarters of the evaluation (`perf`, issue 16): the state and due date are the same.
         return (open, rows.map { $0.view(calendar: calendar, now: now, warnWithin: warnWithin) }.sorted(by: urgency))
+    }
+
+    /// The open clocks of `scope`, and with `horizon` only those due by it or paused (a paused
+    /// clock stores no due date). The shown columns as plain rows: FluentKit decodes a model through
+    /// reflection and runtime type lookups, which was a quarter of the dashboard's CPU for its sixty
+    /// clocks (`perf`).
+    private static func openRows(in scope: RecordScope, dueBy horizon: String?, services: FazhiServices, on db: any Database) async throws -> [OpenClockRow] {
+        let select = StatutoryClock.scopedSelect(in: scope, on: db, services: services)
+            .plainColumns(OpenClockRow.columns).where("closed", .equal, SQLBind(false))
+        if let horizon {
+            select.where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("due_date"), .is, SQLLiteral.null), .or,
+                                                                SQLBinaryExpression(SQLColumn("due_date"), .lessThanOrEqual, SQLBind(horizon)))))
+        }
+        return try await select.listRows(decoding: OpenClockRow.self)
     }
 
     /// An open clock as the dashboard and the deadline list read it: the columns `ClockView` shows,
