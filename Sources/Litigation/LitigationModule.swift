@@ -111,6 +111,7 @@ enum LitigationPages {
         let query = ListQuery(req, path: LitigationRoute.list.path(), keys: ["year", "q", "page"])
         // Kept until a record changes (`Request.keptList`): the count and the page are read once
         // per change, not on every visit (issue 16).
+        let services = req.fazhi
         let table = try await req.keptList("litigation.cases", query: query) { read in
             let builder = Lawsuit.scoped(in: read.scope, on: read.db)
             if let year = RequestNumbers.year(query["year"]) { builder.filter(\.$filedOn >= "\(year)-01-01").filter(\.$filedOn < "\(year + 1)-01-01") }
@@ -118,8 +119,7 @@ enum LitigationPages {
             let request = PageRequest(number: query.page)
             let total = try await builder.count()
             let rows = try await builder.sort(\.$filedOn, .descending).range(request.offset..<(request.offset + request.size)).all()
-            let units = try await OrgUnit.query(on: read.db).filter(\.$id ~~ Array(Set(rows.map(\.defendantID)))).all()
-            let names = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+            let names = try await services.unitNames.of(Set(rows.map(\.defendantID)), services: services, on: read.db)
             return [
                 UI.table(caption: "行政诉讼案件（原告信息已脱敏）", columns: [
                     UI.Column("法院"), UI.Column("案号"), UI.Column("审级"), UI.Column("立案"), UI.Column("被告"), UI.Column("原告"), UI.Column("裁判结果"),
