@@ -129,9 +129,9 @@ enum LegalPages {
     static func queue(_ req: Request, values: [String: String], failure: ValidationFailure?) async throws -> Response {
         let principal = try req.caller
         let services = req.fazhi
-        // The two tables, kept until a record changes (`Request.keptList`; a rule setting's change
-        // is audited too): the queue read each waiting item's clock one by one on every visit
-        // (issue 16: 240 requests a second on the demo county).
+        // The two tables, kept until a record changes (`Request.keptList`; the rule setting read
+        // below is the process's configuration, fixed while it runs): the queue read each waiting
+        // item's clock one by one on every visit (issue 16: 240 requests a second on the demo county).
         let tables = try await req.keptList("legal.queue", query: ListQuery(req, path: LegalRoute.reviews.path(), keys: [])) { read in
             let calendar = try await CalendarService.current(services: services, on: read.db)
             var waiting: [Waiting] = []
